@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "actors/messages.hpp"
+
+namespace actodo::actors {
+
+/// The verdict on a client-supplied command: ok, or a status with an RFC
+/// 9457 problem document naming the offending field.
+struct decode_status {
+  bool ok = true;
+  int status = 200;
+  std::string problem;
+};
+
+/// Checks a request id chosen by a client: 1-128 characters of
+/// `[A-Za-z0-9._:-]`.
+bool valid_request_id(std::string_view id);
+
+/// Checks the body of a create (`create == true`) or update command: a JSON
+/// object that satisfies the todo schema. Plain C++.
+decode_status check_todo_body(std::string_view body, bool create);
+
+/// Decodes a WebSocket command frame:
+/// `{"type":"command","request_id":"...","op":"create|update|delete",
+///   "id":"...","body":{...},"if_match":N}`.
+/// Fills `out` (except `user_id`); a missing request id is generated.
+decode_status parse_command_frame(std::string_view text, command& out);
+
+} // namespace actodo::actors

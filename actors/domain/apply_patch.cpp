@@ -1,0 +1,74 @@
+#include "actors/domain/validation.hpp"
+
+namespace actodo::domain {
+
+namespace {
+
+/// Copies every given member of `p` into `t`.
+void assign(const todo_patch& p, todo& t) {
+  if (p.title)
+    t.title = *p.title;
+  if (p.notes)
+    t.notes = *p.notes;
+  if (p.completed)
+    t.completed = *p.completed;
+  if (p.prio)
+    t.prio = *p.prio;
+  if (p.tags)
+    t.tags = *p.tags;
+  if (p.due)
+    t.due = *p.due;
+  if (p.order)
+    t.order = *p.order;
+}
+
+/// Resets all client-writable members to their defaults.
+void reset_writable(todo& t) {
+  todo defaults;
+  t.title = defaults.title;
+  t.notes = defaults.notes;
+  t.completed = defaults.completed;
+  t.prio = defaults.prio;
+  t.tags = defaults.tags;
+  t.due = defaults.due;
+  t.order = defaults.order;
+}
+
+} // namespace
+
+std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
+                                       std::string_view now_rfc3339, todo& t) {
+  auto next = t;
+  if (mode == patch_mode::replace)
+    reset_writable(next);
+  assign(p, next);
+  auto kind = change_kind::updated;
+  if (mode == patch_mode::create) {
+    kind = change_kind::created;
+    next.version = 1;
+    next.completed_at = next.completed ? std::string{now_rfc3339} : "";
+  } else {
+    if (next == t)
+      return std::nullopt;
+    if (next.completed != t.completed) {
+      kind = next.completed ? change_kind::completed : change_kind::reopened;
+      next.completed_at = next.completed ? std::string{now_rfc3339} : "";
+    }
+    next.version = t.version + 1;
+  }
+  next.updated_at = std::string{now_rfc3339};
+  t = std::move(next);
+  return kind;
+}
+
+std::string_view event_type(change_kind x) {
+  switch (x) {
+    case change_kind::created: return "todo.created";
+    case change_kind::updated: return "todo.updated";
+    case change_kind::completed: return "todo.completed";
+    case change_kind::reopened: return "todo.reopened";
+  }
+  return "todo.updated";
+}
+
+} // namespace actodo::domain

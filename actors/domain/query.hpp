@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "actors/domain/todo.hpp"
+#include "actors/domain/validation.hpp"
+
+namespace actodo::domain {
+
+/// One criterion of a sort order.
+struct sort_key {
+  enum field_t { due, priority, created_at, updated_at, order, title } field;
+  bool descending = false;
+};
+
+/// Compares both members.
+inline bool operator==(const sort_key& x, const sort_key& y) {
+  return x.field == y.field && x.descending == y.descending;
+}
+
+/// Renders a sort order the way the `sort` parameter spells it, e.g.
+/// `due,-priority`. An empty order renders as `created_at`, the default.
+std::string format_sort(const std::vector<sort_key>& keys);
+
+/// Largest accepted page size.
+inline constexpr size_t max_query_limit = 500;
+
+/// Page size if the client gives none.
+inline constexpr size_t default_query_limit = 50;
+
+/// A parsed list request.
+struct query {
+  /// Only todos with this completion state.
+  std::optional<bool> completed;
+  /// Only todos with any of these priorities (all if empty).
+  std::vector<priority> priorities;
+  /// Only todos having all of these tags (ASCII case-insensitive).
+  std::vector<std::string> tags;
+  /// ASCII case-insensitive substring of title or notes (all if empty).
+  std::string q;
+  /// Only todos due strictly before this point in time (epoch ms). Todos
+  /// without a due date never match.
+  std::optional<int64_t> due_before;
+  /// Only todos due at or after this point in time (epoch ms). Todos without
+  /// a due date never match.
+  std::optional<int64_t> due_after;
+  /// Sort order; an empty vector means the default (created_at ascending).
+  std::vector<sort_key> sort{sort_key{sort_key::created_at, false}};
+  /// Page size, 1..max_query_limit.
+  size_t limit = default_query_limit;
+  /// Opaque position from a previous page; empty for the first page.
+  std::string cursor;
+};
+
+/// Parses decoded query string pairs (in order; repeatable keys appear
+/// several times) into `out`.
+///
+/// Keys: `completed` (`true`|`false`), `priority` (repeatable), `tag`
+/// (repeatable, non-empty), `q`, `due_before`, `due_after` (RFC 3339 date or
+/// date-time with offset), `sort` (comma list of `due`, `priority`,
+/// `created_at`, `updated_at`, `order`, `title`, each optionally prefixed
+/// with `-` for descending order; no duplicates), `limit` (1..500) and
+/// `cursor`. Unknown keys, repeating a non-repeatable key and bad values
+/// yield a `field_error` naming the parameter. `out` is only modified on
+/// success.
+std::optional<field_error>
+parse_query(const std::vector<std::pair<std::string, std::string>>& params,
+            query& out);
+
+/// One page of a query result.
+struct page {
+  /// Matching todos in sort order; they point into the input of
+  /// `run_query`.
+  std::vector<const todo*> items;
+  /// Cursor for the next page; empty when there are no more items.
+  std::string next_cursor;
+};
+
+/// Filters, sorts and paginates `todos`.
+///
+/// Sorting uses the query's sort keys, then `id` ascending as a final
+/// tie-breaker, making the order total. Priorities order as
+/// none < low < medium < high < urgent. Due dates compare by their point in
+/// time; todos without a due date sort after all others in ascending order
+/// and before all others in descending order (a descending key reverses
+/// that key only; the final `id` tie-breaker always stays ascending).
+/// Titles compare ignoring ASCII case first, then byte-wise. Timestamps
+/// (`created_at`, `updated_at`) compare as strings, which matches their
+/// chronological order since they are all RFC 3339 ms UTC.
+///
+/// Pagination is keyset-based: the cursor (base64url of a small JSON
+/// object) holds the sort spec and the sort values plus id of the last
+/// item, so pages stay consistent when todos are added or removed between
+/// calls. A cursor that does not decode, or whose sort spec differs from
+/// the query's, yields `field_error{"cursor", ...}`.
+std::variant<page, field_error>
+run_query(const query& q, const std::vector<const todo*>& todos);
+
+} // namespace actodo::domain

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/domain/todo.hpp"
+
+namespace actodo::domain {
+
+/// Maximum length of a title in Unicode code points (minimum is 1).
+inline constexpr size_t max_title_length = 500;
+
+/// Maximum length of the notes in Unicode code points.
+inline constexpr size_t max_notes_length = 10000;
+
+/// Maximum number of tags per todo.
+inline constexpr size_t max_tags = 20;
+
+/// Maximum length of a single tag in Unicode code points (minimum is 1).
+inline constexpr size_t max_tag_length = 50;
+
+/// Describes why a request was rejected.
+struct field_error {
+  /// JSON pointer-ish name of the offending field, e.g. `title`, `tags/3`,
+  /// or empty for the whole body.
+  std::string field;
+  /// Human readable explanation, e.g. `must be 1-500 characters`.
+  std::string detail;
+};
+
+/// Compares both members.
+inline bool operator==(const field_error& x, const field_error& y) {
+  return x.field == y.field && x.detail == y.detail;
+}
+
+/// The fields a client may set; absent members were not given.
+struct todo_patch {
+  std::optional<std::string> title;
+  /// Given as null -> empty string.
+  std::optional<std::string> notes;
+  std::optional<bool> completed;
+  std::optional<priority> prio;
+  std::optional<std::vector<std::string>> tags;
+  /// Given as null -> empty string (clears the due date).
+  std::optional<std::string> due;
+  std::optional<double> order;
+};
+
+/// Selects the rules `parse_patch` and `apply_patch` follow.
+enum class patch_mode {
+  /// POST: `title` required, everything else defaults.
+  create,
+  /// PATCH: any non-empty subset of the fields.
+  update,
+  /// PUT: `title` required, unspecified fields are reset to defaults.
+  replace,
+};
+
+/// Validates a parsed JSON body and fills `out` on success.
+///
+/// - The body must be a JSON object (error field `""`).
+/// - Only `title`, `notes`, `completed`, `priority`, `tags`, `due` and
+///   `order` are allowed. `id`, `created_at`, `updated_at`, `version`,
+///   `completed_at` and `url` yield `read-only field`, any other key yields
+///   `unknown field`.
+/// - `create` and `replace` require `title`; `update` requires at least one
+///   field (error field `""`).
+/// - `title`: string of 1-500 code points, not only white space.
+/// - `notes`: string of at most 10000 code points, or null (= empty).
+/// - `completed`: boolean.
+/// - `priority`: one of `none`, `low`, `medium`, `high`, `urgent`.
+/// - `tags`: array of at most 20 strings with 1-50 code points each, unique
+///   when ignoring ASCII case (non-ASCII letters are compared as-is, so
+///   `É` and `é` count as different tags).
+/// - `due`: RFC 3339 date or date-time with offset, or null (= clear).
+/// - `order`: finite number.
+///
+/// Checks happen in a fixed order (object shape, unknown and read-only keys
+/// in key order, required fields, then each field in the order listed
+/// above) and the first error found is returned. `out` is only modified on
+/// success.
+std::optional<field_error> parse_patch(const nlohmann::json& body,
+                                       patch_mode mode, todo_patch& out);
+
+/// What kind of change `apply_patch` made.
+enum class change_kind { created, updated, completed, reopened };
+
+/// Applies a validated patch to `t`.
+///
+/// For `create`, `t` is a fresh todo whose `id` and `created_at` the caller
+/// set; the result has version 1 and returns `created`. For `update`, only
+/// given fields change; for `replace`, fields not in the patch are reset to
+/// their defaults (`id`, `created_at` are kept).
+///
+/// Sets `completed_at` to `now_rfc3339` when `completed` goes from false to
+/// true and clears it when it goes back to false. Sets `updated_at` to
+/// `now_rfc3339`. Updates and replacements increment `version` by one.
+///
+/// Returns `completed` or `reopened` if the completed flag flipped, else
+/// `updated` (`created` for create mode). Returns `std::nullopt` if an
+/// update or replacement changes nothing, leaving `t` untouched.
+std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
+                                       std::string_view now_rfc3339, todo& t);
+
+/// Returns `todo.created`, `todo.updated`, `todo.completed` or
+/// `todo.reopened`.
+std::string_view event_type(change_kind x);
+
+} // namespace actodo::domain

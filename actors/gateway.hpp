@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/frame_sink.hpp"
+#include "actors/messages.hpp"
+
+namespace caf {
+class actor_system;
+} // namespace caf
+
+namespace actodo::actors {
+
+/// The web layer's door into the actors: plain C++ with callbacks, so that
+/// web translation units need no CAF headers. Every call returns at once;
+/// the callback runs later on a CAF thread (post it to your own executor).
+/// Failures arrive as problem replies (503 unavailable, 504 timeout).
+class gateway {
+public:
+  using callback = std::function<void(reply)>;
+
+  /// The web side of one session actor.
+  class session_link {
+  public:
+    virtual ~session_link() = default;
+    /// Hands a text frame from the client to the session actor.
+    virtual void input(std::string text) = 0;
+    /// The socket closed: stops the session actor.
+    virtual void close() = 0;
+  };
+
+  virtual ~gateway() = default;
+
+  /// Applies a write; the callback runs once it is durable (or rejected).
+  virtual void submit(command cmd, callback cb) = 0;
+
+  /// Lists todos; `params` are decoded query pairs, flattened.
+  virtual void list(std::string user, std::vector<std::string> params,
+                    callback cb) = 0;
+
+  virtual void get(std::string user, std::string todo_id, callback cb) = 0;
+
+  virtual void status(std::string user, std::string request_id,
+                      callback cb) = 0;
+
+  /// The user's events after `after`: `{"items":[...]}`.
+  virtual void events(std::string user, int64_t after, int64_t limit,
+                      callback cb) = 0;
+
+  /// Spawns the session actor of a new WebSocket.
+  virtual std::shared_ptr<session_link>
+  open_session(std::string user, int64_t after,
+               std::shared_ptr<frame_sink> sink) = 0;
+};
+
+} // namespace actodo::actors

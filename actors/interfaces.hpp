@@ -1,0 +1,112 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/fwd.hpp"
+#include "caf/replies_to.hpp"
+#include "caf/type_id.hpp"
+#include "caf/typed_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "persistence/records.hpp"
+
+// -- the project's one type-id block ------------------------------------------
+
+CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::command))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::reply))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::event_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::request_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::todo_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_batch))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_snapshot))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::event_record>))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::request_record>))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<std::string>))
+
+  CAF_ADD_ATOM(actodo, actodo::atom, append, "append")
+  CAF_ADD_ATOM(actodo, actodo::atom, events, "events")
+  CAF_ADD_ATOM(actodo, actodo::atom, find, "find")
+  CAF_ADD_ATOM(actodo, actodo::atom, flush, "flush")
+  CAF_ADD_ATOM(actodo, actodo::atom, frame, "frame")
+  CAF_ADD_ATOM(actodo, actodo::atom, get, "get")
+  CAF_ADD_ATOM(actodo, actodo::atom, idle, "idle")
+  CAF_ADD_ATOM(actodo, actodo::atom, idempotent, "idempotent")
+  CAF_ADD_ATOM(actodo, actodo::atom, input, "input")
+  CAF_ADD_ATOM(actodo, actodo::atom, list, "list")
+  CAF_ADD_ATOM(actodo, actodo::atom, load, "load")
+  CAF_ADD_ATOM(actodo, actodo::atom, passivate, "passivate")
+  CAF_ADD_ATOM(actodo, actodo::atom, prune, "prune")
+  CAF_ADD_ATOM(actodo, actodo::atom, status, "status")
+  CAF_ADD_ATOM(actodo, actodo::atom, subscribe, "subscribe")
+  CAF_ADD_ATOM(actodo, actodo::atom, tick, "tick")
+
+CAF_END_TYPE_ID_BLOCK(actodo)
+
+namespace actodo::actors {
+
+// -- typed actor interfaces ---------------------------------------------------
+
+/// One per WebSocket: receives pre-encoded JSON frames from the user's
+/// `todo_list` and text frames from its socket.
+using session_actor = caf::typed_actor<
+  // A frame (result or event JSON) for the client.
+  caf::reacts_to<atom::frame, std::string>,
+  // A text frame the client sent.
+  caf::reacts_to<atom::input, std::string>>;
+
+/// The client-facing protocol of a user's todos; `user_directory` routes it
+/// to the right `todo_list` and `todo_list` answers it.
+using todo_api = caf::typed_actor<
+  // Applies a write; the reply is the durable outcome.
+  caf::replies_to<command>::with<reply>,
+  // Lists todos: user id and the decoded query parameters as key/value
+  // pairs, flattened.
+  caf::replies_to<atom::list, std::string, std::vector<std::string>>::with<
+    reply>,
+  // Reads one todo: user id, todo id.
+  caf::replies_to<atom::get, std::string, std::string>::with<reply>,
+  // Reads the outcome of a command: user id, request id.
+  caf::replies_to<atom::status, std::string, std::string>::with<reply>,
+  // Subscribes a session to results and events: user id, session. Replies
+  // with the last committed sequence number; later events follow live.
+  caf::replies_to<atom::subscribe, std::string, session_actor>::with<
+    int64_t>>;
+
+/// Owns the todos of one user; see actors/README.md.
+using todo_list_actor = todo_api::extend<
+  // Periodic idle check.
+  caf::reacts_to<atom::tick>,
+  // The directory agrees to passivation: quit.
+  caf::reacts_to<atom::passivate>>;
+
+/// Maps user ids to `todo_list` actors; spawns and passivates them.
+using user_directory_actor = todo_api::extend<
+  // A `todo_list` reports being idle after handling `n` routed messages.
+  caf::reacts_to<atom::idle, std::string, uint64_t>>;
+
+/// The only writer of the store; group-commits appends.
+using journal_actor = caf::typed_actor<
+  // Appends one command's records; replies after the commit.
+  caf::replies_to<atom::append, persistence::user_batch>::with<int64_t>,
+  // Commits what is pending (sent to itself).
+  caf::reacts_to<atom::flush>,
+  // Loads a user's todos and last sequence number.
+  caf::replies_to<atom::load, std::string>::with<persistence::user_snapshot>,
+  // Reads events: user id, after, limit.
+  caf::replies_to<atom::events, std::string, int64_t, int64_t>::with<
+    std::vector<persistence::event_record>>,
+  // Finds a request outcome: user id, request id. Replies with an empty
+  // vector when unknown, one record otherwise.
+  caf::replies_to<atom::find, std::string, std::string>::with<
+    std::vector<persistence::request_record>>,
+  // Finds the outcome recorded under an idempotency key: user id, key.
+  caf::replies_to<atom::idempotent, std::string, std::string>::with<
+    std::vector<persistence::request_record>>,
+  // Forgets request outcomes older than the retention (periodic).
+  caf::reacts_to<atom::prune>>;
+
+} // namespace actodo::actors

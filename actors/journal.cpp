@@ -1,0 +1,141 @@
+#include "actors/journal.hpp"
+
+#include "caf/actor_system.hpp"
+#include "caf/event_based_actor.hpp"
+
+#include "actors/domain/time.hpp"
+#include "config/error.hpp"
+
+namespace actodo::actors {
+
+caf::result<int64_t> journal_state::append(persistence::user_batch batch) {
+  if (!batch.events.empty()) {
+    auto i = last_seq.find(batch.user_id);
+    if (i == last_seq.end()) {
+      auto stored = store->last_seq(batch.user_id);
+      if (!stored)
+        return std::move(stored.error());
+      i = last_seq.emplace(batch.user_id, *stored).first;
+    }
+    if (batch.events.front().seq != i->second + 1)
+      return caf::make_error(ec::sequence_gap,
+                             "user " + batch.user_id + " expects sequence "
+                               + std::to_string(i->second + 1));
+    i->second = batch.events.back().seq;
+  }
+  auto promise = self->make_response_promise<int64_t>();
+  pending.push_back(waiting{std::move(batch), promise});
+  if (pending.size() >= max_batch) {
+    flush();
+  } else if (!flush_scheduled) {
+    // Everything already queued in the mailbox joins this commit.
+    flush_scheduled = true;
+    self->send(self, atom::flush::value);
+  }
+  return promise;
+}
+
+void journal_state::flush() {
+  flush_scheduled = false;
+  if (pending.empty())
+    return;
+  std::vector<persistence::user_batch> batches;
+  batches.reserve(pending.size());
+  for (auto& w : pending)
+    batches.push_back(std::move(w.batch));
+  auto waiters = std::move(pending);
+  pending.clear();
+  if (auto err = store->commit(batches)) {
+    // The in-memory sequence counters ran ahead of the store: reload them.
+    for (auto& b : batches)
+      last_seq.erase(b.user_id);
+    for (auto& w : waiters)
+      w.promise.deliver(err);
+    return;
+  }
+  ++commits;
+  committed_batches += batches.size();
+  for (size_t i = 0; i < waiters.size(); ++i) {
+    auto& evs = batches[i].events;
+    waiters[i].promise.deliver(evs.empty() ? int64_t{0} : evs.back().seq);
+  }
+}
+
+caf::result<persistence::user_snapshot>
+journal_state::load(const std::string& user) {
+  flush(); // Reads see every acknowledged and pending write.
+  auto snapshot = store->load_user(user);
+  if (!snapshot)
+    return std::move(snapshot.error());
+  return std::move(*snapshot);
+}
+
+caf::result<std::vector<persistence::event_record>>
+journal_state::events(const std::string& user, int64_t after, int64_t limit) {
+  flush();
+  auto result = store->read_events(user, after, limit);
+  if (!result)
+    return std::move(result.error());
+  return std::move(*result);
+}
+
+namespace {
+
+template <class T>
+caf::result<std::vector<T>> as_vector(caf::expected<std::optional<T>> x) {
+  if (!x)
+    return std::move(x.error());
+  std::vector<T> result;
+  if (*x)
+    result.emplace_back(std::move(**x));
+  return result;
+}
+
+} // namespace
+
+journal_actor::behavior_type
+journal(journal_actor::stateful_pointer<journal_state> self,
+        std::shared_ptr<persistence::store> store, size_t max_batch,
+        caf::timespan retention) {
+  auto& st = self->state;
+  st.self = self;
+  st.store = std::move(store);
+  st.max_batch = max_batch;
+  st.retention = retention;
+  if (retention.count() > 0)
+    self->send(self, atom::prune::value);
+  return {
+    [=](atom::append, persistence::user_batch& batch) {
+      return self->state.append(std::move(batch));
+    },
+    [=](atom::flush) { self->state.flush(); },
+    [=](atom::load, const std::string& user) {
+      return self->state.load(user);
+    },
+    [=](atom::events, const std::string& user, int64_t after, int64_t limit) {
+      return self->state.events(user, after, limit);
+    },
+    [=](atom::find, const std::string& user, const std::string& id)
+      -> caf::result<std::vector<persistence::request_record>> {
+      self->state.flush();
+      return as_vector(self->state.store->find_request(user, id));
+    },
+    [=](atom::idempotent, const std::string& user, const std::string& key)
+      -> caf::result<std::vector<persistence::request_record>> {
+      self->state.flush();
+      return as_vector(self->state.store->find_idempotent(user, key));
+    },
+    [=](atom::prune) {
+      auto& st = self->state;
+      auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
+        st.retention);
+      st.flush();
+      // A failed prune is retried at the next period; nothing depends on it.
+      static_cast<void>(st.store->prune_requests(domain::now_ms()
+                                                 - age.count()));
+      self->delayed_send(self, std::chrono::minutes(10), atom::prune::value);
+    },
+  };
+}
+
+} // namespace actodo::actors

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/response_promise.hpp"
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "persistence/store.hpp"
+
+namespace actodo::actors {
+
+/// Group commit: appends queue up while the previous transaction runs and
+/// are then committed together in one transaction; every waiter hears back
+/// only after its records are durable, and all of them hear about a failed
+/// commit.
+struct journal_state {
+  static inline const char* name = "journal";
+
+  struct waiting {
+    persistence::user_batch batch;
+    caf::typed_response_promise<int64_t> promise;
+  };
+
+  journal_actor::pointer self = nullptr;
+  std::shared_ptr<persistence::store> store;
+  size_t max_batch = 4096;
+  caf::timespan retention{};
+  std::vector<waiting> pending;
+  bool flush_scheduled = false;
+  /// Last sequence number per user, including pending appends; loaded from
+  /// the store on first use and forgotten when a commit fails.
+  std::unordered_map<std::string, int64_t> last_seq;
+
+  /// Statistics for the inspector and the benchmarks.
+  uint64_t commits = 0;
+  uint64_t committed_batches = 0;
+
+  caf::result<int64_t> append(persistence::user_batch batch);
+  void flush();
+  caf::result<persistence::user_snapshot> load(const std::string& user);
+  caf::result<std::vector<persistence::event_record>>
+  events(const std::string& user, int64_t after, int64_t limit);
+};
+
+/// Spawn detached: the store blocks.
+journal_actor::behavior_type
+journal(journal_actor::stateful_pointer<journal_state> self,
+        std::shared_ptr<persistence::store> store, size_t max_batch,
+        caf::timespan retention);
+
+} // namespace actodo::actors

@@ -1,0 +1,158 @@
+#include "actors/node.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/sec.hpp"
+
+#include "actors/journal.hpp"
+#include "actors/problem.hpp"
+#include "actors/session.hpp"
+#include "actors/user_directory.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+/// Maps a failed request to a problem reply.
+reply error_reply(const caf::error& err) {
+  reply r;
+  r.status = err == caf::sec::request_timeout ? 504 : 503;
+  r.body = make_problem(r.status, "the request could not be completed: "
+                                    + caf::to_string(err));
+  return r;
+}
+
+class session_link_impl : public gateway::session_link {
+public:
+  explicit session_link_impl(session_actor hdl) : hdl_(std::move(hdl)) {
+  }
+
+  ~session_link_impl() override {
+    close();
+  }
+
+  void input(std::string text) override {
+    caf::anon_send(hdl_, atom::input::value, std::move(text));
+  }
+
+  void close() override {
+    if (hdl_)
+      caf::anon_send_exit(hdl_, caf::exit_reason::user_shutdown);
+    hdl_ = nullptr;
+  }
+
+private:
+  session_actor hdl_;
+};
+
+class gateway_impl : public gateway {
+public:
+  gateway_impl(caf::actor_system& sys, user_directory_actor directory,
+               journal_actor journal, caf::timespan timeout)
+    : sys_(sys),
+      directory_(std::move(directory)),
+      journal_(std::move(journal)),
+      timeout_(timeout) {
+  }
+
+  void submit(command cmd, callback cb) override {
+    ask(std::move(cb), std::move(cmd));
+  }
+
+  void list(std::string user, std::vector<std::string> params,
+            callback cb) override {
+    ask(std::move(cb), atom::list::value, std::move(user), std::move(params));
+  }
+
+  void get(std::string user, std::string id, callback cb) override {
+    ask(std::move(cb), atom::get::value, std::move(user), std::move(id));
+  }
+
+  void status(std::string user, std::string id, callback cb) override {
+    ask(std::move(cb), atom::status::value, std::move(user), std::move(id));
+  }
+
+  void events(std::string user, int64_t after, int64_t limit,
+              callback cb) override {
+    auto journal = journal_;
+    auto timeout = timeout_;
+    sys_.spawn([=](caf::event_based_actor* self) {
+      self->request(journal, timeout, atom::events::value, user, after, limit)
+        .then(
+          [cb](std::vector<persistence::event_record>& events) {
+            reply r;
+            r.body = R"({"items":[)";
+            for (size_t i = 0; i < events.size(); ++i) {
+              if (i > 0)
+                r.body += ',';
+              r.body += events[i].json;
+            }
+            r.body += "]}";
+            cb(std::move(r));
+          },
+          [cb](caf::error& err) { cb(error_reply(err)); });
+    });
+  }
+
+  std::shared_ptr<session_link>
+  open_session(std::string user, int64_t after,
+               std::shared_ptr<frame_sink> sink) override {
+    auto hdl = sys_.spawn(session, std::move(user), after, directory_,
+                          journal_, std::move(sink), timeout_);
+    return std::make_shared<session_link_impl>(std::move(hdl));
+  }
+
+private:
+  /// One short-lived actor per call: it makes the request and hands the
+  /// reply to the callback, so no io thread ever blocks on the actors.
+  template <class... Ts>
+  void ask(callback cb, Ts... xs) {
+    auto directory = directory_;
+    auto timeout = timeout_;
+    sys_.spawn([=](caf::event_based_actor* self) {
+      self->request(directory, timeout, xs...)
+        .then([cb](reply& r) { cb(std::move(r)); },
+              [cb](caf::error& err) { cb(error_reply(err)); });
+    });
+  }
+
+  caf::actor_system& sys_;
+  user_directory_actor directory_;
+  journal_actor journal_;
+  caf::timespan timeout_;
+};
+
+} // namespace
+
+node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
+           size_t max_batch, caf::timespan retention,
+           todo_list_settings settings)
+  : sys_(sys) {
+  journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store), max_batch,
+                                      retention);
+  directory_ = sys.spawn(actors::user_directory, journal_, settings);
+  gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
+                                            settings.request_timeout);
+}
+
+node::~node() {
+  shutdown();
+}
+
+void node::shutdown() {
+  if (directory_) {
+    caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
+    directory_ = nullptr;
+  }
+  if (journal_) {
+    // Let the journal commit what is queued before it stops.
+    caf::anon_send(journal_, atom::flush::value);
+    caf::anon_send_exit(journal_, caf::exit_reason::user_shutdown);
+    journal_ = nullptr;
+  }
+}
+
+} // namespace actodo::actors

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace actodo::actors {
+
+/// Encodes an RFC 9457 problem document. `field` names the offending field
+/// or parameter and is left out when empty.
+std::string make_problem(int status, std::string_view detail,
+                         std::string_view field = {});
+
+/// The standard reason phrase for an HTTP status ("Not Found").
+std::string_view status_title(int status);
+
+} // namespace actodo::actors

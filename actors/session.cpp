@@ -1,0 +1,111 @@
+#include "actors/session.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "caf/event_based_actor.hpp"
+
+#include "actors/apply.hpp"
+#include "actors/command_frame.hpp"
+#include "actors/problem.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+constexpr int64_t replay_page = 1000;
+
+} // namespace
+
+void session_state::replay(int64_t after, int64_t until) {
+  if (after >= until)
+    return;
+  auto n = std::min(replay_page, until - after);
+  self->request(journal, timeout, atom::events::value, user_id, after, n)
+    .await(
+      [this, until](std::vector<persistence::event_record>& events) {
+        int64_t last = until;
+        for (auto& ev : events) {
+          sink->send(event_frame(ev.json));
+          last = ev.seq;
+        }
+        if (!events.empty() && last < until)
+          replay(last, until);
+      },
+      [this](caf::error&) {
+        sink->close(1011, "cannot read the event log");
+        self->quit();
+      });
+}
+
+void session_state::error_frame(const std::string& request_id, int status,
+                                const std::string& problem) {
+  nlohmann::json frame{{"type", "error"},
+                       {"request_id", nullptr},
+                       {"status", status},
+                       {"problem", nlohmann::json::parse(problem)}};
+  if (!request_id.empty())
+    frame["request_id"] = request_id;
+  sink->send(frame.dump(-1, ' ', false,
+                        nlohmann::json::error_handler_t::replace));
+}
+
+void session_state::input(const std::string& text) {
+  command cmd;
+  cmd.user_id = user_id;
+  auto parsed = parse_command_frame(text, cmd);
+  if (!parsed.ok) {
+    error_frame(cmd.request_id, parsed.status, parsed.problem);
+    return;
+  }
+  // The result reaches this session like every other: through the
+  // subscription. Only a failure to deliver the command is reported here.
+  auto rid = cmd.request_id;
+  self->request(directory, timeout, std::move(cmd))
+    .then([](reply&) {},
+          [this, rid](caf::error& err) {
+            error_frame(rid, 503,
+                        make_problem(503, "command not applied: "
+                                            + to_string(err)));
+          });
+}
+
+session_actor::behavior_type
+session(session_actor::stateful_pointer<session_state> self,
+        std::string user_id, int64_t after, user_directory_actor directory,
+        journal_actor journal, std::shared_ptr<frame_sink> sink,
+        caf::timespan timeout) {
+  auto& st = self->state;
+  st.self = self;
+  st.user_id = user_id;
+  st.directory = directory;
+  st.journal = std::move(journal);
+  st.sink = std::move(sink);
+  st.timeout = timeout;
+  // Live frames wait in the mailbox until the welcome and the replay went
+  // out, so the client sees one ordered stream.
+  self
+    ->request(directory, timeout, atom::subscribe::value, user_id,
+              caf::actor_cast<session_actor>(self))
+    .await(
+      [self, after](int64_t seq) {
+        auto& st = self->state;
+        st.sink->send(R"({"type":"welcome","sequence":)" + std::to_string(seq)
+                      + "}");
+        if (after >= 0)
+          st.replay(after, seq);
+      },
+      [self](caf::error&) {
+        self->state.sink->close(1011, "cannot subscribe");
+        self->quit();
+      });
+  return {
+    [self](atom::frame, std::string& frame) {
+      self->state.sink->send(std::move(frame));
+    },
+    [self](atom::input, const std::string& text) {
+      self->state.input(text);
+    },
+  };
+}
+
+} // namespace actodo::actors

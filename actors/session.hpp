@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/frame_sink.hpp"
+#include "actors/interfaces.hpp"
+
+namespace actodo::actors {
+
+/// The CAF side of one WebSocket: subscribes to the user's `todo_list`,
+/// replays missed events from the journal, then forwards live frames to the
+/// socket and the client's command frames to the directory.
+struct session_state {
+  static inline const char* name = "session";
+
+  session_actor::pointer self = nullptr;
+  std::string user_id;
+  user_directory_actor directory;
+  journal_actor journal;
+  std::shared_ptr<frame_sink> sink;
+  caf::timespan timeout{};
+
+  /// Sends the missed events in (`after`, `until`], in pages.
+  void replay(int64_t after, int64_t until);
+  void input(const std::string& text);
+  void error_frame(const std::string& request_id, int status,
+                   const std::string& problem);
+};
+
+session_actor::behavior_type
+session(session_actor::stateful_pointer<session_state> self,
+        std::string user_id, int64_t after, user_directory_actor directory,
+        journal_actor journal, std::shared_ptr<frame_sink> sink,
+        caf::timespan timeout);
+
+} // namespace actodo::actors

@@ -1,0 +1,303 @@
+#include "actors/todo_list.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "caf/event_based_actor.hpp"
+#include "caf/typed_actor_view.hpp"
+
+#include "actors/domain/query.hpp"
+#include "actors/domain/time.hpp"
+#include "actors/problem.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+reply problem_reply(int status, std::string_view detail,
+                    std::string_view field = {}) {
+  reply r;
+  r.status = status;
+  r.body = make_problem(status, detail, field);
+  return r;
+}
+
+/// Rebuilds the reply of a finished command from its stored outcome.
+reply from_record(const persistence::request_record& rec) {
+  reply r;
+  r.status = rec.status;
+  r.body = rec.body == "null" ? std::string{} : rec.body;
+  r.request_id = rec.request_id;
+  r.state = rec.state;
+  if (rec.status == 200 || rec.status == 201) {
+    auto doc = nlohmann::json::parse(rec.body, nullptr, false);
+    if (doc.is_object()) {
+      r.todo_id = doc.value("id", "");
+      r.version = doc.value("version", int64_t{0});
+    }
+  }
+  return r;
+}
+
+} // namespace
+
+void todo_list_state::touch() {
+  last_active = self->clock().now();
+}
+
+caf::result<reply> todo_list_state::handle(command& cmd) {
+  touch();
+  if (pending.count(cmd.request_id) > 0)
+    return problem_reply(409, "request " + cmd.request_id + " is in progress",
+                         "request_id");
+  auto rp = self->make_response_promise<reply>();
+  if (cmd.idempotency_key.empty()) {
+    execute(cmd, rp);
+    return rp;
+  }
+  auto fp = command_fingerprint(cmd);
+  if (auto k = pending_keys.find(cmd.idempotency_key); k != pending_keys.end()) {
+    auto& f = pending[k->second];
+    if (f.fingerprint != fp)
+      return problem_reply(422, "Idempotency-Key was used for another request",
+                           "Idempotency-Key");
+    f.waiters.push_back(rp);
+    return rp;
+  }
+  // Awaiting keeps later commands of this user behind this one.
+  ++lookups;
+  self
+    ->request(journal, settings.request_timeout, atom::idempotent::value,
+              todos.user_id, cmd.idempotency_key)
+    .await(
+      [this, cmd, fp, rp](std::vector<persistence::request_record>& found) {
+        --lookups;
+        auto promise = rp;
+        if (found.empty()) {
+          auto copy = cmd;
+          execute(copy, promise);
+        } else if (found.front().fingerprint != fp) {
+          promise.deliver(problem_reply(
+            422, "Idempotency-Key was used for another request",
+            "Idempotency-Key"));
+        } else {
+          promise.deliver(from_record(found.front()));
+        }
+      },
+      [this, rp](caf::error& err) {
+        --lookups;
+        auto promise = rp;
+        promise.deliver(std::move(err));
+      });
+  return rp;
+}
+
+void todo_list_state::execute(command& cmd,
+                              caf::typed_response_promise<reply> rp) {
+  auto out = apply_command(todos, cmd, domain::now_ms());
+  auto id = cmd.request_id;
+  auto& f = pending[id];
+  f.result = std::move(out.result);
+  for (auto& ev : out.batch.events)
+    f.event_frames.emplace_back(event_frame(ev.json));
+  f.waiters.push_back(std::move(rp));
+  if (!cmd.idempotency_key.empty()) {
+    f.idempotency_key = cmd.idempotency_key;
+    f.fingerprint = out.batch.request.fingerprint;
+    pending_keys.emplace(cmd.idempotency_key, id);
+  }
+  self
+    ->request(journal, settings.request_timeout, atom::append::value,
+              std::move(out.batch))
+    .then([this, id](int64_t last_seq) { committed(id, last_seq); },
+          [this](caf::error& err) { failed(err); });
+}
+
+void todo_list_state::committed(const std::string& request_id,
+                                int64_t last_seq) {
+  auto i = pending.find(request_id);
+  if (i == pending.end())
+    return;
+  auto& f = i->second;
+  committed_seq = std::max(committed_seq, last_seq);
+  auto result = result_frame(f.result);
+  for (auto& session : sessions) {
+    self->send(session, atom::frame::value, result);
+    for (auto& frame : f.event_frames)
+      self->send(session, atom::frame::value, frame);
+  }
+  for (auto& rp : f.waiters)
+    rp.deliver(f.result);
+  if (!f.idempotency_key.empty())
+    pending_keys.erase(f.idempotency_key);
+  pending.erase(i);
+  touch();
+}
+
+void todo_list_state::failed(const caf::error& err) {
+  // The in-memory state ran ahead of the store: answer everyone and start
+  // over from the store (the directory spawns a fresh instance on demand).
+  for (auto& kvp : pending)
+    for (auto& rp : kvp.second.waiters)
+      rp.deliver(err);
+  pending.clear();
+  pending_keys.clear();
+  self->quit(err);
+}
+
+reply todo_list_state::list(const std::vector<std::string>& params) const {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (size_t i = 0; i + 1 < params.size(); i += 2)
+    pairs.emplace_back(params[i], params[i + 1]);
+  domain::query q;
+  if (auto err = domain::parse_query(pairs, q))
+    return problem_reply(400, err->detail, err->field);
+  std::vector<const domain::todo*> all;
+  all.reserve(todos.by_id.size());
+  for (auto& kvp : todos.by_id)
+    all.push_back(&kvp.second);
+  auto result = domain::run_query(q, all);
+  if (auto err = std::get_if<domain::field_error>(&result))
+    return problem_reply(400, err->detail, err->field);
+  auto& pg = std::get<domain::page>(result);
+  auto items = nlohmann::json::array();
+  for (auto t : pg.items)
+    items.push_back(domain::to_json(*t));
+  nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (!pg.next_cursor.empty())
+    doc["next_cursor"] = pg.next_cursor;
+  reply r;
+  r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+reply todo_list_state::get(const std::string& id) const {
+  auto i = todos.by_id.find(id);
+  if (i == todos.by_id.end())
+    return problem_reply(404, "no todo with id " + id, "id");
+  reply r;
+  r.body = domain::to_json(i->second).dump(
+    -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.todo_id = id;
+  r.version = i->second.version;
+  return r;
+}
+
+caf::result<reply> todo_list_state::status(const std::string& request_id) {
+  if (auto i = pending.find(request_id); i != pending.end()) {
+    persistence::request_record rec;
+    rec.request_id = request_id;
+    rec.state = "pending";
+    rec.body = "null";
+    reply r;
+    r.body = request_status_body(rec);
+    r.request_id = request_id;
+    r.state = "pending";
+    return r;
+  }
+  auto rp = self->make_response_promise<reply>();
+  ++lookups;
+  self
+    ->request(journal, settings.request_timeout, atom::find::value,
+              todos.user_id, request_id)
+    .then(
+      [this, rp, request_id](std::vector<persistence::request_record>& found) {
+        --lookups;
+        auto promise = rp;
+        if (found.empty()) {
+          promise.deliver(
+            problem_reply(404, "no request with id " + request_id, "id"));
+          return;
+        }
+        reply r;
+        r.body = request_status_body(found.front());
+        r.request_id = request_id;
+        r.state = found.front().state;
+        promise.deliver(std::move(r));
+      },
+      [this, rp](caf::error& err) {
+        --lookups;
+        auto promise = rp;
+        promise.deliver(std::move(err));
+      });
+  return rp;
+}
+
+int64_t todo_list_state::subscribe(session_actor session) {
+  touch();
+  self->monitor(session);
+  sessions.push_back(std::move(session));
+  return committed_seq;
+}
+
+void todo_list_state::tick() {
+  auto idle = self->clock().now() - last_active >= settings.idle_timeout;
+  if (idle && sessions.empty() && pending.empty() && lookups == 0)
+    self->send(directory, atom::idle::value, todos.user_id, routed);
+  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+}
+
+todo_list_actor::behavior_type
+todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
+          std::string user_id, user_directory_actor directory,
+          journal_actor journal, todo_list_settings settings) {
+  auto& st = self->state;
+  st.self = self;
+  st.todos.user_id = user_id;
+  st.directory = std::move(directory);
+  st.journal = journal;
+  st.settings = settings;
+  st.touch();
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& xs = self->state.sessions;
+    xs.erase(std::remove_if(xs.begin(), xs.end(),
+                            [&](const session_actor& x) {
+                              return x.address() == dm.source;
+                            }),
+             xs.end());
+    self->state.touch();
+  });
+  // Until the snapshot arrives, every other message waits in the mailbox.
+  self
+    ->request(journal, settings.request_timeout, atom::load::value, user_id)
+    .await(
+      [self](persistence::user_snapshot& snap) {
+        auto& st = self->state;
+        for (auto& text : snap.todos) {
+          auto t = domain::todo_from_json(nlohmann::json::parse(text));
+          auto id = t.id;
+          st.todos.by_id.emplace(std::move(id), std::move(t));
+        }
+        st.todos.last_seq = snap.last_seq;
+        st.committed_seq = snap.last_seq;
+        st.loaded = true;
+      },
+      [self](caf::error& err) { self->quit(err); });
+  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+  return {
+    [self](command& cmd) -> caf::result<reply> {
+      ++self->state.routed;
+      return self->state.handle(cmd);
+    },
+    [self](atom::list, const std::string&,
+           const std::vector<std::string>& params) {
+      ++self->state.routed;
+      return self->state.list(params);
+    },
+    [self](atom::get, const std::string&, const std::string& id) {
+      ++self->state.routed;
+      return self->state.get(id);
+    },
+    [self](atom::status, const std::string&, const std::string& id) {
+      ++self->state.routed;
+      return self->state.status(id);
+    },
+    [self](atom::subscribe, const std::string&, session_actor& session) {
+      ++self->state.routed;
+      return self->state.subscribe(std::move(session));
+    },
+    [self](atom::tick) { self->state.tick(); },
+    [self](atom::passivate) { self->quit(); },
+  };
+}
+
+} // namespace actodo::actors

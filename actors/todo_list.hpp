@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/actor_clock.hpp"
+#include "caf/response_promise.hpp"
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/apply.hpp"
+#include "actors/interfaces.hpp"
+
+namespace actodo::actors {
+
+/// Settings a `todo_list` gets from the node configuration.
+struct todo_list_settings {
+  caf::timespan idle_timeout = std::chrono::minutes(5);
+  caf::timespan request_timeout = std::chrono::seconds(30);
+};
+
+/// The todos of one user. Applies commands in arrival order, hands the
+/// records to the journal and, once they are durable, answers the requester
+/// and pushes the result and the events to every subscribed session.
+struct todo_list_state {
+  static inline const char* name = "todo-list";
+
+  /// A command whose records are on their way to the store.
+  struct in_flight {
+    reply result;
+    std::vector<std::string> event_frames;
+    std::vector<caf::typed_response_promise<reply>> waiters;
+    std::string idempotency_key;
+    std::string fingerprint;
+  };
+
+  todo_list_actor::pointer self = nullptr;
+  user_directory_actor directory;
+  journal_actor journal;
+  todo_list_settings settings;
+  user_todos todos;
+  /// Highest sequence number known to be durable.
+  int64_t committed_seq = 0;
+  /// Messages handled that the directory routed here (passivation check).
+  uint64_t routed = 0;
+  bool loaded = false;
+  caf::actor_clock::time_point last_active;
+  std::vector<session_actor> sessions;
+  /// By request id, in submission order.
+  std::unordered_map<std::string, in_flight> pending;
+  /// Idempotency key -> request id of a pending command.
+  std::unordered_map<std::string, std::string> pending_keys;
+  /// Outstanding requests to the journal other than appends.
+  size_t lookups = 0;
+
+  caf::result<reply> handle(command& cmd);
+  void execute(command& cmd, caf::typed_response_promise<reply> rp);
+  void committed(const std::string& request_id, int64_t last_seq);
+  void failed(const caf::error& err);
+  reply list(const std::vector<std::string>& params) const;
+  reply get(const std::string& id) const;
+  caf::result<reply> status(const std::string& request_id);
+  int64_t subscribe(session_actor session);
+  void tick();
+  void touch();
+};
+
+/// Loads the user's todos from the journal, then serves `todo_api`.
+todo_list_actor::behavior_type
+todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
+          std::string user_id, user_directory_actor directory,
+          journal_actor journal, todo_list_settings settings);
+
+} // namespace actodo::actors

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "actors/todo_list.hpp"
+
+namespace actodo::actors {
+
+/// Maps user ids to their `todo_list`, spawning one on first use and
+/// passivating it when it reports being idle with nothing in between.
+struct user_directory_state {
+  static inline const char* name = "user-directory";
+
+  struct entry {
+    todo_list_actor handle;
+    /// Messages routed to `handle` so far.
+    uint64_t routed = 0;
+  };
+
+  user_directory_actor::pointer self = nullptr;
+  journal_actor journal;
+  todo_list_settings settings;
+  std::unordered_map<std::string, entry> users;
+  uint64_t spawned = 0;
+  uint64_t passivated = 0;
+
+  /// The `todo_list` of `user`, spawned when needed; counts one routed
+  /// message.
+  todo_list_actor route(const std::string& user);
+  void idle(const std::string& user, uint64_t handled,
+            const caf::actor_addr& reporter);
+};
+
+user_directory_actor::behavior_type
+user_directory(user_directory_actor::stateful_pointer<user_directory_state> self,
+               journal_actor journal, todo_list_settings settings);
+
+} // namespace actodo::actors

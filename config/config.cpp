@@ -1,0 +1,88 @@
+#include "config/config.hpp"
+
+#include <arpa/inet.h>
+
+#include "caf/sec.hpp"
+
+namespace actodo::config {
+
+app_config::app_config() {
+  opt_group{custom_options_, "global"}
+    .add(host, "host", "address to bind (loopback only until auth exists)")
+    .add(port, "port", "TCP port to listen on; 0 picks a free port")
+    .add(data_dir, "data-dir", "directory of the SQLite database")
+    .add(body_limit, "body-limit", "largest HTTP request body in bytes")
+    .add(io_threads, "io-threads", "threads serving HTTP and WebSocket")
+    .add(max_batch, "max-batch", "most commands per journal transaction")
+    .add(sync, "sync", "SQLite durability: full (fsync per commit) or normal")
+    .add(idle_timeout, "idle-timeout",
+         "passivate a todo list without sessions after this idle time")
+    .add(request_timeout, "request-timeout",
+         "upper bound for internal requests")
+    .add(ws_queue_limit, "ws-queue-limit",
+         "frames queued per WebSocket before a slow reader is dropped")
+    .add(request_retention, "request-retention",
+         "how long finished requests stay queryable");
+  // Two cores: measured better than work stealing with four threads.
+  set("scheduler.policy", caf::atom("sharing"));
+  set("scheduler.max-threads", 2);
+  set("logger.console", caf::atom("none"));
+}
+
+namespace {
+
+bool is_loopback(const std::string& host) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1)
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+bool is_address(const std::string& host) {
+  in_addr v4{};
+  in6_addr v6{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1
+         || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+caf::error invalid(const std::string& option, const std::string& why) {
+  return caf::make_error(caf::sec::invalid_argument,
+                         "invalid option --" + option + ": " + why);
+}
+
+} // namespace
+
+caf::error app_config::validate() const {
+  using namespace std::chrono_literals;
+  if (!is_address(host))
+    return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
+  if (!is_loopback(host))
+    return invalid("host",
+                   "refusing to bind the non-loopback address " + host
+                     + " without authentication; bind 127.0.0.1 (or ::1) "
+                       "and put an authenticating proxy in front");
+  if (data_dir.empty())
+    return invalid("data-dir", "must not be empty");
+  if (body_limit < 1024 || body_limit > 64 * 1024 * 1024)
+    return invalid("body-limit", "must be between 1024 and 67108864 bytes");
+  if (io_threads < 1 || io_threads > 64)
+    return invalid("io-threads", "must be between 1 and 64");
+  if (max_batch < 1 || max_batch > 100000)
+    return invalid("max-batch", "must be between 1 and 100000");
+  if (sync != "full" && sync != "normal")
+    return invalid("sync", "must be 'full' or 'normal'");
+  if (idle_timeout < 1s)
+    return invalid("idle-timeout", "must be at least 1s");
+  if (request_timeout < 1s || request_timeout > 10min)
+    return invalid("request-timeout", "must be between 1s and 10min");
+  if (ws_queue_limit < 16 || ws_queue_limit > 1000000)
+    return invalid("ws-queue-limit", "must be between 16 and 1000000");
+  if (request_retention < 1h)
+    return invalid("request-retention", "must be at least 1h");
+  return caf::none;
+}
+
+} // namespace actodo::config

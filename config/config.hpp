@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "caf/actor_system_config.hpp"
+#include "caf/error.hpp"
+#include "caf/timespan.hpp"
+
+namespace actodo::config {
+
+/// The one typed configuration of an Actodo node. Values come from, in
+/// increasing precedence: the defaults below, the config file
+/// (`--config-file=PATH`), `ACTODO_*` environment variables and the command
+/// line. Every option lives in the `actodo` group on the command line as
+/// `--name=value` (e.g. `--port=8080`) and in the config file as
+/// `actodo { port = 8080 }`.
+class app_config : public caf::actor_system_config {
+public:
+  app_config();
+
+  /// Address to bind; loopback only until authentication exists.
+  std::string host = "127.0.0.1";
+
+  /// TCP port; 0 picks a free one (the server prints the bound address).
+  uint16_t port = 8080;
+
+  /// Directory of the SQLite database (created when missing).
+  std::string data_dir = "actodo-data";
+
+  /// Largest accepted HTTP request body in bytes.
+  size_t body_limit = 1024 * 1024;
+
+  /// Number of Boost.Asio threads serving HTTP and WebSocket.
+  size_t io_threads = 1;
+
+  /// Most commands the journal commits in one transaction.
+  size_t max_batch = 4096;
+
+  /// SQLite `synchronous` setting: `full` (fsync per commit) or `normal`.
+  std::string sync = "full";
+
+  /// An idle `todo_list` without sessions is passivated after this long.
+  caf::timespan idle_timeout = std::chrono::minutes(5);
+
+  /// Upper bound for any internal request (web -> actors -> journal).
+  caf::timespan request_timeout = std::chrono::seconds(30);
+
+  /// Frames queued for one WebSocket before a slow reader is disconnected.
+  size_t ws_queue_limit = 4096;
+
+  /// How long `GET /api/v1/requests/{id}` can find a finished request.
+  caf::timespan request_retention = std::chrono::hours(24);
+
+  /// Checks every value; returns an error whose message names the option.
+  caf::error validate() const;
+};
+
+/// Turns `ACTODO_*` environment variables into `--name=value` arguments for
+/// the options known to `cfg` (`ACTODO_DATA_DIR` -> `--data-dir=...`).
+/// Unknown `ACTODO_*` variables are reported in `unknown`.
+std::vector<std::string> environment_arguments(const app_config& cfg,
+                                               char** envp,
+                                               std::vector<std::string>& unknown);
+
+} // namespace actodo::config

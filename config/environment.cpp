@@ -1,0 +1,55 @@
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace actodo::config {
+
+namespace {
+
+/// Names of the options that may come from `ACTODO_*` variables.
+constexpr const char* env_options[] = {
+  "host",     "port",         "data-dir",        "body-limit",
+  "io-threads", "max-batch",  "sync",            "idle-timeout",
+  "request-timeout", "ws-queue-limit", "request-retention", "config-file",
+};
+
+/// `DATA_DIR` -> `data-dir`.
+std::string option_name(std::string var) {
+  std::transform(var.begin(), var.end(), var.begin(), [](unsigned char c) {
+    return c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  });
+  return var;
+}
+
+} // namespace
+
+std::vector<std::string>
+environment_arguments(const app_config&, char** envp,
+                      std::vector<std::string>& unknown) {
+  static constexpr std::string_view prefix = "ACTODO_";
+  std::vector<std::string> result;
+  for (auto i = envp; i != nullptr && *i != nullptr; ++i) {
+    std::string_view entry{*i};
+    if (entry.substr(0, prefix.size()) != prefix)
+      continue;
+    auto eq = entry.find('=');
+    if (eq == std::string_view::npos)
+      continue;
+    auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
+    auto name = option_name(var);
+    auto known = std::find(std::begin(env_options), std::end(env_options),
+                           name)
+                 != std::end(env_options);
+    if (!known) {
+      unknown.emplace_back(std::string{prefix} + var);
+      continue;
+    }
+    result.emplace_back("--" + name + "=" + std::string{entry.substr(eq + 1)});
+  }
+  return result;
+}
+
+} // namespace actodo::config

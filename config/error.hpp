@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "caf/error.hpp"
+#include "caf/make_message.hpp"
+#include "caf/message.hpp"
+
+namespace actodo {
+
+/// Error codes of the project; they travel as `caf::error` values.
+enum class ec : uint8_t {
+  none = 0,
+  /// The store could not commit or read (I/O error, full disk, corruption).
+  store_failure,
+  /// An append did not continue the user's sequence (lost predecessor).
+  sequence_gap,
+  /// The requested entity does not exist (for this user).
+  not_found,
+  /// The component is shutting down and takes no more work.
+  shutting_down,
+  /// A request to a component did not answer in time.
+  timeout,
+};
+
+std::string to_string(ec x);
+
+/// A message for people: the text an error carries as its context when it
+/// has one, CAF's rendering otherwise.
+std::string describe(const caf::error& err);
+
+} // namespace actodo
+
+CAF_ERROR_CODE_ENUM(actodo::ec, "actodo")

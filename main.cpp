@@ -1,0 +1,115 @@
+// actodo: the thin executable that wires config, store, actors and web.
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+
+#include "actors/node.hpp"
+#include "config/config.hpp"
+#include "config/error.hpp"
+#include "persistence/sqlite_store.hpp"
+#include "web/server.hpp"
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* usage = R"(usage: actodo <command> [options]
+
+commands:
+  serve     run the todo service (see `actodo serve --help`)
+  help      show this text
+
+Options also come from ACTODO_* environment variables (ACTODO_PORT,
+ACTODO_DATA_DIR, ...) and a config file (--config-file=PATH); the command
+line wins over the environment, which wins over the file.
+)";
+
+/// Blocks SIGINT/SIGTERM in every thread; main waits for them with sigwait.
+sigset_t block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int serve(int argc, char** argv) {
+  using actodo::config::app_config;
+  app_config cfg;
+  cfg.add_message_types<caf::id_block::actodo>();
+  std::vector<std::string> unknown;
+  auto args = actodo::config::environment_arguments(cfg, environ, unknown);
+  for (auto& var : unknown)
+    std::cerr << "actodo: ignoring unknown environment variable " << var
+              << '\n';
+  for (int i = 2; i < argc; ++i)
+    args.emplace_back(argv[i]);
+  if (auto err = cfg.parse(std::move(args))) {
+    std::cerr << "actodo: " << actodo::describe(err) << '\n';
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  if (!cfg.remainder.empty()) {
+    std::cerr << "actodo: unexpected argument '" << cfg.remainder.front()
+              << "' (options look like --port=8080)\n";
+    return 2;
+  }
+  if (auto err = cfg.validate()) {
+    std::cerr << "actodo: " << actodo::describe(err) << '\n';
+    return 2;
+  }
+  auto signals = block_signals();
+  auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync);
+  if (!store) {
+    std::cerr << "actodo: " << actodo::describe(store.error()) << '\n';
+    return 1;
+  }
+  caf::actor_system sys{cfg};
+  actodo::actors::todo_list_settings list_settings{cfg.idle_timeout,
+                                                   cfg.request_timeout};
+  actodo::actors::node node{sys, std::move(*store), cfg.max_batch,
+                            cfg.request_retention, list_settings};
+  actodo::web::settings web_cfg;
+  web_cfg.host = cfg.host;
+  web_cfg.port = cfg.port;
+  web_cfg.io_threads = cfg.io_threads;
+  web_cfg.body_limit = cfg.body_limit;
+  web_cfg.ws_queue_limit = cfg.ws_queue_limit;
+  actodo::web::server server{web_cfg, node.gate()};
+  std::string error;
+  if (!server.start(error)) {
+    std::cerr << "actodo: " << error << '\n';
+    node.shutdown();
+    return 1;
+  }
+  auto host = cfg.host.find(':') == std::string::npos ? cfg.host
+                                                       : "[" + cfg.host + "]";
+  std::cout << "actodo: listening on http://" << host << ':' << server.port()
+            << " (data in " << cfg.data_dir << ")" << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
+  server.stop();
+  node.shutdown();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string cmd = argc > 1 ? argv[1] : "help";
+  if (cmd == "serve")
+    return serve(argc, argv);
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  std::cerr << "actodo: unknown command '" << cmd << "'\n" << usage;
+  return 2;
+}

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace actodo::persistence {
+
+/// A prepared SQLite statement, reset after each use. Binding is positional
+/// (1-based) and fluent; `step()` returns true while rows are available.
+class sqlite_statement {
+public:
+  sqlite_statement(sqlite3* db, std::string_view sql);
+  ~sqlite_statement();
+  sqlite_statement(const sqlite_statement&) = delete;
+  sqlite_statement& operator=(const sqlite_statement&) = delete;
+
+  sqlite_statement& bind(int index, std::string_view value);
+  sqlite_statement& bind(int index, int64_t value);
+
+  /// Executes one step; true when a row is ready. Throws nothing: errors are
+  /// reported via `ok()` and `error()`.
+  bool step();
+
+  /// Resets the statement and clears its bindings for the next use.
+  void reset();
+
+  bool ok() const noexcept {
+    return error_.empty();
+  }
+
+  const std::string& error() const noexcept {
+    return error_;
+  }
+
+  int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string error_;
+};
+
+} // namespace actodo::persistence

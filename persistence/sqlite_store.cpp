@@ -1,0 +1,275 @@
+#include "persistence/sqlite_store.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "config/error.hpp"
+#include "persistence/sqlite_statement.hpp"
+
+namespace actodo::persistence {
+
+namespace {
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+  todo_id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS todos (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS requests (
+  user_id TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,
+  status INTEGER NOT NULL, body TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, request_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS requests_by_key
+  ON requests (user_id, idempotency_key) WHERE idempotency_key <> '';
+CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
+)sql";
+
+caf::error failure(const std::string& what) {
+  return caf::make_error(ec::store_failure, what);
+}
+
+/// Reports the statement's error and resets it for its next use.
+caf::error failure(sqlite_statement& stmt) {
+  auto err = failure(stmt.error());
+  stmt.reset();
+  return err;
+}
+
+} // namespace
+
+struct sqlite_store::statements {
+  explicit statements(sqlite3* db)
+    : begin(db, "BEGIN IMMEDIATE"),
+      commit(db, "COMMIT"),
+      rollback(db, "ROLLBACK"),
+      insert_event(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)"),
+      upsert_todo(db, "INSERT OR REPLACE INTO todos VALUES (?1, ?2, ?3)"),
+      delete_todo(db, "DELETE FROM todos WHERE user_id = ?1 AND id = ?2"),
+      insert_request(db, "INSERT OR REPLACE INTO requests VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+      last_seq(db, "SELECT coalesce(max(seq), 0) FROM events "
+                   "WHERE user_id = ?1"),
+      load_todos(db, "SELECT json FROM todos WHERE user_id = ?1"),
+      read_events(db, "SELECT seq, type, todo_id, json FROM events "
+                      "WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+      find_request(db, "SELECT request_id, state, status, body, "
+                       "idempotency_key, fingerprint, created_ms FROM requests "
+                       "WHERE user_id = ?1 AND request_id = ?2"),
+      find_key(db, "SELECT request_id, state, status, body, idempotency_key, "
+                   "fingerprint, created_ms FROM requests "
+                   "WHERE user_id = ?1 AND idempotency_key = ?2"),
+      prune(db, "DELETE FROM requests WHERE created_ms < ?1") {
+  }
+
+  const sqlite_statement* first_failed() const {
+    for (auto s : {&begin, &commit, &rollback, &insert_event, &upsert_todo,
+                   &delete_todo, &insert_request, &last_seq, &load_todos,
+                   &read_events, &find_request, &find_key, &prune})
+      if (!s->ok())
+        return s;
+    return nullptr;
+  }
+
+  sqlite_statement begin, commit, rollback;
+  sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
+  sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
+  sqlite_statement prune;
+};
+
+sqlite_store::sqlite_store(sqlite3* db) : db_(db) {
+}
+
+sqlite_store::~sqlite_store() {
+  stmts_.reset();
+  sqlite3_close(db_);
+}
+
+caf::expected<std::unique_ptr<sqlite_store>>
+sqlite_store::open(const std::string& data_dir, const std::string& sync) {
+  if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return failure("cannot create data directory " + data_dir + ": "
+                   + std::strerror(errno));
+  auto path = data_dir + "/actodo.db";
+  sqlite3* db = nullptr;
+  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+               | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
+    sqlite3_close(db);
+    return failure("cannot open " + path + ": " + msg);
+  }
+  std::unique_ptr<sqlite_store> result{new sqlite_store(db)};
+  sqlite3_busy_timeout(db, 5000);
+  auto pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+                 + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";";
+  if (auto err = result->exec(pragmas.c_str()))
+    return err;
+  if (auto err = result->exec(schema))
+    return err;
+  result->stmts_ = std::make_unique<statements>(db);
+  if (auto bad = result->stmts_->first_failed())
+    return failure(bad->error());
+  return result;
+}
+
+caf::error sqlite_store::exec(const char* sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    auto err = failure(msg ? msg : "unknown SQLite error");
+    sqlite3_free(msg);
+    return err;
+  }
+  return caf::none;
+}
+
+caf::error sqlite_store::write(const user_batch& b) {
+  auto& s = *stmts_;
+  for (auto& ev : b.events) {
+    s.insert_event.bind(1, b.user_id).bind(2, ev.seq).bind(3, ev.type);
+    s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).step();
+    if (!s.insert_event.ok())
+      return failure(s.insert_event);
+    s.insert_event.reset();
+  }
+  for (auto& t : b.todos) {
+    auto& stmt = t.json.empty() ? s.delete_todo : s.upsert_todo;
+    stmt.bind(1, b.user_id).bind(2, t.id);
+    if (!t.json.empty())
+      stmt.bind(3, t.json);
+    stmt.step();
+    if (!stmt.ok())
+      return failure(stmt);
+    stmt.reset();
+  }
+  auto& r = b.request;
+  if (!r.request_id.empty()) {
+    auto& stmt = s.insert_request;
+    stmt.bind(1, b.user_id).bind(2, r.request_id).bind(3, r.state);
+    stmt.bind(4, int64_t{r.status}).bind(5, r.body);
+    stmt.bind(6, r.idempotency_key).bind(7, r.fingerprint);
+    stmt.bind(8, r.created_ms).step();
+    if (!stmt.ok())
+      return failure(stmt);
+    stmt.reset();
+  }
+  return caf::none;
+}
+
+caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
+  auto& s = *stmts_;
+  s.begin.step();
+  if (!s.begin.ok())
+    return failure(s.begin);
+  s.begin.reset();
+  for (auto& b : batches) {
+    if (auto err = write(b)) {
+      s.rollback.step();
+      s.rollback.reset();
+      return err;
+    }
+  }
+  s.commit.step();
+  if (!s.commit.ok()) {
+    auto err = failure(s.commit);
+    s.rollback.step();
+    s.rollback.reset();
+    return err;
+  }
+  s.commit.reset();
+  return caf::none;
+}
+
+caf::expected<int64_t> sqlite_store::last_seq(const std::string& user) {
+  auto& stmt = stmts_->last_seq;
+  stmt.bind(1, user);
+  int64_t result = 0;
+  if (stmt.step())
+    result = stmt.column_int(0);
+  if (!stmt.ok())
+    return failure(stmt);
+  stmt.reset();
+  return result;
+}
+
+caf::expected<user_snapshot> sqlite_store::load_user(const std::string& user) {
+  user_snapshot result;
+  auto& stmt = stmts_->load_todos;
+  stmt.bind(1, user);
+  while (stmt.step())
+    result.todos.emplace_back(stmt.column_text(0));
+  if (!stmt.ok())
+    return failure(stmt);
+  stmt.reset();
+  auto seq = last_seq(user);
+  if (!seq)
+    return std::move(seq.error());
+  result.last_seq = *seq;
+  return result;
+}
+
+caf::expected<std::vector<event_record>>
+sqlite_store::read_events(const std::string& user, int64_t after,
+                          int64_t limit) {
+  std::vector<event_record> result;
+  auto& stmt = stmts_->read_events;
+  stmt.bind(1, user).bind(2, after).bind(3, limit);
+  while (stmt.step())
+    result.push_back(event_record{stmt.column_int(0), stmt.column_text(1),
+                                  stmt.column_text(2), stmt.column_text(3)});
+  if (!stmt.ok())
+    return failure(stmt);
+  stmt.reset();
+  return result;
+}
+
+namespace {
+
+caf::expected<std::optional<request_record>>
+read_request(sqlite_statement& stmt) {
+  std::optional<request_record> result;
+  if (stmt.step()) {
+    result = request_record{stmt.column_text(0),
+                            stmt.column_text(1),
+                            static_cast<int32_t>(stmt.column_int(2)),
+                            stmt.column_text(3),
+                            stmt.column_text(4),
+                            stmt.column_text(5),
+                            stmt.column_int(6)};
+  }
+  if (!stmt.ok())
+    return failure(stmt);
+  stmt.reset();
+  return result;
+}
+
+} // namespace
+
+caf::expected<std::optional<request_record>>
+sqlite_store::find_request(const std::string& user, const std::string& id) {
+  stmts_->find_request.bind(1, user).bind(2, id);
+  return read_request(stmts_->find_request);
+}
+
+caf::expected<std::optional<request_record>>
+sqlite_store::find_idempotent(const std::string& user, const std::string& key) {
+  stmts_->find_key.bind(1, user).bind(2, key);
+  return read_request(stmts_->find_key);
+}
+
+caf::error sqlite_store::prune_requests(int64_t cutoff_ms) {
+  auto& stmt = stmts_->prune;
+  stmt.bind(1, cutoff_ms).step();
+  if (!stmt.ok())
+    return failure(stmt);
+  stmt.reset();
+  return caf::none;
+}
+
+} // namespace actodo::persistence

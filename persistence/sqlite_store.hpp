@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "persistence/store.hpp"
+
+struct sqlite3;
+
+namespace actodo::persistence {
+
+class sqlite_statement;
+
+/// The embedded store: one SQLite database in WAL mode under the data
+/// directory. A commit is one transaction; with `synchronous=FULL` it is on
+/// disk before `commit` returns, so `kill -9` loses nothing acknowledged.
+class sqlite_store : public store {
+public:
+  /// Opens (and creates) `<data_dir>/actodo.db`. `sync` is `full` or
+  /// `normal`.
+  static caf::expected<std::unique_ptr<sqlite_store>>
+  open(const std::string& data_dir, const std::string& sync);
+
+  ~sqlite_store() override;
+
+  caf::error commit(const std::vector<user_batch>& batches) override;
+  caf::expected<int64_t> last_seq(const std::string& user) override;
+  caf::expected<user_snapshot> load_user(const std::string& user) override;
+  caf::expected<std::vector<event_record>>
+  read_events(const std::string& user, int64_t after, int64_t limit) override;
+  caf::expected<std::optional<request_record>>
+  find_request(const std::string& user, const std::string& id) override;
+  caf::expected<std::optional<request_record>>
+  find_idempotent(const std::string& user, const std::string& key) override;
+  caf::error prune_requests(int64_t cutoff_ms) override;
+
+private:
+  struct statements;
+
+  explicit sqlite_store(sqlite3* db);
+
+  caf::error exec(const char* sql);
+  caf::error write(const user_batch& batch);
+
+  sqlite3* db_;
+  std::unique_ptr<statements> stmts_;
+};
+
+} // namespace actodo::persistence

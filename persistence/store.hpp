@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "persistence/records.hpp"
+
+namespace actodo::persistence {
+
+/// The durable home of every user's event log, current todos and request
+/// outcomes. Implementations are blocking and not thread-safe: exactly one
+/// owner (the journal actor) calls them.
+class store {
+public:
+  virtual ~store() = default;
+
+  /// Commits all batches in one atomic, durable transaction: either all of
+  /// them are written or none. A sequence number that already exists fails
+  /// the commit (the caller keeps sequences gap-free, see `last_seq`).
+  virtual caf::error commit(const std::vector<user_batch>& batches) = 0;
+
+  /// The highest committed sequence number of `user` (0 when none).
+  virtual caf::expected<int64_t> last_seq(const std::string& user) = 0;
+
+  /// Loads the current todos and the last sequence number of a user.
+  virtual caf::expected<user_snapshot> load_user(const std::string& user) = 0;
+
+  /// Reads up to `limit` events of `user` with a sequence above `after`.
+  virtual caf::expected<std::vector<event_record>>
+  read_events(const std::string& user, int64_t after, int64_t limit) = 0;
+
+  /// Finds the outcome of a request by id.
+  virtual caf::expected<std::optional<request_record>>
+  find_request(const std::string& user, const std::string& request_id) = 0;
+
+  /// Finds the outcome recorded under an idempotency key.
+  virtual caf::expected<std::optional<request_record>>
+  find_idempotent(const std::string& user, const std::string& key) = 0;
+
+  /// Forgets request outcomes created before `cutoff_ms`.
+  virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
+};
+
+} // namespace actodo::persistence

@@ -1,0 +1,489 @@
+"""Shared fixture for the Actodo integration tests.
+
+`Server` starts the real `actodo` binary (path in the `ACTODO_BIN` environment
+variable) on an ephemeral port of 127.0.0.1 with its own data directory, and
+offers small helpers for HTTP and WebSocket access. Every socket has a
+timeout and every wait has a deadline, so a broken server makes the tests
+fail instead of hanging.
+"""
+
+import collections
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+import websocket
+
+LISTEN_RE = re.compile(r"actodo: listening on http://127\.0\.0\.1:(\d+)")
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+SOCKET_TIMEOUT = 10.0
+WAIT = "wait=10"  # value of the Prefer header for synchronous writes
+
+PRIORITIES = ["none", "low", "medium", "high", "urgent"]
+TODO_KEYS = {"id", "title", "notes", "completed", "completed_at", "priority",
+             "tags", "due", "order", "created_at", "updated_at", "version"}
+EVENT_TYPES = {"todo.created", "todo.updated", "todo.completed",
+               "todo.reopened", "todo.deleted"}
+
+Response = collections.namedtuple("Response", "status headers body")
+
+
+def actodo_bin():
+    path = os.environ.get("ACTODO_BIN")
+    if not path:
+        raise RuntimeError("ACTODO_BIN is not set (path to the actodo binary)")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"ACTODO_BIN={path!r} is not an executable file")
+    return path
+
+
+def parse_time(text):
+    """Parses an RFC 3339 timestamp into an aware datetime."""
+    return datetime.datetime.fromisoformat(text.replace("z", "Z"))
+
+
+def _decode_body(headers, data):
+    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+    if data and (ctype == "application/json" or ctype.endswith("+json")):
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return data
+    return data
+
+
+def http_request(port, method, path, body=None, headers=None,
+                 timeout=SOCKET_TIMEOUT):
+    """One HTTP request on a fresh connection. `body` may be bytes, str or a
+    JSON-serialisable object (sent as application/json)."""
+    hdrs = dict(headers or {})
+    data = body
+    if body is not None and not isinstance(body, (bytes, bytearray, str)):
+        data = json.dumps(body).encode("utf-8")
+        if not any(k.lower() == "content-type" for k in hdrs):
+            hdrs["Content-Type"] = "application/json"
+    elif isinstance(body, str):
+        data = body.encode("utf-8")
+        if not any(k.lower() == "content-type" for k in hdrs):
+            hdrs["Content-Type"] = "application/json"
+    elif body is not None and not any(k.lower() == "content-type"
+                                      for k in hdrs):
+        hdrs["Content-Type"] = "application/json"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read()
+        out_headers = {}
+        for k, v in resp.getheaders():
+            k = k.lower()
+            out_headers[k] = f"{out_headers[k]}, {v}" if k in out_headers else v
+        return Response(resp.status, out_headers,
+                        _decode_body(out_headers, raw))
+    finally:
+        conn.close()
+
+
+def raw_http(port, head, body=b"", timeout=SOCKET_TIMEOUT):
+    """Sends `head` (request line + headers, bytes) and `body` over a raw
+    socket, tolerating the server closing early, then parses the response.
+    Used where http.client would give up while still sending (413)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        sock.sendall(head)
+        try:
+            view = memoryview(body)
+            for i in range(0, len(view), 65536):
+                sock.sendall(view[i:i + 65536])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # The server may answer without reading everything.
+        resp = http.client.HTTPResponse(sock, method="POST")
+        resp.begin()
+        raw = resp.read()
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        return Response(resp.status, headers, _decode_body(headers, raw))
+    finally:
+        sock.close()
+
+
+def recv_json(ws, timeout=SOCKET_TIMEOUT):
+    """Receives one text frame and parses it as JSON."""
+    ws.settimeout(timeout)
+    msg = ws.recv()
+    if isinstance(msg, bytes):
+        msg = msg.decode("utf-8")
+    return json.loads(msg)
+
+
+def recv_until(ws, done, timeout=SOCKET_TIMEOUT, max_frames=10000):
+    """Receives frames until `done(frames)` is true; returns all frames.
+    Fails when the deadline passes first."""
+    deadline = time.monotonic() + timeout
+    frames = []
+    while not done(frames):
+        left = deadline - time.monotonic()
+        if left <= 0 or len(frames) >= max_frames:
+            raise AssertionError(
+                f"deadline passed waiting on websocket; got {frames!r}")
+        try:
+            frames.append(recv_json(ws, timeout=left))
+        except websocket.WebSocketTimeoutException:
+            raise AssertionError(
+                f"deadline passed waiting on websocket; got {frames!r}")
+    return frames
+
+
+def has_result(request_id):
+    return lambda frames: any(f.get("type") == "result"
+                              and f.get("request_id") == request_id
+                              for f in frames)
+
+
+def has_event(pred):
+    return lambda frames: any(f.get("type") == "event" and pred(f["event"])
+                              for f in frames)
+
+
+def all_of(*preds):
+    return lambda frames: all(p(frames) for p in preds)
+
+
+class Server:
+    """A running actodo process. Use as a context manager or call close()."""
+
+    def __init__(self, data_dir=None):
+        self.tmp = tempfile.mkdtemp(prefix="actodo-it-")
+        self.data_dir = data_dir or os.path.join(self.tmp, "data")
+        os.makedirs(self.data_dir, exist_ok=True)
+        self.log_path = os.path.join(self.tmp, "server.log")
+        self.log_text = ""
+        self.proc = None
+        self.port = None
+        self.stdout_lines = []
+        self._reader = None
+        self._sockets = []
+        self._starts = 0
+        self._start()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _start(self):
+        self._starts += 1
+        with open(self.log_path, "ab") as log:
+            log.write(f"==== start #{self._starts} ====\n".encode())
+        log = open(self.log_path, "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [actodo_bin(), "serve", "--port=0",
+                 f"--data-dir={self.data_dir}"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+        finally:
+            log.close()
+        found = threading.Event()
+        port_box = []
+        proc = self.proc
+        lines = self.stdout_lines
+
+        def drain():
+            for raw in iter(proc.stdout.readline, b""):
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                lines.append(line)
+                if not found.is_set():
+                    m = LISTEN_RE.search(line)
+                    if m:
+                        port_box.append(int(m.group(1)))
+                        found.set()
+            proc.stdout.close()
+
+        self._reader = threading.Thread(target=drain, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not found.wait(0.05):
+            if proc.poll() is not None:
+                self._reader.join(2)
+                raise AssertionError(
+                    f"actodo exited with {proc.returncode} before listening"
+                    f"\nstdout: {lines!r}\n{self.read_log()}")
+            if time.monotonic() > deadline:
+                self._terminate()
+                raise AssertionError(
+                    "actodo did not print its listening line within "
+                    f"{STARTUP_TIMEOUT}s\nstdout: {lines!r}\n{self.read_log()}")
+        self.port = port_box[0]
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def _terminate(self):
+        """SIGTERM, wait up to 10 s, then SIGKILL. Returns (exit code,
+        whether it had to be killed)."""
+        if self.proc is None:
+            return None, False
+        killed = False
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                killed = True
+                self.proc.kill()
+                self.proc.wait(STOP_TIMEOUT)
+        if self._reader is not None:
+            self._reader.join(5)
+        return self.proc.returncode, killed
+
+    def stop(self):
+        """Graceful stop; asserts the server exits with code 0 within 10 s."""
+        self._close_sockets()
+        code, killed = self._terminate()
+        if killed:
+            raise AssertionError(
+                f"actodo ignored SIGTERM for {STOP_TIMEOUT}s\n{self.read_log()}")
+        if code != 0:
+            raise AssertionError(
+                f"actodo exited with code {code} after SIGTERM\n"
+                f"{self.read_log()}")
+
+    def kill9(self):
+        self._close_sockets()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(STOP_TIMEOUT)
+        if self._reader is not None:
+            self._reader.join(5)
+
+    def restart(self):
+        """Starts again on the same data dir (stops gracefully first if the
+        process is still running). The port may change."""
+        if self.running():
+            self.stop()
+        self._start()
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            text = self.log_text
+        return f"---- actodo stderr ({self.log_path}) ----\n{text[-20000:]}"
+
+    def close(self):
+        self._close_sockets()
+        self._terminate()
+        self.log_text = self.read_log()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close()
+        if exc_type is not None:
+            sys.stderr.write(self.log_text + "\n")
+        return False
+
+    def _close_sockets(self):
+        for ws in self._sockets:
+            try:
+                ws.close(timeout=1)
+            except Exception:
+                pass
+        self._sockets = []
+
+    # -- HTTP --------------------------------------------------------------
+
+    def request(self, method, path, body=None, headers=None,
+                timeout=SOCKET_TIMEOUT):
+        return http_request(self.port, method, path, body, headers, timeout)
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def create(self, title, **fields):
+        """Synchronous create; returns the todo."""
+        body = dict(fields, title=title)
+        r = self.request("POST", "/api/v1/todos", body, {"Prefer": WAIT})
+        if r.status != 201:
+            raise AssertionError(f"create {body!r}: {r.status} {r.body!r}")
+        return r.body
+
+    def patch(self, todo_id, body, headers=None):
+        """Synchronous patch; returns the todo."""
+        hdrs = dict(headers or {}, Prefer=WAIT)
+        r = self.request("PATCH", f"/api/v1/todos/{todo_id}", body, hdrs)
+        if r.status != 200:
+            raise AssertionError(f"patch {todo_id} {body!r}: "
+                                 f"{r.status} {r.body!r}")
+        return r.body
+
+    def delete(self, todo_id):
+        r = self.request("DELETE", f"/api/v1/todos/{todo_id}",
+                         headers={"Prefer": WAIT})
+        if r.status != 204:
+            raise AssertionError(f"delete {todo_id}: {r.status} {r.body!r}")
+
+    def get_todo(self, todo_id):
+        r = self.get(f"/api/v1/todos/{todo_id}")
+        if r.status != 200:
+            raise AssertionError(f"get {todo_id}: {r.status} {r.body!r}")
+        return r.body
+
+    def list_page(self, params=()):
+        qs = urllib.parse.urlencode(list(params))
+        return self.get("/api/v1/todos" + (f"?{qs}" if qs else ""))
+
+    def list_all(self, params=(), limit=500, max_pages=1000):
+        """Walks all pages of GET /api/v1/todos; returns the items."""
+        items = []
+        cursor = None
+        for _ in range(max_pages):
+            p = list(params) + [("limit", str(limit))]
+            if cursor is not None:
+                p.append(("cursor", cursor))
+            r = self.list_page(p)
+            if r.status != 200:
+                raise AssertionError(f"list {p!r}: {r.status} {r.body!r}")
+            items.extend(r.body["items"])
+            cursor = r.body["next_cursor"]
+            if cursor is None:
+                return items
+        raise AssertionError("pagination did not end")
+
+    def events(self, after=0, limit=1000, max_pages=1000):
+        """All events with sequence > after, walking the feed."""
+        out = []
+        for _ in range(max_pages):
+            r = self.get(f"/api/v1/events?after={after}&limit={limit}")
+            if r.status != 200:
+                raise AssertionError(f"events after={after}: "
+                                     f"{r.status} {r.body!r}")
+            items = r.body["items"]
+            if not items:
+                return out
+            out.extend(items)
+            after = items[-1]["sequence"]
+        raise AssertionError("event feed did not end")
+
+    def wait_request(self, request_id, timeout=10.0):
+        """Polls GET /api/v1/requests/{id} until it leaves `pending`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.get(f"/api/v1/requests/{request_id}")
+            if r.status != 200:
+                raise AssertionError(f"request {request_id}: "
+                                     f"{r.status} {r.body!r}")
+            if r.body["state"] != "pending":
+                return r.body
+            if time.monotonic() > deadline:
+                raise AssertionError(f"request {request_id} still pending")
+            time.sleep(0.02)
+
+    # -- WebSocket ---------------------------------------------------------
+
+    def ws(self, path="/api/v1/ws", after=None, timeout=SOCKET_TIMEOUT):
+        url = f"ws://127.0.0.1:{self.port}{path}"
+        if after is not None:
+            url += ("&" if "?" in path else "?") + f"after={after}"
+        sock = websocket.create_connection(url, timeout=timeout)
+        self._sockets.append(sock)
+        return sock
+
+
+class ActodoTestCase(unittest.TestCase):
+    """Base class: `self.server()` starts a server that is cleaned up after
+    the test; its stderr is printed if the test fails."""
+
+    maxDiff = 4000
+
+    def run(self, result=None):
+        self._it_result = result
+        self._it_bad0 = self._bad_count(result)
+        return super().run(result)
+
+    @staticmethod
+    def _bad_count(result):
+        if result is None:
+            return 0
+        return (len(result.failures) + len(result.errors)
+                + len(getattr(result, "unexpectedSuccesses", ())))
+
+    def server(self, data_dir=None):
+        srv = Server(data_dir)
+        self.addCleanup(self._cleanup_server, srv)
+        return srv
+
+    def _cleanup_server(self, srv):
+        srv.close()
+        if self._bad_count(getattr(self, "_it_result", None)) > getattr(
+                self, "_it_bad0", 0):
+            sys.stderr.write(f"\n{self.id()}:\n{srv.log_text}\n")
+
+    # -- assertions ----------------------------------------------------------
+
+    def assertProblem(self, resp, status, field=None, fields=None):
+        """`resp` is a problem+json answer with `status`; `field` (or one of
+        `fields`) is named when given."""
+        self.assertEqual(resp.status, status, resp.body)
+        ctype = resp.headers.get("content-type", "").split(";")[0].strip()
+        self.assertEqual(ctype, "application/problem+json", resp.headers)
+        self.assertIsInstance(resp.body, dict, resp.body)
+        self.assertProblemBody(resp.body, status, field, fields)
+
+    def assertProblemBody(self, body, status, field=None, fields=None):
+        self.assertIsInstance(body, dict, body)
+        self.assertEqual(body.get("status"), status, body)
+        for key in ("type", "title", "detail"):
+            self.assertIsInstance(body.get(key), str, body)
+        if field is not None:
+            self.assertEqual(body.get("field"), field, body)
+        if fields is not None:
+            self.assertIn(body.get("field"), fields, body)
+
+    def assertTodo(self, todo, **expected):
+        self.assertIsInstance(todo, dict, todo)
+        self.assertLessEqual(TODO_KEYS, set(todo), todo)
+        self.assertLessEqual(set(todo) - TODO_KEYS, {"url"}, todo)
+        self.assertIsInstance(todo["id"], str)
+        self.assertTrue(todo["id"])
+        self.assertIsInstance(todo["version"], int)
+        self.assertIsInstance(todo["completed"], bool)
+        self.assertIn(todo["priority"], PRIORITIES)
+        self.assertIsInstance(todo["tags"], list)
+        self.assertIsInstance(todo["order"], (int, float))
+        parse_time(todo["created_at"])
+        parse_time(todo["updated_at"])
+        if todo["completed"]:
+            parse_time(todo["completed_at"])
+        else:
+            self.assertIsNone(todo["completed_at"], todo)
+        for k, v in expected.items():
+            self.assertEqual(todo[k], v, f"{k} of {todo!r}")
+
+    def assertEvent(self, ev, type_=None, subject=None):
+        self.assertEqual(ev["specversion"], "1.0", ev)
+        self.assertIsInstance(ev["id"], str)
+        self.assertIsInstance(ev["source"], str)
+        self.assertTrue(ev["source"])
+        self.assertIn(ev["type"], EVENT_TYPES)
+        self.assertIsInstance(ev["subject"], str)
+        parse_time(ev["time"])
+        self.assertEqual(ev["datacontenttype"], "application/json", ev)
+        self.assertIsInstance(ev["sequence"], int)
+        self.assertIsInstance(ev["data"], dict)
+        if type_ is not None:
+            self.assertEqual(ev["type"], type_, ev)
+        if subject is not None:
+            self.assertEqual(ev["subject"], subject, ev)

@@ -1,0 +1,147 @@
+// The REST API under /api/v1.
+#include <charconv>
+
+#include "actors/apply.hpp"
+#include "actors/command_frame.hpp"
+#include "actors/domain/query.hpp"
+#include "web/preconditions.hpp"
+#include "web/router.hpp"
+
+namespace actodo::web {
+
+namespace {
+
+http_response from_reply(const actors::reply& r) {
+  http_response res;
+  res.status = r.status;
+  res.body = r.body;
+  if (r.status >= 400)
+    res.content_type = "application/problem+json";
+  else if (r.body.empty())
+    res.content_type.clear();
+  return res;
+}
+
+http_response method_not_allowed(std::string_view allowed) {
+  auto res = problem(405, "allowed methods: " + std::string{allowed});
+  res.headers.emplace_back("Allow", std::string{allowed});
+  return res;
+}
+
+} // namespace
+
+void router::todos(const http_request& req, responder& done) {
+  if (req.method == "GET") {
+    domain::query q;
+    if (auto err = domain::parse_query(req.query, q))
+      return done(problem(400, err->detail, err->field));
+    std::vector<std::string> params;
+    for (auto& kvp : req.query) {
+      params.push_back(kvp.first);
+      params.push_back(kvp.second);
+    }
+    gate_.list(user_of(req), std::move(params),
+               [done](actors::reply r) { done(from_reply(r)); });
+    return;
+  }
+  if (req.method != "POST")
+    return done(method_not_allowed("GET, POST"));
+  actors::command cmd;
+  cmd.op = actors::command_op::create;
+  write(req, std::move(cmd), done);
+}
+
+void router::todo(const http_request& req, const std::string& id,
+                  responder& done) {
+  if (req.method == "GET" || req.method == "HEAD") {
+    auto etag = std::string{req.header("if-none-match")};
+    gate_.get(user_of(req), id, [done, etag](actors::reply r) {
+      auto res = from_reply(r);
+      if (r.status == 200) {
+        auto tag = entity_tag(r.version);
+        res.headers.emplace_back("ETag", tag);
+        if (etag_matches(etag, r.version)) {
+          res.status = 304;
+          res.body.clear();
+          res.content_type.clear();
+        }
+      }
+      done(std::move(res));
+    });
+    return;
+  }
+  actors::command cmd;
+  cmd.todo_id = id;
+  if (req.method == "PATCH")
+    cmd.op = actors::command_op::update;
+  else if (req.method == "DELETE")
+    cmd.op = actors::command_op::remove;
+  else
+    return done(method_not_allowed("GET, PATCH, DELETE"));
+  write(req, std::move(cmd), done);
+}
+
+void router::write(const http_request& req, actors::command cmd,
+                   responder& done) {
+  write_options opts;
+  if (auto err = read_write_options(req, cmd.op, opts))
+    return done(std::move(*err));
+  cmd.user_id = user_of(req);
+  cmd.request_id = actors::new_id("r_");
+  cmd.if_match = opts.if_match;
+  cmd.idempotency_key = opts.idempotency_key;
+  if (cmd.op != actors::command_op::remove)
+    cmd.body = req.body;
+  auto wait = opts.wait;
+  gate_.submit(std::move(cmd), [done, wait](actors::reply r) {
+    if (r.request_id.empty())
+      return done(from_reply(r)); // Not a command outcome: an error.
+    if (wait) {
+      auto res = from_reply(r);
+      res.headers.emplace_back("Preference-Applied", "wait");
+      if (r.status == 201)
+        res.headers.emplace_back("Location", "/api/v1/todos/" + r.todo_id);
+      if (r.version > 0)
+        res.headers.emplace_back("ETag", entity_tag(r.version));
+      return done(std::move(res));
+    }
+    http_response res;
+    res.status = 202;
+    res.headers.emplace_back("Location", "/api/v1/requests/" + r.request_id);
+    res.body = R"({"request_id":")" + r.request_id + R"(","state":")"
+               + r.state + R"("})";
+    done(std::move(res));
+  });
+}
+
+void router::request_status(const http_request& req, const std::string& id,
+                            responder& done) {
+  if (req.method != "GET")
+    return done(method_not_allowed("GET"));
+  gate_.status(user_of(req), id,
+               [done](actors::reply r) { done(from_reply(r)); });
+}
+
+void router::events(const http_request& req, responder& done) {
+  if (req.method != "GET")
+    return done(method_not_allowed("GET"));
+  int64_t after = 0;
+  int64_t limit = 100;
+  for (auto& [key, value] : req.query) {
+    int64_t* target = key == "after" ? &after : key == "limit" ? &limit : nullptr;
+    if (target == nullptr)
+      return done(problem(400, "unknown parameter", key));
+    auto res = std::from_chars(value.data(), value.data() + value.size(),
+                               *target);
+    if (res.ec != std::errc{} || res.ptr != value.data() + value.size())
+      return done(problem(400, "must be an integer", key));
+  }
+  if (after < 0)
+    return done(problem(400, "must be >= 0", "after"));
+  if (limit < 1 || limit > 1000)
+    return done(problem(400, "must be between 1 and 1000", "limit"));
+  gate_.events(user_of(req), after, limit,
+               [done](actors::reply r) { done(from_reply(r)); });
+}
+
+} // namespace actodo::web

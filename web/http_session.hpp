@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "actors/gateway.hpp"
+#include "web/beast.hpp"
+#include "web/http_types.hpp"
+#include "web/settings.hpp"
+
+namespace actodo::web {
+
+class router;
+class session_registry;
+
+/// One HTTP/1.1 connection: reads a request (with body and header limits and
+/// a read timeout), lets the router answer it asynchronously, writes the
+/// response, and repeats; hands WebSocket upgrades to `websocket_session`.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket&& socket, const settings& cfg, router& routes,
+               actors::gateway& gate, session_registry& registry);
+
+  void run();
+
+private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void upgrade(http::request<http::string_body> req);
+  void send(http_response res);
+  void on_write(bool close, beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<void> response_;
+  const settings& cfg_;
+  router& router_;
+  actors::gateway& gate_;
+  session_registry& registry_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  bool head_ = false;
+};
+
+} // namespace actodo::web

@@ -1,0 +1,76 @@
+#include "web/listener.hpp"
+
+#include <iostream>
+
+#include "web/http_session.hpp"
+
+namespace actodo::web {
+
+void fail(beast::error_code ec, const char* what) {
+  // Normal ends of connections are not worth a line.
+  if (ec == net::error::operation_aborted || ec == websocket::error::closed
+      || ec == net::error::eof || ec == net::error::connection_reset
+      || ec == beast::error::timeout || ec == net::error::broken_pipe)
+    return;
+  std::cerr << "actodo: " << what << ": " << ec.message() << '\n';
+}
+
+listener::listener(net::io_context& ioc, const settings& cfg, router& routes,
+                   actors::gateway& gate, session_registry& registry)
+  : ioc_(ioc),
+    acceptor_(net::make_strand(ioc)),
+    cfg_(cfg),
+    router_(routes),
+    gate_(gate),
+    registry_(registry) {
+}
+
+beast::error_code listener::open(const tcp::endpoint& endpoint) {
+  beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec)
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    acceptor_.bind(endpoint, ec);
+  if (!ec)
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  return ec;
+}
+
+tcp::endpoint listener::local_endpoint() const {
+  return acceptor_.local_endpoint();
+}
+
+void listener::run() {
+  do_accept();
+}
+
+void listener::stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+  });
+}
+
+void listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         beast::bind_front_handler(&listener::on_accept,
+                                                   shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted)
+    return; // Stopped.
+  if (ec) {
+    fail(ec, "accept");
+  } else {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<http_session>(std::move(socket), cfg_, router_, gate_,
+                                   registry_)
+      ->run();
+  }
+  do_accept();
+}
+
+} // namespace actodo::web

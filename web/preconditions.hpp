@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/messages.hpp"
+#include "web/http_types.hpp"
+
+namespace actodo::web {
+
+/// What the headers of a write ask for.
+struct write_options {
+  /// `If-Match` version; -1 when absent.
+  int64_t if_match = -1;
+  std::string idempotency_key;
+  /// `Prefer: wait=N` given: answer with the final outcome.
+  bool wait = false;
+};
+
+/// Checks the headers and the body of a write; a problem response when
+/// something is wrong (the field names the header or body field).
+std::optional<http_response> read_write_options(const http_request& req,
+                                                actors::command_op op,
+                                                write_options& out);
+
+/// `"<version>"`.
+std::string entity_tag(int64_t version);
+
+/// Whether an `If-None-Match` value matches the version.
+bool etag_matches(std::string_view header, int64_t version);
+
+} // namespace actodo::web

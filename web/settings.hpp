@@ -1,0 +1,22 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace actodo::web {
+
+/// What the web layer takes from the node configuration.
+struct settings {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  size_t io_threads = 1;
+  size_t body_limit = 1024 * 1024;
+  size_t header_limit = 16 * 1024;
+  size_t ws_message_limit = 64 * 1024;
+  size_t ws_queue_limit = 4096;
+  std::chrono::seconds read_timeout{30};
+};
+
+} // namespace actodo::web

@@ -1,0 +1,146 @@
+#include "web/websocket_session.hpp"
+
+#include <iostream>
+
+#include "web/session_registry.hpp"
+
+namespace actodo::web {
+
+namespace {
+
+/// The session actor's view of this socket: holds only a weak reference and
+/// posts onto the connection's strand.
+class socket_sink : public actors::frame_sink {
+public:
+  using executor_type = net::any_io_executor;
+
+  socket_sink(std::weak_ptr<websocket_session> session, executor_type exec)
+    : session_(std::move(session)), exec_(std::move(exec)) {
+  }
+
+  void send(std::string frame) override {
+    net::post(exec_, [w = session_, f = std::move(frame)]() mutable {
+      if (auto s = w.lock())
+        s->send(std::move(f));
+    });
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    net::post(exec_, [w = session_, code, r = std::move(reason)]() mutable {
+      if (auto s = w.lock())
+        s->close(code, std::move(r));
+    });
+  }
+
+private:
+  std::weak_ptr<websocket_session> session_;
+  executor_type exec_;
+};
+
+} // namespace
+
+websocket_session::websocket_session(tcp::socket&& socket,
+                                     const settings& cfg,
+                                     actors::gateway& gate,
+                                     session_registry& registry)
+  : ws_(std::move(socket)), cfg_(cfg), gate_(gate), registry_(registry) {
+}
+
+websocket_session::~websocket_session() {
+  registry_.remove(this);
+  detach();
+}
+
+void websocket_session::detach() {
+  if (auto link = std::atomic_exchange(&link_, {}))
+    link->close();
+}
+
+void websocket_session::run(http::request<http::string_body> req,
+                            std::string user, int64_t after) {
+  user_ = std::move(user);
+  after_ = after;
+  ws_.set_option(
+    websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.read_message_max(cfg_.ws_message_limit);
+  ws_.set_option(websocket::stream_base::decorator(
+    [](websocket::response_type& res) {
+      res.set(http::field::server, "actodo");
+    }));
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                  shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec)
+    return fail(ec, "ws accept");
+  registry_.add(this, weak_from_this());
+  auto sink = std::make_shared<socket_sink>(weak_from_this(),
+                                            ws_.get_executor());
+  std::atomic_store(&link_, gate_.open_session(user_, after_, sink));
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(
+                            &websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    detach();
+    if (ec == websocket::error::message_too_big)
+      return close(1009, "message too big");
+    return fail(ec, "ws read");
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    return close(1003, "send text frames");
+  }
+  if (auto link = std::atomic_load(&link_))
+    link->input(beast::buffers_to_string(buffer_.data()));
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+void websocket_session::send(std::string frame) {
+  if (closing_)
+    return;
+  if (queue_.size() >= cfg_.ws_queue_limit) {
+    // The client does not keep up: drop it rather than buffer forever.
+    return close(1008, "outbound queue limit exceeded");
+  }
+  queue_.push_back(std::move(frame));
+  if (queue_.size() == 1)
+    do_write();
+}
+
+void websocket_session::do_write() {
+  ws_.text(true);
+  ws_.async_write(net::buffer(queue_.front()),
+                  beast::bind_front_handler(&websocket_session::on_write,
+                                            shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec)
+    return fail(ec, "ws write");
+  queue_.pop_front();
+  if (!closing_ && !queue_.empty())
+    do_write();
+}
+
+void websocket_session::close(uint16_t code, std::string reason) {
+  if (closing_)
+    return;
+  closing_ = true;
+  detach();
+  // The frame being written (the front) must outlive its async_write.
+  if (queue_.size() > 1)
+    queue_.erase(queue_.begin() + 1, queue_.end());
+  ws_.async_close(websocket::close_reason{
+                    static_cast<websocket::close_code>(code), reason},
+                  [self = shared_from_this()](beast::error_code) {});
+}
+
+} // namespace actodo::web

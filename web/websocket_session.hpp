@@ -1,0 +1,59 @@
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "actors/gateway.hpp"
+#include "web/beast.hpp"
+#include "web/settings.hpp"
+
+namespace actodo::web {
+
+class session_registry;
+
+/// One WebSocket connection (Beast side). Frames from the session actor are
+/// posted onto this connection's strand and written one at a time from a
+/// bounded queue; a client that falls behind by more than the cap is closed
+/// with 1008 (policy violation) instead of growing memory.
+class websocket_session
+  : public std::enable_shared_from_this<websocket_session> {
+public:
+  websocket_session(tcp::socket&& socket, const settings& cfg,
+                    actors::gateway& gate, session_registry& registry);
+
+  ~websocket_session();
+
+  /// Accepts the upgrade and spawns the session actor for `user`.
+  void run(http::request<http::string_body> req, std::string user,
+           int64_t after);
+
+  /// Queues a frame; must run on the strand.
+  void send(std::string frame);
+
+  /// Starts the close handshake; must run on the strand.
+  void close(uint16_t code, std::string reason);
+
+  /// Stops the session actor (any thread; used at shutdown).
+  void detach();
+
+private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t bytes);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  const settings& cfg_;
+  actors::gateway& gate_;
+  session_registry& registry_;
+  std::shared_ptr<actors::gateway::session_link> link_;
+  std::string user_;
+  int64_t after_ = -1;
+  bool closing_ = false;
+};
+
+} // namespace actodo::web
