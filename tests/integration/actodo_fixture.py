@@ -448,9 +448,18 @@ class ActodoTestCase(unittest.TestCase):
         for key in ("type", "title", "detail"):
             self.assertIsInstance(body.get(key), str, body)
         if field is not None:
-            self.assertEqual(body.get("field"), field, body)
+            # A child of the named field (JSON pointer, e.g. "tags/3") is as
+            # precise or more.
+            actual = body.get("field")
+            self.assertTrue(actual == field or (isinstance(actual, str) and
+                            actual.startswith(field + "/")),
+                            f"field {actual!r} is not {field!r}: {body}")
         if fields is not None:
             self.assertIn(body.get("field"), fields, body)
+
+    def assertWelcome(self, frame, sequence):
+        self.assertEqual(frame.get("type"), "welcome", frame)
+        self.assertEqual(frame.get("sequence"), sequence, frame)
 
     def assertTodo(self, todo, **expected):
         self.assertIsInstance(todo, dict, todo)

@@ -22,7 +22,6 @@ def field_cases(base):
         (dict(base, title=""), "title"),
         (dict(base, title="x" * 501), "title"),
         (dict(base, notes=5), "notes"),
-        (dict(base, notes=None), "notes"),
         (dict(base, notes="n" * 10001), "notes"),
         (dict(base, completed="yes"), "completed"),
         (dict(base, completed=1), "completed"),

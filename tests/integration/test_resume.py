@@ -21,7 +21,7 @@ class ResumeTest(ActodoTestCase):
         first = [srv.create(f"before {i}") for i in range(3)]
         ws = srv.ws()
         welcome = recv_json(ws)
-        self.assertEqual(welcome, {"type": "welcome", "sequence": 3})
+        self.assertWelcome(welcome, 3)
         s = welcome["sequence"]
         ws.close()
 
@@ -42,7 +42,7 @@ class ResumeTest(ActodoTestCase):
 
         ws = srv.ws(after=s)
         welcome = recv_json(ws)
-        self.assertEqual(welcome, {"type": "welcome", "sequence": last})
+        self.assertWelcome(welcome, last)
         replay = self.read_replay(ws, last - s)
         self.assertEqual([e["sequence"] for e in replay],
                          list(range(s + 1, last + 1)))
@@ -67,7 +67,7 @@ class ResumeTest(ActodoTestCase):
         for i in range(4):
             srv.create(f"t{i}")
         ws = srv.ws(after=0)
-        self.assertEqual(recv_json(ws), {"type": "welcome", "sequence": 4})
+        self.assertWelcome(recv_json(ws), 4)
         replay = self.read_replay(ws, 4)
         self.assertEqual([e["sequence"] for e in replay], [1, 2, 3, 4])
         self.assertEqual([e["data"]["title"] for e in replay],
@@ -76,7 +76,7 @@ class ResumeTest(ActodoTestCase):
             self.assertEvent(e, "todo.created")
 
         ws2 = srv.ws(after=4)
-        self.assertEqual(recv_json(ws2), {"type": "welcome", "sequence": 4})
+        self.assertWelcome(recv_json(ws2), 4)
         srv.create("next")
         # the first frames after welcome are live frames for "next" only
         frames = recv_until(ws2, has_event(lambda e: True))
@@ -91,7 +91,7 @@ class ResumeTest(ActodoTestCase):
         for i in range(6):
             srv.create(f"t{i}")
         ws = srv.ws(after=4)
-        self.assertEqual(recv_json(ws), {"type": "welcome", "sequence": 6})
+        self.assertWelcome(recv_json(ws), 6)
         replay = self.read_replay(ws, 2)
         self.assertEqual([e["sequence"] for e in replay], [5, 6])
         self.assertEqual([e["data"]["title"] for e in replay], ["t4", "t5"])

@@ -21,7 +21,7 @@ class WebSocketFanOutTest(ActodoTestCase):
         ws2 = self.srv.ws()
         for ws in (ws1, ws2):
             welcome = recv_json(ws)
-            self.assertEqual(welcome, {"type": "welcome", "sequence": 0})
+            self.assertWelcome(welcome, 0)
         return ws1, ws2
 
     def test_rest_post_fans_out_result_and_event_to_all_sockets(self):
@@ -169,17 +169,17 @@ class WebSocketFanOutTest(ActodoTestCase):
              "bad-op", None),
             (json.dumps({"type": "command", "request_id": "bad-title",
                          "op": "create", "body": {"title": 42}}),
-             "bad-title", "title"),
+             "bad-title", "body/title"),
             (json.dumps({"type": "command", "request_id": "no-title",
                          "op": "create", "body": {}}),
-             "no-title", "title"),
+             "no-title", "body/title"),
             (json.dumps({"type": "command", "request_id": "unknown-field",
                          "op": "create",
                          "body": {"title": "x", "colour": "red"}}),
-             "unknown-field", "colour"),
+             "unknown-field", "body/colour"),
             (json.dumps({"type": "command", "request_id": "read-only",
                          "op": "create", "body": {"title": "x", "id": "y"}}),
-             "read-only", "id"),
+             "read-only", "body/id"),
             (json.dumps({"type": "command", "request_id": "body-array",
                          "op": "create", "body": ["title"]}),
              "body-array", None),

@@ -1,0 +1,128 @@
+#pragma once
+
+// Shared set-up of the actor tests: CAF's deterministic test coordinator, a
+// real SQLite store in a fresh temporary directory, and helpers.
+
+#define FAIL(x) CAF_FAIL(x)
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/test/dsl.hpp"
+
+#include "actors/interfaces.hpp"
+#include "config/error.hpp"
+#include "persistence/sqlite_store.hpp"
+
+namespace actodo::test {
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    add_message_types<caf::id_block::actodo>();
+  }
+};
+
+/// A temporary directory removed at the end of the test.
+struct temp_dir {
+  temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path()
+                        / "actodo-test-XXXXXX")
+                         .string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string path;
+};
+
+/// The real SQLite store with fault injection: while `fail_commits` is set,
+/// commits fail the way a full disk would make them fail.
+class faulty_store : public persistence::store {
+public:
+  explicit faulty_store(std::unique_ptr<persistence::store> impl)
+    : impl_(std::move(impl)) {
+  }
+
+  bool fail_commits = false;
+  size_t commit_calls = 0;
+
+  caf::error commit(const std::vector<persistence::user_batch>& xs) override {
+    ++commit_calls;
+    if (fail_commits)
+      return caf::make_error(ec::store_failure, "injected: disk full");
+    return impl_->commit(xs);
+  }
+  caf::expected<int64_t> last_seq(const std::string& user) override {
+    return impl_->last_seq(user);
+  }
+  caf::expected<persistence::user_snapshot>
+  load_user(const std::string& user) override {
+    return impl_->load_user(user);
+  }
+  caf::expected<std::vector<persistence::event_record>>
+  read_events(const std::string& user, int64_t after, int64_t limit) override {
+    return impl_->read_events(user, after, limit);
+  }
+  caf::expected<std::optional<persistence::request_record>>
+  find_request(const std::string& user, const std::string& id) override {
+    return impl_->find_request(user, id);
+  }
+  caf::expected<std::optional<persistence::request_record>>
+  find_idempotent(const std::string& user, const std::string& key) override {
+    return impl_->find_idempotent(user, key);
+  }
+  caf::error prune_requests(int64_t cutoff) override {
+    return impl_->prune_requests(cutoff);
+  }
+
+private:
+  std::unique_ptr<persistence::store> impl_;
+};
+
+/// Opens a store in `dir` wrapped for fault injection.
+inline std::shared_ptr<faulty_store> open_store(const std::string& dir) {
+  auto store = persistence::sqlite_store::open(dir, "normal");
+  if (!store)
+    CAF_FAIL("cannot open store: " << caf::to_string(store.error()));
+  return std::make_shared<faulty_store>(std::move(*store));
+}
+
+/// A stand-in WebSocket session that records the frames it receives.
+inline actors::session_actor
+recording_session(caf::actor_system& sys,
+                  std::shared_ptr<std::vector<std::string>> frames) {
+  return sys.spawn([frames](actors::session_actor::pointer)
+                     -> actors::session_actor::behavior_type {
+    return {
+      [frames](atom::frame, std::string& frame) {
+        frames->push_back(std::move(frame));
+      },
+      [](atom::input, std::string&) {},
+    };
+  });
+}
+
+/// One event of a user's batch with the given sequence number.
+inline persistence::user_batch batch_for(const std::string& user,
+                                         int64_t first_seq, int n,
+                                         const std::string& request_id) {
+  persistence::user_batch b;
+  b.user_id = user;
+  for (int i = 0; i < n; ++i)
+    b.events.push_back({first_seq + i, "todo.created",
+                        "t" + std::to_string(first_seq + i),
+                        R"({"sequence":)" + std::to_string(first_seq + i)
+                          + "}"});
+  b.request.request_id = request_id;
+  b.request.state = "done";
+  b.request.status = 201;
+  b.request.body = "null";
+  return b;
+}
+
+} // namespace actodo::test

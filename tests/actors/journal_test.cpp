@@ -1,0 +1,131 @@
+#define CAF_SUITE actors.journal
+
+#include "actors/journal.hpp"
+
+#include "tests/actors/fixture.hpp"
+
+using namespace actodo;
+using actodo::persistence::user_batch;
+
+namespace {
+
+struct fixture : test_coordinator_fixture<test::test_config> {
+  fixture() {
+    store = test::open_store(dir.path);
+    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
+    sched.run();
+  }
+
+  ~fixture() override {
+    caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  actors::journal_state& state() {
+    return deref<actors::journal_actor::stateful_base<actors::journal_state>>(journal).state;
+  }
+
+  test::temp_dir dir;
+  std::shared_ptr<test::faulty_store> store;
+  actors::journal_actor journal;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(journal_tests, fixture)
+
+CAF_TEST(appends that queue up are committed in one transaction) {
+  self->send(journal, atom::append::value, test::batch_for("alice", 1, 2, "r1"));
+  self->send(journal, atom::append::value, test::batch_for("bob", 1, 1, "r2"));
+  self->send(journal, atom::append::value, test::batch_for("alice", 3, 1, "r3"));
+  expect((atom::append, user_batch), from(self).to(journal));
+  expect((atom::append, user_batch), from(self).to(journal));
+  expect((atom::append, user_batch), from(self).to(journal));
+  // Nobody has an answer before the commit.
+  CAF_CHECK_EQUAL(store->commit_calls, 0u);
+  CAF_CHECK(self->mailbox().empty());
+  expect((atom::flush), from(journal).to(journal));
+  CAF_CHECK_EQUAL(store->commit_calls, 1u);
+  CAF_CHECK_EQUAL(state().commits, 1u);
+  CAF_CHECK_EQUAL(state().committed_batches, 3u);
+  // Each waiter hears its own last sequence number, in order.
+  std::vector<int64_t> acks;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](int64_t seq) { acks.push_back(seq); });
+  CAF_CHECK_EQUAL(acks, (std::vector<int64_t>{2, 1, 3}));
+  // What was acknowledged is in the store.
+  auto events = store->read_events("alice", 0, 10);
+  CAF_REQUIRE(events);
+  CAF_CHECK_EQUAL(events->size(), 3u);
+  auto req = store->find_request("bob", "r2");
+  CAF_REQUIRE(req);
+  CAF_CHECK(req->has_value());
+}
+
+CAF_TEST(a failed commit is reported to every waiter and nothing is kept) {
+  store->fail_commits = true;
+  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r1"));
+  self->send(journal, atom::append::value, test::batch_for("bob", 1, 1, "r2"));
+  self->send(journal, atom::append::value, test::batch_for("carol", 1, 1, "r3"));
+  sched.run();
+  CAF_CHECK_EQUAL(store->commit_calls, 1u);
+  size_t errors = 0;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](int64_t) { CAF_FAIL("acknowledged a failed commit"); },
+                  [&](caf::error& err) {
+                    CAF_CHECK_EQUAL(err, ec::store_failure);
+                    ++errors;
+                  });
+  CAF_CHECK_EQUAL(errors, 3u);
+  CAF_CHECK(self->mailbox().empty());
+  store->fail_commits = false;
+  // The sequence counters were reset: the same sequence numbers work again.
+  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r4"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
+  auto events = store->read_events("alice", 0, 10);
+  CAF_REQUIRE(events);
+  CAF_CHECK_EQUAL(events->size(), 1u);
+}
+
+CAF_TEST(an append that skips a sequence number is refused) {
+  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r1"));
+  self->send(journal, atom::append::value, test::batch_for("alice", 3, 1, "r2"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
+  self->receive([](int64_t) { CAF_FAIL("accepted a gap"); },
+                [](caf::error& err) {
+                  CAF_CHECK_EQUAL(err, ec::sequence_gap);
+                });
+  auto last = store->last_seq("alice");
+  CAF_REQUIRE(last);
+  CAF_CHECK_EQUAL(*last, 1);
+}
+
+CAF_TEST(reads see every acknowledged write) {
+  self->send(journal, atom::append::value, test::batch_for("alice", 1, 3, "r1"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 3); });
+  self->send(journal, atom::events::value, std::string{"alice"}, int64_t{1},
+             int64_t{10});
+  sched.run();
+  self->receive([](std::vector<persistence::event_record>& events) {
+    CAF_REQUIRE_EQUAL(events.size(), 2u);
+    CAF_CHECK_EQUAL(events[0].seq, 2);
+    CAF_CHECK_EQUAL(events[1].seq, 3);
+  });
+  self->send(journal, atom::find::value, std::string{"alice"},
+             std::string{"r1"});
+  self->send(journal, atom::find::value, std::string{"bob"},
+             std::string{"r1"});
+  sched.run();
+  self->receive([](std::vector<persistence::request_record>& found) {
+    CAF_CHECK_EQUAL(found.size(), 1u);
+  });
+  // Another user's request id is not found.
+  self->receive([](std::vector<persistence::request_record>& found) {
+    CAF_CHECK_EQUAL(found.size(), 0u);
+  });
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,214 @@
+#define CAF_SUITE actors.todo_list
+
+#include "actors/todo_list.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "actors/journal.hpp"
+#include "actors/user_directory.hpp"
+#include "tests/actors/fixture.hpp"
+
+using namespace actodo;
+using actors::command;
+using actors::command_op;
+using actors::reply;
+using nlohmann::json;
+
+namespace {
+
+struct fixture : test_coordinator_fixture<test::test_config> {
+  fixture() {
+    store = test::open_store(dir.path);
+    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
+    settings.idle_timeout = std::chrono::seconds(60);
+    settings.request_timeout = std::chrono::seconds(10);
+    directory = sys.spawn(actors::user_directory, journal, settings);
+    sched.run();
+  }
+
+  ~fixture() override {
+    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  command make(command_op op, std::string body, std::string id = {},
+               std::string user = "alice") {
+    command cmd;
+    cmd.user_id = std::move(user);
+    cmd.request_id = "r" + std::to_string(++requests);
+    cmd.op = op;
+    cmd.body = std::move(body);
+    cmd.todo_id = std::move(id);
+    return cmd;
+  }
+
+  /// Sends a command through the directory and returns the reply.
+  reply submit(command cmd) {
+    self->send(directory, std::move(cmd));
+    sched.run();
+    reply result;
+    self->receive([&](reply& r) { result = std::move(r); },
+                  [&](caf::error& err) {
+                    CAF_FAIL("command failed: " << caf::to_string(err));
+                  });
+    return result;
+  }
+
+  actors::todo_list_actor list_of(const std::string& user) {
+    auto& users = deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state.users;
+    auto i = users.find(user);
+    CAF_REQUIRE(i != users.end());
+    return i->second.handle;
+  }
+
+  test::temp_dir dir;
+  std::shared_ptr<test::faulty_store> store;
+  actors::journal_actor journal;
+  actors::user_directory_actor directory;
+  actors::todo_list_settings settings;
+  int requests = 0;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(todo_list_tests, fixture)
+
+CAF_TEST(a create is answered after the commit and pushed to sessions) {
+  auto frames = std::make_shared<std::vector<std::string>>();
+  auto session = test::recording_session(sys, frames);
+  self->send(directory, atom::subscribe::value, std::string{"alice"}, session);
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 0); });
+  self->send(directory, make(command_op::create, R"({"title":"milk"})"));
+  expect((command), from(self).to(directory));
+  auto list = list_of("alice");
+  expect((command), from(self).to(list));
+  expect((atom::append, persistence::user_batch), from(list).to(journal));
+  // Not durable yet: no reply, no frames.
+  CAF_CHECK(self->mailbox().empty());
+  CAF_CHECK(frames->empty());
+  expect((atom::flush), from(journal).to(journal));
+  expect((int64_t), from(journal).to(list).with(1));
+  sched.run();
+  reply r;
+  self->receive([&](reply& x) { r = std::move(x); });
+  CAF_CHECK_EQUAL(r.status, 201);
+  CAF_CHECK_EQUAL(r.state, "done");
+  CAF_CHECK_EQUAL(r.version, 1);
+  auto todo = json::parse(r.body);
+  CAF_CHECK_EQUAL(todo["title"], "milk");
+  CAF_CHECK_EQUAL(todo["id"], r.todo_id);
+  CAF_REQUIRE_EQUAL(frames->size(), 2u);
+  auto result = json::parse(frames->at(0));
+  CAF_CHECK_EQUAL(result["type"], "result");
+  CAF_CHECK_EQUAL(result["request_id"], "r1");
+  CAF_CHECK_EQUAL(result["status"], 201);
+  auto event = json::parse(frames->at(1));
+  CAF_CHECK_EQUAL(event["type"], "event");
+  CAF_CHECK_EQUAL(event["event"]["type"], "todo.created");
+  CAF_CHECK_EQUAL(event["event"]["sequence"], 1);
+  CAF_CHECK_EQUAL(event["event"]["subject"], r.todo_id);
+  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list).state.committed_seq, 1);
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(updates check versions and missing todos) {
+  auto created = submit(make(command_op::create, R"({"title":"milk"})"));
+  auto id = created.todo_id;
+  auto stale = make(command_op::update, R"({"title":"oat milk"})", id);
+  stale.if_match = 7;
+  auto r = submit(stale);
+  CAF_CHECK_EQUAL(r.status, 412);
+  CAF_CHECK_EQUAL(r.state, "failed");
+  auto problem = json::parse(r.body);
+  CAF_CHECK_EQUAL(problem["field"], "If-Match");
+  auto fresh = make(command_op::update, R"({"completed":true})", id);
+  fresh.if_match = 1;
+  r = submit(fresh);
+  CAF_CHECK_EQUAL(r.status, 200);
+  CAF_CHECK_EQUAL(r.version, 2);
+  auto updated = json::parse(r.body);
+  CAF_CHECK_EQUAL(updated["completed"], true);
+  r = submit(make(command_op::update, R"({"title":"x"})", "t_nope"));
+  CAF_CHECK_EQUAL(r.status, 404);
+  r = submit(make(command_op::remove, "", id));
+  CAF_CHECK_EQUAL(r.status, 204);
+  // Rejected commands wrote their outcome but no event.
+  auto events = store->read_events("alice", 0, 100);
+  CAF_REQUIRE(events);
+  CAF_REQUIRE_EQUAL(events->size(), 3u);
+  CAF_CHECK_EQUAL(events->at(0).type, "todo.created");
+  CAF_CHECK_EQUAL(events->at(1).type, "todo.completed");
+  CAF_CHECK_EQUAL(events->at(2).type, "todo.deleted");
+  auto rejected = store->find_request("alice", "r2");
+  CAF_REQUIRE(rejected);
+  CAF_REQUIRE(rejected->has_value());
+  CAF_CHECK_EQUAL((*rejected)->status, 412);
+}
+
+CAF_TEST(an idempotency key applies a command once) {
+  auto first = make(command_op::create, R"({"title":"once"})");
+  first.idempotency_key = "k1";
+  auto a = submit(first);
+  auto again = make(command_op::create, R"({ "title" : "once" })");
+  again.idempotency_key = "k1";
+  auto b = submit(again);
+  CAF_CHECK_EQUAL(b.status, 201);
+  CAF_CHECK_EQUAL(b.request_id, a.request_id);
+  CAF_CHECK_EQUAL(b.body, a.body);
+  auto other = make(command_op::create, R"({"title":"twice"})");
+  other.idempotency_key = "k1";
+  auto c = submit(other);
+  CAF_CHECK_EQUAL(c.status, 422);
+  auto events = store->read_events("alice", 0, 100);
+  CAF_REQUIRE(events);
+  CAF_CHECK_EQUAL(events->size(), 1u);
+  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list_of("alice")).state;
+  CAF_CHECK_EQUAL(st.todos.by_id.size(), 1u);
+}
+
+CAF_TEST(a failed commit fails every pending command and reloads the user) {
+  submit(make(command_op::create, R"({"title":"kept"})"));
+  store->fail_commits = true;
+  self->send(directory, make(command_op::create, R"({"title":"lost 1"})"));
+  self->send(directory, make(command_op::create, R"({"title":"lost 2"})"));
+  sched.run();
+  for (int i = 0; i < 2; ++i)
+    self->receive([](reply&) { CAF_FAIL("acknowledged a failed commit"); },
+                  [](caf::error& err) {
+                    CAF_CHECK_EQUAL(err, ec::store_failure);
+                  });
+  // The failed todo_list is gone; the next one starts from the store.
+  CAF_CHECK(deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state.users.empty());
+  store->fail_commits = false;
+  auto r = submit(make(command_op::create, R"({"title":"after"})"));
+  CAF_CHECK_EQUAL(r.status, 201);
+  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list_of("alice")).state;
+  CAF_CHECK_EQUAL(st.todos.by_id.size(), 2u);
+  CAF_CHECK_EQUAL(st.committed_seq, 2);
+}
+
+CAF_TEST(list and get answer from memory) {
+  submit(make(command_op::create, R"({"title":"b","priority":"high"})"));
+  auto a = submit(make(command_op::create, R"({"title":"a"})"));
+  self->send(directory, atom::list::value, std::string{"alice"},
+             std::vector<std::string>{"sort", "title"});
+  self->send(directory, atom::get::value, std::string{"alice"}, a.todo_id);
+  self->send(directory, atom::get::value, std::string{"bob"}, a.todo_id);
+  sched.run();
+  self->receive([](reply& r) {
+    auto items = json::parse(r.body)["items"];
+    CAF_REQUIRE_EQUAL(items.size(), 2u);
+    CAF_CHECK_EQUAL(items[0]["title"], "a");
+    CAF_CHECK_EQUAL(items[1]["title"], "b");
+  });
+  self->receive([&](reply& r) {
+    CAF_CHECK_EQUAL(r.status, 200);
+    CAF_CHECK_EQUAL(r.todo_id, a.todo_id);
+  });
+  // Another user does not see alice's todo.
+  self->receive([](reply& r) { CAF_CHECK_EQUAL(r.status, 404); });
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

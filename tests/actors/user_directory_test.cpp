@@ -1,0 +1,132 @@
+#define CAF_SUITE actors.user_directory
+
+#include "actors/user_directory.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "actors/journal.hpp"
+#include "tests/actors/fixture.hpp"
+
+using namespace actodo;
+using actors::command;
+using actors::reply;
+
+namespace {
+
+struct fixture : test_coordinator_fixture<test::test_config> {
+  fixture() {
+    store = test::open_store(dir.path);
+    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
+    settings.idle_timeout = std::chrono::seconds(60);
+    settings.request_timeout = std::chrono::seconds(10);
+    directory = sys.spawn(actors::user_directory, journal, settings);
+    sched.run();
+  }
+
+  ~fixture() override {
+    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  reply create(const std::string& user, const std::string& title) {
+    command cmd;
+    cmd.user_id = user;
+    cmd.request_id = "r" + std::to_string(++requests);
+    cmd.body = nlohmann::json{{"title", title}}.dump();
+    self->send(directory, cmd);
+    sched.run();
+    reply result;
+    self->receive([&](reply& r) { result = std::move(r); });
+    return result;
+  }
+
+  actors::user_directory_state& state() {
+    return deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state;
+  }
+
+  /// Lets the idle timers of the todo_lists fire once.
+  void idle_period() {
+    advance_time(settings.idle_timeout);
+    sched.run();
+  }
+
+  test::temp_dir dir;
+  std::shared_ptr<test::faulty_store> store;
+  actors::journal_actor journal;
+  actors::user_directory_actor directory;
+  actors::todo_list_settings settings;
+  int requests = 0;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(user_directory_tests, fixture)
+
+CAF_TEST(each user gets one todo_list) {
+  create("alice", "a1");
+  create("bob", "b1");
+  create("alice", "a2");
+  CAF_CHECK_EQUAL(state().spawned, 2u);
+  CAF_REQUIRE_EQUAL(state().users.size(), 2u);
+  auto alice = state().users.at("alice").handle;
+  auto bob = state().users.at("bob").handle;
+  CAF_CHECK_NOT_EQUAL(alice, bob);
+  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(alice).state.todos.by_id.size(),
+                  2u);
+  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(bob).state.todos.by_id.size(),
+                  1u);
+}
+
+CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
+  create("alice", "a1");
+  create("alice", "a2");
+  idle_period();
+  // One idle period after the last activity: the list reports and goes.
+  idle_period();
+  CAF_CHECK_EQUAL(state().passivated, 1u);
+  CAF_CHECK(state().users.empty());
+  auto r = create("alice", "a3");
+  CAF_CHECK_EQUAL(r.status, 201);
+  CAF_CHECK_EQUAL(state().spawned, 2u);
+  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(state().users.at("alice").handle)
+               .state;
+  CAF_CHECK_EQUAL(st.todos.by_id.size(), 3u);
+  CAF_CHECK_EQUAL(st.committed_seq, 3);
+}
+
+CAF_TEST(a todo_list with a subscribed session stays resident) {
+  auto frames = std::make_shared<std::vector<std::string>>();
+  auto session = test::recording_session(sys, frames);
+  create("alice", "a1");
+  self->send(directory, atom::subscribe::value, std::string{"alice"}, session);
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
+  idle_period();
+  idle_period();
+  CAF_CHECK_EQUAL(state().passivated, 0u);
+  // Once the session is gone, the list may go.
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  sched.run();
+  idle_period();
+  idle_period();
+  CAF_CHECK_EQUAL(state().passivated, 1u);
+}
+
+CAF_TEST(an idle report with messages still in flight is ignored) {
+  create("alice", "a1");
+  auto list = state().users.at("alice").handle;
+  auto handled = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list).state.routed;
+  // The directory routed one more message than the list reports as handled.
+  self->send(directory, atom::get::value, std::string{"alice"},
+             std::string{"t_x"});
+  expect((atom::get, std::string, std::string), from(self).to(directory));
+  caf::anon_send(directory, atom::idle::value, std::string{"alice"}, handled);
+  // The report is anonymous, so it is not even from the list: ignored.
+  sched.run();
+  CAF_CHECK_EQUAL(state().passivated, 0u);
+  self->receive([](reply& r) { CAF_CHECK_EQUAL(r.status, 404); });
+  CAF_CHECK_EQUAL(state().users.count("alice"), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
