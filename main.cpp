@@ -42,28 +42,13 @@ int serve(int argc, char** argv) {
   using actodo::config::app_config;
   app_config cfg;
   cfg.add_message_types<caf::id_block::actodo>();
-  std::vector<std::string> unknown;
-  auto args = actodo::config::environment_arguments(cfg, environ, unknown);
-  for (auto& var : unknown)
-    std::cerr << "actodo: ignoring unknown environment variable " << var
-              << '\n';
-  for (int i = 2; i < argc; ++i)
-    args.emplace_back(argv[i]);
-  if (auto err = cfg.parse(std::move(args))) {
+  std::vector<std::string> cli{argv + 2, argv + argc};
+  if (auto err = actodo::config::load(cfg, cli, environ)) {
     std::cerr << "actodo: " << actodo::describe(err) << '\n';
     return 2;
   }
   if (cfg.cli_helptext_printed)
     return 0;
-  if (!cfg.remainder.empty()) {
-    std::cerr << "actodo: unexpected argument '" << cfg.remainder.front()
-              << "' (options look like --port=8080)\n";
-    return 2;
-  }
-  if (auto err = cfg.validate()) {
-    std::cerr << "actodo: " << actodo::describe(err) << '\n';
-    return 2;
-  }
   auto signals = block_signals();
   auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync);
   if (!store) {
@@ -97,6 +82,9 @@ int serve(int argc, char** argv) {
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
   server.stop();
   node.shutdown();
+  // Callbacks still in flight post into the stopped io_context, which is
+  // alive until `server` goes out of scope below.
+  sys.await_all_actors_done();
   return 0;
 }
 

@@ -52,9 +52,11 @@ public:
   virtual void events(std::string user, int64_t after, int64_t limit,
                       callback cb) = 0;
 
-  /// Spawns the session actor of a new WebSocket.
+  /// Spawns the session actor of a new WebSocket. A resume that would
+  /// replay more than `max_replay` events is refused (the client reads
+  /// `/api/v1/events` first), so a replay always fits the socket's queue.
   virtual std::shared_ptr<session_link>
-  open_session(std::string user, int64_t after,
+  open_session(std::string user, int64_t after, int64_t max_replay,
                std::shared_ptr<frame_sink> sink) = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/scoped_actor.hpp"
@@ -39,13 +41,13 @@ public:
   }
 
   void close() override {
-    if (hdl_)
+    if (!closed_.test_and_set())
       caf::anon_send_exit(hdl_, caf::exit_reason::user_shutdown);
-    hdl_ = nullptr;
   }
 
 private:
   session_actor hdl_;
+  std::atomic_flag closed_ = ATOMIC_FLAG_INIT;
 };
 
 class gateway_impl : public gateway {
@@ -98,10 +100,10 @@ public:
   }
 
   std::shared_ptr<session_link>
-  open_session(std::string user, int64_t after,
+  open_session(std::string user, int64_t after, int64_t max_replay,
                std::shared_ptr<frame_sink> sink) override {
-    auto hdl = sys_.spawn(session, std::move(user), after, directory_,
-                          journal_, std::move(sink), timeout_);
+    auto hdl = sys_.spawn(session, std::move(user), resume{after, max_replay},
+                          directory_, journal_, std::move(sink), timeout_);
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 

@@ -61,7 +61,13 @@ void session_state::input(const std::string& text) {
   // subscription. Only a failure to deliver the command is reported here.
   auto rid = cmd.request_id;
   self->request(directory, timeout, std::move(cmd))
-    .then([](reply&) {},
+    .then(
+      [this, rid](reply& r) {
+        // Outcomes of applied commands arrive through the subscription;
+        // a command refused before it was applied only here.
+        if (r.request_id.empty() && r.status >= 400)
+          error_frame(rid, r.status, r.body);
+      },
           [this, rid](caf::error& err) {
             error_frame(rid, 503,
                         make_problem(503, "command not applied: "
@@ -71,7 +77,7 @@ void session_state::input(const std::string& text) {
 
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        std::string user_id, int64_t after, user_directory_actor directory,
+        std::string user_id, resume from, user_directory_actor directory,
         journal_actor journal, std::shared_ptr<frame_sink> sink,
         caf::timespan timeout) {
   auto& st = self->state;
@@ -81,18 +87,35 @@ session(session_actor::stateful_pointer<session_state> self,
   st.journal = std::move(journal);
   st.sink = std::move(sink);
   st.timeout = timeout;
+  // However the actor ends, the socket learns about it.
+  self->attach_functor([sink = st.sink](const caf::error& reason) {
+    if (reason != caf::exit_reason::user_shutdown)
+      sink->close(1011, "stream interrupted; reconnect with after=<sequence>");
+  });
   // Live frames wait in the mailbox until the welcome and the replay went
   // out, so the client sees one ordered stream.
   self
     ->request(directory, timeout, atom::subscribe::value, user_id,
               caf::actor_cast<session_actor>(self))
     .await(
-      [self, after](int64_t seq) {
+      [self, from](int64_t seq) {
         auto& st = self->state;
         st.sink->send(R"({"type":"welcome","sequence":)" + std::to_string(seq)
                       + "}");
-        if (after >= 0)
-          st.replay(after, seq);
+        if (from.after >= 0 && seq - from.after > from.max_replay) {
+          auto detail = std::to_string(seq - from.after)
+                        + " events missed, more than a socket replays ("
+                        + std::to_string(from.max_replay)
+                        + "): read /api/v1/events?after="
+                        + std::to_string(from.after)
+                        + " and reconnect with a later after=";
+          st.error_frame({}, 409, make_problem(409, detail, "after"));
+          st.sink->close(4000, "resume gap too large");
+          self->quit();
+          return;
+        }
+        if (from.after >= 0)
+          st.replay(from.after, seq);
       },
       [self](caf::error&) {
         self->state.sink->close(1011, "cannot subscribe");

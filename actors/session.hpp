@@ -31,9 +31,16 @@ struct session_state {
                    const std::string& problem);
 };
 
+/// Where a session starts: `after` is the last sequence number the client
+/// saw (-1: only live frames); at most `max_replay` events are replayed.
+struct resume {
+  int64_t after = -1;
+  int64_t max_replay = 2048;
+};
+
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        std::string user_id, int64_t after, user_directory_actor directory,
+        std::string user_id, resume from, user_directory_actor directory,
         journal_actor journal, std::shared_ptr<frame_sink> sink,
         caf::timespan timeout);
 

@@ -49,8 +49,9 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
   if (pending.count(cmd.request_id) > 0)
     return problem_reply(409, "request " + cmd.request_id + " is in progress",
                          "request_id");
-  auto rp = self->make_response_promise<reply>();
+  // A promise takes over the reply: create it only once we answer later.
   if (cmd.idempotency_key.empty()) {
+    auto rp = self->make_response_promise<reply>();
     execute(cmd, rp);
     return rp;
   }
@@ -60,9 +61,11 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
     if (f.fingerprint != fp)
       return problem_reply(422, "Idempotency-Key was used for another request",
                            "Idempotency-Key");
+    auto rp = self->make_response_promise<reply>();
     f.waiters.push_back(rp);
     return rp;
   }
+  auto rp = self->make_response_promise<reply>();
   // Awaiting keeps later commands of this user behind this one.
   ++lookups;
   self
@@ -106,7 +109,7 @@ void todo_list_state::execute(command& cmd,
     pending_keys.emplace(cmd.idempotency_key, id);
   }
   self
-    ->request(journal, settings.request_timeout, atom::append::value,
+    ->request(journal, 2 * settings.request_timeout, atom::append::value,
               std::move(out.batch))
     .then([this, id](int64_t last_seq) { committed(id, last_seq); },
           [this](caf::error& err) { failed(err); });
@@ -141,6 +144,10 @@ void todo_list_state::failed(const caf::error& err) {
       rp.deliver(err);
   pending.clear();
   pending_keys.clear();
+  // Sessions lost their stream: they close their sockets, clients resume.
+  for (auto& session : sessions)
+    self->send_exit(session, err);
+  sessions.clear();
   self->quit(err);
 }
 
@@ -247,6 +254,9 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
   st.journal = journal;
   st.settings = settings;
   st.touch();
+  // Killed (shutdown or failure elsewhere): nobody waits forever.
+  self->set_exit_handler(
+    [self](caf::exit_msg& msg) { self->state.failed(msg.reason); });
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& xs = self->state.sessions;
     xs.erase(std::remove_if(xs.begin(), xs.end(),

@@ -57,6 +57,13 @@ public:
   caf::error validate() const;
 };
 
+/// Fills `cfg` from the config file, `ACTODO_*` variables in `envp` and the
+/// command-line arguments `cli` (in increasing precedence) and validates it.
+/// Returns an error with a message for people; `cfg.cli_helptext_printed`
+/// tells whether `--help` was answered.
+caf::error load(app_config& cfg, const std::vector<std::string>& cli,
+                char** envp);
+
 /// Turns `ACTODO_*` environment variables into `--name=value` arguments for
 /// the options known to `cfg` (`ACTODO_DATA_DIR` -> `--data-dir=...`).
 /// Unknown `ACTODO_*` variables are reported in `unknown`.

@@ -48,6 +48,8 @@ void http_session::run() {
 }
 
 void http_session::do_read() {
+  head_ = false;
+  version_ = 11;
   parser_.emplace();
   parser_->body_limit(cfg_.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(cfg_.header_limit));
@@ -79,6 +81,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     }
     return fail(ec, "http read");
   }
+  // The actors answer within their own timeout; the write gets its own.
+  stream_.expires_never();
   auto req = parser_->release();
   keep_alive_ = req.keep_alive();
   version_ = req.version();
@@ -133,6 +137,7 @@ void http_session::send(http_response res) {
   if (head_)
     msg->body().clear();
   response_ = msg;
+  stream_.expires_after(cfg_.read_timeout);
   http::async_write(stream_, *msg,
                     beast::bind_front_handler(&http_session::on_write,
                                               shared_from_this(),

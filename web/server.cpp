@@ -12,16 +12,18 @@ namespace actodo::web {
 struct server::impl {
   impl(settings c, actors::gateway& gate)
     : cfg(std::move(c)),
-      ioc(static_cast<int>(cfg.io_threads)),
       routes(gate),
+      ioc(static_cast<int>(cfg.io_threads)),
       work(net::make_work_guard(ioc)) {
     acceptor = std::make_shared<listener>(ioc, cfg, routes, gate, registry);
   }
 
   settings cfg;
-  net::io_context ioc;
+  // Sessions die with the io_context and use the router and the registry:
+  // those must outlive it, so they are declared first.
   router routes;
   session_registry registry;
+  net::io_context ioc;
   net::executor_work_guard<net::io_context::executor_type> work;
   std::shared_ptr<listener> acceptor;
   std::vector<std::thread> threads;

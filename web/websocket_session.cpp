@@ -77,7 +77,10 @@ void websocket_session::on_accept(beast::error_code ec) {
   registry_.add(this, weak_from_this());
   auto sink = std::make_shared<socket_sink>(weak_from_this(),
                                             ws_.get_executor());
-  std::atomic_store(&link_, gate_.open_session(user_, after_, sink));
+  std::atomic_store(&link_, gate_.open_session(
+                                 user_, after_,
+                                 static_cast<int64_t>(cfg_.ws_queue_limit / 2),
+                                 sink));
   do_read();
 }
 

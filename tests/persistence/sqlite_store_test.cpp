@@ -1,0 +1,153 @@
+#define CAF_SUITE persistence.sqlite_store
+
+#include "persistence/sqlite_store.hpp"
+
+#include <filesystem>
+#include <sys/stat.h>
+
+#include "caf/test/unit_test.hpp"
+
+#include "config/error.hpp"
+
+using namespace actodo;
+using namespace actodo::persistence;
+
+namespace {
+
+struct fixture {
+  fixture() {
+    std::string tmpl = (std::filesystem::temp_directory_path()
+                        / "actodo-store-XXXXXX")
+                         .string();
+    dir = ::mkdtemp(tmpl.data());
+    store = open();
+  }
+
+  ~fixture() {
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  std::unique_ptr<sqlite_store> open() {
+    auto result = sqlite_store::open(dir + "/data", "full");
+    if (!result)
+      CAF_FAIL("cannot open: " << caf::to_string(result.error()));
+    return std::move(*result);
+  }
+
+  static user_batch batch(const std::string& user, int64_t seq,
+                          const std::string& todo, const std::string& rid) {
+    user_batch b;
+    b.user_id = user;
+    b.events.push_back({seq, "todo.created", todo, "{\"seq\":" + std::to_string(seq) + "}"});
+    b.todos.push_back({todo, "{\"id\":\"" + todo + "\"}"});
+    b.request = {rid, "done", 201, "{}", "", "fp", 1000};
+    return b;
+  }
+
+  std::string dir;
+  std::unique_ptr<sqlite_store> store;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(sqlite_store_tests, fixture)
+
+CAF_TEST(committed batches survive reopening) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1"),
+                              batch("bob", 1, "t2", "r2"),
+                              batch("alice", 2, "t3", "r3")}));
+  store = open();
+  auto snap = store->load_user("alice");
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->last_seq, 2);
+  CAF_CHECK_EQUAL(snap->todos.size(), 2u);
+  auto events = store->read_events("alice", 0, 10);
+  CAF_REQUIRE(events);
+  CAF_REQUIRE_EQUAL(events->size(), 2u);
+  CAF_CHECK_EQUAL(events->at(0).seq, 1);
+  CAF_CHECK_EQUAL(events->at(1).todo_id, "t3");
+  auto bob = store->last_seq("bob");
+  CAF_REQUIRE(bob);
+  CAF_CHECK_EQUAL(*bob, 1);
+  auto nobody = store->last_seq("carol");
+  CAF_REQUIRE(nobody);
+  CAF_CHECK_EQUAL(*nobody, 0);
+}
+
+CAF_TEST(a commit is all or nothing) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  // The second batch repeats sequence 1: the whole commit must fail.
+  auto err = store->commit({batch("bob", 1, "t2", "r2"),
+                            batch("alice", 1, "t3", "r3")});
+  CAF_CHECK_EQUAL(err, ec::store_failure);
+  auto bob = store->read_events("bob", 0, 10);
+  CAF_REQUIRE(bob);
+  CAF_CHECK(bob->empty());
+  auto req = store->find_request("bob", "r2");
+  CAF_REQUIRE(req);
+  CAF_CHECK(!req->has_value());
+  // The store is usable after the failure.
+  CAF_CHECK(!store->commit({batch("bob", 1, "t2", "r2")}));
+  auto again = store->read_events("bob", 0, 10);
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->size(), 1u);
+}
+
+CAF_TEST(deleted todos disappear from the snapshot) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  user_batch del;
+  del.user_id = "alice";
+  del.events.push_back({2, "todo.deleted", "t1", "{}"});
+  del.todos.push_back({"t1", ""});
+  CAF_REQUIRE(!store->commit({del}));
+  auto snap = store->load_user("alice");
+  CAF_REQUIRE(snap);
+  CAF_CHECK(snap->todos.empty());
+  CAF_CHECK_EQUAL(snap->last_seq, 2);
+}
+
+CAF_TEST(requests are found by id and by idempotency key per user) {
+  auto b = batch("alice", 1, "t1", "r1");
+  b.request.idempotency_key = "key-1";
+  CAF_REQUIRE(!store->commit({b}));
+  auto by_key = store->find_idempotent("alice", "key-1");
+  CAF_REQUIRE(by_key);
+  CAF_REQUIRE(by_key->has_value());
+  CAF_CHECK_EQUAL((*by_key)->request_id, "r1");
+  CAF_CHECK_EQUAL((*by_key)->fingerprint, "fp");
+  auto other_user = store->find_idempotent("bob", "key-1");
+  CAF_REQUIRE(other_user);
+  CAF_CHECK(!other_user->has_value());
+  auto other_id = store->find_request("bob", "r1");
+  CAF_REQUIRE(other_id);
+  CAF_CHECK(!other_id->has_value());
+  CAF_CHECK(!store->prune_requests(2000));
+  auto pruned = store->find_request("alice", "r1");
+  CAF_REQUIRE(pruned);
+  CAF_CHECK(!pruned->has_value());
+}
+
+CAF_TEST(read_events pages by sequence) {
+  std::vector<user_batch> xs;
+  for (int64_t i = 1; i <= 10; ++i)
+    xs.push_back(batch("alice", i, "t" + std::to_string(i), "r" + std::to_string(i)));
+  CAF_REQUIRE(!store->commit(xs));
+  auto page = store->read_events("alice", 3, 4);
+  CAF_REQUIRE(page);
+  CAF_REQUIRE_EQUAL(page->size(), 4u);
+  CAF_CHECK_EQUAL(page->front().seq, 4);
+  CAF_CHECK_EQUAL(page->back().seq, 7);
+}
+
+CAF_TEST(an unusable data directory is reported) {
+  auto file = dir + "/plain-file";
+  auto fp = std::fopen(file.c_str(), "w");
+  CAF_REQUIRE(fp != nullptr);
+  std::fclose(fp);
+  auto result = sqlite_store::open(file + "/sub", "full");
+  CAF_CHECK(!result);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
