@@ -74,7 +74,7 @@ int serve(int argc, char** argv) {
     return 1;
   }
   auto host = cfg.host.find(':') == std::string::npos ? cfg.host
-                                                       : "[" + cfg.host + "]";
+                                                      : "[" + cfg.host + "]";
   std::cout << "actodo: listening on http://" << host << ':' << server.port()
             << " (data in " << cfg.data_dir << ")" << std::endl;
   int sig = 0;

@@ -1,8 +1,8 @@
 #include "actors/apply.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <random>
+
+#include <nlohmann/json.hpp>
 
 #include "actors/domain/time.hpp"
 #include "actors/domain/validation.hpp"
@@ -19,10 +19,9 @@ std::string dump(const json& j) {
 }
 
 /// Builds the CloudEvents 1.0 envelope of one change.
-persistence::event_record make_event(user_todos& todos, const command& cmd,
-                                     std::string_view type,
-                                     const std::string& todo_id, json data,
-                                     const std::string& time) {
+persistence::event_record
+make_event(user_todos& todos, const command& cmd, std::string_view type,
+           const std::string& todo_id, json data, const std::string& time) {
   auto seq = ++todos.last_seq;
   json ev{{"specversion", "1.0"},
           {"id", todos.user_id + "-" + std::to_string(seq)},
@@ -51,9 +50,13 @@ reply rejected(const command& cmd, int status, std::string_view detail,
 /// Fills the request record of the batch from the reply.
 outcome finish(const command& cmd, reply r, persistence::user_batch batch,
                int64_t now_ms) {
-  batch.request = persistence::request_record{
-    cmd.request_id, r.state, r.status, r.body.empty() ? "null" : r.body,
-    cmd.idempotency_key, command_fingerprint(cmd), now_ms};
+  batch.request = persistence::request_record{cmd.request_id,
+                                              r.state,
+                                              r.status,
+                                              r.body.empty() ? "null" : r.body,
+                                              cmd.idempotency_key,
+                                              command_fingerprint(cmd),
+                                              now_ms};
   return {std::move(r), std::move(batch)};
 }
 
@@ -63,8 +66,7 @@ outcome apply_write(user_todos& todos, const command& cmd,
   try {
     body = json::parse(cmd.body);
   } catch (const json::exception& e) {
-    return {rejected(cmd, 400, std::string{"malformed JSON: "} + e.what()),
-            {}};
+    return {rejected(cmd, 400, std::string{"malformed JSON: "} + e.what()), {}};
   }
   auto mode = cmd.op == command_op::create ? domain::patch_mode::create
                                            : domain::patch_mode::update;
@@ -82,11 +84,11 @@ outcome apply_write(user_todos& todos, const command& cmd,
     if (i == todos.by_id.end())
       return {rejected(cmd, 404, "no todo with id " + cmd.todo_id, "id"), {}};
     if (cmd.if_match >= 0 && cmd.if_match != i->second.version)
-      return {rejected(cmd, 412,
-                       "todo is at version "
-                         + std::to_string(i->second.version),
-                       "If-Match"),
-              {}};
+      return {
+        rejected(cmd, 412,
+                 "todo is at version " + std::to_string(i->second.version),
+                 "If-Match"),
+        {}};
     target = &i->second;
   }
   auto kind = domain::apply_patch(patch, mode, now, *target);
@@ -100,8 +102,8 @@ outcome apply_write(user_todos& todos, const command& cmd,
   r.body = dump(doc);
   if (!kind)
     return {std::move(r), {}}; // Nothing changed: no event.
-  batch.events.push_back(make_event(todos, cmd, domain::event_type(*kind),
-                                    target->id, doc, now));
+  batch.events.push_back(
+    make_event(todos, cmd, domain::event_type(*kind), target->id, doc, now));
   batch.todos.push_back({target->id, r.body});
   if (cmd.op == command_op::create)
     todos.by_id.emplace(scratch.id, std::move(scratch));
@@ -116,11 +118,11 @@ outcome apply_remove(user_todos& todos, const command& cmd,
     if (i == todos.by_id.end())
       return {rejected(cmd, 404, "no todo with id " + cmd.todo_id, "id"), {}};
     if (cmd.if_match >= 0 && cmd.if_match != i->second.version)
-      return {rejected(cmd, 412,
-                       "todo is at version "
-                         + std::to_string(i->second.version),
-                       "If-Match"),
-              {}};
+      return {
+        rejected(cmd, 412,
+                 "todo is at version " + std::to_string(i->second.version),
+                 "If-Match"),
+        {}};
     ids.push_back(cmd.todo_id);
   } else {
     for (auto& kvp : todos.by_id)

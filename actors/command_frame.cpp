@@ -63,8 +63,8 @@ decode_status parse_command_frame(std::string_view text, command& out) {
     out.request_id = i->get<std::string>();
   }
   for (auto& kvp : doc.items()) {
-    static constexpr std::string_view known[]
-      = {"type", "request_id", "op", "id", "body", "if_match"};
+    static constexpr std::string_view known[] = {
+      "type", "request_id", "op", "id", "body", "if_match"};
     if (std::find(std::begin(known), std::end(known), kvp.key())
         == std::end(known))
       return bad("unknown field", kvp.key());

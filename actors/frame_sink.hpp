@@ -10,7 +10,7 @@ namespace actodo::actors {
 /// holds only a weak reference to the socket, so an actor keeping a sink
 /// never keeps a connection alive.
 class frame_sink {
-public:
+ public:
   virtual ~frame_sink() = default;
 
   /// Queues a text frame for the client.

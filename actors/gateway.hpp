@@ -21,12 +21,12 @@ namespace actodo::actors {
 /// the callback runs later on a CAF thread (post it to your own executor).
 /// Failures arrive as problem replies (503 unavailable, 504 timeout).
 class gateway {
-public:
+ public:
   using callback = std::function<void(reply)>;
 
   /// The web side of one session actor.
   class session_link {
-  public:
+   public:
     virtual ~session_link() = default;
     /// Hands a text frame from the client to the session actor.
     virtual void input(std::string text) = 0;
@@ -40,24 +40,27 @@ public:
   virtual void submit(command cmd, callback cb) = 0;
 
   /// Lists todos; `params` are decoded query pairs, flattened.
-  virtual void list(std::string user, std::vector<std::string> params,
-                    callback cb) = 0;
+  virtual void
+  list(std::string user, std::vector<std::string> params, callback cb)
+    = 0;
 
   virtual void get(std::string user, std::string todo_id, callback cb) = 0;
 
-  virtual void status(std::string user, std::string request_id,
-                      callback cb) = 0;
+  virtual void status(std::string user, std::string request_id, callback cb)
+    = 0;
 
   /// The user's events after `after`: `{"items":[...]}`.
-  virtual void events(std::string user, int64_t after, int64_t limit,
-                      callback cb) = 0;
+  virtual void
+  events(std::string user, int64_t after, int64_t limit, callback cb)
+    = 0;
 
   /// Spawns the session actor of a new WebSocket. A resume that would
   /// replay more than `max_replay` events is refused (the client reads
   /// `/api/v1/events` first), so a replay always fits the socket's queue.
   virtual std::shared_ptr<session_link>
   open_session(std::string user, int64_t after, int64_t max_replay,
-               std::shared_ptr<frame_sink> sink) = 0;
+               std::shared_ptr<frame_sink> sink)
+    = 0;
 };
 
 } // namespace actodo::actors

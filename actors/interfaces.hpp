@@ -65,16 +65,15 @@ using todo_api = caf::typed_actor<
   caf::replies_to<command>::with<reply>,
   // Lists todos: user id and the decoded query parameters as key/value
   // pairs, flattened.
-  caf::replies_to<atom::list, std::string, std::vector<std::string>>::with<
-    reply>,
+  caf::replies_to<atom::list, std::string,
+                  std::vector<std::string>>::with<reply>,
   // Reads one todo: user id, todo id.
   caf::replies_to<atom::get, std::string, std::string>::with<reply>,
   // Reads the outcome of a command: user id, request id.
   caf::replies_to<atom::status, std::string, std::string>::with<reply>,
   // Subscribes a session to results and events: user id, session. Replies
   // with the last committed sequence number; later events follow live.
-  caf::replies_to<atom::subscribe, std::string, session_actor>::with<
-    int64_t>>;
+  caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>>;
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
@@ -97,15 +96,15 @@ using journal_actor = caf::typed_actor<
   // Loads a user's todos and last sequence number.
   caf::replies_to<atom::load, std::string>::with<persistence::user_snapshot>,
   // Reads events: user id, after, limit.
-  caf::replies_to<atom::events, std::string, int64_t, int64_t>::with<
-    std::vector<persistence::event_record>>,
+  caf::replies_to<atom::events, std::string, int64_t,
+                  int64_t>::with<std::vector<persistence::event_record>>,
   // Finds a request outcome: user id, request id. Replies with an empty
   // vector when unknown, one record otherwise.
-  caf::replies_to<atom::find, std::string, std::string>::with<
-    std::vector<persistence::request_record>>,
+  caf::replies_to<atom::find, std::string,
+                  std::string>::with<std::vector<persistence::request_record>>,
   // Finds the outcome recorded under an idempotency key: user id, key.
-  caf::replies_to<atom::idempotent, std::string, std::string>::with<
-    std::vector<persistence::request_record>>,
+  caf::replies_to<atom::idempotent, std::string,
+                  std::string>::with<std::vector<persistence::request_record>>,
   // Forgets request outcomes older than the retention (periodic).
   caf::reacts_to<atom::prune>>;
 

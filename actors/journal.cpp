@@ -81,7 +81,7 @@ journal_state::events(const std::string& user, int64_t after, int64_t limit) {
 
 namespace {
 
-template <class T>
+template<class T>
 caf::result<std::vector<T>> as_vector(caf::expected<std::optional<T>> x) {
   if (!x)
     return std::move(x.error());
@@ -109,9 +109,7 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       return self->state.append(std::move(batch));
     },
     [=](atom::flush) { self->state.flush(); },
-    [=](atom::load, const std::string& user) {
-      return self->state.load(user);
-    },
+    [=](atom::load, const std::string& user) { return self->state.load(user); },
     [=](atom::events, const std::string& user, int64_t after, int64_t limit) {
       return self->state.events(user, after, limit);
     },
@@ -131,8 +129,8 @@ journal(journal_actor::stateful_pointer<journal_state> self,
         st.retention);
       st.flush();
       // A failed prune is retried at the next period; nothing depends on it.
-      static_cast<void>(st.store->prune_requests(domain::now_ms()
-                                                 - age.count()));
+      static_cast<void>(
+        st.store->prune_requests(domain::now_ms() - age.count()));
       self->delayed_send(self, std::chrono::minutes(10), atom::prune::value);
     },
   };

@@ -53,13 +53,13 @@ struct reply {
   int64_t version = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.user_id, x.request_id, x.op,
            x.todo_id, x.body, x.if_match, x.idempotency_key);
 }
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
   return f(caf::meta::type_name("reply"), x.status, x.body, x.request_id,
            x.state, x.todo_id, x.version);

@@ -1,13 +1,12 @@
 #include "actors/node.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/sec.hpp"
+#include <nlohmann/json.hpp>
 
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
@@ -28,9 +27,8 @@ reply error_reply(const caf::error& err) {
 }
 
 class session_link_impl : public gateway::session_link {
-public:
-  explicit session_link_impl(session_actor hdl) : hdl_(std::move(hdl)) {
-  }
+ public:
+  explicit session_link_impl(session_actor hdl) : hdl_(std::move(hdl)) {}
 
   ~session_link_impl() override {
     close();
@@ -45,20 +43,19 @@ public:
       caf::anon_send_exit(hdl_, caf::exit_reason::user_shutdown);
   }
 
-private:
+ private:
   session_actor hdl_;
   std::atomic_flag closed_ = ATOMIC_FLAG_INIT;
 };
 
 class gateway_impl : public gateway {
-public:
+ public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
                journal_actor journal, caf::timespan timeout)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
-      timeout_(timeout) {
-  }
+      timeout_(timeout) {}
 
   void submit(command cmd, callback cb) override {
     ask(std::move(cb), std::move(cmd));
@@ -107,10 +104,10 @@ public:
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
-private:
+ private:
   /// One short-lived actor per call: it makes the request and hands the
   /// reply to the callback, so no io thread ever blocks on the actors.
-  template <class... Ts>
+  template<class... Ts>
   void ask(callback cb, Ts... xs) {
     auto directory = directory_;
     auto timeout = timeout_;
@@ -133,8 +130,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            size_t max_batch, caf::timespan retention,
            todo_list_settings settings)
   : sys_(sys) {
-  journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store), max_batch,
-                                      retention);
+  journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
+                                      max_batch, retention);
   directory_ = sys.spawn(actors::user_directory, journal_, settings);
   gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
                                             settings.request_timeout);

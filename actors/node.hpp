@@ -14,7 +14,7 @@ namespace actodo::actors {
 /// The actors of one node, wired together: journal, user directory and the
 /// gateway the web layer uses.
 class node {
-public:
+ public:
   node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
        size_t max_batch, caf::timespan retention, todo_list_settings settings);
 
@@ -35,7 +35,7 @@ public:
   /// Stops the directory (and with it every todo_list) and the journal.
   void shutdown();
 
-private:
+ private:
   caf::actor_system& sys_;
   journal_actor journal_;
   user_directory_actor directory_;

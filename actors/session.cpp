@@ -1,8 +1,7 @@
 #include "actors/session.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "caf/event_based_actor.hpp"
+#include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
 #include "actors/command_frame.hpp"
@@ -45,8 +44,8 @@ void session_state::error_frame(const std::string& request_id, int status,
                        {"problem", nlohmann::json::parse(problem)}};
   if (!request_id.empty())
     frame["request_id"] = request_id;
-  sink->send(frame.dump(-1, ' ', false,
-                        nlohmann::json::error_handler_t::replace));
+  sink->send(
+    frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void session_state::input(const std::string& text) {
@@ -68,11 +67,11 @@ void session_state::input(const std::string& text) {
         if (r.request_id.empty() && r.status >= 400)
           error_frame(rid, r.status, r.body);
       },
-          [this, rid](caf::error& err) {
-            error_frame(rid, 503,
-                        make_problem(503, "command not applied: "
-                                            + to_string(err)));
-          });
+      [this, rid](caf::error& err) {
+        error_frame(rid, 503,
+                    make_problem(503,
+                                 "command not applied: " + to_string(err)));
+      });
 }
 
 session_actor::behavior_type
@@ -125,9 +124,7 @@ session(session_actor::stateful_pointer<session_state> self,
     [self](atom::frame, std::string& frame) {
       self->state.sink->send(std::move(frame));
     },
-    [self](atom::input, const std::string& text) {
-      self->state.input(text);
-    },
+    [self](atom::input, const std::string& text) { self->state.input(text); },
   };
 }
 

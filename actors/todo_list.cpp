@@ -1,9 +1,8 @@
 #include "actors/todo_list.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "caf/event_based_actor.hpp"
 #include "caf/typed_actor_view.hpp"
+#include <nlohmann/json.hpp>
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/time.hpp"
@@ -56,7 +55,8 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
     return rp;
   }
   auto fp = command_fingerprint(cmd);
-  if (auto k = pending_keys.find(cmd.idempotency_key); k != pending_keys.end()) {
+  if (auto k = pending_keys.find(cmd.idempotency_key);
+      k != pending_keys.end()) {
     auto& f = pending[k->second];
     if (f.fingerprint != fp)
       return problem_reply(422, "Idempotency-Key was used for another request",
@@ -79,9 +79,9 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
           auto copy = cmd;
           execute(copy, promise);
         } else if (found.front().fingerprint != fp) {
-          promise.deliver(problem_reply(
-            422, "Idempotency-Key was used for another request",
-            "Idempotency-Key"));
+          promise.deliver(
+            problem_reply(422, "Idempotency-Key was used for another request",
+                          "Idempotency-Key"));
         } else {
           promise.deliver(from_record(found.front()));
         }
@@ -267,8 +267,7 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
     self->state.touch();
   });
   // Until the snapshot arrives, every other message waits in the mailbox.
-  self
-    ->request(journal, settings.request_timeout, atom::load::value, user_id)
+  self->request(journal, settings.request_timeout, atom::load::value, user_id)
     .await(
       [self](persistence::user_snapshot& snap) {
         auto& st = self->state;

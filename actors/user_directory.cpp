@@ -9,8 +9,8 @@ todo_list_actor user_directory_state::route(const std::string& user) {
   auto i = users.find(user);
   if (i == users.end()) {
     auto hdl = self->spawn(todo_list, user,
-                           caf::actor_cast<user_directory_actor>(self),
-                           journal, settings);
+                           caf::actor_cast<user_directory_actor>(self), journal,
+                           settings);
     self->monitor(hdl);
     ++spawned;
     i = users.emplace(user, entry{std::move(hdl), 0}).first;
@@ -34,9 +34,9 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   ++passivated;
 }
 
-user_directory_actor::behavior_type
-user_directory(user_directory_actor::stateful_pointer<user_directory_state> self,
-               journal_actor journal, todo_list_settings settings) {
+user_directory_actor::behavior_type user_directory(
+  user_directory_actor::stateful_pointer<user_directory_state> self,
+  journal_actor journal, todo_list_settings settings) {
   self->state.self = self;
   self->state.journal = std::move(journal);
   self->state.settings = settings;

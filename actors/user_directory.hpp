@@ -36,8 +36,8 @@ struct user_directory_state {
             const caf::actor_addr& reporter);
 };
 
-user_directory_actor::behavior_type
-user_directory(user_directory_actor::stateful_pointer<user_directory_state> self,
-               journal_actor journal, todo_list_settings settings);
+user_directory_actor::behavior_type user_directory(
+  user_directory_actor::stateful_pointer<user_directory_state> self,
+  journal_actor journal, todo_list_settings settings);
 
 } // namespace actodo::actors

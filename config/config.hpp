@@ -17,7 +17,7 @@ namespace actodo::config {
 /// `--name=value` (e.g. `--port=8080`) and in the config file as
 /// `actodo { port = 8080 }`.
 class app_config : public caf::actor_system_config {
-public:
+ public:
   app_config();
 
   /// Address to bind; loopback only until authentication exists.
@@ -67,8 +67,8 @@ caf::error load(app_config& cfg, const std::vector<std::string>& cli,
 /// Turns `ACTODO_*` environment variables into `--name=value` arguments for
 /// the options known to `cfg` (`ACTODO_DATA_DIR` -> `--data-dir=...`).
 /// Unknown `ACTODO_*` variables are reported in `unknown`.
-std::vector<std::string> environment_arguments(const app_config& cfg,
-                                               char** envp,
-                                               std::vector<std::string>& unknown);
+std::vector<std::string>
+environment_arguments(const app_config& cfg, char** envp,
+                      std::vector<std::string>& unknown);
 
 } // namespace actodo::config

@@ -11,9 +11,18 @@ namespace {
 
 /// Names of the options that may come from `ACTODO_*` variables.
 constexpr const char* env_options[] = {
-  "host",     "port",         "data-dir",        "body-limit",
-  "io-threads", "max-batch",  "sync",            "idle-timeout",
-  "request-timeout", "ws-queue-limit", "request-retention", "config-file",
+  "host",
+  "port",
+  "data-dir",
+  "body-limit",
+  "io-threads",
+  "max-batch",
+  "sync",
+  "idle-timeout",
+  "request-timeout",
+  "ws-queue-limit",
+  "request-retention",
+  "config-file",
 };
 
 /// `DATA_DIR` -> `data-dir`.
@@ -40,8 +49,7 @@ environment_arguments(const app_config&, char** envp,
       continue;
     auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
     auto name = option_name(var);
-    auto known = std::find(std::begin(env_options), std::end(env_options),
-                           name)
+    auto known = std::find(std::begin(env_options), std::end(env_options), name)
                  != std::end(env_options);
     if (!known) {
       unknown.emplace_back(std::string{prefix} + var);

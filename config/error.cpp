@@ -1,6 +1,5 @@
 #include "config/error.hpp"
 
-
 namespace actodo {
 
 std::string to_string(ec x) {

@@ -55,10 +55,10 @@ caf::error load(app_config& cfg, const std::vector<std::string>& cli,
   if (auto file = config_file(args); !file.empty()) {
     if (!std::ifstream{file})
       return fail("cannot read config file " + file);
-    if (auto parsed = caf::actor_system_config::parse_config_file(
-          file.c_str());
+    if (auto parsed = caf::actor_system_config::parse_config_file(file.c_str());
         !parsed)
-      return fail("config file " + file + ": " + caf::to_string(parsed.error()));
+      return fail("config file " + file + ": "
+                  + caf::to_string(parsed.error()));
   }
   if (auto err = cfg.parse(std::move(args)))
     return fail(explain(err));

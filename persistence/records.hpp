@@ -54,30 +54,30 @@ struct user_snapshot {
   int64_t last_seq = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_record& x) {
   return f(caf::meta::type_name("event_record"), x.seq, x.type, x.todo_id,
            x.json);
 }
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_record& x) {
   return f(caf::meta::type_name("request_record"), x.request_id, x.state,
            x.status, x.body, x.idempotency_key, x.fingerprint, x.created_ms);
 }
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, todo_record& x) {
   return f(caf::meta::type_name("todo_record"), x.id, x.json);
 }
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_batch& x) {
   return f(caf::meta::type_name("user_batch"), x.user_id, x.events, x.todos,
            x.request);
 }
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_snapshot& x) {
   return f(caf::meta::type_name("user_snapshot"), x.todos, x.last_seq);
 }

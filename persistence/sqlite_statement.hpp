@@ -12,7 +12,7 @@ namespace actodo::persistence {
 /// A prepared SQLite statement, reset after each use. Binding is positional
 /// (1-based) and fluent; `step()` returns true while rows are available.
 class sqlite_statement {
-public:
+ public:
   sqlite_statement(sqlite3* db, std::string_view sql);
   ~sqlite_statement();
   sqlite_statement(const sqlite_statement&) = delete;
@@ -39,7 +39,7 @@ public:
   int64_t column_int(int index) const;
   std::string column_text(int index) const;
 
-private:
+ private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string error_;

@@ -1,10 +1,10 @@
 #include "persistence/sqlite_store.hpp"
 
-#include <sqlite3.h>
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
 
 #include "config/error.hpp"
 #include "persistence/sqlite_statement.hpp"
@@ -65,8 +65,7 @@ struct sqlite_store::statements {
       find_key(db, "SELECT request_id, state, status, body, idempotency_key, "
                    "fingerprint, created_ms FROM requests "
                    "WHERE user_id = ?1 AND idempotency_key = ?2"),
-      prune(db, "DELETE FROM requests WHERE created_ms < ?1") {
-  }
+      prune(db, "DELETE FROM requests WHERE created_ms < ?1") {}
 
   const sqlite_statement* first_failed() const {
     for (auto s : {&begin, &commit, &rollback, &insert_event, &upsert_todo,
@@ -83,8 +82,7 @@ struct sqlite_store::statements {
   sqlite_statement prune;
 };
 
-sqlite_store::sqlite_store(sqlite3* db) : db_(db) {
-}
+sqlite_store::sqlite_store(sqlite3* db) : db_(db) {}
 
 sqlite_store::~sqlite_store() {
   stmts_.reset();
@@ -98,8 +96,7 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync) {
                    + std::strerror(errno));
   auto path = data_dir + "/actodo.db";
   sqlite3* db = nullptr;
-  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-               | SQLITE_OPEN_NOMUTEX;
+  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
     sqlite3_close(db);

@@ -15,7 +15,7 @@ class sqlite_statement;
 /// directory. A commit is one transaction; with `synchronous=FULL` it is on
 /// disk before `commit` returns, so `kill -9` loses nothing acknowledged.
 class sqlite_store : public store {
-public:
+ public:
   /// Opens (and creates) `<data_dir>/actodo.db`. `sync` is `full` or
   /// `normal`.
   static caf::expected<std::unique_ptr<sqlite_store>>
@@ -34,7 +34,7 @@ public:
   find_idempotent(const std::string& user, const std::string& key) override;
   caf::error prune_requests(int64_t cutoff_ms) override;
 
-private:
+ private:
   struct statements;
 
   explicit sqlite_store(sqlite3* db);

@@ -15,7 +15,7 @@ namespace actodo::persistence {
 /// outcomes. Implementations are blocking and not thread-safe: exactly one
 /// owner (the journal actor) calls them.
 class store {
-public:
+ public:
   virtual ~store() = default;
 
   /// Commits all batches in one atomic, durable transaction: either all of

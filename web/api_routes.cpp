@@ -108,8 +108,8 @@ void router::write(const http_request& req, actors::command cmd,
     http_response res;
     res.status = 202;
     res.headers.emplace_back("Location", "/api/v1/requests/" + r.request_id);
-    res.body = R"({"request_id":")" + r.request_id + R"(","state":")"
-               + r.state + R"("})";
+    res.body = R"({"request_id":")" + r.request_id + R"(","state":")" + r.state
+               + R"("})";
     done(std::move(res));
   });
 }
@@ -128,7 +128,9 @@ void router::events(const http_request& req, responder& done) {
   int64_t after = 0;
   int64_t limit = 100;
   for (auto& [key, value] : req.query) {
-    int64_t* target = key == "after" ? &after : key == "limit" ? &limit : nullptr;
+    int64_t* target = key == "after"   ? &after
+                      : key == "limit" ? &limit
+                                       : nullptr;
     if (target == nullptr)
       return done(problem(400, "unknown parameter", key));
     auto res = std::from_chars(value.data(), value.data() + value.size(),

@@ -17,7 +17,8 @@ std::optional<http_response> convert(const http::request<http::string_body>& in,
   auto q = target.find('?');
   if (!url_decode(target.substr(0, q), out.path, false))
     return problem(400, "malformed percent-encoding in the path");
-  if (q != std::string_view::npos && !parse_query(target.substr(q + 1), out.query))
+  if (q != std::string_view::npos
+      && !parse_query(target.substr(q + 1), out.query))
     return problem(400, "malformed percent-encoding in the query");
   for (auto& field : in) {
     auto name = std::string{field.name_string()};
@@ -38,8 +39,7 @@ http_session::http_session(tcp::socket&& socket, const settings& cfg,
     cfg_(cfg),
     router_(routes),
     gate_(gate),
-    registry_(registry) {
-}
+    registry_(registry) {}
 
 void http_session::run() {
   net::dispatch(stream_.get_executor(),
@@ -111,7 +111,8 @@ void http_session::upgrade(http::request<http::string_body> req) {
   for (auto& [key, value] : in.query) {
     if (key != "after")
       return send(problem(400, "unknown parameter", key));
-    auto res = std::from_chars(value.data(), value.data() + value.size(), after);
+    auto res = std::from_chars(value.data(), value.data() + value.size(),
+                               after);
     if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
         || after < 0)
       return send(problem(400, "must be a non-negative integer", "after"));

@@ -17,13 +17,13 @@ class session_registry;
 /// a read timeout), lets the router answer it asynchronously, writes the
 /// response, and repeats; hands WebSocket upgrades to `websocket_session`.
 class http_session : public std::enable_shared_from_this<http_session> {
-public:
+ public:
   http_session(tcp::socket&& socket, const settings& cfg, router& routes,
                actors::gateway& gate, session_registry& registry);
 
   void run();
 
-private:
+ private:
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void upgrade(http::request<http::string_body> req);

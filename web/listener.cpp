@@ -22,8 +22,7 @@ listener::listener(net::io_context& ioc, const settings& cfg, router& routes,
     cfg_(cfg),
     router_(routes),
     gate_(gate),
-    registry_(registry) {
-}
+    registry_(registry) {}
 
 beast::error_code listener::open(const tcp::endpoint& endpoint) {
   beast::error_code ec;

@@ -14,7 +14,7 @@ class session_registry;
 /// Accepts connections and starts an `http_session` on its own strand for
 /// each of them.
 class listener : public std::enable_shared_from_this<listener> {
-public:
+ public:
   listener(net::io_context& ioc, const settings& cfg, router& routes,
            actors::gateway& gate, session_registry& registry);
 
@@ -28,7 +28,7 @@ public:
   /// Stops accepting (call on any thread before stopping the io_context).
   void stop();
 
-private:
+ private:
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
 

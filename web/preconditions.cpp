@@ -32,8 +32,7 @@ std::optional<int64_t> parse_tag(std::string_view tag) {
 }
 
 /// Finds `wait=N` among the comma-separated preferences (RFC 7240).
-std::optional<http_response> parse_prefer(std::string_view prefer,
-                                          bool& wait) {
+std::optional<http_response> parse_prefer(std::string_view prefer, bool& wait) {
   while (!prefer.empty()) {
     auto comma = prefer.find(',');
     auto item = trim(prefer.substr(0, comma));

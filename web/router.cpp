@@ -13,8 +13,8 @@ constexpr std::string_view backend_todos_path = "/todos";
 /// True when `path` is `prefix` + "/" + one non-empty segment.
 bool single_segment(std::string_view path, std::string_view prefix,
                     std::string& id) {
-  if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix
-      || path[prefix.size()] != '/')
+  if (path.size() <= prefix.size() + 1
+      || path.substr(0, prefix.size()) != prefix || path[prefix.size()] != '/')
     return false;
   auto rest = path.substr(prefix.size() + 1);
   if (rest.find('/') != std::string_view::npos)
@@ -38,8 +38,7 @@ void add_cors(http_response& res) {
                            "Location, ETag, Preference-Applied");
 }
 
-router::router(actors::gateway& gate) : gate_(gate) {
-}
+router::router(actors::gateway& gate) : gate_(gate) {}
 
 std::string router::user_of(const http_request&) const {
   return "local";

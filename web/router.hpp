@@ -10,7 +10,7 @@ namespace actodo::web {
 /// Maps HTTP requests to gateway calls and replies to HTTP responses. Knows
 /// no sockets: `http_session` parses and writes, the router decides.
 class router {
-public:
+ public:
   explicit router(actors::gateway& gate);
 
   void handle(const http_request& req, responder done);
@@ -18,7 +18,7 @@ public:
   /// The user a request acts for. Until accounts exist: the local user.
   std::string user_of(const http_request& req) const;
 
-private:
+ private:
   // REST API, /api/v1 (api_routes.cpp).
   void todos(const http_request& req, responder& done);
   void todo(const http_request& req, const std::string& id, responder& done);

@@ -32,8 +32,7 @@ struct server::impl {
 };
 
 server::server(settings cfg, actors::gateway& gate)
-  : impl_(std::make_unique<impl>(std::move(cfg), gate)) {
-}
+  : impl_(std::make_unique<impl>(std::move(cfg), gate)) {}
 
 server::~server() {
   stop();
@@ -48,8 +47,8 @@ bool server::start(std::string& error) {
     return false;
   }
   if (auto err = d.acceptor->open(tcp::endpoint{addr, d.cfg.port})) {
-    error = "cannot listen on " + d.cfg.host + ":"
-            + std::to_string(d.cfg.port) + ": " + err.message();
+    error = "cannot listen on " + d.cfg.host + ":" + std::to_string(d.cfg.port)
+            + ": " + err.message();
     return false;
   }
   d.port = d.acceptor->local_endpoint().port();

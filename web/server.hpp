@@ -11,7 +11,7 @@ namespace actodo::web {
 /// HTTP and WebSocket on one port: owns the io_context and its threads.
 /// Beast stays inside web/; callers see only this class.
 class server {
-public:
+ public:
   server(settings cfg, actors::gateway& gate);
   ~server();
 
@@ -23,7 +23,7 @@ public:
   /// Stops accepting, stops the session actors, joins the io threads.
   void stop();
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

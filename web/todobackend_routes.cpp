@@ -99,9 +99,8 @@ void router::backend_todo(const http_request& req, const std::string& id,
   cmd.idempotency_key = opts.idempotency_key;
   if (cmd.op == actors::command_op::update)
     cmd.body = req.body;
-  gate_.submit(std::move(cmd), [done, base](actors::reply r) {
-    done(with_url(r, base));
-  });
+  gate_.submit(std::move(cmd),
+               [done, base](actors::reply r) { done(with_url(r, base)); });
 }
 
 } // namespace actodo::web

@@ -11,12 +11,11 @@ namespace {
 /// The session actor's view of this socket: holds only a weak reference and
 /// posts onto the connection's strand.
 class socket_sink : public actors::frame_sink {
-public:
+ public:
   using executor_type = net::any_io_executor;
 
   socket_sink(std::weak_ptr<websocket_session> session, executor_type exec)
-    : session_(std::move(session)), exec_(std::move(exec)) {
-  }
+    : session_(std::move(session)), exec_(std::move(exec)) {}
 
   void send(std::string frame) override {
     net::post(exec_, [w = session_, f = std::move(frame)]() mutable {
@@ -32,19 +31,17 @@ public:
     });
   }
 
-private:
+ private:
   std::weak_ptr<websocket_session> session_;
   executor_type exec_;
 };
 
 } // namespace
 
-websocket_session::websocket_session(tcp::socket&& socket,
-                                     const settings& cfg,
+websocket_session::websocket_session(tcp::socket&& socket, const settings& cfg,
                                      actors::gateway& gate,
                                      session_registry& registry)
-  : ws_(std::move(socket)), cfg_(cfg), gate_(gate), registry_(registry) {
-}
+  : ws_(std::move(socket)), cfg_(cfg), gate_(gate), registry_(registry) {}
 
 websocket_session::~websocket_session() {
   registry_.remove(this);
@@ -63,8 +60,8 @@ void websocket_session::run(http::request<http::string_body> req,
   ws_.set_option(
     websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(cfg_.ws_message_limit);
-  ws_.set_option(websocket::stream_base::decorator(
-    [](websocket::response_type& res) {
+  ws_.set_option(
+    websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "actodo");
     }));
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
@@ -77,16 +74,16 @@ void websocket_session::on_accept(beast::error_code ec) {
   registry_.add(this, weak_from_this());
   auto sink = std::make_shared<socket_sink>(weak_from_this(),
                                             ws_.get_executor());
-  std::atomic_store(&link_, gate_.open_session(
-                                 user_, after_,
-                                 static_cast<int64_t>(cfg_.ws_queue_limit / 2),
-                                 sink));
+  std::atomic_store(
+    &link_,
+    gate_.open_session(user_, after_,
+                       static_cast<int64_t>(cfg_.ws_queue_limit / 2), sink));
   do_read();
 }
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(
-                            &websocket_session::on_read, shared_from_this()));
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
+                                                    shared_from_this()));
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
@@ -141,9 +138,9 @@ void websocket_session::close(uint16_t code, std::string reason) {
   // The frame being written (the front) must outlive its async_write.
   if (queue_.size() > 1)
     queue_.erase(queue_.begin() + 1, queue_.end());
-  ws_.async_close(websocket::close_reason{
-                    static_cast<websocket::close_code>(code), reason},
-                  [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(
+    websocket::close_reason{static_cast<websocket::close_code>(code), reason},
+    [self = shared_from_this()](beast::error_code) {});
 }
 
 } // namespace actodo::web

@@ -18,7 +18,7 @@ class session_registry;
 /// with 1008 (policy violation) instead of growing memory.
 class websocket_session
   : public std::enable_shared_from_this<websocket_session> {
-public:
+ public:
   websocket_session(tcp::socket&& socket, const settings& cfg,
                     actors::gateway& gate, session_registry& registry);
 
@@ -37,7 +37,7 @@ public:
   /// Stops the session actor (any thread; used at shutdown).
   void detach();
 
-private:
+ private:
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);

@@ -43,10 +43,9 @@ struct temp_dir {
 /// The real SQLite store with fault injection: while `fail_commits` is set,
 /// commits fail the way a full disk would make them fail.
 class faulty_store : public persistence::store {
-public:
+ public:
   explicit faulty_store(std::unique_ptr<persistence::store> impl)
-    : impl_(std::move(impl)) {
-  }
+    : impl_(std::move(impl)) {}
 
   bool fail_commits = false;
   size_t commit_calls = 0;
@@ -80,7 +79,7 @@ public:
     return impl_->prune_requests(cutoff);
   }
 
-private:
+ private:
   std::unique_ptr<persistence::store> impl_;
 };
 
@@ -114,10 +113,9 @@ inline persistence::user_batch batch_for(const std::string& user,
   persistence::user_batch b;
   b.user_id = user;
   for (int i = 0; i < n; ++i)
-    b.events.push_back({first_seq + i, "todo.created",
-                        "t" + std::to_string(first_seq + i),
-                        R"({"sequence":)" + std::to_string(first_seq + i)
-                          + "}"});
+    b.events.push_back(
+      {first_seq + i, "todo.created", "t" + std::to_string(first_seq + i),
+       R"({"sequence":)" + std::to_string(first_seq + i) + "}"});
   b.request.request_id = request_id;
   b.request.state = "done";
   b.request.status = 201;

@@ -22,7 +22,9 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   actors::journal_state& state() {
-    return deref<actors::journal_actor::stateful_base<actors::journal_state>>(journal).state;
+    return deref<actors::journal_actor::stateful_base<actors::journal_state>>(
+             journal)
+      .state;
   }
 
   test::temp_dir dir;
@@ -35,9 +37,11 @@ struct fixture : test_coordinator_fixture<test::test_config> {
 CAF_TEST_FIXTURE_SCOPE(journal_tests, fixture)
 
 CAF_TEST(appends that queue up are committed in one transaction) {
-  self->send(journal, atom::append::value, test::batch_for("alice", 1, 2, "r1"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 2, "r1"));
   self->send(journal, atom::append::value, test::batch_for("bob", 1, 1, "r2"));
-  self->send(journal, atom::append::value, test::batch_for("alice", 3, 1, "r3"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 3, 1, "r3"));
   expect((atom::append, user_batch), from(self).to(journal));
   expect((atom::append, user_batch), from(self).to(journal));
   expect((atom::append, user_batch), from(self).to(journal));
@@ -64,9 +68,11 @@ CAF_TEST(appends that queue up are committed in one transaction) {
 
 CAF_TEST(a failed commit is reported to every waiter and nothing is kept) {
   store->fail_commits = true;
-  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r1"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 1, "r1"));
   self->send(journal, atom::append::value, test::batch_for("bob", 1, 1, "r2"));
-  self->send(journal, atom::append::value, test::batch_for("carol", 1, 1, "r3"));
+  self->send(journal, atom::append::value,
+             test::batch_for("carol", 1, 1, "r3"));
   sched.run();
   CAF_CHECK_EQUAL(store->commit_calls, 1u);
   size_t errors = 0;
@@ -80,7 +86,8 @@ CAF_TEST(a failed commit is reported to every waiter and nothing is kept) {
   CAF_CHECK(self->mailbox().empty());
   store->fail_commits = false;
   // The sequence counters were reset: the same sequence numbers work again.
-  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r4"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 1, "r4"));
   sched.run();
   self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
   auto events = store->read_events("alice", 0, 10);
@@ -89,8 +96,10 @@ CAF_TEST(a failed commit is reported to every waiter and nothing is kept) {
 }
 
 CAF_TEST(an append that skips a sequence number is refused) {
-  self->send(journal, atom::append::value, test::batch_for("alice", 1, 1, "r1"));
-  self->send(journal, atom::append::value, test::batch_for("alice", 3, 1, "r2"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 1, "r1"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 3, 1, "r2"));
   sched.run();
   self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
   self->receive([](int64_t) { CAF_FAIL("accepted a gap"); },
@@ -103,7 +112,8 @@ CAF_TEST(an append that skips a sequence number is refused) {
 }
 
 CAF_TEST(reads see every acknowledged write) {
-  self->send(journal, atom::append::value, test::batch_for("alice", 1, 3, "r1"));
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 3, "r1"));
   sched.run();
   self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 3); });
   self->send(journal, atom::events::value, std::string{"alice"}, int64_t{1},
@@ -116,8 +126,7 @@ CAF_TEST(reads see every acknowledged write) {
   });
   self->send(journal, atom::find::value, std::string{"alice"},
              std::string{"r1"});
-  self->send(journal, atom::find::value, std::string{"bob"},
-             std::string{"r1"});
+  self->send(journal, atom::find::value, std::string{"bob"}, std::string{"r1"});
   sched.run();
   self->receive([](std::vector<persistence::request_record>& found) {
     CAF_CHECK_EQUAL(found.size(), 1u);

@@ -1,11 +1,11 @@
 #define CAF_SUITE actors.todo_list
 
-#include "actors/todo_list.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include "actors/journal.hpp"
+#include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
+
 #include "tests/actors/fixture.hpp"
 
 using namespace actodo;
@@ -56,7 +56,9 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   actors::todo_list_actor list_of(const std::string& user) {
-    auto& users = deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state.users;
+    auto& users = deref<actors::user_directory_actor::stateful_base<
+      actors::user_directory_state>>(directory)
+                    .state.users;
     auto i = users.find(user);
     CAF_REQUIRE(i != users.end());
     return i->second.handle;
@@ -109,7 +111,10 @@ CAF_TEST(a create is answered after the commit and pushed to sessions) {
   CAF_CHECK_EQUAL(event["event"]["type"], "todo.created");
   CAF_CHECK_EQUAL(event["event"]["sequence"], 1);
   CAF_CHECK_EQUAL(event["event"]["subject"], r.todo_id);
-  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list).state.committed_seq, 1);
+  CAF_CHECK_EQUAL(
+    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list)
+      .state.committed_seq,
+    1);
   caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
 }
 
@@ -164,7 +169,10 @@ CAF_TEST(an idempotency key applies a command once) {
   auto events = store->read_events("alice", 0, 100);
   CAF_REQUIRE(events);
   CAF_CHECK_EQUAL(events->size(), 1u);
-  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list_of("alice")).state;
+  auto& st = deref<
+               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
+               list_of("alice"))
+               .state;
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 1u);
 }
 
@@ -180,11 +188,16 @@ CAF_TEST(a failed commit fails every pending command and reloads the user) {
                     CAF_CHECK_EQUAL(err, ec::store_failure);
                   });
   // The failed todo_list is gone; the next one starts from the store.
-  CAF_CHECK(deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state.users.empty());
+  CAF_CHECK(deref<actors::user_directory_actor::stateful_base<
+              actors::user_directory_state>>(directory)
+              .state.users.empty());
   store->fail_commits = false;
   auto r = submit(make(command_op::create, R"({"title":"after"})"));
   CAF_CHECK_EQUAL(r.status, 201);
-  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list_of("alice")).state;
+  auto& st = deref<
+               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
+               list_of("alice"))
+               .state;
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 2u);
   CAF_CHECK_EQUAL(st.committed_seq, 2);
 }

@@ -1,10 +1,10 @@
 #define CAF_SUITE actors.user_directory
 
-#include "actors/user_directory.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include "actors/journal.hpp"
+#include "actors/user_directory.hpp"
+
 #include "tests/actors/fixture.hpp"
 
 using namespace actodo;
@@ -42,7 +42,9 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   actors::user_directory_state& state() {
-    return deref<actors::user_directory_actor::stateful_base<actors::user_directory_state>>(directory).state;
+    return deref<actors::user_directory_actor::stateful_base<
+      actors::user_directory_state>>(directory)
+      .state;
   }
 
   /// Lets the idle timers of the todo_lists fire once.
@@ -72,10 +74,15 @@ CAF_TEST(each user gets one todo_list) {
   auto alice = state().users.at("alice").handle;
   auto bob = state().users.at("bob").handle;
   CAF_CHECK_NOT_EQUAL(alice, bob);
-  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(alice).state.todos.by_id.size(),
-                  2u);
-  CAF_CHECK_EQUAL(deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(bob).state.todos.by_id.size(),
-                  1u);
+  CAF_CHECK_EQUAL(
+    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
+      alice)
+      .state.todos.by_id.size(),
+    2u);
+  CAF_CHECK_EQUAL(
+    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(bob)
+      .state.todos.by_id.size(),
+    1u);
 }
 
 CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
@@ -89,7 +96,9 @@ CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
   auto r = create("alice", "a3");
   CAF_CHECK_EQUAL(r.status, 201);
   CAF_CHECK_EQUAL(state().spawned, 2u);
-  auto& st = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(state().users.at("alice").handle)
+  auto& st = deref<
+               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
+               state().users.at("alice").handle)
                .state;
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 3u);
   CAF_CHECK_EQUAL(st.committed_seq, 3);
@@ -116,7 +125,9 @@ CAF_TEST(a todo_list with a subscribed session stays resident) {
 CAF_TEST(an idle report with messages still in flight is ignored) {
   create("alice", "a1");
   auto list = state().users.at("alice").handle;
-  auto handled = deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list).state.routed;
+  auto handled = deref<actors::todo_list_actor::stateful_base<
+    actors::todo_list_state>>(list)
+                   .state.routed;
   // The directory routed one more message than the list reports as handled.
   self->send(directory, atom::get::value, std::string{"alice"},
              std::string{"t_x"});

@@ -1,13 +1,12 @@
 #define CAF_SUITE persistence.sqlite_store
 
-#include "persistence/sqlite_store.hpp"
-
 #include <filesystem>
 #include <sys/stat.h>
 
 #include "caf/test/unit_test.hpp"
 
 #include "config/error.hpp"
+#include "persistence/sqlite_store.hpp"
 
 using namespace actodo;
 using namespace actodo::persistence;
@@ -40,7 +39,8 @@ struct fixture {
                           const std::string& todo, const std::string& rid) {
     user_batch b;
     b.user_id = user;
-    b.events.push_back({seq, "todo.created", todo, "{\"seq\":" + std::to_string(seq) + "}"});
+    b.events.push_back(
+      {seq, "todo.created", todo, "{\"seq\":" + std::to_string(seq) + "}"});
     b.todos.push_back({todo, "{\"id\":\"" + todo + "\"}"});
     b.request = {rid, "done", 201, "{}", "", "fp", 1000};
     return b;
@@ -55,9 +55,9 @@ struct fixture {
 CAF_TEST_FIXTURE_SCOPE(sqlite_store_tests, fixture)
 
 CAF_TEST(committed batches survive reopening) {
-  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1"),
-                              batch("bob", 1, "t2", "r2"),
-                              batch("alice", 2, "t3", "r3")}));
+  CAF_REQUIRE(
+    !store->commit({batch("alice", 1, "t1", "r1"), batch("bob", 1, "t2", "r2"),
+                    batch("alice", 2, "t3", "r3")}));
   store = open();
   auto snap = store->load_user("alice");
   CAF_REQUIRE(snap);
@@ -79,8 +79,8 @@ CAF_TEST(committed batches survive reopening) {
 CAF_TEST(a commit is all or nothing) {
   CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
   // The second batch repeats sequence 1: the whole commit must fail.
-  auto err = store->commit({batch("bob", 1, "t2", "r2"),
-                            batch("alice", 1, "t3", "r3")});
+  auto err = store->commit(
+    {batch("bob", 1, "t2", "r2"), batch("alice", 1, "t3", "r3")});
   CAF_CHECK_EQUAL(err, ec::store_failure);
   auto bob = store->read_events("bob", 0, 10);
   CAF_REQUIRE(bob);
@@ -132,7 +132,8 @@ CAF_TEST(requests are found by id and by idempotency key per user) {
 CAF_TEST(read_events pages by sequence) {
   std::vector<user_batch> xs;
   for (int64_t i = 1; i <= 10; ++i)
-    xs.push_back(batch("alice", i, "t" + std::to_string(i), "r" + std::to_string(i)));
+    xs.push_back(
+      batch("alice", i, "t" + std::to_string(i), "r" + std::to_string(i)));
   CAF_REQUIRE(!store->commit(xs));
   auto page = store->read_events("alice", 3, 4);
   CAF_REQUIRE(page);
