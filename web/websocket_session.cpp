@@ -108,7 +108,7 @@ void websocket_session::send(std::string frame) {
     return;
   if (queue_.size() >= cfg_.ws_queue_limit) {
     // The client does not keep up: drop it rather than buffer forever.
-    return close(1008, "outbound queue limit exceeded");
+    return drop(1008, "outbound queue limit exceeded");
   }
   queue_.push_back(std::move(frame));
   if (queue_.size() == 1)
@@ -126,8 +126,10 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec)
     return fail(ec, "ws write");
   queue_.pop_front();
-  if (!closing_ && !queue_.empty())
+  if (!queue_.empty())
     do_write();
+  else if (closing_)
+    do_close();
 }
 
 void websocket_session::close(uint16_t code, std::string reason) {
@@ -135,12 +137,25 @@ void websocket_session::close(uint16_t code, std::string reason) {
     return;
   closing_ = true;
   detach();
+  close_reason_ = websocket::close_reason{
+    static_cast<websocket::close_code>(code), reason};
+  // Frames queued before the close go out first.
+  if (queue_.empty())
+    do_close();
+}
+
+void websocket_session::drop(uint16_t code, std::string reason) {
+  if (closing_)
+    return;
   // The frame being written (the front) must outlive its async_write.
   if (queue_.size() > 1)
     queue_.erase(queue_.begin() + 1, queue_.end());
-  ws_.async_close(
-    websocket::close_reason{static_cast<websocket::close_code>(code), reason},
-    [self = shared_from_this()](beast::error_code) {});
+  close(code, std::move(reason));
+}
+
+void websocket_session::do_close() {
+  ws_.async_close(close_reason_,
+                  [self = shared_from_this()](beast::error_code) {});
 }
 
 } // namespace actodo::web

@@ -31,8 +31,12 @@ class websocket_session
   /// Queues a frame; must run on the strand.
   void send(std::string frame);
 
-  /// Starts the close handshake; must run on the strand.
+  /// Sends what is queued, then starts the close handshake; must run on the
+  /// strand.
   void close(uint16_t code, std::string reason);
+
+  /// Drops what is queued and closes (a client that does not keep up).
+  void drop(uint16_t code, std::string reason);
 
   /// Stops the session actor (any thread; used at shutdown).
   void detach();
@@ -43,6 +47,7 @@ class websocket_session
   void on_read(beast::error_code ec, std::size_t bytes);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
+  void do_close();
 
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
@@ -54,6 +59,7 @@ class websocket_session
   std::string user_;
   int64_t after_ = -1;
   bool closing_ = false;
+  websocket::close_reason close_reason_;
 };
 
 } // namespace actodo::web

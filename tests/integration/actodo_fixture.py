@@ -164,7 +164,8 @@ def all_of(*preds):
 class Server:
     """A running actodo process. Use as a context manager or call close()."""
 
-    def __init__(self, data_dir=None):
+    def __init__(self, data_dir=None, extra_args=()):
+        self.extra_args = list(extra_args)
         self.tmp = tempfile.mkdtemp(prefix="actodo-it-")
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         os.makedirs(self.data_dir, exist_ok=True)
@@ -188,7 +189,7 @@ class Server:
         try:
             self.proc = subprocess.Popen(
                 [actodo_bin(), "serve", "--port=0",
-                 f"--data-dir={self.data_dir}"],
+                 f"--data-dir={self.data_dir}", *self.extra_args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         finally:
             log.close()
@@ -420,8 +421,8 @@ class ActodoTestCase(unittest.TestCase):
         return (len(result.failures) + len(result.errors)
                 + len(getattr(result, "unexpectedSuccesses", ())))
 
-    def server(self, data_dir=None):
-        srv = Server(data_dir)
+    def server(self, data_dir=None, extra_args=()):
+        srv = Server(data_dir, extra_args)
         self.addCleanup(self._cleanup_server, srv)
         return srv
 
