@@ -1,6 +1,8 @@
 #include "actors/apply.hpp"
 
+#include <algorithm>
 #include <random>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -47,82 +49,74 @@ reply rejected(const command& cmd, int status, std::string_view detail,
   return r;
 }
 
-/// Fills the request record of the batch from the reply.
-outcome finish(const command& cmd, reply r, persistence::user_batch batch,
-               int64_t now_ms) {
-  batch.request = persistence::request_record{cmd.request_id,
-                                              r.state,
-                                              r.status,
-                                              r.body.empty() ? "null" : r.body,
-                                              cmd.idempotency_key,
-                                              command_fingerprint(cmd),
-                                              now_ms};
-  return {std::move(r), std::move(batch)};
+/// The todo an update or delete targets, or why the command is rejected.
+std::variant<domain::todo*, reply> target_of(user_todos& todos,
+                                             const command& cmd) {
+  auto i = todos.by_id.find(cmd.todo_id);
+  if (i == todos.by_id.end())
+    return rejected(cmd, 404, "no todo with id " + cmd.todo_id, "id");
+  if (cmd.if_match >= 0 && cmd.if_match != i->second.version)
+    return rejected(cmd, 412,
+                    "todo is at version " + std::to_string(i->second.version),
+                    "If-Match");
+  return &i->second;
 }
 
-outcome apply_write(user_todos& todos, const command& cmd,
-                    const std::string& now, persistence::user_batch& batch) {
-  json body;
-  try {
-    body = json::parse(cmd.body);
-  } catch (const json::exception& e) {
-    return {rejected(cmd, 400, std::string{"malformed JSON: "} + e.what()), {}};
-  }
+reply done(const command& cmd, int status) {
+  reply r;
+  r.status = status;
+  r.request_id = cmd.request_id;
+  r.state = "done";
+  r.todo_id = cmd.todo_id;
+  return r;
+}
+
+/// Create and update; fills `batch` with the event and the new state.
+reply apply_write(user_todos& todos, const command& cmd, const std::string& now,
+                  persistence::user_batch& batch) {
+  auto body = json::parse(cmd.body, nullptr, false);
+  if (body.is_discarded())
+    return rejected(cmd, 400, "the body is not valid JSON (UTF-8)");
   auto mode = cmd.op == command_op::create ? domain::patch_mode::create
                                            : domain::patch_mode::update;
   domain::todo_patch patch;
   if (auto err = domain::parse_patch(body, mode, patch))
-    return {rejected(cmd, 400, err->detail, err->field), {}};
-  domain::todo scratch;
-  domain::todo* target = nullptr;
+    return rejected(cmd, 400, err->detail, err->field);
+  domain::todo created;
+  domain::todo* target = &created;
   if (cmd.op == command_op::create) {
-    scratch.id = new_id("t_");
-    scratch.created_at = now;
-    target = &scratch;
+    created.id = new_id("t_");
+    created.created_at = now;
   } else {
-    auto i = todos.by_id.find(cmd.todo_id);
-    if (i == todos.by_id.end())
-      return {rejected(cmd, 404, "no todo with id " + cmd.todo_id, "id"), {}};
-    if (cmd.if_match >= 0 && cmd.if_match != i->second.version)
-      return {
-        rejected(cmd, 412,
-                 "todo is at version " + std::to_string(i->second.version),
-                 "If-Match"),
-        {}};
-    target = &i->second;
+    auto found = target_of(todos, cmd);
+    if (auto r = std::get_if<reply>(&found))
+      return std::move(*r);
+    target = std::get<domain::todo*>(found);
   }
   auto kind = domain::apply_patch(patch, mode, now, *target);
-  reply r;
-  r.request_id = cmd.request_id;
-  r.state = "done";
+  auto r = done(cmd, cmd.op == command_op::create ? 201 : 200);
   r.todo_id = target->id;
-  r.status = cmd.op == command_op::create ? 201 : 200;
-  auto doc = domain::to_json(*target);
   r.version = target->version;
+  auto doc = domain::to_json(*target);
   r.body = dump(doc);
   if (!kind)
-    return {std::move(r), {}}; // Nothing changed: no event.
+    return r; // Nothing changed: no event.
   batch.events.push_back(
     make_event(todos, cmd, domain::event_type(*kind), target->id, doc, now));
   batch.todos.push_back({target->id, r.body});
   if (cmd.op == command_op::create)
-    todos.by_id.emplace(scratch.id, std::move(scratch));
-  return {std::move(r), {}};
+    todos.by_id.emplace(created.id, std::move(created));
+  return r;
 }
 
-outcome apply_remove(user_todos& todos, const command& cmd,
-                     const std::string& now, persistence::user_batch& batch) {
+/// Delete one or all; fills `batch` with a `todo.deleted` event per todo.
+reply apply_remove(user_todos& todos, const command& cmd,
+                   const std::string& now, persistence::user_batch& batch) {
   std::vector<std::string> ids;
   if (cmd.op == command_op::remove) {
-    auto i = todos.by_id.find(cmd.todo_id);
-    if (i == todos.by_id.end())
-      return {rejected(cmd, 404, "no todo with id " + cmd.todo_id, "id"), {}};
-    if (cmd.if_match >= 0 && cmd.if_match != i->second.version)
-      return {
-        rejected(cmd, 412,
-                 "todo is at version " + std::to_string(i->second.version),
-                 "If-Match"),
-        {}};
+    auto found = target_of(todos, cmd);
+    if (auto r = std::get_if<reply>(&found))
+      return std::move(*r);
     ids.push_back(cmd.todo_id);
   } else {
     for (auto& kvp : todos.by_id)
@@ -135,12 +129,7 @@ outcome apply_remove(user_todos& todos, const command& cmd,
     batch.todos.push_back({id, std::string{}});
     todos.by_id.erase(id);
   }
-  reply r;
-  r.status = 204;
-  r.request_id = cmd.request_id;
-  r.state = "done";
-  r.todo_id = cmd.todo_id;
-  return {std::move(r), {}};
+  return done(cmd, 204);
 }
 
 } // namespace
@@ -161,10 +150,17 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms) {
   auto now = domain::format_rfc3339_ms(now_ms);
   persistence::user_batch batch;
   batch.user_id = todos.user_id;
-  auto out = cmd.op == command_op::create || cmd.op == command_op::update
-               ? apply_write(todos, cmd, now, batch)
-               : apply_remove(todos, cmd, now, batch);
-  return finish(cmd, std::move(out.result), std::move(batch), now_ms);
+  auto r = cmd.op == command_op::create || cmd.op == command_op::update
+             ? apply_write(todos, cmd, now, batch)
+             : apply_remove(todos, cmd, now, batch);
+  batch.request = persistence::request_record{cmd.request_id,
+                                              r.state,
+                                              r.status,
+                                              r.body.empty() ? "null" : r.body,
+                                              cmd.idempotency_key,
+                                              command_fingerprint(cmd),
+                                              now_ms};
+  return {std::move(r), std::move(batch)};
 }
 
 std::string new_id(std::string_view prefix) {

@@ -30,6 +30,21 @@ http_response method_not_allowed(std::string_view allowed) {
 
 } // namespace
 
+std::optional<http_response> router::prepare(const http_request& req,
+                                             actors::command& cmd,
+                                             write_options& opts) const {
+  if (auto err = read_write_options(req, cmd.op, opts))
+    return err;
+  cmd.user_id = user_of(req);
+  cmd.request_id = actors::new_id("r_");
+  cmd.if_match = opts.if_match;
+  cmd.idempotency_key = opts.idempotency_key;
+  auto has_body = cmd.op == actors::command_op::create
+                  || cmd.op == actors::command_op::update;
+  cmd.body = has_body ? req.body : std::string{};
+  return std::nullopt;
+}
+
 void router::todos(const http_request& req, responder& done) {
   if (req.method == "GET") {
     domain::query q;
@@ -84,14 +99,8 @@ void router::todo(const http_request& req, const std::string& id,
 void router::write(const http_request& req, actors::command cmd,
                    responder& done) {
   write_options opts;
-  if (auto err = read_write_options(req, cmd.op, opts))
+  if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
-  cmd.user_id = user_of(req);
-  cmd.request_id = actors::new_id("r_");
-  cmd.if_match = opts.if_match;
-  cmd.idempotency_key = opts.idempotency_key;
-  if (cmd.op != actors::command_op::remove)
-    cmd.body = req.body;
   auto wait = opts.wait;
   gate_.submit(std::move(cmd), [done, wait](actors::reply r) {
     if (r.request_id.empty())

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "actors/gateway.hpp"
 #include "web/http_types.hpp"
+#include "web/preconditions.hpp"
 
 namespace actodo::web {
 
@@ -23,6 +25,10 @@ class router {
   void todos(const http_request& req, responder& done);
   void todo(const http_request& req, const std::string& id, responder& done);
   void write(const http_request& req, actors::command cmd, responder& done);
+  /// Checks a write's headers and body and fills in the command.
+  std::optional<http_response> prepare(const http_request& req,
+                                       actors::command& cmd,
+                                       write_options& opts) const;
   void request_status(const http_request& req, const std::string& id,
                       responder& done);
   void events(const http_request& req, responder& done);

@@ -60,12 +60,8 @@ void router::backend_todos(const http_request& req, responder& done) {
   else
     return done(problem(405, "allowed methods: GET, POST, DELETE"));
   write_options opts;
-  if (auto err = read_write_options(req, cmd.op, opts))
+  if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
-  cmd.user_id = user_of(req);
-  cmd.request_id = actors::new_id("r_");
-  cmd.body = cmd.op == actors::command_op::create ? req.body : std::string{};
-  cmd.idempotency_key = opts.idempotency_key;
   gate_.submit(std::move(cmd), [done, base](actors::reply r) {
     auto res = with_url(r, base);
     if (r.status == 201)
@@ -91,14 +87,8 @@ void router::backend_todo(const http_request& req, const std::string& id,
   else
     return done(problem(405, "allowed methods: GET, PATCH, DELETE"));
   write_options opts;
-  if (auto err = read_write_options(req, cmd.op, opts))
+  if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
-  cmd.user_id = user_of(req);
-  cmd.request_id = actors::new_id("r_");
-  cmd.if_match = opts.if_match;
-  cmd.idempotency_key = opts.idempotency_key;
-  if (cmd.op == actors::command_op::update)
-    cmd.body = req.body;
   gate_.submit(std::move(cmd),
                [done, base](actors::reply r) { done(with_url(r, base)); });
 }

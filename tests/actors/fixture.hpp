@@ -17,27 +17,14 @@
 #include "config/error.hpp"
 #include "persistence/sqlite_store.hpp"
 
+#include "tests/temp_dir.hpp"
+
 namespace actodo::test {
 
 struct test_config : caf::actor_system_config {
   test_config() {
     add_message_types<caf::id_block::actodo>();
   }
-};
-
-/// A temporary directory removed at the end of the test.
-struct temp_dir {
-  temp_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path()
-                        / "actodo-test-XXXXXX")
-                         .string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
 };
 
 /// The real SQLite store with fault injection: while `fail_commits` is set,

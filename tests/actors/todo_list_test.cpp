@@ -2,11 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/journal.hpp"
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
 
-#include "tests/actors/fixture.hpp"
+#include "tests/actors/node_fixture.hpp"
 
 using namespace actodo;
 using actors::command;
@@ -16,22 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-struct fixture : test_coordinator_fixture<test::test_config> {
-  fixture() {
-    store = test::open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
-    settings.idle_timeout = std::chrono::seconds(60);
-    settings.request_timeout = std::chrono::seconds(10);
-    directory = sys.spawn(actors::user_directory, journal, settings);
-    sched.run();
-  }
-
-  ~fixture() override {
-    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
-    sched.run();
-  }
-
+struct fixture : test::node_fixture {
   command make(command_op op, std::string body, std::string id = {},
                std::string user = "alice") {
     command cmd;
@@ -56,19 +40,12 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   actors::todo_list_actor list_of(const std::string& user) {
-    auto& users = deref<actors::user_directory_actor::stateful_base<
-      actors::user_directory_state>>(directory)
-                    .state.users;
+    auto& users = directory_state().users;
     auto i = users.find(user);
     CAF_REQUIRE(i != users.end());
     return i->second.handle;
   }
 
-  test::temp_dir dir;
-  std::shared_ptr<test::faulty_store> store;
-  actors::journal_actor journal;
-  actors::user_directory_actor directory;
-  actors::todo_list_settings settings;
   int requests = 0;
 };
 
@@ -111,10 +88,7 @@ CAF_TEST(a create is answered after the commit and pushed to sessions) {
   CAF_CHECK_EQUAL(event["event"]["type"], "todo.created");
   CAF_CHECK_EQUAL(event["event"]["sequence"], 1);
   CAF_CHECK_EQUAL(event["event"]["subject"], r.todo_id);
-  CAF_CHECK_EQUAL(
-    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(list)
-      .state.committed_seq,
-    1);
+  CAF_CHECK_EQUAL(list_state(list).committed_seq, 1);
   caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
 }
 
@@ -169,10 +143,7 @@ CAF_TEST(an idempotency key applies a command once) {
   auto events = store->read_events("alice", 0, 100);
   CAF_REQUIRE(events);
   CAF_CHECK_EQUAL(events->size(), 1u);
-  auto& st = deref<
-               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
-               list_of("alice"))
-               .state;
+  auto& st = list_state(list_of("alice"));
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 1u);
 }
 
@@ -188,16 +159,11 @@ CAF_TEST(a failed commit fails every pending command and reloads the user) {
                     CAF_CHECK_EQUAL(err, ec::store_failure);
                   });
   // The failed todo_list is gone; the next one starts from the store.
-  CAF_CHECK(deref<actors::user_directory_actor::stateful_base<
-              actors::user_directory_state>>(directory)
-              .state.users.empty());
+  CAF_CHECK(directory_state().users.empty());
   store->fail_commits = false;
   auto r = submit(make(command_op::create, R"({"title":"after"})"));
   CAF_CHECK_EQUAL(r.status, 201);
-  auto& st = deref<
-               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
-               list_of("alice"))
-               .state;
+  auto& st = list_state(list_of("alice"));
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 2u);
   CAF_CHECK_EQUAL(st.committed_seq, 2);
 }

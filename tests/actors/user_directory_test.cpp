@@ -2,10 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/journal.hpp"
 #include "actors/user_directory.hpp"
 
-#include "tests/actors/fixture.hpp"
+#include "tests/actors/node_fixture.hpp"
 
 using namespace actodo;
 using actors::command;
@@ -13,22 +12,7 @@ using actors::reply;
 
 namespace {
 
-struct fixture : test_coordinator_fixture<test::test_config> {
-  fixture() {
-    store = test::open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
-    settings.idle_timeout = std::chrono::seconds(60);
-    settings.request_timeout = std::chrono::seconds(10);
-    directory = sys.spawn(actors::user_directory, journal, settings);
-    sched.run();
-  }
-
-  ~fixture() override {
-    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
-    sched.run();
-  }
-
+struct fixture : test::node_fixture {
   reply create(const std::string& user, const std::string& title) {
     command cmd;
     cmd.user_id = user;
@@ -42,9 +26,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   actors::user_directory_state& state() {
-    return deref<actors::user_directory_actor::stateful_base<
-      actors::user_directory_state>>(directory)
-      .state;
+    return directory_state();
   }
 
   /// Lets the idle timers of the todo_lists fire once.
@@ -53,11 +35,6 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     sched.run();
   }
 
-  test::temp_dir dir;
-  std::shared_ptr<test::faulty_store> store;
-  actors::journal_actor journal;
-  actors::user_directory_actor directory;
-  actors::todo_list_settings settings;
   int requests = 0;
 };
 
@@ -74,15 +51,8 @@ CAF_TEST(each user gets one todo_list) {
   auto alice = state().users.at("alice").handle;
   auto bob = state().users.at("bob").handle;
   CAF_CHECK_NOT_EQUAL(alice, bob);
-  CAF_CHECK_EQUAL(
-    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
-      alice)
-      .state.todos.by_id.size(),
-    2u);
-  CAF_CHECK_EQUAL(
-    deref<actors::todo_list_actor::stateful_base<actors::todo_list_state>>(bob)
-      .state.todos.by_id.size(),
-    1u);
+  CAF_CHECK_EQUAL(list_state(alice).todos.by_id.size(), 2u);
+  CAF_CHECK_EQUAL(list_state(bob).todos.by_id.size(), 1u);
 }
 
 CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
@@ -96,10 +66,7 @@ CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
   auto r = create("alice", "a3");
   CAF_CHECK_EQUAL(r.status, 201);
   CAF_CHECK_EQUAL(state().spawned, 2u);
-  auto& st = deref<
-               actors::todo_list_actor::stateful_base<actors::todo_list_state>>(
-               state().users.at("alice").handle)
-               .state;
+  auto& st = list_state(state().users.at("alice").handle);
   CAF_CHECK_EQUAL(st.todos.by_id.size(), 3u);
   CAF_CHECK_EQUAL(st.committed_seq, 3);
 }
@@ -125,9 +92,7 @@ CAF_TEST(a todo_list with a subscribed session stays resident) {
 CAF_TEST(an idle report with messages still in flight is ignored) {
   create("alice", "a1");
   auto list = state().users.at("alice").handle;
-  auto handled = deref<actors::todo_list_actor::stateful_base<
-    actors::todo_list_state>>(list)
-                   .state.routed;
+  auto handled = list_state(list).routed;
   // The directory routed one more message than the list reports as handled.
   self->send(directory, atom::get::value, std::string{"alice"},
              std::string{"t_x"});

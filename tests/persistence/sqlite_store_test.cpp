@@ -8,24 +8,16 @@
 #include "config/error.hpp"
 #include "persistence/sqlite_store.hpp"
 
+#include "tests/temp_dir.hpp"
+
 using namespace actodo;
 using namespace actodo::persistence;
 
 namespace {
 
 struct fixture {
-  fixture() {
-    std::string tmpl = (std::filesystem::temp_directory_path()
-                        / "actodo-store-XXXXXX")
-                         .string();
-    dir = ::mkdtemp(tmpl.data());
+  fixture() : dir(tmp.path) {
     store = open();
-  }
-
-  ~fixture() {
-    store.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
   }
 
   std::unique_ptr<sqlite_store> open() {
@@ -46,6 +38,7 @@ struct fixture {
     return b;
   }
 
+  test::temp_dir tmp;
   std::string dir;
   std::unique_ptr<sqlite_store> store;
 };
