@@ -104,8 +104,12 @@ decode_status parse_command_frame(std::string_view text, command& out) {
       return verdict;
     out.body = body.dump();
   }
+  // A request id the client chose makes a resent frame (after a lost
+  // connection, say) idempotent: the command applies at most once.
   if (out.request_id.empty())
     out.request_id = new_id("r_");
+  else
+    out.idempotency_key = "ws:" + out.request_id;
   return {};
 }
 

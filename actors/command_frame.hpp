@@ -26,7 +26,8 @@ decode_status check_todo_body(std::string_view body, bool create);
 /// Decodes a WebSocket command frame:
 /// `{"type":"command","request_id":"...","op":"create|update|delete",
 ///   "id":"...","body":{...},"if_match":N}`.
-/// Fills `out` (except `user_id`); a missing request id is generated.
+/// Fills `out` (except `user_id`); a missing request id is generated, a
+/// client-chosen one doubles as idempotency key (`ws:<request_id>`).
 decode_status parse_command_frame(std::string_view text, command& out);
 
 } // namespace actodo::actors

@@ -51,6 +51,9 @@ struct reply {
   std::string todo_id;
   /// Version of that todo, for `ETag`; 0 when none.
   int64_t version = 0;
+  /// The stored outcome of an earlier command with the same idempotency
+  /// key: nothing was applied and nothing was pushed to the sessions.
+  bool replayed = false;
 };
 
 template<class Inspector>
@@ -62,7 +65,7 @@ typename Inspector::result_type inspect(Inspector& f, command& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
   return f(caf::meta::type_name("reply"), x.status, x.body, x.request_id,
-           x.state, x.todo_id, x.version);
+           x.state, x.todo_id, x.version, x.replayed);
 }
 
 } // namespace actodo::actors

@@ -66,6 +66,8 @@ void session_state::input(const std::string& text) {
         // a command refused before it was applied only here.
         if (r.request_id.empty() && r.status >= 400)
           error_frame(rid, r.status, r.body);
+        else if (r.replayed) // A resent command: only the sender learns.
+          sink->send(result_frame(r));
       },
       [this, rid](caf::error& err) {
         error_frame(rid, 503,

@@ -27,6 +27,7 @@ reply from_record(const persistence::request_record& rec) {
   r.body = rec.body == "null" ? std::string{} : rec.body;
   r.request_id = rec.request_id;
   r.state = rec.state;
+  r.replayed = true;
   if (rec.status == 200 || rec.status == 201) {
     auto doc = nlohmann::json::parse(rec.body, nullptr, false);
     if (doc.is_object()) {
