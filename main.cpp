@@ -7,9 +7,11 @@
 
 #include "caf/actor_system.hpp"
 
+#include "actors/auth/secret.hpp"
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "persistence/account_store.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "web/server.hpp"
 
@@ -38,6 +40,32 @@ sigset_t block_signals() {
   return set;
 }
 
+actodo::actors::node_settings
+node_settings(const actodo::config::app_config& cfg, const std::string& key) {
+  actodo::actors::node_settings result;
+  result.max_batch = cfg.max_batch;
+  result.retention = cfg.request_retention;
+  result.lists.idle_timeout = cfg.idle_timeout;
+  result.lists.request_timeout = cfg.request_timeout;
+  result.tokens.secret = key;
+  result.tokens.access_ttl = cfg.access_ttl;
+  result.tokens.refresh_ttl = cfg.refresh_ttl;
+  return result;
+}
+
+actodo::web::settings web_settings(const actodo::config::app_config& cfg,
+                                   const std::string& key) {
+  actodo::web::settings result;
+  result.host = cfg.host;
+  result.port = cfg.port;
+  result.io_threads = cfg.io_threads;
+  result.body_limit = cfg.body_limit;
+  result.ws_queue_limit = cfg.ws_queue_limit;
+  result.token_auth = cfg.auth == "token";
+  result.jwt_secret = key;
+  return result;
+}
+
 int serve(int argc, char** argv) {
   using actodo::config::app_config;
   app_config cfg;
@@ -55,19 +83,22 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << actodo::describe(store.error()) << '\n';
     return 1;
   }
-  caf::actor_system sys{cfg};
-  actodo::actors::todo_list_settings list_settings{cfg.idle_timeout,
-                                                   cfg.request_timeout};
-  actodo::actors::node node{sys, std::move(*store), cfg.max_batch,
-                            cfg.request_retention, list_settings};
-  actodo::web::settings web_cfg;
-  web_cfg.host = cfg.host;
-  web_cfg.port = cfg.port;
-  web_cfg.io_threads = cfg.io_threads;
-  web_cfg.body_limit = cfg.body_limit;
-  web_cfg.ws_queue_limit = cfg.ws_queue_limit;
-  actodo::web::server server{web_cfg, node.gate()};
+  auto accounts = actodo::persistence::account_store::open(cfg.data_dir);
+  if (!accounts) {
+    std::cerr << "actodo: " << actodo::describe(accounts.error()) << '\n';
+    return 1;
+  }
   std::string error;
+  auto secret = actodo::actors::auth::load_secret(
+    cfg.jwt_secret, cfg.jwt_secret_file, cfg.data_dir, error);
+  if (secret.empty()) {
+    std::cerr << "actodo: " << error << '\n';
+    return 1;
+  }
+  caf::actor_system sys{cfg};
+  actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
+                            node_settings(cfg, secret)};
+  actodo::web::server server{web_settings(cfg, secret), node.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     node.shutdown();

@@ -16,6 +16,20 @@ class actor_system;
 
 namespace actodo::actors {
 
+/// Where a WebSocket session starts and when it ends.
+struct session_options {
+  /// Last sequence number the client saw; -1: only live frames.
+  int64_t after = -1;
+  /// A resume that would replay more events is refused (the client reads
+  /// `/api/v1/events` first), so a replay always fits the socket's queue.
+  int64_t max_replay = 2048;
+  /// When the access token expires (ms since the epoch); 0: never.
+  int64_t expires_ms = 0;
+};
+
+/// Account operations.
+enum class account_op { signup, login, refresh, logout, me };
+
 /// The web layer's door into the actors: plain C++ with callbacks, so that
 /// web translation units need no CAF headers. Every call returns at once;
 /// the callback runs later on a CAF thread (post it to your own executor).
@@ -54,12 +68,15 @@ class gateway {
   events(std::string user, int64_t after, int64_t limit, callback cb)
     = 0;
 
-  /// Spawns the session actor of a new WebSocket. A resume that would
-  /// replay more than `max_replay` events is refused (the client reads
-  /// `/api/v1/events` first), so a replay always fits the socket's queue.
+  /// Spawns the session actor of a new WebSocket.
   virtual std::shared_ptr<session_link>
-  open_session(std::string user, int64_t after, int64_t max_replay,
+  open_session(std::string user, session_options opts,
                std::shared_ptr<frame_sink> sink)
+    = 0;
+
+  /// Account operations: signup/login (username, password), refresh/logout
+  /// (refresh token, ""), me (user id, "").
+  virtual void account(account_op op, std::string a, std::string b, callback cb)
     = 0;
 };
 

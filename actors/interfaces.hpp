@@ -28,6 +28,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::vector<std::string>))
 
   CAF_ADD_ATOM(actodo, actodo::atom, append, "append")
+  CAF_ADD_ATOM(actodo, actodo::atom, expire, "expire")
+  CAF_ADD_ATOM(actodo, actodo::atom, login, "login")
+  CAF_ADD_ATOM(actodo, actodo::atom, logout, "logout")
+  CAF_ADD_ATOM(actodo, actodo::atom, me, "me")
+  CAF_ADD_ATOM(actodo, actodo::atom, refresh, "refresh")
+  CAF_ADD_ATOM(actodo, actodo::atom, signup, "signup")
   CAF_ADD_ATOM(actodo, actodo::atom, events, "events")
   CAF_ADD_ATOM(actodo, actodo::atom, find, "find")
   CAF_ADD_ATOM(actodo, actodo::atom, flush, "flush")
@@ -56,7 +62,9 @@ using session_actor = caf::typed_actor<
   // A frame (result or event JSON) for the client.
   caf::reacts_to<atom::frame, std::string>,
   // A text frame the client sent.
-  caf::reacts_to<atom::input, std::string>>;
+  caf::reacts_to<atom::input, std::string>,
+  // The access token of the socket expired: close it.
+  caf::reacts_to<atom::expire>>;
 
 /// The client-facing protocol of a user's todos; `user_directory` routes it
 /// to the right `todo_list` and `todo_list` answers it.
@@ -107,5 +115,19 @@ using journal_actor = caf::typed_actor<
                   std::string>::with<std::vector<persistence::request_record>>,
   // Forgets request outcomes older than the retention (periodic).
   caf::reacts_to<atom::prune>>;
+
+/// Accounts and tokens; blocks on SQLite and scrypt, so it runs detached.
+/// Every reply is HTTP-like (status + JSON body).
+using accounts_actor = caf::typed_actor<
+  // Registers a user: username, password.
+  caf::replies_to<atom::signup, std::string, std::string>::with<reply>,
+  // Logs in: username, password -> access and refresh token.
+  caf::replies_to<atom::login, std::string, std::string>::with<reply>,
+  // Trades a refresh token for new tokens (the old one stops working).
+  caf::replies_to<atom::refresh, std::string>::with<reply>,
+  // Revokes a refresh token.
+  caf::replies_to<atom::logout, std::string>::with<reply>,
+  // The account of a user id.
+  caf::replies_to<atom::me, std::string>::with<reply>>;
 
 } // namespace actodo::actors

@@ -8,6 +8,7 @@
 #include "caf/sec.hpp"
 #include <nlohmann/json.hpp>
 
+#include "actors/accounts.hpp"
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
 #include "actors/session.hpp"
@@ -51,10 +52,12 @@ class session_link_impl : public gateway::session_link {
 class gateway_impl : public gateway {
  public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
-               journal_actor journal, caf::timespan timeout)
+               journal_actor journal, accounts_actor accounts,
+               caf::timespan timeout)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
+      accounts_(std::move(accounts)),
       timeout_(timeout) {}
 
   void submit(command cmd, callback cb) override {
@@ -97,11 +100,43 @@ class gateway_impl : public gateway {
   }
 
   std::shared_ptr<session_link>
-  open_session(std::string user, int64_t after, int64_t max_replay,
+  open_session(std::string user, session_options opts,
                std::shared_ptr<frame_sink> sink) override {
-    auto hdl = sys_.spawn(session, std::move(user), resume{after, max_replay},
-                          directory_, journal_, std::move(sink), timeout_);
+    auto hdl = sys_.spawn(session, std::move(user), opts, directory_, journal_,
+                          std::move(sink), timeout_);
     return std::make_shared<session_link_impl>(std::move(hdl));
+  }
+
+  void account(account_op op, std::string a, std::string b,
+               callback cb) override {
+    auto target = accounts_;
+    auto timeout = timeout_;
+    sys_.spawn([=](caf::event_based_actor* self) {
+      auto on_reply = [cb](reply& r) { cb(std::move(r)); };
+      auto on_error = [cb](caf::error& err) { cb(error_reply(err)); };
+      switch (op) {
+        case account_op::signup:
+          self->request(target, timeout, atom::signup::value, a, b)
+            .then(on_reply, on_error);
+          break;
+        case account_op::login:
+          self->request(target, timeout, atom::login::value, a, b)
+            .then(on_reply, on_error);
+          break;
+        case account_op::refresh:
+          self->request(target, timeout, atom::refresh::value, a)
+            .then(on_reply, on_error);
+          break;
+        case account_op::logout:
+          self->request(target, timeout, atom::logout::value, a)
+            .then(on_reply, on_error);
+          break;
+        case account_op::me:
+          self->request(target, timeout, atom::me::value, a)
+            .then(on_reply, on_error);
+          break;
+      }
+    });
   }
 
  private:
@@ -121,20 +156,23 @@ class gateway_impl : public gateway {
   caf::actor_system& sys_;
   user_directory_actor directory_;
   journal_actor journal_;
+  accounts_actor accounts_;
   caf::timespan timeout_;
 };
 
 } // namespace
 
 node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
-           size_t max_batch, caf::timespan retention,
-           todo_list_settings settings)
+           std::shared_ptr<persistence::account_store> accounts_store,
+           node_settings settings)
   : sys_(sys) {
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
-                                      max_batch, retention);
-  directory_ = sys.spawn(actors::user_directory, journal_, settings);
-  gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
-                                            settings.request_timeout);
+                                      settings.max_batch, settings.retention);
+  directory_ = sys.spawn(actors::user_directory, journal_, settings.lists);
+  accounts_ = sys.spawn<caf::detached>(
+    actors::accounts, std::move(accounts_store), std::move(settings.tokens));
+  gateway_ = std::make_unique<gateway_impl>(
+    sys, directory_, journal_, accounts_, settings.lists.request_timeout);
 }
 
 node::~node() {
@@ -145,6 +183,10 @@ void node::shutdown() {
   if (directory_) {
     caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
     directory_ = nullptr;
+  }
+  if (accounts_) {
+    caf::anon_send_exit(accounts_, caf::exit_reason::user_shutdown);
+    accounts_ = nullptr;
   }
   if (journal_) {
     // Let the journal commit what is queued before it stops.

@@ -4,6 +4,7 @@
 
 #include "caf/actor_system.hpp"
 
+#include "actors/accounts.hpp"
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/todo_list.hpp"
@@ -11,12 +12,21 @@
 
 namespace actodo::actors {
 
-/// The actors of one node, wired together: journal, user directory and the
-/// gateway the web layer uses.
+/// How the node's actors are set up.
+struct node_settings {
+  size_t max_batch = 4096;
+  caf::timespan retention = std::chrono::hours(24);
+  todo_list_settings lists;
+  token_settings tokens;
+};
+
+/// The actors of one node, wired together: journal, user directory,
+/// accounts and the gateway the web layer uses.
 class node {
  public:
   node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
-       size_t max_batch, caf::timespan retention, todo_list_settings settings);
+       std::shared_ptr<persistence::account_store> accounts,
+       node_settings settings);
 
   ~node();
 
@@ -39,6 +49,7 @@ class node {
   caf::actor_system& sys_;
   journal_actor journal_;
   user_directory_actor directory_;
+  accounts_actor accounts_;
   std::unique_ptr<gateway> gateway_;
 };
 

@@ -5,6 +5,7 @@
 
 #include "actors/apply.hpp"
 #include "actors/command_frame.hpp"
+#include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
 
 namespace actodo::actors {
@@ -78,9 +79,9 @@ void session_state::input(const std::string& text) {
 
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        std::string user_id, resume from, user_directory_actor directory,
-        journal_actor journal, std::shared_ptr<frame_sink> sink,
-        caf::timespan timeout) {
+        std::string user_id, session_options from,
+        user_directory_actor directory, journal_actor journal,
+        std::shared_ptr<frame_sink> sink, caf::timespan timeout) {
   auto& st = self->state;
   st.self = self;
   st.user_id = user_id;
@@ -93,6 +94,11 @@ session(session_actor::stateful_pointer<session_state> self,
     if (reason != caf::exit_reason::user_shutdown)
       sink->close(1011, "stream interrupted; reconnect with after=<sequence>");
   });
+  if (from.expires_ms > 0) {
+    auto left = std::chrono::milliseconds{from.expires_ms - domain::now_ms()};
+    self->delayed_send(self, std::max(left, std::chrono::milliseconds{0}),
+                       atom::expire::value);
+  }
   // Live frames wait in the mailbox until the welcome and the replay went
   // out, so the client sees one ordered stream.
   self
@@ -127,6 +133,10 @@ session(session_actor::stateful_pointer<session_state> self,
       self->state.sink->send(std::move(frame));
     },
     [self](atom::input, const std::string& text) { self->state.input(text); },
+    [self](atom::expire) {
+      self->state.sink->close(1008, "access token expired");
+      self->quit();
+    },
   };
 }
 

@@ -7,6 +7,7 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/frame_sink.hpp"
+#include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
 
 namespace actodo::actors {
@@ -31,17 +32,10 @@ struct session_state {
                    const std::string& problem);
 };
 
-/// Where a session starts: `after` is the last sequence number the client
-/// saw (-1: only live frames); at most `max_replay` events are replayed.
-struct resume {
-  int64_t after = -1;
-  int64_t max_replay = 2048;
-};
-
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        std::string user_id, resume from, user_directory_actor directory,
-        journal_actor journal, std::shared_ptr<frame_sink> sink,
-        caf::timespan timeout);
+        std::string user_id, session_options from,
+        user_directory_actor directory, journal_actor journal,
+        std::shared_ptr<frame_sink> sink, caf::timespan timeout);
 
 } // namespace actodo::actors

@@ -22,7 +22,13 @@ app_config::app_config() {
     .add(ws_queue_limit, "ws-queue-limit",
          "frames queued per WebSocket before a slow reader is dropped")
     .add(request_retention, "request-retention",
-         "how long finished requests stay queryable");
+         "how long finished requests stay queryable")
+    .add(auth, "auth", "local (one local user, loopback only) or token")
+    .add(jwt_secret, "jwt-secret",
+         "HS256 key (>= 32 bytes); better: ACTODO_JWT_SECRET")
+    .add(jwt_secret_file, "jwt-secret-file", "file holding the HS256 key")
+    .add(access_ttl, "access-ttl", "lifetime of access tokens")
+    .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
@@ -59,11 +65,23 @@ caf::error app_config::validate() const {
   using namespace std::chrono_literals;
   if (!is_address(host))
     return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
-  if (!is_loopback(host))
+  if (auth != "local" && auth != "token")
+    return invalid("auth", "must be 'local' or 'token'");
+  if (!is_loopback(host) && auth == "local")
     return invalid("host",
                    "refusing to bind the non-loopback address " + host
-                     + " without authentication; bind 127.0.0.1 (or ::1) "
-                       "and put an authenticating proxy in front");
+                     + " in local auth mode, where every request acts as one "
+                       "user without a login; start with --auth=token "
+                       "(ACTODO_AUTH=token) to require accounts, or bind "
+                       "127.0.0.1");
+  if (!jwt_secret.empty() && jwt_secret.size() < 32)
+    return invalid("jwt-secret", "must be at least 32 bytes");
+  if (!jwt_secret.empty() && !jwt_secret_file.empty())
+    return invalid("jwt-secret-file", "give either a secret or a file");
+  if (access_ttl < 1s || access_ttl > 24h)
+    return invalid("access-ttl", "must be between 1s and 24h");
+  if (refresh_ttl < access_ttl || refresh_ttl > 24h * 365)
+    return invalid("refresh-ttl", "must be between access-ttl and 365 days");
   if (data_dir.empty())
     return invalid("data-dir", "must not be empty");
   if (body_limit < 1024 || body_limit > 64 * 1024 * 1024)

@@ -50,6 +50,19 @@ class app_config : public caf::actor_system_config {
   /// Frames queued for one WebSocket before a slow reader is disconnected.
   size_t ws_queue_limit = 4096;
 
+  /// `local` (no login, one local user, loopback only) or `token`.
+  std::string auth = "local";
+
+  /// HS256 key for access tokens (at least 32 bytes). Prefer
+  /// `ACTODO_JWT_SECRET` or `--jwt-secret-file`; when neither is given the
+  /// node generates one in `<data-dir>/jwt-secret` (mode 0600).
+  std::string jwt_secret;
+  std::string jwt_secret_file;
+
+  /// Lifetime of access and refresh tokens.
+  caf::timespan access_ttl = std::chrono::minutes(15);
+  caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
+
   /// How long `GET /api/v1/requests/{id}` can find a finished request.
   caf::timespan request_retention = std::chrono::hours(24);
 

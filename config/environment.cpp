@@ -23,6 +23,11 @@ constexpr const char* env_options[] = {
   "ws-queue-limit",
   "request-retention",
   "config-file",
+  "auth",
+  "jwt-secret",
+  "jwt-secret-file",
+  "access-ttl",
+  "refresh-ttl",
 };
 
 /// `DATA_DIR` -> `data-dir`.

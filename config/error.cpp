@@ -10,6 +10,7 @@ std::string to_string(ec x) {
     case ec::not_found: return "not_found";
     case ec::shutting_down: return "shutting_down";
     case ec::timeout: return "timeout";
+    case ec::conflict: return "conflict";
   }
   return "unknown";
 }

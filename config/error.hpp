@@ -22,6 +22,8 @@ enum class ec : uint8_t {
   shutting_down,
   /// A request to a component did not answer in time.
   timeout,
+  /// The entity exists already (a taken username).
+  conflict,
 };
 
 std::string to_string(ec x);

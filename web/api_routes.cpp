@@ -35,7 +35,7 @@ std::optional<http_response> router::prepare(const http_request& req,
                                              write_options& opts) const {
   if (auto err = read_write_options(req, cmd.op, opts))
     return err;
-  cmd.user_id = user_of(req);
+  cmd.user_id = req.user;
   cmd.request_id = actors::new_id("r_");
   cmd.if_match = opts.if_match;
   cmd.idempotency_key = opts.idempotency_key;
@@ -55,7 +55,7 @@ void router::todos(const http_request& req, responder& done) {
       params.push_back(kvp.first);
       params.push_back(kvp.second);
     }
-    gate_.list(user_of(req), std::move(params),
+    gate_.list(req.user, std::move(params),
                [done](actors::reply r) { done(from_reply(r)); });
     return;
   }
@@ -70,7 +70,7 @@ void router::todo(const http_request& req, const std::string& id,
                   responder& done) {
   if (req.method == "GET" || req.method == "HEAD") {
     auto etag = std::string{req.header("if-none-match")};
-    gate_.get(user_of(req), id, [done, etag](actors::reply r) {
+    gate_.get(req.user, id, [done, etag](actors::reply r) {
       auto res = from_reply(r);
       if (r.status == 200) {
         auto tag = entity_tag(r.version);
@@ -127,8 +127,7 @@ void router::request_status(const http_request& req, const std::string& id,
                             responder& done) {
   if (req.method != "GET")
     return done(method_not_allowed("GET"));
-  gate_.status(user_of(req), id,
-               [done](actors::reply r) { done(from_reply(r)); });
+  gate_.status(req.user, id, [done](actors::reply r) { done(from_reply(r)); });
 }
 
 void router::events(const http_request& req, responder& done) {
@@ -151,7 +150,7 @@ void router::events(const http_request& req, responder& done) {
     return done(problem(400, "must be >= 0", "after"));
   if (limit < 1 || limit > 1000)
     return done(problem(400, "must be between 1 and 1000", "limit"));
-  gate_.events(user_of(req), after, limit,
+  gate_.events(req.user, after, limit,
                [done](actors::reply r) { done(from_reply(r)); });
 }
 

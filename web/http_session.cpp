@@ -107,21 +107,30 @@ void http_session::upgrade(http::request<http::string_body> req) {
     return send(std::move(*err));
   if (in.path != "/api/v1/ws")
     return send(problem(404, "no WebSocket endpoint at " + in.path));
-  int64_t after = -1;
+  actors::session_options opts;
+  opts.max_replay = static_cast<int64_t>(cfg_.ws_queue_limit / 2);
+  std::string_view token;
   for (auto& [key, value] : in.query) {
+    if (key == "access_token") {
+      token = value; // Browsers cannot set headers on WebSocket upgrades.
+      continue;
+    }
     if (key != "after")
       return send(problem(400, "unknown parameter", key));
     auto res = std::from_chars(value.data(), value.data() + value.size(),
-                               after);
+                               opts.after);
     if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
-        || after < 0)
+        || opts.after < 0)
       return send(problem(400, "must be a non-negative integer", "after"));
   }
+  std::string user;
+  if (auto err = router_.authenticate(in, token, user, opts.expires_ms))
+    return send(std::move(*err));
   // The WebSocket has its own timeouts.
   stream_.expires_never();
   std::make_shared<websocket_session>(stream_.release_socket(), cfg_, gate_,
                                       registry_)
-    ->run(std::move(req), router_.user_of(in), after);
+    ->run(std::move(req), std::move(user), opts);
 }
 
 void http_session::send(http_response res) {

@@ -18,6 +18,8 @@ struct http_request {
   /// Header names in lower case.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// The authenticated user (set by the router).
+  std::string user;
 
   /// The first value of a header, or an empty view.
   std::string_view header(std::string_view lower_name) const;

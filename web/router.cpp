@@ -1,6 +1,9 @@
 #include "web/router.hpp"
 
+#include <ctime>
 #include <string_view>
+
+#include "actors/auth/jwt.hpp"
 
 namespace actodo::web {
 
@@ -38,13 +41,45 @@ void add_cors(http_response& res) {
                            "Location, ETag, Preference-Applied");
 }
 
-router::router(actors::gateway& gate) : gate_(gate) {}
+router::router(actors::gateway& gate, const settings& cfg)
+  : gate_(gate), cfg_(cfg) {}
 
-std::string router::user_of(const http_request&) const {
-  return "local";
+std::optional<http_response>
+router::authenticate(const http_request& req, std::string_view token,
+                     std::string& user, int64_t& expires_ms) const {
+  expires_ms = 0;
+  if (!cfg_.token_auth) {
+    user = "local";
+    return std::nullopt;
+  }
+  auto unauthorized = [](std::string_view detail, std::string_view error) {
+    auto res = problem(401, detail, "Authorization");
+    res.headers.emplace_back("WWW-Authenticate",
+                             "Bearer error=\"" + std::string{error} + "\"");
+    return res;
+  };
+  if (token.empty()) {
+    auto header = req.header("authorization");
+    if (header.substr(0, 7) != "Bearer " && header.substr(0, 7) != "bearer ")
+      return unauthorized("send Authorization: Bearer <access token>",
+                          "invalid_request");
+    token = header.substr(7);
+  }
+  actors::auth::claims c;
+  auto now = static_cast<int64_t>(std::time(nullptr));
+  switch (actors::auth::verify_jwt(token, cfg_.jwt_secret, now, c)) {
+    case actors::auth::token_error::none: break;
+    case actors::auth::token_error::expired:
+      return unauthorized("the access token expired", "invalid_token");
+    default:
+      return unauthorized("the access token is invalid", "invalid_token");
+  }
+  user = c.sub;
+  expires_ms = c.exp * 1000;
+  return std::nullopt;
 }
 
-void router::handle(const http_request& req, responder done) {
+void router::handle(http_request req, responder done) {
   // Every response carries CORS headers (Todo-Backend needs them).
   responder reply = [done = std::move(done)](http_response res) {
     add_cors(res);
@@ -72,6 +107,14 @@ void router::handle(const http_request& req, responder done) {
   if (path == "/" && req.method == "GET")
     return reply(text(200, R"({"name":"actodo","api":"/api/v1/todos",)"
                            R"("todo_backend":"/todos"})"));
+  if (path.compare(0, 13, "/api/v1/auth/") == 0)
+    return auth(req, std::string_view{path}.substr(13), reply);
+  // Everything below acts for a user.
+  int64_t expires = 0;
+  if (auto err = authenticate(req, {}, req.user, expires))
+    return reply(std::move(*err));
+  if (path == "/api/v1/me")
+    return me(req, reply);
   if (path == api_todos)
     return todos(req, reply);
   if (single_segment(path, api_todos, id))

@@ -6,6 +6,7 @@
 #include "actors/gateway.hpp"
 #include "web/http_types.hpp"
 #include "web/preconditions.hpp"
+#include "web/settings.hpp"
 
 namespace actodo::web {
 
@@ -13,12 +14,17 @@ namespace actodo::web {
 /// no sockets: `http_session` parses and writes, the router decides.
 class router {
  public:
-  explicit router(actors::gateway& gate);
+  router(actors::gateway& gate, const settings& cfg);
 
-  void handle(const http_request& req, responder done);
+  void handle(http_request req, responder done);
 
-  /// The user a request acts for. Until accounts exist: the local user.
-  std::string user_of(const http_request& req) const;
+  /// Who a request acts for: the local user in `local` auth mode, else the
+  /// subject of a valid access token from `Authorization: Bearer` (or,
+  /// for WebSocket upgrades from browsers, `token` when given). Fills
+  /// `expires_ms` (0 in local mode); on failure a 401 response.
+  std::optional<http_response>
+  authenticate(const http_request& req, std::string_view token,
+               std::string& user, int64_t& expires_ms) const;
 
  private:
   // REST API, /api/v1 (api_routes.cpp).
@@ -33,12 +39,17 @@ class router {
                       responder& done);
   void events(const http_request& req, responder& done);
 
+  // Accounts, /api/v1/auth and /api/v1/me (auth_routes.cpp).
+  void auth(const http_request& req, std::string_view action, responder& done);
+  void me(const http_request& req, responder& done);
+
   // Todo-Backend API, /todos (todobackend_routes.cpp).
   void backend_todos(const http_request& req, responder& done);
   void backend_todo(const http_request& req, const std::string& id,
                     responder& done);
 
   actors::gateway& gate_;
+  const settings& cfg_;
 };
 
 /// Adds the CORS headers every response carries.

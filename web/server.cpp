@@ -12,7 +12,7 @@ namespace actodo::web {
 struct server::impl {
   impl(settings c, actors::gateway& gate)
     : cfg(std::move(c)),
-      routes(gate),
+      routes(gate, cfg),
       ioc(static_cast<int>(cfg.io_threads)),
       work(net::make_work_guard(ioc)) {
     acceptor = std::make_shared<listener>(ioc, cfg, routes, gate, registry);

@@ -17,6 +17,10 @@ struct settings {
   size_t ws_message_limit = 64 * 1024;
   size_t ws_queue_limit = 4096;
   std::chrono::seconds read_timeout{30};
+  /// `--auth=token`: every API call needs `Authorization: Bearer <jwt>`.
+  bool token_auth = false;
+  /// HS256 key of the access tokens (never logged).
+  std::string jwt_secret;
 };
 
 } // namespace actodo::web

@@ -48,7 +48,7 @@ http_response with_url(const actors::reply& r, const std::string& base) {
 void router::backend_todos(const http_request& req, responder& done) {
   auto base = base_url(req);
   if (req.method == "GET") {
-    gate_.list(user_of(req), {"limit", "500", "sort", "order"},
+    gate_.list(req.user, {"limit", "500", "sort", "order"},
                [done, base](actors::reply r) { done(with_url(r, base)); });
     return;
   }
@@ -74,7 +74,7 @@ void router::backend_todo(const http_request& req, const std::string& id,
                           responder& done) {
   auto base = base_url(req);
   if (req.method == "GET") {
-    gate_.get(user_of(req), id,
+    gate_.get(req.user, id,
               [done, base](actors::reply r) { done(with_url(r, base)); });
     return;
   }

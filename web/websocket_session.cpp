@@ -54,9 +54,9 @@ void websocket_session::detach() {
 }
 
 void websocket_session::run(http::request<http::string_body> req,
-                            std::string user, int64_t after) {
+                            std::string user, actors::session_options opts) {
   user_ = std::move(user);
-  after_ = after;
+  opts_ = opts;
   ws_.set_option(
     websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(cfg_.ws_message_limit);
@@ -74,10 +74,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   registry_.add(this, weak_from_this());
   auto sink = std::make_shared<socket_sink>(weak_from_this(),
                                             ws_.get_executor());
-  std::atomic_store(
-    &link_,
-    gate_.open_session(user_, after_,
-                       static_cast<int64_t>(cfg_.ws_queue_limit / 2), sink));
+  std::atomic_store(&link_, gate_.open_session(user_, opts_, sink));
   do_read();
 }
 

@@ -26,7 +26,7 @@ class websocket_session
 
   /// Accepts the upgrade and spawns the session actor for `user`.
   void run(http::request<http::string_body> req, std::string user,
-           int64_t after);
+           actors::session_options opts);
 
   /// Queues a frame; must run on the strand.
   void send(std::string frame);
@@ -57,7 +57,7 @@ class websocket_session
   session_registry& registry_;
   std::shared_ptr<actors::gateway::session_link> link_;
   std::string user_;
-  int64_t after_ = -1;
+  actors::session_options opts_;
   bool closing_ = false;
   websocket::close_reason close_reason_;
 };

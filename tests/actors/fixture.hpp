@@ -89,6 +89,7 @@ recording_session(caf::actor_system& sys,
         frames->push_back(std::move(frame));
       },
       [](atom::input, std::string&) {},
+      [](atom::expire) {},
     };
   });
 }

@@ -1,0 +1,85 @@
+// Accounts: /api/v1/auth/{register,login,refresh,logout} and /api/v1/me.
+#include <nlohmann/json.hpp>
+
+#include "web/router.hpp"
+
+namespace actodo::web {
+
+namespace {
+
+http_response from_account_reply(const actors::reply& r) {
+  http_response res;
+  res.status = r.status;
+  res.body = r.body;
+  if (r.status >= 400)
+    res.content_type = "application/problem+json";
+  else if (r.body.empty())
+    res.content_type.clear();
+  // Tokens must not end up in caches.
+  res.headers.emplace_back("Cache-Control", "no-store");
+  return res;
+}
+
+/// Reads the string members `names` of a JSON object body; a problem naming
+/// the field when one is missing or not a string, or any other is present.
+std::optional<http_response>
+string_fields(const std::string& body, std::initializer_list<const char*> names,
+              std::vector<std::string>& out) {
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return problem(400, "the body must be a JSON object");
+  for (auto& kvp : doc.items()) {
+    auto known = false;
+    for (auto name : names)
+      known = known || kvp.key() == name;
+    if (!known)
+      return problem(400, "unknown field", kvp.key());
+  }
+  for (auto name : names) {
+    auto i = doc.find(name);
+    if (i == doc.end() || !i->is_string())
+      return problem(400, "must be a string", name);
+    out.push_back(i->get<std::string>());
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+void router::auth(const http_request& req, std::string_view action,
+                  responder& done) {
+  if (req.method != "POST")
+    return done(problem(405, "use POST"));
+  using op = actors::account_op;
+  op what;
+  std::vector<std::string> fields;
+  std::optional<http_response> err;
+  if (action == "register" || action == "login") {
+    what = action == "register" ? op::signup : op::login;
+    err = string_fields(req.body, {"username", "password"}, fields);
+  } else if (action == "refresh" || action == "logout") {
+    what = action == "refresh" ? op::refresh : op::logout;
+    err = string_fields(req.body, {"refresh_token"}, fields);
+    fields.emplace_back();
+  } else {
+    return done(problem(404, "no such route: " + req.path));
+  }
+  if (err)
+    return done(std::move(*err));
+  gate_.account(what, std::move(fields[0]), std::move(fields[1]),
+                [done](actors::reply r) { done(from_account_reply(r)); });
+}
+
+void router::me(const http_request& req, responder& done) {
+  if (req.method != "GET")
+    return done(problem(405, "use GET"));
+  if (!cfg_.token_auth) {
+    http_response res;
+    res.body = R"({"id":"local","username":"local","auth":"local"})";
+    return done(std::move(res));
+  }
+  gate_.account(actors::account_op::me, req.user, {},
+                [done](actors::reply r) { done(from_account_reply(r)); });
+}
+
+} // namespace actodo::web
