@@ -47,6 +47,8 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key) {
   result.retention = cfg.request_retention;
   result.lists.idle_timeout = cfg.idle_timeout;
   result.lists.request_timeout = cfg.request_timeout;
+  result.lists.max_todos = cfg.max_todos;
+  result.lists.max_sessions = cfg.max_sessions;
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
   result.tokens.refresh_ttl = cfg.refresh_ttl;
@@ -62,6 +64,8 @@ actodo::web::settings web_settings(const actodo::config::app_config& cfg,
   result.body_limit = cfg.body_limit;
   result.ws_queue_limit = cfg.ws_queue_limit;
   result.token_auth = cfg.auth == "token";
+  result.rate_limit = cfg.auth == "token" ? cfg.rate_limit : 0;
+  result.ip_rate_limit = cfg.auth == "token" ? cfg.ip_rate_limit : 0;
   result.jwt_secret = key;
   return result;
 }

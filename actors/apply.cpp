@@ -146,11 +146,16 @@ std::string command_fingerprint(const command& cmd) {
          + std::to_string(cmd.if_match) + " " + body;
 }
 
-outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms) {
+outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
+                      size_t max_todos) {
   auto now = domain::format_rfc3339_ms(now_ms);
   persistence::user_batch batch;
   batch.user_id = todos.user_id;
-  auto r = cmd.op == command_op::create || cmd.op == command_op::update
+  auto full = cmd.op == command_op::create && todos.by_id.size() >= max_todos;
+  auto r = full ? rejected(cmd, 409,
+                           "a user has at most " + std::to_string(max_todos)
+                             + " todos")
+           : cmd.op == command_op::create || cmd.op == command_op::update
              ? apply_write(todos, cmd, now, batch)
              : apply_remove(todos, cmd, now, batch);
   batch.request = persistence::request_record{cmd.request_id,

@@ -29,7 +29,9 @@ struct outcome {
 /// Validates and applies `cmd` to `todos`; on success `todos` changes and
 /// the batch carries the events with the next sequence numbers. Plain C++:
 /// no actors, no I/O.
-outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms);
+/// A create beyond `max_todos` todos is rejected with 409.
+outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
+                      size_t max_todos = 10000);
 
 /// What an `Idempotency-Key` is bound to: operation, target and body in
 /// canonical form.

@@ -31,6 +31,28 @@ decode_status check_todo_json(const json& body, bool create,
 
 } // namespace
 
+bool within_depth(std::string_view json_text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json_text.size(); ++i) {
+    auto c = json_text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth)
+        return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128)
     return false;
@@ -45,6 +67,8 @@ bool valid_request_id(std::string_view id) {
 }
 
 decode_status check_todo_body(std::string_view body, bool create) {
+  if (!within_depth(body, max_json_depth))
+    return bad("JSON nested deeper than " + std::to_string(max_json_depth), "");
   auto doc = json::parse(body, nullptr, false);
   if (doc.is_discarded())
     return bad("the body is not valid JSON (UTF-8)", "");
@@ -52,6 +76,8 @@ decode_status check_todo_body(std::string_view body, bool create) {
 }
 
 decode_status parse_command_frame(std::string_view text, command& out) {
+  if (!within_depth(text, max_json_depth))
+    return bad("JSON nested deeper than " + std::to_string(max_json_depth), "");
   auto doc = json::parse(text, nullptr, false);
   if (doc.is_discarded())
     return bad("the frame is not valid JSON (UTF-8)", "");

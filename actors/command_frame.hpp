@@ -15,6 +15,13 @@ struct decode_status {
   std::string problem;
 };
 
+/// Deepest nesting of arrays and objects accepted in client JSON.
+inline constexpr int max_json_depth = 32;
+
+/// Whether `json_text` nests arrays/objects at most `max_depth` deep (a
+/// linear scan before parsing; malformed text is left to the parser).
+bool within_depth(std::string_view json_text, int max_depth);
+
 /// Checks a request id chosen by a client: 1-128 characters of
 /// `[A-Za-z0-9._:-]`.
 bool valid_request_id(std::string_view id);

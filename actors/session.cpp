@@ -7,6 +7,7 @@
 #include "actors/command_frame.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
+#include "config/error.hpp"
 
 namespace actodo::actors {
 
@@ -124,8 +125,11 @@ session(session_actor::stateful_pointer<session_state> self,
         if (from.after >= 0)
           st.replay(from.after, seq);
       },
-      [self](caf::error&) {
-        self->state.sink->close(1011, "cannot subscribe");
+      [self](caf::error& err) {
+        if (err == ec::limit_exceeded)
+          self->state.sink->close(1008, "too many sessions for this user");
+        else
+          self->state.sink->close(1011, "cannot subscribe");
         self->quit();
       });
   return {

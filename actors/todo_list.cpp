@@ -7,6 +7,7 @@
 #include "actors/domain/query.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
+#include "config/error.hpp"
 
 namespace actodo::actors {
 
@@ -97,7 +98,7 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
-  auto out = apply_command(todos, cmd, domain::now_ms());
+  auto out = apply_command(todos, cmd, domain::now_ms(), settings.max_todos);
   auto id = cmd.request_id;
   auto& f = pending[id];
   f.result = std::move(out.result);
@@ -230,8 +231,12 @@ caf::result<reply> todo_list_state::status(const std::string& request_id) {
   return rp;
 }
 
-int64_t todo_list_state::subscribe(session_actor session) {
+caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
   touch();
+  if (sessions.size() >= settings.max_sessions)
+    return caf::make_error(ec::limit_exceeded,
+                           "more than " + std::to_string(settings.max_sessions)
+                             + " sessions");
   self->monitor(session);
   sessions.push_back(std::move(session));
   return committed_seq;

@@ -18,6 +18,8 @@ namespace actodo::actors {
 struct todo_list_settings {
   caf::timespan idle_timeout = std::chrono::minutes(5);
   caf::timespan request_timeout = std::chrono::seconds(30);
+  size_t max_todos = 10000;
+  size_t max_sessions = 32;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
@@ -61,7 +63,7 @@ struct todo_list_state {
   reply list(const std::vector<std::string>& params) const;
   reply get(const std::string& id) const;
   caf::result<reply> status(const std::string& request_id);
-  int64_t subscribe(session_actor session);
+  caf::result<int64_t> subscribe(session_actor session);
   void tick();
   void touch();
 };

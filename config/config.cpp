@@ -23,6 +23,12 @@ app_config::app_config() {
          "frames queued per WebSocket before a slow reader is dropped")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
+    .add(max_todos, "max-todos", "most todos per user")
+    .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
+    .add(rate_limit, "rate-limit",
+         "requests/s per user (auth=token; 0: unlimited)")
+    .add(ip_rate_limit, "ip-rate-limit",
+         "requests/s per client address (auth=token; 0: unlimited)")
     .add(auth, "auth", "local (one local user, loopback only) or token")
     .add(jwt_secret, "jwt-secret",
          "HS256 key (>= 32 bytes); better: ACTODO_JWT_SECRET")
@@ -65,6 +71,10 @@ caf::error app_config::validate() const {
   using namespace std::chrono_literals;
   if (!is_address(host))
     return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
+  if (max_todos < 1 || max_todos > 1000000)
+    return invalid("max-todos", "must be between 1 and 1000000");
+  if (max_sessions < 1 || max_sessions > 10000)
+    return invalid("max-sessions", "must be between 1 and 10000");
   if (auth != "local" && auth != "token")
     return invalid("auth", "must be 'local' or 'token'");
   if (!is_loopback(host) && auth == "local")

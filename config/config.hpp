@@ -50,6 +50,18 @@ class app_config : public caf::actor_system_config {
   /// Frames queued for one WebSocket before a slow reader is disconnected.
   size_t ws_queue_limit = 4096;
 
+  /// Most todos one user may have.
+  size_t max_todos = 10000;
+
+  /// Most simultaneous WebSocket sessions of one user.
+  size_t max_sessions = 32;
+
+  /// Requests per second per user and per client address (token buckets
+  /// with a burst of twice the rate); 0 turns a limit off. Only enforced
+  /// with `--auth=token`: the local user is the only user.
+  size_t rate_limit = 200;
+  size_t ip_rate_limit = 1000;
+
   /// `local` (no login, one local user, loopback only) or `token`.
   std::string auth = "local";
 

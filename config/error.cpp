@@ -11,6 +11,7 @@ std::string to_string(ec x) {
     case ec::shutting_down: return "shutting_down";
     case ec::timeout: return "timeout";
     case ec::conflict: return "conflict";
+    case ec::limit_exceeded: return "limit_exceeded";
   }
   return "unknown";
 }

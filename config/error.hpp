@@ -24,6 +24,8 @@ enum class ec : uint8_t {
   timeout,
   /// The entity exists already (a taken username).
   conflict,
+  /// A configured limit was reached.
+  limit_exceeded,
 };
 
 std::string to_string(ec x);

@@ -1,6 +1,7 @@
 // Accounts: /api/v1/auth/{register,login,refresh,logout} and /api/v1/me.
 #include <nlohmann/json.hpp>
 
+#include "actors/command_frame.hpp"
 #include "web/router.hpp"
 
 namespace actodo::web {
@@ -25,6 +26,8 @@ http_response from_account_reply(const actors::reply& r) {
 std::optional<http_response>
 string_fields(const std::string& body, std::initializer_list<const char*> names,
               std::vector<std::string>& out) {
+  if (!actors::within_depth(body, actors::max_json_depth))
+    return problem(400, "JSON nested too deep");
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return problem(400, "the body must be a JSON object");

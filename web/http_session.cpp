@@ -92,6 +92,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   http_request in;
   if (auto err = convert(req, in))
     return send(std::move(*err));
+  beast::error_code ignored;
+  in.remote = stream_.socket().remote_endpoint(ignored).address().to_string();
   // The router answers from a CAF thread: hop back onto our strand.
   router_.handle(in, [self = shared_from_this()](http_response res) {
     net::post(self->stream_.get_executor(),

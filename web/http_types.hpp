@@ -20,6 +20,8 @@ struct http_request {
   std::string body;
   /// The authenticated user (set by the router).
   std::string user;
+  /// The client's IP address.
+  std::string remote;
 
   /// The first value of a header, or an empty view.
   std::string_view header(std::string_view lower_name) const;

@@ -42,7 +42,25 @@ void add_cors(http_response& res) {
 }
 
 router::router(actors::gateway& gate, const settings& cfg)
-  : gate_(gate), cfg_(cfg) {}
+  : gate_(gate), cfg_(cfg) {
+  if (cfg.rate_limit > 0)
+    user_limit_ = std::make_unique<rate_limiter>(cfg.rate_limit);
+  if (cfg.ip_rate_limit > 0)
+    ip_limit_ = std::make_unique<rate_limiter>(cfg.ip_rate_limit);
+}
+
+std::optional<http_response> router::throttle(rate_limiter* limiter,
+                                              const std::string& key) {
+  if (limiter == nullptr)
+    return std::nullopt;
+  if (auto wait = limiter->take(key); wait > 0) {
+    auto res = problem(429, "too many requests; retry after "
+                              + std::to_string(wait) + " s");
+    res.headers.emplace_back("Retry-After", std::to_string(wait));
+    return res;
+  }
+  return std::nullopt;
+}
 
 std::optional<http_response>
 router::authenticate(const http_request& req, std::string_view token,
@@ -107,11 +125,15 @@ void router::handle(http_request req, responder done) {
   if (path == "/" && req.method == "GET")
     return reply(text(200, R"({"name":"actodo","api":"/api/v1/todos",)"
                            R"("todo_backend":"/todos"})"));
+  if (auto err = throttle(ip_limit_.get(), req.remote))
+    return reply(std::move(*err));
   if (path.compare(0, 13, "/api/v1/auth/") == 0)
     return auth(req, std::string_view{path}.substr(13), reply);
   // Everything below acts for a user.
   int64_t expires = 0;
   if (auto err = authenticate(req, {}, req.user, expires))
+    return reply(std::move(*err));
+  if (auto err = throttle(user_limit_.get(), req.user))
     return reply(std::move(*err));
   if (path == "/api/v1/me")
     return me(req, reply);

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "actors/gateway.hpp"
 #include "web/http_types.hpp"
 #include "web/preconditions.hpp"
+#include "web/rate_limiter.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -48,8 +50,14 @@ class router {
   void backend_todo(const http_request& req, const std::string& id,
                     responder& done);
 
+  /// 429 with `Retry-After` when `key` has no token left in `limiter`.
+  static std::optional<http_response> throttle(rate_limiter* limiter,
+                                               const std::string& key);
+
   actors::gateway& gate_;
   const settings& cfg_;
+  std::unique_ptr<rate_limiter> user_limit_;
+  std::unique_ptr<rate_limiter> ip_limit_;
 };
 
 /// Adds the CORS headers every response carries.

@@ -19,6 +19,9 @@ struct settings {
   std::chrono::seconds read_timeout{30};
   /// `--auth=token`: every API call needs `Authorization: Bearer <jwt>`.
   bool token_auth = false;
+  /// Requests per second per user / per client address; 0: unlimited.
+  size_t rate_limit = 0;
+  size_t ip_rate_limit = 0;
   /// HS256 key of the access tokens (never logged).
   std::string jwt_secret;
 };

@@ -1,0 +1,125 @@
+"""Explicit limits: each is crossed and answered with its documented status,
+and nothing is written."""
+
+import json
+import socket
+import struct
+import unittest
+
+import websocket
+
+from actodo_fixture import (SOCKET_TIMEOUT, WAIT, ActodoTestCase, recv_json)
+
+PASSWORD = "a long enough password"
+
+
+class LocalLimitsTest(ActodoTestCase):
+    def test_todos_per_user(self):
+        srv = self.server(extra_args=["--max-todos=3"])
+        for i in range(3):
+            srv.create(f"t{i}")
+        r = srv.request("POST", "/api/v1/todos", json.dumps({"title": "4th"}),
+                        {"Content-Type": "application/json", "Prefer": WAIT})
+        self.assertProblem(r, 409)
+        r = srv.request("POST", "/api/v1/todos", json.dumps({"title": "4th"}),
+                        {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 202)
+        outcome = srv.wait_request(r.body["request_id"])
+        self.assertEqual(outcome["status"], 409)
+        self.assertEqual(len(srv.list_all()), 3)
+        self.assertEqual(len(srv.events()), 3)
+
+    def test_sessions_per_user(self):
+        srv = self.server(extra_args=["--max-sessions=2"])
+        first, second = srv.ws(), srv.ws()
+        self.assertWelcome(recv_json(first), 0)
+        self.assertWelcome(recv_json(second), 0)
+        third = srv.ws()
+        opcode, data = third.recv_data(control_frame=True)
+        self.assertEqual(opcode, websocket.ABNF.OPCODE_CLOSE)
+        self.assertEqual(struct.unpack("!H", data[:2])[0], 1008)
+        # The others are unaffected.
+        srv.create("still live")
+        self.assertEqual(recv_json(first)["type"] in ("result", "event"), True)
+
+    def test_json_depth(self):
+        srv = self.server()
+        deep = '{"title":"x","notes":' + "[" * 40 + "]" * 40 + "}"
+        r = srv.request("POST", "/api/v1/todos", deep,
+                        {"Content-Type": "application/json"})
+        self.assertProblem(r, 400)
+        self.assertIn("deeper", r.body["detail"])
+        self.assertEqual(srv.events(), [])
+
+    def test_header_size(self):
+        srv = self.server()
+        r = srv.request("GET", "/api/v1/todos", None, {"X-Big": "a" * 20000})
+        self.assertProblem(r, 431)
+
+    def test_websocket_message_size(self):
+        srv = self.server()
+        ws = srv.ws()
+        self.assertWelcome(recv_json(ws), 0)
+        ws.send(json.dumps({"type": "command", "op": "create",
+                            "body": {"title": "x", "notes": "n" * 70000}}))
+        # The server fails the connection at once; read its close frame off
+        # the raw socket (the client library would try to answer it).
+        raw = b""
+        ws.sock.settimeout(SOCKET_TIMEOUT)
+        while len(raw) < 4:
+            chunk = ws.sock.recv(64)
+            if not chunk:
+                break
+            raw += chunk
+        self.assertEqual(raw[0], 0x88, raw)  # FIN + close
+        self.assertEqual(struct.unpack("!H", raw[2:4])[0], 1009)
+        self.assertEqual(srv.events(), [])
+
+
+class RateLimitTest(ActodoTestCase):
+    def test_per_user_and_per_address(self):
+        srv = self.server(extra_args=["--auth=token", "--rate-limit=5",
+                                      "--ip-rate-limit=1000"])
+        h = {"Content-Type": "application/json"}
+        r = srv.request("POST", "/api/v1/auth/register",
+                        json.dumps({"username": "erin",
+                                    "password": PASSWORD}), h)
+        self.assertEqual(r.status, 201)
+        r = srv.request("POST", "/api/v1/auth/login",
+                        json.dumps({"username": "erin",
+                                    "password": PASSWORD}), h)
+        auth = dict(h, Authorization="Bearer " + r.body["access_token"])
+        statuses = []
+        for i in range(30):
+            r = srv.request("POST", "/api/v1/todos",
+                            json.dumps({"title": f"t{i}"}),
+                            dict(auth, Prefer=WAIT))
+            statuses.append(r.status)
+            if r.status == 429:
+                self.assertProblem(r, 429)
+                self.assertGreaterEqual(int(r.headers["retry-after"]), 1)
+                break
+        self.assertEqual(statuses[-1], 429, statuses)
+        created = statuses.count(201)
+        self.assertGreaterEqual(created, 9)   # the burst of 2 x rate
+        r = srv.request("GET", "/api/v1/todos?limit=500", None, auth)
+        if r.status == 200:
+            self.assertEqual(len(r.body["items"]), created)
+
+    def test_per_address_covers_login(self):
+        srv = self.server(extra_args=["--auth=token", "--ip-rate-limit=5"])
+        h = {"Content-Type": "application/json"}
+        statuses = []
+        for _ in range(30):
+            r = srv.request("POST", "/api/v1/auth/login",
+                            json.dumps({"username": "nobody",
+                                        "password": PASSWORD}), h)
+            statuses.append(r.status)
+            if r.status == 429:
+                break
+        self.assertEqual(statuses[-1], 429, statuses)
+        self.assertIn("retry-after", r.headers)
+
+
+if __name__ == "__main__":
+    unittest.main()
