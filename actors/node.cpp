@@ -164,8 +164,7 @@ class gateway_impl : public gateway {
 
 node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            std::shared_ptr<persistence::account_store> accounts_store,
-           node_settings settings)
-  : sys_(sys) {
+           node_settings settings) {
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
                                       settings.max_batch, settings.retention);
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists);

@@ -46,7 +46,6 @@ class node {
   void shutdown();
 
  private:
-  caf::actor_system& sys_;
   journal_actor journal_;
   user_directory_actor directory_;
   accounts_actor accounts_;
