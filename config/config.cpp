@@ -23,6 +23,7 @@ app_config::app_config() {
          "frames queued per WebSocket before a slow reader is dropped")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
+    .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
     .add(max_todos, "max-todos", "most todos per user")
     .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
     .add(rate_limit, "rate-limit",

@@ -24,6 +24,7 @@ constexpr const char* env_options[] = {
   "request-retention",
   "config-file",
   "auth",
+  "ws-echo",
   "max-todos",
   "max-sessions",
   "rate-limit",
@@ -33,6 +34,9 @@ constexpr const char* env_options[] = {
   "access-ttl",
   "refresh-ttl",
 };
+
+/// Boolean options: flags on the command line.
+constexpr const char* flag_options[] = {"ws-echo"};
 
 /// `DATA_DIR` -> `data-dir`.
 std::string option_name(std::string var) {
@@ -64,7 +68,17 @@ environment_arguments(const app_config&, char** envp,
       unknown.emplace_back(std::string{prefix} + var);
       continue;
     }
-    result.emplace_back("--" + name + "=" + std::string{entry.substr(eq + 1)});
+    auto value = std::string{entry.substr(eq + 1)};
+    // CAF takes flags without a value.
+    if (std::find(std::begin(flag_options), std::end(flag_options), name)
+        != std::end(flag_options)) {
+      if (value == "true" || value == "1")
+        result.emplace_back("--" + name);
+      else if (value != "false" && value != "0")
+        result.emplace_back("--" + name + "=" + value); // CAF reports it.
+      continue;
+    }
+    result.emplace_back("--" + name + "=" + value);
   }
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/echo_session.hpp"
 #include "web/router.hpp"
 #include "web/websocket_session.hpp"
 
@@ -107,6 +108,12 @@ void http_session::upgrade(http::request<http::string_body> req) {
   http_request in;
   if (auto err = convert(req, in))
     return send(std::move(*err));
+  if (in.path == "/diag/ws-echo" && cfg_.ws_echo) {
+    stream_.expires_never();
+    std::make_shared<echo_session>(stream_.release_socket(), cfg_)
+      ->run(std::move(req));
+    return;
+  }
   if (in.path != "/api/v1/ws")
     return send(problem(404, "no WebSocket endpoint at " + in.path));
   actors::session_options opts;

@@ -12,6 +12,10 @@ void fail(beast::error_code ec, const char* what) {
       || ec == net::error::eof || ec == net::error::connection_reset
       || ec == beast::error::timeout || ec == net::error::broken_pipe)
     return;
+  // Protocol violations are the client's fault and answered with a close
+  // code; logging each would let any client flood the log.
+  if (ec.category() == make_error_code(websocket::error::closed).category())
+    return;
   std::cerr << "actodo: " << what << ": " << ec.message() << '\n';
 }
 

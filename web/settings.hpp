@@ -17,6 +17,8 @@ struct settings {
   size_t ws_message_limit = 64 * 1024;
   size_t ws_queue_limit = 4096;
   std::chrono::seconds read_timeout{30};
+  /// Serve the diagnostic echo endpoint `/diag/ws-echo`.
+  bool ws_echo = false;
   /// `--auth=token`: every API call needs `Authorization: Bearer <jwt>`.
   bool token_auth = false;
   /// Requests per second per user / per client address; 0: unlimited.

@@ -1,0 +1,44 @@
+#include "web/echo_session.hpp"
+
+namespace actodo::web {
+
+echo_session::echo_session(tcp::socket&& socket, const settings& cfg)
+  : ws_(std::move(socket)) {
+  ws_.read_message_max(cfg.ws_message_limit);
+}
+
+void echo_session::run(http::request<http::string_body> req) {
+  ws_.set_option(
+    websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.async_accept(req, beast::bind_front_handler(&echo_session::on_accept,
+                                                  shared_from_this()));
+}
+
+void echo_session::on_accept(beast::error_code ec) {
+  if (ec)
+    return fail(ec, "echo accept");
+  do_read();
+}
+
+void echo_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&echo_session::on_read,
+                                                    shared_from_this()));
+}
+
+void echo_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec)
+    return fail(ec, "echo read");
+  ws_.text(ws_.got_text());
+  ws_.async_write(buffer_.data(),
+                  beast::bind_front_handler(&echo_session::on_write,
+                                            shared_from_this()));
+}
+
+void echo_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec)
+    return fail(ec, "echo write");
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+} // namespace actodo::web
