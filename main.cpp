@@ -65,6 +65,8 @@ actodo::web::settings web_settings(const actodo::config::app_config& cfg,
   result.ws_queue_limit = cfg.ws_queue_limit;
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
+  result.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(
+    cfg.read_timeout);
   result.rate_limit = cfg.auth == "token" ? cfg.rate_limit : 0;
   result.ip_rate_limit = cfg.auth == "token" ? cfg.ip_rate_limit : 0;
   result.jwt_secret = key;

@@ -23,6 +23,8 @@ app_config::app_config() {
          "frames queued per WebSocket before a slow reader is dropped")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
+    .add(read_timeout, "read-timeout",
+         "time to read a request / keep an idle connection")
     .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
     .add(max_todos, "max-todos", "most todos per user")
     .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
@@ -72,6 +74,8 @@ caf::error app_config::validate() const {
   using namespace std::chrono_literals;
   if (!is_address(host))
     return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
+  if (read_timeout < 1s || read_timeout > 10min)
+    return invalid("read-timeout", "must be between 1s and 10min");
   if (max_todos < 1 || max_todos > 1000000)
     return invalid("max-todos", "must be between 1 and 1000000");
   if (max_sessions < 1 || max_sessions > 10000)

@@ -50,6 +50,10 @@ class app_config : public caf::actor_system_config {
   /// Frames queued for one WebSocket before a slow reader is disconnected.
   size_t ws_queue_limit = 4096;
 
+  /// Longest time to read one HTTP request, and to wait for the next one on
+  /// an idle keep-alive connection (slowloris protection).
+  caf::timespan read_timeout = std::chrono::seconds(30);
+
   /// Serve the diagnostic WebSocket echo endpoint `/diag/ws-echo` (for
   /// RFC 6455 conformance suites).
   bool ws_echo = false;

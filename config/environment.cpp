@@ -25,6 +25,7 @@ constexpr const char* env_options[] = {
   "config-file",
   "auth",
   "ws-echo",
+  "read-timeout",
   "max-todos",
   "max-sessions",
   "rate-limit",

@@ -77,6 +77,58 @@ class LocalLimitsTest(ActodoTestCase):
         self.assertEqual(srv.events(), [])
 
 
+class ConnectionLimitsTest(ActodoTestCase):
+    def test_slow_request_is_cut_off(self):
+        srv = self.server(extra_args=["--read-timeout=1s"])
+        sock = socket.create_connection(("127.0.0.1", srv.port),
+                                        timeout=SOCKET_TIMEOUT)
+        self.addCleanup(sock.close)
+        sock.sendall(b"GET /api/v1/todos HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        start = time.monotonic()
+        # The server closes the connection; the client never finished.
+        self.assertEqual(sock.recv(4096), b"")
+        self.assertLess(time.monotonic() - start, SOCKET_TIMEOUT)
+        # An idle keep-alive connection is closed the same way.
+        idle = socket.create_connection(("127.0.0.1", srv.port),
+                                        timeout=SOCKET_TIMEOUT)
+        self.addCleanup(idle.close)
+        self.assertEqual(idle.recv(4096), b"")
+
+    def test_long_url(self):
+        srv = self.server()
+        r = srv.request("GET", "/api/v1/todos?q=" + "a" * 20000)
+        self.assertProblem(r, 431)
+
+    def test_slow_websocket_reader_is_dropped_alone(self):
+        srv = self.server(extra_args=["--ws-queue-limit=16"])
+        slow = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/api/v1/ws", timeout=SOCKET_TIMEOUT,
+            sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+        self.addCleanup(slow.close)
+        fast = srv.ws()
+        self.assertWelcome(recv_json(fast), 0)
+        notes = "n" * 9000
+        writes = 600  # ~11 MB of frames for the slow socket: past any buffer
+        for i in range(writes):
+            r = srv.request("POST", "/api/v1/todos",
+                            json.dumps({"title": f"t{i}", "notes": notes}),
+                            {"Content-Type": "application/json"})
+            self.assertEqual(r.status, 202)
+            # The fast reader keeps up: it gets result and event of each.
+            for _ in range(2):
+                self.assertIn(recv_json(fast)["type"], ("result", "event"))
+        # The slow reader finds, after what was already sent, a 1008 close.
+        slow.settimeout(SOCKET_TIMEOUT)
+        code = None
+        for _ in range(2 * writes + 2):
+            opcode, data = slow.recv_data(control_frame=True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                code = struct.unpack("!H", data[:2])[0]
+                break
+        self.assertEqual(code, 1008)
+        self.assertEqual(len(srv.events()), writes)
+
+
 class RateLimitTest(ActodoTestCase):
     def test_per_user_and_per_address(self):
         srv = self.server(extra_args=["--auth=token", "--rate-limit=5",
