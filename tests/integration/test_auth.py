@@ -171,6 +171,22 @@ class IsolationTest(TokenServer):
             self.assertNotEqual(f.get("request_id"), rid)
             if f["type"] == "event":
                 self.assertNotEqual(f["event"]["subject"], tid)
+        ws_b.send(json.dumps({"type": "command", "request_id": "steal-2",
+                              "op": "delete", "id": tid}))
+        frames = recv_until(ws_b, has_result("steal-2"))
+        self.assertEqual([f for f in frames if f["type"] == "result"][-1]
+                         ["status"], 404)
+        # The Authorization header works on the upgrade too; without a
+        # token there is no socket.
+        ws_h = websocket.create_connection(
+            f"ws://127.0.0.1:{self.srv.port}/api/v1/ws?after=0",
+            timeout=SOCKET_TIMEOUT, header=[f"Authorization: Bearer {b}"])
+        self.assertEqual(recv_json(ws_h)["sequence"], 1)
+        with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
+            websocket.create_connection(
+                f"ws://127.0.0.1:{self.srv.port}/api/v1/ws",
+                timeout=SOCKET_TIMEOUT)
+        self.assertEqual(ctx.exception.status_code, 401)
         # Bob's resume from 0 holds his one event only.
         ws = self.ws(b, after=0)
         self.assertEqual(recv_json(ws)["sequence"], 1)
