@@ -41,7 +41,8 @@ sigset_t block_signals() {
 }
 
 actodo::actors::node_settings
-node_settings(const actodo::config::app_config& cfg, const std::string& key) {
+node_settings(const actodo::config::app_config& cfg, const std::string& key,
+              std::shared_ptr<actodo::config::metrics> stats) {
   actodo::actors::node_settings result;
   result.max_batch = cfg.max_batch;
   result.retention = cfg.request_retention;
@@ -52,11 +53,13 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key) {
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
   result.tokens.refresh_ttl = cfg.refresh_ttl;
+  result.stats = stats;
   return result;
 }
 
-actodo::web::settings web_settings(const actodo::config::app_config& cfg,
-                                   const std::string& key) {
+actodo::web::settings
+web_settings(const actodo::config::app_config& cfg, const std::string& key,
+             std::shared_ptr<actodo::config::metrics> stats) {
   actodo::web::settings result;
   result.host = cfg.host;
   result.port = cfg.port;
@@ -65,6 +68,7 @@ actodo::web::settings web_settings(const actodo::config::app_config& cfg,
   result.ws_queue_limit = cfg.ws_queue_limit;
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
+  result.stats = stats;
   result.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(
     cfg.read_timeout);
   result.rate_limit = cfg.auth == "token" ? cfg.rate_limit : 0;
@@ -103,9 +107,10 @@ int serve(int argc, char** argv) {
     return 1;
   }
   caf::actor_system sys{cfg};
+  auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
-                            node_settings(cfg, secret)};
-  actodo::web::server server{web_settings(cfg, secret), node.gate()};
+                            node_settings(cfg, secret, stats)};
+  actodo::web::server server{web_settings(cfg, secret, stats), node.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     node.shutdown();

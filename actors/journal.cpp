@@ -45,7 +45,13 @@ void journal_state::flush() {
     batches.push_back(std::move(w.batch));
   auto waiters = std::move(pending);
   pending.clear();
-  if (auto err = store->commit(batches)) {
+  auto start = std::chrono::steady_clock::now();
+  auto err = store->commit(batches);
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  stats->journal_commit_seconds.observe(took.count());
+  stats->journal_batch_size.observe(static_cast<double>(batches.size()));
+  if (err) {
+    stats->journal_failures.add();
     // The in-memory sequence counters ran ahead of the store: reload them.
     for (auto& b : batches)
       last_seq.erase(b.user_id);
@@ -55,6 +61,7 @@ void journal_state::flush() {
   }
   ++commits;
   committed_batches += batches.size();
+  stats->journal_commits.add();
   for (size_t i = 0; i < waiters.size(); ++i) {
     auto& evs = batches[i].events;
     waiters[i].promise.deliver(evs.empty() ? int64_t{0} : evs.back().seq);
@@ -96,12 +103,13 @@ caf::result<std::vector<T>> as_vector(caf::expected<std::optional<T>> x) {
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
         std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention) {
+        caf::timespan retention, std::shared_ptr<config::metrics> stats) {
   auto& st = self->state;
   st.self = self;
   st.store = std::move(store);
   st.max_batch = max_batch;
   st.retention = retention;
+  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
   if (retention.count() > 0)
     self->send(self, atom::prune::value);
   return {

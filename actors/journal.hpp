@@ -10,6 +10,7 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
+#include "config/metrics.hpp"
 #include "persistence/store.hpp"
 
 namespace actodo::actors {
@@ -39,6 +40,7 @@ struct journal_state {
   /// Statistics for the inspector and the benchmarks.
   uint64_t commits = 0;
   uint64_t committed_batches = 0;
+  std::shared_ptr<config::metrics> stats;
 
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
@@ -51,6 +53,7 @@ struct journal_state {
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
         std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention);
+        caf::timespan retention,
+        std::shared_ptr<config::metrics> stats = nullptr);
 
 } // namespace actodo::actors

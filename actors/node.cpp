@@ -81,7 +81,7 @@ class gateway_impl : public gateway {
               callback cb) override {
     auto journal = journal_;
     auto timeout = timeout_;
-    sys_.spawn([=](caf::event_based_actor* self) {
+    run([=](caf::event_based_actor* self) {
       self->request(journal, timeout, atom::events::value, user, after, limit)
         .then(
           [cb](std::vector<persistence::event_record>& events) {
@@ -111,7 +111,7 @@ class gateway_impl : public gateway {
                callback cb) override {
     auto target = accounts_;
     auto timeout = timeout_;
-    sys_.spawn([=](caf::event_based_actor* self) {
+    run([=](caf::event_based_actor* self) {
       auto on_reply = [cb](reply& r) { cb(std::move(r)); };
       auto on_error = [cb](caf::error& err) { cb(error_reply(err)); };
       switch (op) {
@@ -140,13 +140,22 @@ class gateway_impl : public gateway {
   }
 
  private:
+  /// Runs `fn(self)` in a fresh short-lived actor. `fn` travels as a spawn
+  /// argument: CAF 0.17 dereferences a null `shared_ptr<tuple<>>` when a
+  /// function-based actor gets no arguments (UBSan reports it).
+  template<class F>
+  void run(F fn) {
+    sys_.spawn([](caf::event_based_actor* self, const F& f) { f(self); },
+               std::move(fn));
+  }
+
   /// One short-lived actor per call: it makes the request and hands the
   /// reply to the callback, so no io thread ever blocks on the actors.
   template<class... Ts>
   void ask(callback cb, Ts... xs) {
     auto directory = directory_;
     auto timeout = timeout_;
-    sys_.spawn([=](caf::event_based_actor* self) {
+    run([=](caf::event_based_actor* self) {
       self->request(directory, timeout, xs...)
         .then([cb](reply& r) { cb(std::move(r)); },
               [cb](caf::error& err) { cb(error_reply(err)); });
@@ -166,8 +175,10 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            std::shared_ptr<persistence::account_store> accounts_store,
            node_settings settings) {
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
-                                      settings.max_batch, settings.retention);
-  directory_ = sys.spawn(actors::user_directory, journal_, settings.lists);
+                                      settings.max_batch, settings.retention,
+                                      settings.stats);
+  directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
+                         settings.stats);
   accounts_ = sys.spawn<caf::detached>(
     actors::accounts, std::move(accounts_store), std::move(settings.tokens));
   gateway_ = std::make_unique<gateway_impl>(

@@ -8,6 +8,7 @@
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/todo_list.hpp"
+#include "config/metrics.hpp"
 #include "persistence/store.hpp"
 
 namespace actodo::actors {
@@ -18,6 +19,8 @@ struct node_settings {
   caf::timespan retention = std::chrono::hours(24);
   todo_list_settings lists;
   token_settings tokens;
+  /// Where the actors count what they do (never null).
+  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
 };
 
 /// The actors of one node, wired together: journal, user directory,

@@ -13,6 +13,8 @@ todo_list_actor user_directory_state::route(const std::string& user) {
                            settings);
     self->monitor(hdl);
     ++spawned;
+    stats->todo_lists_spawned.add();
+    stats->todo_lists.add();
     i = users.emplace(user, entry{std::move(hdl), 0}).first;
   }
   ++i->second.routed;
@@ -32,19 +34,26 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   self->demonitor(i->second.handle.address());
   users.erase(i);
   ++passivated;
+  stats->todo_lists_passivated.add();
+  stats->todo_lists.add(-1);
 }
 
 user_directory_actor::behavior_type user_directory(
   user_directory_actor::stateful_pointer<user_directory_state> self,
-  journal_actor journal, todo_list_settings settings) {
+  journal_actor journal, todo_list_settings settings,
+  std::shared_ptr<config::metrics> stats) {
   self->state.self = self;
   self->state.journal = std::move(journal);
   self->state.settings = settings;
+  self->state.stats = stats ? std::move(stats)
+                            : std::make_shared<config::metrics>();
   // On shutdown, take every todo_list down too (they are monitored, not
   // linked, so that one failing todo_list never takes the directory down).
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& kvp : self->state.users)
       self->send_exit(kvp.second.handle, msg.reason);
+    self->state.stats->todo_lists.add(
+      -static_cast<int64_t>(self->state.users.size()));
     self->state.users.clear();
     self->quit(msg.reason);
   });
@@ -53,6 +62,7 @@ user_directory_actor::behavior_type user_directory(
     for (auto i = users.begin(); i != users.end(); ++i) {
       if (i->second.handle.address() == dm.source) {
         users.erase(i);
+        self->state.stats->todo_lists.add(-1);
         return;
       }
     }

@@ -8,6 +8,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/todo_list.hpp"
+#include "config/metrics.hpp"
 
 namespace actodo::actors {
 
@@ -28,6 +29,7 @@ struct user_directory_state {
   std::unordered_map<std::string, entry> users;
   uint64_t spawned = 0;
   uint64_t passivated = 0;
+  std::shared_ptr<config::metrics> stats;
 
   /// The `todo_list` of `user`, spawned when needed; counts one routed
   /// message.
@@ -38,6 +40,7 @@ struct user_directory_state {
 
 user_directory_actor::behavior_type user_directory(
   user_directory_actor::stateful_pointer<user_directory_state> self,
-  journal_actor journal, todo_list_settings settings);
+  journal_actor journal, todo_list_settings settings,
+  std::shared_ptr<config::metrics> stats = nullptr);
 
 } // namespace actodo::actors

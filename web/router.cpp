@@ -1,5 +1,6 @@
 #include "web/router.hpp"
 
+#include <chrono>
 #include <ctime>
 #include <string_view>
 
@@ -97,10 +98,41 @@ router::authenticate(const http_request& req, std::string_view token,
   return std::nullopt;
 }
 
+namespace {
+
+/// The route pattern of a path: a label with a bounded set of values.
+std::string route_of(const std::string& path) {
+  std::string id;
+  if (path == api_todos || path == "/api/v1/events" || path == "/api/v1/me"
+      || path == "/api/v1/ws" || path == backend_todos_path
+      || path == "/healthz" || path == "/readyz" || path == "/metrics"
+      || path == "/")
+    return path;
+  if (single_segment(path, api_todos, id))
+    return "/api/v1/todos/{id}";
+  if (single_segment(path, backend_todos_path, id))
+    return "/todos/{id}";
+  if (path.compare(0, api_requests.size(), api_requests) == 0)
+    return "/api/v1/requests/{id}";
+  if (path.compare(0, 13, "/api/v1/auth/") == 0)
+    return path.size() < 40 ? path : "other";
+  return "other";
+}
+
+} // namespace
+
 void router::handle(http_request req, responder done) {
-  // Every response carries CORS headers (Todo-Backend needs them).
-  responder reply = [done = std::move(done)](http_response res) {
+  // Every response carries CORS headers (Todo-Backend needs them) and is
+  // counted by route pattern, method and status.
+  auto stats = cfg_.stats;
+  auto start = std::chrono::steady_clock::now();
+  auto method = req.method.size() <= 7 ? req.method : std::string{"other"};
+  responder reply = [done = std::move(done), stats, start, method,
+                     route = route_of(req.path)](http_response res) {
     add_cors(res);
+    std::chrono::duration<double> took = std::chrono::steady_clock::now()
+                                         - start;
+    stats->http_request(route, method, res.status, took.count());
     done(std::move(res));
   };
   auto& path = req.path;
@@ -115,6 +147,12 @@ void router::handle(http_request req, responder done) {
                              "Content-Type, Authorization, If-Match, "
                              "If-None-Match, Idempotency-Key, Prefer");
     res.headers.emplace_back("Access-Control-Max-Age", "86400");
+    return reply(std::move(res));
+  }
+  if (path == "/metrics") {
+    http_response res;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = cfg_.stats->render();
     return reply(std::move(res));
   }
   if (path == "/healthz" || path == "/readyz") {

@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "config/metrics.hpp"
 
 namespace actodo::web {
 
@@ -24,6 +27,8 @@ struct settings {
   /// Requests per second per user / per client address; 0: unlimited.
   size_t rate_limit = 0;
   size_t ip_rate_limit = 0;
+  /// Shared with the actors; rendered at `/metrics`.
+  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
   /// HS256 key of the access tokens (never logged).
   std::string jwt_secret;
 };

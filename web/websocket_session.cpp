@@ -44,6 +44,8 @@ websocket_session::websocket_session(tcp::socket&& socket, const settings& cfg,
   : ws_(std::move(socket)), cfg_(cfg), gate_(gate), registry_(registry) {}
 
 websocket_session::~websocket_session() {
+  if (counted_)
+    cfg_.stats->ws_sessions.add(-1);
   registry_.remove(this);
   detach();
 }
@@ -72,6 +74,8 @@ void websocket_session::on_accept(beast::error_code ec) {
   if (ec)
     return fail(ec, "ws accept");
   registry_.add(this, weak_from_this());
+  cfg_.stats->ws_sessions.add();
+  counted_ = true;
   auto sink = std::make_shared<socket_sink>(weak_from_this(),
                                             ws_.get_executor());
   std::atomic_store(&link_, gate_.open_session(user_, opts_, sink));
@@ -94,6 +98,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     buffer_.consume(buffer_.size());
     return close(1003, "send text frames");
   }
+  cfg_.stats->ws_frames_received.add();
   if (auto link = std::atomic_load(&link_))
     link->input(beast::buffers_to_string(buffer_.data()));
   buffer_.consume(buffer_.size());
@@ -123,6 +128,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec)
     return fail(ec, "ws write");
   queue_.pop_front();
+  cfg_.stats->ws_frames_sent.add();
   if (!queue_.empty())
     do_write();
   else if (closing_)
@@ -144,6 +150,7 @@ void websocket_session::close(uint16_t code, std::string reason) {
 void websocket_session::drop(uint16_t code, std::string reason) {
   if (closing_)
     return;
+  cfg_.stats->ws_dropped.add();
   // The frame being written (the front) must outlive its async_write.
   if (queue_.size() > 1)
     queue_.erase(queue_.begin() + 1, queue_.end());

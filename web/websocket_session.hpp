@@ -59,6 +59,7 @@ class websocket_session
   std::string user_;
   actors::session_options opts_;
   bool closing_ = false;
+  bool counted_ = false;
   websocket::close_reason close_reason_;
 };
 

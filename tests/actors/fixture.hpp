@@ -82,16 +82,21 @@ inline std::shared_ptr<faulty_store> open_store(const std::string& dir) {
 inline actors::session_actor
 recording_session(caf::actor_system& sys,
                   std::shared_ptr<std::vector<std::string>> frames) {
-  return sys.spawn([frames](actors::session_actor::pointer)
-                     -> actors::session_actor::behavior_type {
-    return {
-      [frames](atom::frame, std::string& frame) {
-        frames->push_back(std::move(frame));
-      },
-      [](atom::input, std::string&) {},
-      [](atom::expire) {},
-    };
-  });
+  // `frames` is a spawn argument: CAF 0.17 dereferences a null tuple
+  // pointer for function-based actors without arguments (UBSan).
+  return sys.spawn(
+    [](actors::session_actor::pointer,
+       std::shared_ptr<std::vector<std::string>> frames)
+      -> actors::session_actor::behavior_type {
+      return {
+        [frames](atom::frame, std::string& frame) {
+          frames->push_back(std::move(frame));
+        },
+        [](atom::input, std::string&) {},
+        [](atom::expire) {},
+      };
+    },
+    std::move(frames));
 }
 
 /// One event of a user's batch with the given sequence number.

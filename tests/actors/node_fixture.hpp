@@ -13,10 +13,11 @@ namespace actodo::test {
 struct node_fixture : test_coordinator_fixture<test_config> {
   node_fixture() {
     store = open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0});
+    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
+                        stats);
     settings.idle_timeout = std::chrono::seconds(60);
     settings.request_timeout = std::chrono::seconds(10);
-    directory = sys.spawn(actors::user_directory, journal, settings);
+    directory = sys.spawn(actors::user_directory, journal, settings, stats);
     sched.run();
   }
 
@@ -41,6 +42,7 @@ struct node_fixture : test_coordinator_fixture<test_config> {
 
   temp_dir dir;
   std::shared_ptr<faulty_store> store;
+  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
   actors::journal_actor journal;
   actors::user_directory_actor directory;
   actors::todo_list_settings settings;
