@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "caf/actor_system.hpp"
+#include "caf/io/middleman.hpp"
 
 #include "actors/auth/secret.hpp"
+#include "actors/console.hpp"
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
@@ -23,6 +25,9 @@ constexpr const char* usage = R"(usage: actodo <command> [options]
 
 commands:
   serve     run the todo service (see `actodo serve --help`)
+  console   operator console of a running node:
+            actodo console [host:port] [--exec=CMD] [--json]
+                           [--admin-token=T | --data-dir=DIR]
   help      show this text
 
 Options also come from ACTODO_* environment variables (ACTODO_PORT,
@@ -42,6 +47,7 @@ sigset_t block_signals() {
 
 actodo::actors::node_settings
 node_settings(const actodo::config::app_config& cfg, const std::string& key,
+              const std::string& admin_token,
               std::shared_ptr<actodo::config::metrics> stats) {
   actodo::actors::node_settings result;
   result.max_batch = cfg.max_batch;
@@ -53,6 +59,7 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
   result.tokens.refresh_ttl = cfg.refresh_ttl;
+  result.admin_token = admin_token;
   result.stats = stats;
   return result;
 }
@@ -106,15 +113,36 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << error << '\n';
     return 1;
   }
+  auto admin_token = actodo::actors::auth::load_secret(
+    cfg.admin_token, {}, cfg.data_dir, error, "admin-token");
+  if (admin_token.empty()) {
+    std::cerr << "actodo: " << error << '\n';
+    return 1;
+  }
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
-                            node_settings(cfg, secret, stats)};
+                            node_settings(cfg, secret, admin_token, stats)};
   actodo::web::server server{web_settings(cfg, secret, stats), node.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     node.shutdown();
     return 1;
+  }
+  if (cfg.admin_port >= 0) {
+    auto admin = sys.middleman().publish(node.inspector(),
+                                         static_cast<uint16_t>(cfg.admin_port),
+                                         cfg.admin_host.c_str(), true);
+    if (!admin) {
+      std::cerr << "actodo: cannot open the console endpoint on "
+                << cfg.admin_host << ':' << cfg.admin_port << ": "
+                << caf::to_string(admin.error()) << '\n';
+      server.stop();
+      node.shutdown();
+      return 1;
+    }
+    std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
+              << *admin << std::endl;
   }
   auto host = cfg.host.find(':') == std::string::npos ? cfg.host
                                                       : "[" + cfg.host + "]";
@@ -137,6 +165,8 @@ int main(int argc, char** argv) {
   std::string cmd = argc > 1 ? argv[1] : "help";
   if (cmd == "serve")
     return serve(argc, argv);
+  if (cmd == "console")
+    return actodo::actors::run_console({argv + 2, argv + argc}, environ);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << usage;
     return 0;

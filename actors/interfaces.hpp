@@ -49,6 +49,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_ATOM(actodo, actodo::atom, status, "status")
   CAF_ADD_ATOM(actodo, actodo::atom, subscribe, "subscribe")
   CAF_ADD_ATOM(actodo, actodo::atom, tick, "tick")
+  CAF_ADD_ATOM(actodo, actodo::atom, inspect, "inspect")
+  CAF_ADD_ATOM(actodo, actodo::atom, summary, "summary")
 
 CAF_END_TYPE_ID_BLOCK(actodo)
 
@@ -85,6 +87,8 @@ using todo_api = caf::typed_actor<
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
+  // A JSON summary of the state, for the inspector: user id.
+  caf::replies_to<atom::summary, std::string>::with<std::string>,
   // Periodic idle check.
   caf::reacts_to<atom::tick>,
   // The directory agrees to passivation: quit.
@@ -92,6 +96,8 @@ using todo_list_actor = todo_api::extend<
 
 /// Maps user ids to `todo_list` actors; spawns and passivates them.
 using user_directory_actor = todo_api::extend<
+  // The summary of a user's todo_list (if resident): user id.
+  caf::replies_to<atom::summary, std::string>::with<std::string>,
   // A `todo_list` reports being idle after handling `n` routed messages.
   caf::reacts_to<atom::idle, std::string, uint64_t>>;
 
@@ -129,5 +135,10 @@ using accounts_actor = caf::typed_actor<
   caf::replies_to<atom::logout, std::string>::with<reply>,
   // The account of a user id.
   caf::replies_to<atom::me, std::string>::with<reply>>;
+
+/// Answers the operator console (`actodo console`) over CAF networking:
+/// admin token, command line, JSON output wanted -> text or JSON.
+using inspector_actor = caf::typed_actor<caf::replies_to<
+  atom::inspect, std::string, std::string, bool>::with<std::string>>;
 
 } // namespace actodo::actors

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/accounts.hpp"
+#include "actors/inspector.hpp"
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
 #include "actors/session.hpp"
@@ -181,6 +182,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
                          settings.stats);
   accounts_ = sys.spawn<caf::detached>(
     actors::accounts, std::move(accounts_store), std::move(settings.tokens));
+  inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
+                         settings.stats, settings.lists.request_timeout);
   gateway_ = std::make_unique<gateway_impl>(
     sys, directory_, journal_, accounts_, settings.lists.request_timeout);
 }
@@ -193,6 +196,10 @@ void node::shutdown() {
   if (directory_) {
     caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
     directory_ = nullptr;
+  }
+  if (inspector_) {
+    caf::anon_send_exit(inspector_, caf::exit_reason::user_shutdown);
+    inspector_ = nullptr;
   }
   if (accounts_) {
     caf::anon_send_exit(accounts_, caf::exit_reason::user_shutdown);

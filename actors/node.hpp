@@ -19,6 +19,8 @@ struct node_settings {
   caf::timespan retention = std::chrono::hours(24);
   todo_list_settings lists;
   token_settings tokens;
+  /// Credential of the operator console.
+  std::string admin_token;
   /// Where the actors count what they do (never null).
   std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
 };
@@ -45,6 +47,10 @@ class node {
     return journal_;
   }
 
+  inspector_actor inspector() const {
+    return inspector_;
+  }
+
   /// Stops the directory (and with it every todo_list) and the journal.
   void shutdown();
 
@@ -52,6 +58,7 @@ class node {
   journal_actor journal_;
   user_directory_actor directory_;
   accounts_actor accounts_;
+  inspector_actor inspector_;
   std::unique_ptr<gateway> gateway_;
 };
 

@@ -242,6 +242,19 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
   return committed_seq;
 }
 
+std::string todo_list_state::summary() const {
+  size_t open = 0;
+  for (auto& kvp : todos.by_id)
+    open += kvp.second.completed ? 0 : 1;
+  nlohmann::json doc{
+    {"user", todos.user_id},           {"resident", true},
+    {"todos", todos.by_id.size()},     {"open", open},
+    {"last_sequence", todos.last_seq}, {"committed_sequence", committed_seq},
+    {"sessions", sessions.size()},     {"pending_commands", pending.size()},
+    {"handled_messages", routed}};
+  return doc.dump();
+}
+
 void todo_list_state::tick() {
   auto idle = self->clock().now() - last_active >= settings.idle_timeout;
   if (idle && sessions.empty() && pending.empty() && lookups == 0)
@@ -310,6 +323,7 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
       ++self->state.routed;
       return self->state.subscribe(std::move(session));
     },
+    [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },
     [self](atom::passivate) { self->quit(); },
   };

@@ -65,6 +65,7 @@ struct todo_list_state {
   caf::result<reply> status(const std::string& request_id);
   caf::result<int64_t> subscribe(session_actor session);
   void tick();
+  std::string summary() const;
   void touch();
 };
 

@@ -2,6 +2,7 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
+#include <nlohmann/json.hpp>
 
 namespace actodo::actors {
 
@@ -90,6 +91,14 @@ user_directory_actor::behavior_type user_directory(
       auto hdl = self->state.route(user);
       return self->delegate(hdl, atom::subscribe::value, std::move(user),
                             std::move(session));
+    },
+    [self](atom::summary, const std::string& user) -> caf::result<std::string> {
+      auto& users = self->state.users;
+      auto i = users.find(user);
+      if (i == users.end())
+        return nlohmann::json{{"user", user}, {"resident", false}}.dump();
+      // Routed but not yet handled = the list's backlog of client messages.
+      return self->delegate(i->second.handle, atom::summary::value, user);
     },
     [self](atom::idle, const std::string& user, uint64_t handled) {
       auto sender = self->current_sender();

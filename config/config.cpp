@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include "caf/io/middleman.hpp"
 #include "caf/sec.hpp"
 
 namespace actodo::config {
@@ -23,6 +24,11 @@ app_config::app_config() {
          "frames queued per WebSocket before a slow reader is dropped")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
+    .add(admin_host, "admin-host", "address of the console endpoint")
+    .add(admin_port, "admin-port",
+         "port of the console endpoint; 0 picks one, -1 disables it")
+    .add(admin_token, "admin-token",
+         "console credential (>= 32 bytes); better: ACTODO_ADMIN_TOKEN")
     .add(read_timeout, "read-timeout",
          "time to read a request / keep an idle connection")
     .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
@@ -42,6 +48,9 @@ app_config::app_config() {
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
   set("logger.console", caf::atom("none"));
+  load<caf::io::middleman>();
+  // The console endpoint is the only network service CAF runs here.
+  set("middleman.enable-automatic-connections", false);
 }
 
 namespace {
@@ -74,6 +83,16 @@ caf::error app_config::validate() const {
   using namespace std::chrono_literals;
   if (!is_address(host))
     return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
+  if (admin_port < -1 || admin_port > 65535)
+    return invalid("admin-port", "must be between -1 and 65535");
+  if (!is_address(admin_host))
+    return invalid("admin-host", "'" + admin_host + "' is not an address");
+  if (!is_loopback(admin_host) && admin_token.empty())
+    return invalid("admin-host",
+                   "a non-loopback console endpoint needs an explicit "
+                   "--admin-token (ACTODO_ADMIN_TOKEN)");
+  if (!admin_token.empty() && admin_token.size() < 32)
+    return invalid("admin-token", "must be at least 32 bytes");
   if (read_timeout < 1s || read_timeout > 10min)
     return invalid("read-timeout", "must be between 1s and 10min");
   if (max_todos < 1 || max_todos > 1000000)

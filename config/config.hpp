@@ -50,6 +50,15 @@ class app_config : public caf::actor_system_config {
   /// Frames queued for one WebSocket before a slow reader is disconnected.
   size_t ws_queue_limit = 4096;
 
+  /// Where the inspector answers `actodo console` (CAF networking); port 0
+  /// picks a free one, -1 disables it.
+  std::string admin_host = "127.0.0.1";
+  int32_t admin_port = 8081;
+
+  /// The console's credential; generated into `<data-dir>/admin-token`
+  /// (mode 0600) when not given (prefer `ACTODO_ADMIN_TOKEN`).
+  std::string admin_token;
+
   /// Longest time to read one HTTP request, and to wait for the next one on
   /// an idle keep-alive connection (slowloris protection).
   caf::timespan read_timeout = std::chrono::seconds(30);

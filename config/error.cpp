@@ -12,6 +12,7 @@ std::string to_string(ec x) {
     case ec::timeout: return "timeout";
     case ec::conflict: return "conflict";
     case ec::limit_exceeded: return "limit_exceeded";
+    case ec::forbidden: return "forbidden";
   }
   return "unknown";
 }

@@ -26,6 +26,8 @@ enum class ec : uint8_t {
   conflict,
   /// A configured limit was reached.
   limit_exceeded,
+  /// Missing or wrong credentials (admin token).
+  forbidden,
 };
 
 std::string to_string(ec x);

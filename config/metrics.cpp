@@ -73,6 +73,25 @@ void histogram::observe(double x) noexcept {
                         std::memory_order_relaxed);
 }
 
+histogram::summary histogram::snapshot() const {
+  summary result;
+  std::vector<uint64_t> counts;
+  for (auto& c : counts_) {
+    counts.push_back(c.load(std::memory_order_relaxed));
+    result.count += counts.back();
+  }
+  result.sum = static_cast<double>(sum_micros_.load()) / 1e6;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < counts.size() && result.count > 0; ++i) {
+    seen += counts[i];
+    if (seen * 100 >= result.count * 99) {
+      result.p99 = i < bounds_.size() ? bounds_[i] : bounds_.back();
+      break;
+    }
+  }
+  return result;
+}
+
 void histogram::render(std::string& out, const std::string& name,
                        const std::string& labels) const {
   auto with = [&](const std::string& extra) {

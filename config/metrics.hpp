@@ -37,6 +37,15 @@ class histogram {
 
   void observe(double x) noexcept;
 
+  struct summary {
+    uint64_t count = 0;
+    double sum = 0;
+    /// Upper bound of the bucket that holds the 99th percentile.
+    double p99 = 0;
+  };
+
+  summary snapshot() const;
+
   /// Appends the `_bucket`, `_sum` and `_count` samples of `name`.
   void render(std::string& out, const std::string& name,
               const std::string& labels) const;

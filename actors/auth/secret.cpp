@@ -17,11 +17,11 @@ std::string read_first_line(const std::string& path, std::string& error) {
   std::ifstream in{path};
   std::string line;
   if (!in || !std::getline(in, line)) {
-    error = "cannot read the JWT secret from " + path;
+    error = "cannot read the secret from " + path;
     return {};
   }
   if (line.size() < 32) {
-    error = "the JWT secret in " + path + " is shorter than 32 bytes";
+    error = "the secret in " + path + " is shorter than 32 bytes";
     return {};
   }
   return line;
@@ -30,12 +30,13 @@ std::string read_first_line(const std::string& path, std::string& error) {
 } // namespace
 
 std::string load_secret(const std::string& configured, const std::string& file,
-                        const std::string& data_dir, std::string& error) {
+                        const std::string& data_dir, std::string& error,
+                        const std::string& name) {
   if (!configured.empty())
     return configured;
   if (!file.empty())
     return read_first_line(file, error);
-  auto path = data_dir + "/jwt-secret";
+  auto path = data_dir + "/" + name;
   auto fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
     if (errno == EEXIST)

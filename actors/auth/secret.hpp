@@ -9,6 +9,7 @@ namespace actodo::actors::auth {
 /// random bytes (base64url) and mode 0600. Returns an empty string and sets
 /// `error` when the key cannot be had.
 std::string load_secret(const std::string& configured, const std::string& file,
-                        const std::string& data_dir, std::string& error);
+                        const std::string& data_dir, std::string& error,
+                        const std::string& name = "jwt-secret");
 
 } // namespace actodo::actors::auth

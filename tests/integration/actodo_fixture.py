@@ -188,7 +188,7 @@ class Server:
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(
-                [actodo_bin(), "serve", "--port=0",
+                [actodo_bin(), "serve", "--port=0", "--admin-port=0",
                  f"--data-dir={self.data_dir}", *self.extra_args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         finally:

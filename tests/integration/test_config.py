@@ -34,11 +34,17 @@ class StartAndStop:
     def __init__(self, args, env=None):
         full_env = dict(os.environ)
         full_env.update(env or {})
-        self.proc = subprocess.Popen([actodo_bin(), *args], env=full_env,
+        self.proc = subprocess.Popen([actodo_bin(), *args, "--admin-port=0"],
+                                     env=full_env,
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
-        self.line = self.proc.stdout.readline().decode()
+        # The console endpoint line comes first, then the listening line.
+        self.line = ""
+        for _ in range(3):
+            self.line = self.proc.stdout.readline().decode()
+            if LISTEN_RE.search(self.line):
+                break
 
     def stop(self):
         self.proc.terminate()

@@ -1,0 +1,160 @@
+#include "actors/console.hpp"
+
+#include <cstdlib>
+#include <editline/readline.h>
+#include <fstream>
+#include <iostream>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/scoped_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "config/error.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+struct console_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8081;
+  std::string exec;
+  bool exec_given = false;
+  bool json = false;
+  std::string token;
+  std::string data_dir = "actodo-data";
+};
+
+struct console_config : caf::actor_system_config {
+  console_config() {
+    load<caf::io::middleman>();
+    add_message_types<caf::id_block::actodo>();
+    set("logger.console", caf::atom("none"));
+    set("scheduler.max-threads", 1);
+  }
+};
+
+std::string env(char** envp, const std::string& name) {
+  for (auto i = envp; i != nullptr && *i != nullptr; ++i) {
+    std::string entry{*i};
+    if (entry.compare(0, name.size() + 1, name + "=") == 0)
+      return entry.substr(name.size() + 1);
+  }
+  return {};
+}
+
+/// Parses the arguments; returns an error message or an empty string.
+std::string parse(const std::vector<std::string>& args, char** envp,
+                  console_options& opts) {
+  if (auto dir = env(envp, "ACTODO_DATA_DIR"); !dir.empty())
+    opts.data_dir = dir;
+  opts.token = env(envp, "ACTODO_ADMIN_TOKEN");
+  auto value = [](const std::string& arg, const char* key, std::string& out) {
+    std::string prefix = std::string{key} + "=";
+    if (arg.compare(0, prefix.size(), prefix) != 0)
+      return false;
+    out = arg.substr(prefix.size());
+    return true;
+  };
+  std::string target;
+  for (auto& arg : args) {
+    if (value(arg, "--exec", opts.exec))
+      opts.exec_given = true;
+    else if (arg == "--json")
+      opts.json = true;
+    else if (value(arg, "--admin-token", opts.token)
+             || value(arg, "--data-dir", opts.data_dir))
+      continue;
+    else if (arg.compare(0, 2, "--") == 0)
+      return "unknown option " + arg;
+    else
+      target = arg;
+  }
+  if (!target.empty()) {
+    auto colon = target.rfind(':');
+    if (colon == std::string::npos)
+      return "expected host:port, got " + target;
+    opts.host = target.substr(0, colon);
+    try {
+      auto port = std::stoul(target.substr(colon + 1));
+      if (port == 0 || port > 65535)
+        throw std::out_of_range{"port"};
+      opts.port = static_cast<uint16_t>(port);
+    } catch (const std::exception&) {
+      return "invalid port in " + target;
+    }
+  }
+  if (opts.token.empty()) {
+    std::ifstream in{opts.data_dir + "/admin-token"};
+    std::getline(in, opts.token);
+    if (opts.token.empty())
+      return "no admin token: pass --admin-token, set ACTODO_ADMIN_TOKEN or "
+             "point --data-dir at the node's data directory";
+  }
+  return {};
+}
+
+/// Runs one command; false when it failed.
+bool run_one(caf::scoped_actor& self, const inspector_actor& insp,
+             const console_options& opts, const std::string& line) {
+  bool ok = false;
+  self
+    ->request(insp, std::chrono::seconds(10), atom::inspect::value, opts.token,
+              line, opts.json)
+    .receive(
+      [&](std::string& out) {
+        std::cout << out;
+        if (!out.empty() && out.back() != '\n')
+          std::cout << '\n';
+        ok = out.compare(0, 7, "error: ") != 0
+             && out.compare(0, 9, "{\"error\":") != 0;
+      },
+      [&](caf::error& err) {
+        std::cerr << "actodo console: " << describe(err) << '\n';
+      });
+  return ok;
+}
+
+} // namespace
+
+int run_console(const std::vector<std::string>& args, char** envp) {
+  console_options opts;
+  if (auto err = parse(args, envp, opts); !err.empty()) {
+    std::cerr << "actodo console: " << err << '\n';
+    return 2;
+  }
+  console_config cfg;
+  caf::actor_system sys{cfg};
+  auto insp = sys.middleman().remote_actor<inspector_actor>(opts.host,
+                                                            opts.port);
+  if (!insp) {
+    std::cerr << "actodo console: no Actodo admin endpoint at " << opts.host
+              << ':' << opts.port << " (" << caf::to_string(insp.error())
+              << ")\n";
+    return 1;
+  }
+  caf::scoped_actor self{sys};
+  if (opts.exec_given)
+    return run_one(self, *insp, opts, opts.exec) ? 0 : 1;
+  std::string history;
+  if (auto home = env(envp, "HOME"); !home.empty())
+    history = home + "/.actodo_history";
+  using_history();
+  read_history(history.c_str());
+  while (char* raw = readline("actodo> ")) {
+    std::string line{raw};
+    std::free(raw);
+    if (line == "quit" || line == "exit")
+      break;
+    if (line.empty())
+      continue;
+    add_history(line.c_str());
+    run_one(self, *insp, opts, line);
+  }
+  write_history(history.c_str());
+  return 0;
+}
+
+} // namespace actodo::actors

@@ -1,0 +1,147 @@
+#include "actors/inspector.hpp"
+
+#include <sstream>
+#include <unistd.h>
+
+#include "caf/event_based_actor.hpp"
+#include "caf/sec.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/auth/crypto.hpp"
+#include "config/error.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* help_text = R"(commands:
+  help            this text
+  nodes           this node: pid, uptime
+  actors [kind]   live actors by kind (todo_list, session, journal, ...)
+  user <id>       the state of a user's todo_list
+  sessions        open WebSocket sessions and frames
+  journal         group commits: count, batch sizes, commit latency
+)";
+
+/// Renders `doc` as JSON or as `key: value` lines.
+std::string render(const json& doc, bool as_json) {
+  if (as_json)
+    return doc.dump();
+  std::ostringstream out;
+  for (auto& kvp : doc.items()) {
+    out << kvp.key() << ": ";
+    if (kvp.value().is_string())
+      out << kvp.value().get<std::string>();
+    else
+      out << kvp.value().dump();
+    out << '\n';
+  }
+  return out.str();
+}
+
+std::string fail(const std::string& msg, bool as_json) {
+  return as_json ? json{{"error", msg}}.dump() : "error: " + msg + "\n";
+}
+
+} // namespace
+
+caf::result<std::string> inspector_state::run(const std::string& line,
+                                              bool as_json) {
+  std::istringstream in{line};
+  std::string cmd;
+  std::string arg;
+  in >> cmd >> arg;
+  auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                              - started)
+                  .count();
+  if (cmd == "help" || cmd.empty())
+    return as_json ? json{{"help", help_text}}.dump() : help_text;
+  if (cmd == "nodes")
+    return render(json{{"nodes", json::array({json{{"pid", ::getpid()},
+                                                   {"uptime_s", uptime}}})}},
+                  as_json);
+  if (cmd == "actors") {
+    json kinds{{"todo_list", stats->todo_lists.value()},
+               {"session", stats->ws_sessions.value()},
+               {"user_directory", 1},
+               {"journal", 1},
+               {"accounts", 1},
+               {"inspector", 1}};
+    json messages{{"todo_list_spawned", stats->todo_lists_spawned.value()},
+                  {"todo_list_passivated",
+                   stats->todo_lists_passivated.value()},
+                  {"journal_commits_per_s",
+                   static_cast<double>(stats->journal_commits.value())
+                     / std::max(uptime, 1e-9)},
+                  {"ws_frames_sent_per_s",
+                   static_cast<double>(stats->ws_frames_sent.value())
+                     / std::max(uptime, 1e-9)}};
+    if (!arg.empty()) {
+      if (!kinds.contains(arg))
+        return fail("unknown actor kind " + arg, as_json);
+      return render(json{{"kind", arg}, {"count", kinds[arg]}}, as_json);
+    }
+    return render(json{{"actors", kinds}, {"activity", messages}}, as_json);
+  }
+  if (cmd == "user") {
+    if (arg.empty())
+      return fail("usage: user <id>", as_json);
+    auto rp = self->make_response_promise<std::string>();
+    self->request(directory, timeout, atom::summary::value, arg)
+      .then(
+        [rp, as_json](std::string& doc) mutable {
+          rp.deliver(render(json::parse(doc), as_json));
+        },
+        [rp, as_json](caf::error& err) mutable {
+          rp.deliver(fail(caf::to_string(err), as_json));
+        });
+    return rp;
+  }
+  if (cmd == "sessions")
+    return render(json{{"sessions", stats->ws_sessions.value()},
+                       {"frames_sent", stats->ws_frames_sent.value()},
+                       {"frames_received", stats->ws_frames_received.value()},
+                       {"slow_readers_dropped", stats->ws_dropped.value()}},
+                  as_json);
+  if (cmd == "journal") {
+    auto batches = stats->journal_batch_size.snapshot();
+    auto latency = stats->journal_commit_seconds.snapshot();
+    auto mean = [](const config::histogram::summary& s) {
+      return s.count == 0 ? 0.0 : s.sum / static_cast<double>(s.count);
+    };
+    return render(json{{"commits", stats->journal_commits.value()},
+                       {"failures", stats->journal_failures.value()},
+                       {"commands", batches.sum},
+                       {"mean_batch_size", mean(batches)},
+                       {"p99_batch_size", batches.p99},
+                       {"mean_commit_ms", mean(latency) * 1000},
+                       {"p99_commit_ms", latency.p99 * 1000}},
+                  as_json);
+  }
+  return fail("unknown command '" + cmd + "' (try help)", as_json);
+}
+
+inspector_actor::behavior_type
+inspector(inspector_actor::stateful_pointer<inspector_state> self,
+          std::string admin_token, user_directory_actor directory,
+          std::shared_ptr<config::metrics> stats, caf::timespan timeout) {
+  auto& st = self->state;
+  st.self = self;
+  st.token = std::move(admin_token);
+  st.directory = std::move(directory);
+  st.stats = std::move(stats);
+  st.started = std::chrono::steady_clock::now();
+  st.timeout = timeout;
+  return {
+    [self](atom::inspect, const std::string& token, const std::string& line,
+           bool as_json) -> caf::result<std::string> {
+      if (!auth::equal_ct(token, self->state.token))
+        return caf::make_error(ec::forbidden, "wrong admin token");
+      return self->state.run(line, as_json);
+    },
+  };
+}
+
+} // namespace actodo::actors

@@ -1,0 +1,74 @@
+"""The operator console: `actodo console --exec ... [--json]` against a
+running node's inspector (CAF networking), and what it refuses."""
+
+import json
+import re
+import subprocess
+import unittest
+
+from actodo_fixture import ActodoTestCase, actodo_bin, recv_json
+
+ADMIN_RE = re.compile(r"actodo: console endpoint on 127\.0\.0\.1:(\d+)")
+
+
+class ConsoleTest(ActodoTestCase):
+    def setUp(self):
+        self.srv = self.server()
+        ports = [ADMIN_RE.search(line) for line in self.srv.stdout_lines]
+        self.admin = [m.group(1) for m in ports if m][0]
+
+    def console(self, command, *extra, target=None):
+        res = subprocess.run(
+            [actodo_bin(), "console", f"127.0.0.1:{target or self.admin}",
+             f"--exec={command}", f"--data-dir={self.srv.data_dir}", *extra],
+            capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        return res.returncode, res.stdout.decode(), res.stderr.decode()
+
+    def test_actors_user_and_journal_reflect_what_was_done(self):
+        ids = [self.srv.create(f"c{i}")["id"] for i in range(3)]
+        self.srv.patch(ids[0], {"completed": True})
+        ws = self.srv.ws()
+        self.assertWelcome(recv_json(ws), 4)
+        code, out, err = self.console("user local", "--json")
+        self.assertEqual(code, 0, err)
+        user = json.loads(out)
+        self.assertEqual(user["todos"], 3)
+        self.assertEqual(user["open"], 2)
+        self.assertEqual(user["last_sequence"], 4)
+        self.assertEqual(user["committed_sequence"], 4)
+        self.assertEqual(user["sessions"], 1)
+        self.assertEqual(user["pending_commands"], 0)
+        code, out, err = self.console("actors", "--json")
+        self.assertEqual(code, 0, err)
+        actors = json.loads(out)["actors"]
+        self.assertEqual(actors["todo_list"], 1)
+        self.assertEqual(actors["session"], 1)
+        code, out, err = self.console("journal", "--json")
+        self.assertEqual(code, 0, err)
+        journal = json.loads(out)
+        self.assertEqual(journal["commands"], 4)
+        self.assertGreaterEqual(journal["commits"], 1)
+        self.assertLessEqual(journal["commits"], 4)
+        self.assertEqual(journal["failures"], 0)
+        self.assertGreater(journal["mean_commit_ms"], 0)
+        # Text mode and unknown commands.
+        code, out, _ = self.console("user local")
+        self.assertEqual(code, 0)
+        self.assertIn("todos: 3", out)
+        code, out, _ = self.console("frobnicate")
+        self.assertEqual(code, 1)
+        self.assertIn("unknown command", out)
+
+    def test_wrong_token_and_non_admin_endpoints_are_refused(self):
+        code, out, err = self.console("actors", "--admin-token=" + "x" * 40)
+        self.assertEqual(code, 1)
+        self.assertIn("wrong admin token", err)
+        self.assertEqual(out, "")
+        # The HTTP port is not an admin endpoint.
+        code, out, err = self.console("actors", target=self.srv.port)
+        self.assertEqual(code, 1)
+        self.assertIn("no Actodo admin endpoint", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
