@@ -1,5 +1,6 @@
 #include "actors/console.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <editline/readline.h>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include "caf/actor_system_config.hpp"
 #include "caf/io/middleman.hpp"
 #include "caf/scoped_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
 #include "config/error.hpp"
@@ -117,6 +119,47 @@ bool run_one(caf::scoped_actor& self, const inspector_actor& insp,
   return ok;
 }
 
+/// `trace user <id>`: prints every frame of the user until SIGINT/SIGTERM
+/// (or until the node goes away).
+int trace(caf::actor_system& sys, caf::scoped_actor& self,
+          const inspector_actor& insp, const console_options& opts,
+          const std::string& user) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto printer = sys.spawn(
+    [](session_actor::pointer, bool) -> session_actor::behavior_type {
+      return {
+        [](atom::frame, const std::string& frame) {
+          std::cout << frame << std::endl;
+        },
+        [](atom::input, const std::string&) {},
+        [](atom::expire) {},
+      };
+    },
+    true);
+  int64_t seq = -1;
+  self
+    ->request(insp, std::chrono::seconds(10), atom::subscribe::value,
+              opts.token, user, printer)
+    .receive([&](int64_t s) { seq = s; },
+             [&](caf::error& err) {
+               std::cerr << "actodo console: " << describe(err) << '\n';
+             });
+  if (seq < 0) {
+    caf::anon_send_exit(printer, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  std::cerr << "tracing " << user << " from sequence " << seq
+            << " (Ctrl-C ends)\n";
+  int sig = 0;
+  sigwait(&signals, &sig);
+  caf::anon_send_exit(printer, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
 } // namespace
 
 int run_console(const std::vector<std::string>& args, char** envp) {
@@ -136,8 +179,14 @@ int run_console(const std::vector<std::string>& args, char** envp) {
     return 1;
   }
   caf::scoped_actor self{sys};
-  if (opts.exec_given)
+  auto traced = [](const std::string& line) {
+    return line.compare(0, 11, "trace user ") == 0 ? line.substr(11) : "";
+  };
+  if (opts.exec_given) {
+    if (auto user = traced(opts.exec); !user.empty())
+      return trace(sys, self, *insp, opts, user);
     return run_one(self, *insp, opts, opts.exec) ? 0 : 1;
+  }
   std::string history;
   if (auto home = env(envp, "HOME"); !home.empty())
     history = home + "/.actodo_history";
@@ -151,6 +200,10 @@ int run_console(const std::vector<std::string>& args, char** envp) {
     if (line.empty())
       continue;
     add_history(line.c_str());
+    if (auto user = traced(line); !user.empty()) {
+      trace(sys, self, *insp, opts, user);
+      break; // Ctrl-C ends the trace and the console.
+    }
     run_one(self, *insp, opts, line);
   }
   write_history(history.c_str());

@@ -23,6 +23,7 @@ constexpr const char* help_text = R"(commands:
   user <id>       the state of a user's todo_list
   sessions        open WebSocket sessions and frames
   journal         group commits: count, batch sizes, commit latency
+  trace user <id> live tail of the user's results and events (Ctrl-C ends)
 )";
 
 /// Renders `doc` as JSON or as `key: value` lines.
@@ -140,6 +141,13 @@ inspector(inspector_actor::stateful_pointer<inspector_state> self,
       if (!auth::equal_ct(token, self->state.token))
         return caf::make_error(ec::forbidden, "wrong admin token");
       return self->state.run(line, as_json);
+    },
+    [self](atom::subscribe, const std::string& token, const std::string& user,
+           session_actor& receiver) -> caf::result<int64_t> {
+      if (!auth::equal_ct(token, self->state.token))
+        return caf::make_error(ec::forbidden, "wrong admin token");
+      return self->delegate(self->state.directory, atom::subscribe::value, user,
+                            std::move(receiver));
     },
   };
 }

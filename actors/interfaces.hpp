@@ -12,47 +12,33 @@
 #include "actors/messages.hpp"
 #include "persistence/records.hpp"
 
-// -- the project's one type-id block ------------------------------------------
+// -- atoms (plain atom constants in CAF 0.17)
+// ----------------------------------
 
-CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
-
-  CAF_ADD_TYPE_ID(actodo, (actodo::actors::command))
-  CAF_ADD_TYPE_ID(actodo, (actodo::actors::reply))
-  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::event_record))
-  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::request_record))
-  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::todo_record))
-  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_batch))
-  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_snapshot))
-  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::event_record>))
-  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::request_record>))
-  CAF_ADD_TYPE_ID(actodo, (std::vector<std::string>))
-
-  CAF_ADD_ATOM(actodo, actodo::atom, append, "append")
-  CAF_ADD_ATOM(actodo, actodo::atom, expire, "expire")
-  CAF_ADD_ATOM(actodo, actodo::atom, login, "login")
-  CAF_ADD_ATOM(actodo, actodo::atom, logout, "logout")
-  CAF_ADD_ATOM(actodo, actodo::atom, me, "me")
-  CAF_ADD_ATOM(actodo, actodo::atom, refresh, "refresh")
-  CAF_ADD_ATOM(actodo, actodo::atom, signup, "signup")
-  CAF_ADD_ATOM(actodo, actodo::atom, events, "events")
-  CAF_ADD_ATOM(actodo, actodo::atom, find, "find")
-  CAF_ADD_ATOM(actodo, actodo::atom, flush, "flush")
-  CAF_ADD_ATOM(actodo, actodo::atom, frame, "frame")
-  CAF_ADD_ATOM(actodo, actodo::atom, get, "get")
-  CAF_ADD_ATOM(actodo, actodo::atom, idle, "idle")
-  CAF_ADD_ATOM(actodo, actodo::atom, idempotent, "idempotent")
-  CAF_ADD_ATOM(actodo, actodo::atom, input, "input")
-  CAF_ADD_ATOM(actodo, actodo::atom, list, "list")
-  CAF_ADD_ATOM(actodo, actodo::atom, load, "load")
-  CAF_ADD_ATOM(actodo, actodo::atom, passivate, "passivate")
-  CAF_ADD_ATOM(actodo, actodo::atom, prune, "prune")
-  CAF_ADD_ATOM(actodo, actodo::atom, status, "status")
-  CAF_ADD_ATOM(actodo, actodo::atom, subscribe, "subscribe")
-  CAF_ADD_ATOM(actodo, actodo::atom, tick, "tick")
-  CAF_ADD_ATOM(actodo, actodo::atom, inspect, "inspect")
-  CAF_ADD_ATOM(actodo, actodo::atom, summary, "summary")
-
-CAF_END_TYPE_ID_BLOCK(actodo)
+CAF_ADD_ATOM(actodo, actodo::atom, append, "append")
+CAF_ADD_ATOM(actodo, actodo::atom, expire, "expire")
+CAF_ADD_ATOM(actodo, actodo::atom, login, "login")
+CAF_ADD_ATOM(actodo, actodo::atom, logout, "logout")
+CAF_ADD_ATOM(actodo, actodo::atom, me, "me")
+CAF_ADD_ATOM(actodo, actodo::atom, refresh, "refresh")
+CAF_ADD_ATOM(actodo, actodo::atom, signup, "signup")
+CAF_ADD_ATOM(actodo, actodo::atom, events, "events")
+CAF_ADD_ATOM(actodo, actodo::atom, find, "find")
+CAF_ADD_ATOM(actodo, actodo::atom, flush, "flush")
+CAF_ADD_ATOM(actodo, actodo::atom, frame, "frame")
+CAF_ADD_ATOM(actodo, actodo::atom, get, "get")
+CAF_ADD_ATOM(actodo, actodo::atom, idle, "idle")
+CAF_ADD_ATOM(actodo, actodo::atom, idempotent, "idempotent")
+CAF_ADD_ATOM(actodo, actodo::atom, input, "input")
+CAF_ADD_ATOM(actodo, actodo::atom, list, "list")
+CAF_ADD_ATOM(actodo, actodo::atom, load, "load")
+CAF_ADD_ATOM(actodo, actodo::atom, passivate, "passivate")
+CAF_ADD_ATOM(actodo, actodo::atom, prune, "prune")
+CAF_ADD_ATOM(actodo, actodo::atom, status, "status")
+CAF_ADD_ATOM(actodo, actodo::atom, subscribe, "subscribe")
+CAF_ADD_ATOM(actodo, actodo::atom, tick, "tick")
+CAF_ADD_ATOM(actodo, actodo::atom, inspect, "inspect")
+CAF_ADD_ATOM(actodo, actodo::atom, summary, "summary")
 
 namespace actodo::actors {
 
@@ -138,7 +124,30 @@ using accounts_actor = caf::typed_actor<
 
 /// Answers the operator console (`actodo console`) over CAF networking:
 /// admin token, command line, JSON output wanted -> text or JSON.
-using inspector_actor = caf::typed_actor<caf::replies_to<
-  atom::inspect, std::string, std::string, bool>::with<std::string>>;
+using inspector_actor = caf::typed_actor<
+  caf::replies_to<atom::inspect, std::string, std::string,
+                  bool>::with<std::string>,
+  // `trace user <id>`: admin token, user id, the console's receiver; it
+  // gets every result and event frame of the user until it goes away.
+  caf::replies_to<atom::subscribe, std::string, std::string,
+                  session_actor>::with<int64_t>>;
 
 } // namespace actodo::actors
+
+// -- the project's one type-id block ------------------------------------------
+
+CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::command))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::reply))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::event_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::request_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::todo_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_batch))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::user_snapshot))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::event_record>))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::request_record>))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::session_actor))
+
+CAF_END_TYPE_ID_BLOCK(actodo)

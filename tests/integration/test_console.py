@@ -3,6 +3,7 @@ running node's inspector (CAF networking), and what it refuses."""
 
 import json
 import re
+import signal
 import subprocess
 import unittest
 
@@ -58,6 +59,23 @@ class ConsoleTest(ActodoTestCase):
         code, out, _ = self.console("frobnicate")
         self.assertEqual(code, 1)
         self.assertIn("unknown command", out)
+
+    def test_trace_tails_results_and_events_until_interrupted(self):
+        proc = subprocess.Popen(
+            [actodo_bin(), "console", f"127.0.0.1:{self.admin}",
+             "--exec=trace user local", f"--data-dir={self.srv.data_dir}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        self.assertIn("tracing local", proc.stderr.readline().decode())
+        todo = self.srv.create("traced")
+        frames = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        kinds = sorted(f["type"] for f in frames)
+        self.assertEqual(kinds, ["event", "result"])
+        event = [f for f in frames if f["type"] == "event"][0]["event"]
+        self.assertEqual(event["subject"], todo["id"])
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(timeout=10), 0)
 
     def test_wrong_token_and_non_admin_endpoints_are_refused(self):
         code, out, err = self.console("actors", "--admin-token=" + "x" * 40)
