@@ -16,14 +16,6 @@ namespace actodo::actors {
 
 namespace {
 
-reply problem_reply(int status, std::string_view detail,
-                    std::string_view field = {}) {
-  reply r;
-  r.status = status;
-  r.body = make_problem(status, detail, field);
-  return r;
-}
-
 reply json_reply(int status, const nlohmann::json& body) {
   reply r;
   r.status = status;

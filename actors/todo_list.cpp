@@ -13,14 +13,6 @@ namespace actodo::actors {
 
 namespace {
 
-reply problem_reply(int status, std::string_view detail,
-                    std::string_view field = {}) {
-  reply r;
-  r.status = status;
-  r.body = make_problem(status, detail, field);
-  return r;
-}
-
 /// Rebuilds the reply of a finished command from its stored outcome.
 reply from_record(const persistence::request_record& rec) {
   reply r;

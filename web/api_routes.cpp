@@ -11,17 +11,6 @@ namespace actodo::web {
 
 namespace {
 
-http_response from_reply(const actors::reply& r) {
-  http_response res;
-  res.status = r.status;
-  res.body = r.body;
-  if (r.status >= 400)
-    res.content_type = "application/problem+json";
-  else if (r.body.empty())
-    res.content_type.clear();
-  return res;
-}
-
 http_response method_not_allowed(std::string_view allowed) {
   auto res = problem(405, "allowed methods: " + std::string{allowed});
   res.headers.emplace_back("Allow", std::string{allowed});
@@ -56,7 +45,7 @@ void router::todos(const http_request& req, responder& done) {
       params.push_back(kvp.second);
     }
     gate_.list(req.user, std::move(params),
-               [done](actors::reply r) { done(from_reply(r)); });
+               [done](actors::reply r) { done(response_of(r)); });
     return;
   }
   if (req.method != "POST")
@@ -71,7 +60,7 @@ void router::todo(const http_request& req, const std::string& id,
   if (req.method == "GET" || req.method == "HEAD") {
     auto etag = std::string{req.header("if-none-match")};
     gate_.get(req.user, id, [done, etag](actors::reply r) {
-      auto res = from_reply(r);
+      auto res = response_of(r);
       if (r.status == 200) {
         auto tag = entity_tag(r.version);
         res.headers.emplace_back("ETag", tag);
@@ -104,9 +93,9 @@ void router::write(const http_request& req, actors::command cmd,
   auto wait = opts.wait;
   gate_.submit(std::move(cmd), [done, wait](actors::reply r) {
     if (r.request_id.empty())
-      return done(from_reply(r)); // Not a command outcome: an error.
+      return done(response_of(r)); // Not a command outcome: an error.
     if (wait) {
-      auto res = from_reply(r);
+      auto res = response_of(r);
       res.headers.emplace_back("Preference-Applied", "wait");
       if (r.status == 201)
         res.headers.emplace_back("Location", "/api/v1/todos/" + r.todo_id);
@@ -127,7 +116,7 @@ void router::request_status(const http_request& req, const std::string& id,
                             responder& done) {
   if (req.method != "GET")
     return done(method_not_allowed("GET"));
-  gate_.status(req.user, id, [done](actors::reply r) { done(from_reply(r)); });
+  gate_.status(req.user, id, [done](actors::reply r) { done(response_of(r)); });
 }
 
 void router::events(const http_request& req, responder& done) {
@@ -151,7 +140,7 @@ void router::events(const http_request& req, responder& done) {
   if (limit < 1 || limit > 1000)
     return done(problem(400, "must be between 1 and 1000", "limit"));
   gate_.events(req.user, after, limit,
-               [done](actors::reply r) { done(from_reply(r)); });
+               [done](actors::reply r) { done(response_of(r)); });
 }
 
 } // namespace actodo::web

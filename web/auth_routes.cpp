@@ -9,13 +9,7 @@ namespace actodo::web {
 namespace {
 
 http_response from_account_reply(const actors::reply& r) {
-  http_response res;
-  res.status = r.status;
-  res.body = r.body;
-  if (r.status >= 400)
-    res.content_type = "application/problem+json";
-  else if (r.body.empty())
-    res.content_type.clear();
+  auto res = response_of(r);
   // Tokens must not end up in caches.
   res.headers.emplace_back("Cache-Control", "no-store");
   return res;

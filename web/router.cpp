@@ -36,6 +36,17 @@ http_response text(int status, std::string body) {
 
 } // namespace
 
+http_response response_of(const actors::reply& r) {
+  http_response res;
+  res.status = r.status;
+  res.body = r.body;
+  if (r.status >= 400)
+    res.content_type = "application/problem+json";
+  else if (r.body.empty())
+    res.content_type.clear();
+  return res;
+}
+
 void add_cors(http_response& res) {
   res.headers.emplace_back("Access-Control-Allow-Origin", "*");
   res.headers.emplace_back("Access-Control-Expose-Headers",

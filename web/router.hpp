@@ -60,6 +60,10 @@ class router {
   std::unique_ptr<rate_limiter> ip_limit_;
 };
 
+/// The HTTP form of a reply from the actors (problem documents typed as
+/// such, empty bodies without a content type).
+http_response response_of(const actors::reply& r);
+
 /// Adds the CORS headers every response carries.
 void add_cors(http_response& res);
 
