@@ -1,0 +1,58 @@
+#!/bin/sh
+# Runs every scenario RUNS times (default 3) against a release build and
+# writes one JSON report per run into OUT; bench/summarize.py prints medians.
+# usage: [SERVER=path] [ONLY=regex] [QUIET_WAIT=s] \
+#        bench/run_all.sh BUILD_DIR OUT_DIR [RUNS]
+# ONLY runs the cases whose name matches the (grep -E) regex.
+set -u
+build=${1:?build dir, e.g. build/release}
+out=${2:?output dir}
+runs=${3:-3}
+bench="$build/bench/actodo_bench"
+server="--server=${SERVER:-$build/actodo}"
+mkdir -p "$out"
+# Waits (up to QUIET_WAIT s, default 45) until the machine is idle for a
+# second (< 10 % busy), so other processes disturb the run less; every report
+# records how much CPU other processes took anyway.
+quiet() {
+  waited=0
+  while [ "$waited" -lt "${QUIET_WAIT:-45}" ]; do
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    busy=$(echo "$a $b" | awk '{b=$3-$1; i=$4-$2; print int(100*b/(b+i+1))}')
+    [ "$busy" -lt 10 ] && return
+    waited=$((waited + 1))
+  done
+  echo "### machine still busy ($busy %), running anyway"
+}
+run() {
+  name=$1
+  shift
+  if [ -n "${ONLY:-}" ] && ! echo "$name" | grep -Eq "$ONLY"; then
+    return
+  fi
+  i=1
+  while [ "$i" -le "$runs" ]; do
+    quiet
+    echo "### $name run $i: $*"
+    "$bench" "$@" "$server" --report="$out/$name-$i.json"
+    i=$((i + 1))
+  done
+}
+run async-create-closed async-create --connections=16 --rate=0 --duration=15s
+run async-create-open25k async-create --connections=64 --rate=25000 \
+  --duration=15s
+run async-create-open5k async-create --connections=64 --rate=5000 \
+  --duration=15s
+run async-create-open2k async-create --connections=64 --rate=2000 \
+  --duration=15s
+run async-create-closed-normal async-create --connections=16 --rate=0 \
+  --duration=15s --sync=normal
+run sync-create sync-create --connections=16 --rate=0 --duration=15s
+run fanout fanout --sessions=100 --connections=1 --rate=0 --duration=15s
+run fanout-c4 fanout --sessions=100 --connections=4 --rate=0 --duration=15s
+run fanout-open200 fanout --sessions=100 --connections=4 --rate=200 \
+  --duration=15s
+run idle-sessions idle-sessions --idle=10000
+run reads reads --preload=2000 --connections=16 --rate=0 --duration=15s
