@@ -129,6 +129,8 @@ int serve(int argc, char** argv) {
     node.shutdown();
     return 1;
   }
+  // The listening line comes first: scripts wait for it.
+  uint16_t admin_port = 0;
   if (cfg.admin_port >= 0) {
     auto admin = sys.middleman().publish(node.inspector(),
                                          static_cast<uint16_t>(cfg.admin_port),
@@ -141,13 +143,15 @@ int serve(int argc, char** argv) {
       node.shutdown();
       return 1;
     }
-    std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
-              << *admin << std::endl;
+    admin_port = *admin;
   }
   auto host = cfg.host.find(':') == std::string::npos ? cfg.host
                                                       : "[" + cfg.host + "]";
   std::cout << "actodo: listening on http://" << host << ':' << server.port()
             << " (data in " << cfg.data_dir << ")" << std::endl;
+  if (cfg.admin_port >= 0)
+    std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
+              << admin_port << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;

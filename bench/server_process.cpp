@@ -65,7 +65,16 @@ server_process::server_process(const std::string& path,
   if (mkdtemp(tmpl) == nullptr)
     throw std::runtime_error("mkdtemp failed");
   data_dir_ = tmpl;
-  argv_ = {path, "serve", "--port=0", "--data-dir=" + data_dir_ + "/data"};
+  // One local user carries the whole load: lift the per-user limits that
+  // protect a shared server (later arguments override these), and keep the
+  // console endpoint off a fixed port.
+  argv_ = {path,
+           "serve",
+           "--port=0",
+           "--admin-port=0",
+           "--max-todos=1000000",
+           "--max-sessions=1000000",
+           "--data-dir=" + data_dir_ + "/data"};
   argv_.insert(argv_.end(), args.begin(), args.end());
   int out[2];
   if (pipe(out) != 0)

@@ -97,8 +97,8 @@ caf::error app_config::validate() const {
     return invalid("read-timeout", "must be between 1s and 10min");
   if (max_todos < 1 || max_todos > 1000000)
     return invalid("max-todos", "must be between 1 and 1000000");
-  if (max_sessions < 1 || max_sessions > 10000)
-    return invalid("max-sessions", "must be between 1 and 10000");
+  if (max_sessions < 1 || max_sessions > 1000000)
+    return invalid("max-sessions", "must be between 1 and 1000000");
   if (auth != "local" && auth != "token")
     return invalid("auth", "must be 'local' or 'token'");
   if (!is_loopback(host) && auth == "local")

@@ -5,6 +5,7 @@ import json
 import re
 import signal
 import subprocess
+import time
 import unittest
 
 from actodo_fixture import ActodoTestCase, actodo_bin, recv_json
@@ -15,8 +16,15 @@ ADMIN_RE = re.compile(r"actodo: console endpoint on 127\.0\.0\.1:(\d+)")
 class ConsoleTest(ActodoTestCase):
     def setUp(self):
         self.srv = self.server()
-        ports = [ADMIN_RE.search(line) for line in self.srv.stdout_lines]
-        self.admin = [m.group(1) for m in ports if m][0]
+        # The console line follows the listening line.
+        deadline = time.monotonic() + 10
+        self.admin = None
+        while self.admin is None and time.monotonic() < deadline:
+            found = [ADMIN_RE.search(line) for line in self.srv.stdout_lines]
+            found = [m.group(1) for m in found if m]
+            self.admin = found[0] if found else None
+            time.sleep(0.02)
+        self.assertIsNotNone(self.admin, self.srv.stdout_lines)
 
     def console(self, command, *extra, target=None):
         res = subprocess.run(
