@@ -9,7 +9,7 @@ namespace actodo::config {
 
 app_config::app_config() {
   opt_group{custom_options_, "global"}
-    .add(host, "host", "address to bind (loopback only until auth exists)")
+    .add(host, "host", "address to bind; a non-loopback one needs --auth=token")
     .add(port, "port", "TCP port to listen on; 0 picks a free port")
     .add(data_dir, "data-dir", "directory of the SQLite database")
     .add(body_limit, "body-limit", "largest HTTP request body in bytes")

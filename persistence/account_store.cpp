@@ -19,13 +19,11 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
 )sql";
 
 caf::error failure(std::string what) {
-  return caf::make_error(ec::store_failure, std::move(what));
+  return sqlite_failure(std::move(what));
 }
 
 caf::error failure(sqlite_statement& stmt) {
-  auto err = failure(stmt.error());
-  stmt.reset();
-  return err;
+  return stmt.fail();
 }
 
 } // namespace
@@ -53,28 +51,12 @@ account_store::~account_store() {
 
 caf::expected<std::unique_ptr<account_store>>
 account_store::open(const std::string& data_dir) {
-  auto path = data_dir + "/actodo.db";
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                        | SQLITE_OPEN_NOMUTEX,
-                      nullptr)
-      != SQLITE_OK) {
-    auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
-    sqlite3_close(db);
-    return failure("cannot open " + path + ": " + msg);
-  }
-  std::unique_ptr<account_store> result{new account_store(db)};
-  sqlite3_busy_timeout(db, 5000);
-  char* msg = nullptr;
-  auto sql = std::string{"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"}
-             + schema;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
-    auto err = failure(msg ? msg : "cannot create the account tables");
-    sqlite3_free(msg);
-    return err;
-  }
-  result->stmts_ = std::make_unique<statements>(db);
+  auto db = open_database(data_dir,
+                          std::string{"PRAGMA synchronous=FULL;"} + schema);
+  if (!db)
+    return std::move(db.error());
+  std::unique_ptr<account_store> result{new account_store(*db)};
+  result->stmts_ = std::make_unique<statements>(*db);
   auto& s = *result->stmts_;
   for (auto stmt :
        {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.take_refresh})

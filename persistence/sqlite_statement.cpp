@@ -2,7 +2,41 @@
 
 #include <sqlite3.h>
 
+#include "config/error.hpp"
+
 namespace actodo::persistence {
+
+caf::error sqlite_failure(std::string what) {
+  return caf::make_error(ec::store_failure, std::move(what));
+}
+
+caf::expected<sqlite3*> open_database(const std::string& data_dir,
+                                      const std::string& setup_sql) {
+  auto path = data_dir + "/actodo.db";
+  sqlite3* db = nullptr;
+  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
+    sqlite3_close(db);
+    return sqlite_failure("cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  auto sql = "PRAGMA journal_mode=WAL;" + setup_sql;
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    auto err = sqlite_failure(path + ": " + (msg ? msg : "setup failed"));
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    return err;
+  }
+  return db;
+}
+
+caf::error sqlite_statement::fail() {
+  auto err = sqlite_failure(error_);
+  reset();
+  return err;
+}
 
 sqlite_statement::sqlite_statement(sqlite3* db, std::string_view sql)
   : db_(db) {

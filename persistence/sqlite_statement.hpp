@@ -4,10 +4,22 @@
 #include <string>
 #include <string_view>
 
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace actodo::persistence {
+
+/// The project's error for a failed SQLite operation (`ec::store_failure`).
+caf::error sqlite_failure(std::string what);
+
+/// Opens `<data_dir>/actodo.db` (created when missing; WAL, 5 s busy
+/// timeout) and runs `setup_sql` (pragmas, schema). The caller closes the
+/// handle with `sqlite3_close`.
+caf::expected<sqlite3*> open_database(const std::string& data_dir,
+                                      const std::string& setup_sql);
 
 /// A prepared SQLite statement, reset after each use. Binding is positional
 /// (1-based) and fluent; `step()` returns true while rows are available.
@@ -27,6 +39,9 @@ class sqlite_statement {
 
   /// Resets the statement and clears its bindings for the next use.
   void reset();
+
+  /// The current error as `ec::store_failure`; resets the statement.
+  caf::error fail();
 
   bool ok() const noexcept {
     return error_.empty();

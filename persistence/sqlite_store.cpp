@@ -31,15 +31,12 @@ CREATE INDEX IF NOT EXISTS requests_by_key
 CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
 )sql";
 
-caf::error failure(const std::string& what) {
-  return caf::make_error(ec::store_failure, what);
+caf::error failure(std::string what) {
+  return sqlite_failure(std::move(what));
 }
 
-/// Reports the statement's error and resets it for its next use.
 caf::error failure(sqlite_statement& stmt) {
-  auto err = failure(stmt.error());
-  stmt.reset();
-  return err;
+  return stmt.fail();
 }
 
 } // namespace
@@ -94,36 +91,16 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync) {
   if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
     return failure("cannot create data directory " + data_dir + ": "
                    + std::strerror(errno));
-  auto path = data_dir + "/actodo.db";
-  sqlite3* db = nullptr;
-  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
-    sqlite3_close(db);
-    return failure("cannot open " + path + ": " + msg);
-  }
-  std::unique_ptr<sqlite_store> result{new sqlite_store(db)};
-  sqlite3_busy_timeout(db, 5000);
-  auto pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+  auto pragmas = "PRAGMA synchronous="
                  + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";";
-  if (auto err = result->exec(pragmas.c_str()))
-    return err;
-  if (auto err = result->exec(schema))
-    return err;
-  result->stmts_ = std::make_unique<statements>(db);
+  auto db = open_database(data_dir, pragmas + schema);
+  if (!db)
+    return std::move(db.error());
+  std::unique_ptr<sqlite_store> result{new sqlite_store(*db)};
+  result->stmts_ = std::make_unique<statements>(*db);
   if (auto bad = result->stmts_->first_failed())
     return failure(bad->error());
   return result;
-}
-
-caf::error sqlite_store::exec(const char* sql) {
-  char* msg = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    auto err = failure(msg ? msg : "unknown SQLite error");
-    sqlite3_free(msg);
-    return err;
-  }
-  return caf::none;
 }
 
 caf::error sqlite_store::write(const user_batch& b) {

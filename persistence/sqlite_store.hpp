@@ -39,7 +39,6 @@ class sqlite_store : public store {
 
   explicit sqlite_store(sqlite3* db);
 
-  caf::error exec(const char* sql);
   caf::error write(const user_batch& batch);
 
   sqlite3* db_;
