@@ -18,14 +18,6 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
   expires_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
-caf::error failure(std::string what) {
-  return sqlite_failure(std::move(what));
-}
-
-caf::error failure(sqlite_statement& stmt) {
-  return stmt.fail();
-}
-
 } // namespace
 
 struct account_store::statements {
@@ -61,7 +53,7 @@ account_store::open(const std::string& data_dir) {
   for (auto stmt :
        {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.take_refresh})
     if (!stmt->ok())
-      return failure(stmt->error());
+      return sqlite_failure(stmt->error());
   return result;
 }
 
@@ -71,7 +63,7 @@ caf::error account_store::create_user(const user_record& user) {
   stmt.bind(4, user.created_ms).step();
   if (!stmt.ok()) {
     auto taken = sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE;
-    auto err = failure(stmt);
+    auto err = stmt.fail();
     if (taken)
       return caf::make_error(ec::conflict, "username taken");
     return err;
@@ -88,7 +80,7 @@ caf::expected<std::optional<user_record>> read_user(sqlite_statement& stmt) {
     result = user_record{stmt.column_text(0), stmt.column_text(1),
                          stmt.column_text(2), stmt.column_int(3)};
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return result;
 }
@@ -113,7 +105,7 @@ caf::error account_store::save_refresh(const std::string& token_hash,
   auto& stmt = stmts_->save_refresh;
   stmt.bind(1, token_hash).bind(2, user_id).bind(3, expires_ms).step();
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return caf::none;
 }
@@ -129,7 +121,7 @@ account_store::consume_refresh(const std::string& token_hash, int64_t now_ms) {
   while (stmt.ok() && stmt.step()) {
   }
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return result;
 }

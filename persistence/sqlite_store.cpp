@@ -31,14 +31,6 @@ CREATE INDEX IF NOT EXISTS requests_by_key
 CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
 )sql";
 
-caf::error failure(std::string what) {
-  return sqlite_failure(std::move(what));
-}
-
-caf::error failure(sqlite_statement& stmt) {
-  return stmt.fail();
-}
-
 } // namespace
 
 struct sqlite_store::statements {
@@ -89,8 +81,8 @@ sqlite_store::~sqlite_store() {
 caf::expected<std::unique_ptr<sqlite_store>>
 sqlite_store::open(const std::string& data_dir, const std::string& sync) {
   if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return failure("cannot create data directory " + data_dir + ": "
-                   + std::strerror(errno));
+    return sqlite_failure("cannot create data directory " + data_dir + ": "
+                          + std::strerror(errno));
   auto pragmas = "PRAGMA synchronous="
                  + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";";
   auto db = open_database(data_dir, pragmas + schema);
@@ -99,7 +91,7 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync) {
   std::unique_ptr<sqlite_store> result{new sqlite_store(*db)};
   result->stmts_ = std::make_unique<statements>(*db);
   if (auto bad = result->stmts_->first_failed())
-    return failure(bad->error());
+    return sqlite_failure(bad->error());
   return result;
 }
 
@@ -109,7 +101,7 @@ caf::error sqlite_store::write(const user_batch& b) {
     s.insert_event.bind(1, b.user_id).bind(2, ev.seq).bind(3, ev.type);
     s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).step();
     if (!s.insert_event.ok())
-      return failure(s.insert_event);
+      return s.insert_event.fail();
     s.insert_event.reset();
   }
   for (auto& t : b.todos) {
@@ -119,7 +111,7 @@ caf::error sqlite_store::write(const user_batch& b) {
       stmt.bind(3, t.json);
     stmt.step();
     if (!stmt.ok())
-      return failure(stmt);
+      return stmt.fail();
     stmt.reset();
   }
   auto& r = b.request;
@@ -130,7 +122,7 @@ caf::error sqlite_store::write(const user_batch& b) {
     stmt.bind(6, r.idempotency_key).bind(7, r.fingerprint);
     stmt.bind(8, r.created_ms).step();
     if (!stmt.ok())
-      return failure(stmt);
+      return stmt.fail();
     stmt.reset();
   }
   return caf::none;
@@ -140,7 +132,7 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
   auto& s = *stmts_;
   s.begin.step();
   if (!s.begin.ok())
-    return failure(s.begin);
+    return s.begin.fail();
   s.begin.reset();
   for (auto& b : batches) {
     if (auto err = write(b)) {
@@ -151,7 +143,7 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
   }
   s.commit.step();
   if (!s.commit.ok()) {
-    auto err = failure(s.commit);
+    auto err = s.commit.fail();
     s.rollback.step();
     s.rollback.reset();
     return err;
@@ -167,7 +159,7 @@ caf::expected<int64_t> sqlite_store::last_seq(const std::string& user) {
   if (stmt.step())
     result = stmt.column_int(0);
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return result;
 }
@@ -179,7 +171,7 @@ caf::expected<user_snapshot> sqlite_store::load_user(const std::string& user) {
   while (stmt.step())
     result.todos.emplace_back(stmt.column_text(0));
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   auto seq = last_seq(user);
   if (!seq)
@@ -198,7 +190,7 @@ sqlite_store::read_events(const std::string& user, int64_t after,
     result.push_back(event_record{stmt.column_int(0), stmt.column_text(1),
                                   stmt.column_text(2), stmt.column_text(3)});
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return result;
 }
@@ -218,7 +210,7 @@ read_request(sqlite_statement& stmt) {
                             stmt.column_int(6)};
   }
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return result;
 }
@@ -241,7 +233,7 @@ caf::error sqlite_store::prune_requests(int64_t cutoff_ms) {
   auto& stmt = stmts_->prune;
   stmt.bind(1, cutoff_ms).step();
   if (!stmt.ok())
-    return failure(stmt);
+    return stmt.fail();
   stmt.reset();
   return caf::none;
 }
