@@ -75,6 +75,7 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.ws_queue_limit = cfg.ws_queue_limit;
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
+  result.ui_dir = cfg.ui_dir;
   result.stats = stats;
   result.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(
     cfg.read_timeout);

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_map>
 #include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "actors/calendar/calendar.hpp"
+#include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/domain/validation.hpp"
 #include "actors/problem.hpp"
@@ -71,8 +74,41 @@ reply done(const command& cmd, int status) {
   return r;
 }
 
+/// Links `t` to its next occurrence (returned, ready to insert) or ends its
+/// series, when it needs one and the generator was asked.
+std::optional<domain::todo>
+link_successor(domain::todo& t, const successor_plan& plan,
+               const std::string& now, int64_t now_ms) {
+  if (!plan.computed || !domain::needs_successor(t, now_ms))
+    return std::nullopt;
+  if (!plan.next) {
+    t.recur->ended = true;
+    return std::nullopt;
+  }
+  auto next = *plan.next;
+  next.id = new_id("t_");
+  next.created_at = next.updated_at = now;
+  next.version = 1;
+  next.completed = false;
+  next.completed_at.clear();
+  t.recur->next_id = next.id;
+  return next;
+}
+
+/// Records the next occurrence in `batch` and in `todos`.
+void insert_successor(user_todos& todos, const command& cmd, domain::todo t,
+                      const std::string& now, persistence::user_batch& batch) {
+  auto doc = domain::to_json(t);
+  batch.events.push_back(
+    make_event(todos, cmd, "todo.created", t.id, doc, now));
+  batch.todos.push_back({t.id, dump(doc)});
+  auto id = t.id;
+  todos.by_id.emplace(std::move(id), std::move(t));
+}
+
 /// Create and update; fills `batch` with the event and the new state.
 reply apply_write(user_todos& todos, const command& cmd, const std::string& now,
+                  int64_t now_ms, const successor_plan& plan,
                   persistence::user_batch& batch) {
   auto body = json::parse(cmd.body, nullptr, false);
   if (body.is_discarded())
@@ -82,31 +118,191 @@ reply apply_write(user_todos& todos, const command& cmd, const std::string& now,
   domain::todo_patch patch;
   if (auto err = domain::parse_patch(body, mode, patch))
     return rejected(cmd, 400, err->detail, err->field);
-  domain::todo created;
-  domain::todo* target = &created;
+  domain::todo next;
+  domain::todo* target = nullptr;
   if (cmd.op == command_op::create) {
-    created.id = new_id("t_");
-    created.created_at = now;
+    next.id = new_id("t_");
+    next.created_at = now;
   } else {
     auto found = target_of(todos, cmd);
     if (auto r = std::get_if<reply>(&found))
       return std::move(*r);
     target = std::get<domain::todo*>(found);
+    next = *target;
   }
-  auto kind = domain::apply_patch(patch, mode, now, *target);
+  auto kind = domain::apply_patch(patch, mode, now, next);
+  if (kind)
+    if (auto err = domain::check_schedule(next))
+      return rejected(cmd, 400, err->detail, err->field);
+  auto successor = kind ? link_successor(next, plan, now, now_ms)
+                        : std::nullopt;
+  if (target != nullptr)
+    *target = next;
   auto r = done(cmd, cmd.op == command_op::create ? 201 : 200);
-  r.todo_id = target->id;
-  r.version = target->version;
-  auto doc = domain::to_json(*target);
+  r.todo_id = next.id;
+  r.version = next.version;
+  auto doc = domain::to_json(next);
   r.body = dump(doc);
   if (!kind)
     return r; // Nothing changed: no event.
   batch.events.push_back(
-    make_event(todos, cmd, domain::event_type(*kind), target->id, doc, now));
-  batch.todos.push_back({target->id, r.body});
+    make_event(todos, cmd, domain::event_type(*kind), next.id, doc, now));
+  batch.todos.push_back({next.id, r.body});
   if (cmd.op == command_op::create)
-    todos.by_id.emplace(created.id, std::move(created));
+    todos.by_id.emplace(next.id, std::move(next));
+  if (successor)
+    insert_successor(todos, cmd, std::move(*successor), now, batch);
   return r;
+}
+
+/// The `{"type":"reminder",...}` frame of reminder `n` of `t`.
+std::string reminder_frame(const domain::todo& t, size_t n, int64_t scheduled,
+                           const std::string& now) {
+  return dump(json{{"type", "reminder"},
+                   {"todo_id", t.id},
+                   {"reminder", n},
+                   {"title", t.title},
+                   {"due", t.due.empty() ? json{} : json{t.due}},
+                   {"scheduled", domain::format_rfc3339_ms(scheduled)},
+                   {"fired_at", now}});
+}
+
+/// Records a reminder event: `todo.reminder.due` and the like.
+void reminder_event(user_todos& todos, const command& cmd,
+                    std::string_view type, const domain::todo& t, size_t n,
+                    json extra, const std::string& now,
+                    persistence::user_batch& batch) {
+  extra["todo"] = domain::to_json(t);
+  extra["reminder"] = n;
+  batch.events.push_back(
+    make_event(todos, cmd, type, t.id, std::move(extra), now));
+}
+
+/// Fires what is due on the todo; links a passed occurrence.
+reply apply_wake(user_todos& todos, const command& cmd, const std::string& now,
+                 int64_t now_ms, const successor_plan& plan, outcome& out) {
+  auto i = todos.by_id.find(cmd.todo_id);
+  if (i == todos.by_id.end())
+    return done(cmd, 204); // Deleted meanwhile.
+  auto next = i->second;
+  struct firing {
+    size_t index;
+    int64_t scheduled;
+    bool skipped;
+  };
+  std::vector<firing> firings;
+  for (size_t n = 0; n < next.reminders.size() && !next.completed; ++n) {
+    auto& r = next.reminders[n];
+    auto at = domain::reminder_instant(next, r);
+    if (!at || *at > now_ms)
+      continue;
+    auto skip = r.misfire == domain::misfire_policy::skip
+                && now_ms - *at > domain::misfire_grace_ms;
+    r.state = skip ? domain::reminder_state::skipped
+                   : domain::reminder_state::fired;
+    r.snoozed_until = 0;
+    if (!skip)
+      r.fired_at = now;
+    firings.push_back({n, *at, skip});
+  }
+  auto successor = link_successor(next, plan, now, now_ms);
+  if (firings.empty() && next == i->second)
+    return done(cmd, 204); // Nothing due (the entry was stale).
+  next.version += 1;
+  next.updated_at = now;
+  i->second = next;
+  auto doc = dump(domain::to_json(next));
+  for (auto& f : firings) {
+    auto scheduled = domain::format_rfc3339_ms(f.scheduled);
+    reminder_event(todos, cmd,
+                   f.skipped ? "todo.reminder.skipped" : "todo.reminder.due",
+                   next, f.index, json{{"scheduled", scheduled}}, now,
+                   out.batch);
+    if (!f.skipped) {
+      out.reminder_frames.push_back(
+        reminder_frame(next, f.index, f.scheduled, now));
+      out.lateness.push_back(now_ms - f.scheduled);
+    }
+  }
+  if (firings.empty())
+    out.batch.events.push_back(make_event(todos, cmd, "todo.updated", next.id,
+                                          domain::to_json(next), now));
+  out.batch.todos.push_back({next.id, doc});
+  if (successor)
+    insert_successor(todos, cmd, std::move(*successor), now, out.batch);
+  auto r = done(cmd, 200);
+  r.todo_id = next.id;
+  r.version = next.version;
+  r.body = std::move(doc);
+  return r;
+}
+
+/// Snooze and dismiss.
+reply apply_reminder(user_todos& todos, const command& cmd,
+                     const std::string& now, int64_t now_ms,
+                     persistence::user_batch& batch) {
+  auto body = json::parse(cmd.body, nullptr, false);
+  if (!body.is_object())
+    return rejected(cmd, 400, "the body must be a JSON object");
+  auto n = body.find("reminder");
+  if (n == body.end() || !n->is_number_unsigned())
+    return rejected(cmd, 400, "must be the index of a reminder", "reminder");
+  auto found = target_of(todos, cmd);
+  if (auto r = std::get_if<reply>(&found))
+    return std::move(*r);
+  auto next = *std::get<domain::todo*>(found);
+  auto index = n->get<uint64_t>();
+  if (index >= next.reminders.size())
+    return rejected(cmd, 404, "the todo has no reminder " + n->dump(),
+                    "reminder");
+  auto& r = next.reminders[index];
+  json extra = json::object();
+  if (cmd.op == command_op::snooze) {
+    auto dur = body.find("for");
+    auto until = body.find("until");
+    if ((dur == body.end()) == (until == body.end()))
+      return rejected(cmd, 400, "needs exactly one of `for` and `until`",
+                      "for");
+    std::optional<int64_t> at;
+    if (dur != body.end()) {
+      auto ms = dur->is_string()
+                  ? calendar::parse_duration(dur->get_ref<const std::string&>())
+                  : std::nullopt;
+      if (!ms || *ms <= 0)
+        return rejected(cmd, 400,
+                        "must be a positive ISO 8601 duration such as PT10M",
+                        "for");
+      at = now_ms + *ms;
+    } else {
+      at = until->is_string()
+             ? domain::parse_rfc3339(until->get_ref<const std::string&>(),
+                                     false)
+             : std::nullopt;
+      if (!at || *at <= now_ms)
+        return rejected(
+          cmd, 400, "must be a future RFC 3339 date-time with offset", "until");
+    }
+    r.state = domain::reminder_state::pending;
+    r.snoozed_until = *at;
+    extra["until"] = domain::format_rfc3339_ms(*at);
+  } else {
+    r.state = domain::reminder_state::dismissed;
+    r.snoozed_until = 0;
+  }
+  next.version += 1;
+  next.updated_at = now;
+  auto& stored = todos.by_id[next.id];
+  stored = next;
+  reminder_event(todos, cmd,
+                 cmd.op == command_op::snooze ? "todo.reminder.snoozed"
+                                              : "todo.reminder.dismissed",
+                 stored, index, std::move(extra), now, batch);
+  auto res = done(cmd, 200);
+  res.todo_id = stored.id;
+  res.version = stored.version;
+  res.body = dump(domain::to_json(stored));
+  batch.todos.push_back({stored.id, res.body});
+  return res;
 }
 
 /// Delete one or all; fills `batch` with a `todo.deleted` event per todo.
@@ -146,26 +342,73 @@ std::string command_fingerprint(const command& cmd) {
          + std::to_string(cmd.if_match) + " " + body;
 }
 
+std::optional<domain::todo>
+successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms) {
+  if (cmd.op != command_op::update && cmd.op != command_op::wake)
+    return std::nullopt;
+  auto i = todos.by_id.find(cmd.todo_id);
+  if (i == todos.by_id.end() || !i->second.recur)
+    return std::nullopt;
+  auto next = i->second;
+  if (cmd.op == command_op::update) {
+    auto body = json::parse(cmd.body, nullptr, false);
+    domain::todo_patch patch;
+    if (body.is_discarded()
+        || domain::parse_patch(body, domain::patch_mode::update, patch))
+      return std::nullopt;
+    domain::apply_patch(patch, domain::patch_mode::update,
+                        domain::format_rfc3339_ms(now_ms), next);
+  }
+  if (!domain::needs_successor(next, now_ms))
+    return std::nullopt;
+  return next;
+}
+
 outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
-                      size_t max_todos) {
+                      size_t max_todos, const successor_plan& plan) {
   auto now = domain::format_rfc3339_ms(now_ms);
-  persistence::user_batch batch;
+  outcome out;
+  auto& batch = out.batch;
   batch.user_id = todos.user_id;
+  // Wake times before the command, of every todo it may touch.
+  std::unordered_map<std::string, int64_t> before;
+  for (auto& [id, t] : todos.by_id)
+    if (cmd.op == command_op::clear || id == cmd.todo_id)
+      before.emplace(id, domain::wake_at(t));
   auto full = cmd.op == command_op::create && todos.by_id.size() >= max_todos;
-  auto r = full ? rejected(cmd, 409,
-                           "a user has at most " + std::to_string(max_todos)
-                             + " todos")
-           : cmd.op == command_op::create || cmd.op == command_op::update
-             ? apply_write(todos, cmd, now, batch)
-             : apply_remove(todos, cmd, now, batch);
-  batch.request = persistence::request_record{cmd.request_id,
-                                              r.state,
-                                              r.status,
-                                              r.body.empty() ? "null" : r.body,
-                                              cmd.idempotency_key,
-                                              command_fingerprint(cmd),
-                                              now_ms};
-  return {std::move(r), std::move(batch)};
+  reply r;
+  if (full)
+    r = rejected(cmd, 409,
+                 "a user has at most " + std::to_string(max_todos) + " todos");
+  else if (cmd.op == command_op::create || cmd.op == command_op::update)
+    r = apply_write(todos, cmd, now, now_ms, plan, batch);
+  else if (cmd.op == command_op::snooze || cmd.op == command_op::dismiss)
+    r = apply_reminder(todos, cmd, now, now_ms, batch);
+  else if (cmd.op == command_op::wake)
+    r = apply_wake(todos, cmd, now, now_ms, plan, out);
+  else
+    r = apply_remove(todos, cmd, now, batch);
+  for (auto& rec : batch.todos) {
+    auto i = todos.by_id.find(rec.id);
+    rec.wake_at = rec.json.empty() || i == todos.by_id.end()
+                    ? -1
+                    : domain::wake_at(i->second);
+    auto old = before.count(rec.id) > 0 ? before[rec.id] : int64_t{-1};
+    if (old != rec.wake_at)
+      out.wakes.push_back({rec.id, old, rec.wake_at});
+  }
+  // Wakes are internal: they leave no request record behind.
+  if (cmd.op != command_op::wake)
+    batch.request = persistence::request_record{cmd.request_id,
+                                                r.state,
+                                                r.status,
+                                                r.body.empty() ? "null"
+                                                               : r.body,
+                                                cmd.idempotency_key,
+                                                command_fingerprint(cmd),
+                                                now_ms};
+  out.result = std::move(r);
+  return out;
 }
 
 std::string new_id(std::string_view prefix) {

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/domain/todo.hpp"
 #include "actors/messages.hpp"
@@ -19,19 +21,51 @@ struct user_todos {
   int64_t last_seq = 0;
 };
 
+/// A todo whose wake time changed (-1: never), for the reminder scheduler.
+struct wake_change {
+  std::string todo_id;
+  int64_t before = -1;
+  int64_t at = -1;
+};
+
 /// The result of applying one command: the reply for the requester and the
 /// records to commit. A rejected command has no events, only its request.
 struct outcome {
   reply result;
   persistence::user_batch batch;
+  /// `{"type":"reminder",...}` frames for the sessions.
+  std::vector<std::string> reminder_frames;
+  /// How late each fired reminder fired, in ms.
+  std::vector<int64_t> lateness;
+  std::vector<wake_change> wakes;
+};
+
+/// The next occurrence for a command that completes a recurring todo or
+/// wakes a passed one, as the recurrence generator computed it beforehand.
+struct successor_plan {
+  /// False: nobody asked (the todo keeps waiting for its next occurrence).
+  bool computed = false;
+  /// Empty when the series ended.
+  std::optional<domain::todo> next;
 };
 
 /// Validates and applies `cmd` to `todos`; on success `todos` changes and
 /// the batch carries the events with the next sequence numbers. Plain C++:
 /// no actors, no I/O.
 /// A create beyond `max_todos` todos is rejected with 409.
+/// A completion of a recurring todo, or a wake of a passed `from_due`
+/// occurrence, links the todo to `plan.next` (created in the same batch) or
+/// ends its series. Snooze, dismiss and wake change reminder states; a wake
+/// fires (or, per misfire policy, skips) every reminder that is due.
 outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
-                      size_t max_todos = 10000);
+                      size_t max_todos = 10000,
+                      const successor_plan& plan = {});
+
+/// The todo as `cmd` would leave it, when that calls for its next
+/// occurrence; the `todo_list` has the recurrence generator compute it
+/// before applying `cmd`.
+std::optional<domain::todo>
+successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms);
 
 /// What an `Idempotency-Key` is bound to: operation, target and body in
 /// canonical form.

@@ -104,8 +104,12 @@ decode_status parse_command_frame(std::string_view text, command& out) {
     out.op = command_op::update;
   else if (op == "delete")
     out.op = command_op::remove;
+  else if (op == "snooze")
+    out.op = command_op::snooze;
+  else if (op == "dismiss")
+    out.op = command_op::dismiss;
   else
-    return bad("must be one of create, update, delete", "op");
+    return bad("must be one of create, update, delete, snooze, dismiss", "op");
   if (out.op != command_op::create) {
     auto id = doc.value("id", json{});
     if (!id.is_string() || id.get<std::string>().empty()
@@ -123,6 +127,12 @@ decode_status parse_command_frame(std::string_view text, command& out) {
   if (out.op == command_op::remove) {
     if (doc.contains("body"))
       return bad("delete takes no body", "body");
+  } else if (out.op == command_op::snooze || out.op == command_op::dismiss) {
+    // `{"reminder":n,"for"|"until":...}`; the todo_list checks the rest.
+    auto body = doc.value("body", json{});
+    if (!body.is_object() || !body.contains("reminder"))
+      return bad("must be an object naming the reminder", "body/reminder");
+    out.body = body.dump();
   } else {
     auto body = doc.value("body", json{});
     auto verdict = check_todo_json(body, out.op == command_op::create, "body");

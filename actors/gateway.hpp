@@ -60,6 +60,14 @@ class gateway {
 
   virtual void get(std::string user, std::string todo_id, callback cb) = 0;
 
+  /// Upcoming occurrences of a recurring todo.
+  virtual void
+  occurrences(std::string user, std::string todo_id, int32_t limit, callback cb)
+    = 0;
+
+  /// Occurrences of an unsaved rule (decoded query parameters, flattened).
+  virtual void preview(std::vector<std::string> params, callback cb) = 0;
+
   virtual void status(std::string user, std::string request_id, callback cb)
     = 0;
 

@@ -39,6 +39,14 @@ CAF_ADD_ATOM(actodo, actodo::atom, subscribe, "subscribe")
 CAF_ADD_ATOM(actodo, actodo::atom, tick, "tick")
 CAF_ADD_ATOM(actodo, actodo::atom, inspect, "inspect")
 CAF_ADD_ATOM(actodo, actodo::atom, summary, "summary")
+CAF_ADD_ATOM(actodo, actodo::atom, schedule, "schedule")
+CAF_ADD_ATOM(actodo, actodo::atom, next, "next")
+CAF_ADD_ATOM(actodo, actodo::atom, wakes, "wakes")
+CAF_ADD_ATOM(actodo, actodo::atom, count, "count")
+CAF_ADD_ATOM(actodo, actodo::atom, occurs, "occurs")
+CAF_ADD_ATOM(actodo, actodo::atom, preview, "preview")
+CAF_ADD_ATOM(actodo, actodo::atom, start, "start")
+CAF_ADD_ATOM(actodo, actodo::atom, fired, "fired")
 
 namespace actodo::actors {
 
@@ -69,7 +77,10 @@ using todo_api = caf::typed_actor<
   caf::replies_to<atom::status, std::string, std::string>::with<reply>,
   // Subscribes a session to results and events: user id, session. Replies
   // with the last committed sequence number; later events follow live.
-  caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>>;
+  caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>,
+  // Upcoming occurrences of a recurring todo: user id, todo id, limit.
+  caf::replies_to<atom::occurs, std::string, std::string,
+                  int32_t>::with<reply>>;
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
@@ -106,7 +117,43 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<atom::idempotent, std::string,
                   std::string>::with<std::vector<persistence::request_record>>,
   // Forgets request outcomes older than the retention (periodic).
-  caf::reacts_to<atom::prune>>;
+  caf::reacts_to<atom::prune>,
+  // Reads the due-time index: after (at, user, todo), limit.
+  caf::replies_to<atom::wakes, persistence::wake_entry,
+                  int64_t>::with<std::vector<persistence::wake_entry>>,
+  // The size of the due-time index.
+  caf::replies_to<atom::count>::with<int64_t>>;
+
+/// Computes recurrences (libical) off the `todo_list`s and the io threads.
+/// Todos travel as their JSON documents.
+using recurrence_generator_actor = caf::typed_actor<
+  // The next occurrence of a todo that was completed or whose occurrence
+  // passed: todo JSON, now (ms) -> the new todo's JSON, empty when the
+  // series ended.
+  caf::replies_to<atom::next, std::string, int64_t>::with<std::string>,
+  // Upcoming occurrences: todo JSON, limit -> `{"items":[{"due"}...]}`.
+  caf::replies_to<atom::occurs, std::string, int32_t>::with<reply>,
+  // Occurrences of an unsaved rule: decoded query parameters as flattened
+  // key/value pairs (`rrule` or `preset`, `due`, `time_zone`, `exdate`,
+  // `mode`, `limit`).
+  caf::replies_to<atom::preview, std::vector<std::string>>::with<reply>>;
+
+/// The clock of reminders and `from_due` series: keeps the earliest part of
+/// the durable due-time index in memory, arms one timer for its first entry
+/// and wakes the todo's `todo_list` (through the directory) when it is due.
+using reminder_scheduler_actor = caf::typed_actor<
+  // Starts scheduling; wake commands go to this directory.
+  caf::reacts_to<atom::start, user_directory_actor>,
+  // After a commit: user id, todo id, old and new wake time (-1: none).
+  caf::reacts_to<atom::schedule, std::string, std::string, int64_t, int64_t>,
+  // The timer.
+  caf::reacts_to<atom::tick>,
+  // A reminder fired: how late it was (ms), for the statistics.
+  caf::reacts_to<atom::fired, int64_t>,
+  // The next `n` entries of the index, as JSON, for the console.
+  caf::replies_to<atom::next, int32_t>::with<std::string>,
+  // Statistics as JSON, for the console.
+  caf::replies_to<atom::summary>::with<std::string>>;
 
 /// Accounts and tokens; blocks on SQLite and scrypt, so it runs detached.
 /// Every reply is HTTP-like (status + JSON body).
@@ -149,5 +196,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::request_record>))
   CAF_ADD_TYPE_ID(actodo, (std::vector<std::string>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::session_actor))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::wake_entry))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::wake_entry>))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

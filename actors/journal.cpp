@@ -131,6 +131,19 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       self->state.flush();
       return as_vector(self->state.store->find_idempotent(user, key));
     },
+    [=](atom::wakes, const persistence::wake_entry& after,
+        int64_t limit) -> caf::result<std::vector<persistence::wake_entry>> {
+      auto result = self->state.store->wakes_after(after, limit);
+      if (!result)
+        return std::move(result.error());
+      return std::move(*result);
+    },
+    [=](atom::count) -> caf::result<int64_t> {
+      auto result = self->state.store->count_wakes();
+      if (!result)
+        return std::move(result.error());
+      return *result;
+    },
     [=](atom::prune) {
       auto& st = self->state;
       auto age = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -16,6 +16,14 @@ enum class command_op : uint8_t {
   remove,
   /// Removes every todo of the user (Todo-Backend `DELETE /todos`).
   clear,
+  /// Snoozes one reminder: body `{"reminder":n,"for":"PT10M"}` or
+  /// `{"reminder":n,"until":"<RFC 3339>"}`.
+  snooze,
+  /// Dismisses one reminder: body `{"reminder":n}`.
+  dismiss,
+  /// Sent by the reminder scheduler: fire what is due on the todo and
+  /// create the next occurrence of a passed `from_due` series.
+  wake,
 };
 
 std::string to_string(command_op x);

@@ -12,6 +12,8 @@
 #include "actors/inspector.hpp"
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
+#include "actors/recurrence_generator.hpp"
+#include "actors/reminder_scheduler.hpp"
 #include "actors/session.hpp"
 #include "actors/user_directory.hpp"
 
@@ -54,12 +56,29 @@ class gateway_impl : public gateway {
  public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
                journal_actor journal, accounts_actor accounts,
-               caf::timespan timeout)
+               recurrence_generator_actor generator, caf::timespan timeout)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
       accounts_(std::move(accounts)),
+      generator_(std::move(generator)),
       timeout_(timeout) {}
+
+  void occurrences(std::string user, std::string id, int32_t limit,
+                   callback cb) override {
+    ask(std::move(cb), atom::occurs::value, std::move(user), std::move(id),
+        limit);
+  }
+
+  void preview(std::vector<std::string> params, callback cb) override {
+    auto generator = generator_;
+    auto timeout = timeout_;
+    run([=](caf::event_based_actor* self) {
+      self->request(generator, timeout, atom::preview::value, params)
+        .then([cb](reply& r) { cb(std::move(r)); },
+              [cb](caf::error& err) { cb(error_reply(err)); });
+    });
+  }
 
   void submit(command cmd, callback cb) override {
     ask(std::move(cb), std::move(cmd));
@@ -167,6 +186,7 @@ class gateway_impl : public gateway {
   user_directory_actor directory_;
   journal_actor journal_;
   accounts_actor accounts_;
+  recurrence_generator_actor generator_;
   caf::timespan timeout_;
 };
 
@@ -178,14 +198,21 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
                                       settings.max_batch, settings.retention,
                                       settings.stats);
+  generator_ = sys.spawn(actors::recurrence_generator, settings.stats);
+  scheduler_ = sys.spawn(actors::reminder_scheduler, journal_,
+                         settings.reminders, settings.stats);
+  settings.lists.scheduler = scheduler_;
+  settings.lists.generator = generator_;
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
                          settings.stats);
+  caf::anon_send(scheduler_, atom::start::value, directory_);
   accounts_ = sys.spawn<caf::detached>(
     actors::accounts, std::move(accounts_store), std::move(settings.tokens));
   inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
                          settings.stats, settings.lists.request_timeout);
-  gateway_ = std::make_unique<gateway_impl>(
-    sys, directory_, journal_, accounts_, settings.lists.request_timeout);
+  gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
+                                            accounts_, generator_,
+                                            settings.lists.request_timeout);
 }
 
 node::~node() {
@@ -193,6 +220,12 @@ node::~node() {
 }
 
 void node::shutdown() {
+  for (auto hdl : {caf::actor_cast<caf::actor>(scheduler_),
+                   caf::actor_cast<caf::actor>(generator_)})
+    if (hdl)
+      caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  scheduler_ = nullptr;
+  generator_ = nullptr;
   if (directory_) {
     caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
     directory_ = nullptr;

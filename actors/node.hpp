@@ -7,6 +7,7 @@
 #include "actors/accounts.hpp"
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/reminder_scheduler.hpp"
 #include "actors/todo_list.hpp"
 #include "config/metrics.hpp"
 #include "persistence/store.hpp"
@@ -18,6 +19,7 @@ struct node_settings {
   size_t max_batch = 4096;
   caf::timespan retention = std::chrono::hours(24);
   todo_list_settings lists;
+  reminder_scheduler_settings reminders;
   token_settings tokens;
   /// Credential of the operator console.
   std::string admin_token;
@@ -59,6 +61,8 @@ class node {
   user_directory_actor directory_;
   accounts_actor accounts_;
   inspector_actor inspector_;
+  reminder_scheduler_actor scheduler_;
+  recurrence_generator_actor generator_;
   std::unique_ptr<gateway> gateway_;
 };
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/query.hpp"
+#include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
 #include "config/error.hpp"
@@ -90,23 +91,99 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
-  auto out = apply_command(todos, cmd, domain::now_ms(), settings.max_todos);
+  auto now = domain::now_ms();
+  auto before = successor_needed(todos, cmd, now);
+  if (!before || !settings.generator) {
+    run(cmd, rp, now, {});
+    return;
+  }
+  // The next occurrence goes into the same batch as the completion: exactly
+  // one per completion, also across retries and crashes. Awaiting keeps the
+  // user's later commands behind this one.
+  ++lookups;
+  auto doc = domain::to_json(*before).dump();
+  self
+    ->request(settings.generator, settings.request_timeout, atom::next::value,
+              std::move(doc), now)
+    .await(
+      [this, cmd, rp, now](std::string& next) {
+        --lookups;
+        successor_plan plan;
+        plan.computed = true;
+        if (!next.empty())
+          plan.next = domain::todo_from_json(nlohmann::json::parse(next));
+        auto copy = cmd;
+        run(copy, rp, now, plan);
+      },
+      [this, cmd, rp, now](caf::error&) {
+        // Applied without it; the scheduler wakes the todo to try again.
+        --lookups;
+        auto copy = cmd;
+        run(copy, rp, now, {});
+      });
+}
+
+void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
+                          int64_t now_ms, const successor_plan& plan) {
+  auto out = apply_command(todos, cmd, now_ms, settings.max_todos, plan);
   auto id = cmd.request_id;
+  auto& batch = out.batch;
+  if (batch.events.empty() && batch.todos.empty()
+      && batch.request.request_id.empty()) {
+    // A wake that found nothing due: tell the scheduler where things are.
+    if (settings.scheduler)
+      if (auto i = todos.by_id.find(cmd.todo_id); i != todos.by_id.end()) {
+        auto at = domain::wake_at(i->second);
+        self->send(settings.scheduler, atom::schedule::value, todos.user_id,
+                   cmd.todo_id, at, at);
+      }
+    rp.deliver(std::move(out.result));
+    return;
+  }
   auto& f = pending[id];
   f.result = std::move(out.result);
-  for (auto& ev : out.batch.events)
+  for (auto& ev : batch.events)
     f.event_frames.emplace_back(event_frame(ev.json));
+  for (auto& frame : out.reminder_frames)
+    f.event_frames.emplace_back(std::move(frame));
+  f.wakes = std::move(out.wakes);
+  f.lateness = std::move(out.lateness);
+  f.internal = cmd.op == command_op::wake;
   f.waiters.push_back(std::move(rp));
   if (!cmd.idempotency_key.empty()) {
     f.idempotency_key = cmd.idempotency_key;
-    f.fingerprint = out.batch.request.fingerprint;
+    f.fingerprint = batch.request.fingerprint;
     pending_keys.emplace(cmd.idempotency_key, id);
   }
   self
     ->request(journal, 2 * settings.request_timeout, atom::append::value,
-              std::move(out.batch))
+              std::move(batch))
     .then([this, id](int64_t last_seq) { committed(id, last_seq); },
           [this](caf::error& err) { failed(err); });
+}
+
+caf::result<reply> todo_list_state::occurrences(const std::string& id,
+                                                int32_t limit) {
+  auto i = todos.by_id.find(id);
+  if (i == todos.by_id.end())
+    return problem_reply(404, "no todo with id " + id, "id");
+  if (!settings.generator)
+    return problem_reply(503, "no recurrence generator on this node");
+  auto rp = self->make_response_promise<reply>();
+  ++lookups;
+  self
+    ->request(settings.generator, settings.request_timeout, atom::occurs::value,
+              domain::to_json(i->second).dump(), limit)
+    .then(
+      [this, rp](reply& r) mutable {
+        --lookups;
+        rp.deliver(std::move(r));
+      },
+      [this, rp](caf::error& err) mutable {
+        --lookups;
+        rp.deliver(std::move(err));
+      });
+  return rp;
 }
 
 void todo_list_state::committed(const std::string& request_id,
@@ -118,12 +195,20 @@ void todo_list_state::committed(const std::string& request_id,
   committed_seq = std::max(committed_seq, last_seq);
   auto result = result_frame(f.result);
   for (auto& session : sessions) {
-    self->send(session, atom::frame::value, result);
+    if (!f.internal)
+      self->send(session, atom::frame::value, result);
     for (auto& frame : f.event_frames)
       self->send(session, atom::frame::value, frame);
   }
   for (auto& rp : f.waiters)
     rp.deliver(f.result);
+  if (settings.scheduler) {
+    for (auto& w : f.wakes)
+      self->send(settings.scheduler, atom::schedule::value, todos.user_id,
+                 w.todo_id, w.before, w.at);
+    for (auto late : f.lateness)
+      self->send(settings.scheduler, atom::fired::value, late);
+  }
   if (!f.idempotency_key.empty())
     pending_keys.erase(f.idempotency_key);
   pending.erase(i);
@@ -236,14 +321,24 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
 
 std::string todo_list_state::summary() const {
   size_t open = 0;
-  for (auto& kvp : todos.by_id)
-    open += kvp.second.completed ? 0 : 1;
+  auto reminders = nlohmann::json::array();
+  for (auto& kvp : todos.by_id) {
+    auto& t = kvp.second;
+    open += t.completed ? 0 : 1;
+    for (size_t n = 0; n < t.reminders.size() && !t.completed; ++n)
+      if (auto at = domain::reminder_instant(t, t.reminders[n]))
+        reminders.push_back({{"todo", t.id},
+                             {"reminder", n},
+                             {"at", domain::format_rfc3339_ms(*at)}});
+  }
+  std::sort(reminders.begin(), reminders.end(),
+            [](auto& x, auto& y) { return x["at"] < y["at"]; });
   nlohmann::json doc{
     {"user", todos.user_id},           {"resident", true},
     {"todos", todos.by_id.size()},     {"open", open},
     {"last_sequence", todos.last_seq}, {"committed_sequence", committed_seq},
     {"sessions", sessions.size()},     {"pending_commands", pending.size()},
-    {"handled_messages", routed}};
+    {"handled_messages", routed},      {"pending_reminders", reminders}};
   return doc.dump();
 }
 
@@ -314,6 +409,11 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
     [self](atom::subscribe, const std::string&, session_actor& session) {
       ++self->state.routed;
       return self->state.subscribe(std::move(session));
+    },
+    [self](atom::occurs, const std::string&, const std::string& id,
+           int32_t limit) {
+      ++self->state.routed;
+      return self->state.occurrences(id, limit);
     },
     [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },

@@ -20,6 +20,10 @@ struct todo_list_settings {
   caf::timespan request_timeout = std::chrono::seconds(30);
   size_t max_todos = 10000;
   size_t max_sessions = 32;
+  /// Hears about every changed wake time; may be null (tests).
+  reminder_scheduler_actor scheduler;
+  /// Computes next occurrences; without one, series do not continue.
+  recurrence_generator_actor generator;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
@@ -35,6 +39,12 @@ struct todo_list_state {
     std::vector<caf::typed_response_promise<reply>> waiters;
     std::string idempotency_key;
     std::string fingerprint;
+    /// Wake times to report to the scheduler after the commit.
+    std::vector<wake_change> wakes;
+    /// Lateness of the reminders this command fired (ms).
+    std::vector<int64_t> lateness;
+    /// A scheduler wake: no result frame for the sessions.
+    bool internal = false;
   };
 
   todo_list_actor::pointer self = nullptr;
@@ -58,6 +68,9 @@ struct todo_list_state {
 
   caf::result<reply> handle(command& cmd);
   void execute(command& cmd, caf::typed_response_promise<reply> rp);
+  void run(command& cmd, caf::typed_response_promise<reply> rp, int64_t now_ms,
+           const successor_plan& plan);
+  caf::result<reply> occurrences(const std::string& id, int32_t limit);
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   reply list(const std::vector<std::string>& params) const;

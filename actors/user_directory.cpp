@@ -92,6 +92,11 @@ user_directory_actor::behavior_type user_directory(
       return self->delegate(hdl, atom::subscribe::value, std::move(user),
                             std::move(session));
     },
+    [self](atom::occurs, std::string& user, std::string& id, int32_t limit) {
+      auto hdl = self->state.route(user);
+      return self->delegate(hdl, atom::occurs::value, std::move(user),
+                            std::move(id), limit);
+    },
     [self](atom::summary, const std::string& user) -> caf::result<std::string> {
       auto& users = self->state.users;
       auto i = users.find(user);

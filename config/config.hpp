@@ -67,6 +67,10 @@ class app_config : public caf::actor_system_config {
   /// RFC 6455 conformance suites).
   bool ws_echo = false;
 
+  /// Serve the web UI from this directory, read from disk on every request
+  /// (for working on the UI); empty: the copy embedded at build time.
+  std::string ui_dir;
+
   /// Most todos one user may have.
   size_t max_todos = 10000;
 

@@ -25,6 +25,7 @@ constexpr const char* env_options[] = {
   "config-file",
   "auth",
   "ws-echo",
+  "ui-dir",
   "read-timeout",
   "admin-host",
   "admin-port",

@@ -113,7 +113,9 @@ void histogram::render(std::string& out, const std::string& name,
 
 metrics::metrics()
   : journal_batch_size({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}),
-    journal_commit_seconds(latency_bounds()) {}
+    journal_commit_seconds(latency_bounds()),
+    reminder_lateness_seconds(
+      {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60}) {}
 
 void metrics::http_request(const std::string& route, const std::string& method,
                            int status, double seconds) {
@@ -190,6 +192,19 @@ std::string metrics::render() const {
   family(out, "actodo_journal_commit_seconds", "histogram",
          "Duration of one journal transaction, fsync included.");
   journal_commit_seconds.render(out, "actodo_journal_commit_seconds", "");
+  simple("actodo_reminders_pending", "gauge",
+         "Todos in the due-time index (a reminder or series to wake).",
+         reminders_pending);
+  simple("actodo_reminders_fired_total", "counter",
+         "Reminders fired (todo.reminder.due events).", reminders_fired);
+  simple("actodo_reminders_backlog", "gauge",
+         "Missed wakes queued for the rate-limited catch-up.",
+         reminders_backlog);
+  family(out, "actodo_reminder_lateness_seconds", "histogram",
+         "Time from a reminder's instant to its durable firing.");
+  reminder_lateness_seconds.render(out, "actodo_reminder_lateness_seconds", "");
+  simple("actodo_occurrences_generated_total", "counter",
+         "Next occurrences of recurring todos created.", occurrences_generated);
   process_metrics(out);
   return out;
 }

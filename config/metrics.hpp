@@ -78,6 +78,13 @@ class metrics {
   gauge journal_failures;
   histogram journal_batch_size;
   histogram journal_commit_seconds;
+  /// Entries of the due-time index (todos with a pending wake).
+  gauge reminders_pending;
+  gauge reminders_fired;
+  /// Wakes waiting for the catch-up rate after a restart.
+  gauge reminders_backlog;
+  histogram reminder_lateness_seconds;
+  gauge occurrences_generated;
 
   std::string render() const;
 

@@ -37,6 +37,16 @@ struct request_record {
 struct todo_record {
   std::string id;
   std::string json;
+  /// When the reminder scheduler has to wake this todo (ms since the
+  /// epoch); -1 when never.
+  int64_t wake_at = -1;
+};
+
+/// One entry of the durable due-time index: a todo to wake at `at`.
+struct wake_entry {
+  int64_t at = 0;
+  std::string user_id;
+  std::string todo_id;
 };
 
 /// Everything one command of one user writes; committed atomically together
@@ -68,7 +78,12 @@ typename Inspector::result_type inspect(Inspector& f, request_record& x) {
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, todo_record& x) {
-  return f(caf::meta::type_name("todo_record"), x.id, x.json);
+  return f(caf::meta::type_name("todo_record"), x.id, x.json, x.wake_at);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wake_entry& x) {
+  return f(caf::meta::type_name("wake_entry"), x.at, x.user_id, x.todo_id);
 }
 
 template<class Inspector>

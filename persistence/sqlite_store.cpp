@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS todos (
   user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  wake_at INTEGER NOT NULL DEFAULT -1,
   PRIMARY KEY (user_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS requests (
   user_id TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,
@@ -31,6 +32,34 @@ CREATE INDEX IF NOT EXISTS requests_by_key
 CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
 )sql";
 
+/// The due-time index of the reminder scheduler (added in 0.2: databases
+/// of 0.1 get the column first).
+constexpr const char* wake_index = R"sql(
+CREATE INDEX IF NOT EXISTS todos_by_wake
+  ON todos (wake_at, user_id, id) WHERE wake_at >= 0;
+)sql";
+
+caf::error migrate(sqlite3* db) {
+  sqlite_statement probe{db, "SELECT count(*) FROM pragma_table_info('todos') "
+                             "WHERE name = 'wake_at'"};
+  auto has_column = probe.step() && probe.column_int(0) > 0;
+  if (!probe.ok())
+    return probe.fail();
+  probe.reset();
+  std::string sql = wake_index;
+  if (!has_column)
+    sql = "ALTER TABLE todos ADD COLUMN wake_at INTEGER NOT NULL DEFAULT -1;"
+          + sql;
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    auto err = sqlite_failure(std::string{"migration: "}
+                              + (msg ? msg : "failed"));
+    sqlite3_free(msg);
+    return err;
+  }
+  return caf::none;
+}
+
 } // namespace
 
 struct sqlite_store::statements {
@@ -39,7 +68,7 @@ struct sqlite_store::statements {
       commit(db, "COMMIT"),
       rollback(db, "ROLLBACK"),
       insert_event(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)"),
-      upsert_todo(db, "INSERT OR REPLACE INTO todos VALUES (?1, ?2, ?3)"),
+      upsert_todo(db, "INSERT OR REPLACE INTO todos VALUES (?1, ?2, ?3, ?4)"),
       delete_todo(db, "DELETE FROM todos WHERE user_id = ?1 AND id = ?2"),
       insert_request(db, "INSERT OR REPLACE INTO requests VALUES "
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
@@ -54,12 +83,17 @@ struct sqlite_store::statements {
       find_key(db, "SELECT request_id, state, status, body, idempotency_key, "
                    "fingerprint, created_ms FROM requests "
                    "WHERE user_id = ?1 AND idempotency_key = ?2"),
-      prune(db, "DELETE FROM requests WHERE created_ms < ?1") {}
+      prune(db, "DELETE FROM requests WHERE created_ms < ?1"),
+      wakes(db, "SELECT wake_at, user_id, id FROM todos WHERE wake_at >= 0 "
+                "AND (wake_at, user_id, id) > (?1, ?2, ?3) "
+                "ORDER BY wake_at, user_id, id LIMIT ?4"),
+      count_wakes(db, "SELECT count(*) FROM todos WHERE wake_at >= 0") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s : {&begin, &commit, &rollback, &insert_event, &upsert_todo,
-                   &delete_todo, &insert_request, &last_seq, &load_todos,
-                   &read_events, &find_request, &find_key, &prune})
+    for (auto s :
+         {&begin, &commit, &rollback, &insert_event, &upsert_todo, &delete_todo,
+          &insert_request, &last_seq, &load_todos, &read_events, &find_request,
+          &find_key, &prune, &wakes, &count_wakes})
       if (!s->ok())
         return s;
     return nullptr;
@@ -68,7 +102,7 @@ struct sqlite_store::statements {
   sqlite_statement begin, commit, rollback;
   sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
   sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
-  sqlite_statement prune;
+  sqlite_statement prune, wakes, count_wakes;
 };
 
 sqlite_store::sqlite_store(sqlite3* db) : db_(db) {}
@@ -88,6 +122,10 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync) {
   auto db = open_database(data_dir, pragmas + schema);
   if (!db)
     return std::move(db.error());
+  if (auto err = migrate(*db)) {
+    sqlite3_close(*db);
+    return err;
+  }
   std::unique_ptr<sqlite_store> result{new sqlite_store(*db)};
   result->stmts_ = std::make_unique<statements>(*db);
   if (auto bad = result->stmts_->first_failed())
@@ -108,7 +146,7 @@ caf::error sqlite_store::write(const user_batch& b) {
     auto& stmt = t.json.empty() ? s.delete_todo : s.upsert_todo;
     stmt.bind(1, b.user_id).bind(2, t.id);
     if (!t.json.empty())
-      stmt.bind(3, t.json);
+      stmt.bind(3, t.json).bind(4, t.wake_at);
     stmt.step();
     if (!stmt.ok())
       return stmt.fail();
@@ -236,6 +274,32 @@ caf::error sqlite_store::prune_requests(int64_t cutoff_ms) {
     return stmt.fail();
   stmt.reset();
   return caf::none;
+}
+
+caf::expected<std::vector<wake_entry>>
+sqlite_store::wakes_after(const wake_entry& after, int64_t limit) {
+  std::vector<wake_entry> result;
+  auto& stmt = stmts_->wakes;
+  stmt.bind(1, after.at).bind(2, after.user_id).bind(3, after.todo_id);
+  stmt.bind(4, limit);
+  while (stmt.step())
+    result.push_back(
+      wake_entry{stmt.column_int(0), stmt.column_text(1), stmt.column_text(2)});
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+caf::expected<int64_t> sqlite_store::count_wakes() {
+  auto& stmt = stmts_->count_wakes;
+  int64_t result = 0;
+  if (stmt.step())
+    result = stmt.column_int(0);
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
 }
 
 } // namespace actodo::persistence

@@ -33,6 +33,9 @@ class sqlite_store : public store {
   caf::expected<std::optional<request_record>>
   find_idempotent(const std::string& user, const std::string& key) override;
   caf::error prune_requests(int64_t cutoff_ms) override;
+  caf::expected<std::vector<wake_entry>> wakes_after(const wake_entry& after,
+                                                     int64_t limit) override;
+  caf::expected<int64_t> count_wakes() override;
 
  private:
   struct statements;

@@ -41,6 +41,14 @@ class store {
   virtual caf::expected<std::optional<request_record>>
   find_idempotent(const std::string& user, const std::string& key) = 0;
 
+  /// The due-time index: up to `limit` entries ordered by (`at`, user, todo)
+  /// after `after` in that order (pass `{-1, "", ""}` for the first page).
+  virtual caf::expected<std::vector<wake_entry>>
+  wakes_after(const wake_entry& after, int64_t limit) = 0;
+
+  /// The number of entries in the due-time index.
+  virtual caf::expected<int64_t> count_wakes() = 0;
+
   /// Forgets request outcomes created before `cutoff_ms`.
   virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
 };

@@ -1,6 +1,8 @@
 // The REST API under /api/v1.
 #include <charconv>
 
+#include <nlohmann/json.hpp>
+
 #include "actors/apply.hpp"
 #include "actors/command_frame.hpp"
 #include "actors/domain/query.hpp"
@@ -30,7 +32,9 @@ std::optional<http_response> router::prepare(const http_request& req,
   cmd.idempotency_key = opts.idempotency_key;
   auto has_body = cmd.op == actors::command_op::create
                   || cmd.op == actors::command_op::update;
-  cmd.body = has_body ? req.body : std::string{};
+  if (cmd.op != actors::command_op::snooze
+      && cmd.op != actors::command_op::dismiss)
+    cmd.body = has_body ? req.body : std::string{};
   return std::nullopt;
 }
 
@@ -110,6 +114,77 @@ void router::write(const http_request& req, actors::command cmd,
                + R"("})";
     done(std::move(res));
   });
+}
+
+void router::todo_part(const http_request& req, std::string_view rest,
+                       responder& done) {
+  // rest: `{id}/occurrences` or `{id}/reminders/{n}/snooze|dismiss`.
+  std::vector<std::string_view> parts;
+  while (!rest.empty()) {
+    auto slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view{}
+                                           : rest.substr(slash + 1);
+  }
+  if (parts.size() == 2 && parts[1] == "occurrences" && !parts[0].empty()) {
+    if (req.method != "GET")
+      return done(method_not_allowed("GET"));
+    int32_t limit = 10;
+    for (auto& [key, value] : req.query) {
+      if (key != "limit")
+        return done(problem(400, "unknown parameter", key));
+      auto res = std::from_chars(value.data(), value.data() + value.size(),
+                                 limit);
+      if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
+          || limit < 1 || limit > 100)
+        return done(problem(400, "must be an integer from 1 to 100", key));
+    }
+    gate_.occurrences(req.user, std::string{parts[0]}, limit,
+                      [done](actors::reply r) { done(response_of(r)); });
+    return;
+  }
+  if (parts.size() != 4 || parts[1] != "reminders" || parts[0].empty()
+      || (parts[3] != "snooze" && parts[3] != "dismiss"))
+    return done(problem(404, "no such route: " + req.path));
+  if (req.method != "POST")
+    return done(method_not_allowed("POST"));
+  uint32_t index = 0;
+  auto n = parts[2];
+  auto res = std::from_chars(n.data(), n.data() + n.size(), index);
+  if (res.ec != std::errc{} || res.ptr != n.data() + n.size())
+    return done(problem(404, "no reminder " + std::string{n}, "reminder"));
+  auto type = req.header("content-type");
+  if (!req.body.empty() && type.substr(0, 16) != "application/json")
+    return done(problem(415, "send application/json", "Content-Type"));
+  if (!actors::within_depth(req.body, actors::max_json_depth))
+    return done(problem(400, "the body nests too deeply"));
+  auto body = req.body.empty()
+                ? nlohmann::json::object()
+                : nlohmann::json::parse(req.body, nullptr, false);
+  if (!body.is_object())
+    return done(problem(400, "the body must be a JSON object"));
+  for (auto& [key, value] : body.items())
+    if (parts[3] == "dismiss" || (key != "for" && key != "until"))
+      return done(problem(400, "unknown field", key));
+  body["reminder"] = index;
+  actors::command cmd;
+  cmd.todo_id = std::string{parts[0]};
+  cmd.op = parts[3] == "snooze" ? actors::command_op::snooze
+                                : actors::command_op::dismiss;
+  cmd.body = body.dump();
+  write(req, std::move(cmd), done);
+}
+
+void router::occurrences(const http_request& req, responder& done) {
+  if (req.method != "GET")
+    return done(method_not_allowed("GET"));
+  std::vector<std::string> params;
+  for (auto& kvp : req.query) {
+    params.push_back(kvp.first);
+    params.push_back(kvp.second);
+  }
+  gate_.preview(std::move(params),
+                [done](actors::reply r) { done(response_of(r)); });
 }
 
 void router::request_status(const http_request& req, const std::string& id,

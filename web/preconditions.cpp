@@ -71,7 +71,8 @@ std::optional<http_response> read_write_options(const http_request& req,
       return problem(400, "must be 1-255 characters", "Idempotency-Key");
     out.idempotency_key = std::string{key};
   }
-  if (op == actors::command_op::remove || op == actors::command_op::clear)
+  if (op == actors::command_op::remove || op == actors::command_op::clear
+      || op == actors::command_op::snooze || op == actors::command_op::dismiss)
     return std::nullopt;
   auto type = req.header("content-type");
   if (!type.empty() && type.substr(0, 16) != "application/json")

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "actors/auth/jwt.hpp"
+#include "web/static_files.hpp"
 
 namespace actodo::web {
 
@@ -121,6 +122,20 @@ std::string route_of(const std::string& path) {
     return path;
   if (single_segment(path, api_todos, id))
     return "/api/v1/todos/{id}";
+  if (path == "/api/v1/occurrences")
+    return path;
+  if (path.compare(0, api_todos.size() + 1, "/api/v1/todos/") == 0) {
+    auto ends = [&path](std::string_view x) {
+      return path.size() > x.size()
+             && path.compare(path.size() - x.size(), x.size(), x) == 0;
+    };
+    if (ends("/occurrences"))
+      return "/api/v1/todos/{id}/occurrences";
+    if (ends("/snooze"))
+      return "/api/v1/todos/{id}/reminders/{n}/snooze";
+    if (ends("/dismiss"))
+      return "/api/v1/todos/{id}/reminders/{n}/dismiss";
+  }
   if (single_segment(path, backend_todos_path, id))
     return "/todos/{id}";
   if (path.compare(0, api_requests.size(), api_requests) == 0)
@@ -171,9 +186,11 @@ void router::handle(http_request req, responder done) {
       return reply(problem(405, "use GET"));
     return reply(text(200, R"({"status":"ok"})"));
   }
-  if (path == "/" && req.method == "GET")
-    return reply(text(200, R"({"name":"actodo","api":"/api/v1/todos",)"
-                           R"("todo_backend":"/todos"})"));
+  if ((req.method == "GET" || req.method == "HEAD")
+      && path.compare(0, 5, "/api/") != 0 && path != backend_todos_path
+      && path.compare(0, 7, "/todos/") != 0)
+    if (auto res = static_file(req, cfg_.ui_dir))
+      return reply(std::move(*res));
   if (auto err = throttle(ip_limit_.get(), req.remote))
     return reply(std::move(*err));
   if (path.compare(0, 13, "/api/v1/auth/") == 0)
@@ -190,6 +207,11 @@ void router::handle(http_request req, responder done) {
     return todos(req, reply);
   if (single_segment(path, api_todos, id))
     return todo(req, id, reply);
+  if (path.compare(0, api_todos.size() + 1, "/api/v1/todos/") == 0)
+    return todo_part(req, std::string_view{path}.substr(api_todos.size() + 1),
+                     reply);
+  if (path == "/api/v1/occurrences")
+    return occurrences(req, reply);
   if (path.size() > api_requests.size()
       && path.compare(0, api_requests.size(), api_requests) == 0
       && path.find('/', api_requests.size()) == std::string::npos)

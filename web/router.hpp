@@ -33,6 +33,9 @@ class router {
   void todos(const http_request& req, responder& done);
   void todo(const http_request& req, const std::string& id, responder& done);
   void write(const http_request& req, actors::command cmd, responder& done);
+  void todo_part(const http_request& req, std::string_view rest,
+                 responder& done);
+  void occurrences(const http_request& req, responder& done);
   /// Checks a write's headers and body and fills in the command.
   std::optional<http_response> prepare(const http_request& req,
                                        actors::command& cmd,

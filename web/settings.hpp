@@ -22,6 +22,8 @@ struct settings {
   std::chrono::seconds read_timeout{30};
   /// Serve the diagnostic echo endpoint `/diag/ws-echo`.
   bool ws_echo = false;
+  /// Serve the UI from this directory instead of the embedded copy.
+  std::string ui_dir;
   /// `--auth=token`: every API call needs `Authorization: Bearer <jwt>`.
   bool token_auth = false;
   /// Requests per second per user / per client address; 0: unlimited.

@@ -1,3 +1,6 @@
+#include <algorithm>
+
+#include "actors/domain/schedule.hpp"
 #include "actors/domain/validation.hpp"
 
 namespace actodo::domain {
@@ -20,6 +23,31 @@ void assign(const todo_patch& p, todo& t) {
     t.due = *p.due;
   if (p.order)
     t.order = *p.order;
+  if (p.time_zone)
+    t.time_zone = *p.time_zone;
+  if (p.reminders) {
+    // Re-sending a reminder keeps its state: nothing fires twice.
+    std::vector<reminder> next;
+    for (auto r : *p.reminders) {
+      auto same = std::find_if(
+        t.reminders.begin(), t.reminders.end(), [&r](const reminder& x) {
+          return x.at == r.at && x.offset_ms == r.offset_ms;
+        });
+      if (same != t.reminders.end()) {
+        auto misfire = r.misfire;
+        r = *same;
+        r.misfire = misfire;
+      }
+      next.push_back(std::move(r));
+    }
+    t.reminders = std::move(next);
+  }
+  if (p.recurrence) {
+    if (*p.recurrence)
+      set_recurrence(**p.recurrence, t);
+    else
+      t.recur.reset();
+  }
 }
 
 /// Resets all client-writable members to their defaults.
@@ -32,6 +60,9 @@ void reset_writable(todo& t) {
   t.tags = defaults.tags;
   t.due = defaults.due;
   t.order = defaults.order;
+  t.time_zone = defaults.time_zone;
+  t.reminders = defaults.reminders;
+  t.recur = defaults.recur;
 }
 
 } // namespace
@@ -42,6 +73,14 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
   if (mode == patch_mode::replace)
     reset_writable(next);
   assign(p, next);
+  if (next.due != t.due)
+    for (auto& r : next.reminders)
+      if (r.at.empty() && r.state != reminder_state::dismissed) {
+        // Relative reminders follow a moved due date.
+        r.state = reminder_state::pending;
+        r.snoozed_until = 0;
+        r.fired_at.clear();
+      }
   auto kind = change_kind::updated;
   if (mode == patch_mode::create) {
     kind = change_kind::created;

@@ -1,5 +1,9 @@
 #include "actors/domain/todo.hpp"
 
+#include "actors/calendar/calendar.hpp"
+#include "actors/domain/schedule.hpp"
+#include "actors/domain/time.hpp"
+
 namespace actodo::domain {
 
 namespace {
@@ -18,7 +22,96 @@ nlohmann::json nullable_json(const std::string& str) {
   return str;
 }
 
+nlohmann::json to_json(const todo& t, const reminder& r) {
+  nlohmann::json doc;
+  if (r.at.empty())
+    doc["offset"] = calendar::format_duration(r.offset_ms);
+  else
+    doc["at"] = r.at;
+  doc["misfire"] = to_string(r.misfire);
+  doc["state"] = to_string(r.state);
+  doc["snoozed_until"] = nullptr;
+  if (r.snoozed_until > 0)
+    doc["snoozed_until"] = format_rfc3339_ms(r.snoozed_until);
+  doc["fired_at"] = nullable_json(r.fired_at);
+  doc["next"] = nullptr;
+  if (auto at = reminder_instant(t, r); at && !t.completed)
+    doc["next"] = format_rfc3339_ms(*at);
+  return doc;
+}
+
+reminder reminder_from_json(const nlohmann::json& obj) {
+  reminder r;
+  if (auto i = obj.find("at"); i != obj.end() && !i->is_null())
+    r.at = i->get<std::string>();
+  else if (auto ms = calendar::parse_duration(
+             obj.at("offset").get<std::string>()))
+    r.offset_ms = *ms;
+  r.misfire = obj.value("misfire", "fire_once") == "skip"
+                ? misfire_policy::skip
+                : misfire_policy::fire_once;
+  auto state = obj.value("state", "pending");
+  for (auto x : {reminder_state::pending, reminder_state::fired,
+                 reminder_state::dismissed, reminder_state::skipped})
+    if (to_string(x) == state)
+      r.state = x;
+  if (auto i = obj.find("snoozed_until"); i != obj.end() && i->is_string())
+    r.snoozed_until = parse_rfc3339(i->get<std::string>(), false).value_or(0);
+  r.fired_at = nullable_string(obj, "fired_at");
+  return r;
+}
+
+nlohmann::json to_json(const recurrence& r) {
+  return nlohmann::json{
+    {"rrule", r.rrule},
+    {"exdates", r.exdates},
+    {"mode", r.from_completion ? "from_completion" : "from_due"},
+    {"series_id", r.series_id},
+    {"index", r.index},
+    {"next_id", nullable_json(r.next_id)},
+    {"ended", r.ended},
+  };
+}
+
+recurrence recurrence_from_json(const nlohmann::json& obj) {
+  recurrence r;
+  r.rrule = obj.at("rrule").get<std::string>();
+  r.exdates = obj.value("exdates", std::vector<std::string>{});
+  r.from_completion = obj.value("mode", "from_due") == "from_completion";
+  r.series_id = obj.value("series_id", "");
+  r.index = obj.value("index", int64_t{1});
+  r.next_id = nullable_string(obj, "next_id");
+  r.ended = obj.value("ended", false);
+  return r;
+}
+
 } // namespace
+
+std::string_view to_string(misfire_policy x) {
+  return x == misfire_policy::skip ? "skip" : "fire_once";
+}
+
+std::string_view to_string(reminder_state x) {
+  switch (x) {
+    case reminder_state::pending: return "pending";
+    case reminder_state::fired: return "fired";
+    case reminder_state::dismissed: return "dismissed";
+    case reminder_state::skipped: return "skipped";
+  }
+  return "pending";
+}
+
+bool operator==(const reminder& x, const reminder& y) {
+  return x.at == y.at && x.offset_ms == y.offset_ms && x.misfire == y.misfire
+         && x.state == y.state && x.snoozed_until == y.snoozed_until
+         && x.fired_at == y.fired_at;
+}
+
+bool operator==(const recurrence& x, const recurrence& y) {
+  return x.rrule == y.rrule && x.exdates == y.exdates
+         && x.from_completion == y.from_completion && x.series_id == y.series_id
+         && x.index == y.index && x.next_id == y.next_id && x.ended == y.ended;
+}
 
 std::string_view to_string(priority x) {
   switch (x) {
@@ -44,10 +137,15 @@ bool operator==(const todo& x, const todo& y) {
          && x.completed == y.completed && x.completed_at == y.completed_at
          && x.prio == y.prio && x.tags == y.tags && x.due == y.due
          && x.order == y.order && x.created_at == y.created_at
-         && x.updated_at == y.updated_at && x.version == y.version;
+         && x.updated_at == y.updated_at && x.version == y.version
+         && x.time_zone == y.time_zone && x.reminders == y.reminders
+         && x.recur == y.recur;
 }
 
 nlohmann::json to_json(const todo& x) {
+  auto reminders = nlohmann::json::array();
+  for (auto& r : x.reminders)
+    reminders.push_back(to_json(x, r));
   return nlohmann::json{
     {"id", x.id},
     {"title", x.title},
@@ -61,6 +159,9 @@ nlohmann::json to_json(const todo& x) {
     {"created_at", x.created_at},
     {"updated_at", x.updated_at},
     {"version", x.version},
+    {"time_zone", nullable_json(x.time_zone)},
+    {"reminders", std::move(reminders)},
+    {"recurrence", x.recur ? to_json(*x.recur) : nlohmann::json{}},
   };
 }
 
@@ -87,6 +188,12 @@ todo todo_from_json(const nlohmann::json& obj) {
   result.created_at = obj.at("created_at").get<std::string>();
   result.updated_at = obj.at("updated_at").get<std::string>();
   result.version = obj.at("version").get<int64_t>();
+  result.time_zone = nullable_string(obj, "time_zone");
+  if (auto i = obj.find("reminders"); i != obj.end())
+    for (auto& r : *i)
+      result.reminders.push_back(reminder_from_json(r));
+  if (auto i = obj.find("recurrence"); i != obj.end() && !i->is_null())
+    result.recur = recurrence_from_json(*i);
   return result;
 }
 

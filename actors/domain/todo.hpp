@@ -19,6 +19,56 @@ std::string_view to_string(priority x);
 /// Parses a wire name (exact, lower case) into a priority.
 std::optional<priority> parse_priority(std::string_view str);
 
+/// What happens to a reminder whose instant passed while nobody could fire
+/// it (the server was down or overloaded): `fire_once` fires it once, late;
+/// `skip` drops it.
+enum class misfire_policy : uint8_t { fire_once, skip };
+
+/// Life cycle of a reminder.
+enum class reminder_state : uint8_t { pending, fired, dismissed, skipped };
+
+std::string_view to_string(misfire_policy x);
+std::string_view to_string(reminder_state x);
+
+/// One reminder of a todo: an absolute instant or an offset from `due`.
+struct reminder {
+  /// Absolute instant exactly as given (RFC 3339 date-time); empty when the
+  /// reminder is relative to `due`.
+  std::string at;
+  /// Offset from the due instant in milliseconds (when `at` is empty).
+  int64_t offset_ms = 0;
+  misfire_policy misfire = misfire_policy::fire_once;
+  reminder_state state = reminder_state::pending;
+  /// Snoozed until this instant (ms since the epoch); 0 when not snoozed.
+  int64_t snoozed_until = 0;
+  /// RFC 3339 ms UTC of the firing; empty when it did not fire.
+  std::string fired_at;
+};
+
+bool operator==(const reminder& x, const reminder& y);
+
+/// How a recurring todo repeats (RFC 5545 RRULE, evaluated in the local
+/// wall-clock time of the todo's zone).
+struct recurrence {
+  /// Normalized RRULE (libical's canonical text).
+  std::string rrule;
+  /// Excluded local dates (`YYYY-MM-DD`) or date-times (`YYYY-MM-DDTHH:MM:SS`).
+  std::vector<std::string> exdates;
+  /// `from_completion`: the next occurrence follows the completion day;
+  /// else (`from_due`) it follows the schedule.
+  bool from_completion = false;
+  /// The id of the series' first todo, shared by all its occurrences.
+  std::string series_id;
+  /// 1-based number of this occurrence in the series (`COUNT` counts it).
+  int64_t index = 1;
+  /// The todo id of the next occurrence once it exists.
+  std::string next_id;
+  /// No further occurrence exists (`COUNT` or `UNTIL` reached).
+  bool ended = false;
+};
+
+bool operator==(const recurrence& x, const recurrence& y);
+
 /// A single todo item of one user.
 struct todo {
   /// Opaque, stable identifier.
@@ -41,6 +91,10 @@ struct todo {
   std::string updated_at;
   /// Incremented on every change; a new todo has version 1.
   int64_t version = 1;
+  /// IANA zone for `due` dates, reminders and recurrence; empty means UTC.
+  std::string time_zone;
+  std::vector<reminder> reminders;
+  std::optional<recurrence> recur;
 };
 
 /// Compares all members.
@@ -53,7 +107,9 @@ inline bool operator!=(const todo& x, const todo& y) {
 
 /// Renders `x` as a JSON object with the keys `id`, `title`, `notes`,
 /// `completed`, `completed_at` (null if empty), `priority` (string), `tags`,
-/// `due` (null if empty), `order`, `created_at`, `updated_at` and `version`.
+/// `due` (null if empty), `order`, `created_at`, `updated_at`, `version`,
+/// `time_zone` (null if empty), `reminders` (each with its computed `next`
+/// instant) and `recurrence` (null if none).
 nlohmann::json to_json(const todo& x);
 
 /// Inverse of `to_json`, used for loading trusted data from the store.

@@ -1,8 +1,10 @@
 #include "actors/domain/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
+#include "actors/calendar/calendar.hpp"
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
 
@@ -28,7 +30,8 @@ bool is_read_only(std::string_view key) {
 
 bool is_writable(std::string_view key) {
   for (std::string_view x :
-       {"title", "notes", "completed", "priority", "tags", "due", "order"})
+       {"title", "notes", "completed", "priority", "tags", "due", "order",
+        "time_zone", "reminders", "recurrence"})
     if (key == x)
       return true;
   return false;
@@ -141,6 +144,157 @@ error parse_order(const json& x, todo_patch& out) {
   return std::nullopt;
 }
 
+error parse_zone(const json& x, todo_patch& out) {
+  if (x.is_null()) {
+    out.time_zone = std::string{};
+    return std::nullopt;
+  }
+  if (!x.is_string() || !calendar::valid_zone(x.get_ref<const std::string&>()))
+    return fail("time_zone",
+                "must be an IANA time zone name (e.g. Europe/Berlin) or null");
+  out.time_zone = x.get<std::string>();
+  return std::nullopt;
+}
+
+bool ignored_key(std::string_view key,
+                 std::initializer_list<std::string_view> read_only) {
+  return std::find(read_only.begin(), read_only.end(), key) != read_only.end();
+}
+
+error parse_reminder(const json& x, const std::string& field, reminder& out) {
+  if (!x.is_object())
+    return fail(field, "must be an object with `at` or `offset`");
+  for (auto& [key, value] : x.items()) {
+    if (key != "at" && key != "offset" && key != "misfire"
+        && !ignored_key(key, {"state", "next", "fired_at", "snoozed_until"}))
+      return fail(field + "/" + key, "unknown field");
+  }
+  auto at = x.find("at");
+  auto offset = x.find("offset");
+  auto has_at = at != x.end() && !at->is_null();
+  auto has_offset = offset != x.end() && !offset->is_null();
+  if (has_at == has_offset)
+    return fail(field, "needs exactly one of `at` and `offset`");
+  if (has_at) {
+    if (!at->is_string()
+        || !parse_rfc3339(at->get_ref<const std::string&>(), false))
+      return fail(field + "/at", "must be an RFC 3339 date-time with offset");
+    out.at = at->get<std::string>();
+  } else {
+    auto ms = offset->is_string() ? calendar::parse_duration(
+                offset->get_ref<const std::string&>())
+                                  : std::nullopt;
+    if (!ms)
+      return fail(field + "/offset",
+                  "must be an ISO 8601 duration such as -PT15M (weeks, days, "
+                  "hours, minutes, seconds; at most 366 days)");
+    out.offset_ms = *ms;
+  }
+  if (auto m = x.find("misfire"); m != x.end()) {
+    if (*m == "fire_once")
+      out.misfire = misfire_policy::fire_once;
+    else if (*m == "skip")
+      out.misfire = misfire_policy::skip;
+    else
+      return fail(field + "/misfire", "must be fire_once or skip");
+  }
+  return std::nullopt;
+}
+
+error parse_reminders(const json& x, todo_patch& out) {
+  if (x.is_null()) {
+    out.reminders.emplace();
+    return std::nullopt;
+  }
+  if (!x.is_array())
+    return fail("reminders", "must be an array");
+  if (x.size() > max_reminders)
+    return fail("reminders", "must have at most "
+                               + std::to_string(max_reminders) + " entries");
+  std::vector<reminder> result;
+  for (size_t i = 0; i < x.size(); ++i) {
+    reminder r;
+    if (auto err = parse_reminder(x[i], "reminders/" + std::to_string(i), r))
+      return err;
+    result.push_back(std::move(r));
+  }
+  out.reminders = std::move(result);
+  return std::nullopt;
+}
+
+error parse_exdates(const json& x, recurrence_input& out) {
+  if (!x.is_array())
+    return fail("recurrence/exdates", "must be an array");
+  if (x.size() > max_exdates)
+    return fail("recurrence/exdates", "must have at most "
+                                        + std::to_string(max_exdates)
+                                        + " entries");
+  for (size_t i = 0; i < x.size(); ++i) {
+    auto local = x[i].is_string()
+                   ? calendar::parse_local(x[i].get_ref<const std::string&>())
+                   : std::nullopt;
+    if (!local)
+      return fail("recurrence/exdates/" + std::to_string(i),
+                  "must be a local date (2026-12-24) or date-time "
+                  "(2026-12-24T09:00:00)");
+    out.exdates.push_back(calendar::to_string(*local));
+  }
+  return std::nullopt;
+}
+
+error parse_recurrence(const json& x, todo_patch& out) {
+  if (x.is_null()) {
+    out.recurrence.emplace();
+    return std::nullopt;
+  }
+  if (!x.is_object())
+    return fail("recurrence", "must be an object or null");
+  for (auto& [key, value] : x.items())
+    if (key != "rrule" && key != "preset" && key != "exdates" && key != "mode"
+        && !ignored_key(key, {"series_id", "index", "next_id", "ended"}))
+      return fail("recurrence/" + key, "unknown field");
+  recurrence_input result;
+  auto rrule = x.find("rrule");
+  auto preset = x.find("preset");
+  if ((rrule == x.end()) == (preset == x.end()))
+    return fail("recurrence", "needs exactly one of `rrule` and `preset`");
+  if (rrule != x.end()) {
+    calendar::rule_error err;
+    auto normalized = rrule->is_string() ? calendar::normalize_rrule(
+                        rrule->get_ref<const std::string&>(), err)
+                                         : std::nullopt;
+    if (!normalized)
+      return fail("recurrence/rrule",
+                  rrule->is_string()
+                    ? (err.part.empty() ? "" : err.part + ": ") + err.message
+                    : "must be an RFC 5545 RRULE string");
+    result.rrule = std::move(*normalized);
+  } else {
+    static constexpr std::string_view presets[] = {
+      "daily",   "weekdays", "weekly",
+      "monthly", "yearly",   "monthly_last_weekday"};
+    if (!preset->is_string()
+        || std::find(std::begin(presets), std::end(presets),
+                     preset->get_ref<const std::string&>())
+             == std::end(presets))
+      return fail("recurrence/preset",
+                  "must be one of daily, weekdays, weekly, monthly, "
+                  "monthly_last_weekday, yearly");
+    result.preset = preset->get<std::string>();
+  }
+  if (auto i = x.find("exdates"); i != x.end())
+    if (auto err = parse_exdates(*i, result))
+      return err;
+  if (auto i = x.find("mode"); i != x.end()) {
+    if (*i == "from_completion")
+      result.from_completion = true;
+    else if (*i != "from_due")
+      return fail("recurrence/mode", "must be from_due or from_completion");
+  }
+  out.recurrence = std::move(result);
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<field_error> parse_patch(const nlohmann::json& body,
@@ -160,7 +314,8 @@ std::optional<field_error> parse_patch(const nlohmann::json& body,
     {"title", parse_title},         {"notes", parse_notes},
     {"completed", parse_completed}, {"priority", parse_prio},
     {"tags", parse_tags},           {"due", parse_due},
-    {"order", parse_order},
+    {"order", parse_order},         {"time_zone", parse_zone},
+    {"reminders", parse_reminders}, {"recurrence", parse_recurrence},
   };
   todo_patch result;
   for (auto& [key, fn] : parsers) {

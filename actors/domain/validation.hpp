@@ -24,6 +24,12 @@ inline constexpr size_t max_tags = 20;
 /// Maximum length of a single tag in Unicode code points (minimum is 1).
 inline constexpr size_t max_tag_length = 50;
 
+/// Maximum number of reminders per todo.
+inline constexpr size_t max_reminders = 10;
+
+/// Maximum number of excluded dates of a recurrence.
+inline constexpr size_t max_exdates = 100;
+
 /// Describes why a request was rejected.
 struct field_error {
   /// JSON pointer-ish name of the offending field, e.g. `title`, `tags/3`,
@@ -38,6 +44,16 @@ inline bool operator==(const field_error& x, const field_error& y) {
   return x.field == y.field && x.detail == y.detail;
 }
 
+/// A recurrence as a client gives it: a rule or a preset (resolved against
+/// the due date when applied), exclusions and the mode.
+struct recurrence_input {
+  /// Normalized RRULE; empty when `preset` is given.
+  std::string rrule;
+  std::string preset;
+  std::vector<std::string> exdates;
+  bool from_completion = false;
+};
+
 /// The fields a client may set; absent members were not given.
 struct todo_patch {
   std::optional<std::string> title;
@@ -49,6 +65,13 @@ struct todo_patch {
   /// Given as null -> empty string (clears the due date).
   std::optional<std::string> due;
   std::optional<double> order;
+  /// Given as null -> empty string (UTC).
+  std::optional<std::string> time_zone;
+  /// Replaces the list; a reminder with the same `at` or `offset` as an
+  /// existing one keeps that one's state.
+  std::optional<std::vector<reminder>> reminders;
+  /// Given as null -> an empty inner optional (no recurrence).
+  std::optional<std::optional<recurrence_input>> recurrence;
 };
 
 /// Selects the rules `parse_patch` and `apply_patch` follow.
@@ -64,10 +87,10 @@ enum class patch_mode {
 /// Validates a parsed JSON body and fills `out` on success.
 ///
 /// - The body must be a JSON object (error field `""`).
-/// - Only `title`, `notes`, `completed`, `priority`, `tags`, `due` and
-///   `order` are allowed. `id`, `created_at`, `updated_at`, `version`,
-///   `completed_at` and `url` yield `read-only field`, any other key yields
-///   `unknown field`.
+/// - Only `title`, `notes`, `completed`, `priority`, `tags`, `due`,
+///   `order`, `time_zone`, `reminders` and `recurrence` are allowed. `id`,
+///   `created_at`, `updated_at`, `version`, `completed_at` and `url` yield
+///   `read-only field`, any other key yields `unknown field`.
 /// - `create` and `replace` require `title`; `update` requires at least one
 ///   field (error field `""`).
 /// - `title`: string of 1-500 code points, not only white space.
@@ -79,6 +102,18 @@ enum class patch_mode {
 ///   `É` and `é` count as different tags).
 /// - `due`: RFC 3339 date or date-time with offset, or null (= clear).
 /// - `order`: finite number.
+/// - `time_zone`: IANA zone name or null (= UTC).
+/// - `reminders`: array of at most 10 objects, each with exactly one of
+///   `at` (RFC 3339 date-time) or `offset` (signed ISO 8601 duration, e.g.
+///   `-PT15M`) and optionally `misfire` (`fire_once` or `skip`); the
+///   read-only keys `state`, `next`, `fired_at`, `snoozed_until` are ignored.
+/// - `recurrence`: null or an object with exactly one of `rrule` (RFC 5545)
+///   or `preset`, optional `exdates` (at most 100 local dates or
+///   date-times) and `mode` (`from_due` or `from_completion`); the read-only
+///   keys `series_id`, `index`, `next_id`, `ended` are ignored.
+///
+/// Whether reminders with offsets and recurrences have the `due` they need
+/// is checked on the resulting todo (`check_schedule`).
 ///
 /// Checks happen in a fixed order (object shape, unknown and read-only keys
 /// in key order, required fields, then each field in the order listed

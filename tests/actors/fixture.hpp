@@ -62,6 +62,13 @@ class faulty_store : public persistence::store {
   find_idempotent(const std::string& user, const std::string& key) override {
     return impl_->find_idempotent(user, key);
   }
+  caf::expected<std::vector<persistence::wake_entry>>
+  wakes_after(const persistence::wake_entry& after, int64_t limit) override {
+    return impl_->wakes_after(after, limit);
+  }
+  caf::expected<int64_t> count_wakes() override {
+    return impl_->count_wakes();
+  }
   caf::error prune_requests(int64_t cutoff) override {
     return impl_->prune_requests(cutoff);
   }

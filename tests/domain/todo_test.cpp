@@ -51,7 +51,7 @@ CAF_TEST(priority names) {
 
 CAF_TEST(to_json renders all keys) {
   auto obj = to_json(sample());
-  CAF_CHECK_EQUAL(obj.size(), 12u);
+  CAF_CHECK_EQUAL(obj.size(), 15u);
   CAF_CHECK_EQUAL(obj.at("id"), "t-1");
   CAF_CHECK_EQUAL(obj.at("title"), "Buy milk");
   CAF_CHECK_EQUAL(obj.at("notes"), "2 liters");
@@ -64,6 +64,9 @@ CAF_TEST(to_json renders all keys) {
   CAF_CHECK_EQUAL(obj.at("created_at"), "2026-01-01T00:00:00.000Z");
   CAF_CHECK_EQUAL(obj.at("updated_at"), "2026-01-02T03:04:05.006Z");
   CAF_CHECK_EQUAL(obj.at("version"), 3);
+  CAF_CHECK(obj.at("time_zone").is_null());
+  CAF_CHECK_EQUAL(obj.at("reminders"), json::array());
+  CAF_CHECK(obj.at("recurrence").is_null());
 }
 
 CAF_TEST(to_json renders empty optionals as null) {

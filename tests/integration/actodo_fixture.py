@@ -34,7 +34,8 @@ WAIT = "wait=10"  # value of the Prefer header for synchronous writes
 
 PRIORITIES = ["none", "low", "medium", "high", "urgent"]
 TODO_KEYS = {"id", "title", "notes", "completed", "completed_at", "priority",
-             "tags", "due", "order", "created_at", "updated_at", "version"}
+             "tags", "due", "order", "created_at", "updated_at", "version",
+             "time_zone", "reminders", "recurrence"}
 EVENT_TYPES = {"todo.created", "todo.updated", "todo.completed",
                "todo.reopened", "todo.deleted"}
 

@@ -1,0 +1,233 @@
+#include "actors/reminder_scheduler.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/domain/time.hpp"
+
+namespace actodo::actors {
+
+namespace {
+
+constexpr int64_t retry_ms = 1000;
+
+int64_t now_ms() {
+  return domain::now_ms();
+}
+
+} // namespace
+
+void reminder_scheduler_state::start(user_directory_actor dir) {
+  directory = std::move(dir);
+  started_ms = now_ms();
+  self->request(journal, settings.request_timeout, atom::count::value)
+    .then([this](int64_t n) { stats->reminders_pending.set(n); },
+          [](caf::error&) {});
+  load_page();
+}
+
+void reminder_scheduler_state::load_page() {
+  if (loading || unbounded || !directory)
+    return;
+  loading = true;
+  auto [at, user, todo] = horizon;
+  auto limit = static_cast<int64_t>(
+    settings.window - std::min(settings.window - 1, queue.size()));
+  self
+    ->request(journal, settings.request_timeout, atom::wakes::value,
+              persistence::wake_entry{at, user, todo}, limit)
+    .then(
+      [this, limit](std::vector<persistence::wake_entry>& page) {
+        loading = false;
+        for (auto& x : page) {
+          entry e{x.at, x.user_id, x.todo_id};
+          horizon = e;
+          key k{x.user_id, x.todo_id};
+          if (index.count(k) > 0)
+            continue;
+          if (x.at < started_ms) {
+            backlog.push_back(std::move(e));
+          } else {
+            index.emplace(k, x.at);
+            queue.insert(std::move(e));
+          }
+        }
+        if (static_cast<int64_t>(page.size()) < limit)
+          unbounded = true;
+        stats->reminders_backlog.set(static_cast<int64_t>(backlog.size()));
+        auto replay = std::move(buffered);
+        buffered.clear();
+        for (auto& [k, at] : replay)
+          update(k, at);
+        arm();
+      },
+      [this](caf::error&) {
+        // Try again later; the index is durable.
+        loading = false;
+        self->delayed_send(self, std::chrono::seconds(1), atom::tick::value);
+      });
+}
+
+void reminder_scheduler_state::update(const key& k, int64_t at) {
+  if (loading) {
+    buffered.emplace_back(k, at);
+    return;
+  }
+  if (auto i = index.find(k); i != index.end()) {
+    queue.erase(entry{i->second, k.first, k.second});
+    index.erase(i);
+  }
+  if (at < 0)
+    return;
+  entry e{at, k.first, k.second};
+  // Beyond the horizon the store has it; a later page brings it in.
+  if (!unbounded && e > horizon)
+    return;
+  index.emplace(k, at);
+  queue.insert(std::move(e));
+}
+
+void reminder_scheduler_state::wake(const entry& e) {
+  auto& [at, user, todo] = e;
+  command cmd;
+  cmd.user_id = user;
+  cmd.todo_id = todo;
+  cmd.op = command_op::wake;
+  // `~` never appears in client request ids.
+  cmd.request_id = "~wake-" + std::to_string(++wakes_sent);
+  ++in_flight;
+  self->request(directory, settings.request_timeout, std::move(cmd))
+    .then(
+      [this](reply&) {
+        --in_flight;
+        arm();
+      },
+      [this, e](caf::error&) {
+        // The todo_list failed or timed out: try again shortly.
+        --in_flight;
+        auto& [at, user, todo] = e;
+        update(key{user, todo}, std::max(at, now_ms() + retry_ms));
+        arm();
+      });
+}
+
+void reminder_scheduler_state::tick() {
+  armed_at = -1;
+  if (!directory)
+    return;
+  auto now = now_ms();
+  // Live entries first: they are on time only if nothing delays them.
+  while (!queue.empty() && in_flight < settings.max_in_flight) {
+    auto first = queue.begin();
+    if (std::get<0>(*first) > now)
+      break;
+    auto e = *first;
+    queue.erase(first);
+    index.erase(key{std::get<1>(e), std::get<2>(e)});
+    wake(e);
+  }
+  // Then the catch-up, at its rate.
+  auto gap = 1000
+             / static_cast<int64_t>(std::max<size_t>(settings.catchup_rate, 1));
+  while (!backlog.empty() && in_flight < settings.max_in_flight
+         && next_catchup_ms <= now) {
+    auto e = std::move(backlog.front());
+    backlog.pop_front();
+    wake(e);
+    // Up to 100 ms worth of wakes at once, then the rate.
+    next_catchup_ms = std::max(next_catchup_ms, now - 100) + gap;
+  }
+  stats->reminders_backlog.set(static_cast<int64_t>(backlog.size()));
+  if (!unbounded && queue.size() < settings.window / 2)
+    load_page();
+  arm();
+}
+
+void reminder_scheduler_state::arm() {
+  if (in_flight >= settings.max_in_flight)
+    return; // A reply re-arms.
+  int64_t next = std::numeric_limits<int64_t>::max();
+  if (!queue.empty())
+    next = std::get<0>(*queue.begin());
+  if (!backlog.empty())
+    next = std::min(next, next_catchup_ms);
+  if (next == std::numeric_limits<int64_t>::max())
+    return;
+  if (armed_at >= 0 && armed_at <= next)
+    return;
+  armed_at = next;
+  auto delay = std::max<int64_t>(next - now_ms(), 0);
+  self->delayed_send(self, std::chrono::milliseconds(delay), atom::tick::value);
+}
+
+std::string reminder_scheduler_state::next(int32_t n) const {
+  auto items = nlohmann::json::array();
+  for (auto& [at, user, todo] : backlog) {
+    if (static_cast<int32_t>(items.size()) >= n)
+      break;
+    items.push_back({{"at", domain::format_rfc3339_ms(at)},
+                     {"user", user},
+                     {"todo", todo},
+                     {"missed", true}});
+  }
+  for (auto& [at, user, todo] : queue) {
+    if (static_cast<int32_t>(items.size()) >= n)
+      break;
+    items.push_back({{"at", domain::format_rfc3339_ms(at)},
+                     {"user", user},
+                     {"todo", todo},
+                     {"missed", false}});
+  }
+  return items.dump();
+}
+
+std::string reminder_scheduler_state::summary() const {
+  return nlohmann::json{{"pending", stats->reminders_pending.value()},
+                        {"in_memory", queue.size()},
+                        {"backlog", backlog.size()},
+                        {"in_flight", in_flight},
+                        {"wakes_sent", wakes_sent},
+                        {"fired", fired},
+                        {"whole_index_in_memory", unbounded}}
+    .dump();
+}
+
+reminder_scheduler_actor::behavior_type reminder_scheduler(
+  reminder_scheduler_actor::stateful_pointer<reminder_scheduler_state> self,
+  journal_actor journal, reminder_scheduler_settings settings,
+  std::shared_ptr<config::metrics> stats) {
+  auto& st = self->state;
+  st.self = self;
+  st.journal = std::move(journal);
+  st.settings = settings;
+  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  return {
+    [self](atom::start, user_directory_actor& dir) {
+      self->state.start(std::move(dir));
+    },
+    [self](atom::schedule, const std::string& user, const std::string& todo,
+           int64_t before, int64_t at) {
+      auto& st = self->state;
+      if (before < 0 && at >= 0)
+        st.stats->reminders_pending.add(1);
+      else if (before >= 0 && at < 0)
+        st.stats->reminders_pending.add(-1);
+      st.update({user, todo}, at);
+      st.arm();
+    },
+    [self](atom::tick) { self->state.tick(); },
+    [self](atom::fired, int64_t late_ms) {
+      auto& st = self->state;
+      ++st.fired;
+      st.stats->reminders_fired.add();
+      st.stats->reminder_lateness_seconds.observe(static_cast<double>(late_ms)
+                                                  / 1000.0);
+    },
+    [self](atom::next, int32_t n) { return self->state.next(n); },
+    [self](atom::summary) { return self->state.summary(); },
+  };
+}
+
+} // namespace actodo::actors

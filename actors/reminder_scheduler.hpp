@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "config/metrics.hpp"
+
+namespace actodo::actors {
+
+struct reminder_scheduler_settings {
+  /// Entries of the durable index held in memory (the earliest ones).
+  size_t window = 10000;
+  /// Wakes per second for entries that fell due while the node was down.
+  size_t catchup_rate = 200;
+  /// Wakes on their way to a `todo_list` at once.
+  size_t max_in_flight = 1000;
+  caf::timespan request_timeout = std::chrono::seconds(30);
+};
+
+/// Fires reminders on time, durably and without storms. The durable index
+/// is the `wake_at` column of the store's todos, written in the same
+/// transaction as the todo; this actor keeps only its earliest `window`
+/// entries in memory (all entries up to `horizon` are there), arms one
+/// timer for the first, and sends the todo's `todo_list` a `wake` command
+/// when it is due. The `todo_list` decides what is really due, so stale
+/// entries cost one message and nothing else. Entries that fell due before
+/// the start are the catch-up backlog, woken at `catchup_rate`.
+struct reminder_scheduler_state {
+  static inline const char* name = "reminder-scheduler";
+
+  using entry = std::tuple<int64_t, std::string, std::string>;
+  using key = std::pair<std::string, std::string>;
+
+  reminder_scheduler_actor::pointer self = nullptr;
+  journal_actor journal;
+  user_directory_actor directory;
+  reminder_scheduler_settings settings;
+  std::shared_ptr<config::metrics> stats;
+
+  /// Due-ordered entries in memory, and their wake time by (user, todo).
+  std::set<entry> queue;
+  std::map<key, int64_t> index;
+  /// Every index entry up to this key is in memory; `unbounded` when the
+  /// whole index is.
+  entry horizon{-1, "", ""};
+  bool unbounded = false;
+  bool loading = false;
+  /// Updates that arrived while a page of the index was loading.
+  std::vector<std::pair<key, int64_t>> buffered;
+  /// Missed while the node was down: woken at the catch-up rate.
+  std::deque<entry> backlog;
+  int64_t started_ms = 0;
+  int64_t next_catchup_ms = 0;
+  size_t in_flight = 0;
+  uint64_t wakes_sent = 0;
+  uint64_t fired = 0;
+  /// The instant the pending timer fires at (-1: none).
+  int64_t armed_at = -1;
+
+  void start(user_directory_actor dir);
+  void load_page();
+  void update(const key& k, int64_t at);
+  void tick();
+  void wake(const entry& e);
+  void arm();
+  std::string next(int32_t n) const;
+  std::string summary() const;
+};
+
+reminder_scheduler_actor::behavior_type reminder_scheduler(
+  reminder_scheduler_actor::stateful_pointer<reminder_scheduler_state> self,
+  journal_actor journal, reminder_scheduler_settings settings,
+  std::shared_ptr<config::metrics> stats);
+
+} // namespace actodo::actors
