@@ -13,15 +13,11 @@ namespace {
 
 constexpr int64_t retry_ms = 1000;
 
-int64_t now_ms() {
-  return domain::now_ms();
-}
-
 } // namespace
 
 void reminder_scheduler_state::start(user_directory_actor dir) {
   directory = std::move(dir);
-  started_ms = now_ms();
+  started_ms = settings.clock();
   self->request(journal, settings.request_timeout, atom::count::value)
     .then([this](int64_t n) { stats->reminders_pending.set(n); },
           [](caf::error&) {});
@@ -108,7 +104,7 @@ void reminder_scheduler_state::wake(const entry& e) {
         // The todo_list failed or timed out: try again shortly.
         --in_flight;
         auto& [at, user, todo] = e;
-        update(key{user, todo}, std::max(at, now_ms() + retry_ms));
+        update(key{user, todo}, std::max(at, settings.clock() + retry_ms));
         arm();
       });
 }
@@ -117,7 +113,7 @@ void reminder_scheduler_state::tick() {
   armed_at = -1;
   if (!directory)
     return;
-  auto now = now_ms();
+  auto now = settings.clock();
   // Live entries first: they are on time only if nothing delays them.
   while (!queue.empty() && in_flight < settings.max_in_flight) {
     auto first = queue.begin();
@@ -158,7 +154,7 @@ void reminder_scheduler_state::arm() {
   if (armed_at >= 0 && armed_at <= next)
     return;
   armed_at = next;
-  auto delay = std::max<int64_t>(next - now_ms(), 0);
+  auto delay = std::max<int64_t>(next - settings.clock(), 0);
   self->delayed_send(self, std::chrono::milliseconds(delay), atom::tick::value);
 }
 

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -13,6 +14,7 @@
 
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/domain/time.hpp"
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
 
@@ -26,6 +28,8 @@ struct reminder_scheduler_settings {
   /// Wakes on their way to a `todo_list` at once.
   size_t max_in_flight = 1000;
   caf::timespan request_timeout = std::chrono::seconds(30);
+  /// Milliseconds since the epoch (tests run on virtual time).
+  std::function<int64_t()> clock = domain::now_ms;
 };
 
 /// Fires reminders on time, durably and without storms. The durable index

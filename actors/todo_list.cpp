@@ -91,7 +91,7 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
-  auto now = domain::now_ms();
+  auto now = settings.clock();
   auto before = successor_needed(todos, cmd, now);
   if (!before || !settings.generator) {
     run(cmd, rp, now, {});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/apply.hpp"
+#include "actors/domain/time.hpp"
 #include "actors/interfaces.hpp"
 
 namespace actodo::actors {
@@ -24,6 +26,8 @@ struct todo_list_settings {
   reminder_scheduler_actor scheduler;
   /// Computes next occurrences; without one, series do not continue.
   recurrence_generator_actor generator;
+  /// Milliseconds since the epoch (tests run on virtual time).
+  std::function<int64_t()> clock = domain::now_ms;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
