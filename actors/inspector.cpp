@@ -23,6 +23,8 @@ constexpr const char* help_text = R"(commands:
   user <id>       the state of a user's todo_list
   sessions        open WebSocket sessions and frames
   journal         group commits: count, batch sizes, commit latency
+  reminders       the reminder scheduler: pending, backlog, fired, lateness
+  reminders next <n>  the next n entries of the due-time index
   trace user <id> live tail of the user's results and events (Ctrl-C ends)
 )";
 
@@ -69,7 +71,9 @@ caf::result<std::string> inspector_state::run(const std::string& line,
                {"user_directory", 1},
                {"journal", 1},
                {"accounts", 1},
-               {"inspector", 1}};
+               {"inspector", 1},
+               {"reminder_scheduler", scheduler ? 1 : 0},
+               {"recurrence_generator", scheduler ? 1 : 0}};
     json messages{{"todo_list_spawned", stats->todo_lists_spawned.value()},
                   {"todo_list_passivated",
                    stats->todo_lists_passivated.value()},
@@ -121,15 +125,51 @@ caf::result<std::string> inspector_state::run(const std::string& line,
                        {"p99_commit_ms", latency.p99 * 1000}},
                   as_json);
   }
+  if (cmd == "reminders") {
+    if (!scheduler)
+      return fail("no reminder scheduler on this node", as_json);
+    auto rp = self->make_response_promise<std::string>();
+    auto on_error = [rp, as_json](caf::error& err) mutable {
+      rp.deliver(fail(caf::to_string(err), as_json));
+    };
+    if (arg == "next") {
+      int32_t n = 10;
+      if (!(in >> n) || n < 1 || n > 1000)
+        return fail("usage: reminders next <1-1000>", as_json);
+      self->request(scheduler, timeout, atom::next::value, n)
+        .then(
+          [rp, as_json](std::string& doc) mutable {
+            rp.deliver(render(json{{"next", json::parse(doc)}}, as_json));
+          },
+          on_error);
+      return rp;
+    }
+    if (!arg.empty())
+      return fail("usage: reminders [next <n>]", as_json);
+    auto late = stats->reminder_lateness_seconds.snapshot();
+    auto fired = stats->reminders_fired.value();
+    self->request(scheduler, timeout, atom::summary::value)
+      .then(
+        [rp, as_json, late, fired](std::string& doc) mutable {
+          auto summary = json::parse(doc);
+          summary["fired"] = fired;
+          summary["p99_lateness_ms"] = late.p99 * 1000;
+          rp.deliver(render(summary, as_json));
+        },
+        on_error);
+    return rp;
+  }
   return fail("unknown command '" + cmd + "' (try help)", as_json);
 }
 
 inspector_actor::behavior_type
 inspector(inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, user_directory_actor directory,
-          std::shared_ptr<config::metrics> stats, caf::timespan timeout) {
+          std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+          reminder_scheduler_actor scheduler) {
   auto& st = self->state;
   st.self = self;
+  st.scheduler = std::move(scheduler);
   st.token = std::move(admin_token);
   st.directory = std::move(directory);
   st.stats = std::move(stats);

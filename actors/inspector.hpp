@@ -20,6 +20,7 @@ struct inspector_state {
   inspector_actor::pointer self = nullptr;
   std::string token;
   user_directory_actor directory;
+  reminder_scheduler_actor scheduler;
   std::shared_ptr<config::metrics> stats;
   std::chrono::steady_clock::time_point started;
   caf::timespan timeout{};
@@ -30,6 +31,7 @@ struct inspector_state {
 inspector_actor::behavior_type
 inspector(inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, user_directory_actor directory,
-          std::shared_ptr<config::metrics> stats, caf::timespan timeout);
+          std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+          reminder_scheduler_actor scheduler = {});
 
 } // namespace actodo::actors

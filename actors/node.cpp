@@ -209,7 +209,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   accounts_ = sys.spawn<caf::detached>(
     actors::accounts, std::move(accounts_store), std::move(settings.tokens));
   inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
-                         settings.stats, settings.lists.request_timeout);
+                         settings.stats, settings.lists.request_timeout,
+                         scheduler_);
   gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
                                             accounts_, generator_,
                                             settings.lists.request_timeout);

@@ -181,6 +181,7 @@ std::string reminder_scheduler_state::next(int32_t n) const {
 
 std::string reminder_scheduler_state::summary() const {
   return nlohmann::json{{"pending", stats->reminders_pending.value()},
+                        {"catchup_rate_per_s", settings.catchup_rate},
                         {"in_memory", queue.size()},
                         {"backlog", backlog.size()},
                         {"in_flight", in_flight},

@@ -147,7 +147,8 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
   for (auto& frame : out.reminder_frames)
     f.event_frames.emplace_back(std::move(frame));
   f.wakes = std::move(out.wakes);
-  f.lateness = std::move(out.lateness);
+  for (auto late : out.lateness)
+    f.fired.push_back(now_ms - late);
   f.internal = cmd.op == command_op::wake;
   f.waiters.push_back(std::move(rp));
   if (!cmd.idempotency_key.empty()) {
@@ -206,8 +207,9 @@ void todo_list_state::committed(const std::string& request_id,
     for (auto& w : f.wakes)
       self->send(settings.scheduler, atom::schedule::value, todos.user_id,
                  w.todo_id, w.before, w.at);
-    for (auto late : f.lateness)
-      self->send(settings.scheduler, atom::fired::value, late);
+    auto now = settings.clock();
+    for (auto scheduled : f.fired)
+      self->send(settings.scheduler, atom::fired::value, now - scheduled);
   }
   if (!f.idempotency_key.empty())
     pending_keys.erase(f.idempotency_key);

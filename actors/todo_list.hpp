@@ -45,8 +45,9 @@ struct todo_list_state {
     std::string fingerprint;
     /// Wake times to report to the scheduler after the commit.
     std::vector<wake_change> wakes;
-    /// Lateness of the reminders this command fired (ms).
-    std::vector<int64_t> lateness;
+    /// Instants of the reminders this command fired: their lateness is
+    /// measured when they are durable and pushed.
+    std::vector<int64_t> fired;
     /// A scheduler wake: no result frame for the sessions.
     bool internal = false;
   };

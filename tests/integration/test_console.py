@@ -68,6 +68,33 @@ class ConsoleTest(ActodoTestCase):
         self.assertEqual(code, 1)
         self.assertIn("unknown command", out)
 
+    def test_reminders_and_pending_reminders_of_a_user(self):
+        soon = time.time() + 1.0
+        later = time.time() + 3600
+        def at(t):
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+        a = self.srv.create("soon", reminders=[{"at": at(soon)}])
+        b = self.srv.create("later", reminders=[{"at": at(later)}])
+        code, out, err = self.console("reminders next 5", "--json")
+        self.assertEqual(code, 0, err)
+        nxt = json.loads(out)["next"]
+        self.assertEqual([x["todo"] for x in nxt], [a["id"], b["id"]])
+        code, out, err = self.console("user local", "--json")
+        self.assertEqual(code, 0, err)
+        pending = json.loads(out)["pending_reminders"]
+        self.assertEqual([x["todo"] for x in pending], [a["id"], b["id"]])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            code, out, err = self.console("reminders", "--json")
+            summary = json.loads(out)
+            if summary["fired"] == 1:
+                break
+            time.sleep(0.2)
+        self.assertEqual(summary["fired"], 1, summary)
+        self.assertEqual(summary["pending"], 1, summary)
+        code, out, _ = self.console("reminders next 0")
+        self.assertEqual(code, 1)
+
     def test_trace_tails_results_and_events_until_interrupted(self):
         proc = subprocess.Popen(
             [actodo_bin(), "console", f"127.0.0.1:{self.admin}",

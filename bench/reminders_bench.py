@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""Reminder scheduler benchmark (issue #4).
+
+Seeds a data directory with `--pending` todos that each have a pending
+reminder (spread over `--users` users), of which `--burst` fall due within
+the same second, `--lead` seconds after the server starts; the rest are due
+a day later. Then starts `actodo serve` on it and reports:
+
+- start-up: exec -> "listening" line, and exec -> the scheduler's first page
+  loaded (`actodo_reminders_pending` equals the seeded count);
+- server RSS after start-up and after the burst;
+- lateness of the burst: for the `--sockets` users with an open WebSocket,
+  reminder instant -> `reminder` frame received (durable: frames go out after
+  the commit); for every burst reminder, instant -> `todo.reminder.due`
+  event time (applied, before the commit), read back via /api/v1/events.
+
+Usage: bench/reminders_bench.py --server build/release/actodo [--report F]
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import random
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+  todo_id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS todos (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  wake_at INTEGER NOT NULL DEFAULT -1,
+  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
+"""
+
+
+def rfc3339(ms):
+    t = time.gmtime(ms // 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{ms % 1000:03d}Z"
+
+
+def seed(data_dir, users, pending, burst, burst_ms):
+    db = sqlite3.connect(os.path.join(data_dir, "actodo.db"))
+    db.executescript("PRAGMA journal_mode=WAL;" + SCHEMA)
+    later = burst_ms + 86400_000
+    now = rfc3339(burst_ms - 60_000)
+    rows = []
+    per_user = pending // users
+    rng = random.Random(7)
+    for u in range(users):
+        for k in range(per_user):
+            # The first todo of the first `burst` users is due in the burst.
+            at = burst_ms + rng.randrange(1000) if (k == 0 and u < burst) \
+                else later + rng.randrange(3600_000)
+            tid = f"t_{u:05d}_{k:04d}"
+            doc = {"id": tid, "title": f"todo {k}", "completed": False,
+                   "created_at": now, "updated_at": now, "version": 1,
+                   "reminders": [{"at": rfc3339(at), "misfire": "fire_once",
+                                  "state": "pending"}]}
+            rows.append((f"u{u:05d}", tid, json.dumps(doc), at))
+        if len(rows) >= 100_000:
+            db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
+            rows.clear()
+    db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
+    db.commit()
+    db.close()
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def metric(port, name):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    return None
+
+
+SECRET = "reminders-bench-secret-0123456789abcdef"
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def access_token(user):
+    """An HS256 JWT as the server issues them (the bench knows the key)."""
+    now = int(time.time())
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps({"sub": user, "iat": now, "exp": now + 3600,
+                           "jti": user}).encode())
+    sig = hmac.new(SECRET.encode(), f"{head}.{body}".encode(),
+                   hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+def histogram(port, name):
+    """Cumulative (upper bound, count) pairs of a histogram."""
+    result = []
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + "_bucket{le="):
+                le = line.split('"')[1]
+                result.append((le, int(float(line.split()[-1]))))
+    return result
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--users", type=int, default=10_000)
+    ap.add_argument("--pending", type=int, default=1_000_000)
+    ap.add_argument("--burst", type=int, default=10_000)
+    ap.add_argument("--sockets", type=int, default=1000)
+    ap.add_argument("--lead", type=float, default=40.0)
+    ap.add_argument("--report")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="actodo-remind-")
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    result = {"config": vars(args)}
+    try:
+        # The burst instant is fixed before seeding; the lead absorbs seeding
+        # (about a minute for 1,000,000 rows) and start-up.
+        seed_start = time.time()
+        burst_ms = int((seed_start + args.lead + 60) * 1000)
+        seed(data, args.users, args.pending, args.burst, burst_ms)
+        result["seed_seconds"] = round(time.time() - seed_start, 1)
+        result["db_bytes"] = sum(os.path.getsize(os.path.join(data, f))
+                                 for f in os.listdir(data))
+        t0 = time.time()
+        env = dict(os.environ, ACTODO_JWT_SECRET=SECRET)
+        proc = subprocess.Popen(
+            [args.server, "serve", "--port=0", "--admin-port=-1",
+             f"--data-dir={data}", "--auth=token", "--rate-limit=0",
+             "--ip-rate-limit=0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env)
+        line = proc.stdout.readline()
+        result["startup_listening_ms"] = round((time.time() - t0) * 1000, 1)
+        port = int(line.split("127.0.0.1:")[1].split()[0].rstrip(")"))
+        while metric(port, "actodo_reminders_pending") != args.pending:
+            time.sleep(0.01)
+        result["startup_index_ms"] = round((time.time() - t0) * 1000, 1)
+        result["rss_after_start_kib"] = rss_kib(proc.pid)
+        socks = []
+        for u in range(args.sockets):
+            ws = websocket.create_connection(
+                f"ws://127.0.0.1:{port}/api/v1/ws?access_token="
+                + access_token(f"u{u:05d}"), timeout=10)
+            ws.recv()  # welcome
+            socks.append(ws)
+        if time.time() * 1000 > burst_ms:
+            raise SystemExit("seeding and start-up took longer than the lead")
+        lateness = []
+        deadline = burst_ms / 1000 + 60
+        by_fd = {ws.sock.fileno(): ws for ws in socks}
+        while time.time() < deadline and len(lateness) < args.burst:
+            ready, _, _ = select.select(list(by_fd), [], [], 0.5)
+            now = time.time() * 1000
+            for fd in ready:
+                frame = json.loads(by_fd[fd].recv())
+                if frame.get("type") == "reminder":
+                    sched = frame["scheduled"]
+                    ms = time.mktime(time.strptime(sched[:19],
+                                                   "%Y-%m-%dT%H:%M:%S"))
+                    ms = (ms - time.timezone) * 1000 + int(sched[20:23])
+                    lateness.append(now - ms)
+            if not ready and time.time() * 1000 > burst_ms + 5000:
+                break
+        result["rss_after_burst_kib"] = rss_kib(proc.pid)
+        result["socket_frames"] = len(lateness)
+        if lateness:
+            result["socket_lateness_ms"] = {
+                "p50": round(pct(lateness, 50), 1),
+                "p99": round(pct(lateness, 99), 1),
+                "max": round(max(lateness), 1)}
+        deadline = time.time() + 60
+        while (metric(port, "actodo_reminders_fired_total") < args.burst
+               and time.time() < deadline):
+            time.sleep(0.1)
+        result["fired_total"] = metric(port, "actodo_reminders_fired_total")
+        result["burst_done_after_instant_ms"] = round(
+            time.time() * 1000 - burst_ms - 1000, 1)
+        result["lateness_histogram_all"] = histogram(
+            port, "actodo_reminder_lateness_seconds")
+        proc.terminate()
+        proc.wait(30)
+        print(json.dumps(result, indent=2))
+        if args.report:
+            with open(args.report, "w") as f:
+                json.dump(result, f, indent=2)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
