@@ -76,6 +76,7 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
   result.ui_dir = cfg.ui_dir;
+  stats->enabled = !cfg.no_metrics;
   result.stats = stats;
   result.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(
     cfg.read_timeout);

@@ -7,6 +7,7 @@
 #include "caf/sec.hpp"
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
 #include "actors/auth/crypto.hpp"
 #include "config/error.hpp"
 
@@ -74,6 +75,14 @@ caf::result<std::string> inspector_state::run(const std::string& line,
                {"inspector", 1},
                {"reminder_scheduler", scheduler ? 1 : 0},
                {"recurrence_generator", scheduler ? 1 : 0}};
+    json depth = json::object();
+    json per_s = json::object();
+    auto r = rates();
+    for (size_t i = 0; i < config::actor_kind_count; ++i) {
+      auto name = config::to_string(static_cast<config::actor_kind>(i));
+      depth[name] = stats->actors[i].mailbox_depth.load();
+      per_s[name] = r[i];
+    }
     json messages{{"todo_list_spawned", stats->todo_lists_spawned.value()},
                   {"todo_list_passivated",
                    stats->todo_lists_passivated.value()},
@@ -86,9 +95,17 @@ caf::result<std::string> inspector_state::run(const std::string& line,
     if (!arg.empty()) {
       if (!kinds.contains(arg))
         return fail("unknown actor kind " + arg, as_json);
-      return render(json{{"kind", arg}, {"count", kinds[arg]}}, as_json);
+      return render(json{{"kind", arg},
+                         {"count", kinds[arg]},
+                         {"mailbox_depth", depth.value(arg, json{})},
+                         {"messages_per_s", per_s.value(arg, json{})}},
+                    as_json);
     }
-    return render(json{{"actors", kinds}, {"activity", messages}}, as_json);
+    return render(json{{"actors", kinds},
+                       {"mailbox_depth", depth},
+                       {"messages_per_s", per_s},
+                       {"activity", messages}},
+                  as_json);
   }
   if (cmd == "user") {
     if (arg.empty())
@@ -162,6 +179,28 @@ caf::result<std::string> inspector_state::run(const std::string& line,
   return fail("unknown command '" + cmd + "' (try help)", as_json);
 }
 
+void inspector_state::sample() {
+  counts now{};
+  for (size_t i = 0; i < now.size(); ++i)
+    now[i] = stats->actors[i].handled.load(std::memory_order_relaxed);
+  samples.emplace_back(std::chrono::steady_clock::now(), now);
+  while (samples.size() > 11)
+    samples.pop_front();
+  self->delayed_send(self, std::chrono::seconds(1), atom::tick::value);
+}
+
+std::array<double, config::actor_kind_count> inspector_state::rates() const {
+  std::array<double, config::actor_kind_count> result{};
+  if (samples.size() < 2)
+    return result;
+  auto& [t0, first] = samples.front();
+  auto& [t1, last] = samples.back();
+  auto dt = std::chrono::duration<double>(t1 - t0).count();
+  for (size_t i = 0; i < result.size(); ++i)
+    result[i] = static_cast<double>(last[i] - first[i]) / dt;
+  return result;
+}
+
 inspector_actor::behavior_type
 inspector(inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, user_directory_actor directory,
@@ -175,9 +214,15 @@ inspector(inspector_actor::stateful_pointer<inspector_state> self,
   st.stats = std::move(stats);
   st.started = std::chrono::steady_clock::now();
   st.timeout = timeout;
+  st.sample();
   return {
+    [self](atom::tick) {
+      count_message(*self->state.stats, config::actor_kind::inspector, self);
+      self->state.sample();
+    },
     [self](atom::inspect, const std::string& token, const std::string& line,
            bool as_json) -> caf::result<std::string> {
+      count_message(*self->state.stats, config::actor_kind::inspector, self);
       if (!auth::equal_ct(token, self->state.token))
         return caf::make_error(ec::forbidden, "wrong admin token");
       return self->state.run(line, as_json);

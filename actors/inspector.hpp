@@ -1,8 +1,11 @@
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "caf/typed_event_based_actor.hpp"
 
@@ -23,9 +26,15 @@ struct inspector_state {
   reminder_scheduler_actor scheduler;
   std::shared_ptr<config::metrics> stats;
   std::chrono::steady_clock::time_point started;
+  /// Message counters per kind, sampled every second (the last 11 s).
+  using counts = std::array<uint64_t, config::actor_kind_count>;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, counts>> samples;
   caf::timespan timeout{};
 
   caf::result<std::string> run(const std::string& line, bool json);
+  void sample();
+  /// Messages per second per kind over the sampled window.
+  std::array<double, config::actor_kind_count> rates() const;
 };
 
 inspector_actor::behavior_type

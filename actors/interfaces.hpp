@@ -177,7 +177,9 @@ using inspector_actor = caf::typed_actor<
   // `trace user <id>`: admin token, user id, the console's receiver; it
   // gets every result and event frame of the user until it goes away.
   caf::replies_to<atom::subscribe, std::string, std::string,
-                  session_actor>::with<int64_t>>;
+                  session_actor>::with<int64_t>,
+  // Samples the message counters (every second, sent to itself).
+  caf::reacts_to<atom::tick>>;
 
 } // namespace actodo::actors
 

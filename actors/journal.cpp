@@ -3,6 +3,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 
+#include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
@@ -114,10 +115,14 @@ journal(journal_actor::stateful_pointer<journal_state> self,
     self->send(self, atom::prune::value);
   return {
     [=](atom::append, persistence::user_batch& batch) {
+      count_message(*self->state.stats, config::actor_kind::journal, self);
       return self->state.append(std::move(batch));
     },
     [=](atom::flush) { self->state.flush(); },
-    [=](atom::load, const std::string& user) { return self->state.load(user); },
+    [=](atom::load, const std::string& user) {
+      count_message(*self->state.stats, config::actor_kind::journal, self);
+      return self->state.load(user);
+    },
     [=](atom::events, const std::string& user, int64_t after, int64_t limit) {
       return self->state.events(user, after, limit);
     },

@@ -56,13 +56,15 @@ class gateway_impl : public gateway {
  public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
                journal_actor journal, accounts_actor accounts,
-               recurrence_generator_actor generator, caf::timespan timeout)
+               recurrence_generator_actor generator, caf::timespan timeout,
+               std::shared_ptr<config::metrics> stats)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
       accounts_(std::move(accounts)),
       generator_(std::move(generator)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      stats_(std::move(stats)) {}
 
   void occurrences(std::string user, std::string id, int32_t limit,
                    callback cb) override {
@@ -123,7 +125,7 @@ class gateway_impl : public gateway {
   open_session(std::string user, session_options opts,
                std::shared_ptr<frame_sink> sink) override {
     auto hdl = sys_.spawn(session, std::move(user), opts, directory_, journal_,
-                          std::move(sink), timeout_);
+                          std::move(sink), timeout_, stats_);
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
@@ -188,6 +190,7 @@ class gateway_impl : public gateway {
   accounts_actor accounts_;
   recurrence_generator_actor generator_;
   caf::timespan timeout_;
+  std::shared_ptr<config::metrics> stats_;
 };
 
 } // namespace
@@ -213,7 +216,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
                          scheduler_);
   gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
                                             accounts_, generator_,
-                                            settings.lists.request_timeout);
+                                            settings.lists.request_timeout,
+                                            settings.stats);
 }
 
 node::~node() {

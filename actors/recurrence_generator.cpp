@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
@@ -111,12 +112,18 @@ recurrence_generator_actor::behavior_type recurrence_generator(
                             : std::make_shared<config::metrics>();
   return {
     [self](atom::next, const std::string& todo, int64_t now) {
+      count_message(*self->state.stats,
+                    config::actor_kind::recurrence_generator, self);
       return self->state.next(todo, now);
     },
     [self](atom::occurs, const std::string& todo, int32_t limit) {
+      count_message(*self->state.stats,
+                    config::actor_kind::recurrence_generator, self);
       return self->state.occurrences(todo, limit);
     },
     [self](atom::preview, const std::vector<std::string>& params) {
+      count_message(*self->state.stats,
+                    config::actor_kind::recurrence_generator, self);
       return self->state.preview(params);
     },
   };

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
 
 namespace actodo::actors {
@@ -207,6 +208,7 @@ reminder_scheduler_actor::behavior_type reminder_scheduler(
     [self](atom::schedule, const std::string& user, const std::string& todo,
            int64_t before, int64_t at) {
       auto& st = self->state;
+      count_message(*st.stats, config::actor_kind::reminder_scheduler, self);
       if (before < 0 && at >= 0)
         st.stats->reminders_pending.add(1);
       else if (before >= 0 && at < 0)
@@ -214,7 +216,11 @@ reminder_scheduler_actor::behavior_type reminder_scheduler(
       st.update({user, todo}, at);
       st.arm();
     },
-    [self](atom::tick) { self->state.tick(); },
+    [self](atom::tick) {
+      count_message(*self->state.stats, config::actor_kind::reminder_scheduler,
+                    self);
+      self->state.tick();
+    },
     [self](atom::fired, int64_t late_ms) {
       auto& st = self->state;
       ++st.fired;

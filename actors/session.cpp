@@ -3,6 +3,7 @@
 #include "caf/event_based_actor.hpp"
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
 #include "actors/apply.hpp"
 #include "actors/command_frame.hpp"
 #include "actors/domain/time.hpp"
@@ -82,9 +83,11 @@ session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
         std::string user_id, session_options from,
         user_directory_actor directory, journal_actor journal,
-        std::shared_ptr<frame_sink> sink, caf::timespan timeout) {
+        std::shared_ptr<frame_sink> sink, caf::timespan timeout,
+        std::shared_ptr<config::metrics> stats) {
   auto& st = self->state;
   st.self = self;
+  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
   st.user_id = user_id;
   st.directory = directory;
   st.journal = std::move(journal);
@@ -134,9 +137,13 @@ session(session_actor::stateful_pointer<session_state> self,
       });
   return {
     [self](atom::frame, std::string& frame) {
+      count_message(*self->state.stats, config::actor_kind::session, self);
       self->state.sink->send(std::move(frame));
     },
-    [self](atom::input, const std::string& text) { self->state.input(text); },
+    [self](atom::input, const std::string& text) {
+      count_message(*self->state.stats, config::actor_kind::session, self);
+      self->state.input(text);
+    },
     [self](atom::expire) {
       self->state.sink->close(1008, "access token expired");
       self->quit();

@@ -9,6 +9,7 @@
 #include "actors/frame_sink.hpp"
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
+#include "config/metrics.hpp"
 
 namespace actodo::actors {
 
@@ -24,6 +25,7 @@ struct session_state {
   journal_actor journal;
   std::shared_ptr<frame_sink> sink;
   caf::timespan timeout{};
+  std::shared_ptr<config::metrics> stats;
 
   /// Sends the missed events in (`after`, `until`], in pages.
   void replay(int64_t after, int64_t until);
@@ -36,6 +38,7 @@ session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
         std::string user_id, session_options from,
         user_directory_actor directory, journal_actor journal,
-        std::shared_ptr<frame_sink> sink, caf::timespan timeout);
+        std::shared_ptr<frame_sink> sink, caf::timespan timeout,
+        std::shared_ptr<config::metrics> stats = nullptr);
 
 } // namespace actodo::actors

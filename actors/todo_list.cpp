@@ -4,6 +4,7 @@
 #include "caf/typed_actor_view.hpp"
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
@@ -33,6 +34,11 @@ reply from_record(const persistence::request_record& rec) {
 }
 
 } // namespace
+
+void todo_list_state::on_routed() {
+  ++routed;
+  count_message(*settings.stats, config::actor_kind::todo_list, self);
+}
 
 void todo_list_state::touch() {
   last_active = self->clock().now();
@@ -361,6 +367,8 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
   st.directory = std::move(directory);
   st.journal = journal;
   st.settings = settings;
+  if (!st.settings.stats)
+    st.settings.stats = std::make_shared<config::metrics>();
   st.touch();
   // Killed (shutdown or failure elsewhere): nobody waits forever.
   self->set_exit_handler(
@@ -392,29 +400,29 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
   self->delayed_send(self, settings.idle_timeout, atom::tick::value);
   return {
     [self](command& cmd) -> caf::result<reply> {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.handle(cmd);
     },
     [self](atom::list, const std::string&,
            const std::vector<std::string>& params) {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.list(params);
     },
     [self](atom::get, const std::string&, const std::string& id) {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.get(id);
     },
     [self](atom::status, const std::string&, const std::string& id) {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.status(id);
     },
     [self](atom::subscribe, const std::string&, session_actor& session) {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.subscribe(std::move(session));
     },
     [self](atom::occurs, const std::string&, const std::string& id,
            int32_t limit) {
-      ++self->state.routed;
+      self->state.on_routed();
       return self->state.occurrences(id, limit);
     },
     [self](atom::summary, const std::string&) { return self->state.summary(); },

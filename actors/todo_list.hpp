@@ -13,6 +13,7 @@
 #include "actors/apply.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/interfaces.hpp"
+#include "config/metrics.hpp"
 
 namespace actodo::actors {
 
@@ -28,6 +29,8 @@ struct todo_list_settings {
   recurrence_generator_actor generator;
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
+  /// Shared with the node (the directory sets it).
+  std::shared_ptr<config::metrics> stats;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
@@ -85,6 +88,8 @@ struct todo_list_state {
   void tick();
   std::string summary() const;
   void touch();
+  /// A message the directory routed here.
+  void on_routed();
 };
 
 /// Loads the user's todos from the journal, then serves `todo_api`.

@@ -4,9 +4,12 @@
 #include "caf/event_based_actor.hpp"
 #include <nlohmann/json.hpp>
 
+#include "actors/actor_stats.hpp"
+
 namespace actodo::actors {
 
 todo_list_actor user_directory_state::route(const std::string& user) {
+  count_message(*stats, config::actor_kind::user_directory, self);
   auto i = users.find(user);
   if (i == users.end()) {
     auto hdl = self->spawn(todo_list, user,
@@ -48,6 +51,7 @@ user_directory_actor::behavior_type user_directory(
   self->state.settings = settings;
   self->state.stats = stats ? std::move(stats)
                             : std::make_shared<config::metrics>();
+  self->state.settings.stats = self->state.stats;
   // On shutdown, take every todo_list down too (they are monitored, not
   // linked, so that one failing todo_list never takes the directory down).
   self->set_exit_handler([self](caf::exit_msg& msg) {

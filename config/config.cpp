@@ -33,6 +33,8 @@ app_config::app_config() {
          "time to read a request / keep an idle connection")
     .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
     .add(ui_dir, "ui-dir", "serve the web UI from this directory (development)")
+    .add(no_metrics, "no-metrics",
+         "do not count messages and requests (to measure what it costs)")
     .add(max_todos, "max-todos", "most todos per user")
     .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
     .add(rate_limit, "rate-limit",

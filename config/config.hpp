@@ -71,6 +71,10 @@ class app_config : public caf::actor_system_config {
   /// (for working on the UI); empty: the copy embedded at build time.
   std::string ui_dir;
 
+  /// Turns the per-message and per-request bookkeeping off (to measure what
+  /// it costs).
+  bool no_metrics = false;
+
   /// Most todos one user may have.
   size_t max_todos = 10000;
 

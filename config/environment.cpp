@@ -26,6 +26,7 @@ constexpr const char* env_options[] = {
   "auth",
   "ws-echo",
   "ui-dir",
+  "no-metrics",
   "read-timeout",
   "admin-host",
   "admin-port",
@@ -41,7 +42,7 @@ constexpr const char* env_options[] = {
 };
 
 /// Boolean options: flags on the command line.
-constexpr const char* flag_options[] = {"ws-echo"};
+constexpr const char* flag_options[] = {"ws-echo", "no-metrics"};
 
 /// `DATA_DIR` -> `data-dir`.
 std::string option_name(std::string var) {

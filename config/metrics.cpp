@@ -117,8 +117,22 @@ metrics::metrics()
     reminder_lateness_seconds(
       {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60}) {}
 
+const char* to_string(actor_kind x) {
+  static constexpr const char* names[] = {"todo_list",
+                                          "session",
+                                          "journal",
+                                          "user_directory",
+                                          "reminder_scheduler",
+                                          "recurrence_generator",
+                                          "accounts",
+                                          "inspector"};
+  return names[static_cast<size_t>(x)];
+}
+
 void metrics::http_request(const std::string& route, const std::string& method,
                            int status, double seconds) {
+  if (!enabled.load(std::memory_order_relaxed))
+    return;
   std::lock_guard<std::mutex> guard{mtx_};
   http_series* series = nullptr;
   for (auto& s : http_)
@@ -178,6 +192,21 @@ std::string metrics::render() const {
          + std::to_string(todo_lists.value()) + "\n";
   out += "actodo_actors{kind=\"session\"} "
          + std::to_string(ws_sessions.value()) + "\n";
+  family(out, "actodo_actor_messages_total", "counter",
+         "Messages handled, by actor kind.");
+  for (size_t i = 0; i < actor_kind_count; ++i)
+    out += std::string{"actodo_actor_messages_total{kind=\""}
+           + to_string(static_cast<actor_kind>(i)) + "\"} "
+           + std::to_string(actors[i].handled.load(std::memory_order_relaxed))
+           + "\n";
+  family(out, "actodo_actor_mailbox_depth", "gauge",
+         "Mailbox depth an actor of the kind saw last (sampled).");
+  for (size_t i = 0; i < actor_kind_count; ++i)
+    out += std::string{"actodo_actor_mailbox_depth{kind=\""}
+           + to_string(static_cast<actor_kind>(i)) + "\"} "
+           + std::to_string(
+             actors[i].mailbox_depth.load(std::memory_order_relaxed))
+           + "\n";
   simple("actodo_todo_lists_spawned_total", "counter",
          "todo_list actors spawned (first use or reload).", todo_lists_spawned);
   simple("actodo_todo_lists_passivated_total", "counter",

@@ -56,6 +56,30 @@ class histogram {
   std::atomic<uint64_t> sum_micros_{0};
 };
 
+/// The kinds of actors a node runs.
+enum class actor_kind : uint8_t {
+  todo_list,
+  session,
+  journal,
+  user_directory,
+  reminder_scheduler,
+  recurrence_generator,
+  accounts,
+  inspector,
+};
+
+inline constexpr size_t actor_kind_count = 8;
+
+/// `todo_list`, `session`, ...
+const char* to_string(actor_kind x);
+
+/// Messages handled by the actors of one kind, and the mailbox depth one of
+/// them saw last (sampled every 16th message, by the actor itself).
+struct actor_counters {
+  std::atomic<uint64_t> handled{0};
+  std::atomic<int64_t> mailbox_depth{0};
+};
+
 /// The node's metrics, rendered in the Prometheus text exposition format.
 /// Updates are relaxed atomics: counting stays off the hot path's way.
 class metrics {
@@ -85,6 +109,17 @@ class metrics {
   gauge reminders_backlog;
   histogram reminder_lateness_seconds;
   gauge occurrences_generated;
+
+  /// Per actor kind (indexed by `actor_kind`).
+  std::array<actor_counters, actor_kind_count> actors;
+
+  /// `--no-metrics` turns the per-message and per-request bookkeeping
+  /// off (to measure what it costs); gauges of state stay.
+  std::atomic<bool> enabled{true};
+
+  actor_counters& of(actor_kind x) noexcept {
+    return actors[static_cast<size_t>(x)];
+  }
 
   std::string render() const;
 

@@ -150,6 +150,30 @@ class MetricsTest(ActodoTestCase):
         self.assertEqual(value(after, "actodo_http_request_duration_seconds",
                                "actodo_http_request_duration_seconds_count",
                                route="/api/v1/todos"), 5)
+        # Per-kind message counts: 5 creates + 1 get + 1 subscribe reach the
+        # todo_list; the session handled 10 frames (5 results, 5 events) and
+        # 1 input (its welcome and error frames are its own).
+        def handled(kind):
+            return (value(after, "actodo_actor_messages_total", kind=kind)
+                    - value(before, "actodo_actor_messages_total", kind=kind))
+        self.assertEqual(handled("todo_list"), 7)
+        self.assertEqual(handled("session"), 11)
+        self.assertEqual(handled("journal"), 6)  # 1 load + 5 appends
+        self.assertEqual(value(after, "actodo_actor_mailbox_depth",
+                               kind="todo_list"), 0)
+        self.assertEqual(value(after, "actodo_reminders_pending"), 0)
+
+    def test_bookkeeping_can_be_turned_off(self):
+        srv = self.server(extra_args=["--no-metrics"])
+        srv.create("quiet")
+        text = srv.get("/metrics").body
+        after = parse(text if isinstance(text, str) else text.decode())
+        self.assertEqual(value(after, "actodo_actor_messages_total",
+                               kind="todo_list"), 0)
+        self.assertEqual(value(after, "actodo_http_requests_total",
+                               route="/api/v1/todos", method="POST"), 0)
+        # State gauges stay.
+        self.assertEqual(value(after, "actodo_actors", kind="todo_list"), 1)
 
 
 if __name__ == "__main__":
