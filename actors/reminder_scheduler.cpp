@@ -137,9 +137,36 @@ void reminder_scheduler_state::tick() {
     next_catchup_ms = std::max(next_catchup_ms, now - 100) + gap;
   }
   stats->reminders_backlog.set(static_cast<int64_t>(backlog.size()));
+  prefetch(now);
   if (!unbounded && queue.size() < settings.window / 2)
     load_page();
   arm();
+}
+
+void reminder_scheduler_state::prefetch(int64_t now) {
+  if (settings.prefetch_ms <= 0)
+    return;
+  for (auto i = queue.upper_bound(prefetched);
+       i != queue.end() && prefetching < settings.max_prefetching; ++i) {
+    auto& [at, user, todo] = *i;
+    if (at > now + settings.prefetch_ms)
+      break;
+    prefetched = *i;
+    ++prefetching;
+    // Reading the todo spawns and loads the user's todo_list.
+    self
+      ->request(directory, settings.request_timeout, atom::get::value, user,
+                todo)
+      .then(
+        [this](reply&) {
+          --prefetching;
+          arm();
+        },
+        [this](caf::error&) {
+          --prefetching;
+          arm();
+        });
+  }
 }
 
 void reminder_scheduler_state::arm() {
@@ -150,6 +177,9 @@ void reminder_scheduler_state::arm() {
     next = std::get<0>(*queue.begin());
   if (!backlog.empty())
     next = std::min(next, next_catchup_ms);
+  if (settings.prefetch_ms > 0 && prefetching < settings.max_prefetching)
+    if (auto i = queue.upper_bound(prefetched); i != queue.end())
+      next = std::min(next, std::get<0>(*i) - settings.prefetch_ms);
   if (next == std::numeric_limits<int64_t>::max())
     return;
   if (armed_at >= 0 && armed_at <= next)

@@ -27,6 +27,11 @@ struct reminder_scheduler_settings {
   size_t catchup_rate = 200;
   /// Wakes on their way to a `todo_list` at once.
   size_t max_in_flight = 1000;
+  /// Loads the `todo_list`s of entries due within this time ahead, so that
+  /// a burst of reminders of passivated users does not wait for loads.
+  int64_t prefetch_ms = 10000;
+  /// Loads requested at once.
+  size_t max_prefetching = 1000;
   caf::timespan request_timeout = std::chrono::seconds(30);
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
@@ -71,12 +76,16 @@ struct reminder_scheduler_state {
   uint64_t fired = 0;
   /// The instant the pending timer fires at (-1: none).
   int64_t armed_at = -1;
+  /// Entries up to this one had their `todo_list` loaded ahead of time.
+  entry prefetched{-1, "", ""};
+  size_t prefetching = 0;
 
   void start(user_directory_actor dir);
   void load_page();
   void update(const key& k, int64_t at);
   void tick();
   void wake(const entry& e);
+  void prefetch(int64_t now);
   void arm();
   std::string next(int32_t n) const;
   std::string summary() const;
