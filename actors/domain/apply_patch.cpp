@@ -75,12 +75,8 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
   assign(p, next);
   if (next.due != t.due)
     for (auto& r : next.reminders)
-      if (r.at.empty() && r.state != reminder_state::dismissed) {
-        // Relative reminders follow a moved due date.
-        r.state = reminder_state::pending;
-        r.snoozed_until = 0;
-        r.fired_at.clear();
-      }
+      if (r.at.empty() && r.state != reminder_state::dismissed)
+        rearm(r); // Relative reminders follow a moved due date.
   auto kind = change_kind::updated;
   if (mode == patch_mode::create) {
     kind = change_kind::created;

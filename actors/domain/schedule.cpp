@@ -71,6 +71,12 @@ std::optional<int64_t> reminder_instant(const todo& t, const reminder& r) {
   return std::nullopt;
 }
 
+void rearm(reminder& r) {
+  r.state = reminder_state::pending;
+  r.snoozed_until = 0;
+  r.fired_at.clear();
+}
+
 int64_t wake_at(const todo& t) {
   int64_t result = -1;
   auto consider = [&result](int64_t x) {
@@ -135,9 +141,7 @@ std::optional<todo> next_occurrence(const todo& t, int64_t now_ms) {
   auto old_due = due_instant(t).value_or(0);
   auto new_due = due_instant(result).value_or(old_due);
   for (auto r : t.reminders) {
-    r.state = reminder_state::pending;
-    r.snoozed_until = 0;
-    r.fired_at.clear();
+    rearm(r);
     if (!r.at.empty())
       if (auto at = parse_rfc3339(r.at, false))
         r.at = format_rfc3339_ms(*at + (new_due - old_due));

@@ -34,6 +34,9 @@ std::optional<int64_t> due_instant(const todo& t);
 /// when it is not pending or has no instant (an offset without due).
 std::optional<int64_t> reminder_instant(const todo& t, const reminder& r);
 
+/// Makes `r` pending again: no snooze, not fired.
+void rearm(reminder& r);
+
 /// The earliest instant at which the reminder scheduler must wake `t`:
 /// its first pending reminder while it is open, and, for a `from_due`
 /// series without a next occurrence yet, its due instant. -1 when never.
