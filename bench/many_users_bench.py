@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+"""many-users scenario (issue #6): RSS per resident `todo_list`,
+passivation and reload cost.
+
+Seeds `--users` users x `--todos` todos straight into a fresh store (through
+HTTP this alone would take minutes), starts `actodo serve --auth=token`
+with a short `--idle-timeout`, then:
+
+1. loads every user once (`GET /api/v1/todos?limit=1` with the user's
+   access token, `--threads` keep-alive connections): cold-load latency
+   p50/p99/max and loads/s; RSS before and after -> bytes per resident
+   `todo_list` with its todos;
+2. reads them again while resident: warm latency;
+3. waits for passivation (`actodo_actors{kind="todo_list"}` back to 0):
+   how long it took and the RSS afterwards (what passivation gives back);
+4. reloads a sample of `--reload` users: reload latency.
+
+The script signs access tokens itself (HS256 with the key it passes in
+ACTODO_JWT_SECRET), exactly as the server issues them.
+
+Usage: bench/many_users_bench.py --server build/release/actodo [--report F]
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SECRET = "many-users-bench-secret-0123456789abcdef"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+  todo_id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS todos (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  wake_at INTEGER NOT NULL DEFAULT -1,
+  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
+"""
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(user):
+    now = int(time.time())
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps({"sub": user, "iat": now, "exp": now + 3600,
+                           "jti": user}).encode())
+    sig = hmac.new(SECRET.encode(), f"{head}.{body}".encode(),
+                   hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+def seed(path, users, todos):
+    db = sqlite3.connect(path)
+    db.executescript("PRAGMA journal_mode=WAL;" + SCHEMA)
+    stamp = "2026-11-23T12:00:00.000Z"
+    rows = []
+    for u in range(users):
+        for k in range(todos):
+            tid = f"t_{u:06d}_{k:02d}"
+            doc = {"id": tid, "title": f"todo number {k} of user {u}",
+                   "notes": "", "completed": k % 3 == 0,
+                   "completed_at": stamp if k % 3 == 0 else None,
+                   "priority": ["none", "low", "medium", "high"][k % 4],
+                   "tags": ["home"] if k % 2 else ["work", "errand"],
+                   "due": None, "order": float(k), "created_at": stamp,
+                   "updated_at": stamp, "version": 1}
+            rows.append((f"u{u:06d}", tid, json.dumps(doc), -1))
+        if len(rows) >= 200_000:
+            db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
+            rows.clear()
+    db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
+    db.commit()
+    db.close()
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def metric(port, name, label=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    for line in text.splitlines():
+        key = name + (("{" + label + "}") if label else "")
+        if line.startswith(key + " "):
+            return float(line.split()[-1])
+    return None
+
+
+def load_all(port, users, threads):
+    """GETs every user once over `threads` keep-alive connections; returns
+    (latencies in ms, errors, seconds)."""
+    lat = []
+    errors = []
+    lock = threading.Lock()
+
+    def work(part):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        for u in part:
+            start = time.perf_counter()
+            conn.request("GET", "/api/v1/todos?limit=1",
+                         headers={"Authorization": "Bearer " + token(u)})
+            resp = conn.getresponse()
+            body = resp.read()
+            mine.append((time.perf_counter() - start) * 1000)
+            if resp.status != 200 or b'"items"' not in body:
+                with lock:
+                    errors.append(resp.status)
+        conn.close()
+        with lock:
+            lat.extend(mine)
+
+    parts = [users[i::threads] for i in range(threads)]
+    start = time.perf_counter()
+    ts = [threading.Thread(target=work, args=(p,)) for p in parts]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return lat, errors, time.perf_counter() - start
+
+
+def pct(xs):
+    xs = sorted(xs)
+    at = lambda p: round(xs[min(len(xs) - 1, int(p / 100 * len(xs)))], 2)
+    return {"p50": at(50), "p99": at(99), "max": round(xs[-1], 2)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--users", type=int, default=100_000)
+    ap.add_argument("--todos", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--reload", type=int, default=10_000)
+    ap.add_argument("--idle-timeout", default="10s")
+    ap.add_argument("--report")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="actodo-many-")
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    result = {"config": vars(args)}
+    proc = None
+    try:
+        t = time.time()
+        seed(os.path.join(data, "actodo.db"), args.users, args.todos)
+        result["seed_seconds"] = round(time.time() - t, 1)
+        env = dict(os.environ, ACTODO_JWT_SECRET=SECRET)
+        proc = subprocess.Popen(
+            [args.server, "serve", "--port=0", "--admin-port=-1",
+             f"--data-dir={data}", "--auth=token", "--rate-limit=0",
+             "--ip-rate-limit=0", f"--idle-timeout={args.idle_timeout}"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env)
+        line = proc.stdout.readline()
+        port = int(line.split("127.0.0.1:")[1].split()[0].rstrip(")"))
+        users = [f"u{u:06d}" for u in range(args.users)]
+        rss0 = rss_kib(proc.pid)
+        lat, errors, secs = load_all(port, users, args.threads)
+        rss1 = rss_kib(proc.pid)
+        resident = metric(port, "actodo_actors", 'kind="todo_list"')
+        result.update({
+            "rss_before_kib": rss0, "rss_resident_kib": rss1,
+            "resident_todo_lists": resident,
+            "bytes_per_resident_todo_list":
+                round((rss1 - rss0) * 1024 / max(resident or 1, 1)),
+            "cold_load_ms": pct(lat), "cold_loads_per_s":
+                round(len(lat) / secs), "errors": len(errors)})
+        lat, errors, secs = load_all(port, users[:args.reload], args.threads)
+        result["warm_read_ms"] = pct(lat)
+        result["errors"] += len(errors)
+        t = time.time()
+        while metric(port, "actodo_actors", 'kind="todo_list"') > 0:
+            if time.time() - t > 120:
+                break
+            time.sleep(0.5)
+        result["passivated_after_s"] = round(time.time() - t, 1)
+        result["rss_after_passivation_kib"] = rss_kib(proc.pid)
+        result["passivated_total"] = metric(
+            port, "actodo_todo_lists_passivated_total")
+        lat, errors, secs = load_all(port, users[:args.reload], args.threads)
+        result["reload_ms"] = pct(lat)
+        result["reloads_per_s"] = round(len(lat) / secs)
+        result["errors"] += len(errors)
+        print(json.dumps(result, indent=2))
+        if args.report:
+            with open(args.report, "w") as f:
+                json.dump(result, f, indent=2)
+        return 1 if result["errors"] else 0
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
