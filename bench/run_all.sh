@@ -49,6 +49,10 @@ run async-create-open2k async-create --connections=64 --rate=2000 \
   --duration=15s
 run async-create-closed-normal async-create --connections=16 --rate=0 \
   --duration=15s --sync=normal
+# The same without per-message and per-request bookkeeping (issue #8: what
+# counting costs).
+run async-create-closed-nometrics async-create --connections=16 --rate=0 \
+  --duration=15s --server-arg=--no-metrics
 run sync-create sync-create --connections=16 --rate=0 --duration=15s
 run fanout fanout --sessions=100 --connections=1 --rate=0 --duration=15s
 run fanout-c4 fanout --sessions=100 --connections=4 --rate=0 --duration=15s

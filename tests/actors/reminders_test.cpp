@@ -256,4 +256,38 @@ CAF_TEST(UNTIL ends a series and a passed from_due occurrence continues it) {
   CAF_CHECK_EQUAL(last["recurrence"]["ended"], true);
 }
 
+CAF_TEST(reminders missed while down are caught up at the catch - up rate) {
+  for (int i = 0; i < 6; ++i)
+    create({{"title", "missed " + std::to_string(i)},
+            {"reminders", {{{"at", at(5s)}}}}});
+  // The scheduler goes down before they fall due (the node is down).
+  caf::anon_send_exit(scheduler, caf::exit_reason::user_shutdown);
+  sched.run();
+  advance(60s);
+  CAF_CHECK_EQUAL(reminders(), strings{});
+  // A restart: the new scheduler finds six missed entries in the index.
+  actors::reminder_scheduler_settings rs;
+  rs.clock = [this] {
+    return base_ms
+           + std::chrono::duration_cast<std::chrono::milliseconds>(
+               sched.clock().now() - t0)
+               .count();
+  };
+  rs.request_timeout = 1h;
+  rs.catchup_rate = 2;
+  scheduler = sys.spawn(actors::reminder_scheduler, journal, rs, stats);
+  self->send(scheduler, atom::start::value, directory);
+  sched.run();
+  CAF_CHECK_EQUAL(stats->reminders_backlog.value(), 6);
+  CAF_CHECK_EQUAL(reminders().size(), 0u);
+  // Two per second, not all six at once.
+  advance(1s);
+  auto second = reminders().size();
+  CAF_CHECK_GREATER_OR_EQUAL(second, 1u);
+  CAF_CHECK_LESS_OR_EQUAL(second, 2u);
+  advance(10s);
+  CAF_CHECK_EQUAL(reminders().size(), 6u - second);
+  CAF_CHECK_EQUAL(stats->reminders_backlog.value(), 0);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
