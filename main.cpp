@@ -13,6 +13,8 @@
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "io/bridge.hpp"
+#include "io/broker.hpp"
 #include "persistence/account_store.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "web/server.hpp"
@@ -25,6 +27,8 @@ constexpr const char* usage = R"(usage: actodo <command> [options]
 
 commands:
   serve     run the todo service (see `actodo serve --help`)
+  broker    local development Kafka broker (librdkafka mock cluster):
+            actodo broker [--partitions=N]
   console   operator console of a running node:
             actodo console [host:port] [--exec=CMD] [--json]
                            [--admin-token=T | --data-dir=DIR]
@@ -86,6 +90,22 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   return result;
 }
 
+actodo::io::kafka_settings
+kafka_settings(const actodo::config::app_config& cfg) {
+  actodo::io::kafka_settings result;
+  result.brokers = cfg.kafka_brokers;
+  result.group_id = cfg.kafka_group_id;
+  result.commands_topic = cfg.kafka_commands_topic;
+  result.events_topic = cfg.kafka_events_topic;
+  result.reminders_topic = cfg.kafka_reminders_topic;
+  result.results_topic = cfg.kafka_results_topic;
+  result.dlq_topic = cfg.kafka_dlq_topic;
+  result.mode = cfg.kafka_mode;
+  result.route_http = cfg.kafka_route_http;
+  result.properties = cfg.kafka_properties;
+  return result;
+}
+
 int serve(int argc, char** argv) {
   using actodo::config::app_config;
   app_config cfg;
@@ -98,7 +118,10 @@ int serve(int argc, char** argv) {
   if (cfg.cli_helptext_printed)
     return 0;
   auto signals = block_signals();
-  auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync);
+  auto kafka = !cfg.kafka_brokers.empty();
+  // With Kafka, every committed event also enters the outbox (egress).
+  auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync,
+                                                       kafka);
   if (!store) {
     std::cerr << "actodo: " << actodo::describe(store.error()) << '\n';
     return 1;
@@ -125,9 +148,18 @@ int serve(int argc, char** argv) {
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
                             node_settings(cfg, secret, admin_token, stats)};
-  actodo::web::server server{web_settings(cfg, secret, stats), node.gate()};
+  std::unique_ptr<actodo::io::bridge> bridge;
+  if (kafka)
+    bridge = std::make_unique<actodo::io::bridge>(sys, node.journal(),
+                                                  node.directory(), node.gate(),
+                                                  kafka_settings(cfg), stats,
+                                                  cfg.request_timeout);
+  actodo::web::server server{web_settings(cfg, secret, stats),
+                             bridge ? bridge->gate() : node.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
+    if (bridge)
+      bridge->shutdown();
     node.shutdown();
     return 1;
   }
@@ -142,6 +174,8 @@ int serve(int argc, char** argv) {
                 << cfg.admin_host << ':' << cfg.admin_port << ": "
                 << caf::to_string(admin.error()) << '\n';
       server.stop();
+      if (bridge)
+        bridge->shutdown();
       node.shutdown();
       return 1;
     }
@@ -158,6 +192,9 @@ int serve(int argc, char** argv) {
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
   server.stop();
+  // Kafka first: the ingress commits what is finished and leaves the group.
+  if (bridge)
+    bridge->shutdown();
   node.shutdown();
   // Callbacks still in flight post into the stopped io_context, which is
   // alive until `server` goes out of scope below.
@@ -171,6 +208,8 @@ int main(int argc, char** argv) {
   std::string cmd = argc > 1 ? argv[1] : "help";
   if (cmd == "serve")
     return serve(argc, argv);
+  if (cmd == "broker")
+    return actodo::io::run_broker({argv + 2, argv + argc});
   if (cmd == "console")
     return actodo::actors::run_console({argv + 2, argv + argc}, environ);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {

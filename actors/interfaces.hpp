@@ -47,6 +47,11 @@ CAF_ADD_ATOM(actodo, actodo::atom, occurs, "occurs")
 CAF_ADD_ATOM(actodo, actodo::atom, preview, "preview")
 CAF_ADD_ATOM(actodo, actodo::atom, start, "start")
 CAF_ADD_ATOM(actodo, actodo::atom, fired, "fired")
+CAF_ADD_ATOM(actodo, actodo::atom, outbox, "outbox")
+CAF_ADD_ATOM(actodo, actodo::atom, published, "published")
+CAF_ADD_ATOM(actodo, actodo::atom, tail, "tail")
+CAF_ADD_ATOM(actodo, actodo::atom, wake, "wake")
+CAF_ADD_ATOM(actodo, actodo::atom, retry, "retry")
 
 namespace actodo::actors {
 
@@ -61,6 +66,10 @@ using session_actor = caf::typed_actor<
   caf::reacts_to<atom::input, std::string>,
   // The access token of the socket expired: close it.
   caf::reacts_to<atom::expire>>;
+
+/// Hears from the journal after every commit that wrote events (the Kafka
+/// egress tails the outbox this way instead of polling).
+using outbox_listener_actor = caf::typed_actor<caf::reacts_to<atom::wake>>;
 
 /// The client-facing protocol of a user's todos; `user_directory` routes it
 /// to the right `todo_list` and `todo_list` answers it.
@@ -122,7 +131,16 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<atom::wakes, persistence::wake_entry,
                   int64_t>::with<std::vector<persistence::wake_entry>>,
   // The size of the due-time index.
-  caf::replies_to<atom::count>::with<int64_t>>;
+  caf::replies_to<atom::count>::with<int64_t>,
+  // Kafka outbox: up to `limit` entries after an id; after = -1 starts at
+  // the persisted published position.
+  caf::replies_to<atom::outbox, int64_t,
+                  int64_t>::with<std::vector<persistence::outbox_record>>,
+  // Kafka acknowledged everything up to this outbox id: persist it, drop
+  // the entries; replies with the remaining backlog.
+  caf::replies_to<atom::published, int64_t>::with<int64_t>,
+  // Wake this listener after each commit that wrote events.
+  caf::reacts_to<atom::tail, outbox_listener_actor>>;
 
 /// Computes recurrences (libical) off the `todo_list`s and the io threads.
 /// Todos travel as their JSON documents.
@@ -200,5 +218,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::session_actor))
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::wake_entry))
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::wake_entry>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::outbox_record))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::outbox_record>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::outbox_listener_actor))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

@@ -63,10 +63,14 @@ void journal_state::flush() {
   ++commits;
   committed_batches += batches.size();
   stats->journal_commits.add();
+  auto wrote_events = false;
   for (size_t i = 0; i < waiters.size(); ++i) {
     auto& evs = batches[i].events;
+    wrote_events = wrote_events || !evs.empty();
     waiters[i].promise.deliver(evs.empty() ? int64_t{0} : evs.back().seq);
   }
+  if (wrote_events && listener)
+    self->send(listener, atom::wake::value);
 }
 
 caf::result<persistence::user_snapshot>
@@ -148,6 +152,33 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       if (!result)
         return std::move(result.error());
       return *result;
+    },
+    [=](atom::outbox, int64_t after,
+        int64_t limit) -> caf::result<std::vector<persistence::outbox_record>> {
+      auto& st = self->state;
+      st.flush();
+      if (after < 0) {
+        auto pos = st.store->published_position();
+        if (!pos)
+          return std::move(pos.error());
+        after = *pos;
+      }
+      auto result = st.store->read_outbox(after, limit);
+      if (!result)
+        return std::move(result.error());
+      return std::move(*result);
+    },
+    [=](atom::published, int64_t position) -> caf::result<int64_t> {
+      auto& st = self->state;
+      if (auto err = st.store->publish_position(position))
+        return err;
+      auto backlog = st.store->outbox_backlog();
+      if (!backlog)
+        return std::move(backlog.error());
+      return *backlog;
+    },
+    [=](atom::tail, outbox_listener_actor& listener) {
+      self->state.listener = std::move(listener);
     },
     [=](atom::prune) {
       auto& st = self->state;

@@ -37,6 +37,9 @@ struct journal_state {
   /// the store on first use and forgotten when a commit fails.
   std::unordered_map<std::string, int64_t> last_seq;
 
+  /// Woken after commits that wrote events (the Kafka egress); may be null.
+  outbox_listener_actor listener;
+
   /// Statistics for the inspector and the benchmarks.
   uint64_t commits = 0;
   uint64_t committed_batches = 0;

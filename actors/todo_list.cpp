@@ -46,7 +46,11 @@ void todo_list_state::touch() {
 
 caf::result<reply> todo_list_state::handle(command& cmd) {
   touch();
-  if (pending.count(cmd.request_id) > 0)
+  // A redelivered keyed command (Kafka: same id) joins its pending original
+  // below instead of being refused as in progress.
+  auto joins = !cmd.idempotency_key.empty()
+               && pending_keys.count(cmd.idempotency_key) > 0;
+  if (!joins && pending.count(cmd.request_id) > 0)
     return problem_reply(409, "request " + cmd.request_id + " is in progress",
                          "request_id");
   // A promise takes over the reply: create it only once we answer later.

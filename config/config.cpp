@@ -47,6 +47,20 @@ app_config::app_config() {
     .add(jwt_secret_file, "jwt-secret-file", "file holding the HS256 key")
     .add(access_ttl, "access-ttl", "lifetime of access tokens")
     .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens");
+  opt_group{custom_options_, "kafka"}
+    .add(kafka_brokers, "brokers",
+         "bootstrap servers (host:port,...); empty: Kafka off")
+    .add(kafka_group_id, "group-id", "consumer group of the command ingress")
+    .add(kafka_commands_topic, "commands-topic", "topic of incoming commands")
+    .add(kafka_events_topic, "events-topic", "topic of committed events")
+    .add(kafka_reminders_topic, "reminders-topic",
+         "topic of todo.reminder.due events")
+    .add(kafka_results_topic, "results-topic",
+         "default reply topic of command results")
+    .add(kafka_dlq_topic, "dlq-topic", "dead-letter topic of bad commands")
+    .add(kafka_mode, "mode", "CloudEvents mode of events: binary|structured")
+    .add(kafka_route_http, "route-http",
+         "gateway mode: produce HTTP writes to the commands topic");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
@@ -135,6 +149,10 @@ caf::error app_config::validate() const {
     return invalid("request-timeout", "must be between 1s and 10min");
   if (ws_queue_limit < 16 || ws_queue_limit > 1000000)
     return invalid("ws-queue-limit", "must be between 16 and 1000000");
+  if (kafka_mode != "binary" && kafka_mode != "structured")
+    return invalid("kafka.mode", "must be 'binary' or 'structured'");
+  if (kafka_route_http && kafka_brokers.empty())
+    return invalid("kafka.route-http", "needs --kafka.brokers");
   if (request_retention < 1h)
     return invalid("request-retention", "must be at least 1h");
   return caf::none;

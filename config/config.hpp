@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "caf/actor_system_config.hpp"
 #include "caf/error.hpp"
@@ -102,6 +104,23 @@ class app_config : public caf::actor_system_config {
 
   /// How long `GET /api/v1/requests/{id}` can find a finished request.
   caf::timespan request_retention = std::chrono::hours(24);
+
+  /// Kafka bridge (`kafka.*` options, README "Kafka"): brokers empty means
+  /// Kafka is off (the embedded default).
+  std::string kafka_brokers;
+  std::string kafka_group_id = "actodo";
+  std::string kafka_commands_topic = "actodo.commands";
+  std::string kafka_events_topic = "actodo.events";
+  std::string kafka_reminders_topic = "actodo.reminders";
+  std::string kafka_results_topic = "actodo.results";
+  std::string kafka_dlq_topic = "actodo.commands.dlq";
+  /// CloudEvents content mode of produced events: `binary` or `structured`.
+  std::string kafka_mode = "binary";
+  /// Gateway mode: HTTP writes are produced to the commands topic.
+  bool kafka_route_http = false;
+  /// librdkafka properties passed through (`--kafka.property.NAME=VALUE`,
+  /// `ACTODO_KAFKA_PROPERTY_NAME_WITH_DOTS=VALUE` with `_` for `.`).
+  std::vector<std::pair<std::string, std::string>> kafka_properties;
 
   /// Checks every value; returns an error whose message names the option.
   caf::error validate() const;

@@ -39,17 +39,37 @@ constexpr const char* env_options[] = {
   "jwt-secret-file",
   "access-ttl",
   "refresh-ttl",
+  "kafka.brokers",
+  "kafka.group-id",
+  "kafka.commands-topic",
+  "kafka.events-topic",
+  "kafka.reminders-topic",
+  "kafka.results-topic",
+  "kafka.dlq-topic",
+  "kafka.mode",
+  "kafka.route-http",
 };
 
 /// Boolean options: flags on the command line.
-constexpr const char* flag_options[] = {"ws-echo", "no-metrics"};
+constexpr const char* flag_options[] = {"ws-echo", "no-metrics",
+                                        "kafka.route-http"};
 
-/// `DATA_DIR` -> `data-dir`.
+/// `DATA_DIR` -> `data-dir`, `KAFKA_GROUP_ID` -> `kafka.group-id`,
+/// `KAFKA_PROPERTY_SASL_PASSWORD` -> `kafka.property.sasl.password`.
 std::string option_name(std::string var) {
-  std::transform(var.begin(), var.end(), var.begin(), [](unsigned char c) {
-    return c == '_' ? '-' : static_cast<char>(std::tolower(c));
-  });
-  return var;
+  static constexpr std::string_view property = "KAFKA_PROPERTY_";
+  static constexpr std::string_view kafka = "KAFKA_";
+  auto lower = [](std::string x, char sep) {
+    std::transform(x.begin(), x.end(), x.begin(), [sep](unsigned char c) {
+      return c == '_' ? sep : static_cast<char>(std::tolower(c));
+    });
+    return x;
+  };
+  if (var.compare(0, property.size(), property) == 0)
+    return "kafka.property." + lower(var.substr(property.size()), '.');
+  if (var.compare(0, kafka.size(), kafka) == 0)
+    return "kafka." + lower(var.substr(kafka.size()), '-');
+  return lower(std::move(var), '-');
 }
 
 } // namespace
@@ -69,7 +89,8 @@ environment_arguments(const app_config&, char** envp,
     auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
     auto name = option_name(var);
     auto known = std::find(std::begin(env_options), std::end(env_options), name)
-                 != std::end(env_options);
+                   != std::end(env_options)
+                 || name.compare(0, 15, "kafka.property.") == 0;
     if (!known) {
       unknown.emplace_back(std::string{prefix} + var);
       continue;

@@ -51,6 +51,22 @@ caf::error load(app_config& cfg, const std::vector<std::string>& cli,
     std::cerr << "actodo: ignoring unknown environment variable " << var
               << '\n';
   args.insert(args.end(), cli.begin(), cli.end());
+  // librdkafka pass-through: `--kafka.property.NAME=VALUE` (CAF knows no
+  // open-ended option names, so they are taken out before it parses).
+  static const std::string property = "--kafka.property.";
+  for (auto i = args.begin(); i != args.end();) {
+    if (i->compare(0, property.size(), property) != 0) {
+      ++i;
+      continue;
+    }
+    auto eq = i->find('=');
+    if (eq == std::string::npos || eq == property.size())
+      return fail("invalid argument " + *i
+                  + " (use --kafka.property.NAME=VALUE)");
+    cfg.kafka_properties.emplace_back(
+      i->substr(property.size(), eq - property.size()), i->substr(eq + 1));
+    i = args.erase(i);
+  }
   // CAF skips a config file it cannot open or parse; we do not.
   if (auto file = config_file(args); !file.empty()) {
     if (!std::ifstream{file})

@@ -234,6 +234,18 @@ std::string metrics::render() const {
   reminder_lateness_seconds.render(out, "actodo_reminder_lateness_seconds", "");
   simple("actodo_occurrences_generated_total", "counter",
          "Next occurrences of recurring todos created.", occurrences_generated);
+  simple("actodo_kafka_produced_total", "counter",
+         "Kafka records acknowledged by the broker.", kafka_produced);
+  simple("actodo_kafka_consumed_total", "counter",
+         "Command records consumed from Kafka.", kafka_consumed);
+  simple("actodo_kafka_failed_total", "counter",
+         "Failed Kafka deliveries and rejected (DLQ) records.", kafka_failed);
+  simple("actodo_kafka_consumer_lag", "gauge",
+         "Command records behind the partitions' high watermarks.",
+         kafka_consumer_lag);
+  simple("actodo_kafka_outbox_backlog", "gauge",
+         "Committed events not yet acknowledged by Kafka.",
+         kafka_outbox_backlog);
   process_metrics(out);
   return out;
 }

@@ -109,6 +109,14 @@ class metrics {
   gauge reminders_backlog;
   histogram reminder_lateness_seconds;
   gauge occurrences_generated;
+  /// Kafka bridge (io/): records produced (events, results, DLQ), command
+  /// records consumed, failed deliveries and rejected records, consumer lag
+  /// (records) and outbox backlog (events not yet acknowledged by Kafka).
+  gauge kafka_produced;
+  gauge kafka_consumed;
+  gauge kafka_failed;
+  gauge kafka_consumer_lag;
+  gauge kafka_outbox_backlog;
 
   /// Per actor kind (indexed by `actor_kind`).
   std::array<actor_counters, actor_kind_count> actors;

@@ -58,6 +58,16 @@ struct user_batch {
   request_record request;
 };
 
+/// One committed event waiting in the Kafka outbox (`id` orders all users'
+/// events by commit).
+struct outbox_record {
+  int64_t id = 0;
+  std::string user_id;
+  int64_t seq = 0;
+  std::string type;
+  std::string json;
+};
+
 /// What a `todo_list` loads when it starts.
 struct user_snapshot {
   std::vector<std::string> todos;
@@ -90,6 +100,12 @@ template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_batch& x) {
   return f(caf::meta::type_name("user_batch"), x.user_id, x.events, x.todos,
            x.request);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbox_record& x) {
+  return f(caf::meta::type_name("outbox_record"), x.id, x.user_id, x.seq,
+           x.type, x.json);
 }
 
 template<class Inspector>

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS requests (
 CREATE INDEX IF NOT EXISTS requests_by_key
   ON requests (user_id, idempotency_key) WHERE idempotency_key <> '';
 CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kafka_position (
+  name TEXT PRIMARY KEY, published INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
 /// The due-time index of the reminder scheduler (added in 0.2: databases
@@ -87,13 +91,26 @@ struct sqlite_store::statements {
       wakes(db, "SELECT wake_at, user_id, id FROM todos WHERE wake_at >= 0 "
                 "AND (wake_at, user_id, id) > (?1, ?2, ?3) "
                 "ORDER BY wake_at, user_id, id LIMIT ?4"),
-      count_wakes(db, "SELECT count(*) FROM todos WHERE wake_at >= 0") {}
+      count_wakes(db, "SELECT count(*) FROM todos WHERE wake_at >= 0"),
+      insert_outbox(db, "INSERT INTO outbox (user_id, seq) VALUES (?1, ?2)"),
+      read_outbox(db, "SELECT o.id, o.user_id, o.seq, e.type, e.json "
+                      "FROM outbox o JOIN events e "
+                      "ON e.user_id = o.user_id AND e.seq = o.seq "
+                      "WHERE o.id > ?1 ORDER BY o.id LIMIT ?2"),
+      get_position(db, "SELECT coalesce(max(published), 0) "
+                       "FROM kafka_position WHERE name = 'events'"),
+      set_position(db, "INSERT OR REPLACE INTO kafka_position "
+                       "VALUES ('events', ?1)"),
+      delete_outbox(db, "DELETE FROM outbox WHERE id <= ?1"),
+      count_outbox(db, "SELECT count(*) FROM outbox") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s :
-         {&begin, &commit, &rollback, &insert_event, &upsert_todo, &delete_todo,
-          &insert_request, &last_seq, &load_todos, &read_events, &find_request,
-          &find_key, &prune, &wakes, &count_wakes})
+    for (auto s : {&begin,       &commit,       &rollback,       &insert_event,
+                   &upsert_todo, &delete_todo,  &insert_request, &last_seq,
+                   &load_todos,  &read_events,  &find_request,   &find_key,
+                   &prune,       &wakes,        &count_wakes,    &insert_outbox,
+                   &read_outbox, &get_position, &set_position,   &delete_outbox,
+                   &count_outbox})
       if (!s->ok())
         return s;
     return nullptr;
@@ -103,6 +120,8 @@ struct sqlite_store::statements {
   sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
   sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
   sqlite_statement prune, wakes, count_wakes;
+  sqlite_statement insert_outbox, read_outbox, get_position, set_position;
+  sqlite_statement delete_outbox, count_outbox;
 };
 
 sqlite_store::sqlite_store(sqlite3* db) : db_(db) {}
@@ -113,7 +132,8 @@ sqlite_store::~sqlite_store() {
 }
 
 caf::expected<std::unique_ptr<sqlite_store>>
-sqlite_store::open(const std::string& data_dir, const std::string& sync) {
+sqlite_store::open(const std::string& data_dir, const std::string& sync,
+                   bool outbox) {
   if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
     return sqlite_failure("cannot create data directory " + data_dir + ": "
                           + std::strerror(errno));
@@ -128,6 +148,7 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync) {
   }
   std::unique_ptr<sqlite_store> result{new sqlite_store(*db)};
   result->stmts_ = std::make_unique<statements>(*db);
+  result->outbox_ = outbox;
   if (auto bad = result->stmts_->first_failed())
     return sqlite_failure(bad->error());
   return result;
@@ -141,6 +162,12 @@ caf::error sqlite_store::write(const user_batch& b) {
     if (!s.insert_event.ok())
       return s.insert_event.fail();
     s.insert_event.reset();
+    if (outbox_) {
+      s.insert_outbox.bind(1, b.user_id).bind(2, ev.seq).step();
+      if (!s.insert_outbox.ok())
+        return s.insert_outbox.fail();
+      s.insert_outbox.reset();
+    }
   }
   for (auto& t : b.todos) {
     auto& stmt = t.json.empty() ? s.delete_todo : s.upsert_todo;
@@ -300,6 +327,70 @@ caf::expected<int64_t> sqlite_store::count_wakes() {
     return stmt.fail();
   stmt.reset();
   return result;
+}
+
+caf::expected<std::vector<outbox_record>>
+sqlite_store::read_outbox(int64_t after, int64_t limit) {
+  std::vector<outbox_record> result;
+  auto& stmt = stmts_->read_outbox;
+  stmt.bind(1, after).bind(2, limit);
+  while (stmt.step())
+    result.push_back(outbox_record{stmt.column_int(0), stmt.column_text(1),
+                                   stmt.column_int(2), stmt.column_text(3),
+                                   stmt.column_text(4)});
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+namespace {
+
+caf::expected<int64_t> single_int(sqlite_statement& stmt) {
+  int64_t result = 0;
+  if (stmt.step())
+    result = stmt.column_int(0);
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+} // namespace
+
+caf::expected<int64_t> sqlite_store::published_position() {
+  return single_int(stmts_->get_position);
+}
+
+caf::error sqlite_store::publish_position(int64_t position) {
+  auto& s = *stmts_;
+  s.begin.step();
+  if (!s.begin.ok())
+    return s.begin.fail();
+  s.begin.reset();
+  for (auto stmt : {&s.set_position, &s.delete_outbox}) {
+    stmt->bind(1, position).step();
+    if (!stmt->ok()) {
+      auto err = stmt->fail();
+      s.rollback.step();
+      s.rollback.reset();
+      return err;
+    }
+    stmt->reset();
+  }
+  s.commit.step();
+  if (!s.commit.ok()) {
+    auto err = s.commit.fail();
+    s.rollback.step();
+    s.rollback.reset();
+    return err;
+  }
+  s.commit.reset();
+  return caf::none;
+}
+
+caf::expected<int64_t> sqlite_store::outbox_backlog() {
+  return single_int(stmts_->count_outbox);
 }
 
 } // namespace actodo::persistence

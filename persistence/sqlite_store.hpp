@@ -17,9 +17,11 @@ class sqlite_statement;
 class sqlite_store : public store {
  public:
   /// Opens (and creates) `<data_dir>/actodo.db`. `sync` is `full` or
-  /// `normal`.
+  /// `normal`. With `outbox`, every committed event is also recorded in the
+  /// `outbox` table in the same transaction (for the Kafka egress).
   static caf::expected<std::unique_ptr<sqlite_store>>
-  open(const std::string& data_dir, const std::string& sync);
+  open(const std::string& data_dir, const std::string& sync,
+       bool outbox = false);
 
   ~sqlite_store() override;
 
@@ -36,6 +38,11 @@ class sqlite_store : public store {
   caf::expected<std::vector<wake_entry>> wakes_after(const wake_entry& after,
                                                      int64_t limit) override;
   caf::expected<int64_t> count_wakes() override;
+  caf::expected<std::vector<outbox_record>> read_outbox(int64_t after,
+                                                        int64_t limit) override;
+  caf::expected<int64_t> published_position() override;
+  caf::error publish_position(int64_t position) override;
+  caf::expected<int64_t> outbox_backlog() override;
 
  private:
   struct statements;
@@ -46,6 +53,7 @@ class sqlite_store : public store {
 
   sqlite3* db_;
   std::unique_ptr<statements> stmts_;
+  bool outbox_ = false;
 };
 
 } // namespace actodo::persistence

@@ -51,6 +51,29 @@ class store {
 
   /// Forgets request outcomes created before `cutoff_ms`.
   virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
+
+  // -- Kafka outbox (only written when the store was opened with it) ------
+
+  /// Up to `limit` outbox entries with an id above `after`, oldest first.
+  virtual caf::expected<std::vector<outbox_record>>
+  read_outbox(int64_t /*after*/, int64_t /*limit*/) {
+    return std::vector<outbox_record>{};
+  }
+
+  /// The id of the last entry Kafka acknowledged (0 when none).
+  virtual caf::expected<int64_t> published_position() {
+    return int64_t{0};
+  }
+
+  /// Persists `position` as published and forgets the entries up to it.
+  virtual caf::error publish_position(int64_t /*position*/) {
+    return caf::none;
+  }
+
+  /// The number of outbox entries not yet published.
+  virtual caf::expected<int64_t> outbox_backlog() {
+    return int64_t{0};
+  }
 };
 
 } // namespace actodo::persistence

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <librdkafka/rdkafka.h>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+namespace actodo::io {
+
+/// What the Kafka bridge needs to know; `brokers` empty means Kafka is off.
+struct kafka_settings {
+  std::string brokers;
+  std::string group_id = "actodo";
+  std::string commands_topic = "actodo.commands";
+  std::string events_topic = "actodo.events";
+  std::string reminders_topic = "actodo.reminders";
+  std::string results_topic = "actodo.results";
+  std::string dlq_topic = "actodo.commands.dlq";
+  /// CloudEvents content mode of produced events: `binary` or `structured`.
+  std::string mode = "binary";
+  /// Gateway mode: HTTP writes go through `commands_topic`.
+  bool route_http = false;
+  /// librdkafka properties passed through verbatim (name, value).
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+/// Headers of a Kafka record, in order (a name may repeat).
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+/// Frees an `rd_kafka_t`.
+struct kafka_deleter {
+  void operator()(rd_kafka_t* rk) const noexcept;
+};
+
+using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
+
+/// Whether a librdkafka property holds a secret (never logged).
+bool secret_property(std::string_view name);
+
+/// A configured producer (`enable.idempotence=true`). `opaque` reaches
+/// `dr` as its last argument; the caller serves reports with
+/// `rd_kafka_poll`.
+caf::expected<kafka_handle>
+make_producer(const kafka_settings& cfg, const std::string& client_id,
+              void* opaque,
+              void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*));
+
+/// A consumer-group member (offsets stored and committed by the caller).
+caf::expected<kafka_handle>
+make_consumer(const kafka_settings& cfg, const std::string& client_id,
+              void* opaque,
+              void (*rebalance)(rd_kafka_t*, rd_kafka_resp_err_t,
+                                rd_kafka_topic_partition_list_t*, void*));
+
+/// Copies the headers of a consumed record.
+header_list headers_of(const rd_kafka_message_t* msg);
+
+/// Produces one record (copied); `opaque` comes back in the delivery report.
+rd_kafka_resp_err_t produce(rd_kafka_t* rk, const std::string& topic,
+                            std::string_view key, std::string_view value,
+                            const header_list& headers, void* opaque);
+
+} // namespace actodo::io

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <atomic>
+#include <thread>
+
+#include "actors/gateway.hpp"
+#include "io/kafka_client.hpp"
+
+namespace actodo::io {
+
+/// Gateway mode (`kafka.route-http`): writes (create, update, delete) are
+/// produced to the commands topic as CloudEvents, and answered 202 once the
+/// broker acknowledged them; the ingress applies them like any other
+/// record and the result reaches the user's WebSockets as usual. Every
+/// other call goes to the node's gateway. Owns one thread serving the
+/// producer's delivery reports.
+class kafka_gateway : public actors::gateway {
+ public:
+  kafka_gateway(actors::gateway& inner, kafka_settings settings,
+                kafka_handle producer);
+
+  ~kafka_gateway() override;
+
+  /// Delivery reports come here (opaque: the heap-allocated callback).
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void*);
+
+  void submit(actors::command cmd, callback cb) override;
+  void list(std::string user, std::vector<std::string> params,
+            callback cb) override;
+  void get(std::string user, std::string todo_id, callback cb) override;
+  void occurrences(std::string user, std::string todo_id, int32_t limit,
+                   callback cb) override;
+  void preview(std::vector<std::string> params, callback cb) override;
+  void status(std::string user, std::string request_id, callback cb) override;
+  void events(std::string user, int64_t after, int64_t limit,
+              callback cb) override;
+  std::shared_ptr<session_link>
+  open_session(std::string user, actors::session_options opts,
+               std::shared_ptr<actors::frame_sink> sink) override;
+  void account(actors::account_op op, std::string a, std::string b,
+               callback cb) override;
+
+ private:
+  actors::gateway& inner_;
+  kafka_settings settings_;
+  kafka_handle producer_;
+  std::atomic<bool> running_{true};
+  std::thread poller_;
+};
+
+} // namespace actodo::io
