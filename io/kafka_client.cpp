@@ -63,12 +63,13 @@ bool secret_property(std::string_view name) {
 caf::expected<kafka_handle>
 make_producer(const kafka_settings& cfg, const std::string& client_id,
               void* opaque,
-              void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
+              void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+              header_list defaults) {
   auto conf = rd_kafka_conf_new();
-  if (auto err = configure(conf, cfg,
-                           {{"client.id", client_id},
-                            {"enable.idempotence", "true"},
-                            {"linger.ms", "2"}})) {
+  defaults.insert(defaults.begin(), {{"client.id", client_id},
+                                     {"enable.idempotence", "true"},
+                                     {"linger.ms", "2"}});
+  if (auto err = configure(conf, cfg, defaults)) {
     rd_kafka_conf_destroy(conf);
     return err;
   }

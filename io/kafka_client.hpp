@@ -42,13 +42,14 @@ using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
 /// Whether a librdkafka property holds a secret (never logged).
 bool secret_property(std::string_view name);
 
-/// A configured producer (`enable.idempotence=true`). `opaque` reaches
-/// `dr` as its last argument; the caller serves reports with
-/// `rd_kafka_poll`.
+/// A configured producer (`enable.idempotence=true`, plus `defaults`; the
+/// pass-through properties win). `opaque` reaches `dr` as its last
+/// argument; the caller serves reports with `rd_kafka_poll`.
 caf::expected<kafka_handle>
 make_producer(const kafka_settings& cfg, const std::string& client_id,
               void* opaque,
-              void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*));
+              void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+              header_list defaults = {});
 
 /// A consumer-group member (offsets stored and committed by the caller).
 caf::expected<kafka_handle>

@@ -141,7 +141,11 @@ kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
   st.settings = std::move(settings);
   st.stats = std::move(stats);
   st.timeout = timeout;
-  auto producer = make_producer(st.settings, "actodo-egress", &st, on_delivery);
+  // A delivery never times out: a failed one would make the egress re-read
+  // and re-send after later events, reordering a user's events. During an
+  // outage the records wait in librdkafka (bounded), then in the outbox.
+  auto producer = make_producer(st.settings, "actodo-egress", &st, on_delivery,
+                                {{"message.timeout.ms", "0"}});
   if (!producer) {
     std::cerr << "actodo: " << caf::to_string(producer.error()) << std::endl;
     self->quit(producer.error());
