@@ -111,6 +111,9 @@ test('keyboard shortcuts: n, j/k, x, e, Delete, ?', { timeout: 60_000 }, async (
   await page.keyboard.type('second by keyboard');
   await page.keyboard.press('Enter');
   await eventually(async () => (await api.todos()).length === 2, { message: 'two todos in REST' });
+  // REST reads can run ahead of the commit; the page acts on a todo only
+  // once its create is confirmed (result frame), so wait for that.
+  await page.locator('li.todo.pending').waitFor({ state: 'detached' });
   await page.keyboard.press('Escape');
 
   // newest first when nothing is due: j selects "second", j again "first", k back to "second"
