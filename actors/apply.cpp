@@ -370,11 +370,15 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
   outcome out;
   auto& batch = out.batch;
   batch.user_id = todos.user_id;
-  // Wake times before the command, of every todo it may touch.
+  // Wake times before the command, of every todo it may touch (a lookup,
+  // not a scan: commands must stay O(1) in the number of todos).
   std::unordered_map<std::string, int64_t> before;
-  for (auto& [id, t] : todos.by_id)
-    if (cmd.op == command_op::clear || id == cmd.todo_id)
+  if (cmd.op == command_op::clear) {
+    for (auto& [id, t] : todos.by_id)
       before.emplace(id, domain::wake_at(t));
+  } else if (auto i = todos.by_id.find(cmd.todo_id); i != todos.by_id.end()) {
+    before.emplace(i->first, domain::wake_at(i->second));
+  }
   auto full = cmd.op == command_op::create && todos.by_id.size() >= max_todos;
   reply r;
   if (full)
