@@ -23,9 +23,6 @@ Usage: bench/many_users_bench.py --server build/release/actodo [--report F]
 """
 
 import argparse
-import base64
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -37,31 +34,13 @@ import tempfile
 import threading
 import time
 
+from seeded import SCHEMA, access_token, metric, percentile, rss_kib
+
 SECRET = "many-users-bench-secret-0123456789abcdef"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
-  todo_id TEXT NOT NULL, json TEXT NOT NULL,
-  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS todos (
-  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
-  wake_at INTEGER NOT NULL DEFAULT -1,
-  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
-"""
-
-
-def b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def token(user):
-    now = int(time.time())
-    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = b64(json.dumps({"sub": user, "iat": now, "exp": now + 3600,
-                           "jti": user}).encode())
-    sig = hmac.new(SECRET.encode(), f"{head}.{body}".encode(),
-                   hashlib.sha256).digest()
-    return f"{head}.{body}.{b64(sig)}"
+    return access_token(SECRET, user)
 
 
 def seed(path, users, todos):
@@ -86,26 +65,6 @@ def seed(path, users, todos):
     db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
     db.commit()
     db.close()
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def metric(port, name, label=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
-    for line in text.splitlines():
-        key = name + (("{" + label + "}") if label else "")
-        if line.startswith(key + " "):
-            return float(line.split()[-1])
-    return None
 
 
 def load_all(port, users, threads):
@@ -143,9 +102,8 @@ def load_all(port, users, threads):
 
 
 def pct(xs):
-    xs = sorted(xs)
-    at = lambda p: round(xs[min(len(xs) - 1, int(p / 100 * len(xs)))], 2)
-    return {"p50": at(50), "p99": at(99), "max": round(xs[-1], 2)}
+    return {"p50": round(percentile(xs, 50), 2),
+            "p99": round(percentile(xs, 99), 2), "max": round(max(xs), 2)}
 
 
 def main():

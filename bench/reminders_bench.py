@@ -18,9 +18,6 @@ Usage: bench/reminders_bench.py --server build/release/actodo [--report F]
 """
 
 import argparse
-import base64
-import hashlib
-import hmac
 import json
 import os
 import random
@@ -31,21 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import websocket
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
-  todo_id TEXT NOT NULL, json TEXT NOT NULL,
-  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS todos (
-  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
-  wake_at INTEGER NOT NULL DEFAULT -1,
-  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
-"""
-
+from seeded import SCHEMA, access_token, metric, metrics, percentile, rss_kib
 
 def rfc3339(ms):
     t = time.gmtime(ms // 1000)
@@ -79,54 +65,13 @@ def seed(data_dir, users, pending, burst, burst_ms):
     db.close()
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def metric(port, name):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.split()[1])
-    return None
-
-
 SECRET = "reminders-bench-secret-0123456789abcdef"
-
-
-def b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def access_token(user):
-    """An HS256 JWT as the server issues them (the bench knows the key)."""
-    now = int(time.time())
-    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = b64(json.dumps({"sub": user, "iat": now, "exp": now + 3600,
-                           "jti": user}).encode())
-    sig = hmac.new(SECRET.encode(), f"{head}.{body}".encode(),
-                   hashlib.sha256).digest()
-    return f"{head}.{body}.{b64(sig)}"
 
 
 def histogram(port, name):
     """Cumulative (upper bound, count) pairs of a histogram."""
-    result = []
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + "_bucket{le="):
-                le = line.split('"')[1]
-                result.append((le, int(float(line.split()[-1]))))
-    return result
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+    return [(line.split('"')[1], int(float(line.split()[-1])))
+            for line in metrics(port) if line.startswith(name + "_bucket{le=")]
 
 
 def main():
@@ -171,7 +116,7 @@ def main():
         for u in range(args.sockets):
             ws = websocket.create_connection(
                 f"ws://127.0.0.1:{port}/api/v1/ws?access_token="
-                + access_token(f"u{u:05d}"), timeout=10)
+                + access_token(SECRET, f"u{u:05d}"), timeout=10)
             ws.recv()  # welcome
             socks.append(ws)
         if time.time() * 1000 > burst_ms:
@@ -196,8 +141,8 @@ def main():
         result["socket_frames"] = len(lateness)
         if lateness:
             result["socket_lateness_ms"] = {
-                "p50": round(pct(lateness, 50), 1),
-                "p99": round(pct(lateness, 99), 1),
+                "p50": round(percentile(lateness, 50), 1),
+                "p99": round(percentile(lateness, 99), 1),
                 "max": round(max(lateness), 1)}
         deadline = time.time() + 60
         while (metric(port, "actodo_reminders_fired_total") < args.burst
