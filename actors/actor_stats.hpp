@@ -18,8 +18,8 @@ void count_message(config::metrics& stats, config::actor_kind kind,
   // CAF 0.17's intrusive queue casts its stub node to `mailbox_element`;
   // instantiated in an UBSan-instrumented TU that aborts (vptr check), so
   // sanitizer builds do not sample the depth.
-  (void) n;
-  (void) self;
+  (void)n;
+  (void)self;
 #else
   if (n % 16 == 0)
     c.mailbox_depth.store(static_cast<int64_t>(self->mailbox().size()),
