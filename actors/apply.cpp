@@ -221,7 +221,7 @@ reply apply_wake(user_todos& todos, const command& cmd, const std::string& now,
     if (!f.skipped) {
       out.reminder_frames.push_back(
         reminder_frame(next, f.index, f.scheduled, now));
-      out.lateness.push_back(now_ms - f.scheduled);
+      out.fired.push_back(f.scheduled);
     }
   }
   if (firings.empty())

@@ -35,8 +35,9 @@ struct outcome {
   persistence::user_batch batch;
   /// `{"type":"reminder",...}` frames for the sessions.
   std::vector<std::string> reminder_frames;
-  /// How late each fired reminder fired, in ms.
-  std::vector<int64_t> lateness;
+  /// The instants of the reminders that fired (their lateness is measured
+  /// once they are durable).
+  std::vector<int64_t> fired;
   std::vector<wake_change> wakes;
 };
 

@@ -164,12 +164,10 @@ caf::result<std::string> inspector_state::run(const std::string& line,
     if (!arg.empty())
       return fail("usage: reminders [next <n>]", as_json);
     auto late = stats->reminder_lateness_seconds.snapshot();
-    auto fired = stats->reminders_fired.value();
     self->request(scheduler, timeout, atom::summary::value)
       .then(
-        [rp, as_json, late, fired](std::string& doc) mutable {
+        [rp, as_json, late](std::string& doc) mutable {
           auto summary = json::parse(doc);
-          summary["fired"] = fired;
           summary["p99_lateness_ms"] = late.p99 * 1000;
           rp.deliver(render(summary, as_json));
         },

@@ -217,7 +217,7 @@ std::string reminder_scheduler_state::summary() const {
                         {"backlog", backlog.size()},
                         {"in_flight", in_flight},
                         {"wakes_sent", wakes_sent},
-                        {"fired", fired},
+                        {"fired", stats->reminders_fired.value()},
                         {"whole_index_in_memory", unbounded}}
     .dump();
 }
@@ -253,7 +253,6 @@ reminder_scheduler_actor::behavior_type reminder_scheduler(
     },
     [self](atom::fired, int64_t late_ms) {
       auto& st = self->state;
-      ++st.fired;
       st.stats->reminders_fired.add();
       st.stats->reminder_lateness_seconds.observe(static_cast<double>(late_ms)
                                                   / 1000.0);

@@ -73,7 +73,6 @@ struct reminder_scheduler_state {
   int64_t next_catchup_ms = 0;
   size_t in_flight = 0;
   uint64_t wakes_sent = 0;
-  uint64_t fired = 0;
   /// The instant the pending timer fires at (-1: none).
   int64_t armed_at = -1;
   /// Entries up to this one had their `todo_list` loaded ahead of time.

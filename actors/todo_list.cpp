@@ -157,8 +157,7 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
   for (auto& frame : out.reminder_frames)
     f.event_frames.emplace_back(std::move(frame));
   f.wakes = std::move(out.wakes);
-  for (auto late : out.lateness)
-    f.fired.push_back(now_ms - late);
+  f.fired = std::move(out.fired);
   f.internal = cmd.op == command_op::wake;
   f.waiters.push_back(std::move(rp));
   if (!cmd.idempotency_key.empty()) {
