@@ -77,6 +77,14 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.io_threads = cfg.io_threads;
   result.body_limit = cfg.body_limit;
   result.ws_queue_limit = cfg.ws_queue_limit;
+  result.ws_queue_bytes = cfg.ws_queue_bytes;
+  result.ws_user_queue_bytes = cfg.ws_user_queue_bytes;
+  result.ws_message_limit = cfg.ws_max_message;
+  result.ws_deflate = cfg.ws_deflate;
+  result.max_connections = cfg.max_connections;
+  result.cors_origins = cfg.cors_origins;
+  result.linger_timeout
+    = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.linger_timeout);
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
   result.ui_dir = cfg.ui_dir;

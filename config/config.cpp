@@ -22,6 +22,19 @@ app_config::app_config() {
          "upper bound for internal requests")
     .add(ws_queue_limit, "ws-queue-limit",
          "frames queued per WebSocket before a slow reader is dropped")
+    .add(ws_queue_bytes, "ws-queue-bytes",
+         "bytes queued for one slow WebSocket reader before it is closed")
+    .add(ws_user_queue_bytes, "ws-user-queue-bytes",
+         "bytes queued for all WebSockets of one user before closing")
+    .add(ws_max_message, "ws-max-message",
+         "largest WebSocket message in bytes (close 1009 beyond)")
+    .add(ws_deflate, "ws-deflate", "offer permessage-deflate (RFC 7692)")
+    .add(max_connections, "max-connections",
+         "most open connections; 0 derives it from the descriptor limit")
+    .add(cors_origins, "cors-origins",
+         "origins allowed to call cross-origin (comma list, * for any)")
+    .add(linger_timeout, "linger-timeout",
+         "how long a closing connection drains unread request bytes")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
     .add(admin_host, "admin-host", "address of the console endpoint")
@@ -94,6 +107,29 @@ caf::error invalid(const std::string& option, const std::string& why) {
                          "invalid option --" + option + ": " + why);
 }
 
+/// The web hardening limits (README "Limits").
+caf::error validate_web_limits(const app_config& cfg) {
+  using namespace std::chrono_literals;
+  constexpr size_t mib = 1024 * 1024;
+  if (cfg.ws_max_message < 1024 || cfg.ws_max_message > 64 * mib)
+    return invalid("ws-max-message", "must be between 1024 and 67108864");
+  if (cfg.ws_queue_bytes < cfg.ws_max_message || cfg.ws_queue_bytes > 1024 * mib)
+    return invalid("ws-queue-bytes",
+                   "must be between --ws-max-message and 1073741824");
+  if (cfg.ws_user_queue_bytes < cfg.ws_queue_bytes
+      || cfg.ws_user_queue_bytes > 4096 * mib)
+    return invalid("ws-user-queue-bytes",
+                   "must be between --ws-queue-bytes and 4294967296");
+  if (cfg.max_connections > 10000000)
+    return invalid("max-connections", "must be at most 10000000 (0: derived)");
+  if (cfg.linger_timeout < 0s || cfg.linger_timeout > 1min)
+    return invalid("linger-timeout", "must be between 0s and 1min");
+  for (auto c : cfg.cors_origins)
+    if (static_cast<unsigned char>(c) < 0x21 && c != ' ')
+      return invalid("cors-origins", "must be a comma list of origins");
+  return caf::none;
+}
+
 } // namespace
 
 caf::error app_config::validate() const {
@@ -155,7 +191,7 @@ caf::error app_config::validate() const {
     return invalid("kafka.route-http", "needs --kafka.brokers");
   if (request_retention < 1h)
     return invalid("request-retention", "must be at least 1h");
-  return caf::none;
+  return validate_web_limits(*this);
 }
 
 } // namespace actodo::config

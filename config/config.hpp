@@ -52,6 +52,19 @@ class app_config : public caf::actor_system_config {
   /// Frames queued for one WebSocket before a slow reader is disconnected.
   size_t ws_queue_limit = 4096;
 
+  /// Web hardening (README "Limits"): bytes queued for slow WebSocket
+  /// readers per socket and per user, the largest WebSocket message,
+  /// permessage-deflate, open connections (0: derived from the descriptor
+  /// limit), origins allowed cross-origin (comma list, `*`: any) and how
+  /// long a closing connection drains unread request bytes.
+  size_t ws_queue_bytes = 4 * 1024 * 1024;
+  size_t ws_user_queue_bytes = 16 * 1024 * 1024;
+  size_t ws_max_message = 64 * 1024;
+  bool ws_deflate = false;
+  size_t max_connections = 0;
+  std::string cors_origins;
+  caf::timespan linger_timeout = std::chrono::seconds(2);
+
   /// Where the inspector answers `actodo console` (CAF networking); port 0
   /// picks a free one, -1 disables it.
   std::string admin_host = "127.0.0.1";

@@ -2,9 +2,15 @@
 
 namespace actodo::web {
 
-echo_session::echo_session(tcp::socket&& socket, const settings& cfg)
-  : ws_(std::move(socket)) {
+echo_session::echo_session(tcp::socket&& socket, std::shared_ptr<void> slot,
+                           const settings& cfg)
+  : ws_(std::move(socket)), slot_(std::move(slot)) {
   ws_.read_message_max(cfg.ws_message_limit);
+  if (cfg.ws_deflate) {
+    websocket::permessage_deflate pmd;
+    pmd.server_enable = true;
+    ws_.set_option(pmd);
+  }
 }
 
 void echo_session::run(http::request<http::string_body> req) {

@@ -14,7 +14,8 @@ namespace actodo::web {
 /// settings the API socket uses. No actors involved.
 class echo_session : public std::enable_shared_from_this<echo_session> {
  public:
-  echo_session(tcp::socket&& socket, const settings& cfg);
+  echo_session(tcp::socket&& socket, std::shared_ptr<void> slot,
+               const settings& cfg);
 
   void run(http::request<http::string_body> req);
 
@@ -25,6 +26,7 @@ class echo_session : public std::enable_shared_from_this<echo_session> {
   void on_write(beast::error_code ec, std::size_t bytes);
 
   websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<void> slot_;
   beast::flat_buffer buffer_;
 };
 

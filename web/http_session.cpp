@@ -1,14 +1,72 @@
 #include "web/http_session.hpp"
 
 #include <charconv>
+#include <exception>
+#include <iostream>
 
 #include "web/echo_session.hpp"
 #include "web/router.hpp"
+#include "web/transfer_coding.hpp"
 #include "web/websocket_session.hpp"
 
 namespace actodo::web {
 
 namespace {
+
+constexpr std::size_t drain_chunk = 4096;
+
+/// Request smuggling guard (RFC 9112 §6.3): a body is framed by
+/// `Content-Length` or by `chunked` as the final transfer coding, nothing
+/// else.
+std::optional<http_response>
+check_framing(const http::request<http::string_body>& req) {
+  if (req.count(http::field::transfer_encoding) == 0)
+    return std::nullopt;
+  std::string codings;
+  auto [first, last] = req.equal_range(http::field::transfer_encoding);
+  for (auto i = first; i != last; ++i) {
+    if (!codings.empty())
+      codings += ',';
+    codings.append(i->value().data(), i->value().size());
+  }
+  std::string_view coding;
+  switch (classify_transfer_encoding(codings, coding)) {
+    case transfer_verdict::ok:
+      return std::nullopt;
+    case transfer_verdict::bad_framing:
+      return problem(400,
+                     "the final transfer coding must be chunked, not "
+                       + std::string{coding},
+                     "Transfer-Encoding");
+    case transfer_verdict::not_implemented:
+      break;
+  }
+  return problem(501, "transfer coding " + std::string{coding}
+                        + " is not implemented",
+                 "Transfer-Encoding");
+}
+
+/// Reads `access_token` (browsers cannot set headers on WebSocket upgrades)
+/// and, on the API socket, `after`.
+std::optional<http_response>
+read_upgrade_query(const std::vector<std::pair<std::string, std::string>>& query,
+                   bool echo, std::string_view& token,
+                   actors::session_options& opts) {
+  for (auto& [key, value] : query) {
+    if (key == "access_token") {
+      token = value;
+      continue;
+    }
+    if (key != "after" || echo)
+      return problem(400, "unknown parameter", key);
+    auto res = std::from_chars(value.data(), value.data() + value.size(),
+                               opts.after);
+    if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
+        || opts.after < 0)
+      return problem(400, "must be a non-negative integer", "after");
+  }
+  return std::nullopt;
+}
 
 /// Converts Beast's request into the router's.
 std::optional<http_response> convert(const http::request<http::string_body>& in,
@@ -33,14 +91,23 @@ std::optional<http_response> convert(const http::request<http::string_body>& in,
 
 } // namespace
 
-http_session::http_session(tcp::socket&& socket, const settings& cfg,
-                           router& routes, actors::gateway& gate,
-                           session_registry& registry)
+http_session::http_session(tcp::socket&& socket, std::shared_ptr<void> slot,
+                           const settings& cfg, router& routes,
+                           actors::gateway& gate, session_registry& registry)
   : stream_(std::move(socket)),
+    slot_(std::move(slot)),
+    buffer_(cfg.header_limit + 1024),
     cfg_(cfg),
     router_(routes),
     gate_(gate),
-    registry_(registry) {}
+    registry_(registry) {
+  on_chunk_header_ = [this](std::uint64_t, beast::string_view extensions,
+                            beast::error_code& ec) {
+    extension_bytes_ += extensions.size();
+    if (extension_bytes_ > cfg_.header_limit)
+      ec = http::error::header_limit;
+  };
+}
 
 void http_session::run() {
   net::dispatch(stream_.get_executor(),
@@ -54,6 +121,8 @@ void http_session::do_read() {
   parser_.emplace();
   parser_->body_limit(cfg_.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(cfg_.header_limit));
+  parser_->on_chunk_header(on_chunk_header_);
+  extension_bytes_ = 0;
   stream_.expires_after(cfg_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read,
@@ -68,9 +137,13 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return send(problem(413, "the body exceeds "
                                + std::to_string(cfg_.body_limit) + " bytes"));
   }
-  if (ec == http::error::header_limit) {
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    // Also a chunk header, its extensions or the trailer section that
+    // outgrow the header limit.
     keep_alive_ = false;
-    return send(problem(431, "the request header is too large"));
+    return send(problem(431, "the request header, chunk extensions or "
+                             "trailers exceed "
+                               + std::to_string(cfg_.header_limit) + " bytes"));
   }
   if (ec == beast::error::timeout)
     return do_close();
@@ -88,6 +161,11 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   keep_alive_ = req.keep_alive();
   version_ = req.version();
   head_ = req.method() == http::verb::head;
+  if (auto err = check_framing(req)) {
+    // What follows on this connection cannot be told apart from a body.
+    keep_alive_ = false;
+    return send(std::move(*err));
+  }
   if (websocket::is_upgrade(req))
     return upgrade(std::move(req));
   http_request in;
@@ -96,49 +174,54 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   beast::error_code ignored;
   in.remote = stream_.socket().remote_endpoint(ignored).address().to_string();
   // The router answers from a CAF thread: hop back onto our strand.
-  router_.handle(in, [self = shared_from_this()](http_response res) {
+  auto respond = [self = shared_from_this()](http_response res) {
     net::post(self->stream_.get_executor(),
               [self, res = std::move(res)]() mutable {
                 self->send(std::move(res));
               });
-  });
+  };
+  try {
+    router_.handle(std::move(in), respond);
+  } catch (const std::exception& ex) {
+    // A bug, not the client's fault: answer and keep serving.
+    std::cerr << "actodo: http handler: " << ex.what() << '\n';
+    keep_alive_ = false;
+    send(problem(500, "internal error"));
+  }
 }
 
 void http_session::upgrade(http::request<http::string_body> req) {
   http_request in;
   if (auto err = convert(req, in))
     return send(std::move(*err));
-  if (in.path == "/diag/ws-echo" && cfg_.ws_echo) {
-    stream_.expires_never();
-    std::make_shared<echo_session>(stream_.release_socket(), cfg_)
-      ->run(std::move(req));
-    return;
-  }
-  if (in.path != "/api/v1/ws")
+  if (auto err = router_.admit(in))
+    return send(std::move(*err));
+  beast::error_code ignored;
+  in.remote = stream_.socket().remote_endpoint(ignored).address().to_string();
+  if (auto err = router::throttle(router_.ip_limiter(), in.remote))
+    return send(std::move(*err));
+  auto echo = in.path == "/diag/ws-echo" && cfg_.ws_echo;
+  if (!echo && in.path != "/api/v1/ws")
     return send(problem(404, "no WebSocket endpoint at " + in.path));
   actors::session_options opts;
   opts.max_replay = static_cast<int64_t>(cfg_.ws_queue_limit / 2);
   std::string_view token;
-  for (auto& [key, value] : in.query) {
-    if (key == "access_token") {
-      token = value; // Browsers cannot set headers on WebSocket upgrades.
-      continue;
-    }
-    if (key != "after")
-      return send(problem(400, "unknown parameter", key));
-    auto res = std::from_chars(value.data(), value.data() + value.size(),
-                               opts.after);
-    if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
-        || opts.after < 0)
-      return send(problem(400, "must be a non-negative integer", "after"));
-  }
+  if (auto err = read_upgrade_query(in.query, echo, token, opts))
+    return send(std::move(*err));
   std::string user;
   if (auto err = router_.authenticate(in, token, user, opts.expires_ms))
     return send(std::move(*err));
+  if (auto err = router::throttle(router_.user_limiter(), user))
+    return send(std::move(*err));
   // The WebSocket has its own timeouts.
   stream_.expires_never();
-  std::make_shared<websocket_session>(stream_.release_socket(), cfg_, gate_,
-                                      registry_)
+  if (echo) {
+    std::make_shared<echo_session>(stream_.release_socket(), slot_, cfg_)
+      ->run(std::move(req));
+    return;
+  }
+  std::make_shared<websocket_session>(stream_.release_socket(), slot_, cfg_,
+                                      gate_, registry_, router_.user_limiter())
     ->run(std::move(req), std::move(user), opts);
 }
 
@@ -175,6 +258,25 @@ void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
 void http_session::do_close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec)
+    return;
+  drain_ = std::make_unique<char[]>(drain_chunk);
+  stream_.expires_after(cfg_.linger_timeout);
+  do_drain();
+}
+
+void http_session::do_drain() {
+  stream_.async_read_some(net::buffer(drain_.get(), drain_chunk),
+                          beast::bind_front_handler(&http_session::on_drain,
+                                                    shared_from_this()));
+}
+
+void http_session::on_drain(beast::error_code ec, std::size_t bytes) {
+  drained_ += bytes;
+  // At most four request bodies: a client that keeps sending is cut off.
+  if (!ec && drained_ <= 4 * cfg_.body_limit)
+    return do_drain();
+  stream_.socket().close(ec);
 }
 
 } // namespace actodo::web

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -18,8 +19,11 @@ class session_registry;
 /// response, and repeats; hands WebSocket upgrades to `websocket_session`.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, const settings& cfg, router& routes,
-               actors::gateway& gate, session_registry& registry);
+  /// `slot` counts this connection against `--max-connections` until the
+  /// connection (or the WebSocket it becomes) ends.
+  http_session(tcp::socket&& socket, std::shared_ptr<void> slot,
+               const settings& cfg, router& routes, actors::gateway& gate,
+               session_registry& registry);
 
   void run();
 
@@ -30,10 +34,25 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void send(http_response res);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
+  /// Lingering close: after the response, drain what the client still
+  /// sends (bounded in time and bytes) so it reads the status, not a reset.
+  void do_drain();
+  void on_drain(beast::error_code ec, std::size_t bytes);
+
+  using chunk_header_cb = std::function<void(
+    std::uint64_t, beast::string_view, beast::error_code&)>;
 
   beast::tcp_stream stream_;
+  std::shared_ptr<void> slot_;
+  /// Bounded: a chunk header, extension or trailer section never grows it
+  /// past the header limit.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  /// Counts chunk-extension bytes against the header limit.
+  chunk_header_cb on_chunk_header_;
+  std::size_t extension_bytes_ = 0;
+  std::unique_ptr<char[]> drain_;
+  std::size_t drained_ = 0;
   std::shared_ptr<void> response_;
   const settings& cfg_;
   router& router_;

@@ -20,13 +20,16 @@ void fail(beast::error_code ec, const char* what) {
 }
 
 listener::listener(net::io_context& ioc, const settings& cfg, router& routes,
-                   actors::gateway& gate, session_registry& registry)
+                   actors::gateway& gate, session_registry& registry,
+                   connection_limit& slots)
   : ioc_(ioc),
     acceptor_(net::make_strand(ioc)),
     cfg_(cfg),
     router_(routes),
     gate_(gate),
-    registry_(registry) {}
+    registry_(registry),
+    slots_(slots),
+    retry_(acceptor_.get_executor()) {}
 
 beast::error_code listener::open(const tcp::endpoint& endpoint) {
   beast::error_code ec;
@@ -52,6 +55,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
 }
 
@@ -64,16 +68,53 @@ void listener::do_accept() {
 void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted)
     return; // Stopped.
-  if (ec) {
-    fail(ec, "accept");
+  if (ec)
+    return back_off(ec);
+  auto slot = slots_.acquire();
+  if (!slot) {
+    refuse(socket);
   } else {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<http_session>(std::move(socket), cfg_, router_, gate_,
-                                   registry_)
+    std::make_shared<http_session>(std::move(socket), std::move(slot), cfg_,
+                                   router_, gate_, registry_)
       ->run();
   }
   do_accept();
+}
+
+void listener::back_off(beast::error_code ec) {
+  constexpr auto log_interval = std::chrono::seconds(10);
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_log_ >= log_interval) {
+    std::cerr << "actodo: accept: " << ec.message();
+    if (unlogged_ > 0)
+      std::cerr << " (" << unlogged_ << " more since the last report)";
+    std::cerr << "; retrying every 100 ms\n";
+    last_log_ = now;
+    unlogged_ = 0;
+  } else {
+    ++unlogged_;
+  }
+  retry_.expires_after(std::chrono::milliseconds(100));
+  retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (!wait_ec && self->acceptor_.is_open())
+      self->do_accept();
+  });
+}
+
+void listener::refuse(tcp::socket& socket) {
+  static constexpr std::string_view busy
+    = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+      "Retry-After: 1\r\nContent-Type: application/problem+json\r\n"
+      "Content-Length: 76\r\n\r\n"
+      "{\"status\":503,\"title\":\"Service Unavailable\",\"detail\":\"too many "
+      "connections\"}";
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(net::buffer(busy.data(), busy.size()), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
 }
 
 } // namespace actodo::web

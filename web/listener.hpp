@@ -3,7 +3,11 @@
 #include <memory>
 
 #include "actors/gateway.hpp"
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
 #include "web/beast.hpp"
+#include "web/connection_limit.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -16,7 +20,8 @@ class session_registry;
 class listener : public std::enable_shared_from_this<listener> {
  public:
   listener(net::io_context& ioc, const settings& cfg, router& routes,
-           actors::gateway& gate, session_registry& registry);
+           actors::gateway& gate, session_registry& registry,
+           connection_limit& slots);
 
   /// Binds and listens; the error names what failed.
   beast::error_code open(const tcp::endpoint& endpoint);
@@ -31,6 +36,11 @@ class listener : public std::enable_shared_from_this<listener> {
  private:
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  /// Out of descriptors (or another accept error): wait, then accept again;
+  /// logs once per interval instead of once per attempt.
+  void back_off(beast::error_code ec);
+  /// Beyond `--max-connections`: a short 503 and close, never queued.
+  static void refuse(tcp::socket& socket);
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
@@ -38,6 +48,10 @@ class listener : public std::enable_shared_from_this<listener> {
   router& router_;
   actors::gateway& gate_;
   session_registry& registry_;
+  connection_limit& slots_;
+  net::steady_timer retry_;
+  std::chrono::steady_clock::time_point last_log_{};
+  size_t unlogged_ = 0;
 };
 
 } // namespace actodo::web

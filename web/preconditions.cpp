@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "actors/command_frame.hpp"
+#include "web/media_type.hpp"
 
 namespace actodo::web {
 
@@ -74,8 +75,7 @@ std::optional<http_response> read_write_options(const http_request& req,
   if (op == actors::command_op::remove || op == actors::command_op::clear
       || op == actors::command_op::snooze || op == actors::command_op::dismiss)
     return std::nullopt;
-  auto type = req.header("content-type");
-  if (!type.empty() && type.substr(0, 16) != "application/json")
+  if (!is_json_media_type(req.header("content-type")))
     return problem(415, "send application/json", "Content-Type");
   auto verdict = actors::check_todo_body(req.body,
                                          op == actors::command_op::create);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "actors/auth/jwt.hpp"
+#include "web/media_type.hpp"
 #include "web/static_files.hpp"
 
 namespace actodo::web {
@@ -48,14 +49,8 @@ http_response response_of(const actors::reply& r) {
   return res;
 }
 
-void add_cors(http_response& res) {
-  res.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  res.headers.emplace_back("Access-Control-Expose-Headers",
-                           "Location, ETag, Preference-Applied");
-}
-
 router::router(actors::gateway& gate, const settings& cfg)
-  : gate_(gate), cfg_(cfg) {
+  : gate_(gate), cfg_(cfg), origins_(!cfg.token_auth, cfg.cors_origins) {
   if (cfg.rate_limit > 0)
     user_limit_ = std::make_unique<rate_limiter>(cfg.rate_limit);
   if (cfg.ip_rate_limit > 0)
@@ -112,18 +107,19 @@ router::authenticate(const http_request& req, std::string_view token,
 
 namespace {
 
-/// The route pattern of a path: a label with a bounded set of values.
+/// The route pattern of a path: a label with a bounded set of values (any
+/// path the route table does not know is `other`).
 std::string route_of(const std::string& path) {
   std::string id;
   if (path == api_todos || path == "/api/v1/events" || path == "/api/v1/me"
       || path == "/api/v1/ws" || path == backend_todos_path
       || path == "/healthz" || path == "/readyz" || path == "/metrics"
-      || path == "/")
+      || path == "/" || path == "/api/v1/occurrences"
+      || path == "/api/v1/auth/register" || path == "/api/v1/auth/login"
+      || path == "/api/v1/auth/refresh" || path == "/api/v1/auth/logout")
     return path;
   if (single_segment(path, api_todos, id))
     return "/api/v1/todos/{id}";
-  if (path == "/api/v1/occurrences")
-    return path;
   if (path.compare(0, api_todos.size() + 1, "/api/v1/todos/") == 0) {
     auto ends = [&path](std::string_view x) {
       return path.size() > x.size()
@@ -138,43 +134,54 @@ std::string route_of(const std::string& path) {
   }
   if (single_segment(path, backend_todos_path, id))
     return "/todos/{id}";
-  if (path.compare(0, api_requests.size(), api_requests) == 0)
+  if (single_segment(path, "/api/v1/requests", id))
     return "/api/v1/requests/{id}";
-  if (path.compare(0, 13, "/api/v1/auth/") == 0)
-    return path.size() < 40 ? path : "other";
   return "other";
+}
+
+/// The method label: one of the methods the server knows, else `OTHER`.
+std::string method_of(const std::string& method) {
+  for (const char* known :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known)
+      return method;
+  return "OTHER";
+}
+
+/// Methods whose body the routes read as JSON.
+bool has_json_body(const http_request& req) {
+  return req.method == "POST" || req.method == "PUT" || req.method == "PATCH"
+         || req.method == "DELETE";
 }
 
 } // namespace
 
+std::optional<http_response> router::admit(const http_request& req) const {
+  return origins_.check(req);
+}
+
 void router::handle(http_request req, responder done) {
-  // Every response carries CORS headers (Todo-Backend needs them) and is
-  // counted by route pattern, method and status.
+  // Every response is counted by route pattern, method and status; allowed
+  // cross-origin requests get CORS headers.
   auto stats = cfg_.stats;
   auto start = std::chrono::steady_clock::now();
-  auto method = req.method.size() <= 7 ? req.method : std::string{"other"};
-  responder reply = [done = std::move(done), stats, start, method,
-                     route = route_of(req.path)](http_response res) {
-    add_cors(res);
+  responder reply = [this, done = std::move(done), stats, start,
+                     method = method_of(req.method), route = route_of(req.path),
+                     origin = std::string{req.header("origin")},
+                     host = std::string{req.header("host")}](
+                      http_response res) {
+    origins_.add_cors(origin, host, res);
     std::chrono::duration<double> took = std::chrono::steady_clock::now()
                                          - start;
     stats->http_request(route, method, res.status, took.count());
     done(std::move(res));
   };
+  if (auto err = admit(req))
+    return reply(std::move(*err));
   auto& path = req.path;
   std::string id;
-  if (req.method == "OPTIONS") {
-    http_response res;
-    res.status = 204;
-    res.content_type.clear();
-    res.headers.emplace_back("Access-Control-Allow-Methods",
-                             "GET, POST, PATCH, DELETE, OPTIONS");
-    res.headers.emplace_back("Access-Control-Allow-Headers",
-                             "Content-Type, Authorization, If-Match, "
-                             "If-None-Match, Idempotency-Key, Prefer");
-    res.headers.emplace_back("Access-Control-Max-Age", "86400");
-    return reply(std::move(res));
-  }
+  if (req.method == "OPTIONS")
+    return reply(origins_.preflight(req));
   if (path == "/metrics") {
     http_response res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -186,6 +193,12 @@ void router::handle(http_request req, responder done) {
       return reply(problem(405, "use GET"));
     return reply(text(200, R"({"status":"ok"})"));
   }
+  // Every route that reads a body reads JSON: anything else (a cross-site
+  // form post, `application/jsonp`) is refused before it is looked at.
+  if (has_json_body(req)
+      && (!req.body.empty() || req.has_header("content-type"))
+      && !is_json_media_type(req.header("content-type")))
+    return reply(problem(415, "send application/json", "Content-Type"));
   if ((req.method == "GET" || req.method == "HEAD")
       && path.compare(0, 5, "/api/") != 0 && path != backend_todos_path
       && path.compare(0, 7, "/todos/") != 0)

@@ -6,6 +6,7 @@
 
 #include "actors/gateway.hpp"
 #include "web/http_types.hpp"
+#include "web/origin_policy.hpp"
 #include "web/preconditions.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/settings.hpp"
@@ -19,6 +20,19 @@ class router {
   router(actors::gateway& gate, const settings& cfg);
 
   void handle(http_request req, responder done);
+
+  /// Host and Origin checks every request and WebSocket upgrade passes
+  /// first (`origin_policy`); a problem response when refused.
+  std::optional<http_response> admit(const http_request& req) const;
+
+  /// The per-user and per-address token buckets (null when off); WebSocket
+  /// upgrades and command frames draw from the same buckets.
+  rate_limiter* user_limiter() const { return user_limit_.get(); }
+  rate_limiter* ip_limiter() const { return ip_limit_.get(); }
+
+  /// 429 with `Retry-After` when `key` has no token left in `limiter`.
+  static std::optional<http_response> throttle(rate_limiter* limiter,
+                                               const std::string& key);
 
   /// Who a request acts for: the local user in `local` auth mode, else the
   /// subject of a valid access token from `Authorization: Bearer` (or,
@@ -53,12 +67,9 @@ class router {
   void backend_todo(const http_request& req, const std::string& id,
                     responder& done);
 
-  /// 429 with `Retry-After` when `key` has no token left in `limiter`.
-  static std::optional<http_response> throttle(rate_limiter* limiter,
-                                               const std::string& key);
-
   actors::gateway& gate_;
   const settings& cfg_;
+  origin_policy origins_;
   std::unique_ptr<rate_limiter> user_limit_;
   std::unique_ptr<rate_limiter> ip_limit_;
 };
@@ -67,7 +78,5 @@ class router {
 /// such, empty bodies without a content type).
 http_response response_of(const actors::reply& r);
 
-/// Adds the CORS headers every response carries.
-void add_cors(http_response& res);
 
 } // namespace actodo::web

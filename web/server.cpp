@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "web/connection_limit.hpp"
 #include "web/listener.hpp"
 #include "web/router.hpp"
 #include "web/session_registry.hpp"
@@ -12,13 +13,20 @@ namespace actodo::web {
 struct server::impl {
   impl(settings c, actors::gateway& gate)
     : cfg(std::move(c)),
+      slots(cfg.max_connections > 0
+              ? cfg.max_connections
+              : default_max_connections(raise_fd_limit())),
       routes(gate, cfg),
       ioc(static_cast<int>(cfg.io_threads)),
       work(net::make_work_guard(ioc)) {
-    acceptor = std::make_shared<listener>(ioc, cfg, routes, gate, registry);
+    if (cfg.max_connections > 0)
+      raise_fd_limit();
+    acceptor = std::make_shared<listener>(ioc, cfg, routes, gate, registry,
+                                          slots);
   }
 
   settings cfg;
+  connection_limit slots;
   // Sessions die with the io_context and use the router and the registry:
   // those must outlive it, so they are declared first.
   router routes;

@@ -19,7 +19,19 @@ struct settings {
   size_t header_limit = 16 * 1024;
   size_t ws_message_limit = 64 * 1024;
   size_t ws_queue_limit = 4096;
+  /// Bytes queued for slow WebSocket readers: per socket and per user.
+  size_t ws_queue_bytes = 4 * 1024 * 1024;
+  size_t ws_user_queue_bytes = 16 * 1024 * 1024;
+  /// permessage-deflate (RFC 7692) offered to clients.
+  bool ws_deflate = false;
+  /// Open connections at most; 0: derived from the file-descriptor limit.
+  size_t max_connections = 0;
+  /// Comma list of origins allowed to make cross-origin requests (`*`: any).
+  std::string cors_origins;
   std::chrono::seconds read_timeout{30};
+  /// After a response that closes the connection, how long unread request
+  /// bytes are drained so the client sees the status instead of a reset.
+  std::chrono::milliseconds linger_timeout{2000};
   /// Serve the diagnostic echo endpoint `/diag/ws-echo`.
   bool ws_echo = false;
   /// Serve the UI from this directory instead of the embedded copy.

@@ -1,9 +1,13 @@
 #include "web/static_files.hpp"
 
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <filesystem>
 #include <functional>
-#include <iterator>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace actodo::web {
 
@@ -41,11 +45,41 @@ bool safe_path(std::string_view path) {
   return true;
 }
 
-std::optional<std::string> read_file(const std::string& name) {
-  std::ifstream in{name, std::ios::binary};
-  if (!in)
+/// Reads `dir` + `path` when it resolves (symlinks included) to a regular
+/// file inside `dir`; never throws (directories, dangling links, files
+/// that vanish or cannot be read are simply not found).
+std::optional<std::string> read_file(const std::string& dir,
+                                     std::string_view path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto root = fs::canonical(dir, ec);
+  if (ec)
     return std::nullopt;
-  return std::string{std::istreambuf_iterator<char>{in}, {}};
+  auto name = fs::canonical(root / fs::path{path.substr(1)}, ec);
+  if (ec || !fs::is_regular_file(name, ec) || ec)
+    return std::nullopt;
+  // Inside the directory: `root` is a proper prefix, component-wise.
+  auto [r, n] = std::mismatch(root.begin(), root.end(), name.begin(),
+                              name.end());
+  if (r != root.end() || n == name.end())
+    return std::nullopt;
+  auto fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  std::string body;
+  char chunk[16384];
+  for (;;) {
+    auto got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      ::close(fd);
+      if (got < 0)
+        return std::nullopt;
+      return body;
+    }
+    body.append(chunk, static_cast<size_t>(got));
+  }
 }
 
 } // namespace
@@ -58,7 +92,7 @@ std::optional<http_response> static_file(const http_request& req,
     return std::nullopt;
   http_response res;
   if (!dir.empty()) {
-    auto body = read_file(dir + std::string{path});
+    auto body = read_file(dir, path);
     if (!body)
       return std::nullopt;
     res.body = std::move(*body);

@@ -1,7 +1,12 @@
 #include "web/websocket_session.hpp"
 
+#include <algorithm>
 #include <iostream>
 
+#include <malloc.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/problem.hpp"
 #include "web/session_registry.hpp"
 
 namespace actodo::web {
@@ -38,16 +43,35 @@ class socket_sink : public actors::frame_sink {
 
 } // namespace
 
-websocket_session::websocket_session(tcp::socket&& socket, const settings& cfg,
-                                     actors::gateway& gate,
-                                     session_registry& registry)
-  : ws_(std::move(socket)), cfg_(cfg), gate_(gate), registry_(registry) {}
+websocket_session::websocket_session(tcp::socket&& socket,
+                                     std::shared_ptr<void> slot,
+                                     const settings& cfg, actors::gateway& gate,
+                                     session_registry& registry,
+                                     rate_limiter* limiter)
+  : ws_(std::move(socket)),
+    slot_(std::move(slot)),
+    limiter_(limiter),
+    cfg_(cfg),
+    gate_(gate),
+    registry_(registry) {}
 
 websocket_session::~websocket_session() {
   if (counted_)
     cfg_.stats->ws_sessions.add(-1);
+  account(-queued_bytes_);
   registry_.remove(this);
   detach();
+  // A session that buffered megabytes for a slow reader leaves freed pages
+  // in malloc's arenas; give them back to the OS.
+  if (peak_bytes_ >= 1024 * 1024)
+    malloc_trim(0);
+}
+
+void websocket_session::account(int64_t n) {
+  queued_bytes_ += n;
+  peak_bytes_ = std::max(peak_bytes_, queued_bytes_);
+  if (user_bytes_)
+    user_bytes_->fetch_add(n);
 }
 
 void websocket_session::detach() {
@@ -59,8 +83,14 @@ void websocket_session::run(http::request<http::string_body> req,
                             std::string user, actors::session_options opts) {
   user_ = std::move(user);
   opts_ = opts;
+  user_bytes_ = registry_.queued_bytes(user_);
   ws_.set_option(
     websocket::stream_base::timeout::suggested(beast::role_type::server));
+  if (cfg_.ws_deflate) {
+    websocket::permessage_deflate pmd;
+    pmd.server_enable = true;
+    ws_.set_option(pmd);
+  }
   ws_.read_message_max(cfg_.ws_message_limit);
   ws_.set_option(
     websocket::stream_base::decorator([](websocket::response_type& res) {
@@ -99,19 +129,49 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     return close(1003, "send text frames");
   }
   cfg_.stats->ws_frames_received.add();
+  if (limiter_ != nullptr)
+    if (auto wait = limiter_->take(user_); wait > 0) {
+      throttled(wait);
+      buffer_.consume(buffer_.size());
+      return do_read();
+    }
   if (auto link = std::atomic_load(&link_))
     link->input(beast::buffers_to_string(buffer_.data()));
   buffer_.consume(buffer_.size());
   do_read();
 }
 
+void websocket_session::throttled(long retry_after) {
+  auto frame = nlohmann::json::parse(beast::buffers_to_string(buffer_.data()),
+                                     nullptr, false);
+  nlohmann::json out{{"type", "error"},
+                     {"request_id", nullptr},
+                     {"status", 429},
+                     {"retry_after", retry_after},
+                     {"problem", nlohmann::json::parse(actors::make_problem(
+                                   429, "too many commands; retry after "
+                                          + std::to_string(retry_after)
+                                          + " s"))}};
+  if (frame.is_object() && frame.contains("request_id")
+      && frame["request_id"].is_string())
+    out["request_id"] = frame["request_id"];
+  send(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 void websocket_session::send(std::string frame) {
   if (closing_)
     return;
-  if (queue_.size() >= cfg_.ws_queue_limit) {
-    // The client does not keep up: drop it rather than buffer forever.
+  auto size = static_cast<int64_t>(frame.size());
+  // The client does not keep up: drop it rather than buffer forever.
+  if (queue_.size() >= cfg_.ws_queue_limit)
     return drop(1008, "outbound queue limit exceeded");
-  }
+  if (queued_bytes_ + size > static_cast<int64_t>(cfg_.ws_queue_bytes))
+    return drop(1008, "outbound queue byte limit exceeded");
+  if (user_bytes_
+      && user_bytes_->load() + size
+           > static_cast<int64_t>(cfg_.ws_user_queue_bytes))
+    return drop(1008, "outbound byte limit of the user exceeded");
+  account(size);
   queue_.push_back(std::move(frame));
   if (queue_.size() == 1)
     do_write();
@@ -127,6 +187,7 @@ void websocket_session::do_write() {
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec)
     return fail(ec, "ws write");
+  account(-static_cast<int64_t>(queue_.front().size()));
   queue_.pop_front();
   cfg_.stats->ws_frames_sent.add();
   if (!queue_.empty())
@@ -152,8 +213,10 @@ void websocket_session::drop(uint16_t code, std::string reason) {
     return;
   cfg_.stats->ws_dropped.add();
   // The frame being written (the front) must outlive its async_write.
-  if (queue_.size() > 1)
-    queue_.erase(queue_.begin() + 1, queue_.end());
+  for (auto i = queue_.size(); i > 1; --i) {
+    account(-static_cast<int64_t>(queue_.back().size()));
+    queue_.pop_back();
+  }
   close(code, std::move(reason));
 }
 

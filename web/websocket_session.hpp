@@ -6,6 +6,7 @@
 
 #include "actors/gateway.hpp"
 #include "web/beast.hpp"
+#include "web/rate_limiter.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -14,13 +15,17 @@ class session_registry;
 
 /// One WebSocket connection (Beast side). Frames from the session actor are
 /// posted onto this connection's strand and written one at a time from a
-/// bounded queue; a client that falls behind by more than the cap is closed
-/// with 1008 (policy violation) instead of growing memory.
+/// bounded queue; a client that falls behind by more than the caps (frames,
+/// bytes per socket, bytes for all sockets of the user) is closed with 1008
+/// (policy violation) instead of growing memory.
 class websocket_session
   : public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(tcp::socket&& socket, const settings& cfg,
-                    actors::gateway& gate, session_registry& registry);
+  /// `slot`: the connection's `--max-connections` slot; `limiter`: the
+  /// per-user token buckets command frames draw from (null: unlimited).
+  websocket_session(tcp::socket&& socket, std::shared_ptr<void> slot,
+                    const settings& cfg, actors::gateway& gate,
+                    session_registry& registry, rate_limiter* limiter);
 
   ~websocket_session();
 
@@ -48,10 +53,20 @@ class websocket_session
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void do_close();
+  /// Refuses a command frame beyond the user's rate (error frame, 429).
+  void throttled(long retry_after);
+  /// Moves `n` bytes into (positive) or out of the queue accounting.
+  void account(int64_t n);
 
   websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<void> slot_;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
+  /// Bytes in `queue_`, the most there ever were, and the user's total.
+  int64_t queued_bytes_ = 0;
+  int64_t peak_bytes_ = 0;
+  std::shared_ptr<std::atomic<int64_t>> user_bytes_;
+  rate_limiter* limiter_;
   const settings& cfg_;
   actors::gateway& gate_;
   session_registry& registry_;

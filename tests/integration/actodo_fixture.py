@@ -165,8 +165,9 @@ def all_of(*preds):
 class Server:
     """A running actodo process. Use as a context manager or call close()."""
 
-    def __init__(self, data_dir=None, extra_args=()):
+    def __init__(self, data_dir=None, extra_args=(), preexec_fn=None):
         self.extra_args = list(extra_args)
+        self.preexec_fn = preexec_fn  # runs in the child (e.g. setrlimit)
         self.tmp = tempfile.mkdtemp(prefix="actodo-it-")
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         os.makedirs(self.data_dir, exist_ok=True)
@@ -191,7 +192,8 @@ class Server:
             self.proc = subprocess.Popen(
                 [actodo_bin(), "serve", "--port=0", "--admin-port=0",
                  f"--data-dir={self.data_dir}", *self.extra_args],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                preexec_fn=self.preexec_fn)
         finally:
             log.close()
         found = threading.Event()
@@ -422,8 +424,8 @@ class ActodoTestCase(unittest.TestCase):
         return (len(result.failures) + len(result.errors)
                 + len(getattr(result, "unexpectedSuccesses", ())))
 
-    def server(self, data_dir=None, extra_args=()):
-        srv = Server(data_dir, extra_args)
+    def server(self, data_dir=None, extra_args=(), preexec_fn=None):
+        srv = Server(data_dir, extra_args, preexec_fn)
         self.addCleanup(self._cleanup_server, srv)
         return srv
 

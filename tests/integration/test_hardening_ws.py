@@ -1,0 +1,226 @@
+"""Issue #12, WebSocket side: command frames share the per-user rate limit,
+slow readers are bounded by bytes (per socket and per user) and their
+memory goes back to the OS, the message limit is an option, and the echo
+endpoint needs a token in token mode."""
+
+import http.client
+import json
+import socket
+import time
+
+import websocket
+
+from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, recv_json
+from hostile import MIB, assert_serves, rss_kib
+
+PASSWORD = "correct horse battery staple"
+
+
+class TokenUsers:
+    """Signs up users on a token-mode server."""
+
+    def __init__(self, test, srv):
+        self.test = test
+        self.srv = srv
+
+    def token(self, name):
+        body = {"username": name, "password": PASSWORD}
+        r = self.srv.request("POST", "/api/v1/auth/register", body)
+        self.test.assertEqual(r.status, 201, r.body)
+        r = self.srv.request("POST", "/api/v1/auth/login", body)
+        self.test.assertEqual(r.status, 200, r.body)
+        return r.body["access_token"]
+
+
+class CommandRateTest(ActodoTestCase):
+    """Defect 9: with --rate-limit=10, 500 creates over one socket are
+    mostly refused with error frames (429, retry_after)."""
+
+    def test_command_frames_are_rate_limited(self):
+        srv = self.server(extra_args=["--auth=token", "--rate-limit=10"])
+        users = TokenUsers(self, srv)
+        alice = users.token("alice")
+        bob = users.token("bob")
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/api/v1/ws?access_token={alice}",
+            timeout=SOCKET_TIMEOUT)
+        try:
+            self.assertEqual(recv_json(ws)["type"], "welcome")
+            for i in range(500):
+                ws.send(json.dumps({"type": "command", "op": "create",
+                                    "request_id": f"c{i}",
+                                    "body": {"title": f"flood {i}"}}))
+            refused = accepted = 0
+            deadline = time.monotonic() + 20
+            while refused + accepted < 500 and time.monotonic() < deadline:
+                frame = recv_json(ws)
+                if frame["type"] == "error":
+                    self.assertEqual(frame["status"], 429, frame)
+                    self.assertGreaterEqual(frame["retry_after"], 1, frame)
+                    self.assertTrue(frame["request_id"].startswith("c"))
+                    self.assertProblemBody(frame["problem"], 429)
+                    refused += 1
+                elif frame["type"] == "result":
+                    accepted += 1
+        finally:
+            ws.close()
+        self.assertEqual(refused + accepted, 500)
+        # A burst of twice the rate, plus what refills during the flood.
+        self.assertLessEqual(accepted, 40)
+        self.assertGreaterEqual(refused, 460)
+        assert_serves(self, srv, {"Authorization": f"Bearer {bob}"})
+
+    def test_upgrades_are_rate_limited(self):
+        srv = self.server(extra_args=["--auth=token", "--rate-limit=2"])
+        users = TokenUsers(self, srv)
+        alice = users.token("alice")
+        statuses = []
+        for _ in range(20):
+            try:
+                ws = websocket.create_connection(
+                    f"ws://127.0.0.1:{srv.port}/api/v1/ws?access_token="
+                    f"{alice}", timeout=SOCKET_TIMEOUT)
+                statuses.append(101)
+                ws.close()
+            except websocket.WebSocketBadStatusException as e:
+                statuses.append(e.status_code)
+        self.assertIn(429, statuses)
+        self.assertLessEqual(statuses.count(101), 8)
+        bob = users.token("bob")
+        assert_serves(self, srv, {"Authorization": f"Bearer {bob}"})
+
+
+def lazy_socket(port):
+    """A WebSocket that completes the handshake and then never reads, with
+    a small receive buffer so the server's queue fills."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(SOCKET_TIMEOUT)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall((f"GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return sock
+
+
+def close_code_of(sock):
+    """Reads the socket to its end; returns the close code the server sent
+    (None when none)."""
+    data = b""
+    sock.settimeout(SOCKET_TIMEOUT)
+    while True:
+        try:
+            got = sock.recv(1 << 20)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not got:
+            break
+        data += got
+    i = 0
+    while i + 2 <= len(data):
+        opcode = data[i] & 0x0F
+        n = data[i + 1] & 0x7F
+        j = i + 2
+        if n == 126:
+            n = int.from_bytes(data[j:j + 2], "big")
+            j += 2
+        elif n == 127:
+            n = int.from_bytes(data[j:j + 8], "big")
+            j += 8
+        if opcode == 8 and n >= 2:
+            return int.from_bytes(data[j:j + 2], "big")
+        i = j + n
+    return None
+
+
+class SlowReaderBytesTest(ActodoTestCase):
+    """Defect 10: bytes queued for sockets that never read are bounded per
+    socket and per user, and the memory is returned after they close."""
+
+    def test_queued_bytes_bounded_and_returned(self):
+        srv = self.server()
+        pid = srv.proc.pid
+        baseline = rss_kib(pid)
+        lazy = [lazy_socket(srv.port) for _ in range(4)]
+        notes = "n" * 10000
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port,
+                                          timeout=SOCKET_TIMEOUT)
+        peak = baseline
+        try:
+            for i in range(1200):
+                body = json.dumps({"title": f"big {i}", "notes": notes,
+                                   "tags": [f"t{k}-{'x' * 40}"
+                                            for k in range(20)]})
+                conn.request("POST", "/api/v1/todos", body,
+                             {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                self.assertEqual(resp.status, 202)
+                if i % 100 == 0:
+                    peak = max(peak, rss_kib(pid))
+        finally:
+            conn.close()
+        peak = max(peak, rss_kib(pid))
+        # 1,200 results and events of ~11 KB each for 4 sockets would be
+        # over 100 MB queued; the caps hold it to 16 MiB (4 MiB each).
+        self.assertLess(peak - baseline, 64 * 1024,
+                        f"RSS {baseline} -> {peak} KiB")
+        codes = [close_code_of(s) for s in lazy]
+        for s in lazy:
+            s.close()
+        self.assertEqual(codes, [1008] * 4)
+        time.sleep(1)
+        after = rss_kib(pid)
+        self.assertLess(after - baseline, 32 * 1024,
+                        f"RSS {baseline} -> peak {peak} -> {after} KiB")
+        assert_serves(self, srv)
+
+
+class MessageLimitTest(ActodoTestCase):
+    """--ws-max-message sets the message limit the echo endpoint honours."""
+
+    def test_echo_large_message_with_option(self):
+        srv = self.server(extra_args=["--ws-echo",
+                                      f"--ws-max-message={2 * MIB}"])
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/diag/ws-echo", timeout=SOCKET_TIMEOUT)
+        try:
+            payload = "m" * MIB
+            ws.send(payload)
+            self.assertEqual(ws.recv(), payload)
+        finally:
+            ws.close()
+
+    def test_default_limit_closes_1009(self):
+        srv = self.server(extra_args=["--ws-echo"])
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/diag/ws-echo", timeout=SOCKET_TIMEOUT)
+        try:
+            ws.send("m" * (65 * 1024))
+            opcode, data = ws.recv_data(control_frame=True)
+            self.assertEqual(opcode, websocket.ABNF.OPCODE_CLOSE)
+            self.assertEqual(int.from_bytes(data[:2], "big"), 1009)
+        finally:
+            ws.close()
+
+    def test_echo_needs_token_in_token_mode(self):
+        srv = self.server(extra_args=["--auth=token", "--ws-echo"])
+        with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
+            websocket.create_connection(
+                f"ws://127.0.0.1:{srv.port}/diag/ws-echo",
+                timeout=SOCKET_TIMEOUT)
+        self.assertEqual(ctx.exception.status_code, 401)
+        token = TokenUsers(self, srv).token("echoer")
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/diag/ws-echo?access_token={token}",
+            timeout=SOCKET_TIMEOUT)
+        try:
+            ws.send("hello")
+            self.assertEqual(ws.recv(), "hello")
+        finally:
+            ws.close()
