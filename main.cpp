@@ -83,8 +83,8 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.ws_deflate = cfg.ws_deflate;
   result.max_connections = cfg.max_connections;
   result.cors_origins = cfg.cors_origins;
-  result.linger_timeout
-    = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.linger_timeout);
+  result.linger_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+    cfg.linger_timeout);
   result.token_auth = cfg.auth == "token";
   result.ws_echo = cfg.ws_echo;
   result.ui_dir = cfg.ui_dir;

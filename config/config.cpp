@@ -113,7 +113,8 @@ caf::error validate_web_limits(const app_config& cfg) {
   constexpr size_t mib = 1024 * 1024;
   if (cfg.ws_max_message < 1024 || cfg.ws_max_message > 64 * mib)
     return invalid("ws-max-message", "must be between 1024 and 67108864");
-  if (cfg.ws_queue_bytes < cfg.ws_max_message || cfg.ws_queue_bytes > 1024 * mib)
+  if (cfg.ws_queue_bytes < cfg.ws_max_message
+      || cfg.ws_queue_bytes > 1024 * mib)
     return invalid("ws-queue-bytes",
                    "must be between --ws-max-message and 1073741824");
   if (cfg.ws_user_queue_bytes < cfg.ws_queue_bytes

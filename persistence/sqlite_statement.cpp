@@ -1,5 +1,9 @@
 #include "persistence/sqlite_statement.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include "config/error.hpp"
@@ -13,6 +17,15 @@ caf::error sqlite_failure(std::string what) {
 caf::expected<sqlite3*> open_database(const std::string& data_dir,
                                       const std::string& setup_sql) {
   auto path = data_dir + "/actodo.db";
+  // SQLite gives the WAL and shared-memory files the database file's mode:
+  // create it private, and make existing files private too.
+  if (auto fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      fd >= 0) {
+    ::fchmod(fd, 0600);
+    ::close(fd);
+  }
+  for (auto suffix : {"-wal", "-shm"})
+    ::chmod((path + suffix).c_str(), 0600);
   sqlite3* db = nullptr;
   auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {

@@ -251,9 +251,14 @@ sqlite_store::read_events(const std::string& user, int64_t after,
   std::vector<event_record> result;
   auto& stmt = stmts_->read_events;
   stmt.bind(1, user).bind(2, after).bind(3, limit);
-  while (stmt.step())
+  // A page is bounded by bytes too; the reader continues after its last
+  // sequence.
+  size_t bytes = 0;
+  while (bytes < max_event_page_bytes && stmt.step()) {
     result.push_back(event_record{stmt.column_int(0), stmt.column_text(1),
                                   stmt.column_text(2), stmt.column_text(3)});
+    bytes += result.back().json.size();
+  }
   if (!stmt.ok())
     return stmt.fail();
   stmt.reset();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,10 @@
 #include "persistence/records.hpp"
 
 namespace actodo::persistence {
+
+/// A page of events (`GET /api/v1/events`, a resume replay) holds at most
+/// this many bytes of event JSON, and at least one event.
+inline constexpr size_t max_event_page_bytes = 1024 * 1024;
 
 /// The durable home of every user's event log, current todos and request
 /// outcomes. Implementations are blocking and not thread-safe: exactly one
@@ -29,7 +34,8 @@ class store {
   /// Loads the current todos and the last sequence number of a user.
   virtual caf::expected<user_snapshot> load_user(const std::string& user) = 0;
 
-  /// Reads up to `limit` events of `user` with a sequence above `after`.
+  /// Reads up to `limit` events of `user` with a sequence above `after`,
+  /// stopping early once `max_event_page_bytes` of event JSON are read.
   virtual caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) = 0;
 

@@ -1,7 +1,6 @@
 #include "web/connection_limit.hpp"
 
 #include <algorithm>
-
 #include <sys/resource.h>
 
 namespace actodo::web {

@@ -16,8 +16,12 @@ class connection_limit {
   /// A slot, or null when `max` connections are open.
   std::shared_ptr<void> acquire();
 
-  size_t open() const { return open_.load(); }
-  size_t max() const { return max_; }
+  size_t open() const {
+    return open_.load();
+  }
+  size_t max() const {
+    return max_;
+  }
 
  private:
   size_t max_;

@@ -31,27 +31,24 @@ check_framing(const http::request<http::string_body>& req) {
   }
   std::string_view coding;
   switch (classify_transfer_encoding(codings, coding)) {
-    case transfer_verdict::ok:
-      return std::nullopt;
+    case transfer_verdict::ok: return std::nullopt;
     case transfer_verdict::bad_framing:
       return problem(400,
                      "the final transfer coding must be chunked, not "
                        + std::string{coding},
                      "Transfer-Encoding");
-    case transfer_verdict::not_implemented:
-      break;
+    case transfer_verdict::not_implemented: break;
   }
-  return problem(501, "transfer coding " + std::string{coding}
-                        + " is not implemented",
-                 "Transfer-Encoding");
+  return problem(
+    501, "transfer coding " + std::string{coding} + " is not implemented",
+    "Transfer-Encoding");
 }
 
 /// Reads `access_token` (browsers cannot set headers on WebSocket upgrades)
 /// and, on the API socket, `after`.
-std::optional<http_response>
-read_upgrade_query(const std::vector<std::pair<std::string, std::string>>& query,
-                   bool echo, std::string_view& token,
-                   actors::session_options& opts) {
+std::optional<http_response> read_upgrade_query(
+  const std::vector<std::pair<std::string, std::string>>& query, bool echo,
+  std::string_view& token, actors::session_options& opts) {
   for (auto& [key, value] : query) {
     if (key == "access_token") {
       token = value;

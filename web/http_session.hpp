@@ -39,8 +39,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void do_drain();
   void on_drain(beast::error_code ec, std::size_t bytes);
 
-  using chunk_header_cb = std::function<void(
-    std::uint64_t, beast::string_view, beast::error_code&)>;
+  using chunk_header_cb = std::function<void(std::uint64_t, beast::string_view,
+                                             beast::error_code&)>;
 
   beast::tcp_stream stream_;
   std::shared_ptr<void> slot_;

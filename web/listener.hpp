@@ -1,11 +1,11 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 
-#include "actors/gateway.hpp"
 #include <boost/asio/steady_timer.hpp>
-#include <chrono>
 
+#include "actors/gateway.hpp"
 #include "web/beast.hpp"
 #include "web/connection_limit.hpp"
 #include "web/settings.hpp"

@@ -165,17 +165,16 @@ void router::handle(http_request req, responder done) {
   // cross-origin requests get CORS headers.
   auto stats = cfg_.stats;
   auto start = std::chrono::steady_clock::now();
-  responder reply = [this, done = std::move(done), stats, start,
-                     method = method_of(req.method), route = route_of(req.path),
-                     origin = std::string{req.header("origin")},
-                     host = std::string{req.header("host")}](
-                      http_response res) {
-    origins_.add_cors(origin, host, res);
-    std::chrono::duration<double> took = std::chrono::steady_clock::now()
-                                         - start;
-    stats->http_request(route, method, res.status, took.count());
-    done(std::move(res));
-  };
+  responder reply =
+    [this, done = std::move(done), stats, start, method = method_of(req.method),
+     route = route_of(req.path), origin = std::string{req.header("origin")},
+     host = std::string{req.header("host")}](http_response res) {
+      origins_.add_cors(origin, host, res);
+      std::chrono::duration<double> took = std::chrono::steady_clock::now()
+                                           - start;
+      stats->http_request(route, method, res.status, took.count());
+      done(std::move(res));
+    };
   if (auto err = admit(req))
     return reply(std::move(*err));
   auto& path = req.path;

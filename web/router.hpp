@@ -27,8 +27,12 @@ class router {
 
   /// The per-user and per-address token buckets (null when off); WebSocket
   /// upgrades and command frames draw from the same buckets.
-  rate_limiter* user_limiter() const { return user_limit_.get(); }
-  rate_limiter* ip_limiter() const { return ip_limit_.get(); }
+  rate_limiter* user_limiter() const {
+    return user_limit_.get();
+  }
+  rate_limiter* ip_limiter() const {
+    return ip_limit_.get();
+  }
 
   /// 429 with `Retry-After` when `key` has no token left in `limiter`.
   static std::optional<http_response> throttle(rate_limiter* limiter,
@@ -77,6 +81,5 @@ class router {
 /// The HTTP form of a reply from the actors (problem documents typed as
 /// such, empty bodies without a content type).
 http_response response_of(const actors::reply& r);
-
 
 } // namespace actodo::web

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
 #include <functional>
 #include <system_error>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace actodo::web {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <iostream>
-
 #include <malloc.h>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/problem.hpp"
@@ -148,10 +148,10 @@ void websocket_session::throttled(long retry_after) {
                      {"request_id", nullptr},
                      {"status", 429},
                      {"retry_after", retry_after},
-                     {"problem", nlohmann::json::parse(actors::make_problem(
-                                   429, "too many commands; retry after "
-                                          + std::to_string(retry_after)
-                                          + " s"))}};
+                     {"problem",
+                      nlohmann::json::parse(actors::make_problem(
+                        429, "too many commands; retry after "
+                               + std::to_string(retry_after) + " s"))}};
   if (frame.is_object() && frame.contains("request_id")
       && frame["request_id"].is_string())
     out["request_id"] = frame["request_id"];

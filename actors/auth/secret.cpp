@@ -39,8 +39,11 @@ std::string load_secret(const std::string& configured, const std::string& file,
   auto path = data_dir + "/" + name;
   auto fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    if (errno == EEXIST)
+    if (errno == EEXIST) {
+      // Ours, in the data directory: private whatever made it.
+      ::chmod(path.c_str(), 0600);
       return read_first_line(path, error);
+    }
     error = "cannot create " + path + ": " + std::strerror(errno);
     return {};
   }

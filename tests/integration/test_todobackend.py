@@ -127,16 +127,17 @@ class TodoBackendTest(ActodoTestCase):
         self.assertEqual(r.status, 400)
 
     def test_url_is_built_from_host_header(self):
+        # Local mode serves loopback Host values only (DNS rebinding).
         r = http_request(self.srv.port, "POST", "/todos", {"title": "h"},
-                         {"Host": "todo.example:8080"})
+                         {"Host": "localhost:8080"})
         self.assertEqual(r.status, 201, r.body)
-        self.assertRegex(r.body["url"], r"^http://todo\.example:8080/todos/[^/]+$")
+        self.assertRegex(r.body["url"], r"^http://localhost:8080/todos/[^/]+$")
         path = urllib.parse.urlsplit(r.body["url"]).path
         r = http_request(self.srv.port, "GET", "/todos", None,
-                         {"Host": "other.example"})
+                         {"Host": "[::1]"})
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual([t["url"] for t in r.body],
-                         [f"http://other.example{path}"])
+                         [f"http://[::1]{path}"])
         r = self.call("GET", path)
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.body["url"], f"{self.base}{path}")
