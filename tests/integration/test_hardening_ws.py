@@ -232,3 +232,45 @@ class MessageLimitTest(ActodoTestCase):
             self.assertEqual(ws.recv(), "hello")
         finally:
             ws.close()
+
+
+def handshake_extensions(port, path):
+    """Offers permessage-deflate; returns the server's extension header."""
+    sock = socket.create_connection(("127.0.0.1", port),
+                                    timeout=SOCKET_TIMEOUT)
+    try:
+        sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+                      ).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            got = sock.recv(4096)
+            if not got:
+                break
+            head += got
+        assert head.startswith(b"HTTP/1.1 101"), head
+        for line in head.decode().split("\r\n"):
+            if line.lower().startswith("sec-websocket-extensions:"):
+                return line.split(":", 1)[1].strip()
+        return ""
+    finally:
+        sock.close()
+
+
+class DeflateOptionTest(ActodoTestCase):
+    """permessage-deflate is off by default and offered with --ws-deflate
+    (its memory per session is measured in bench/ws_deflate_memory.py)."""
+
+    def test_off_by_default(self):
+        srv = self.server(extra_args=["--ws-echo"])
+        for path in ("/api/v1/ws", "/diag/ws-echo"):
+            self.assertEqual(handshake_extensions(srv.port, path), "")
+
+    def test_negotiated_with_option(self):
+        srv = self.server(extra_args=["--ws-echo", "--ws-deflate"])
+        for path in ("/api/v1/ws", "/diag/ws-echo"):
+            self.assertIn("permessage-deflate",
+                          handshake_extensions(srv.port, path))
