@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/problem.hpp"
+#include "web/close_codes.hpp"
 #include "web/session_registry.hpp"
 
 namespace actodo::web {
@@ -92,6 +93,7 @@ void websocket_session::run(http::request<http::string_body> req,
     ws_.set_option(pmd);
   }
   ws_.read_message_max(cfg_.ws_message_limit);
+  answer_bad_close_codes(ws_, [this] { return !queue_.empty(); });
   ws_.set_option(
     websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "actodo");

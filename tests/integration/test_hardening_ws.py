@@ -274,3 +274,72 @@ class DeflateOptionTest(ActodoTestCase):
         for path in ("/api/v1/ws", "/diag/ws-echo"):
             self.assertIn("permessage-deflate",
                           handshake_extensions(srv.port, path))
+
+
+def close_reply(port, path, code):
+    """Sends a masked close frame with `code` after the handshake; returns
+    the server's answer (raw bytes until it closes)."""
+    sock = socket.create_connection(("127.0.0.1", port),
+                                    timeout=SOCKET_TIMEOUT)
+    try:
+        sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+        if path == "/api/v1/ws":
+            # Wait for the welcome frame: with a frame being written the
+            # server drops the connection instead of sending 1002.
+            welcome = b""
+            while len(welcome) < 2 or len(welcome) < 2 + welcome[1]:
+                welcome += sock.recv(1)
+        mask = b"\x01\x02\x03\x04"
+        payload = code.to_bytes(2, "big") + b"bye"
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        sock.sendall(bytes([0x88, 0x80 | len(payload)]) + mask + masked)
+        out = b""
+        while True:
+            try:
+                got = sock.recv(4096)
+            except ConnectionResetError:
+                break
+            if not got:
+                break
+            out += got
+        return out
+    finally:
+        sock.close()
+
+
+def first_close_code(data):
+    """The code of the first close frame in `data` (server frames are not
+    masked); None when there is none."""
+    i = 0
+    while i + 2 <= len(data):
+        opcode, n = data[i] & 0x0F, data[i + 1] & 0x7F
+        j = i + 2
+        if n == 126:
+            n, j = int.from_bytes(data[j:j + 2], "big"), j + 2
+        if opcode == 8:
+            return int.from_bytes(data[j:j + 2], "big") if n >= 2 else None
+        i = j + n
+    return None
+
+
+class CloseCodeTest(ActodoTestCase):
+    """RFC 6455 §7.4: close codes outside the allowed ranges are answered
+    with 1002, allowed ones with the same code."""
+
+    def test_close_codes(self):
+        srv = self.server(extra_args=["--ws-echo"])
+        for path in ("/diag/ws-echo", "/api/v1/ws"):
+            for code, expected in ((5000, 1002), (65535, 1002),
+                                   (1004, 1002), (2999, 1002),
+                                   (1000, 1000), (4999, 4999), (3000, 3000)):
+                with self.subTest(path=path, code=code):
+                    out = close_reply(srv.port, path, code)
+                    self.assertEqual(first_close_code(out), expected, out)
+        assert_serves(self, srv)
