@@ -270,8 +270,8 @@ void http_session::do_drain() {
 
 void http_session::on_drain(beast::error_code ec, std::size_t bytes) {
   drained_ += bytes;
-  // At most four request bodies: a client that keeps sending is cut off.
-  if (!ec && drained_ <= 4 * cfg_.body_limit)
+  // At most 16 request bodies: a client that keeps sending is cut off.
+  if (!ec && drained_ <= 16 * cfg_.body_limit)
     return do_drain();
   stream_.socket().close(ec);
 }
