@@ -11,7 +11,7 @@ import time
 import websocket
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, recv_json
-from hostile import MIB, assert_serves, rss_kib
+from hostile import MIB, RSS_SCALE, assert_serves, rss_kib
 
 PASSWORD = "correct horse battery staple"
 
@@ -168,7 +168,7 @@ class SlowReaderBytesTest(ActodoTestCase):
         peak = max(peak, rss_kib(pid))
         # 1,200 results and events of ~11 KB each for 4 sockets would be
         # over 100 MB queued; the caps hold it to 16 MiB (4 MiB each).
-        self.assertLess(peak - baseline, 64 * 1024,
+        self.assertLess(peak - baseline, 64 * 1024 * RSS_SCALE,
                         f"RSS {baseline} -> {peak} KiB")
         codes = [close_code_of(s) for s in lazy]
         for s in lazy:
@@ -176,7 +176,7 @@ class SlowReaderBytesTest(ActodoTestCase):
         self.assertEqual(codes, [1008] * 4)
         time.sleep(1)
         after = rss_kib(pid)
-        self.assertLess(after - baseline, 32 * 1024,
+        self.assertLess(after - baseline, 32 * 1024 * RSS_SCALE,
                         f"RSS {baseline} -> peak {peak} -> {after} KiB")
         assert_serves(self, srv)
 
