@@ -20,8 +20,8 @@ int64_t budget::retry_after(const std::string& key,
     return 0;
   if (e.counted + e.running < limit_)
     return 0;
-  if (now >= ends)
-    return 1; // Only running attempts left: ask again shortly.
+  if (now >= ends || e.counted < limit_)
+    return 1; // Running attempts may still succeed: ask again shortly.
   auto left = std::chrono::duration_cast<std::chrono::seconds>(ends - now);
   return std::max<int64_t>(1, left.count() + 1);
 }
