@@ -96,8 +96,8 @@ reply accounts_state::issue(const std::string& user_id, std::string family) {
   if (family.empty())
     family = auth::random_token(16);
   auto expires = add_saturated(domain::now_ms(), millis(settings.refresh_ttl));
-  if (auto err = store->save_refresh(auth::sha256_hex(refresh), user_id,
-                                     family, expires))
+  if (auto err = store->save_refresh(auth::sha256_hex(refresh), user_id, family,
+                                     expires))
     return problem_reply(503, "cannot store the refresh token");
   return json_reply(200, {{"access_token", auth::sign_jwt(c, settings.secret)},
                           {"token_type", "Bearer"},

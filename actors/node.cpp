@@ -132,8 +132,8 @@ class gateway_impl : public gateway {
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
-  void account(account_op op, std::string a, std::string b,
-               std::string remote, callback cb) override {
+  void account(account_op op, std::string a, std::string b, std::string remote,
+               callback cb) override {
     auto target = accounts_;
     auto timeout = timeout_;
     run([=](caf::event_based_actor* self) {

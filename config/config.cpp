@@ -55,8 +55,7 @@ app_config::app_config() {
     .add(register_limit, "register-limit",
          "registrations per client address per register-window (0: "
          "unlimited)")
-    .add(register_window, "register-window",
-         "window of the registration limit")
+    .add(register_window, "register-window", "window of the registration limit")
     .add(hash_queue, "hash-queue",
          "password hashes waiting or running at once; beyond: 503")
     .add(hash_workers, "hash-workers",

@@ -100,9 +100,9 @@ account_store::open(const std::string& data_dir) {
     return err;
   result->stmts_ = std::make_unique<statements>(*db);
   auto& s = *result->stmts_;
-  for (auto stmt : {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh,
-                    &s.find_refresh, &s.mark_used, &s.revoke_family, &s.prune,
-                    &s.count})
+  for (auto stmt :
+       {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.find_refresh,
+        &s.mark_used, &s.revoke_family, &s.prune, &s.count})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
@@ -212,8 +212,7 @@ caf::expected<int64_t> run_delete(sqlite3* db, sqlite_statement& stmt) {
 
 } // namespace
 
-caf::expected<int64_t>
-account_store::revoke_family(const std::string& family) {
+caf::expected<int64_t> account_store::revoke_family(const std::string& family) {
   stmts_->revoke_family.bind(1, family);
   return run_delete(db_, stmts_->revoke_family);
 }

@@ -59,8 +59,8 @@ class account_store {
   caf::expected<std::optional<user_record>> find_by_id(const std::string& id);
 
   caf::error save_refresh(const std::string& token_hash,
-                          const std::string& user_id,
-                          const std::string& family, int64_t expires_ms);
+                          const std::string& user_id, const std::string& family,
+                          int64_t expires_ms);
 
   /// Looks a refresh token up and marks it used when it was valid and
   /// unused at `now_ms` (each refresh token works once; used ones are kept

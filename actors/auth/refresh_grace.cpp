@@ -9,8 +9,7 @@ void refresh_grace::remember(const std::string& old_hash,
   order_.emplace_back(until_ms, old_hash);
 }
 
-const reply* refresh_grace::find(const std::string& old_hash,
-                                 int64_t now_ms) {
+const reply* refresh_grace::find(const std::string& old_hash, int64_t now_ms) {
   expire(now_ms);
   auto i = entries_.find(old_hash);
   return i == entries_.end() ? nullptr : &i->second.answer;

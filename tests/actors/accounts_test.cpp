@@ -1,11 +1,10 @@
 #define CAF_SUITE actors.accounts
 
-#include "actors/accounts.hpp"
-
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "actors/accounts.hpp"
 #include "actors/auth/password.hpp"
 #include "actors/hasher.hpp"
 

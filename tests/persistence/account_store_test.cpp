@@ -1,9 +1,9 @@
 #define CAF_SUITE persistence.account_store
 
 #include <filesystem>
-#include <sqlite3.h>
 
 #include "caf/test/unit_test.hpp"
+#include <sqlite3.h>
 
 #include "persistence/account_store.hpp"
 
