@@ -159,6 +159,13 @@ caf::result<reply> accounts_state::login(const std::string& username,
                        address_failures.retry_after(remote, now));
   if (wait > 0)
     return retry_later(429, wait, "too many failed logins; retry later");
+  if (!valid_username(name)) {
+    // No such account can exist: a failure of the address, without a hash
+    // (and without a budget entry keyed by an arbitrary string).
+    address_failures.start(remote, now);
+    address_failures.finish(remote, true);
+    return problem_reply(401, "wrong username or password");
+  }
   auto found = store->find_by_name(name);
   if (!found)
     return problem_reply(503, "cannot read accounts");

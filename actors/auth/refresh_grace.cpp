@@ -5,6 +5,8 @@ namespace actodo::actors::auth {
 void refresh_grace::remember(const std::string& old_hash,
                              const std::string& family, reply answer,
                              int64_t until_ms) {
+  if (entries_.size() >= max_entries_)
+    return;
   entries_[old_hash] = entry{family, std::move(answer), until_ms};
   order_.emplace_back(until_ms, old_hash);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -16,6 +17,11 @@ namespace actodo::actors::auth {
 /// out. Keyed by the SHA-256 of the old refresh token; in memory only.
 class refresh_grace {
  public:
+  /// Remembers at most `max_entries` answers; beyond, new ones are not
+  /// remembered (those tokens get no grace period).
+  explicit refresh_grace(size_t max_entries = 100000)
+    : max_entries_(max_entries) {}
+
   /// Remembers `answer` for the token `old_hash` of `family` until
   /// `until_ms`.
   void remember(const std::string& old_hash, const std::string& family,
@@ -42,6 +48,7 @@ class refresh_grace {
     int64_t until_ms = 0;
   };
 
+  size_t max_entries_;
   std::unordered_map<std::string, entry> entries_;
   /// (until, key) in insertion order, i.e. by expiry for one grace period.
   std::deque<std::pair<int64_t, std::string>> order_;

@@ -115,6 +115,16 @@ CAF_TEST(concurrent wrong logins beyond the budget never reach the hasher) {
   expect((atom::verify, string, string), from(accounts).to(hasher));
   expect((bool), from(hasher).to(accounts));
   CAF_CHECK_EQUAL(answer().status, 401);
+  // A name no account can have is refused without a hash (and counts for
+  // the address).
+  login(string(100000, 'x'), "whatever1", "10.0.0.4");
+  CAF_CHECK_EQUAL(answer().status, 401);
+  auto& st = deref<
+               actors::accounts_actor::stateful_base<actors::accounts_state>>(
+               accounts)
+               .state;
+  CAF_CHECK_EQUAL(st.busy[0], 0u);
+  CAF_CHECK_EQUAL(st.user_failures.size(), 2u); // alice and bob only
 }
 
 CAF_TEST(a refresh token replayed after the grace period revokes its family) {

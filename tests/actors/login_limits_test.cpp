@@ -93,6 +93,12 @@ CAF_TEST(the grace cache returns the same answer until it ends) {
   g.forget_family("other");
   CAF_CHECK(g.find("h2", 1500) == nullptr);
   CAF_CHECK_EQUAL(g.size(), 0u);
+  // Bounded: beyond the cap nothing more is remembered.
+  auth::refresh_grace small{2};
+  for (auto k : {"a", "b", "c"})
+    small.remember(k, "f", r, 1000);
+  CAF_CHECK_EQUAL(small.size(), 2u);
+  CAF_CHECK(small.find("c", 0) == nullptr);
 }
 
 CAF_TEST(token times beyond year 9999 or negative are malformed) {
