@@ -144,8 +144,8 @@ caf::result<reply> accounts_state::signup(const std::string& username,
         registrations.finish(remote, false);
         std::cerr << "actodo: accounts: hashing failed: " << describe(err)
                   << '\n';
-        rp.deliver(problem_reply(503, "cannot hash the password: "
-                                        + caf::to_string(err)));
+        rp.deliver(
+          retry_later(503, 1, "cannot hash the password: " + describe(err)));
       });
   return rp;
 }
@@ -203,8 +203,8 @@ caf::result<reply> accounts_state::login(const std::string& username,
         address_failures.finish(remote, false);
         std::cerr << "actodo: accounts: password check failed: "
                   << describe(err) << '\n';
-        rp.deliver(problem_reply(503, "cannot check the password: "
-                                        + caf::to_string(err)));
+        rp.deliver(
+          retry_later(503, 1, "cannot check the password: " + describe(err)));
       });
   return rp;
 }
