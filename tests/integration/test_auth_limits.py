@@ -6,11 +6,12 @@ refresh token revokes its family, expired refresh tokens are pruned."""
 import json
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 import unittest
 
-from actodo_fixture import ActodoTestCase, http_request
+from actodo_fixture import ActodoTestCase, actodo_bin, http_request
 
 PASSWORD = "correct horse battery staple"
 ATTACK = 150  # wrong-password logins, as in the issue
@@ -193,8 +194,31 @@ class AddressThrottleTest(AccountServer):
         self.assertServing(alice["access_token"])
 
 
+class HashQueueTest(AccountServer):
+    args = ["--login-user-failures=0", "--login-address-failures=0",
+            "--hash-queue=1", "--hash-workers=1"]
+
+    def test_password_checks_beyond_the_queue_are_refused_at_once(self):
+        self.register("alice")
+        alice = self.tokens("alice")
+        threads, results = self.flood("bob", 50)
+        for t in threads:
+            t.join(ATTACK_TIMEOUT)
+        statuses = [s for s, _, _ in results]
+        self.assertEqual(len(statuses), 50)
+        self.assertLessEqual(set(statuses), {401, 503}, statuses)
+        # One check at a time: 50 simultaneous logins cannot all wait.
+        self.assertGreater(statuses.count(401), 0)
+        self.assertGreater(statuses.count(503), 0)
+        for status, headers, body in results:
+            if status == 503:
+                self.assertEqual(headers["retry-after"], "1")
+                self.assertEqual(body["retry_after"], 1)
+        self.assertServing(alice["access_token"])
+
+
 class RegisterThrottleTest(AccountServer):
-    args = ["--register-limit=3"]
+    args = ["--register-limit=3", "--register-window=10min"]
 
     def test_registrations_are_throttled_per_address(self):
         for name in ("user1", "user2", "user3"):
@@ -202,6 +226,7 @@ class RegisterThrottleTest(AccountServer):
         r = self.call("POST", "/api/v1/auth/register",
                       {"username": "user4", "password": PASSWORD})
         self.assertThrottled(r)
+        self.assertLessEqual(int(r.headers["retry-after"]), 601)
         # Nothing was created: user4 cannot log in.
         self.assertProblem(self.login("user4"), 401)
         self.assertServing(self.tokens("user1")["access_token"])
@@ -257,6 +282,20 @@ class RefreshPruneTest(AccountServer):
         self.assertEqual(self.login("alice").status, 200)
         self.srv.stop()
         self.assertEqual(self.count_tokens(), 1)
+
+
+class AccountOptionsTest(unittest.TestCase):
+    def test_invalid_account_limits_are_refused_with_the_option_named(self):
+        for arg in ["--login-window=0s", "--register-window=30d",
+                    "--hash-queue=0", "--hash-workers=1000",
+                    "--refresh-grace=1h", "--login-user-failures=x"]:
+            with self.subTest(arg=arg):
+                res = subprocess.run(
+                    [actodo_bin(), "serve", "--port=0", "--auth=token",
+                     "--data-dir=/nonexistent/never", arg],
+                    stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+                self.assertEqual(res.returncode, 2, res)
+                self.assertIn(arg.split("=")[0], res.stderr.decode())
 
 
 if __name__ == "__main__":
