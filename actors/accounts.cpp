@@ -80,12 +80,35 @@ reply pool_full() {
 
 } // namespace
 
-std::optional<size_t> accounts_state::pick_hasher() const {
-  auto pending = std::accumulate(busy.begin(), busy.end(), size_t{0});
-  if (hashers.empty() || pending >= settings.limits.hash_queue)
-    return std::nullopt;
-  return static_cast<size_t>(std::min_element(busy.begin(), busy.end())
-                             - busy.begin());
+bool accounts_state::can_queue() const {
+  auto pending = std::accumulate(busy.begin(), busy.end(), waiting.size());
+  return !hashers.empty() && pending < settings.limits.hash_queue;
+}
+
+void accounts_state::enqueue(const std::string& key, hash_job job) {
+  waiting.push(key, std::move(job));
+  dispatch();
+}
+
+void accounts_state::dispatch() {
+  for (size_t w = 0; w < busy.size() && !waiting.empty();) {
+    if (busy[w] > 0) {
+      ++w;
+      continue;
+    }
+    auto job = waiting.pop();
+    if (clock::now() - job.queued > settings.hash_timeout) {
+      job.give_up();
+      continue;
+    }
+    ++busy[w];
+    job.run(w);
+  }
+}
+
+void accounts_state::finished(size_t w) {
+  --busy[w];
+  dispatch();
 }
 
 reply accounts_state::issue(const std::string& user_id, std::string family) {
@@ -117,36 +140,42 @@ caf::result<reply> accounts_state::signup(const std::string& username,
   auto now = clock::now();
   if (auto wait = registrations.retry_after(remote, now); wait > 0)
     return retry_later(429, wait, "too many registrations from this address");
-  auto worker = pick_hasher();
-  if (!worker)
+  if (!can_queue())
     return pool_full();
   registrations.start(remote, now);
-  ++busy[*worker];
   auto rp = self->make_response_promise<reply>();
-  auto w = *worker;
-  self->request(hashers[w], settings.hash_timeout, atom::hash::value, password)
-    .then(
-      [this, rp, w, name, remote](std::string& hash) mutable {
-        --busy[w];
-        registrations.finish(remote, true);
-        persistence::user_record user{new_id("u_"), name, std::move(hash),
-                                      domain::now_ms()};
-        if (auto err = store->create_user(user)) {
-          rp.deliver(err == ec::conflict
-                       ? problem_reply(409, "username is taken", "username")
-                       : problem_reply(503, "cannot store the account"));
-          return;
-        }
-        rp.deliver(json_reply(201, account_json(user)));
-      },
-      [this, rp, w, remote](caf::error& err) mutable {
-        --busy[w];
-        registrations.finish(remote, false);
-        std::cerr << "actodo: accounts: hashing failed: " << describe(err)
-                  << '\n';
-        rp.deliver(
-          retry_later(503, 1, "cannot hash the password: " + describe(err)));
-      });
+  hash_job job;
+  job.queued = now;
+  job.run = [this, rp, name, remote, password](size_t w) mutable {
+    self
+      ->request(hashers[w], settings.hash_timeout, atom::hash::value, password)
+      .then(
+        [this, rp, w, name, remote](std::string& hash) mutable {
+          registrations.finish(remote, true);
+          persistence::user_record user{new_id("u_"), name, std::move(hash),
+                                        domain::now_ms()};
+          if (auto err = store->create_user(user))
+            rp.deliver(err == ec::conflict
+                         ? problem_reply(409, "username is taken", "username")
+                         : problem_reply(503, "cannot store the account"));
+          else
+            rp.deliver(json_reply(201, account_json(user)));
+          finished(w);
+        },
+        [this, rp, w, remote](caf::error& err) mutable {
+          registrations.finish(remote, false);
+          std::cerr << "actodo: accounts: hashing failed: " << describe(err)
+                    << '\n';
+          rp.deliver(
+            retry_later(503, 1, "cannot hash the password: " + describe(err)));
+          finished(w);
+        });
+  };
+  job.give_up = [this, rp, remote]() mutable {
+    registrations.finish(remote, false);
+    rp.deliver(retry_later(503, 1, "too many password checks at once"));
+  };
+  enqueue(name, std::move(job));
   return rp;
 }
 
@@ -169,43 +198,51 @@ caf::result<reply> accounts_state::login(const std::string& username,
   auto found = store->find_by_name(name);
   if (!found)
     return problem_reply(503, "cannot read accounts");
-  auto worker = pick_hasher();
-  if (!worker)
+  if (!can_queue())
     return pool_full();
   // The same answer (and the same work) for an unknown user and a wrong
   // password.
   std::string user_id = *found ? (*found)->id : std::string{};
-  const auto& hash = *found ? (*found)->password_hash : dummy_hash;
+  auto hash = *found ? (*found)->password_hash : dummy_hash;
   user_failures.start(name, now);
   address_failures.start(remote, now);
-  ++busy[*worker];
   auto rp = self->make_response_promise<reply>();
-  auto w = *worker;
-  self
-    ->request(hashers[w], settings.hash_timeout, atom::verify::value, password,
-              hash)
-    .then(
-      [this, rp, w, name, remote, user_id](bool ok) mutable {
-        --busy[w];
-        auto good = ok && !user_id.empty();
-        user_failures.finish(name, !good);
-        address_failures.finish(remote, !good);
-        if (!good) {
-          rp.deliver(problem_reply(401, "wrong username or password"));
-          return;
-        }
-        user_failures.clear(name);
-        rp.deliver(issue(user_id, {}));
-      },
-      [this, rp, w, name, remote](caf::error& err) mutable {
-        --busy[w];
-        user_failures.finish(name, false);
-        address_failures.finish(remote, false);
-        std::cerr << "actodo: accounts: password check failed: "
-                  << describe(err) << '\n';
-        rp.deliver(
-          retry_later(503, 1, "cannot check the password: " + describe(err)));
-      });
+  hash_job job;
+  job.queued = now;
+  job.run = [this, rp, name, remote, user_id, password,
+             hash](size_t w) mutable {
+    self
+      ->request(hashers[w], settings.hash_timeout, atom::verify::value,
+                password, hash)
+      .then(
+        [this, rp, w, name, remote, user_id](bool ok) mutable {
+          auto good = ok && !user_id.empty();
+          user_failures.finish(name, !good);
+          address_failures.finish(remote, !good);
+          if (good) {
+            user_failures.clear(name);
+            rp.deliver(issue(user_id, {}));
+          } else {
+            rp.deliver(problem_reply(401, "wrong username or password"));
+          }
+          finished(w);
+        },
+        [this, rp, w, name, remote](caf::error& err) mutable {
+          user_failures.finish(name, false);
+          address_failures.finish(remote, false);
+          std::cerr << "actodo: accounts: password check failed: "
+                    << describe(err) << '\n';
+          rp.deliver(
+            retry_later(503, 1, "cannot check the password: " + describe(err)));
+          finished(w);
+        });
+  };
+  job.give_up = [this, rp, name, remote]() mutable {
+    user_failures.finish(name, false);
+    address_failures.finish(remote, false);
+    rp.deliver(retry_later(503, 1, "too many password checks at once"));
+  };
+  enqueue(name, std::move(job));
   return rp;
 }
 

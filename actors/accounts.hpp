@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/auth/budget.hpp"
+#include "actors/auth/fair_queue.hpp"
 #include "actors/auth/refresh_grace.hpp"
 #include "actors/interfaces.hpp"
 #include "persistence/account_store.hpp"
@@ -43,10 +45,19 @@ struct token_settings {
   caf::timespan access_ttl = std::chrono::minutes(15);
   caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
   account_limits limits;
-  /// Upper bound of a hash on the pool.
+  /// Longest wait for a free hasher, and longest hash (each; beyond: 503).
   caf::timespan hash_timeout = std::chrono::seconds(30);
   /// How often expired refresh tokens are deleted (0: only at start).
   caf::timespan prune_interval = std::chrono::hours(1);
+};
+
+/// A password hash or check waiting for a free hasher.
+struct hash_job {
+  std::chrono::steady_clock::time_point queued;
+  /// Sends the work to hasher `w` (which is then busy until it answers).
+  std::function<void(size_t w)> run;
+  /// Answers the client when the job waited longer than `hash_timeout`.
+  std::function<void()> give_up;
 };
 
 /// Registers users, checks passwords (scrypt, on the hasher pool) and
@@ -57,9 +68,11 @@ struct accounts_state {
   accounts_actor::stateful_pointer<accounts_state> self = nullptr;
   std::shared_ptr<persistence::account_store> store;
   token_settings settings;
-  /// The hasher pool and the hashes each one has outstanding.
+  /// The hasher pool and the hashes each one has outstanding (at most
+  /// one: the waiting ones stay here, where they take turns by username).
   std::vector<hasher_actor> hashers;
   std::vector<size_t> busy;
+  auth::fair_queue<hash_job> waiting;
   /// Stands in for the hash of an unknown user (same work, same answer).
   std::string dummy_hash;
   auth::budget user_failures{0, {}};
@@ -82,8 +95,17 @@ struct accounts_state {
   /// family when empty: a login).
   reply issue(const std::string& user_id, std::string family);
 
-  /// The least busy hasher, or none when `hash_queue` hashes are pending.
-  std::optional<size_t> pick_hasher() const;
+  /// Whether another hash may wait (fewer than `hash_queue` pending).
+  bool can_queue() const;
+
+  /// Queues a hash under `key` (the username) and starts what fits.
+  void enqueue(const std::string& key, hash_job job);
+
+  /// Hands waiting jobs to idle hashers.
+  void dispatch();
+
+  /// Hasher `w` answered.
+  void finished(size_t w);
 };
 
 /// Spawn detached: SQLite blocks. `hashers` is the pool (at least one).

@@ -220,7 +220,7 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   // A password check that waited too long is answered 503 by the accounts
   // actor well before the web layer's 504, so a 504 never hides a
   // registration or login that still completes afterwards.
-  settings.tokens.hash_timeout = settings.lists.request_timeout / 2;
+  settings.tokens.hash_timeout = settings.lists.request_timeout / 3;
   accounts_ = sys.spawn<caf::detached>(actors::accounts,
                                        std::move(accounts_store),
                                        std::move(settings.tokens), hashers_);

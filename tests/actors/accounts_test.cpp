@@ -71,7 +71,8 @@ CAF_TEST_FIXTURE_SCOPE(accounts_tests, fixture)
 CAF_TEST(me and refresh are answered while password checks are pending) {
   login("alice", password, "10.0.0.1");
   login("alice", "wrong", "10.0.0.1");
-  // Both checks wait at the hasher; the accounts actor is free.
+  // One check runs at the hasher, one waits its turn; the accounts actor
+  // is free.
   CAF_CHECK(self->mailbox().empty());
   self->send(accounts, atom::me::value, string{"u_alice"});
   expect((atom::me, string), from(self).to(accounts));

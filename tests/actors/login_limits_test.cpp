@@ -4,6 +4,7 @@
 
 #include "actors/auth/budget.hpp"
 #include "actors/auth/crypto.hpp"
+#include "actors/auth/fair_queue.hpp"
 #include "actors/auth/jwt.hpp"
 #include "actors/auth/refresh_grace.hpp"
 #include "actors/domain/text.hpp"
@@ -77,6 +78,24 @@ CAF_TEST(a budget of zero is off and the key table stays bounded) {
   CAF_CHECK_LESS_OR_EQUAL(b.size(), 10u);
   // The newest key is still limited.
   CAF_CHECK_GREATER(b.retry_after("k99", t0), 0);
+}
+
+CAF_TEST(the hash queue takes turns between usernames) {
+  auth::fair_queue<int> q;
+  for (int i = 0; i < 100; ++i)
+    q.push("alice", i);
+  q.push("carol", 1000);
+  q.push("alice", 100);
+  q.push("dave", 2000);
+  CAF_CHECK_EQUAL(q.size(), 103u);
+  // alice's flood delays carol and dave by one item at most.
+  CAF_CHECK_EQUAL(q.pop(), 0);
+  CAF_CHECK_EQUAL(q.pop(), 1000);
+  CAF_CHECK_EQUAL(q.pop(), 2000);
+  // Then alice's items in order.
+  for (int i = 1; i <= 100; ++i)
+    CAF_CHECK_EQUAL(q.pop(), i);
+  CAF_CHECK(q.empty());
 }
 
 CAF_TEST(the grace cache returns the same answer until it ends) {
