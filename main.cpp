@@ -63,6 +63,15 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
   result.tokens.refresh_ttl = cfg.refresh_ttl;
+  auto& limits = result.tokens.limits;
+  limits.user_failures = cfg.login_user_failures;
+  limits.address_failures = cfg.login_address_failures;
+  limits.window = cfg.login_window;
+  limits.registrations = cfg.register_limit;
+  limits.register_window = cfg.register_window;
+  limits.hash_queue = cfg.hash_queue;
+  limits.hash_workers = cfg.hash_workers;
+  limits.refresh_grace = cfg.refresh_grace;
   result.admin_token = admin_token;
   result.stats = stats;
   return result;

@@ -1,14 +1,42 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/auth/budget.hpp"
+#include "actors/auth/fair_queue.hpp"
+#include "actors/auth/refresh_grace.hpp"
 #include "actors/interfaces.hpp"
 #include "persistence/account_store.hpp"
 
 namespace actodo::actors {
+
+/// Limits of the account operations (README "Limits"); 0 turns a count
+/// limit off.
+struct account_limits {
+  /// Failed logins per username, and per client address, within `window`;
+  /// beyond them logins are refused (429) until the window ends.
+  size_t user_failures = 10;
+  size_t address_failures = 100;
+  caf::timespan window = std::chrono::minutes(15);
+  /// Registrations per client address within `register_window`.
+  size_t registrations = 20;
+  caf::timespan register_window = std::chrono::hours(1);
+  /// Password hashes waiting or running at once; beyond: 503.
+  size_t hash_queue = 64;
+  /// How long a used refresh token still returns the pair it was traded
+  /// for; 0 turns the grace off.
+  caf::timespan refresh_grace = std::chrono::seconds(30);
+  /// Detached password hashers; 0: one per core.
+  size_t hash_workers = 0;
+};
 
 /// What the `accounts` actor needs to issue tokens.
 struct token_settings {
@@ -16,30 +44,74 @@ struct token_settings {
   std::string secret;
   caf::timespan access_ttl = std::chrono::minutes(15);
   caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
+  account_limits limits;
+  /// Longest wait for a free hasher, and longest hash (each; beyond: 503).
+  caf::timespan hash_timeout = std::chrono::seconds(30);
+  /// How often expired refresh tokens are deleted (0: only at start).
+  caf::timespan prune_interval = std::chrono::hours(1);
 };
 
-/// Registers users, checks passwords (scrypt) and issues access tokens (JWT,
-/// HS256) and single-use refresh tokens.
+/// A password hash or check waiting for a free hasher.
+struct hash_job {
+  std::chrono::steady_clock::time_point queued;
+  /// Sends the work to hasher `w` (which is then busy until it answers).
+  std::function<void(size_t w)> run;
+  /// Answers the client when the job waited longer than `hash_timeout`.
+  std::function<void()> give_up;
+};
+
+/// Registers users, checks passwords (scrypt, on the hasher pool) and
+/// issues access tokens (JWT, HS256) and rotating refresh tokens.
 struct accounts_state {
   static inline const char* name = "accounts";
 
+  accounts_actor::stateful_pointer<accounts_state> self = nullptr;
   std::shared_ptr<persistence::account_store> store;
   token_settings settings;
+  /// The hasher pool and the hashes each one has outstanding (at most
+  /// one: the waiting ones stay here, where they take turns by username).
+  std::vector<hasher_actor> hashers;
+  std::vector<size_t> busy;
+  auth::fair_queue<hash_job> waiting;
+  /// Stands in for the hash of an unknown user (same work, same answer).
+  std::string dummy_hash;
+  auth::budget user_failures{0, {}};
+  auth::budget address_failures{0, {}};
+  auth::budget registrations{0, {}};
+  auth::refresh_grace grace;
 
-  reply signup(const std::string& username, const std::string& password);
-  reply login(const std::string& username, const std::string& password);
+  caf::result<reply> signup(const std::string& username,
+                            const std::string& password,
+                            const std::string& remote);
+  caf::result<reply> login(const std::string& username,
+                           const std::string& password,
+                           const std::string& remote);
   reply refresh(const std::string& token);
   reply logout(const std::string& token);
   reply me(const std::string& user_id);
+  void prune();
 
-  /// A fresh access/refresh token pair for `user_id`.
-  reply issue(const std::string& user_id);
+  /// A fresh access/refresh token pair for `user_id` in `family` (a new
+  /// family when empty: a login).
+  reply issue(const std::string& user_id, std::string family);
+
+  /// Whether another hash may wait (fewer than `hash_queue` pending).
+  bool can_queue() const;
+
+  /// Queues a hash under `key` (the username) and starts what fits.
+  void enqueue(const std::string& key, hash_job job);
+
+  /// Hands waiting jobs to idle hashers.
+  void dispatch();
+
+  /// Hasher `w` answered.
+  void finished(size_t w);
 };
 
-/// Spawn detached: SQLite and scrypt block.
+/// Spawn detached: SQLite blocks. `hashers` is the pool (at least one).
 accounts_actor::behavior_type
 accounts(accounts_actor::stateful_pointer<accounts_state> self,
          std::shared_ptr<persistence::account_store> store,
-         token_settings settings);
+         token_settings settings, std::vector<hasher_actor> hashers);
 
 } // namespace actodo::actors

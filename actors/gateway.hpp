@@ -83,8 +83,10 @@ class gateway {
     = 0;
 
   /// Account operations: signup/login (username, password), refresh/logout
-  /// (refresh token, ""), me (user id, "").
-  virtual void account(account_op op, std::string a, std::string b, callback cb)
+  /// (refresh token, ""), me (user id, ""); `remote` is the client address
+  /// (logins and registrations are throttled per address).
+  virtual void account(account_op op, std::string a, std::string b,
+                       std::string remote, callback cb)
     = 0;
 };
 

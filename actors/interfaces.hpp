@@ -52,6 +52,8 @@ CAF_ADD_ATOM(actodo, actodo::atom, published, "published")
 CAF_ADD_ATOM(actodo, actodo::atom, tail, "tail")
 CAF_ADD_ATOM(actodo, actodo::atom, wake, "wake")
 CAF_ADD_ATOM(actodo, actodo::atom, retry, "retry")
+CAF_ADD_ATOM(actodo, actodo::atom, hash, "hash")
+CAF_ADD_ATOM(actodo, actodo::atom, verify, "verify")
 
 namespace actodo::actors {
 
@@ -173,19 +175,33 @@ using reminder_scheduler_actor = caf::typed_actor<
   // Statistics as JSON, for the console.
   caf::replies_to<atom::summary>::with<std::string>>;
 
-/// Accounts and tokens; blocks on SQLite and scrypt, so it runs detached.
-/// Every reply is HTTP-like (status + JSON body).
+/// Hashes and checks passwords (scrypt, ~0.1 s of one core each). A pool of
+/// them, one detached actor per core, keeps the `accounts` actor free.
+using hasher_actor = caf::typed_actor<
+  // Hashes a new password -> `scrypt$...`.
+  caf::replies_to<atom::hash, std::string>::with<std::string>,
+  // Checks a password against a stored hash.
+  caf::replies_to<atom::verify, std::string, std::string>::with<bool>>;
+
+/// Accounts and tokens; blocks on SQLite only (hashing runs on the hasher
+/// pool), so it runs detached. Every reply is HTTP-like (status + JSON body).
 using accounts_actor = caf::typed_actor<
-  // Registers a user: username, password.
-  caf::replies_to<atom::signup, std::string, std::string>::with<reply>,
-  // Logs in: username, password -> access and refresh token.
-  caf::replies_to<atom::login, std::string, std::string>::with<reply>,
-  // Trades a refresh token for new tokens (the old one stops working).
+  // Registers a user: username, password, client address.
+  caf::replies_to<atom::signup, std::string, std::string,
+                  std::string>::with<reply>,
+  // Logs in: username, password, client address -> access and refresh
+  // token.
+  caf::replies_to<atom::login, std::string, std::string,
+                  std::string>::with<reply>,
+  // Trades a refresh token for new tokens (the old one stops working; the
+  // same token again within the grace period gets the same new pair).
   caf::replies_to<atom::refresh, std::string>::with<reply>,
-  // Revokes a refresh token.
+  // Revokes a refresh token and its family.
   caf::replies_to<atom::logout, std::string>::with<reply>,
   // The account of a user id.
-  caf::replies_to<atom::me, std::string>::with<reply>>;
+  caf::replies_to<atom::me, std::string>::with<reply>,
+  // Deletes expired refresh tokens (periodic, sent to itself).
+  caf::reacts_to<atom::prune>>;
 
 /// Answers the operator console (`actodo console`) over CAF networking:
 /// admin token, command line, JSON output wanted -> text or JSON.

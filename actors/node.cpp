@@ -1,6 +1,8 @@
 #include "actors/node.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
@@ -9,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/accounts.hpp"
+#include "actors/hasher.hpp"
 #include "actors/inspector.hpp"
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
@@ -129,7 +132,7 @@ class gateway_impl : public gateway {
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
-  void account(account_op op, std::string a, std::string b,
+  void account(account_op op, std::string a, std::string b, std::string remote,
                callback cb) override {
     auto target = accounts_;
     auto timeout = timeout_;
@@ -138,11 +141,11 @@ class gateway_impl : public gateway {
       auto on_error = [cb](caf::error& err) { cb(error_reply(err)); };
       switch (op) {
         case account_op::signup:
-          self->request(target, timeout, atom::signup::value, a, b)
+          self->request(target, timeout, atom::signup::value, a, b, remote)
             .then(on_reply, on_error);
           break;
         case account_op::login:
-          self->request(target, timeout, atom::login::value, a, b)
+          self->request(target, timeout, atom::login::value, a, b, remote)
             .then(on_reply, on_error);
           break;
         case account_op::refresh:
@@ -209,8 +212,18 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
                          settings.stats);
   caf::anon_send(scheduler_, atom::start::value, directory_);
-  accounts_ = sys.spawn<caf::detached>(
-    actors::accounts, std::move(accounts_store), std::move(settings.tokens));
+  auto workers = settings.tokens.limits.hash_workers;
+  if (workers == 0)
+    workers = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < workers; ++i)
+    hashers_.push_back(sys.spawn<caf::detached>(actors::hasher, i));
+  // A password check that waited too long is answered 503 by the accounts
+  // actor well before the web layer's 504, so a 504 never hides a
+  // registration or login that still completes afterwards.
+  settings.tokens.hash_timeout = settings.lists.request_timeout / 3;
+  accounts_ = sys.spawn<caf::detached>(actors::accounts,
+                                       std::move(accounts_store),
+                                       std::move(settings.tokens), hashers_);
   inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
                          settings.stats, settings.lists.request_timeout,
                          scheduler_);
@@ -243,6 +256,9 @@ void node::shutdown() {
     caf::anon_send_exit(accounts_, caf::exit_reason::user_shutdown);
     accounts_ = nullptr;
   }
+  for (auto& hdl : hashers_)
+    caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  hashers_.clear();
   if (journal_) {
     // Let the journal commit what is queued before it stops.
     caf::anon_send(journal_, atom::flush::value);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "caf/actor_system.hpp"
 
@@ -60,6 +61,8 @@ class node {
   journal_actor journal_;
   user_directory_actor directory_;
   accounts_actor accounts_;
+  /// The password hasher pool of `accounts_`.
+  std::vector<hasher_actor> hashers_;
   inspector_actor inspector_;
   reminder_scheduler_actor scheduler_;
   recurrence_generator_actor generator_;

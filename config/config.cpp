@@ -59,7 +59,22 @@ app_config::app_config() {
          "HS256 key (>= 32 bytes); better: ACTODO_JWT_SECRET")
     .add(jwt_secret_file, "jwt-secret-file", "file holding the HS256 key")
     .add(access_ttl, "access-ttl", "lifetime of access tokens")
-    .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens");
+    .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
+    .add(login_user_failures, "login-user-failures",
+         "failed logins per username per login-window (0: unlimited)")
+    .add(login_address_failures, "login-address-failures",
+         "failed logins per client address per login-window (0: unlimited)")
+    .add(login_window, "login-window", "window of the failed-login limits")
+    .add(register_limit, "register-limit",
+         "registrations per client address per register-window (0: "
+         "unlimited)")
+    .add(register_window, "register-window", "window of the registration limit")
+    .add(hash_queue, "hash-queue",
+         "password hashes waiting or running at once; beyond: 503")
+    .add(hash_workers, "hash-workers",
+         "password hashing threads (0: one per core)")
+    .add(refresh_grace, "refresh-grace",
+         "a used refresh token returns the same new pair for this long");
   opt_group{custom_options_, "kafka"}
     .add(kafka_brokers, "brokers",
          "bootstrap servers (host:port,...); empty: Kafka off")
@@ -170,6 +185,16 @@ caf::error app_config::validate() const {
     return invalid("access-ttl", "must be between 1s and 24h");
   if (refresh_ttl < access_ttl || refresh_ttl > 24h * 365)
     return invalid("refresh-ttl", "must be between access-ttl and 365 days");
+  if (login_window < 1s || login_window > 24h)
+    return invalid("login-window", "must be between 1s and 24h");
+  if (register_window < 1s || register_window > 24h * 7)
+    return invalid("register-window", "must be between 1s and 7 days");
+  if (hash_queue < 1 || hash_queue > 100000)
+    return invalid("hash-queue", "must be between 1 and 100000");
+  if (hash_workers > 256)
+    return invalid("hash-workers", "must be between 0 and 256");
+  if (refresh_grace < 0s || refresh_grace > 10min)
+    return invalid("refresh-grace", "must be between 0s and 10min");
   if (data_dir.empty())
     return invalid("data-dir", "must not be empty");
   if (body_limit < 1024 || body_limit > 64 * 1024 * 1024)

@@ -100,8 +100,9 @@ kafka_gateway::open_session(std::string user, actors::session_options opts,
 }
 
 void kafka_gateway::account(actors::account_op op, std::string a, std::string b,
-                            callback cb) {
-  inner_.account(op, std::move(a), std::move(b), std::move(cb));
+                            std::string remote, callback cb) {
+  inner_.account(op, std::move(a), std::move(b), std::move(remote),
+                 std::move(cb));
 }
 
 } // namespace actodo::io

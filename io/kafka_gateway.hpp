@@ -38,7 +38,7 @@ class kafka_gateway : public actors::gateway {
   open_session(std::string user, actors::session_options opts,
                std::shared_ptr<actors::frame_sink> sink) override;
   void account(actors::account_op op, std::string a, std::string b,
-               callback cb) override;
+               std::string remote, callback cb) override;
 
  private:
   actors::gateway& inner_;

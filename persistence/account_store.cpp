@@ -15,8 +15,48 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-  expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+  expires_ms INTEGER NOT NULL, family TEXT NOT NULL DEFAULT '',
+  used_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 )sql";
+
+/// Databases from before token families: each old token is a family of its
+/// own.
+constexpr const char* add_families = R"sql(
+ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_tokens ADD COLUMN used_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE refresh_tokens SET family = token_hash;
+)sql";
+
+constexpr const char* add_indexes = R"sql(
+CREATE INDEX IF NOT EXISTS refresh_by_family ON refresh_tokens (family);
+CREATE INDEX IF NOT EXISTS refresh_by_expiry ON refresh_tokens (expires_ms);
+)sql";
+
+caf::error exec(sqlite3* db, const char* sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) == SQLITE_OK)
+    return caf::none;
+  auto err = sqlite_failure(msg ? msg : "schema update failed");
+  sqlite3_free(msg);
+  return err;
+}
+
+/// Brings an older `refresh_tokens` table up to date.
+caf::error migrate(sqlite3* db) {
+  sqlite_statement columns{db, "SELECT count(*) FROM "
+                               "pragma_table_info('refresh_tokens') "
+                               "WHERE name = 'family'"};
+  if (!columns.ok())
+    return columns.fail();
+  auto has_family = columns.step() && columns.column_int(0) > 0;
+  if (!columns.ok())
+    return columns.fail();
+  columns.reset();
+  if (!has_family)
+    if (auto err = exec(db, add_families))
+      return err;
+  return exec(db, add_indexes);
+}
 
 } // namespace
 
@@ -27,11 +67,19 @@ struct account_store::statements {
                   "WHERE username = ?1"),
       by_id(db, "SELECT id, username, password_hash, created_ms FROM users "
                 "WHERE id = ?1"),
-      save_refresh(db, "INSERT INTO refresh_tokens VALUES (?1, ?2, ?3)"),
-      take_refresh(db, "DELETE FROM refresh_tokens WHERE token_hash = ?1 "
-                       "RETURNING user_id, expires_ms") {}
+      save_refresh(db, "INSERT INTO refresh_tokens (token_hash, user_id, "
+                       "expires_ms, family, used_ms) "
+                       "VALUES (?1, ?2, ?3, ?4, 0)"),
+      find_refresh(db, "SELECT user_id, expires_ms, family, used_ms "
+                       "FROM refresh_tokens WHERE token_hash = ?1"),
+      mark_used(db, "UPDATE refresh_tokens SET used_ms = ?2 "
+                    "WHERE token_hash = ?1"),
+      revoke_family(db, "DELETE FROM refresh_tokens WHERE family = ?1"),
+      prune(db, "DELETE FROM refresh_tokens WHERE expires_ms <= ?1"),
+      count(db, "SELECT count(*) FROM refresh_tokens") {}
 
-  sqlite_statement insert_user, by_name, by_id, save_refresh, take_refresh;
+  sqlite_statement insert_user, by_name, by_id, save_refresh, find_refresh,
+    mark_used, revoke_family, prune, count;
 };
 
 account_store::account_store(sqlite3* db) : db_(db) {}
@@ -48,10 +96,13 @@ account_store::open(const std::string& data_dir) {
   if (!db)
     return std::move(db.error());
   std::unique_ptr<account_store> result{new account_store(*db)};
+  if (auto err = migrate(*db))
+    return err;
   result->stmts_ = std::make_unique<statements>(*db);
   auto& s = *result->stmts_;
   for (auto stmt :
-       {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.take_refresh})
+       {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.find_refresh,
+        &s.mark_used, &s.revoke_family, &s.prune, &s.count})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
@@ -101,29 +152,83 @@ account_store::find_by_id(const std::string& id) {
 
 caf::error account_store::save_refresh(const std::string& token_hash,
                                        const std::string& user_id,
+                                       const std::string& family,
                                        int64_t expires_ms) {
   auto& stmt = stmts_->save_refresh;
-  stmt.bind(1, token_hash).bind(2, user_id).bind(3, expires_ms).step();
+  stmt.bind(1, token_hash).bind(2, user_id).bind(3, expires_ms);
+  stmt.bind(4, family).step();
   if (!stmt.ok())
     return stmt.fail();
   stmt.reset();
   return caf::none;
 }
 
-caf::expected<std::optional<std::string>>
-account_store::consume_refresh(const std::string& token_hash, int64_t now_ms) {
-  auto& stmt = stmts_->take_refresh;
-  stmt.bind(1, token_hash);
-  std::optional<std::string> result;
-  if (stmt.step() && stmt.column_int(1) > now_ms)
-    result = stmt.column_text(0);
-  // Step to completion so that the DELETE commits.
-  while (stmt.ok() && stmt.step()) {
+caf::expected<refresh_use>
+account_store::use_refresh(const std::string& token_hash, int64_t now_ms) {
+  using outcome = refresh_use::outcome;
+  auto& find = stmts_->find_refresh;
+  find.bind(1, token_hash);
+  refresh_use result;
+  int64_t expires_ms = 0;
+  if (find.step()) {
+    result.user_id = find.column_text(0);
+    expires_ms = find.column_int(1);
+    result.family = find.column_text(2);
+    result.used_ms = find.column_int(3);
+    result.result = outcome::fresh;
   }
+  if (!find.ok())
+    return find.fail();
+  find.reset();
+  if (result.result == outcome::unknown)
+    return result;
+  if (result.used_ms > 0) {
+    result.result = outcome::reused;
+    return result;
+  }
+  if (expires_ms <= now_ms) {
+    result.result = outcome::expired;
+    return result;
+  }
+  auto& mark = stmts_->mark_used;
+  mark.bind(1, token_hash).bind(2, now_ms).step();
+  if (!mark.ok())
+    return mark.fail();
+  mark.reset();
+  result.used_ms = now_ms;
+  return result;
+}
+
+namespace {
+
+/// Runs a DELETE to completion; the number of rows it removed.
+caf::expected<int64_t> run_delete(sqlite3* db, sqlite_statement& stmt) {
+  stmt.step();
   if (!stmt.ok())
     return stmt.fail();
   stmt.reset();
-  return result;
+  return static_cast<int64_t>(sqlite3_changes(db));
+}
+
+} // namespace
+
+caf::expected<int64_t> account_store::revoke_family(const std::string& family) {
+  stmts_->revoke_family.bind(1, family);
+  return run_delete(db_, stmts_->revoke_family);
+}
+
+caf::expected<int64_t> account_store::prune_refresh(int64_t now_ms) {
+  stmts_->prune.bind(1, now_ms);
+  return run_delete(db_, stmts_->prune);
+}
+
+caf::expected<int64_t> account_store::count_refresh() {
+  auto& stmt = stmts_->count;
+  int64_t n = stmt.step() ? stmt.column_int(0) : 0;
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return n;
 }
 
 } // namespace actodo::persistence

@@ -21,6 +21,25 @@ struct user_record {
   int64_t created_ms = 0;
 };
 
+/// What presenting a refresh token found.
+struct refresh_use {
+  enum class outcome {
+    /// No such token (never issued, revoked or pruned).
+    unknown,
+    /// Issued but past its expiry.
+    expired,
+    /// Valid and unused: now marked used.
+    fresh,
+    /// Used before (at `used_ms`): a replay or a stolen token.
+    reused,
+  };
+  outcome result = outcome::unknown;
+  std::string user_id;
+  /// Every token rotated from one login shares the family of the first.
+  std::string family;
+  int64_t used_ms = 0;
+};
+
 /// Accounts and refresh tokens in the node's SQLite database, on a
 /// connection of their own (owned by the `accounts` actor). Refresh tokens
 /// are stored only as SHA-256 hashes.
@@ -40,12 +59,23 @@ class account_store {
   caf::expected<std::optional<user_record>> find_by_id(const std::string& id);
 
   caf::error save_refresh(const std::string& token_hash,
-                          const std::string& user_id, int64_t expires_ms);
+                          const std::string& user_id, const std::string& family,
+                          int64_t expires_ms);
 
-  /// Removes a refresh token and returns its user if it was valid at `now`
-  /// (each refresh token works once).
-  caf::expected<std::optional<std::string>>
-  consume_refresh(const std::string& token_hash, int64_t now_ms);
+  /// Looks a refresh token up and marks it used when it was valid and
+  /// unused at `now_ms` (each refresh token works once; used ones are kept
+  /// until they expire so that a replay is recognised).
+  caf::expected<refresh_use> use_refresh(const std::string& token_hash,
+                                         int64_t now_ms);
+
+  /// Deletes every token of a family; returns how many.
+  caf::expected<int64_t> revoke_family(const std::string& family);
+
+  /// Deletes tokens that expired at `now_ms`; returns how many.
+  caf::expected<int64_t> prune_refresh(int64_t now_ms);
+
+  /// Refresh tokens stored (for tests and the console).
+  caf::expected<int64_t> count_refresh();
 
  private:
   struct statements;

@@ -12,6 +12,13 @@ http_response from_account_reply(const actors::reply& r) {
   auto res = response_of(r);
   // Tokens must not end up in caches.
   res.headers.emplace_back("Cache-Control", "no-store");
+  // Throttled (429) or busy (503): the problem says when to come back.
+  if (r.status == 429 || r.status == 503) {
+    auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (doc.is_object() && doc["retry_after"].is_number_integer())
+      res.headers.emplace_back(
+        "Retry-After", std::to_string(doc["retry_after"].get<int64_t>()));
+  }
   return res;
 }
 
@@ -63,7 +70,7 @@ void router::auth(const http_request& req, std::string_view action,
   }
   if (err)
     return done(std::move(*err));
-  gate_.account(what, std::move(fields[0]), std::move(fields[1]),
+  gate_.account(what, std::move(fields[0]), std::move(fields[1]), req.remote,
                 [done](actors::reply r) { done(from_account_reply(r)); });
 }
 
@@ -75,7 +82,7 @@ void router::me(const http_request& req, responder& done) {
     res.body = R"({"id":"local","username":"local","auth":"local"})";
     return done(std::move(res));
   }
-  gate_.account(actors::account_op::me, req.user, {},
+  gate_.account(actors::account_op::me, req.user, {}, req.remote,
                 [done](actors::reply r) { done(from_account_reply(r)); });
 }
 

@@ -12,6 +12,20 @@ namespace {
 const std::string header = domain::base64url_encode(
   R"({"alg":"HS256","typ":"JWT"})");
 
+/// Latest instant a token may name: 9999-12-31T23:59:59Z. Keeps `exp * 1000`
+/// (milliseconds) and `exp - now` far from overflowing.
+constexpr int64_t max_time = 253402300799;
+
+/// A NumericDate within [0, max_time].
+bool valid_time(const nlohmann::json& x) {
+  if (x.is_number_unsigned())
+    return x.get<uint64_t>() <= static_cast<uint64_t>(max_time);
+  if (!x.is_number_integer())
+    return false;
+  auto v = x.get<int64_t>();
+  return v >= 0 && v <= max_time;
+}
+
 } // namespace
 
 std::string sign_jwt(const claims& c, std::string_view secret) {
@@ -42,8 +56,8 @@ token_error verify_jwt(std::string_view token, std::string_view secret,
   if (!equal_ct(sig, expected))
     return token_error::bad_signature;
   auto p = nlohmann::json::parse(body, nullptr, false);
-  if (!p.is_object() || !p["sub"].is_string() || !p["exp"].is_number_integer()
-      || !p["iat"].is_number_integer())
+  if (!p.is_object() || !p["sub"].is_string() || !valid_time(p["exp"])
+      || !valid_time(p["iat"]))
     return token_error::malformed;
   out.sub = p["sub"].get<std::string>();
   out.exp = p["exp"].get<int64_t>();
