@@ -62,7 +62,6 @@ class node {
   accounts_actor accounts_;
   inspector_actor inspector_;
   reminder_scheduler_actor scheduler_;
-  recurrence_generator_actor generator_;
   std::unique_ptr<gateway> gateway_;
 };
 

@@ -9,6 +9,7 @@
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
+#include "actors/recurrence.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
@@ -102,35 +103,20 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
   auto now = settings.clock();
-  auto before = successor_needed(todos, cmd, now);
-  if (!before || !settings.generator) {
-    run(cmd, rp, now, {});
-    return;
-  }
+  successor_plan plan;
   // The next occurrence goes into the same batch as the completion: exactly
-  // one per completion, also across retries and crashes. Awaiting keeps the
-  // user's later commands behind this one.
-  ++lookups;
-  auto doc = domain::to_json(*before).dump();
-  self
-    ->request(settings.generator, settings.request_timeout, atom::next::value,
-              std::move(doc), now)
-    .await(
-      [this, cmd, rp, now](std::string& next) {
-        --lookups;
-        successor_plan plan;
-        plan.computed = true;
-        if (!next.empty())
-          plan.next = domain::todo_from_json(nlohmann::json::parse(next));
-        auto copy = cmd;
-        run(copy, rp, now, plan);
-      },
-      [this, cmd, rp, now](caf::error&) {
-        // Applied without it; the scheduler wakes the todo to try again.
-        --lookups;
-        auto copy = cmd;
-        run(copy, rp, now, {});
-      });
+  // one per completion, also across retries and crashes. Computed here, so
+  // the expansion is charged to this user; at the cap it is not needed.
+  if (auto before = successor_needed(todos, cmd, now)) {
+    if (todos.by_id.size() < settings.max_todos) {
+      plan = plan_successor(*before, now, settings.recurrence_budget);
+      if (plan.next)
+        settings.stats->occurrences_generated.add();
+    } else {
+      plan.computed = true;
+    }
+  }
+  run(cmd, rp, now, plan);
 }
 
 void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
@@ -172,28 +158,16 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
           [this](caf::error& err) { failed(err); });
 }
 
-caf::result<reply> todo_list_state::occurrences(const std::string& id,
-                                                int32_t limit) {
+reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
   auto i = todos.by_id.find(id);
   if (i == todos.by_id.end())
     return problem_reply(404, "no todo with id " + id, "id");
-  if (!settings.generator)
-    return problem_reply(503, "no recurrence generator on this node");
-  auto rp = self->make_response_promise<reply>();
-  ++lookups;
-  self
-    ->request(settings.generator, settings.request_timeout, atom::occurs::value,
-              domain::to_json(i->second).dump(), limit)
-    .then(
-      [this, rp](reply& r) mutable {
-        --lookups;
-        rp.deliver(std::move(r));
-      },
-      [this, rp](caf::error& err) mutable {
-        --lookups;
-        rp.deliver(std::move(err));
-      });
-  return rp;
+  return occurrences_reply(i->second, limit, settings.recurrence_budget);
+}
+
+reply todo_list_state::preview(const std::vector<std::string>& params) {
+  touch();
+  return preview_reply(params, settings.recurrence_budget);
 }
 
 void todo_list_state::committed(const std::string& request_id,
@@ -427,6 +401,11 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
            int32_t limit) {
       self->state.on_routed();
       return self->state.occurrences(id, limit);
+    },
+    [self](atom::preview, const std::string&,
+           const std::vector<std::string>& params) {
+      self->state.on_routed();
+      return self->state.preview(params);
     },
     [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },

@@ -25,8 +25,9 @@ struct todo_list_settings {
   size_t max_sessions = 32;
   /// Hears about every changed wake time; may be null (tests).
   reminder_scheduler_actor scheduler;
-  /// Computes next occurrences; without one, series do not continue.
-  recurrence_generator_actor generator;
+  /// Most work one RRULE expansion may do (`calendar::expand`); the
+  /// `todo_list` expands its own user's series and previews itself.
+  size_t recurrence_budget = 10000;
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
   /// Shared with the node (the directory sets it).
@@ -78,7 +79,8 @@ struct todo_list_state {
   void execute(command& cmd, caf::typed_response_promise<reply> rp);
   void run(command& cmd, caf::typed_response_promise<reply> rp, int64_t now_ms,
            const successor_plan& plan);
-  caf::result<reply> occurrences(const std::string& id, int32_t limit);
+  reply occurrences(const std::string& id, int32_t limit);
+  reply preview(const std::vector<std::string>& params);
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   reply list(const std::vector<std::string>& params) const;
