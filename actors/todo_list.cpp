@@ -109,7 +109,19 @@ void todo_list_state::execute(command& cmd,
   // the expansion is charged to this user; at the cap it is not needed.
   if (auto before = successor_needed(todos, cmd, now)) {
     if (todos.by_id.size() < settings.max_todos) {
-      plan = plan_successor(*before, now, settings.recurrence_budget);
+      auto budget = settings.recurrence_budget;
+      run_verdict verdict;
+      auto planned = expander.run<successor_plan>(
+        [t = std::move(*before), now, budget] {
+          return plan_successor(t, now, budget);
+        },
+        settings.recurrence_time_limit, verdict);
+      if (planned) {
+        plan = std::move(*planned);
+      } else if (verdict == run_verdict::timed_out) {
+        plan.computed = true;
+        plan.end_reason = "budget";
+      } // Busy: applied without it; a later wake or command tries again.
       if (plan.next)
         settings.stats->occurrences_generated.add();
     } else {
@@ -158,16 +170,44 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
           [this](caf::error& err) { failed(err); });
 }
 
+reply todo_list_state::bounded(std::function<reply()> fn,
+                               std::string_view field) {
+  run_verdict verdict;
+  if (auto r = expander.run<reply>(std::move(fn),
+                                   settings.recurrence_time_limit, verdict))
+    return std::move(*r);
+  if (verdict == run_verdict::busy)
+    return problem_reply(429,
+                         "an earlier expansion of this user is still running",
+                         field);
+  return problem_reply(422,
+                       "the rule takes longer than the time budget of "
+                         + std::to_string(
+                           settings.recurrence_time_limit.count())
+                         + " ms to expand",
+                       field);
+}
+
 reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
   auto i = todos.by_id.find(id);
   if (i == todos.by_id.end())
     return problem_reply(404, "no todo with id " + id, "id");
-  return occurrences_reply(i->second, limit, settings.recurrence_budget);
+  auto budget = settings.recurrence_budget;
+  return bounded([t = i->second, limit,
+                  budget] { return occurrences_reply(t, limit, budget); },
+                 "recurrence/rrule");
 }
 
 reply todo_list_state::preview(const std::vector<std::string>& params) {
   touch();
-  return preview_reply(params, settings.recurrence_budget);
+  auto budget = settings.recurrence_budget;
+  std::string_view field = "rrule";
+  for (size_t i = 0; i + 1 < params.size(); i += 2)
+    if (params[i] == "preset")
+      field = "preset";
+  return bounded([params,
+                  budget] { return preview_reply(params, budget); },
+                 field);
 }
 
 void todo_list_state::committed(const std::string& request_id,

@@ -19,6 +19,15 @@ http_response method_not_allowed(std::string_view allowed) {
   return res;
 }
 
+/// A preview or listing: 429 (an earlier expansion of the user still
+/// runs) says when to retry.
+http_response expansion_response(const actors::reply& r) {
+  auto res = response_of(r);
+  if (r.status == 429)
+    res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
 } // namespace
 
 std::optional<http_response> router::prepare(const http_request& req,
@@ -142,7 +151,7 @@ void router::todo_part(const http_request& req, std::string_view rest,
     if (auto res = throttle(expansion_limit_.get(), req.user))
       return done(std::move(*res));
     gate_.occurrences(req.user, std::string{parts[0]}, limit,
-                      [done](actors::reply r) { done(response_of(r)); });
+                      [done](actors::reply r) { done(expansion_response(r)); });
     return;
   }
   if (parts.size() != 4 || parts[1] != "reminders" || parts[0].empty()
@@ -197,7 +206,7 @@ void router::occurrences(const http_request& req, responder& done) {
     params.push_back(kvp.second);
   }
   gate_.preview(req.user, std::move(params),
-                [done](actors::reply r) { done(response_of(r)); });
+                [done](actors::reply r) { done(expansion_response(r)); });
 }
 
 void router::request_status(const http_request& req, const std::string& id,

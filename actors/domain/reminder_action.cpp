@@ -16,7 +16,7 @@ std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
     if (key != "reminder" && (!snooze || (key != "for" && key != "until")))
       return field_error{key, "unknown field"};
   auto n = body.find("reminder");
-  if (n == body.end() || !n->is_number_unsigned()
+  if (n == body.end() || !n->is_number_integer() || n->get<int64_t>() < 0
       || n->get<uint64_t>() >= max_reminders)
     return field_error{"reminder",
                        "must be the index of a reminder (0-"

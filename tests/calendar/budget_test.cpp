@@ -27,8 +27,9 @@ cal::expansion run(const char* rule, const char* start, size_t limit,
 } // namespace
 
 CAF_TEST(a rule that never matches exhausts the budget) {
+  // (A YEARLY rule's budget of 1000 years reaches libical's horizon, the
+  // year 2582: there the series ends by itself.)
   for (auto rule : {"FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2",
-                    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
                     "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
                     "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"}) {
     CAF_MESSAGE(rule);
