@@ -27,16 +27,29 @@ size_t expansion_runner::abandoned() {
 }
 
 run_verdict expansion_runner::start(std::function<void()> fn,
-                                    std::chrono::milliseconds limit) {
+                                    std::chrono::milliseconds limit,
+                                    bool patient) {
   if (last_) {
     std::unique_lock<std::mutex> guard{last_->mtx};
-    if (!last_->finished)
-      return run_verdict::busy;
+    if (!last_->finished) {
+      if (!patient)
+        return run_verdict::busy;
+      // libical's longest search ends within seconds.
+      auto prev = last_;
+      prev->cv.wait_for(guard, std::chrono::seconds(30),
+                        [&prev] { return prev->finished; });
+      if (!prev->finished)
+        return run_verdict::busy;
+    }
     guard.unlock();
     last_.reset();
   }
-  if (abandoned_calls.load() >= max_abandoned)
-    return run_verdict::busy;
+  if (abandoned_calls.load() >= max_abandoned) {
+    if (!patient)
+      return run_verdict::busy;
+    fn();
+    return run_verdict::done;
+  }
   auto j = std::make_shared<job>();
   j->fn = std::move(fn);
   std::thread{[j] {

@@ -37,11 +37,15 @@ class expansion_runner {
   static constexpr size_t max_abandoned = 16;
 
   /// Runs `fn` (which must own everything it uses) and waits up to `limit`.
+  /// With `patient`, a call that would be `busy` first waits for the
+  /// previous one to end (charged to this runner's owner) or, when too many
+  /// run node-wide, runs `fn` on the caller's thread.
   template <class T>
   std::optional<T> run(std::function<T()> fn, std::chrono::milliseconds limit,
-                       run_verdict& verdict) {
+                       run_verdict& verdict, bool patient = false) {
     auto out = std::make_shared<std::optional<T>>();
-    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit);
+    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit,
+                    patient);
     if (verdict != run_verdict::done)
       return std::nullopt;
     return std::move(*out);
@@ -53,7 +57,8 @@ class expansion_runner {
  private:
   struct job;
 
-  run_verdict start(std::function<void()> fn, std::chrono::milliseconds limit);
+  run_verdict start(std::function<void()> fn, std::chrono::milliseconds limit,
+                    bool patient);
 
   /// The last abandoned call, while it runs.
   std::shared_ptr<job> last_;

@@ -115,13 +115,13 @@ void todo_list_state::execute(command& cmd,
         [t = std::move(*before), now, budget] {
           return plan_successor(t, now, budget);
         },
-        settings.recurrence_time_limit, verdict);
+        settings.recurrence_time_limit, verdict, true);
       if (planned) {
         plan = std::move(*planned);
       } else if (verdict == run_verdict::timed_out) {
         plan.computed = true;
         plan.end_reason = "budget";
-      } // Busy: applied without it; a later wake or command tries again.
+      } // Busy (rare): applied without it; a wake or command tries again.
       if (plan.next)
         settings.stats->occurrences_generated.add();
     } else {
