@@ -60,9 +60,8 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.lists.request_timeout = cfg.request_timeout;
   result.lists.max_todos = cfg.max_todos;
   result.lists.recurrence_budget = cfg.recurrence_budget;
-  result.lists.recurrence_time_limit
-    = std::chrono::duration_cast<std::chrono::milliseconds>(
-      cfg.recurrence_time_limit);
+  result.lists.recurrence_time_limit = std::chrono::duration_cast<
+    std::chrono::milliseconds>(cfg.recurrence_time_limit);
   result.lists.max_sessions = cfg.max_sessions;
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;

@@ -85,7 +85,7 @@ link_successor(domain::todo& t, const successor_plan& plan,
     return std::nullopt;
   if (!plan.next || !room) {
     t.recur->ended = true;
-    t.recur->end_reason = !room                  ? "max_todos"
+    t.recur->end_reason = !room                     ? "max_todos"
                           : plan.end_reason.empty() ? "until"
                                                     : plan.end_reason;
     return std::nullopt;

@@ -32,7 +32,7 @@ decode_status check_todo_json(const json& body, bool create,
 }
 
 decode_status check_reminder_json(const json& body, bool snooze,
-                                 std::string_view prefix) {
+                                  std::string_view prefix) {
   domain::reminder_action action;
   if (auto err = domain::parse_reminder_action(body, snooze, domain::now_ms(),
                                                action)) {

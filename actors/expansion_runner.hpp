@@ -40,12 +40,11 @@ class expansion_runner {
   /// With `patient`, a call that would be `busy` first waits for the
   /// previous one to end (charged to this runner's owner) or, when too many
   /// run node-wide, runs `fn` on the caller's thread.
-  template <class T>
+  template<class T>
   std::optional<T> run(std::function<T()> fn, std::chrono::milliseconds limit,
                        run_verdict& verdict, bool patient = false) {
     auto out = std::make_shared<std::optional<T>>();
-    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit,
-                    patient);
+    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit, patient);
     if (verdict != run_verdict::done)
       return std::nullopt;
     return std::move(*out);

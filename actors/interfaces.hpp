@@ -88,8 +88,7 @@ using todo_api = caf::typed_actor<
   // with the last committed sequence number; later events follow live.
   caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>,
   // Upcoming occurrences of a recurring todo: user id, todo id, limit.
-  caf::replies_to<atom::occurs, std::string, std::string,
-                  int32_t>::with<reply>,
+  caf::replies_to<atom::occurs, std::string, std::string, int32_t>::with<reply>,
   // Occurrences of an unsaved rule, computed by (and charged to) the
   // user's `todo_list`: user id, decoded query parameters as flattened
   // key/value pairs (`rrule` or `preset`, `due`, `time_zone`, `exdate`,

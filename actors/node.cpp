@@ -55,8 +55,7 @@ class gateway_impl : public gateway {
  public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
                journal_actor journal, accounts_actor accounts,
-               caf::timespan timeout,
-               std::shared_ptr<config::metrics> stats)
+               caf::timespan timeout, std::shared_ptr<config::metrics> stats)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),

@@ -48,8 +48,7 @@ successor_plan plan_successor(const domain::todo& before, int64_t now_ms,
                               size_t budget) {
   successor_plan plan;
   plan.computed = true;
-  plan.next = domain::next_occurrence(before, now_ms, budget,
-                                      &plan.end_reason);
+  plan.next = domain::next_occurrence(before, now_ms, budget, &plan.end_reason);
   if (plan.next)
     plan.end_reason.clear();
   return plan;

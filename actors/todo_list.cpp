@@ -177,15 +177,14 @@ reply todo_list_state::bounded(std::function<reply()> fn,
                                    settings.recurrence_time_limit, verdict))
     return std::move(*r);
   if (verdict == run_verdict::busy)
-    return problem_reply(429,
-                         "an earlier expansion of this user is still running",
-                         field);
-  return problem_reply(422,
-                       "the rule takes longer than the time budget of "
-                         + std::to_string(
-                           settings.recurrence_time_limit.count())
-                         + " ms to expand",
-                       field);
+    return problem_reply(
+      429, "an earlier expansion of this user is still running", field);
+  return problem_reply(
+    422,
+    "the rule takes longer than the time budget of "
+      + std::to_string(settings.recurrence_time_limit.count())
+      + " ms to expand",
+    field);
 }
 
 reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
@@ -205,8 +204,7 @@ reply todo_list_state::preview(const std::vector<std::string>& params) {
   for (size_t i = 0; i + 1 < params.size(); i += 2)
     if (params[i] == "preset")
       field = "preset";
-  return bounded([params,
-                  budget] { return preview_reply(params, budget); },
+  return bounded([params, budget] { return preview_reply(params, budget); },
                  field);
 }
 

@@ -11,8 +11,8 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/apply.hpp"
-#include "actors/expansion_runner.hpp"
 #include "actors/domain/time.hpp"
+#include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
 

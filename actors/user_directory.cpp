@@ -101,8 +101,7 @@ user_directory_actor::behavior_type user_directory(
       return self->delegate(hdl, atom::occurs::value, std::move(user),
                             std::move(id), limit);
     },
-    [self](atom::preview, std::string& user,
-           std::vector<std::string>& params) {
+    [self](atom::preview, std::string& user, std::vector<std::string>& params) {
       auto hdl = self->state.route(user);
       return self->delegate(hdl, atom::preview::value, std::move(user),
                             std::move(params));

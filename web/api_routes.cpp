@@ -178,8 +178,7 @@ void router::todo_part(const http_request& req, std::string_view rest,
     if (parts[3] == "dismiss" || (key != "for" && key != "until"))
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
-  auto verdict = actors::check_reminder_body(body.dump(),
-                                             parts[3] == "snooze");
+  auto verdict = actors::check_reminder_body(body.dump(), parts[3] == "snooze");
   if (!verdict.ok) {
     http_response bad;
     bad.status = verdict.status;

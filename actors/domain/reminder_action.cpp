@@ -18,9 +18,8 @@ std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
   auto n = body.find("reminder");
   if (n == body.end() || !n->is_number_integer() || n->get<int64_t>() < 0
       || n->get<uint64_t>() >= max_reminders)
-    return field_error{"reminder",
-                       "must be the index of a reminder (0-"
-                         + std::to_string(max_reminders - 1) + ")"};
+    return field_error{"reminder", "must be the index of a reminder (0-"
+                                     + std::to_string(max_reminders - 1) + ")"};
   reminder_action res;
   res.index = n->get<size_t>();
   if (snooze) {
@@ -29,9 +28,9 @@ std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
     if ((dur == body.end()) == (until == body.end()))
       return field_error{"for", "needs exactly one of `for` and `until`"};
     if (dur != body.end()) {
-      auto ms = dur->is_string() ? calendar::parse_duration(
-                  dur->get_ref<const std::string&>())
-                                 : std::nullopt;
+      auto ms = dur->is_string()
+                  ? calendar::parse_duration(dur->get_ref<const std::string&>())
+                  : std::nullopt;
       if (!ms || *ms <= 0)
         return field_error{
           "for", "must be a positive ISO 8601 duration such as PT10M"};

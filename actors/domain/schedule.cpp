@@ -106,8 +106,7 @@ bool needs_successor(const todo& t, int64_t now_ms) {
 }
 
 std::optional<todo> next_occurrence(const todo& t, int64_t now_ms,
-                                    size_t budget,
-                                    std::string* ended_because) {
+                                    size_t budget, std::string* ended_because) {
   auto ended = [ended_because](const char* why) {
     if (ended_because != nullptr)
       *ended_because = why;

@@ -57,10 +57,9 @@ bool needs_successor(const todo& t, int64_t now_ms);
 /// out of its `budget` (see `calendar::expand`); `ended_because` (when
 /// given) then says which: `count`, `until` (the rule has no further
 /// occurrence) or `budget`.
-std::optional<todo>
-next_occurrence(const todo& t, int64_t now_ms,
-                size_t budget = calendar::default_budget,
-                std::string* ended_because = nullptr);
+std::optional<todo> next_occurrence(const todo& t, int64_t now_ms,
+                                    size_t budget = calendar::default_budget,
+                                    std::string* ended_because = nullptr);
 
 /// The due values of the next `limit` occurrences after `t`'s own. Sets
 /// `exhausted` (when given) if the `budget` ran out first.

@@ -264,7 +264,7 @@ error parse_recurrence(const json& x, todo_patch& out) {
   for (auto& [key, value] : x.items())
     if (key != "rrule" && key != "preset" && key != "exdates" && key != "mode"
         && !ignored_key(key, {"series_id", "index", "next_id", "ended",
-                                 "end_reason"}))
+                              "end_reason"}))
       return fail("recurrence/" + key, "unknown field");
   recurrence_input result;
   auto rrule = x.find("rrule");

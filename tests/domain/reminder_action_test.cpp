@@ -40,12 +40,10 @@ CAF_TEST(negative or impossible durations and dates) {
   CAF_CHECK_EQUAL(check(json{{"reminder", 0}, {"for", "PT0S"}}), "for");
   CAF_CHECK_EQUAL(check(json{{"reminder", 0}, {"for", "P400D"}}), "for");
   CAF_CHECK_EQUAL(check(json{{"reminder", 0}, {"for", 5}}), "for");
-  CAF_CHECK_EQUAL(check(json{{"reminder", 0},
-                             {"until", "2026-02-30T10:00:00Z"}}),
-                  "until");
-  CAF_CHECK_EQUAL(check(json{{"reminder", 0},
-                             {"until", "2026-02-28T10:00:00Z"}}),
-                  "until");
+  CAF_CHECK_EQUAL(
+    check(json{{"reminder", 0}, {"until", "2026-02-30T10:00:00Z"}}), "until");
+  CAF_CHECK_EQUAL(
+    check(json{{"reminder", 0}, {"until", "2026-02-28T10:00:00Z"}}), "until");
   CAF_CHECK_EQUAL(check(json{{"reminder", 0}}), "for");
   CAF_CHECK_EQUAL(check(json{{"reminder", 0},
                              {"for", "PT5M"},
