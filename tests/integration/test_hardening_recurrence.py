@@ -7,11 +7,14 @@ and a normal request of another user."""
 import json
 import os
 import sqlite3
+import subprocess
+import tempfile
 import threading
 import unittest
 import urllib.parse
 
-from actodo_fixture import (SOCKET_TIMEOUT, WAIT, ActodoTestCase, recv_json)
+from actodo_fixture import (SOCKET_TIMEOUT, WAIT, ActodoTestCase, actodo_bin,
+                            recv_json)
 
 PASSWORD = "a long enough password for tests"
 # Never matches (February has no 31st); 0.5 s per expansion before the fix.
@@ -220,6 +223,56 @@ class BudgetTest(TokenUsers):
         self.assertEqual(r.body["field"], "rrule")
         self.assertIn("1000", r.body["detail"])
         self.assertStillServes()
+
+
+class TimeLimitTest(TokenUsers):
+    """libical spends ~0.6 s on NEVER whatever the step budget: the time
+    limit answers first (default 200 ms); a generous limit lets the step
+    budget answer."""
+
+    extra = ("--recurrence-budget=1000", "--preview-rate-limit=0")
+
+    def test_the_time_limit_answers_first(self):
+        alice = self.user("alice")
+        r = self.call("GET", preview_path(NEVER), token=alice)
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.body["field"], "rrule")
+        self.assertIn("200 ms", r.body["detail"])
+        self.assertStillServes()
+
+
+class GenerousTimeLimitTest(TokenUsers):
+    extra = ("--recurrence-budget=1000", "--recurrence-time-limit=10s")
+
+    def test_the_step_budget_answers(self):
+        alice = self.user("alice")
+        r = self.call("GET", preview_path(NEVER), token=alice)
+        self.assertEqual(r.status, 422, r.body)
+        self.assertEqual(r.body["field"], "rrule")
+        self.assertIn("1000 steps", r.body["detail"])
+        self.assertStillServes()
+
+
+class OptionValuesTest(ActodoTestCase):
+    def test_invalid_values_are_refused_with_the_option_named(self):
+        for arg in ("--recurrence-budget=5", "--recurrence-budget=2000000",
+                    "--recurrence-time-limit=1ms",
+                    "--recurrence-time-limit=1min",
+                    "--preview-rate-limit=2000000"):
+            with self.subTest(arg=arg), tempfile.TemporaryDirectory() as tmp:
+                res = subprocess.run(
+                    [actodo_bin(), "serve", "--port=0",
+                     f"--data-dir={os.path.join(tmp, 'd')}", arg],
+                    stdin=subprocess.DEVNULL, capture_output=True,
+                    timeout=20)
+                self.assertEqual(res.returncode, 2, res)
+                self.assertIn(arg.split("=")[0], res.stderr.decode())
+        res = subprocess.run([actodo_bin(), "serve", "--help"],
+                             capture_output=True, timeout=20)
+        text = res.stdout.decode() + res.stderr.decode()
+        for opt in ("--recurrence-budget", "--recurrence-time-limit",
+                    "--preview-rate-limit"):
+            self.assertIn(opt, text)
 
 
 class PreviewRateTest(TokenUsers):
