@@ -59,6 +59,9 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.lists.idle_timeout = cfg.idle_timeout;
   result.lists.request_timeout = cfg.request_timeout;
   result.lists.max_todos = cfg.max_todos;
+  result.lists.recurrence_budget = cfg.recurrence_budget;
+  result.lists.recurrence_time_limit = std::chrono::duration_cast<
+    std::chrono::milliseconds>(cfg.recurrence_time_limit);
   result.lists.max_sessions = cfg.max_sessions;
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
@@ -103,6 +106,7 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
     cfg.read_timeout);
   result.rate_limit = cfg.auth == "token" ? cfg.rate_limit : 0;
   result.ip_rate_limit = cfg.auth == "token" ? cfg.ip_rate_limit : 0;
+  result.preview_rate_limit = cfg.preview_rate_limit;
   result.jwt_secret = key;
   return result;
 }

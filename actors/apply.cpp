@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/calendar/calendar.hpp"
+#include "actors/domain/reminder_action.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/domain/validation.hpp"
@@ -75,14 +76,18 @@ reply done(const command& cmd, int status) {
 }
 
 /// Links `t` to its next occurrence (returned, ready to insert) or ends its
-/// series, when it needs one and the generator was asked.
+/// series, when it needs one and the plan was computed.
+/// `room`: the user is below the todo cap; at the cap the series ends.
 std::optional<domain::todo>
 link_successor(domain::todo& t, const successor_plan& plan,
-               const std::string& now, int64_t now_ms) {
+               const std::string& now, int64_t now_ms, bool room) {
   if (!plan.computed || !domain::needs_successor(t, now_ms))
     return std::nullopt;
-  if (!plan.next) {
+  if (!plan.next || !room) {
     t.recur->ended = true;
+    t.recur->end_reason = !room                     ? "max_todos"
+                          : plan.end_reason.empty() ? "until"
+                                                    : plan.end_reason;
     return std::nullopt;
   }
   auto next = *plan.next;
@@ -108,7 +113,7 @@ void insert_successor(user_todos& todos, const command& cmd, domain::todo t,
 
 /// Create and update; fills `batch` with the event and the new state.
 reply apply_write(user_todos& todos, const command& cmd, const std::string& now,
-                  int64_t now_ms, const successor_plan& plan,
+                  int64_t now_ms, size_t max_todos, const successor_plan& plan,
                   persistence::user_batch& batch) {
   auto body = json::parse(cmd.body, nullptr, false);
   if (body.is_discarded())
@@ -134,7 +139,8 @@ reply apply_write(user_todos& todos, const command& cmd, const std::string& now,
   if (kind)
     if (auto err = domain::check_schedule(next))
       return rejected(cmd, 400, err->detail, err->field);
-  auto successor = kind ? link_successor(next, plan, now, now_ms)
+  auto room = todos.by_id.size() + (target == nullptr ? 1 : 0) < max_todos;
+  auto successor = kind ? link_successor(next, plan, now, now_ms, room)
                         : std::nullopt;
   if (target != nullptr)
     *target = next;
@@ -180,7 +186,8 @@ void reminder_event(user_todos& todos, const command& cmd,
 
 /// Fires what is due on the todo; links a passed occurrence.
 reply apply_wake(user_todos& todos, const command& cmd, const std::string& now,
-                 int64_t now_ms, const successor_plan& plan, outcome& out) {
+                 int64_t now_ms, size_t max_todos, const successor_plan& plan,
+                 outcome& out) {
   auto i = todos.by_id.find(cmd.todo_id);
   if (i == todos.by_id.end())
     return done(cmd, 204); // Deleted meanwhile.
@@ -205,7 +212,8 @@ reply apply_wake(user_todos& todos, const command& cmd, const std::string& now,
       r.fired_at = now;
     firings.push_back({n, *at, skip});
   }
-  auto successor = link_successor(next, plan, now, now_ms);
+  auto successor = link_successor(next, plan, now, now_ms,
+                                  todos.by_id.size() < max_todos);
   if (firings.empty() && next == i->second)
     return done(cmd, 204); // Nothing due (the entry was stale).
   next.version += 1;
@@ -242,49 +250,25 @@ reply apply_reminder(user_todos& todos, const command& cmd,
                      const std::string& now, int64_t now_ms,
                      persistence::user_batch& batch) {
   auto body = json::parse(cmd.body, nullptr, false);
-  if (!body.is_object())
-    return rejected(cmd, 400, "the body must be a JSON object");
-  auto n = body.find("reminder");
-  if (n == body.end() || !n->is_number_unsigned())
-    return rejected(cmd, 400, "must be the index of a reminder", "reminder");
+  domain::reminder_action action;
+  auto snooze = cmd.op == command_op::snooze;
+  if (auto err = domain::parse_reminder_action(body, snooze, now_ms, action))
+    return rejected(cmd, 400, err->detail, err->field);
   auto found = target_of(todos, cmd);
   if (auto r = std::get_if<reply>(&found))
     return std::move(*r);
   auto next = *std::get<domain::todo*>(found);
-  auto index = n->get<uint64_t>();
+  auto index = action.index;
   if (index >= next.reminders.size())
-    return rejected(cmd, 404, "the todo has no reminder " + n->dump(),
+    return rejected(cmd, 404,
+                    "the todo has no reminder " + std::to_string(index),
                     "reminder");
   auto& r = next.reminders[index];
   json extra = json::object();
-  if (cmd.op == command_op::snooze) {
-    auto dur = body.find("for");
-    auto until = body.find("until");
-    if ((dur == body.end()) == (until == body.end()))
-      return rejected(cmd, 400, "needs exactly one of `for` and `until`",
-                      "for");
-    std::optional<int64_t> at;
-    if (dur != body.end()) {
-      auto ms = dur->is_string()
-                  ? calendar::parse_duration(dur->get_ref<const std::string&>())
-                  : std::nullopt;
-      if (!ms || *ms <= 0)
-        return rejected(cmd, 400,
-                        "must be a positive ISO 8601 duration such as PT10M",
-                        "for");
-      at = now_ms + *ms;
-    } else {
-      at = until->is_string()
-             ? domain::parse_rfc3339(until->get_ref<const std::string&>(),
-                                     false)
-             : std::nullopt;
-      if (!at || *at <= now_ms)
-        return rejected(
-          cmd, 400, "must be a future RFC 3339 date-time with offset", "until");
-    }
+  if (snooze) {
     r.state = domain::reminder_state::pending;
-    r.snoozed_until = *at;
-    extra["until"] = domain::format_rfc3339_ms(*at);
+    r.snoozed_until = action.until_ms;
+    extra["until"] = domain::format_rfc3339_ms(action.until_ms);
   } else {
     r.state = domain::reminder_state::dismissed;
     r.snoozed_until = 0;
@@ -383,13 +367,14 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
   reply r;
   if (full)
     r = rejected(cmd, 409,
-                 "a user has at most " + std::to_string(max_todos) + " todos");
+                 "a user has at most " + std::to_string(max_todos) + " todos",
+                 "todos");
   else if (cmd.op == command_op::create || cmd.op == command_op::update)
-    r = apply_write(todos, cmd, now, now_ms, plan, batch);
+    r = apply_write(todos, cmd, now, now_ms, max_todos, plan, batch);
   else if (cmd.op == command_op::snooze || cmd.op == command_op::dismiss)
     r = apply_reminder(todos, cmd, now, now_ms, batch);
   else if (cmd.op == command_op::wake)
-    r = apply_wake(todos, cmd, now, now_ms, plan, out);
+    r = apply_wake(todos, cmd, now, now_ms, max_todos, plan, out);
   else
     r = apply_remove(todos, cmd, now, batch);
   for (auto& rec : batch.todos) {
@@ -400,6 +385,15 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
     auto old = before.count(rec.id) > 0 ? before[rec.id] : int64_t{-1};
     if (old != rec.wake_at)
       out.wakes.push_back({rec.id, old, rec.wake_at});
+  }
+  // A command that fails validation (400) changed nothing and leaves no
+  // request record: like one refused at the edge, it is answered only to
+  // its sender (an HTTP 400, an `error` frame), never pushed as a result.
+  if (r.status == 400) {
+    r.request_id.clear();
+    r.state.clear();
+    out.result = std::move(r);
+    return out;
   }
   // Wakes are internal: they leave no request record behind.
   if (cmd.op != command_op::wake)

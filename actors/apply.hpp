@@ -42,18 +42,23 @@ struct outcome {
 };
 
 /// The next occurrence for a command that completes a recurring todo or
-/// wakes a passed one, as the recurrence generator computed it beforehand.
+/// wakes a passed one, as `plan_successor` computed it beforehand.
 struct successor_plan {
   /// False: nobody asked (the todo keeps waiting for its next occurrence).
   bool computed = false;
   /// Empty when the series ended.
   std::optional<domain::todo> next;
+  /// Why it ended (`count`, `until`, `budget`) when `next` is empty.
+  std::string end_reason;
 };
 
 /// Validates and applies `cmd` to `todos`; on success `todos` changes and
 /// the batch carries the events with the next sequence numbers. Plain C++:
 /// no actors, no I/O.
-/// A create beyond `max_todos` todos is rejected with 409.
+/// A create beyond `max_todos` todos is rejected with 409 (field `todos`);
+/// a next occurrence counts against the cap too: at the cap the series
+/// ends (`ended`, `end_reason: max_todos`) instead. A command that fails
+/// validation (400) yields an empty batch and a reply without request id.
 /// A completion of a recurring todo, or a wake of a passed `from_due`
 /// occurrence, links the todo to `plan.next` (created in the same batch) or
 /// ends its series. Snooze, dismiss and wake change reminder states; a wake
@@ -63,7 +68,7 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
                       const successor_plan& plan = {});
 
 /// The todo as `cmd` would leave it, when that calls for its next
-/// occurrence; the `todo_list` has the recurrence generator compute it
+/// occurrence; the `todo_list` computes it (`plan_successor`)
 /// before applying `cmd`.
 std::optional<domain::todo>
 successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms);

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
+#include "actors/domain/reminder_action.hpp"
+#include "actors/domain/time.hpp"
 #include "actors/domain/validation.hpp"
 #include "actors/problem.hpp"
 
@@ -21,6 +23,19 @@ decode_status check_todo_json(const json& body, bool create,
   domain::todo_patch patch;
   auto mode = create ? domain::patch_mode::create : domain::patch_mode::update;
   if (auto err = domain::parse_patch(body, mode, patch)) {
+    auto field = std::string{prefix};
+    if (!err->field.empty())
+      field += field.empty() ? err->field : "/" + err->field;
+    return bad(err->detail, field);
+  }
+  return {};
+}
+
+decode_status check_reminder_json(const json& body, bool snooze,
+                                  std::string_view prefix) {
+  domain::reminder_action action;
+  if (auto err = domain::parse_reminder_action(body, snooze, domain::now_ms(),
+                                               action)) {
     auto field = std::string{prefix};
     if (!err->field.empty())
       field += field.empty() ? err->field : "/" + err->field;
@@ -73,6 +88,13 @@ decode_status check_todo_body(std::string_view body, bool create) {
   if (doc.is_discarded())
     return bad("the body is not valid JSON (UTF-8)", "");
   return check_todo_json(doc, create, "");
+}
+
+decode_status check_reminder_body(std::string_view body, bool snooze) {
+  auto doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded())
+    return bad("the body is not valid JSON (UTF-8)", "");
+  return check_reminder_json(doc, snooze, "");
 }
 
 decode_status parse_command_frame(std::string_view text, command& out) {
@@ -132,6 +154,10 @@ decode_status parse_command_frame(std::string_view text, command& out) {
     auto body = doc.value("body", json{});
     if (!body.is_object() || !body.contains("reminder"))
       return bad("must be an object naming the reminder", "body/reminder");
+    auto verdict = check_reminder_json(body, out.op == command_op::snooze,
+                                       "body");
+    if (!verdict.ok)
+      return verdict;
     out.body = body.dump();
   } else {
     auto body = doc.value("body", json{});

@@ -30,6 +30,11 @@ bool valid_request_id(std::string_view id);
 /// object that satisfies the todo schema. Plain C++.
 decode_status check_todo_body(std::string_view body, bool create);
 
+/// Checks the body of a snooze (`snooze == true`) or dismiss command
+/// (`{"reminder":n,"for"|"until":...}`, see `domain::parse_reminder_action`)
+/// against the current time. Plain C++.
+decode_status check_reminder_body(std::string_view body, bool snooze);
+
 /// Decodes a WebSocket command frame:
 /// `{"type":"command","request_id":"...","op":"create|update|delete",
 ///   "id":"...","body":{...},"if_match":N}`.

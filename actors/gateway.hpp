@@ -65,8 +65,11 @@ class gateway {
   occurrences(std::string user, std::string todo_id, int32_t limit, callback cb)
     = 0;
 
-  /// Occurrences of an unsaved rule (decoded query parameters, flattened).
-  virtual void preview(std::vector<std::string> params, callback cb) = 0;
+  /// Occurrences of an unsaved rule (decoded query parameters, flattened),
+  /// computed by the user's `todo_list`.
+  virtual void
+  preview(std::string user, std::vector<std::string> params, callback cb)
+    = 0;
 
   virtual void status(std::string user, std::string request_id, callback cb)
     = 0;

@@ -73,8 +73,7 @@ caf::result<std::string> inspector_state::run(const std::string& line,
                {"journal", 1},
                {"accounts", 1},
                {"inspector", 1},
-               {"reminder_scheduler", scheduler ? 1 : 0},
-               {"recurrence_generator", scheduler ? 1 : 0}};
+               {"reminder_scheduler", scheduler ? 1 : 0}};
     json depth = json::object();
     json per_s = json::object();
     auto r = rates();

@@ -90,8 +90,13 @@ using todo_api = caf::typed_actor<
   // with the last committed sequence number; later events follow live.
   caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>,
   // Upcoming occurrences of a recurring todo: user id, todo id, limit.
-  caf::replies_to<atom::occurs, std::string, std::string,
-                  int32_t>::with<reply>>;
+  caf::replies_to<atom::occurs, std::string, std::string, int32_t>::with<reply>,
+  // Occurrences of an unsaved rule, computed by (and charged to) the
+  // user's `todo_list`: user id, decoded query parameters as flattened
+  // key/value pairs (`rrule` or `preset`, `due`, `time_zone`, `exdate`,
+  // `mode`, `limit`).
+  caf::replies_to<atom::preview, std::string,
+                  std::vector<std::string>>::with<reply>>;
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
@@ -143,20 +148,6 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<atom::published, int64_t>::with<int64_t>,
   // Wake this listener after each commit that wrote events.
   caf::reacts_to<atom::tail, outbox_listener_actor>>;
-
-/// Computes recurrences (libical) off the `todo_list`s and the io threads.
-/// Todos travel as their JSON documents.
-using recurrence_generator_actor = caf::typed_actor<
-  // The next occurrence of a todo that was completed or whose occurrence
-  // passed: todo JSON, now (ms) -> the new todo's JSON, empty when the
-  // series ended.
-  caf::replies_to<atom::next, std::string, int64_t>::with<std::string>,
-  // Upcoming occurrences: todo JSON, limit -> `{"items":[{"due"}...]}`.
-  caf::replies_to<atom::occurs, std::string, int32_t>::with<reply>,
-  // Occurrences of an unsaved rule: decoded query parameters as flattened
-  // key/value pairs (`rrule` or `preset`, `due`, `time_zone`, `exdate`,
-  // `mode`, `limit`).
-  caf::replies_to<atom::preview, std::vector<std::string>>::with<reply>>;
 
 /// The clock of reminders and `from_due` series: keeps the earliest part of
 /// the durable due-time index in memory, arms one timer for its first entry

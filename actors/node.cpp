@@ -15,7 +15,6 @@
 #include "actors/inspector.hpp"
 #include "actors/journal.hpp"
 #include "actors/problem.hpp"
-#include "actors/recurrence_generator.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/session.hpp"
 #include "actors/user_directory.hpp"
@@ -59,13 +58,11 @@ class gateway_impl : public gateway {
  public:
   gateway_impl(caf::actor_system& sys, user_directory_actor directory,
                journal_actor journal, accounts_actor accounts,
-               recurrence_generator_actor generator, caf::timespan timeout,
-               std::shared_ptr<config::metrics> stats)
+               caf::timespan timeout, std::shared_ptr<config::metrics> stats)
     : sys_(sys),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
       accounts_(std::move(accounts)),
-      generator_(std::move(generator)),
       timeout_(timeout),
       stats_(std::move(stats)) {}
 
@@ -75,14 +72,10 @@ class gateway_impl : public gateway {
         limit);
   }
 
-  void preview(std::vector<std::string> params, callback cb) override {
-    auto generator = generator_;
-    auto timeout = timeout_;
-    run([=](caf::event_based_actor* self) {
-      self->request(generator, timeout, atom::preview::value, params)
-        .then([cb](reply& r) { cb(std::move(r)); },
-              [cb](caf::error& err) { cb(error_reply(err)); });
-    });
+  void preview(std::string user, std::vector<std::string> params,
+               callback cb) override {
+    ask(std::move(cb), atom::preview::value, std::move(user),
+        std::move(params));
   }
 
   void submit(command cmd, callback cb) override {
@@ -191,7 +184,6 @@ class gateway_impl : public gateway {
   user_directory_actor directory_;
   journal_actor journal_;
   accounts_actor accounts_;
-  recurrence_generator_actor generator_;
   caf::timespan timeout_;
   std::shared_ptr<config::metrics> stats_;
 };
@@ -204,11 +196,9 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
                                       settings.max_batch, settings.retention,
                                       settings.stats);
-  generator_ = sys.spawn(actors::recurrence_generator, settings.stats);
   scheduler_ = sys.spawn(actors::reminder_scheduler, journal_,
                          settings.reminders, settings.stats);
   settings.lists.scheduler = scheduler_;
-  settings.lists.generator = generator_;
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
                          settings.stats);
   caf::anon_send(scheduler_, atom::start::value, directory_);
@@ -228,7 +218,7 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
                          settings.stats, settings.lists.request_timeout,
                          scheduler_);
   gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
-                                            accounts_, generator_,
+                                            accounts_,
                                             settings.lists.request_timeout,
                                             settings.stats);
 }
@@ -238,12 +228,9 @@ node::~node() {
 }
 
 void node::shutdown() {
-  for (auto hdl : {caf::actor_cast<caf::actor>(scheduler_),
-                   caf::actor_cast<caf::actor>(generator_)})
-    if (hdl)
-      caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  if (scheduler_)
+    caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   scheduler_ = nullptr;
-  generator_ = nullptr;
   if (directory_) {
     caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
     directory_ = nullptr;

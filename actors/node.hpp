@@ -65,7 +65,6 @@ class node {
   std::vector<hasher_actor> hashers_;
   inspector_actor inspector_;
   reminder_scheduler_actor scheduler_;
-  recurrence_generator_actor generator_;
   std::unique_ptr<gateway> gateway_;
 };
 

@@ -9,6 +9,7 @@
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
+#include "actors/recurrence.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
@@ -102,35 +103,32 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
   auto now = settings.clock();
-  auto before = successor_needed(todos, cmd, now);
-  if (!before || !settings.generator) {
-    run(cmd, rp, now, {});
-    return;
-  }
+  successor_plan plan;
   // The next occurrence goes into the same batch as the completion: exactly
-  // one per completion, also across retries and crashes. Awaiting keeps the
-  // user's later commands behind this one.
-  ++lookups;
-  auto doc = domain::to_json(*before).dump();
-  self
-    ->request(settings.generator, settings.request_timeout, atom::next::value,
-              std::move(doc), now)
-    .await(
-      [this, cmd, rp, now](std::string& next) {
-        --lookups;
-        successor_plan plan;
+  // one per completion, also across retries and crashes. Computed here, so
+  // the expansion is charged to this user; at the cap it is not needed.
+  if (auto before = successor_needed(todos, cmd, now)) {
+    if (todos.by_id.size() < settings.max_todos) {
+      auto budget = settings.recurrence_budget;
+      run_verdict verdict;
+      auto planned = expander.run<successor_plan>(
+        [t = std::move(*before), now, budget] {
+          return plan_successor(t, now, budget);
+        },
+        settings.recurrence_time_limit, verdict, true);
+      if (planned) {
+        plan = std::move(*planned);
+      } else if (verdict == run_verdict::timed_out) {
         plan.computed = true;
-        if (!next.empty())
-          plan.next = domain::todo_from_json(nlohmann::json::parse(next));
-        auto copy = cmd;
-        run(copy, rp, now, plan);
-      },
-      [this, cmd, rp, now](caf::error&) {
-        // Applied without it; the scheduler wakes the todo to try again.
-        --lookups;
-        auto copy = cmd;
-        run(copy, rp, now, {});
-      });
+        plan.end_reason = "budget";
+      } // Busy (rare): applied without it; a wake or command tries again.
+      if (plan.next)
+        settings.stats->occurrences_generated.add();
+    } else {
+      plan.computed = true;
+    }
+  }
+  run(cmd, rp, now, plan);
 }
 
 void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
@@ -172,28 +170,42 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
           [this](caf::error& err) { failed(err); });
 }
 
-caf::result<reply> todo_list_state::occurrences(const std::string& id,
-                                                int32_t limit) {
+reply todo_list_state::bounded(std::function<reply()> fn,
+                               std::string_view field) {
+  run_verdict verdict;
+  if (auto r = expander.run<reply>(std::move(fn),
+                                   settings.recurrence_time_limit, verdict))
+    return std::move(*r);
+  if (verdict == run_verdict::busy)
+    return problem_reply(
+      429, "an earlier expansion of this user is still running", field);
+  return problem_reply(
+    422,
+    "the rule takes longer than the time budget of "
+      + std::to_string(settings.recurrence_time_limit.count())
+      + " ms to expand",
+    field);
+}
+
+reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
   auto i = todos.by_id.find(id);
   if (i == todos.by_id.end())
     return problem_reply(404, "no todo with id " + id, "id");
-  if (!settings.generator)
-    return problem_reply(503, "no recurrence generator on this node");
-  auto rp = self->make_response_promise<reply>();
-  ++lookups;
-  self
-    ->request(settings.generator, settings.request_timeout, atom::occurs::value,
-              domain::to_json(i->second).dump(), limit)
-    .then(
-      [this, rp](reply& r) mutable {
-        --lookups;
-        rp.deliver(std::move(r));
-      },
-      [this, rp](caf::error& err) mutable {
-        --lookups;
-        rp.deliver(std::move(err));
-      });
-  return rp;
+  auto budget = settings.recurrence_budget;
+  return bounded([t = i->second, limit,
+                  budget] { return occurrences_reply(t, limit, budget); },
+                 "recurrence/rrule");
+}
+
+reply todo_list_state::preview(const std::vector<std::string>& params) {
+  touch();
+  auto budget = settings.recurrence_budget;
+  std::string_view field = "rrule";
+  for (size_t i = 0; i + 1 < params.size(); i += 2)
+    if (params[i] == "preset")
+      field = "preset";
+  return bounded([params, budget] { return preview_reply(params, budget); },
+                 field);
 }
 
 void todo_list_state::committed(const std::string& request_id,
@@ -427,6 +439,11 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
            int32_t limit) {
       self->state.on_routed();
       return self->state.occurrences(id, limit);
+    },
+    [self](atom::preview, const std::string&,
+           const std::vector<std::string>& params) {
+      self->state.on_routed();
+      return self->state.preview(params);
     },
     [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },

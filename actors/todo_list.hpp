@@ -12,6 +12,7 @@
 
 #include "actors/apply.hpp"
 #include "actors/domain/time.hpp"
+#include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
 
@@ -25,8 +26,13 @@ struct todo_list_settings {
   size_t max_sessions = 32;
   /// Hears about every changed wake time; may be null (tests).
   reminder_scheduler_actor scheduler;
-  /// Computes next occurrences; without one, series do not continue.
-  recurrence_generator_actor generator;
+  /// Most work one RRULE expansion may do (`calendar::expand`); the
+  /// `todo_list` expands its own user's series and previews itself.
+  size_t recurrence_budget = 10000;
+  /// Longest wall-clock time one expansion may take (see
+  /// `expansion_runner`); beyond it a preview or listing is 422 and a
+  /// series ends (`end_reason: budget`).
+  std::chrono::milliseconds recurrence_time_limit{200};
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
   /// Shared with the node (the directory sets it).
@@ -73,12 +79,18 @@ struct todo_list_state {
   std::unordered_map<std::string, std::string> pending_keys;
   /// Outstanding requests to the journal other than appends.
   size_t lookups = 0;
+  /// Runs this user's RRULE expansions, one at a time.
+  expansion_runner expander;
 
   caf::result<reply> handle(command& cmd);
   void execute(command& cmd, caf::typed_response_promise<reply> rp);
   void run(command& cmd, caf::typed_response_promise<reply> rp, int64_t now_ms,
            const successor_plan& plan);
-  caf::result<reply> occurrences(const std::string& id, int32_t limit);
+  /// Runs an expansion with `expander`: 422 naming `field` when it takes
+  /// too long, 429 while an earlier one still runs.
+  reply bounded(std::function<reply()> fn, std::string_view field);
+  reply occurrences(const std::string& id, int32_t limit);
+  reply preview(const std::vector<std::string>& params);
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   reply list(const std::vector<std::string>& params) const;

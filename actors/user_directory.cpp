@@ -101,6 +101,11 @@ user_directory_actor::behavior_type user_directory(
       return self->delegate(hdl, atom::occurs::value, std::move(user),
                             std::move(id), limit);
     },
+    [self](atom::preview, std::string& user, std::vector<std::string>& params) {
+      auto hdl = self->state.route(user);
+      return self->delegate(hdl, atom::preview::value, std::move(user),
+                            std::move(params));
+    },
     [self](atom::summary, const std::string& user) -> caf::result<std::string> {
       auto& users = self->state.users;
       auto i = users.find(user);

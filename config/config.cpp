@@ -49,6 +49,12 @@ app_config::app_config() {
     .add(no_metrics, "no-metrics",
          "do not count messages and requests (to measure what it costs)")
     .add(max_todos, "max-todos", "most todos per user")
+    .add(recurrence_budget, "recurrence-budget",
+         "most steps one RRULE expansion may take (beyond: 422)")
+    .add(recurrence_time_limit, "recurrence-time-limit",
+         "longest time one RRULE expansion may take (beyond: 422)")
+    .add(preview_rate_limit, "preview-rate-limit",
+         "RRULE previews and listings/s per user (0: unlimited)")
     .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
     .add(rate_limit, "rate-limit",
          "requests/s per user (auth=token; 0: unlimited)")
@@ -166,6 +172,12 @@ caf::error app_config::validate() const {
     return invalid("read-timeout", "must be between 1s and 10min");
   if (max_todos < 1 || max_todos > 1000000)
     return invalid("max-todos", "must be between 1 and 1000000");
+  if (recurrence_budget < 100 || recurrence_budget > 1000000)
+    return invalid("recurrence-budget", "must be between 100 and 1000000");
+  if (recurrence_time_limit < 10ms || recurrence_time_limit > 10s)
+    return invalid("recurrence-time-limit", "must be between 10ms and 10s");
+  if (preview_rate_limit > 1000000)
+    return invalid("preview-rate-limit", "must be at most 1000000");
   if (max_sessions < 1 || max_sessions > 1000000)
     return invalid("max-sessions", "must be between 1 and 1000000");
   if (auth != "local" && auth != "token")

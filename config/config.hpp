@@ -93,6 +93,19 @@ class app_config : public caf::actor_system_config {
   /// Most todos one user may have.
   size_t max_todos = 10000;
 
+  /// Most work one RRULE expansion may do: iterator steps and periods of
+  /// the rule searched (`calendar::expand`); beyond it a preview or listing
+  /// is 422 and a series ends (`end_reason: budget`).
+  size_t recurrence_budget = 10000;
+
+  /// Longest wall-clock time one RRULE expansion may take (libical cannot
+  /// be interrupted inside one call; see actors/expansion_runner.hpp).
+  caf::timespan recurrence_time_limit = std::chrono::milliseconds(200);
+
+  /// RRULE previews and occurrence listings per second per user (a token
+  /// bucket with a burst of twice the rate, in both auth modes); 0: off.
+  size_t preview_rate_limit = 5;
+
   /// Most simultaneous WebSocket sessions of one user.
   size_t max_sessions = 32;
 

@@ -118,14 +118,9 @@ metrics::metrics()
       {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60}) {}
 
 const char* to_string(actor_kind x) {
-  static constexpr const char* names[] = {"todo_list",
-                                          "session",
-                                          "journal",
-                                          "user_directory",
-                                          "reminder_scheduler",
-                                          "recurrence_generator",
-                                          "accounts",
-                                          "inspector"};
+  static constexpr const char* names[] = {
+    "todo_list",          "session",  "journal",  "user_directory",
+    "reminder_scheduler", "accounts", "inspector"};
   return names[static_cast<size_t>(x)];
 }
 

@@ -63,12 +63,11 @@ enum class actor_kind : uint8_t {
   journal,
   user_directory,
   reminder_scheduler,
-  recurrence_generator,
   accounts,
   inspector,
 };
 
-inline constexpr size_t actor_kind_count = 8;
+inline constexpr size_t actor_kind_count = 7;
 
 /// `todo_list`, `session`, ...
 const char* to_string(actor_kind x);

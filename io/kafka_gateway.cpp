@@ -79,8 +79,9 @@ void kafka_gateway::occurrences(std::string user, std::string todo_id,
   inner_.occurrences(std::move(user), std::move(todo_id), limit, std::move(cb));
 }
 
-void kafka_gateway::preview(std::vector<std::string> params, callback cb) {
-  inner_.preview(std::move(params), std::move(cb));
+void kafka_gateway::preview(std::string user, std::vector<std::string> params,
+                            callback cb) {
+  inner_.preview(std::move(user), std::move(params), std::move(cb));
 }
 
 void kafka_gateway::status(std::string user, std::string request_id,

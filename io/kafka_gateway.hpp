@@ -30,7 +30,8 @@ class kafka_gateway : public actors::gateway {
   void get(std::string user, std::string todo_id, callback cb) override;
   void occurrences(std::string user, std::string todo_id, int32_t limit,
                    callback cb) override;
-  void preview(std::vector<std::string> params, callback cb) override;
+  void preview(std::string user, std::vector<std::string> params,
+               callback cb) override;
   void status(std::string user, std::string request_id, callback cb) override;
   void events(std::string user, int64_t after, int64_t limit,
               callback cb) override;

@@ -19,6 +19,15 @@ http_response method_not_allowed(std::string_view allowed) {
   return res;
 }
 
+/// A preview or listing: 429 (an earlier expansion of the user still
+/// runs) says when to retry.
+http_response expansion_response(const actors::reply& r) {
+  auto res = response_of(r);
+  if (r.status == 429)
+    res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
 } // namespace
 
 std::optional<http_response> router::prepare(const http_request& req,
@@ -139,8 +148,10 @@ void router::todo_part(const http_request& req, std::string_view rest,
           || limit < 1 || limit > 100)
         return done(problem(400, "must be an integer from 1 to 100", key));
     }
+    if (auto res = throttle(expansion_limit_.get(), req.user))
+      return done(std::move(*res));
     gate_.occurrences(req.user, std::string{parts[0]}, limit,
-                      [done](actors::reply r) { done(response_of(r)); });
+                      [done](actors::reply r) { done(expansion_response(r)); });
     return;
   }
   if (parts.size() != 4 || parts[1] != "reminders" || parts[0].empty()
@@ -167,6 +178,14 @@ void router::todo_part(const http_request& req, std::string_view rest,
     if (parts[3] == "dismiss" || (key != "for" && key != "until"))
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
+  auto verdict = actors::check_reminder_body(body.dump(), parts[3] == "snooze");
+  if (!verdict.ok) {
+    http_response bad;
+    bad.status = verdict.status;
+    bad.content_type = "application/problem+json";
+    bad.body = std::move(verdict.problem);
+    return done(std::move(bad));
+  }
   actors::command cmd;
   cmd.todo_id = std::string{parts[0]};
   cmd.op = parts[3] == "snooze" ? actors::command_op::snooze
@@ -178,13 +197,15 @@ void router::todo_part(const http_request& req, std::string_view rest,
 void router::occurrences(const http_request& req, responder& done) {
   if (req.method != "GET")
     return done(method_not_allowed("GET"));
+  if (auto res = throttle(expansion_limit_.get(), req.user))
+    return done(std::move(*res));
   std::vector<std::string> params;
   for (auto& kvp : req.query) {
     params.push_back(kvp.first);
     params.push_back(kvp.second);
   }
-  gate_.preview(std::move(params),
-                [done](actors::reply r) { done(response_of(r)); });
+  gate_.preview(req.user, std::move(params),
+                [done](actors::reply r) { done(expansion_response(r)); });
 }
 
 void router::request_status(const http_request& req, const std::string& id,

@@ -76,6 +76,12 @@ class router {
   origin_policy origins_;
   std::unique_ptr<rate_limiter> user_limit_;
   std::unique_ptr<rate_limiter> ip_limit_;
+  /// RRULE expansions (previews and occurrence listings) per user.
+  std::unique_ptr<rate_limiter>
+    expansion_limit_ = cfg_.preview_rate_limit > 0
+                         ? std::make_unique<rate_limiter>(
+                           cfg_.preview_rate_limit)
+                         : nullptr;
 };
 
 /// The HTTP form of a reply from the actors (problem documents typed as

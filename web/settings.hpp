@@ -41,6 +41,9 @@ struct settings {
   /// Requests per second per user / per client address; 0: unlimited.
   size_t rate_limit = 0;
   size_t ip_rate_limit = 0;
+  /// RRULE previews and occurrence listings per second per user (in both
+  /// auth modes); 0: unlimited.
+  size_t preview_rate_limit = 0;
   /// Shared with the actors; rendered at `/metrics`.
   std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
   /// HS256 key of the access tokens (never logged).

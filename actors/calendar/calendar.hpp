@@ -119,6 +119,27 @@ std::vector<local_time> occurrences(std::string_view rrule,
                                     const std::optional<local_time>& after,
                                     size_t limit, size_t max_steps = 100000);
 
+/// The default work budget of one expansion (`max_steps` of `expand`).
+inline constexpr size_t default_budget = 10000;
+
+/// What a bounded expansion found.
+struct expansion {
+  std::vector<local_time> items;
+  /// The budget ran out before `limit` occurrences were found and before
+  /// the series ended by itself (its `COUNT` or `UNTIL`, or libical's
+  /// horizon): the caller cannot tell whether more occurrences exist.
+  bool exhausted = false;
+};
+
+/// `occurrences`, telling also whether the budget `max_steps` ran out.
+/// A rule that never matches (`FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31`)
+/// exhausts any budget. The work is proportional to `max_steps` (at most
+/// `max_steps` iterator steps and `max_steps` periods of the rule searched).
+expansion expand(std::string_view rrule, const local_time& start,
+                 const std::vector<local_time>& exdates,
+                 const std::optional<local_time>& after, size_t limit,
+                 size_t max_steps);
+
 /// The value of `COUNT` in a normalized rule, or 0 when it has none.
 int rule_count(std::string_view rrule);
 

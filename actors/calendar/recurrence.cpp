@@ -278,17 +278,36 @@ std::vector<local_time> occurrences(std::string_view rrule,
                                     const std::vector<local_time>& exdates,
                                     const std::optional<local_time>& after,
                                     size_t limit, size_t max_steps) {
-  std::vector<local_time> res;
+  return expand(rrule, start, exdates, after, limit, max_steps).items;
+}
+
+expansion expand(std::string_view rrule, const local_time& start,
+                 const std::vector<local_time>& exdates,
+                 const std::optional<local_time>& after, size_t limit,
+                 size_t max_steps) {
+  expansion res;
   parsed_rule rule{rrule};
-  if (!rule.ok() || limit == 0 || max_steps == 0)
+  if (!rule.ok() || limit == 0)
     return res;
+  if (max_steps == 0) {
+    res.exhausted = true;
+    return res;
+  }
   auto& r = rule.value;
-  r.until = bound(r, start, max_steps);
+  auto last = bound(r, start, max_steps);
+  // Whether the search ends at our bound rather than at the rule's own
+  // UNTIL or at libical's horizon (the year 2582).
+  auto capped = (icaltime_is_null_time(r.until)
+                 || icaltime_compare(last, r.until) < 0)
+                && last.year <= 2582;
+  r.until = last;
   std::unique_ptr<icalrecur_iterator, void (*)(icalrecur_iterator*)> iter{
     icalrecur_iterator_new(r, to_ical(start)), icalrecur_iterator_free};
   icalerror_clear_errno();
-  if (!iter)
-    return res; // libical found no occurrence at all
+  if (!iter) {
+    res.exhausted = capped; // libical found no occurrence at all
+    return res;
+  }
   auto excluded = [&exdates](const local_time& x) {
     return std::any_of(exdates.begin(), exdates.end(), [&x](auto& ex) {
       return ex.date_only
@@ -296,16 +315,21 @@ std::vector<local_time> occurrences(std::string_view rrule,
                : !later(ex, x) && !later(x, ex);
     });
   };
-  for (size_t step = 0; step < max_steps && res.size() < limit; ++step) {
+  size_t step = 0;
+  for (; step < max_steps && res.items.size() < limit; ++step) {
     auto next = icalrecur_iterator_next(iter.get());
-    if (icaltime_is_null_time(next))
-      break;
+    if (icaltime_is_null_time(next)) {
+      auto counted_out = r.count > 0 && step >= static_cast<size_t>(r.count);
+      res.exhausted = capped && !counted_out;
+      return res;
+    }
     auto x = from_ical(next, start.date_only);
     if (after && !later(x, *after))
       continue;
     if (!excluded(x))
-      res.push_back(x);
+      res.items.push_back(x);
   }
+  res.exhausted = res.items.size() < limit;
   return res;
 }
 

@@ -105,14 +105,20 @@ bool needs_successor(const todo& t, int64_t now_ms) {
   return due && *due <= now_ms;
 }
 
-std::optional<todo> next_occurrence(const todo& t, int64_t now_ms) {
+std::optional<todo> next_occurrence(const todo& t, int64_t now_ms,
+                                    size_t budget, std::string* ended_because) {
+  auto ended = [ended_because](const char* why) {
+    if (ended_because != nullptr)
+      *ended_because = why;
+    return std::nullopt;
+  };
   auto start = due_local(t);
   if (!t.recur || !start)
-    return std::nullopt;
+    return ended("until");
   auto& rec = *t.recur;
   auto count = calendar::rule_count(rec.rrule);
   if (count > 0 && rec.index >= count)
-    return std::nullopt;
+    return ended("count");
   auto zone = zone_of(t);
   auto rule = calendar::without_count(rec.rrule);
   auto anchor = *start;
@@ -127,9 +133,11 @@ std::optional<todo> next_occurrence(const todo& t, int64_t now_ms) {
     if (anchor < now_local)
       anchor = now_local;
   }
-  auto next = calendar::occurrences(rule, anchor, exdates_of(rec), anchor, 1);
-  if (next.empty())
-    return std::nullopt;
+  auto found = calendar::expand(rule, anchor, exdates_of(rec), anchor, 1,
+                                budget);
+  if (found.items.empty())
+    return ended(found.exhausted ? "budget" : "until");
+  auto& next = found.items;
   todo result;
   result.title = t.title;
   result.notes = t.notes;
@@ -151,10 +159,12 @@ std::optional<todo> next_occurrence(const todo& t, int64_t now_ms) {
   result.recur->index = rec.index + 1;
   result.recur->next_id.clear();
   result.recur->ended = false;
+  result.recur->end_reason.clear();
   return result;
 }
 
-std::vector<std::string> upcoming(const todo& t, size_t limit) {
+std::vector<std::string> upcoming(const todo& t, size_t limit, size_t budget,
+                                  bool* exhausted) {
   std::vector<std::string> result;
   auto start = due_local(t);
   if (!t.recur || !start || t.recur->ended)
@@ -166,8 +176,11 @@ std::vector<std::string> upcoming(const todo& t, size_t limit) {
       limit, static_cast<size_t>(std::max<int64_t>(count - rec.index, 0)));
   auto zone = zone_of(t);
   auto rule = calendar::without_count(rec.rrule);
-  for (auto& x :
-       calendar::occurrences(rule, *start, exdates_of(rec), *start, limit))
+  auto found = calendar::expand(rule, *start, exdates_of(rec), *start, limit,
+                                budget);
+  if (exhausted != nullptr)
+    *exhausted = found.exhausted;
+  for (auto& x : found.items)
     result.push_back(due_text(x, zone));
   return result;
 }
@@ -187,6 +200,7 @@ void set_recurrence(const recurrence_input& in, todo& t) {
   rec.exdates = in.exdates;
   rec.from_completion = in.from_completion;
   rec.ended = false;
+  rec.end_reason.clear();
   t.recur = std::move(rec);
 }
 

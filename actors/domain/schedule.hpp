@@ -53,11 +53,19 @@ bool needs_successor(const todo& t, int64_t now_ms);
 /// series, `index` + 1. The schedule continues after the later of the
 /// current due date and `now_ms` (`from_due`), or after the completion day
 /// at the due time of day (`from_completion`). `nullopt` when the series
-/// ended (`COUNT`, `UNTIL`, or no further match).
-std::optional<todo> next_occurrence(const todo& t, int64_t now_ms);
+/// ended (`COUNT`, `UNTIL`, or no further match) or the expansion ran
+/// out of its `budget` (see `calendar::expand`); `ended_because` (when
+/// given) then says which: `count`, `until` (the rule has no further
+/// occurrence) or `budget`.
+std::optional<todo> next_occurrence(const todo& t, int64_t now_ms,
+                                    size_t budget = calendar::default_budget,
+                                    std::string* ended_because = nullptr);
 
-/// The due values of the next `limit` occurrences after `t`'s own.
-std::vector<std::string> upcoming(const todo& t, size_t limit);
+/// The due values of the next `limit` occurrences after `t`'s own. Sets
+/// `exhausted` (when given) if the `budget` ran out first.
+std::vector<std::string> upcoming(const todo& t, size_t limit,
+                                  size_t budget = calendar::default_budget,
+                                  bool* exhausted = nullptr);
 
 /// Resolves a recurrence given by a client against `t`'s due date (presets
 /// need its weekday and day of month) and sets it on `t`, keeping the

@@ -70,6 +70,7 @@ nlohmann::json to_json(const recurrence& r) {
     {"index", r.index},
     {"next_id", nullable_json(r.next_id)},
     {"ended", r.ended},
+    {"end_reason", nullable_json(r.end_reason)},
   };
 }
 
@@ -82,6 +83,7 @@ recurrence recurrence_from_json(const nlohmann::json& obj) {
   r.index = obj.value("index", int64_t{1});
   r.next_id = nullable_string(obj, "next_id");
   r.ended = obj.value("ended", false);
+  r.end_reason = nullable_string(obj, "end_reason");
   return r;
 }
 
@@ -110,7 +112,8 @@ bool operator==(const reminder& x, const reminder& y) {
 bool operator==(const recurrence& x, const recurrence& y) {
   return x.rrule == y.rrule && x.exdates == y.exdates
          && x.from_completion == y.from_completion && x.series_id == y.series_id
-         && x.index == y.index && x.next_id == y.next_id && x.ended == y.ended;
+         && x.index == y.index && x.next_id == y.next_id && x.ended == y.ended
+         && x.end_reason == y.end_reason;
 }
 
 std::string_view to_string(priority x) {

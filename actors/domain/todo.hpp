@@ -65,6 +65,10 @@ struct recurrence {
   std::string next_id;
   /// No further occurrence exists (`COUNT` or `UNTIL` reached).
   bool ended = false;
+  /// Why the series ended (empty while it goes on): `count`, `until` (no
+  /// further occurrence), `budget` (the expansion budget ran out before
+  /// the next occurrence was found) or `max_todos` (the user is at the cap).
+  std::string end_reason;
 };
 
 bool operator==(const recurrence& x, const recurrence& y);

@@ -47,6 +47,14 @@ error check_keys(const json& body) {
   return std::nullopt;
 }
 
+/// NUL and the other C0 control characters except tab.
+bool has_control(std::string_view str) {
+  return std::any_of(str.begin(), str.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 && c != '\t';
+  });
+}
+
 error parse_title(const json& x, todo_patch& out) {
   if (!x.is_string())
     return fail("title", "must be a string");
@@ -57,6 +65,8 @@ error parse_title(const json& x, todo_patch& out) {
                            + " characters");
   if (is_blank(str))
     return fail("title", "must not consist of white space only");
+  if (has_control(str))
+    return fail("title", "must not contain control characters (except tab)");
   out.title = str;
   return std::nullopt;
 }
@@ -111,6 +121,8 @@ error parse_tags(const json& x, todo_patch& out) {
     if (len < 1 || len > max_tag_length)
       return fail(field, "must be 1-" + std::to_string(max_tag_length)
                            + " characters");
+    if (has_control(str))
+      return fail(field, "must not contain control characters (except tab)");
     if (!folded.insert(ascii_lower(str)).second)
       return fail(field, "duplicate tag (tags are compared ignoring case)");
     tags.push_back(str);
@@ -251,7 +263,8 @@ error parse_recurrence(const json& x, todo_patch& out) {
     return fail("recurrence", "must be an object or null");
   for (auto& [key, value] : x.items())
     if (key != "rrule" && key != "preset" && key != "exdates" && key != "mode"
-        && !ignored_key(key, {"series_id", "index", "next_id", "ended"}))
+        && !ignored_key(key, {"series_id", "index", "next_id", "ended",
+                              "end_reason"}))
       return fail("recurrence/" + key, "unknown field");
   recurrence_input result;
   auto rrule = x.find("rrule");
@@ -295,6 +308,24 @@ error parse_recurrence(const json& x, todo_patch& out) {
   return std::nullopt;
 }
 
+/// What the body alone tells about the due date a schedule needs: a body
+/// that leaves the todo without `due` (a create without it, or any body
+/// clearing it) cannot bring a recurrence or reminders relative to due.
+error check_due_needed(const todo_patch& p, patch_mode mode) {
+  auto no_due = mode == patch_mode::update ? p.due && p.due->empty()
+                                           : !p.due || p.due->empty();
+  if (!no_due)
+    return std::nullopt;
+  if (p.recurrence && *p.recurrence)
+    return fail("recurrence", "a recurring todo needs a due date");
+  if (p.reminders)
+    for (size_t i = 0; i < p.reminders->size(); ++i)
+      if ((*p.reminders)[i].at.empty())
+        return fail("reminders/" + std::to_string(i) + "/offset",
+                    "a reminder relative to due needs a due date");
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<field_error> parse_patch(const nlohmann::json& body,
@@ -323,6 +354,8 @@ std::optional<field_error> parse_patch(const nlohmann::json& body,
       if (auto err = fn(*i, result))
         return err;
   }
+  if (auto err = check_due_needed(result, mode))
+    return err;
   out = std::move(result);
   return std::nullopt;
 }

@@ -5,7 +5,6 @@
 
 #include "actors/domain/time.hpp"
 #include "actors/journal.hpp"
-#include "actors/recurrence_generator.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
@@ -35,7 +34,7 @@ actors::session_actor::behavior_type collector(actors::session_actor::pointer,
   };
 }
 
-/// The journal, directory, scheduler and generator of a node on virtual
+/// The journal, directory and scheduler of a node on virtual
 /// time: `advance(d)` moves the clock and delivers what falls due.
 struct fixture : test_coordinator_fixture<test::test_config> {
   fixture() {
@@ -49,7 +48,6 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     store = test::open_store(dir.path);
     journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
                         stats);
-    generator = sys.spawn(actors::recurrence_generator, stats);
     actors::reminder_scheduler_settings rs;
     rs.clock = clock;
     rs.request_timeout = 1h;
@@ -59,7 +57,6 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     ls.request_timeout = 1h;
     ls.clock = clock;
     ls.scheduler = scheduler;
-    ls.generator = generator;
     directory = sys.spawn(actors::user_directory, journal, ls, stats);
     self->send(scheduler, atom::start::value, directory);
     sched.run();
@@ -72,7 +69,6 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   ~fixture() override {
     for (auto hdl : {caf::actor_cast<caf::actor>(directory),
                      caf::actor_cast<caf::actor>(scheduler),
-                     caf::actor_cast<caf::actor>(generator),
                      caf::actor_cast<caf::actor>(journal)})
       caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
     sched.run();
@@ -143,7 +139,6 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   std::shared_ptr<test::faulty_store> store;
   std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
   actors::journal_actor journal;
-  actors::recurrence_generator_actor generator;
   actors::reminder_scheduler_actor scheduler;
   actors::user_directory_actor directory;
   std::string user = "alice";

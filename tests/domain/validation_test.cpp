@@ -261,4 +261,43 @@ CAF_TEST(out is untouched on error) {
   CAF_CHECK_EQUAL(*p.title, "keep");
 }
 
+CAF_TEST(titles and tags refuse C0 control characters except tab) {
+  CAF_CHECK_EQUAL(check(json{{"title", std::string{"a\0b", 3}}}),
+                  "title: must not contain control characters (except tab)");
+  CAF_CHECK_EQUAL(check(json{{"title", "line\nbreak"}}).substr(0, 6), "title:");
+  CAF_CHECK_EQUAL(check(json{{"title", "x\x1f"}}).substr(0, 6), "title:");
+  CAF_CHECK_EQUAL(check(json{{"title", "a\tb"}}), "ok");
+  CAF_CHECK_EQUAL(
+    check(json{{"title", "t"}, {"tags", {"ok", "x\x01"}}}).substr(0, 7),
+    "tags/1:");
+  CAF_CHECK_EQUAL(check(json{{"title", "t"}, {"tags", {"a\tb"}}}), "ok");
+  CAF_CHECK_EQUAL(check(json{{"title", "x\x7f"}}), "ok");
+}
+
+CAF_TEST(a body that leaves the todo without due brings no schedule) {
+  json daily{{"rrule", "FREQ=DAILY"}};
+  CAF_CHECK_EQUAL(check(json{{"title", "t"}, {"recurrence", daily}}),
+                  "recurrence: a recurring todo needs a due date");
+  CAF_CHECK_EQUAL(
+    check(json{{"title", "t"}, {"due", nullptr}, {"recurrence", daily}}),
+    "recurrence: a recurring todo needs a due date");
+  CAF_CHECK_EQUAL(
+    check(json{{"title", "t"}, {"reminders", {{{"offset", "-PT5M"}}}}}),
+    "reminders/0/offset: a reminder relative to due needs a due "
+    "date");
+  CAF_CHECK_EQUAL(
+    check(
+      json{{"title", "t"}, {"reminders", {{{"at", "2030-01-01T00:00:00Z"}}}}}),
+    "ok");
+  CAF_CHECK_EQUAL(check(json{{"title", "t"}, {"recurrence", nullptr}}), "ok");
+  CAF_CHECK_EQUAL(
+    check(json{{"title", "t"}, {"due", "2026-01-01"}, {"recurrence", daily}}),
+    "ok");
+  // An update only knows what it clears; the todo list checks the rest.
+  CAF_CHECK_EQUAL(check(json{{"recurrence", daily}}, patch_mode::update), "ok");
+  CAF_CHECK_EQUAL(check(json{{"due", nullptr}, {"recurrence", daily}},
+                        patch_mode::update),
+                  "recurrence: a recurring todo needs a due date");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,8 +1,7 @@
-#include "actors/recurrence_generator.hpp"
+#include "actors/recurrence.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "actors/actor_stats.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/problem.hpp"
@@ -22,6 +21,14 @@ reply listing(const std::vector<std::string>& dues) {
   return r;
 }
 
+reply over_budget(size_t budget, std::string_view field) {
+  return problem_reply(422,
+                       "the rule does not yield the occurrences asked for "
+                       "within the expansion budget of "
+                         + std::to_string(budget) + " steps",
+                       field);
+}
+
 /// `limit` of a listing: 1-100, default 10.
 std::optional<size_t> parse_limit(const std::string& str) {
   if (str.empty())
@@ -37,31 +44,30 @@ std::optional<size_t> parse_limit(const std::string& str) {
 
 } // namespace
 
-std::string recurrence_generator_state::next(const std::string& todo_json,
-                                             int64_t now_ms) {
-  auto t = domain::todo_from_json(json::parse(todo_json));
-  auto next = domain::next_occurrence(t, now_ms);
-  if (!next) {
-    ++ended;
-    return {};
-  }
-  ++generated;
-  stats->occurrences_generated.add();
-  return domain::to_json(*next).dump();
+successor_plan plan_successor(const domain::todo& before, int64_t now_ms,
+                              size_t budget) {
+  successor_plan plan;
+  plan.computed = true;
+  plan.next = domain::next_occurrence(before, now_ms, budget, &plan.end_reason);
+  if (plan.next)
+    plan.end_reason.clear();
+  return plan;
 }
 
-reply recurrence_generator_state::occurrences(const std::string& todo_json,
-                                              int32_t limit) {
-  auto t = domain::todo_from_json(json::parse(todo_json));
+reply occurrences_reply(const domain::todo& t, int32_t limit, size_t budget) {
   if (!t.recur)
     return problem_reply(404, "the todo does not recur", "id");
   if (limit < 1 || limit > max_occurrences)
     return problem_reply(400, "must be 1-100", "limit");
-  return listing(domain::upcoming(t, static_cast<size_t>(limit)));
+  bool exhausted = false;
+  auto dues = domain::upcoming(t, static_cast<size_t>(limit), budget,
+                               &exhausted);
+  if (exhausted)
+    return over_budget(budget, "recurrence/rrule");
+  return listing(dues);
 }
 
-reply recurrence_generator_state::preview(
-  const std::vector<std::string>& params) {
+reply preview_reply(const std::vector<std::string>& params, size_t budget) {
   // The same validation as a todo with these fields.
   json body{{"title", "preview"}};
   json rec = json::object();
@@ -85,6 +91,7 @@ reply recurrence_generator_state::preview(
     return problem_reply(400, "must be 1-100", "limit");
   if (!body.contains("due"))
     return problem_reply(400, "is required", "due");
+  auto field = rec.contains("preset") ? "preset" : "rrule";
   body["recurrence"] = std::move(rec);
   domain::todo_patch patch;
   if (auto err = domain::parse_patch(body, domain::patch_mode::create, patch))
@@ -99,34 +106,12 @@ reply recurrence_generator_state::preview(
   if (auto err = domain::check_schedule(t))
     return problem_reply(400, err->detail, err->field);
   // The first occurrence is the due date itself.
-  auto dues = domain::upcoming(t, *n - 1);
+  bool exhausted = false;
+  auto dues = domain::upcoming(t, *n - 1, budget, &exhausted);
+  if (exhausted)
+    return over_budget(budget, field);
   dues.insert(dues.begin(), t.due);
   return listing(dues);
-}
-
-recurrence_generator_actor::behavior_type recurrence_generator(
-  recurrence_generator_actor::stateful_pointer<recurrence_generator_state> self,
-  std::shared_ptr<config::metrics> stats) {
-  self->state.self = self;
-  self->state.stats = stats ? std::move(stats)
-                            : std::make_shared<config::metrics>();
-  return {
-    [self](atom::next, const std::string& todo, int64_t now) {
-      count_message(*self->state.stats,
-                    config::actor_kind::recurrence_generator, self);
-      return self->state.next(todo, now);
-    },
-    [self](atom::occurs, const std::string& todo, int32_t limit) {
-      count_message(*self->state.stats,
-                    config::actor_kind::recurrence_generator, self);
-      return self->state.occurrences(todo, limit);
-    },
-    [self](atom::preview, const std::vector<std::string>& params) {
-      count_message(*self->state.stats,
-                    config::actor_kind::recurrence_generator, self);
-      return self->state.preview(params);
-    },
-  };
 }
 
 } // namespace actodo::actors

@@ -1,0 +1,118 @@
+#define CAF_SUITE actors.apply
+
+#include "caf/test/unit_test.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/apply.hpp"
+#include "actors/recurrence.hpp"
+
+using namespace actodo;
+using actors::command;
+using actors::command_op;
+using nlohmann::json;
+
+namespace {
+
+// 2026-03-01T00:00:00Z
+constexpr int64_t now = 1772323200000;
+
+command make(command_op op, std::string body, std::string id = {}) {
+  static int n = 0;
+  command cmd;
+  cmd.user_id = "alice";
+  cmd.request_id = "r" + std::to_string(++n);
+  cmd.op = op;
+  cmd.body = std::move(body);
+  cmd.todo_id = std::move(id);
+  return cmd;
+}
+
+/// Completes `id` as the todo_list does: the plan first, then the command.
+actors::outcome complete(actors::user_todos& todos, const std::string& id,
+                         size_t max_todos) {
+  auto cmd = make(command_op::update, R"({"completed":true})", id);
+  actors::successor_plan plan;
+  if (auto before = actors::successor_needed(todos, cmd, now))
+    plan = actors::plan_successor(*before, now, 10000);
+  return actors::apply_command(todos, cmd, now, max_todos, plan);
+}
+
+} // namespace
+
+CAF_TEST(the next occurrence counts against the cap) {
+  actors::user_todos todos;
+  todos.user_id = "alice";
+  auto created = actors::apply_command(
+    todos,
+    make(
+      command_op::create,
+      R"({"title":"daily","due":"2026-03-02","recurrence":{"preset":"daily"}})"),
+    now, 2);
+  CAF_REQUIRE_EQUAL(created.result.status, 201);
+  auto first = complete(todos, created.result.todo_id, 2);
+  CAF_CHECK_EQUAL(first.result.status, 200);
+  CAF_CHECK_EQUAL(todos.by_id.size(), 2u);
+  auto doc = json::parse(first.result.body);
+  auto second = doc["recurrence"]["next_id"].get<std::string>();
+  auto last = complete(todos, second, 2);
+  CAF_CHECK_EQUAL(last.result.status, 200);
+  CAF_CHECK_EQUAL(todos.by_id.size(), 2u);
+  doc = json::parse(last.result.body);
+  CAF_CHECK_EQUAL(doc["recurrence"]["ended"], true);
+  CAF_CHECK_EQUAL(doc["recurrence"]["end_reason"], "max_todos");
+  CAF_CHECK(doc["recurrence"]["next_id"].is_null());
+  // The event carries the reason.
+  CAF_REQUIRE_EQUAL(last.batch.events.size(), 1u);
+  auto ev = json::parse(last.batch.events.front().json);
+  CAF_CHECK_EQUAL(ev["data"]["recurrence"]["end_reason"], "max_todos");
+  // A create at the cap is 409 naming its field.
+  auto full = actors::apply_command(
+    todos, make(command_op::create, R"({"title":"third"})"), now, 2);
+  CAF_CHECK_EQUAL(full.result.status, 409);
+  auto problem = json::parse(full.result.body);
+  CAF_CHECK_EQUAL(problem["field"], "todos");
+}
+
+CAF_TEST(a series ends when its expansion runs out of budget) {
+  actors::user_todos todos;
+  todos.user_id = "alice";
+  auto created = actors::apply_command(
+    todos,
+    make(
+      command_op::create,
+      R"({"title":"never","due":"2026-03-02","recurrence":{"rrule":"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}})"),
+    now);
+  CAF_REQUIRE_EQUAL(created.result.status, 201);
+  auto done = complete(todos, created.result.todo_id, 10000);
+  auto doc = json::parse(done.result.body);
+  CAF_CHECK_EQUAL(doc["recurrence"]["ended"], true);
+  CAF_CHECK_EQUAL(doc["recurrence"]["end_reason"], "budget");
+  CAF_CHECK_EQUAL(todos.by_id.size(), 1u);
+}
+
+CAF_TEST(a command that fails validation writes nothing) {
+  actors::user_todos todos;
+  todos.user_id = "alice";
+  auto plain = actors::apply_command(
+    todos, make(command_op::create, R"({"title":"no due"})"), now);
+  CAF_REQUIRE_EQUAL(plain.result.status, 201);
+  auto seq = todos.last_seq;
+  auto bad = actors::apply_command(
+    todos,
+    make(command_op::update, R"({"recurrence":{"rrule":"FREQ=DAILY"}})",
+         plain.result.todo_id),
+    now);
+  CAF_CHECK_EQUAL(bad.result.status, 400);
+  auto problem = json::parse(bad.result.body);
+  CAF_CHECK_EQUAL(problem["field"], "recurrence");
+  CAF_CHECK(bad.result.request_id.empty());
+  CAF_CHECK(bad.batch.request.request_id.empty());
+  CAF_CHECK(bad.batch.events.empty());
+  CAF_CHECK(bad.batch.todos.empty());
+  CAF_CHECK_EQUAL(todos.last_seq, seq);
+  // State-dependent refusals (404, 412) stay recorded outcomes.
+  auto missing = actors::apply_command(
+    todos, make(command_op::update, R"({"title":"x"})", "nope"), now);
+  CAF_CHECK_EQUAL(missing.result.status, 404);
+  CAF_CHECK(!missing.batch.request.request_id.empty());
+}
