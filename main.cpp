@@ -7,12 +7,14 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/openssl/publish.hpp"
 
 #include "actors/auth/secret.hpp"
 #include "actors/console.hpp"
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
 #include "persistence/account_store.hpp"
@@ -31,7 +33,9 @@ commands:
             actodo broker [--partitions=N]
   console   operator console of a running node:
             actodo console [host:port] [--exec=CMD] [--json]
-                           [--admin-token=T | --data-dir=DIR]
+                           [--admin-token=T] [--data-dir=DIR]
+                           [--admin-tls-cert=F --admin-tls-key=F
+                            --admin-tls-ca=F | --admin-insecure]
   help      show this text
 
 Options also come from ACTODO_* environment variables (ACTODO_PORT,
@@ -144,6 +148,19 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << error << '\n';
     return 1;
   }
+  // The console endpoint: mutually authenticated TLS unless --admin-insecure.
+  auto tls = cfg.admin_port >= 0 && !cfg.admin_insecure;
+  if (tls) {
+    auto files = actodo::config::resolve_tls(
+      {cfg.admin_tls_cert, cfg.admin_tls_key, cfg.admin_tls_ca, cfg.data_dir},
+      true);
+    if (!files) {
+      std::cerr << "actodo: console endpoint TLS: "
+                << actodo::describe(files.error()) << '\n';
+      return 1;
+    }
+    actodo::config::enable_tls(cfg, *files);
+  }
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
@@ -166,9 +183,11 @@ int serve(int argc, char** argv) {
   // The listening line comes first: scripts wait for it.
   uint16_t admin_port = 0;
   if (cfg.admin_port >= 0) {
-    auto admin = sys.middleman().publish(node.inspector(),
-                                         static_cast<uint16_t>(cfg.admin_port),
-                                         cfg.admin_host.c_str(), true);
+    auto port = static_cast<uint16_t>(cfg.admin_port);
+    auto admin = tls ? caf::openssl::publish(node.inspector(), port,
+                                             cfg.admin_host.c_str(), true)
+                     : sys.middleman().publish(node.inspector(), port,
+                                               cfg.admin_host.c_str(), true);
     if (!admin) {
       std::cerr << "actodo: cannot open the console endpoint on "
                 << cfg.admin_host << ':' << cfg.admin_port << ": "
@@ -187,7 +206,8 @@ int serve(int argc, char** argv) {
             << " (data in " << cfg.data_dir << ")" << std::endl;
   if (cfg.admin_port >= 0)
     std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
-              << admin_port << std::endl;
+              << admin_port << (tls ? " (TLS)" : " (plain, insecure)")
+              << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
