@@ -86,7 +86,8 @@ def tls_exchange(port, ctx):
     the error of the handshake or of a later read, None when the node sent
     application data (its BASP handshake)."""
     raw = socket.create_connection(("127.0.0.1", port), SOCKET_TIMEOUT)
-    with ctx.wrap_socket(raw, suppress_ragged_eofs=False) as tls:
+    with ctx.wrap_socket(raw, do_handshake_on_connect=False,
+                          suppress_ragged_eofs=False) as tls:
         data = b""
         try:
             tls.do_handshake()
