@@ -7,7 +7,7 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/io/middleman.hpp"
-#include "caf/openssl/publish.hpp"
+#include "caf/sec.hpp"
 
 #include "actors/auth/secret.hpp"
 #include "actors/console.hpp"
@@ -17,6 +17,8 @@
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
+#include "io/local_publish.hpp"
+#include "io/tls_relay.hpp"
 #include "persistence/account_store.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "web/server.hpp"
@@ -150,6 +152,7 @@ int serve(int argc, char** argv) {
   }
   // The console endpoint: mutually authenticated TLS unless --admin-insecure.
   auto tls = cfg.admin_port >= 0 && !cfg.admin_insecure;
+  std::unique_ptr<actodo::io::tls_relay> relay;
   if (tls) {
     auto files = actodo::config::resolve_tls(
       {cfg.admin_tls_cert, cfg.admin_tls_key, cfg.admin_tls_ca, cfg.data_dir},
@@ -159,7 +162,12 @@ int serve(int argc, char** argv) {
                 << actodo::describe(files.error()) << '\n';
       return 1;
     }
-    actodo::config::enable_tls(cfg, *files);
+    actodo::io::tls_relay_settings relay_cfg;
+    relay_cfg.host = cfg.admin_host;
+    relay_cfg.port = static_cast<uint16_t>(cfg.admin_port);
+    relay_cfg.files = *files;
+    relay_cfg.target = cfg.data_dir + "/admin.sock";
+    relay = std::make_unique<actodo::io::tls_relay>(std::move(relay_cfg));
   }
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
@@ -184,14 +192,25 @@ int serve(int argc, char** argv) {
   uint16_t admin_port = 0;
   if (cfg.admin_port >= 0) {
     auto port = static_cast<uint16_t>(cfg.admin_port);
-    auto admin = tls ? caf::openssl::publish(node.inspector(), port,
-                                             cfg.admin_host.c_str(), true)
-                     : sys.middleman().publish(node.inspector(), port,
-                                               cfg.admin_host.c_str(), true);
+    // TLS: BASP on a Unix socket in the data dir, the relay in front of it.
+    caf::expected<uint16_t> admin{caf::sec::cannot_open_port};
+    if (tls) {
+      auto err = actodo::io::publish_local(node.inspector(),
+                                           cfg.data_dir + "/admin.sock");
+      if (err)
+        admin = std::move(err);
+      else if (relay->start(error))
+        admin = relay->port();
+      else
+        admin = caf::make_error(caf::sec::cannot_open_port, error);
+    } else {
+      admin = sys.middleman().publish(node.inspector(), port,
+                                      cfg.admin_host.c_str(), true);
+    }
     if (!admin) {
       std::cerr << "actodo: cannot open the console endpoint on "
                 << cfg.admin_host << ':' << cfg.admin_port << ": "
-                << caf::to_string(admin.error()) << '\n';
+                << actodo::describe(admin.error()) << '\n';
       server.stop();
       if (bridge)
         bridge->shutdown();
@@ -211,6 +230,8 @@ int serve(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
+  if (relay)
+    relay->stop();
   server.stop();
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)

@@ -1,0 +1,207 @@
+#include "io/tls_relay.hpp"
+
+#include <array>
+#include <atomic>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+namespace actodo::io {
+
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using local = net::local::stream_protocol;
+using error_code = boost::system::error_code;
+
+constexpr size_t chunk = 16 * 1024;
+
+/// One peer: TLS handshake under a deadline, then two pumps (peer -> node,
+/// node -> peer) with one buffer each, allocated only after the handshake.
+class connection : public std::enable_shared_from_this<connection> {
+ public:
+  connection(tcp::socket sock, ssl::context& ctx, const tls_relay_settings& cfg,
+             std::atomic<size_t>& count)
+    : tls_(std::move(sock), ctx),
+      node_(tls_.get_executor()),
+      timer_(tls_.get_executor()),
+      cfg_(cfg),
+      count_(count) {
+    ++count_;
+  }
+
+  ~connection() {
+    --count_;
+  }
+
+  void start() {
+    timer_.expires_after(cfg_.handshake_timeout);
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (!ec && !self->up_)
+        self->close();
+    });
+    tls_.async_handshake(ssl::stream_base::server,
+                         [self = shared_from_this()](error_code ec) {
+                           self->on_handshake(ec);
+                         });
+  }
+
+ private:
+  void on_handshake(error_code ec) {
+    if (ec)
+      return close();
+    timer_.cancel();
+    up_ = std::make_unique<std::array<char, chunk>>();
+    down_ = std::make_unique<std::array<char, chunk>>();
+    node_.async_connect(local::endpoint{cfg_.target},
+                        [self = shared_from_this()](error_code ec) {
+                          if (ec)
+                            return self->close();
+                          self->read_peer();
+                          self->read_node();
+                        });
+  }
+
+  void read_peer() {
+    tls_.async_read_some(
+      net::buffer(*up_), [self = shared_from_this()](error_code ec, size_t n) {
+        if (ec)
+          return self->close();
+        net::async_write(self->node_, net::buffer(*self->up_, n),
+                         [self](error_code ec, size_t) {
+                           if (ec)
+                             return self->close();
+                           self->read_peer();
+                         });
+      });
+  }
+
+  void read_node() {
+    node_.async_read_some(net::buffer(*down_),
+                          [self = shared_from_this()](error_code ec, size_t n) {
+                            if (ec)
+                              return self->close();
+                            net::async_write(self->tls_,
+                                             net::buffer(*self->down_, n),
+                                             [self](error_code ec, size_t) {
+                                               if (ec)
+                                                 return self->close();
+                                               self->read_node();
+                                             });
+                          });
+  }
+
+  void close() {
+    error_code ignored;
+    timer_.cancel();
+    tls_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    tls_.lowest_layer().close(ignored);
+    node_.close(ignored);
+  }
+
+  ssl::stream<tcp::socket> tls_;
+  local::socket node_;
+  net::steady_timer timer_;
+  const tls_relay_settings& cfg_;
+  std::atomic<size_t>& count_;
+  std::unique_ptr<std::array<char, chunk>> up_;
+  std::unique_ptr<std::array<char, chunk>> down_;
+};
+
+} // namespace
+
+struct tls_relay::impl {
+  explicit impl(tls_relay_settings s)
+    : cfg(std::move(s)), ctx(ssl::context::tls_server), acceptor(ioc) {}
+
+  void accept() {
+    acceptor.async_accept([this](error_code ec, tcp::socket sock) {
+      if (ec == net::error::operation_aborted)
+        return;
+      if (!ec && count < cfg.max_connections)
+        std::make_shared<connection>(std::move(sock), ctx, cfg, count)->start();
+      accept(); // Too many: `sock` closes as it goes out of scope.
+    });
+  }
+
+  // Destroyed bottom-up: the io_context (and with it every connection)
+  // before the count, context and settings the connections refer to.
+  tls_relay_settings cfg;
+  ssl::context ctx;
+  std::atomic<size_t> count{0};
+  net::io_context ioc{1};
+  tcp::acceptor acceptor;
+  std::thread thread;
+};
+
+tls_relay::tls_relay(tls_relay_settings settings)
+  : impl_(std::make_unique<impl>(std::move(settings))) {}
+
+tls_relay::~tls_relay() {
+  stop();
+}
+
+bool tls_relay::start(std::string& error) {
+  auto& d = *impl_;
+  error_code ec;
+  d.ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
+                      | ssl::context::no_sslv3 | ssl::context::no_tlsv1
+                      | ssl::context::no_tlsv1_1,
+                    ec);
+  if (!ec)
+    d.ctx.use_certificate_chain_file(d.cfg.files.certificate, ec);
+  if (!ec)
+    d.ctx.use_private_key_file(d.cfg.files.key, ssl::context::pem, ec);
+  if (!ec)
+    d.ctx.load_verify_file(d.cfg.files.ca, ec);
+  if (!ec)
+    d.ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert,
+                          ec);
+  if (ec) {
+    error = "TLS set-up: " + ec.message();
+    return false;
+  }
+  // Idle connections give their 16 KiB record buffers back.
+  SSL_CTX_set_mode(d.ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  auto addr = net::ip::make_address(d.cfg.host, ec);
+  tcp::endpoint ep{addr, d.cfg.port};
+  if (!ec)
+    d.acceptor.open(ep.protocol(), ec);
+  if (!ec)
+    d.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec)
+    d.acceptor.bind(ep, ec);
+  if (!ec)
+    d.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + d.cfg.host + ':' + std::to_string(d.cfg.port)
+            + ": " + ec.message();
+    return false;
+  }
+  d.accept();
+  d.thread = std::thread{[&d] { d.ioc.run(); }};
+  return true;
+}
+
+uint16_t tls_relay::port() const {
+  error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void tls_relay::stop() {
+  if (!impl_ || !impl_->thread.joinable())
+    return;
+  impl_->ioc.stop();
+  impl_->thread.join();
+}
+
+} // namespace actodo::io
