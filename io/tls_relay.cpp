@@ -2,13 +2,14 @@
 
 #include <array>
 #include <atomic>
+#include <openssl/ssl.h>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -24,21 +25,26 @@ using error_code = boost::system::error_code;
 
 constexpr size_t chunk = 16 * 1024;
 
-/// One peer: TLS handshake under a deadline, then two pumps (peer -> node,
-/// node -> peer) with one buffer each, allocated only after the handshake.
+/// One peer. OpenSSL works on the socket itself (no BIO pair, no staging
+/// buffers: Asio's ssl::stream reserves ~70 KiB per stream up front), and
+/// only once the peer has sent something: a silent peer holds a socket and
+/// this object, a peer in the handshake an SSL object besides. After the
+/// handshake: two pumps (peer -> node, node -> peer), one buffer each.
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(tcp::socket sock, ssl::context& ctx, const tls_relay_settings& cfg,
+  connection(tcp::socket sock, SSL_CTX* ctx, const tls_relay_settings& cfg,
              std::atomic<size_t>& count)
-    : tls_(std::move(sock), ctx),
-      node_(tls_.get_executor()),
-      timer_(tls_.get_executor()),
+    : sock_(std::move(sock)),
+      ctx_(ctx),
+      node_(sock_.get_executor()),
+      timer_(sock_.get_executor()),
       cfg_(cfg),
       count_(count) {
     ++count_;
   }
 
   ~connection() {
+    SSL_free(ssl_); // Null-safe.
     --count_;
   }
 
@@ -48,16 +54,55 @@ class connection : public std::enable_shared_from_this<connection> {
       if (!ec && !self->up_)
         self->close();
     });
-    tls_.async_handshake(ssl::stream_base::server,
-                         [self = shared_from_this()](error_code ec) {
-                           self->on_handshake(ec);
-                         });
+    // The SSL object only once the peer has sent something: a silent peer
+    // costs a socket and this object.
+    sock_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](error_code ec) {
+                       if (ec)
+                         return self->close();
+                       self->begin_handshake();
+                     });
   }
 
  private:
-  void on_handshake(error_code ec) {
-    if (ec)
+  /// Waits until the socket is ready for what OpenSSL asked, then `retry`;
+  /// false: a real error (the connection is closed).
+  template<class F>
+  bool wait_for(int ret, F retry) {
+    auto what = SSL_get_error(ssl_, ret);
+    if (what != SSL_ERROR_WANT_READ && what != SSL_ERROR_WANT_WRITE) {
+      close();
+      return false;
+    }
+    auto kind = what == SSL_ERROR_WANT_READ ? tcp::socket::wait_read
+                                            : tcp::socket::wait_write;
+    sock_.async_wait(kind, [self = shared_from_this(), retry](error_code ec) {
+      if (ec)
+        return self->close();
+      retry();
+    });
+    return true;
+  }
+
+  void begin_handshake() {
+    error_code ec;
+    sock_.non_blocking(true, ec);
+    ssl_ = closed_ || ec ? nullptr : SSL_new(ctx_);
+    if (ssl_ == nullptr
+        || SSL_set_fd(ssl_, static_cast<int>(sock_.native_handle())) != 1)
       return close();
+    SSL_set_accept_state(ssl_);
+    handshake();
+  }
+
+  void handshake() {
+    if (closed_)
+      return;
+    auto ret = SSL_do_handshake(ssl_);
+    if (ret != 1) {
+      wait_for(ret, [self = shared_from_this()] { self->handshake(); });
+      return;
+    }
     timer_.cancel();
     up_ = std::make_unique<std::array<char, chunk>>();
     down_ = std::make_unique<std::array<char, chunk>>();
@@ -71,17 +116,19 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void read_peer() {
-    tls_.async_read_some(
-      net::buffer(*up_), [self = shared_from_this()](error_code ec, size_t n) {
-        if (ec)
-          return self->close();
-        net::async_write(self->node_, net::buffer(*self->up_, n),
-                         [self](error_code ec, size_t) {
-                           if (ec)
-                             return self->close();
-                           self->read_peer();
-                         });
-      });
+    if (closed_)
+      return;
+    auto ret = SSL_read(ssl_, up_->data(), static_cast<int>(chunk));
+    if (ret <= 0) {
+      wait_for(ret, [self = shared_from_this()] { self->read_peer(); });
+      return;
+    }
+    net::async_write(node_, net::buffer(*up_, static_cast<size_t>(ret)),
+                     [self = shared_from_this()](error_code ec, size_t) {
+                       if (ec)
+                         return self->close();
+                       self->read_peer();
+                     });
   }
 
   void read_node() {
@@ -89,29 +136,42 @@ class connection : public std::enable_shared_from_this<connection> {
                           [self = shared_from_this()](error_code ec, size_t n) {
                             if (ec)
                               return self->close();
-                            net::async_write(self->tls_,
-                                             net::buffer(*self->down_, n),
-                                             [self](error_code ec, size_t) {
-                                               if (ec)
-                                                 return self->close();
-                                               self->read_node();
-                                             });
+                            self->write_peer(n);
                           });
   }
 
+  /// Writes `n` bytes of `down_` (OpenSSL wants the same arguments again
+  /// after a WANT_*; with partial writes off, SSL_write takes all or none).
+  void write_peer(size_t n) {
+    if (closed_)
+      return;
+    auto ret = SSL_write(ssl_, down_->data(), static_cast<int>(n));
+    if (ret <= 0) {
+      wait_for(ret, [self = shared_from_this(), n] { self->write_peer(n); });
+      return;
+    }
+    read_node();
+  }
+
   void close() {
+    if (closed_)
+      return;
+    closed_ = true;
     error_code ignored;
     timer_.cancel();
-    tls_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    tls_.lowest_layer().close(ignored);
+    sock_.shutdown(tcp::socket::shutdown_both, ignored);
+    sock_.close(ignored);
     node_.close(ignored);
   }
 
-  ssl::stream<tcp::socket> tls_;
+  tcp::socket sock_;
+  SSL_CTX* ctx_;
+  SSL* ssl_ = nullptr;
   local::socket node_;
   net::steady_timer timer_;
   const tls_relay_settings& cfg_;
   std::atomic<size_t>& count_;
+  bool closed_ = false;
   std::unique_ptr<std::array<char, chunk>> up_;
   std::unique_ptr<std::array<char, chunk>> down_;
 };
@@ -127,7 +187,9 @@ struct tls_relay::impl {
       if (ec == net::error::operation_aborted)
         return;
       if (!ec && count < cfg.max_connections)
-        std::make_shared<connection>(std::move(sock), ctx, cfg, count)->start();
+        std::make_shared<connection>(std::move(sock), ctx.native_handle(), cfg,
+                                     count)
+          ->start();
       accept(); // Too many: `sock` closes as it goes out of scope.
     });
   }

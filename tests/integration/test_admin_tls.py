@@ -26,15 +26,13 @@ BASP_ATTACK = struct.pack("!BBBBIQQQ", 0, 0, 0, 0, 2**31 - 1, 3, 0, 0)
 
 # Bounds on what unauthenticated peers may cost the node (before the fix one
 # attack cost 2 GiB). The first TLS connection initialises OpenSSL once
-# (~0.5 MiB, not per peer). Each further attack may cost a few KiB; a peer
-# that holds a connection without finishing the TLS handshake costs what
-# libcaf_openssl 0.17.6 allocates per pending session (it creates an SSL_CTX
-# per connection: ~75 KiB measured), bounded, not set by the peer.
+# (~0.1-0.5 MiB, not per peer). Each further attack, and each peer that
+# holds a connection without sending anything, may cost a few KiB.
 ATTACKS = 64
 ATTACK_BOUND_KIB = 8
-IDLE_PEERS = 4
-IDLE_BOUND_KIB = 128
-TOTAL_BOUND_KIB = 2048
+IDLE_PEERS = 16
+IDLE_BOUND_KIB = 8
+TOTAL_BOUND_KIB = 1024
 TLS_ALERT = 0x15
 PASSWORD = "a long enough password"
 
