@@ -27,10 +27,11 @@ std::string tls_dir(const std::string& data_dir);
 caf::expected<tls_files> resolve_tls(const tls_options& opts, bool generate);
 
 /// Loads libcaf_openssl's manager into `cfg` with `files`, which makes
-/// `caf::openssl::publish` and `caf::openssl::remote_actor` require a peer
-/// certificate signed by the CA (SSL_VERIFY_PEER |
-/// SSL_VERIFY_FAIL_IF_NO_PEER_CERT) before any BASP byte is read. Call before
-/// the actor system is constructed.
+/// `caf::openssl::remote_actor` (the console) present the certificate and
+/// require one signed by the CA from the node (SSL_VERIFY_PEER |
+/// SSL_VERIFY_FAIL_IF_NO_PEER_CERT). Call before the actor system is
+/// constructed. (The node's side is `io::tls_relay`: libcaf_openssl 0.17.6
+/// as a server busy-loops while a handshake is pending.)
 void enable_tls(caf::actor_system_config& cfg, const tls_files& files);
 
 } // namespace actodo::config
