@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <csignal>
 #include <openssl/ssl.h>
 #include <thread>
 
@@ -180,13 +181,25 @@ class connection : public std::enable_shared_from_this<connection> {
 
 struct tls_relay::impl {
   explicit impl(tls_relay_settings s)
-    : cfg(std::move(s)), ctx(ssl::context::tls_server), acceptor(ioc) {}
+    : cfg(std::move(s)),
+      ctx(ssl::context::tls_server),
+      acceptor(ioc),
+      backoff(ioc) {}
 
   void accept() {
     acceptor.async_accept([this](error_code ec, tcp::socket sock) {
       if (ec == net::error::operation_aborted)
         return;
-      if (!ec && count < cfg.max_connections)
+      if (ec) {
+        // E.g. out of file descriptors: try again later, not in a loop.
+        backoff.expires_after(std::chrono::milliseconds(100));
+        backoff.async_wait([this](error_code ec) {
+          if (!ec)
+            accept();
+        });
+        return;
+      }
+      if (count < cfg.max_connections)
         std::make_shared<connection>(std::move(sock), ctx.native_handle(), cfg,
                                      count)
           ->start();
@@ -201,6 +214,7 @@ struct tls_relay::impl {
   std::atomic<size_t> count{0};
   net::io_context ioc{1};
   tcp::acceptor acceptor;
+  net::steady_timer backoff;
   std::thread thread;
 };
 
@@ -231,6 +245,9 @@ bool tls_relay::start(std::string& error) {
     error = "TLS set-up: " + ec.message();
     return false;
   }
+  // OpenSSL writes to the socket with write(2): a peer that has gone away
+  // must cost an EPIPE, not the process (SIGPIPE's default action).
+  std::signal(SIGPIPE, SIG_IGN);
   // Idle connections give their 16 KiB record buffers back.
   SSL_CTX_set_mode(d.ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   auto addr = net::ip::make_address(d.cfg.host, ec);
