@@ -7,14 +7,18 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/sec.hpp"
 
 #include "actors/auth/secret.hpp"
 #include "actors/console.hpp"
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
+#include "io/local_publish.hpp"
+#include "io/tls_relay.hpp"
 #include "persistence/account_store.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "web/server.hpp"
@@ -31,7 +35,9 @@ commands:
             actodo broker [--partitions=N]
   console   operator console of a running node:
             actodo console [host:port] [--exec=CMD] [--json]
-                           [--admin-token=T | --data-dir=DIR]
+                           [--admin-token=T] [--data-dir=DIR]
+                           [--admin-tls-cert=F --admin-tls-key=F
+                            --admin-tls-ca=F | --admin-insecure]
   help      show this text
 
 Options also come from ACTODO_* environment variables (ACTODO_PORT,
@@ -165,6 +171,25 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << error << '\n';
     return 1;
   }
+  // The console endpoint: mutually authenticated TLS unless --admin-insecure.
+  auto tls = cfg.admin_port >= 0 && !cfg.admin_insecure;
+  std::unique_ptr<actodo::io::tls_relay> relay;
+  if (tls) {
+    auto files = actodo::config::resolve_tls(
+      {cfg.admin_tls_cert, cfg.admin_tls_key, cfg.admin_tls_ca, cfg.data_dir},
+      true);
+    if (!files) {
+      std::cerr << "actodo: console endpoint TLS: "
+                << actodo::describe(files.error()) << '\n';
+      return 1;
+    }
+    actodo::io::tls_relay_settings relay_cfg;
+    relay_cfg.host = cfg.admin_host;
+    relay_cfg.port = static_cast<uint16_t>(cfg.admin_port);
+    relay_cfg.files = *files;
+    relay_cfg.target = cfg.data_dir + "/admin.sock";
+    relay = std::make_unique<actodo::io::tls_relay>(std::move(relay_cfg));
+  }
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
@@ -187,13 +212,26 @@ int serve(int argc, char** argv) {
   // The listening line comes first: scripts wait for it.
   uint16_t admin_port = 0;
   if (cfg.admin_port >= 0) {
-    auto admin = sys.middleman().publish(node.inspector(),
-                                         static_cast<uint16_t>(cfg.admin_port),
-                                         cfg.admin_host.c_str(), true);
+    auto port = static_cast<uint16_t>(cfg.admin_port);
+    // TLS: BASP on a Unix socket in the data dir, the relay in front of it.
+    caf::expected<uint16_t> admin{caf::sec::cannot_open_port};
+    if (tls) {
+      auto err = actodo::io::publish_local(node.inspector(),
+                                           cfg.data_dir + "/admin.sock");
+      if (err)
+        admin = std::move(err);
+      else if (relay->start(error))
+        admin = relay->port();
+      else
+        admin = caf::make_error(caf::sec::cannot_open_port, error);
+    } else {
+      admin = sys.middleman().publish(node.inspector(), port,
+                                      cfg.admin_host.c_str(), true);
+    }
     if (!admin) {
       std::cerr << "actodo: cannot open the console endpoint on "
                 << cfg.admin_host << ':' << cfg.admin_port << ": "
-                << caf::to_string(admin.error()) << '\n';
+                << actodo::describe(admin.error()) << '\n';
       server.stop();
       if (bridge)
         bridge->shutdown();
@@ -208,10 +246,13 @@ int serve(int argc, char** argv) {
             << " (data in " << cfg.data_dir << ")" << std::endl;
   if (cfg.admin_port >= 0)
     std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
-              << admin_port << std::endl;
+              << admin_port << (tls ? " (TLS)" : " (plain, insecure)")
+              << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
+  if (relay)
+    relay->stop();
   server.stop();
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)

@@ -9,11 +9,13 @@
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/openssl/remote_actor.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
 #include "config/error.hpp"
+#include "config/tls.hpp"
 
 namespace actodo::actors {
 
@@ -27,6 +29,9 @@ struct console_options {
   bool json = false;
   std::string token;
   std::string data_dir = "actodo-data";
+  /// Certificate, key and CA of the TLS endpoint (default: `<data-dir>/tls`).
+  config::tls_options tls;
+  bool insecure = false;
 };
 
 struct console_config : caf::actor_system_config {
@@ -66,8 +71,13 @@ std::string parse(const std::vector<std::string>& args, char** envp,
       opts.exec_given = true;
     else if (arg == "--json")
       opts.json = true;
+    else if (arg == "--admin-insecure")
+      opts.insecure = true;
     else if (value(arg, "--admin-token", opts.token)
-             || value(arg, "--data-dir", opts.data_dir))
+             || value(arg, "--data-dir", opts.data_dir)
+             || value(arg, "--admin-tls-cert", opts.tls.certificate)
+             || value(arg, "--admin-tls-key", opts.tls.key)
+             || value(arg, "--admin-tls-ca", opts.tls.ca))
       continue;
     else if (arg.compare(0, 2, "--") == 0)
       return "unknown option " + arg;
@@ -88,6 +98,11 @@ std::string parse(const std::vector<std::string>& args, char** envp,
       return "invalid port in " + target;
     }
   }
+  opts.tls.data_dir = opts.data_dir;
+  if (opts.insecure
+      && !(opts.tls.certificate.empty() && opts.tls.key.empty()
+           && opts.tls.ca.empty()))
+    return "--admin-insecure conflicts with --admin-tls-*";
   if (opts.token.empty()) {
     std::ifstream in{opts.data_dir + "/admin-token"};
     std::getline(in, opts.token);
@@ -169,9 +184,21 @@ int run_console(const std::vector<std::string>& args, char** envp) {
     return 2;
   }
   console_config cfg;
+  if (!opts.insecure) {
+    auto files = config::resolve_tls(opts.tls, false);
+    if (!files) {
+      std::cerr << "actodo console: " << describe(files.error())
+                << " (or --admin-insecure for a plain endpoint)\n";
+      return 2;
+    }
+    config::enable_tls(cfg, *files);
+  }
   caf::actor_system sys{cfg};
-  auto insp = sys.middleman().remote_actor<inspector_actor>(opts.host,
-                                                            opts.port);
+  auto insp = opts.insecure
+                ? sys.middleman().remote_actor<inspector_actor>(opts.host,
+                                                                opts.port)
+                : caf::openssl::remote_actor<inspector_actor>(sys, opts.host,
+                                                              opts.port);
   if (!insp) {
     std::cerr << "actodo console: no Actodo admin endpoint at " << opts.host
               << ':' << opts.port << " (" << caf::to_string(insp.error())

@@ -42,6 +42,13 @@ app_config::app_config() {
          "port of the console endpoint; 0 picks one, -1 disables it")
     .add(admin_token, "admin-token",
          "console credential (>= 32 bytes); better: ACTODO_ADMIN_TOKEN")
+    .add(admin_tls_cert, "admin-tls-cert",
+         "console endpoint TLS certificate (PEM); default: <data-dir>/tls/")
+    .add(admin_tls_key, "admin-tls-key", "key of --admin-tls-cert (PEM)")
+    .add(admin_tls_ca, "admin-tls-ca",
+         "CA (PEM) that signs the console's and the node's certificates")
+    .add(admin_insecure, "admin-insecure",
+         "plain BASP without TLS on the console endpoint (loopback only)")
     .add(read_timeout, "read-timeout",
          "time to read a request / keep an idle connection")
     .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
@@ -166,6 +173,21 @@ caf::error app_config::validate() const {
     return invalid("admin-host",
                    "a non-loopback console endpoint needs an explicit "
                    "--admin-token (ACTODO_ADMIN_TOKEN)");
+  if (admin_insecure && !is_loopback(admin_host))
+    return invalid("admin-insecure",
+                   "plain BASP is only allowed on a loopback admin-host, not "
+                     + admin_host
+                     + "; drop --admin-insecure to use mutually authenticated "
+                       "TLS");
+  if (admin_insecure
+      && !(admin_tls_cert.empty() && admin_tls_key.empty()
+           && admin_tls_ca.empty()))
+    return invalid("admin-insecure", "conflicts with --admin-tls-*");
+  if ((admin_tls_cert.empty() != admin_tls_key.empty())
+      || (admin_tls_cert.empty() != admin_tls_ca.empty()))
+    return invalid("admin-tls-cert",
+                   "give all of --admin-tls-cert, --admin-tls-key and "
+                   "--admin-tls-ca, or none of them");
   if (!admin_token.empty() && admin_token.size() < 32)
     return invalid("admin-token", "must be at least 32 bytes");
   if (read_timeout < 1s || read_timeout > 10min)

@@ -74,6 +74,19 @@ class app_config : public caf::actor_system_config {
   /// (mode 0600) when not given (prefer `ACTODO_ADMIN_TOKEN`).
   std::string admin_token;
 
+  /// The console endpoint speaks mutually authenticated TLS: both sides show
+  /// a certificate signed by the CA. Given as three PEM files (all or none);
+  /// by default a CA, node certificate and key are generated into
+  /// `<data-dir>/tls/` (mode 0600) on first start, and the console reads
+  /// them from there.
+  std::string admin_tls_cert;
+  std::string admin_tls_key;
+  std::string admin_tls_ca;
+
+  /// Plain BASP without TLS on the console endpoint (any local process that
+  /// connects reaches the BASP parser); only with a loopback admin-host.
+  bool admin_insecure = false;
+
   /// Longest time to read one HTTP request, and to wait for the next one on
   /// an idle keep-alive connection (slowloris protection).
   caf::timespan read_timeout = std::chrono::seconds(30);

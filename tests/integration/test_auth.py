@@ -108,9 +108,13 @@ class AccountFlowTest(TokenServer):
         self.assertEqual(mode, 0o600)
         self.srv.stop()
         stored = b""
-        for name in os.listdir(self.srv.data_dir):
-            with open(os.path.join(self.srv.data_dir, name), "rb") as f:
-                stored += f.read()
+        # Every regular file, also in subdirectories (tls/); not sockets.
+        for root, _, names in os.walk(self.srv.data_dir):
+            for name in names:
+                path = os.path.join(root, name)
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    with open(path, "rb") as f:
+                        stored += f.read()
         self.assertNotIn(PASSWORD_A.encode(), stored)
         self.assertNotIn(tokens["refresh_token"].encode(), stored)
         self.assertIn(b"scrypt$", stored)
