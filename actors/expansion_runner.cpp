@@ -28,27 +28,16 @@ size_t expansion_runner::abandoned() {
 
 run_verdict expansion_runner::start(std::function<void()> fn,
                                     std::chrono::milliseconds limit,
-                                    bool patient) {
-  if (last_) {
-    std::unique_lock<std::mutex> guard{last_->mtx};
-    if (!last_->finished) {
-      if (!patient)
-        return run_verdict::busy;
-      // libical's longest search ends within seconds.
-      auto prev = last_;
-      prev->cv.wait_for(guard, std::chrono::seconds(30),
-                        [&prev] { return prev->finished; });
-      if (!prev->finished)
+                                    bool exclusive) {
+  if (exclusive) {
+    if (last_) {
+      std::lock_guard<std::mutex> guard{last_->mtx};
+      if (!last_->finished)
         return run_verdict::busy;
     }
-    guard.unlock();
     last_.reset();
-  }
-  if (abandoned_calls.load() >= max_abandoned) {
-    if (!patient)
+    if (abandoned_calls.load() >= max_abandoned)
       return run_verdict::busy;
-    fn();
-    return run_verdict::done;
   }
   auto j = std::make_shared<job>();
   j->fn = std::move(fn);
@@ -75,7 +64,8 @@ run_verdict expansion_runner::start(std::function<void()> fn,
   ++abandoned_calls;
   if (j->tid != 0)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(j->tid), 19);
-  last_ = j;
+  if (exclusive)
+    last_ = j;
   return run_verdict::timed_out;
 }
 

@@ -36,15 +36,18 @@ class expansion_runner {
   /// Most abandoned calls running at once in the process.
   static constexpr size_t max_abandoned = 16;
 
-  /// Runs `fn` (which must own everything it uses) and waits up to `limit`.
-  /// With `patient`, a call that would be `busy` first waits for the
-  /// previous one to end (charged to this runner's owner) or, when too many
-  /// run node-wide, runs `fn` on the caller's thread.
+  /// Runs `fn` (which must own everything it uses) and waits up to `limit`,
+  /// never longer: the caller is an actor on CAF's shared scheduler.
+  /// `exclusive` calls (previews and listings) are `busy` while this
+  /// runner's previous abandoned call runs or when too many abandoned calls
+  /// run node-wide; other calls (the successor of a completion, which cannot
+  /// be retried later) always get a thread of their own.
   template<class T>
   std::optional<T> run(std::function<T()> fn, std::chrono::milliseconds limit,
-                       run_verdict& verdict, bool patient = false) {
+                       run_verdict& verdict, bool exclusive = true) {
     auto out = std::make_shared<std::optional<T>>();
-    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit, patient);
+    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit,
+                    exclusive);
     if (verdict != run_verdict::done)
       return std::nullopt;
     return std::move(*out);
@@ -57,7 +60,7 @@ class expansion_runner {
   struct job;
 
   run_verdict start(std::function<void()> fn, std::chrono::milliseconds limit,
-                    bool patient);
+                    bool exclusive);
 
   /// The last abandoned call, while it runs.
   std::shared_ptr<job> last_;

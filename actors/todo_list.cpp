@@ -115,13 +115,14 @@ void todo_list_state::execute(command& cmd,
         [t = std::move(*before), now, budget] {
           return plan_successor(t, now, budget);
         },
-        settings.recurrence_time_limit, verdict, true);
+        settings.recurrence_time_limit, verdict, false);
       if (planned) {
         plan = std::move(*planned);
-      } else if (verdict == run_verdict::timed_out) {
+      } else {
+        // Not exclusive: never busy, so this took the whole time limit.
         plan.computed = true;
         plan.end_reason = "budget";
-      } // Busy (rare): applied without it; a wake or command tries again.
+      }
       if (plan.next)
         settings.stats->occurrences_generated.add();
     } else {

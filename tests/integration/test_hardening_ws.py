@@ -252,7 +252,9 @@ def handshake_extensions(port, path):
                 break
             head += got
         assert head.startswith(b"HTTP/1.1 101"), head
-        for line in head.decode().split("\r\n"):
+        # The first frame (compressed) may follow in the same read.
+        head = head.split(b"\r\n\r\n", 1)[0]
+        for line in head.decode("latin-1").split("\r\n"):
             if line.lower().startswith("sec-websocket-extensions:"):
                 return line.split(":", 1)[1].strip()
         return ""
