@@ -49,7 +49,7 @@ CAF_TEST(a slow call times out and keeps its runner busy until it ends) {
   CAF_CHECK_EQUAL(res.value_or(0), 4);
 }
 
-CAF_TEST(a successor never waits for the user's abandoned preview) {
+CAF_TEST(a successor never waits for an abandoned preview of the user) {
   expansion_runner runner;
   run_verdict verdict;
   runner.run<int>(
