@@ -102,6 +102,17 @@ def exchange(port, data, timeout=SOCKET_TIMEOUT):
         sock.close()
 
 
+def bystander(test, srv, name="bystander"):
+    """Registers and logs in another user on a token-mode server; returns
+    the headers that authenticate them."""
+    body = {"username": name, "password": "a bystander's long password"}
+    r = http_request(srv.port, "POST", "/api/v1/auth/register", body)
+    test.assertEqual(r.status, 201, r.body)
+    r = http_request(srv.port, "POST", "/api/v1/auth/login", body)
+    test.assertEqual(r.status, 200, r.body)
+    return {"Authorization": f"Bearer {r.body['access_token']}"}
+
+
 def assert_serves(test, srv, headers=None):
     """After an attack: /healthz answers and a user can still write and
     read (`headers` authenticate another user in token mode)."""

@@ -13,8 +13,8 @@ import time
 import websocket
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, http_request
-from hostile import (MIB, RSS_SCALE, assert_serves, cpu_seconds, exchange,
-                     fd_soft_hard, read_response, rss_kib,
+from hostile import (MIB, RSS_SCALE, assert_serves, bystander, cpu_seconds,
+                     exchange, fd_soft_hard, read_response, rss_kib,
                      send_until_answered)
 
 
@@ -25,10 +25,10 @@ def post_head(port, extra):
 
 class ChunkedLimitsTest(ActodoTestCase):
     """Defect 1: chunk extensions and trailers count against the header
-    limit; memory stays bounded."""
+    limit; memory stays bounded. The attacker has no token."""
 
     def setUp(self):
-        self.srv = self.server()
+        self.srv = self.server(extra_args=["--auth=token"])
 
     def attack(self, head, chunk):
         before = rss_kib(self.srv.proc.pid)
@@ -41,7 +41,7 @@ class ChunkedLimitsTest(ActodoTestCase):
         self.assertLess(sent, 32 * MIB)
         self.assertLess(grown, 16 * 1024 * RSS_SCALE,
                         f"RSS grew by {grown} KiB")
-        assert_serves(self, self.srv)
+        assert_serves(self, self.srv, bystander(self, self.srv))
 
     def test_endless_chunk_extension(self):
         head = post_head(self.srv.port, "Transfer-Encoding: chunked\r\n")
@@ -164,7 +164,8 @@ class DescriptorLimitTest(ActodoTestCase):
 
     def test_emfile_backs_off(self):
         # The explicit limit is above what the descriptors allow.
-        srv = self.server(extra_args=["--max-connections=5000"],
+        srv = self.server(extra_args=["--max-connections=5000",
+                                      "--auth=token"],
                           preexec_fn=limit_files(128))
         socks = open_idle(srv.port, 200)
         try:
@@ -193,10 +194,10 @@ class DescriptorLimitTest(ActodoTestCase):
                 pass
             self.assertLess(time.monotonic(), deadline, srv.read_log())
             time.sleep(0.2)
-        assert_serves(self, srv)
+        assert_serves(self, srv, bystander(self, srv))
 
     def test_max_connections_refuses_with_503(self):
-        srv = self.server(extra_args=["--max-connections=20"])
+        srv = self.server(extra_args=["--max-connections=20", "--auth=token"])
         socks = open_idle(srv.port, 20)
         try:
             sock = socket.create_connection(("127.0.0.1", srv.port),
@@ -214,10 +215,11 @@ class DescriptorLimitTest(ActodoTestCase):
         while http_request(srv.port, "GET", "/healthz").status != 200:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.1)
-        assert_serves(self, srv)
+        assert_serves(self, srv, bystander(self, srv))
 
     def test_default_derived_from_descriptor_limit(self):
-        srv = self.server(preexec_fn=limit_files(128))
+        srv = self.server(extra_args=["--auth=token"],
+                          preexec_fn=limit_files(128))
         socks = open_idle(srv.port, 130)
         try:
             time.sleep(0.5)
@@ -228,7 +230,7 @@ class DescriptorLimitTest(ActodoTestCase):
             for s in socks:
                 s.close()
         time.sleep(0.5)
-        assert_serves(self, srv)
+        assert_serves(self, srv, bystander(self, srv))
 
 
 class MetricsCardinalityTest(ActodoTestCase):
@@ -357,7 +359,7 @@ class LingeringCloseTest(ActodoTestCase):
     """A request refused before its body was read still gets its status."""
 
     def test_413_reaches_a_client_sending_megabytes(self):
-        srv = self.server()
+        srv = self.server(extra_args=["--auth=token"])
         size = 12 * MIB  # More than the loopback buffers absorb.
         head = post_head(srv.port, f"Content-Length: {size}\r\n")
         sock = socket.create_connection(("127.0.0.1", srv.port),
@@ -369,4 +371,4 @@ class LingeringCloseTest(ActodoTestCase):
             sock.close()
         self.assertEqual(status, 413, body)
         self.assertEqual(body["status"], 413)
-        assert_serves(self, srv)
+        assert_serves(self, srv, bystander(self, srv))
