@@ -13,12 +13,6 @@ namespace actodo::web {
 
 namespace {
 
-http_response method_not_allowed(std::string_view allowed) {
-  auto res = problem(405, "allowed methods: " + std::string{allowed});
-  res.headers.emplace_back("Allow", std::string{allowed});
-  return res;
-}
-
 /// A preview or listing: 429 (an earlier expansion of the user still
 /// runs) says when to retry.
 http_response expansion_response(const actors::reply& r) {
@@ -47,54 +41,58 @@ std::optional<http_response> router::prepare(const http_request& req,
   return std::nullopt;
 }
 
-void router::todos(const http_request& req, responder& done) {
-  if (req.method == "GET") {
-    domain::query q;
-    if (auto err = domain::parse_query(req.query, q))
-      return done(problem(400, err->detail, err->field));
-    std::vector<std::string> params;
-    for (auto& kvp : req.query) {
-      params.push_back(kvp.first);
-      params.push_back(kvp.second);
-    }
-    gate_.list(req.user, std::move(params),
-               [done](actors::reply r) { done(response_of(r)); });
-    return;
+void router::list_todos(const http_request& req, const path_params&,
+                        responder& done) {
+  domain::query q;
+  if (auto err = domain::parse_query(req.query, q))
+    return done(problem(400, err->detail, err->field));
+  std::vector<std::string> params;
+  for (auto& kvp : req.query) {
+    params.push_back(kvp.first);
+    params.push_back(kvp.second);
   }
-  if (req.method != "POST")
-    return done(method_not_allowed("GET, POST"));
+  gate_.list(req.user, std::move(params),
+             [done](actors::reply r) { done(response_of(r)); });
+}
+
+void router::create_todo(const http_request& req, const path_params&,
+                         responder& done) {
   actors::command cmd;
   cmd.op = actors::command_op::create;
   write(req, std::move(cmd), done);
 }
 
-void router::todo(const http_request& req, const std::string& id,
-                  responder& done) {
-  if (req.method == "GET" || req.method == "HEAD") {
-    auto etag = std::string{req.header("if-none-match")};
-    gate_.get(req.user, id, [done, etag](actors::reply r) {
-      auto res = response_of(r);
-      if (r.status == 200) {
-        auto tag = entity_tag(r.version);
-        res.headers.emplace_back("ETag", tag);
-        if (etag_matches(etag, r.version)) {
-          res.status = 304;
-          res.body.clear();
-          res.content_type.clear();
-        }
+void router::get_todo(const http_request& req, const path_params& p,
+                      responder& done) {
+  auto etag = std::string{req.header("if-none-match")};
+  gate_.get(req.user, p[0], [done, etag](actors::reply r) {
+    auto res = response_of(r);
+    if (r.status == 200) {
+      auto tag = entity_tag(r.version);
+      res.headers.emplace_back("ETag", tag);
+      if (etag_matches(etag, r.version)) {
+        res.status = 304;
+        res.body.clear();
+        res.content_type.clear();
       }
-      done(std::move(res));
-    });
-    return;
-  }
+    }
+    done(std::move(res));
+  });
+}
+
+void router::update_todo(const http_request& req, const path_params& p,
+                         responder& done) {
   actors::command cmd;
-  cmd.todo_id = id;
-  if (req.method == "PATCH")
-    cmd.op = actors::command_op::update;
-  else if (req.method == "DELETE")
-    cmd.op = actors::command_op::remove;
-  else
-    return done(method_not_allowed("GET, PATCH, DELETE"));
+  cmd.todo_id = p[0];
+  cmd.op = actors::command_op::update;
+  write(req, std::move(cmd), done);
+}
+
+void router::delete_todo(const http_request& req, const path_params& p,
+                         responder& done) {
+  actors::command cmd;
+  cmd.todo_id = p[0];
+  cmd.op = actors::command_op::remove;
   write(req, std::move(cmd), done);
 }
 
@@ -125,48 +123,41 @@ void router::write(const http_request& req, actors::command cmd,
   });
 }
 
-void router::todo_part(const http_request& req, std::string_view rest,
-                       responder& done) {
-  // rest: `{id}/occurrences` or `{id}/reminders/{n}/snooze|dismiss`.
-  std::vector<std::string_view> parts;
-  while (!rest.empty()) {
-    auto slash = rest.find('/');
-    parts.push_back(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view{}
-                                           : rest.substr(slash + 1);
+void router::todo_occurrences(const http_request& req, const path_params& p,
+                              responder& done) {
+  int32_t limit = 10;
+  for (auto& [key, value] : req.query) {
+    if (key != "limit")
+      return done(problem(400, "unknown parameter", key));
+    auto res = std::from_chars(value.data(), value.data() + value.size(),
+                               limit);
+    if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
+        || limit < 1 || limit > 100)
+      return done(problem(400, "must be an integer from 1 to 100", key));
   }
-  if (parts.size() == 2 && parts[1] == "occurrences" && !parts[0].empty()) {
-    if (req.method != "GET")
-      return done(method_not_allowed("GET"));
-    int32_t limit = 10;
-    for (auto& [key, value] : req.query) {
-      if (key != "limit")
-        return done(problem(400, "unknown parameter", key));
-      auto res = std::from_chars(value.data(), value.data() + value.size(),
-                                 limit);
-      if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
-          || limit < 1 || limit > 100)
-        return done(problem(400, "must be an integer from 1 to 100", key));
-    }
-    if (auto res = throttle(expansion_limit_.get(), req.user))
-      return done(std::move(*res));
-    gate_.occurrences(req.user, std::string{parts[0]}, limit,
-                      [done](actors::reply r) { done(expansion_response(r)); });
-    return;
-  }
-  if (parts.size() != 4 || parts[1] != "reminders" || parts[0].empty()
-      || (parts[3] != "snooze" && parts[3] != "dismiss"))
-    return done(problem(404, "no such route: " + req.path));
-  if (req.method != "POST")
-    return done(method_not_allowed("POST"));
+  if (auto res = throttle(expansion_limit_.get(), req.user))
+    return done(std::move(*res));
+  gate_.occurrences(req.user, p[0], limit,
+                    [done](actors::reply r) { done(expansion_response(r)); });
+}
+
+void router::snooze(const http_request& req, const path_params& p,
+                    responder& done) {
+  reminder_action(req, p, true, done);
+}
+
+void router::dismiss(const http_request& req, const path_params& p,
+                     responder& done) {
+  reminder_action(req, p, false, done);
+}
+
+void router::reminder_action(const http_request& req, const path_params& p,
+                             bool snooze, responder& done) {
   uint32_t index = 0;
-  auto n = parts[2];
+  auto& n = p[1];
   auto res = std::from_chars(n.data(), n.data() + n.size(), index);
   if (res.ec != std::errc{} || res.ptr != n.data() + n.size())
-    return done(problem(404, "no reminder " + std::string{n}, "reminder"));
-  auto type = req.header("content-type");
-  if (!req.body.empty() && type.substr(0, 16) != "application/json")
-    return done(problem(415, "send application/json", "Content-Type"));
+    return done(problem(404, "no reminder " + n, "reminder"));
   if (!actors::within_depth(req.body, actors::max_json_depth))
     return done(problem(400, "the body nests too deeply"));
   auto body = req.body.empty()
@@ -175,10 +166,10 @@ void router::todo_part(const http_request& req, std::string_view rest,
   if (!body.is_object())
     return done(problem(400, "the body must be a JSON object"));
   for (auto& [key, value] : body.items())
-    if (parts[3] == "dismiss" || (key != "for" && key != "until"))
+    if (!snooze || (key != "for" && key != "until"))
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
-  auto verdict = actors::check_reminder_body(body.dump(), parts[3] == "snooze");
+  auto verdict = actors::check_reminder_body(body.dump(), snooze);
   if (!verdict.ok) {
     http_response bad;
     bad.status = verdict.status;
@@ -187,16 +178,14 @@ void router::todo_part(const http_request& req, std::string_view rest,
     return done(std::move(bad));
   }
   actors::command cmd;
-  cmd.todo_id = std::string{parts[0]};
-  cmd.op = parts[3] == "snooze" ? actors::command_op::snooze
-                                : actors::command_op::dismiss;
+  cmd.todo_id = p[0];
+  cmd.op = snooze ? actors::command_op::snooze : actors::command_op::dismiss;
   cmd.body = body.dump();
   write(req, std::move(cmd), done);
 }
 
-void router::occurrences(const http_request& req, responder& done) {
-  if (req.method != "GET")
-    return done(method_not_allowed("GET"));
+void router::preview(const http_request& req, const path_params&,
+                     responder& done) {
   if (auto res = throttle(expansion_limit_.get(), req.user))
     return done(std::move(*res));
   std::vector<std::string> params;
@@ -208,16 +197,14 @@ void router::occurrences(const http_request& req, responder& done) {
                 [done](actors::reply r) { done(expansion_response(r)); });
 }
 
-void router::request_status(const http_request& req, const std::string& id,
+void router::request_status(const http_request& req, const path_params& p,
                             responder& done) {
-  if (req.method != "GET")
-    return done(method_not_allowed("GET"));
-  gate_.status(req.user, id, [done](actors::reply r) { done(response_of(r)); });
+  gate_.status(req.user, p[0],
+               [done](actors::reply r) { done(response_of(r)); });
 }
 
-void router::events(const http_request& req, responder& done) {
-  if (req.method != "GET")
-    return done(method_not_allowed("GET"));
+void router::events(const http_request& req, const path_params&,
+                    responder& done) {
   int64_t after = 0;
   int64_t limit = 100;
   for (auto& [key, value] : req.query) {
@@ -237,6 +224,11 @@ void router::events(const http_request& req, responder& done) {
     return done(problem(400, "must be between 1 and 1000", "limit"));
   gate_.events(req.user, after, limit,
                [done](actors::reply r) { done(response_of(r)); });
+}
+
+void router::websocket_only(const http_request&, const path_params&,
+                            responder& done) {
+  done(problem(426, "this endpoint speaks WebSocket only"));
 }
 
 } // namespace actodo::web

@@ -50,10 +50,10 @@ string_fields(const std::string& body, std::initializer_list<const char*> names,
 
 } // namespace
 
-void router::auth(const http_request& req, std::string_view action,
-                  responder& done) {
-  if (req.method != "POST")
-    return done(problem(405, "use POST"));
+void router::account(const http_request& req, const path_params&,
+                     responder& done) {
+  // The table routes exactly the four actions here.
+  auto action = std::string_view{req.path}.substr(req.path.rfind('/') + 1);
   using op = actors::account_op;
   op what;
   std::vector<std::string> fields;
@@ -61,12 +61,10 @@ void router::auth(const http_request& req, std::string_view action,
   if (action == "register" || action == "login") {
     what = action == "register" ? op::signup : op::login;
     err = string_fields(req.body, {"username", "password"}, fields);
-  } else if (action == "refresh" || action == "logout") {
+  } else {
     what = action == "refresh" ? op::refresh : op::logout;
     err = string_fields(req.body, {"refresh_token"}, fields);
     fields.emplace_back();
-  } else {
-    return done(problem(404, "no such route: " + req.path));
   }
   if (err)
     return done(std::move(*err));
@@ -74,9 +72,7 @@ void router::auth(const http_request& req, std::string_view action,
                 [done](actors::reply r) { done(from_account_reply(r)); });
 }
 
-void router::me(const http_request& req, responder& done) {
-  if (req.method != "GET")
-    return done(problem(405, "use GET"));
+void router::me(const http_request& req, const path_params&, responder& done) {
   if (!cfg_.token_auth) {
     http_response res;
     res.body = R"({"id":"local","username":"local","auth":"local"})";

@@ -12,23 +12,6 @@ namespace actodo::web {
 
 namespace {
 
-constexpr std::string_view api_todos = "/api/v1/todos";
-constexpr std::string_view api_requests = "/api/v1/requests/";
-constexpr std::string_view backend_todos_path = "/todos";
-
-/// True when `path` is `prefix` + "/" + one non-empty segment.
-bool single_segment(std::string_view path, std::string_view prefix,
-                    std::string& id) {
-  if (path.size() <= prefix.size() + 1
-      || path.substr(0, prefix.size()) != prefix || path[prefix.size()] != '/')
-    return false;
-  auto rest = path.substr(prefix.size() + 1);
-  if (rest.find('/') != std::string_view::npos)
-    return false;
-  id = std::string{rest};
-  return true;
-}
-
 http_response text(int status, std::string body) {
   http_response res;
   res.status = status;
@@ -107,38 +90,6 @@ router::authenticate(const http_request& req, std::string_view token,
 
 namespace {
 
-/// The route pattern of a path: a label with a bounded set of values (any
-/// path the route table does not know is `other`).
-std::string route_of(const std::string& path) {
-  std::string id;
-  if (path == api_todos || path == "/api/v1/events" || path == "/api/v1/me"
-      || path == "/api/v1/ws" || path == backend_todos_path
-      || path == "/healthz" || path == "/readyz" || path == "/metrics"
-      || path == "/" || path == "/api/v1/occurrences"
-      || path == "/api/v1/auth/register" || path == "/api/v1/auth/login"
-      || path == "/api/v1/auth/refresh" || path == "/api/v1/auth/logout")
-    return path;
-  if (single_segment(path, api_todos, id))
-    return "/api/v1/todos/{id}";
-  if (path.compare(0, api_todos.size() + 1, "/api/v1/todos/") == 0) {
-    auto ends = [&path](std::string_view x) {
-      return path.size() > x.size()
-             && path.compare(path.size() - x.size(), x.size(), x) == 0;
-    };
-    if (ends("/occurrences"))
-      return "/api/v1/todos/{id}/occurrences";
-    if (ends("/snooze"))
-      return "/api/v1/todos/{id}/reminders/{n}/snooze";
-    if (ends("/dismiss"))
-      return "/api/v1/todos/{id}/reminders/{n}/dismiss";
-  }
-  if (single_segment(path, backend_todos_path, id))
-    return "/todos/{id}";
-  if (single_segment(path, "/api/v1/requests", id))
-    return "/api/v1/requests/{id}";
-  return "other";
-}
-
 /// The method label: one of the methods the server knows, else `OTHER`.
 std::string method_of(const std::string& method) {
   for (const char* known :
@@ -161,13 +112,17 @@ std::optional<http_response> router::admit(const http_request& req) const {
 }
 
 void router::handle(http_request req, responder done) {
-  // Every response is counted by route pattern, method and status; allowed
-  // cross-origin requests get CORS headers.
+  auto match = find_route(req.method, req.path);
+  // Every response is counted by route pattern (from the table: a bounded
+  // set of labels), method and status; allowed cross-origin requests get
+  // CORS headers.
   auto stats = cfg_.stats;
   auto start = std::chrono::steady_clock::now();
+  auto route = match.pattern.empty() ? std::string{"other"}
+                                     : std::string{match.pattern};
   responder reply =
     [this, done = std::move(done), stats, start, method = method_of(req.method),
-     route = route_of(req.path), origin = std::string{req.header("origin")},
+     route = std::move(route), origin = std::string{req.header("origin")},
      host = std::string{req.header("host")}](http_response res) {
       origins_.add_cors(origin, host, res);
       std::chrono::duration<double> took = std::chrono::steady_clock::now()
@@ -177,66 +132,54 @@ void router::handle(http_request req, responder done) {
     };
   if (auto err = admit(req))
     return reply(std::move(*err));
-  auto& path = req.path;
-  std::string id;
   if (req.method == "OPTIONS")
     return reply(origins_.preflight(req));
-  if (path == "/metrics") {
-    http_response res;
-    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    res.body = cfg_.stats->render();
-    return reply(std::move(res));
-  }
-  if (path == "/healthz" || path == "/readyz") {
-    if (req.method != "GET" && req.method != "HEAD")
-      return reply(problem(405, "use GET"));
-    return reply(text(200, R"({"status":"ok"})"));
-  }
   // Every route that reads a body reads JSON: anything else (a cross-site
   // form post, `application/jsonp`) is refused before it is looked at.
   if (has_json_body(req)
       && (!req.body.empty() || req.has_header("content-type"))
       && !is_json_media_type(req.header("content-type")))
     return reply(problem(415, "send application/json", "Content-Type"));
-  if ((req.method == "GET" || req.method == "HEAD")
-      && path.compare(0, 5, "/api/") != 0 && path != backend_todos_path
-      && path.compare(0, 7, "/todos/") != 0)
+  if (match.hit != nullptr)
+    return dispatch(req, match, reply);
+  if (!match.pattern.empty()) {
+    auto res = problem(405, "allowed methods: " + match.allow);
+    res.headers.emplace_back("Allow", match.allow);
+    return reply(std::move(res));
+  }
+  if (req.method == "GET" || req.method == "HEAD")
     if (auto res = static_file(req, cfg_.ui_dir))
       return reply(std::move(*res));
-  if (auto err = throttle(ip_limit_.get(), req.remote))
-    return reply(std::move(*err));
-  if (path.compare(0, 13, "/api/v1/auth/") == 0)
-    return auth(req, std::string_view{path}.substr(13), reply);
-  // Everything below acts for a user.
-  int64_t expires = 0;
-  if (auto err = authenticate(req, {}, req.user, expires))
-    return reply(std::move(*err));
-  if (auto err = throttle(user_limit_.get(), req.user))
-    return reply(std::move(*err));
-  if (path == "/api/v1/me")
-    return me(req, reply);
-  if (path == api_todos)
-    return todos(req, reply);
-  if (single_segment(path, api_todos, id))
-    return todo(req, id, reply);
-  if (path.compare(0, api_todos.size() + 1, "/api/v1/todos/") == 0)
-    return todo_part(req, std::string_view{path}.substr(api_todos.size() + 1),
-                     reply);
-  if (path == "/api/v1/occurrences")
-    return occurrences(req, reply);
-  if (path.size() > api_requests.size()
-      && path.compare(0, api_requests.size(), api_requests) == 0
-      && path.find('/', api_requests.size()) == std::string::npos)
-    return request_status(req, path.substr(api_requests.size()), reply);
-  if (path == "/api/v1/events")
-    return events(req, reply);
-  if (path == "/api/v1/ws")
-    return reply(problem(426, "this endpoint speaks WebSocket only"));
-  if (path == backend_todos_path)
-    return backend_todos(req, reply);
-  if (single_segment(path, backend_todos_path, id))
-    return backend_todo(req, id, reply);
-  reply(problem(404, "no such route: " + path));
+  reply(problem(404, "no such route: " + req.path));
+}
+
+void router::dispatch(http_request& req, const route_match& match,
+                      responder& reply) {
+  auto& row = *match.hit;
+  auto probe = row.handler == &router::health
+               || row.handler == &router::metrics;
+  if (!probe)
+    if (auto err = throttle(ip_limit_.get(), req.remote))
+      return reply(std::move(*err));
+  if (row.who == access::user) {
+    int64_t expires = 0;
+    if (auto err = authenticate(req, {}, req.user, expires))
+      return reply(std::move(*err));
+    if (auto err = throttle(user_limit_.get(), req.user))
+      return reply(std::move(*err));
+  }
+  (this->*row.handler)(req, match.params, reply);
+}
+
+void router::health(const http_request&, const path_params&, responder& done) {
+  done(text(200, R"({"status":"ok"})"));
+}
+
+void router::metrics(const http_request&, const path_params&, responder& done) {
+  http_response res;
+  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  res.body = cfg_.stats->render();
+  done(std::move(res));
 }
 
 } // namespace actodo::web

@@ -9,6 +9,7 @@
 #include "web/origin_policy.hpp"
 #include "web/preconditions.hpp"
 #include "web/rate_limiter.hpp"
+#include "web/route_table.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -47,29 +48,67 @@ class router {
                std::string& user, int64_t& expires_ms) const;
 
  private:
+  friend const std::vector<route>& routes();
+
+  // Every handler is a row of the route table (route_table.cpp): it runs
+  // only for its method, after the table's access check.
+
+  // Probes and metrics (router.cpp).
+  void health(const http_request& req, const path_params& p, responder& done);
+  void metrics(const http_request& req, const path_params& p, responder& done);
+
   // REST API, /api/v1 (api_routes.cpp).
-  void todos(const http_request& req, responder& done);
-  void todo(const http_request& req, const std::string& id, responder& done);
+  void list_todos(const http_request& req, const path_params& p,
+                  responder& done);
+  void create_todo(const http_request& req, const path_params& p,
+                   responder& done);
+  void get_todo(const http_request& req, const path_params& p, responder& done);
+  void update_todo(const http_request& req, const path_params& p,
+                   responder& done);
+  void delete_todo(const http_request& req, const path_params& p,
+                   responder& done);
+  void todo_occurrences(const http_request& req, const path_params& p,
+                        responder& done);
+  void snooze(const http_request& req, const path_params& p, responder& done);
+  void dismiss(const http_request& req, const path_params& p, responder& done);
+  void preview(const http_request& req, const path_params& p, responder& done);
+  void request_status(const http_request& req, const path_params& p,
+                      responder& done);
+  void events(const http_request& req, const path_params& p, responder& done);
+  void websocket_only(const http_request& req, const path_params& p,
+                      responder& done);
+  /// Snooze or dismiss reminder `p[1]` of todo `p[0]`.
+  void reminder_action(const http_request& req, const path_params& p,
+                       bool snooze, responder& done);
   void write(const http_request& req, actors::command cmd, responder& done);
-  void todo_part(const http_request& req, std::string_view rest,
-                 responder& done);
-  void occurrences(const http_request& req, responder& done);
   /// Checks a write's headers and body and fills in the command.
   std::optional<http_response> prepare(const http_request& req,
                                        actors::command& cmd,
                                        write_options& opts) const;
-  void request_status(const http_request& req, const std::string& id,
-                      responder& done);
-  void events(const http_request& req, responder& done);
 
   // Accounts, /api/v1/auth and /api/v1/me (auth_routes.cpp).
-  void auth(const http_request& req, std::string_view action, responder& done);
-  void me(const http_request& req, responder& done);
+  void account(const http_request& req, const path_params& p, responder& done);
+  void me(const http_request& req, const path_params& p, responder& done);
 
   // Todo-Backend API, /todos (todobackend_routes.cpp).
-  void backend_todos(const http_request& req, responder& done);
-  void backend_todo(const http_request& req, const std::string& id,
+  void backend_list(const http_request& req, const path_params& p,
                     responder& done);
+  void backend_create(const http_request& req, const path_params& p,
+                      responder& done);
+  void backend_clear(const http_request& req, const path_params& p,
+                     responder& done);
+  void backend_get(const http_request& req, const path_params& p,
+                   responder& done);
+  void backend_update(const http_request& req, const path_params& p,
+                      responder& done);
+  void backend_delete(const http_request& req, const path_params& p,
+                      responder& done);
+  /// A Todo-Backend write: the command answered with the todo and its url.
+  void backend_write(const http_request& req, actors::command cmd,
+                     responder& done);
+
+  /// Runs the matched route: access check, throttles, handler.
+  void dispatch(http_request& req, const route_match& match, responder& reply);
 
   actors::gateway& gate_;
   const settings& cfg_;

@@ -45,52 +45,64 @@ http_response with_url(const actors::reply& r, const std::string& base) {
 
 } // namespace
 
-void router::backend_todos(const http_request& req, responder& done) {
-  auto base = base_url(req);
-  if (req.method == "GET") {
-    gate_.list(req.user, {"limit", "500", "sort", "order"},
-               [done, base](actors::reply r) { done(with_url(r, base)); });
-    return;
-  }
+void router::backend_list(const http_request& req, const path_params&,
+                          responder& done) {
+  gate_.list(req.user, {"limit", "500", "sort", "order"},
+             [done, base = base_url(req)](actors::reply r) {
+               done(with_url(r, base));
+             });
+}
+
+void router::backend_create(const http_request& req, const path_params&,
+                            responder& done) {
   actors::command cmd;
-  if (req.method == "POST")
-    cmd.op = actors::command_op::create;
-  else if (req.method == "DELETE")
-    cmd.op = actors::command_op::clear;
-  else
-    return done(problem(405, "allowed methods: GET, POST, DELETE"));
-  write_options opts;
-  if (auto err = prepare(req, cmd, opts))
-    return done(std::move(*err));
-  gate_.submit(std::move(cmd), [done, base](actors::reply r) {
-    auto res = with_url(r, base);
-    if (r.status == 201)
-      res.headers.emplace_back("Location", base + r.todo_id);
-    done(std::move(res));
+  cmd.op = actors::command_op::create;
+  backend_write(req, std::move(cmd), done);
+}
+
+void router::backend_clear(const http_request& req, const path_params&,
+                           responder& done) {
+  actors::command cmd;
+  cmd.op = actors::command_op::clear;
+  backend_write(req, std::move(cmd), done);
+}
+
+void router::backend_get(const http_request& req, const path_params& p,
+                         responder& done) {
+  gate_.get(req.user, p[0], [done, base = base_url(req)](actors::reply r) {
+    done(with_url(r, base));
   });
 }
 
-void router::backend_todo(const http_request& req, const std::string& id,
-                          responder& done) {
-  auto base = base_url(req);
-  if (req.method == "GET") {
-    gate_.get(req.user, id,
-              [done, base](actors::reply r) { done(with_url(r, base)); });
-    return;
-  }
+void router::backend_update(const http_request& req, const path_params& p,
+                            responder& done) {
   actors::command cmd;
-  cmd.todo_id = id;
-  if (req.method == "PATCH")
-    cmd.op = actors::command_op::update;
-  else if (req.method == "DELETE")
-    cmd.op = actors::command_op::remove;
-  else
-    return done(problem(405, "allowed methods: GET, PATCH, DELETE"));
+  cmd.todo_id = p[0];
+  cmd.op = actors::command_op::update;
+  backend_write(req, std::move(cmd), done);
+}
+
+void router::backend_delete(const http_request& req, const path_params& p,
+                            responder& done) {
+  actors::command cmd;
+  cmd.todo_id = p[0];
+  cmd.op = actors::command_op::remove;
+  backend_write(req, std::move(cmd), done);
+}
+
+void router::backend_write(const http_request& req, actors::command cmd,
+                           responder& done) {
   write_options opts;
   if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
+  auto created = cmd.op == actors::command_op::create;
   gate_.submit(std::move(cmd),
-               [done, base](actors::reply r) { done(with_url(r, base)); });
+               [done, created, base = base_url(req)](actors::reply r) {
+                 auto res = with_url(r, base);
+                 if (created && r.status == 201)
+                   res.headers.emplace_back("Location", base + r.todo_id);
+                 done(std::move(res));
+               });
 }
 
 } // namespace actodo::web

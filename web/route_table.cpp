@@ -1,0 +1,92 @@
+#include "web/route_table.hpp"
+
+#include "web/router.hpp"
+
+namespace actodo::web {
+
+const std::vector<route>& routes() {
+  using r = router;
+  constexpr auto any = access::anyone;
+  constexpr auto user = access::user;
+  static const std::vector<route> table{
+    {"GET", "/healthz", any, &r::health},
+    {"GET", "/readyz", any, &r::health},
+    {"GET", "/metrics", any, &r::metrics},
+    {"POST", "/api/v1/auth/register", any, &r::account},
+    {"POST", "/api/v1/auth/login", any, &r::account},
+    {"POST", "/api/v1/auth/refresh", any, &r::account},
+    {"POST", "/api/v1/auth/logout", any, &r::account},
+    {"GET", "/api/v1/me", user, &r::me},
+    {"GET", "/api/v1/todos", user, &r::list_todos},
+    {"POST", "/api/v1/todos", user, &r::create_todo},
+    {"GET", "/api/v1/todos/{id}", user, &r::get_todo},
+    {"PATCH", "/api/v1/todos/{id}", user, &r::update_todo},
+    {"DELETE", "/api/v1/todos/{id}", user, &r::delete_todo},
+    {"GET", "/api/v1/todos/{id}/occurrences", user, &r::todo_occurrences},
+    {"POST", "/api/v1/todos/{id}/reminders/{n}/snooze", user, &r::snooze},
+    {"POST", "/api/v1/todos/{id}/reminders/{n}/dismiss", user, &r::dismiss},
+    {"GET", "/api/v1/occurrences", user, &r::preview},
+    {"GET", "/api/v1/requests/{id}", user, &r::request_status},
+    {"GET", "/api/v1/events", user, &r::events},
+    {"GET", "/api/v1/ws", user, &r::websocket_only},
+    {"GET", "/todos", user, &r::backend_list},
+    {"POST", "/todos", user, &r::backend_create},
+    {"DELETE", "/todos", user, &r::backend_clear},
+    {"GET", "/todos/{id}", user, &r::backend_get},
+    {"PATCH", "/todos/{id}", user, &r::backend_update},
+    {"DELETE", "/todos/{id}", user, &r::backend_delete},
+  };
+  return table;
+}
+
+bool match_pattern(std::string_view pattern, std::string_view path,
+                   path_params& params) {
+  params.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern.front() != '/'
+        || path.front() != '/')
+      return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    auto want = pattern.substr(0, pattern.find('/'));
+    auto got = path.substr(0, path.find('/'));
+    pattern.remove_prefix(want.size());
+    path.remove_prefix(got.size());
+    if (want.size() > 1 && want.front() == '{' && want.back() == '}') {
+      if (got.empty())
+        return false;
+      params.emplace_back(got);
+    } else if (want != got) {
+      return false;
+    }
+  }
+  return true;
+}
+
+route_match find_route(std::string_view method, std::string_view path) {
+  route_match result;
+  path_params params;
+  auto wanted = method == "HEAD" ? std::string_view{"GET"} : method;
+  for (auto& row : routes()) {
+    if (!result.pattern.empty() && row.pattern != result.pattern)
+      continue;
+    if (result.pattern.empty() && !match_pattern(row.pattern, path, params))
+      continue;
+    if (result.pattern.empty()) {
+      result.pattern = row.pattern;
+      result.params = params;
+    }
+    if (!result.allow.empty())
+      result.allow += ", ";
+    result.allow += row.method;
+    if (row.method == "GET")
+      result.allow += ", HEAD";
+    if (row.method == wanted && result.hit == nullptr)
+      result.hit = &row;
+  }
+  if (!result.pattern.empty())
+    result.allow += ", OPTIONS";
+  return result;
+}
+
+} // namespace actodo::web
