@@ -3,24 +3,11 @@
 #include <cctype>
 #include <string>
 
+#include "web/header_text.hpp"
+
 namespace actodo::web {
 
 namespace {
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && (x.front() == ' ' || x.front() == '\t'))
-    x.remove_prefix(1);
-  while (!x.empty() && (x.back() == ' ' || x.back() == '\t'))
-    x.remove_suffix(1);
-  return x;
-}
-
-std::string lower(std::string_view x) {
-  std::string out{x};
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// RFC 9110 token characters.
 bool is_token(std::string_view x) {
@@ -37,7 +24,7 @@ bool is_token(std::string_view x) {
 bool parameters_ok(std::string_view params) {
   while (!params.empty()) {
     auto semi = params.find(';');
-    auto item = trim(params.substr(0, semi));
+    auto item = trim_ows(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view{}
                                             : params.substr(semi + 1);
     if (item.empty())
@@ -45,13 +32,13 @@ bool parameters_ok(std::string_view params) {
     auto eq = item.find('=');
     if (eq == std::string_view::npos)
       return false;
-    auto name = lower(trim(item.substr(0, eq)));
-    auto value = trim(item.substr(eq + 1));
+    auto name = ascii_lower(trim_ows(item.substr(0, eq)));
+    auto value = trim_ows(item.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
     if (!is_token(name))
       return false;
-    if (name == "charset" && lower(value) != "utf-8")
+    if (name == "charset" && ascii_lower(value) != "utf-8")
       return false;
   }
   return true;
@@ -61,7 +48,7 @@ bool parameters_ok(std::string_view params) {
 
 bool is_json_media_type(std::string_view value) {
   auto semi = value.find(';');
-  auto essence = lower(trim(value.substr(0, semi)));
+  auto essence = ascii_lower(trim_ows(value.substr(0, semi)));
   auto slash = essence.find('/');
   if (slash == std::string::npos)
     return false;

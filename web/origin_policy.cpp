@@ -3,25 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "web/header_text.hpp"
+
 namespace actodo::web {
 
 namespace {
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && (x.front() == ' ' || x.front() == '\t'))
-    x.remove_prefix(1);
-  while (!x.empty() && (x.back() == ' ' || x.back() == '\t'))
-    x.remove_suffix(1);
-  return x;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size()
-         && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-              return std::tolower(static_cast<unsigned char>(x))
-                     == std::tolower(static_cast<unsigned char>(y));
-            });
-}
 
 /// An empty port, or `:` followed by 1-5 digits.
 bool port_suffix(std::string_view rest) {
@@ -38,16 +24,12 @@ bool port_suffix(std::string_view rest) {
 
 origin_policy::origin_policy(bool local_mode, std::string_view origins)
   : local_mode_(local_mode) {
-  while (!origins.empty()) {
-    auto comma = origins.find(',');
-    auto item = trim(origins.substr(0, comma));
-    origins = comma == std::string_view::npos ? std::string_view{}
-                                              : origins.substr(comma + 1);
+  for_each_element(origins, [this](std::string_view item) {
     if (item == "*")
       any_origin_ = true;
-    else if (!item.empty())
+    else
       origins_.emplace_back(item);
-  }
+  });
 }
 
 bool origin_policy::is_loopback_host(std::string_view host) {

@@ -3,23 +3,16 @@
 #include <charconv>
 
 #include "actors/command_frame.hpp"
+#include "web/header_text.hpp"
 #include "web/media_type.hpp"
 
 namespace actodo::web {
 
 namespace {
 
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && (x.front() == ' ' || x.front() == '\t'))
-    x.remove_prefix(1);
-  while (!x.empty() && (x.back() == ' ' || x.back() == '\t'))
-    x.remove_suffix(1);
-  return x;
-}
-
 /// Parses `"N"` or `W/"N"`.
 std::optional<int64_t> parse_tag(std::string_view tag) {
-  tag = trim(tag);
+  tag = trim_ows(tag);
   if (tag.substr(0, 2) == "W/")
     tag.remove_prefix(2);
   if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"')
@@ -36,7 +29,7 @@ std::optional<int64_t> parse_tag(std::string_view tag) {
 std::optional<http_response> parse_prefer(std::string_view prefer, bool& wait) {
   while (!prefer.empty()) {
     auto comma = prefer.find(',');
-    auto item = trim(prefer.substr(0, comma));
+    auto item = trim_ows(prefer.substr(0, comma));
     prefer = comma == std::string_view::npos ? std::string_view{}
                                              : prefer.substr(comma + 1);
     if (item.substr(0, 5) != "wait=")
@@ -96,7 +89,7 @@ std::string entity_tag(int64_t version) {
 bool etag_matches(std::string_view header, int64_t version) {
   while (!header.empty()) {
     auto comma = header.find(',');
-    auto item = trim(header.substr(0, comma));
+    auto item = trim_ows(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{}
                                              : header.substr(comma + 1);
     if (item == "*")
