@@ -247,28 +247,48 @@ caf::result<reply> accounts_state::login(const std::string& username,
 }
 
 reply accounts_state::refresh(const std::string& token) {
-  using outcome = persistence::refresh_use::outcome;
   auto now = domain::now_ms();
   auto key = auth::sha256_hex(token);
   if (auto* again = grace.find(key, now))
     return *again;
+  // Marking the old token used and storing the new one happen together or
+  // not at all: a 503 leaves the token usable for the client's retry.
+  if (store->begin())
+    return problem_reply(503, "cannot read tokens");
+  std::string family;
+  auto answer = rotate(key, now, family);
+  if (answer.status >= 500) {
+    store->rollback();
+    return answer;
+  }
+  if (store->commit()) {
+    store->rollback();
+    return problem_reply(503, "cannot store the refresh token");
+  }
+  auto ttl = millis(settings.limits.refresh_grace);
+  if (answer.status == 200 && ttl > 0)
+    grace.remember(key, family, answer, add_saturated(now, ttl));
+  if (answer.status == 401 && !family.empty())
+    grace.forget_family(family);
+  return answer;
+}
+
+reply accounts_state::rotate(const std::string& key, int64_t now,
+                             std::string& family) {
+  using outcome = persistence::refresh_use::outcome;
   auto use = store->use_refresh(key, now);
   if (!use)
     return problem_reply(503, "cannot read tokens");
   switch (use->result) {
-    case outcome::fresh: {
-      auto answer = issue(use->user_id, use->family);
-      auto ttl = millis(settings.limits.refresh_grace);
-      if (answer.status == 200 && ttl > 0)
-        grace.remember(key, use->family, answer, add_saturated(now, ttl));
-      return answer;
-    }
+    case outcome::fresh:
+      family = use->family;
+      return issue(use->user_id, use->family);
     case outcome::reused:
       // A replay outside the grace period: someone else may hold the
       // family's current token. Revoke them all (RFC 6819 5.2.2.3).
       if (auto n = store->revoke_family(use->family); !n)
         return problem_reply(503, "cannot revoke tokens");
-      grace.forget_family(use->family);
+      family = use->family;
       return problem_reply(401,
                            "refresh token was used before; every token of "
                            "this login is revoked",

@@ -87,6 +87,9 @@ struct accounts_state {
                            const std::string& password,
                            const std::string& remote);
   reply refresh(const std::string& token);
+  /// Uses the refresh token `key` (its hash) and issues the next pair, or
+  /// revokes its family on a replay; `family` names the family touched.
+  reply rotate(const std::string& key, int64_t now, std::string& family);
   reply logout(const std::string& token);
   reply me(const std::string& user_id);
   void prune();

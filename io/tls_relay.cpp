@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <thread>
 
@@ -99,6 +100,10 @@ class connection : public std::enable_shared_from_this<connection> {
   void handshake() {
     if (closed_)
       return;
+    // OpenSSL's error queue is per thread and shared by every connection
+    // of the relay: a peer's failed handshake must not make the next
+    // SSL_get_error of another connection report SSL_ERROR_SSL.
+    ERR_clear_error();
     auto ret = SSL_do_handshake(ssl_);
     if (ret != 1) {
       wait_for(ret, [self = shared_from_this()] { self->handshake(); });
@@ -119,6 +124,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void read_peer() {
     if (closed_)
       return;
+    ERR_clear_error();
     auto ret = SSL_read(ssl_, up_->data(), static_cast<int>(chunk));
     if (ret <= 0) {
       wait_for(ret, [self = shared_from_this()] { self->read_peer(); });
@@ -146,6 +152,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void write_peer(size_t n) {
     if (closed_)
       return;
+    ERR_clear_error();
     auto ret = SSL_write(ssl_, down_->data(), static_cast<int>(n));
     if (ret <= 0) {
       wait_for(ret, [self = shared_from_this(), n] { self->write_peer(n); });
@@ -158,6 +165,7 @@ class connection : public std::enable_shared_from_this<connection> {
     if (closed_)
       return;
     closed_ = true;
+    ERR_clear_error();
     error_code ignored;
     timer_.cancel();
     sock_.shutdown(tcp::socket::shutdown_both, ignored);

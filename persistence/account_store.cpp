@@ -41,7 +41,8 @@ caf::error exec(sqlite3* db, const char* sql) {
   return err;
 }
 
-/// Brings an older `refresh_tokens` table up to date.
+/// Brings an older `refresh_tokens` table up to date, in one transaction
+/// (a crash half-way must not leave a table the next start cannot use).
 caf::error migrate(sqlite3* db) {
   sqlite_statement columns{db, "SELECT count(*) FROM "
                                "pragma_table_info('refresh_tokens') "
@@ -52,9 +53,16 @@ caf::error migrate(sqlite3* db) {
   if (!columns.ok())
     return columns.fail();
   columns.reset();
-  if (!has_family)
-    if (auto err = exec(db, add_families))
+  if (!has_family) {
+    if (auto err = exec(db, "BEGIN IMMEDIATE"))
       return err;
+    if (auto err = exec(db, add_families)) {
+      exec(db, "ROLLBACK");
+      return err;
+    }
+    if (auto err = exec(db, "COMMIT"))
+      return err;
+  }
   return exec(db, add_indexes);
 }
 
@@ -229,6 +237,18 @@ caf::expected<int64_t> account_store::count_refresh() {
     return stmt.fail();
   stmt.reset();
   return n;
+}
+
+caf::error account_store::begin() {
+  return exec(db_, "BEGIN IMMEDIATE");
+}
+
+caf::error account_store::commit() {
+  return exec(db_, "COMMIT");
+}
+
+void account_store::rollback() {
+  exec(db_, "ROLLBACK");
 }
 
 } // namespace actodo::persistence

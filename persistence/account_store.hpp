@@ -77,6 +77,13 @@ class account_store {
   /// Refresh tokens stored (for tests and the console).
   caf::expected<int64_t> count_refresh();
 
+  /// Transactions around several calls (a refresh marks the old token used
+  /// and stores the new one, or does neither): `BEGIN IMMEDIATE`,
+  /// `COMMIT`, `ROLLBACK`.
+  caf::error begin();
+  caf::error commit();
+  void rollback();
+
  private:
   struct statements;
   explicit account_store(sqlite3* db);

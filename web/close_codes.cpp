@@ -1,7 +1,5 @@
 #include "web/close_codes.hpp"
 
-#include <boost/asio/write.hpp>
-
 namespace actodo::web {
 
 bool is_allowed_close_code(uint16_t code) {
@@ -23,9 +21,13 @@ void answer_bad_close_codes(websocket::stream<beast::tcp_stream>& ws,
     auto& socket = beast::get_lowest_layer(ws).socket();
     beast::error_code ec;
     if (!write_in_flight || !write_in_flight()) {
+      // One attempt that never blocks: a peer that does not read gets no
+      // close frame, only the shutdown.
       static constexpr unsigned char protocol_error[] = {0x88, 0x02, 0x03,
                                                          0xEA};
-      net::write(socket, net::buffer(protocol_error), ec);
+      socket.non_blocking(true, ec);
+      if (!ec)
+        socket.write_some(net::buffer(protocol_error), ec);
     }
     // Beast's own answer (echoing the bad code) now fails to write.
     socket.shutdown(tcp::socket::shutdown_both, ec);

@@ -1,5 +1,6 @@
 #include "web/listener.hpp"
 
+#include <array>
 #include <iostream>
 
 #include "web/http_session.hpp"
@@ -112,6 +113,11 @@ void listener::refuse(tcp::socket& socket) {
       "connections\"}";
   beast::error_code ec;
   socket.non_blocking(true, ec);
+  // Read what already arrived (a request sent with the connect): closing
+  // with unread bytes would reset the connection and lose the 503. Best
+  // effort, never blocking; the connection is not kept.
+  std::array<char, 4096> ignored;
+  socket.read_some(net::buffer(ignored), ec);
   socket.write_some(net::buffer(busy.data(), busy.size()), ec);
   socket.shutdown(tcp::socket::shutdown_both, ec);
   socket.close(ec);

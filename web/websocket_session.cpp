@@ -1,9 +1,11 @@
 #include "web/websocket_session.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <malloc.h>
 
+#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/problem.hpp"
@@ -65,7 +67,21 @@ websocket_session::~websocket_session() {
   // A session that buffered megabytes for a slow reader leaves freed pages
   // in malloc's arenas; give them back to the OS.
   if (peak_bytes_ >= 1024 * 1024)
+    schedule_trim(ws_.get_executor());
+}
+
+void websocket_session::schedule_trim(const net::any_io_executor& exec) {
+  // At most one trim a second, however many sessions end: it walks the
+  // heap under the arena locks.
+  static std::atomic<bool> scheduled{false};
+  if (scheduled.exchange(true))
+    return;
+  auto timer = std::make_shared<net::steady_timer>(exec,
+                                                   std::chrono::seconds(1));
+  timer->async_wait([timer](beast::error_code) {
+    scheduled = false;
     malloc_trim(0);
+  });
 }
 
 void websocket_session::account(int64_t n) {

@@ -57,6 +57,8 @@ class websocket_session
   void throttled(long retry_after);
   /// Moves `n` bytes into (positive) or out of the queue accounting.
   void account(int64_t n);
+  /// Returns freed memory to the OS a second from now (coalesced).
+  static void schedule_trim(const net::any_io_executor& exec);
 
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<void> slot_;

@@ -65,6 +65,21 @@ CAF_TEST(a refresh token is fresh once then reused) {
   CAF_CHECK(use(*store, "h2", 2000) == outcome::expired);
 }
 
+CAF_TEST(a rolled back refresh leaves the old token usable) {
+  CAF_REQUIRE(!store->save_refresh("h1", "u1", "f1", 5000));
+  // The refresh that marked h1 used could not store its new token.
+  CAF_REQUIRE(!store->begin());
+  CAF_CHECK(use(*store, "h1", 1000) == outcome::fresh);
+  store->rollback();
+  // The client's retry is not a replay: h1 is still fresh.
+  CAF_REQUIRE(!store->begin());
+  CAF_CHECK(use(*store, "h1", 1001) == outcome::fresh);
+  CAF_REQUIRE(!store->save_refresh("h2", "u1", "f1", 5000));
+  CAF_REQUIRE(!store->commit());
+  CAF_CHECK(use(*store, "h1", 1002) == outcome::reused);
+  CAF_CHECK(use(*store, "h2", 1002) == outcome::fresh);
+}
+
 CAF_TEST(revoking a family leaves other families) {
   CAF_REQUIRE(!store->save_refresh("a1", "u1", "fa", 5000));
   CAF_REQUIRE(!store->save_refresh("a2", "u1", "fa", 5000));
