@@ -1,72 +1,81 @@
 #include "actors/expansion_runner.hpp"
 
+#include <algorithm>
+#include <exception>
+#include <iostream>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <thread>
 #include <unistd.h>
+
+#include "caf/event_based_actor.hpp"
+#include "caf/local_actor.hpp"
+#include "caf/spawn_options.hpp"
+
+#include "actors/interfaces.hpp"
 
 namespace actodo::actors {
 
 namespace {
 
-std::atomic<size_t> abandoned_calls{0};
+std::atomic<size_t> running_jobs{0};
 
 } // namespace
 
-struct expansion_runner::job {
-  std::mutex mtx;
-  std::condition_variable cv;
-  bool finished = false;
-  bool abandoned = false;
-  long tid = 0;
-  std::function<void()> fn;
-};
-
-size_t expansion_runner::abandoned() {
-  return abandoned_calls.load();
+caf::behavior expansion_worker(caf::event_based_actor* self,
+                               std::function<void()> fn,
+                               std::shared_ptr<expansion_job> job) {
+  return {
+    [self, fn, job](atom::expand) {
+      job->tid = static_cast<long>(::syscall(SYS_gettid));
+      try {
+        fn();
+      } catch (const std::exception& ex) {
+        // The result stays empty; the owner answers for it.
+        std::cerr << "actodo: expansion failed: " << ex.what() << '\n';
+      }
+      job->finished = true;
+      --running_jobs;
+      self->quit();
+      return atom::expand_v;
+    },
+  };
 }
 
-run_verdict expansion_runner::start(std::function<void()> fn,
-                                    std::chrono::milliseconds limit,
-                                    bool exclusive) {
-  if (exclusive) {
-    if (last_) {
-      std::lock_guard<std::mutex> guard{last_->mtx};
-      if (!last_->finished)
-        return run_verdict::busy;
-    }
-    last_.reset();
-    if (abandoned_calls.load() >= max_abandoned)
-      return run_verdict::busy;
-  }
-  auto j = std::make_shared<job>();
-  j->fn = std::move(fn);
-  std::thread{[j] {
-    {
-      std::lock_guard<std::mutex> guard{j->mtx};
-      j->tid = static_cast<long>(::syscall(SYS_gettid));
-    }
-    j->fn();
-    bool abandoned = false;
-    {
-      std::lock_guard<std::mutex> guard{j->mtx};
-      j->finished = true;
-      abandoned = j->abandoned;
-    }
-    j->cv.notify_all();
-    if (abandoned)
-      --abandoned_calls;
-  }}.detach();
-  std::unique_lock<std::mutex> guard{j->mtx};
-  if (j->cv.wait_for(guard, limit, [&j] { return j->finished; }))
-    return run_verdict::done;
-  j->abandoned = true;
-  ++abandoned_calls;
-  if (j->tid != 0)
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(j->tid), 19);
+bool expansion_runner::may_start(bool exclusive) {
+  jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
+                             [](auto& j) { return j->finished.load(); }),
+              jobs_.end());
   if (exclusive)
-    last_ = j;
-  return run_verdict::timed_out;
+    return jobs_.empty() && running_jobs.load() < max_running;
+  return jobs_.size() < max_per_user;
+}
+
+caf::actor expansion_runner::start(caf::local_actor* owner,
+                                   std::function<void()> fn,
+                                   std::shared_ptr<expansion_job>& job) {
+  job = std::make_shared<expansion_job>();
+  ++running_jobs;
+  try {
+    auto worker = owner->spawn<caf::detached>(expansion_worker, std::move(fn),
+                                              job);
+    jobs_.push_back(job);
+    return worker;
+  } catch (const std::exception& ex) {
+    // Out of threads: the caller treats it like a busy user.
+    std::cerr << "actodo: cannot start an expansion: " << ex.what() << '\n';
+    --running_jobs;
+    job->finished = true;
+    return {};
+  }
+}
+
+void expansion_runner::abandon(expansion_job& job) {
+  if (auto tid = job.tid.load(); tid != 0 && !job.finished)
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19);
+}
+
+size_t expansion_runner::running() {
+  return running_jobs.load();
 }
 
 } // namespace actodo::actors

@@ -1,69 +1,68 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/behavior.hpp"
+#include "caf/fwd.hpp"
 
 namespace actodo::actors {
 
-/// What became of a call to `expansion_runner::run`.
-enum class run_verdict {
-  /// Finished within the time limit.
-  done,
-  /// Took longer; it finishes in the background (a libical search always
-  /// ends) at the lowest CPU priority.
-  timed_out,
-  /// This runner's previous call is still running in the background, or
-  /// too many abandoned calls run node-wide: nothing was started.
-  busy,
+/// What the worker thread of one expansion shares with its owner.
+struct expansion_job {
+  /// The worker thread (for renicing an abandoned job); 0 until it runs.
+  std::atomic<long> tid{0};
+  std::atomic<bool> finished{false};
 };
 
-/// Runs RRULE expansions with a wall-clock bound. A single libical call
-/// cannot be interrupted: a rule that never matches
+/// A detached actor (a thread of its own) that runs `fn` when asked with
+/// `atom::expand`, answers `atom::expand` and quits. libical cannot be
+/// interrupted inside one call: a rule that never matches
 /// (`FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=2MO`) makes `icalrecur_iterator_new`
-/// search up to the year 20000 (0.5-2.5 s), whatever UNTIL says. So each
-/// call runs on a thread of its own and the caller waits at most the limit;
-/// an abandoned call keeps the runner busy until it ends (one per user:
-/// each `todo_list` owns one runner) and is reniced to 19, so it takes CPU
-/// only from idle time. Not thread-safe: one owner (an actor) per runner.
+/// search up to the year 20000 (0.5-2.5 s), whatever UNTIL says. So the
+/// owner (a `todo_list` on CAF's shared scheduler) never waits on a thread:
+/// it sends a request with the time limit and goes on with the answer or
+/// the timeout.
+caf::behavior expansion_worker(caf::event_based_actor* self,
+                               std::function<void()> fn,
+                               std::shared_ptr<expansion_job> job);
+
+/// The expansions of one user (its `todo_list` owns one runner): admission
+/// and the bookkeeping of running jobs. Not thread-safe: one owner.
 class expansion_runner {
  public:
-  /// Most abandoned calls running at once in the process.
-  static constexpr size_t max_abandoned = 16;
+  /// Previews and listings are refused (429) while this many jobs run in
+  /// the whole process (most of them abandoned ones).
+  static constexpr size_t max_running = 16;
 
-  /// Runs `fn` (which must own everything it uses) and waits up to `limit`,
-  /// never longer: the caller is an actor on CAF's shared scheduler.
-  /// `exclusive` calls (previews and listings) are `busy` while this
-  /// runner's previous abandoned call runs or when too many abandoned calls
-  /// run node-wide; other calls (the successor of a completion, which cannot
-  /// be retried later) always get a thread of their own.
-  template<class T>
-  std::optional<T> run(std::function<T()> fn, std::chrono::milliseconds limit,
-                       run_verdict& verdict, bool exclusive = true) {
-    auto out = std::make_shared<std::optional<T>>();
-    verdict = start([fn = std::move(fn), out] { *out = fn(); }, limit,
-                    exclusive);
-    if (verdict != run_verdict::done)
-      return std::nullopt;
-    return std::move(*out);
-  }
+  /// Jobs of one user that may run at once (successors of completions; an
+  /// abandoned job keeps running until libical returns).
+  static constexpr size_t max_per_user = 4;
 
-  /// Abandoned calls running now, process-wide.
-  static size_t abandoned();
+  /// Whether a job may start now. `exclusive` (previews, listings): only
+  /// when none of this user's jobs runs and fewer than `max_running` run in
+  /// the process; others (successors): fewer than `max_per_user` of this
+  /// user's.
+  bool may_start(bool exclusive);
+
+  /// Spawns the worker of `fn` on `owner`'s system; null when no thread
+  /// could be started. Fills `job`.
+  caf::actor start(caf::local_actor* owner, std::function<void()> fn,
+                   std::shared_ptr<expansion_job>& job);
+
+  /// The owner stopped waiting for `job`: it finishes at nice 19, taking
+  /// only idle CPU.
+  static void abandon(expansion_job& job);
+
+  /// Jobs running now, process-wide.
+  static size_t running();
 
  private:
-  struct job;
-
-  run_verdict start(std::function<void()> fn, std::chrono::milliseconds limit,
-                    bool exclusive);
-
-  /// The last abandoned call, while it runs.
-  std::shared_ptr<job> last_;
+  std::vector<std::shared_ptr<expansion_job>> jobs_;
 };
 
 } // namespace actodo::actors

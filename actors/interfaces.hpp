@@ -54,6 +54,7 @@ CAF_ADD_ATOM(actodo, actodo::atom, wake, "wake")
 CAF_ADD_ATOM(actodo, actodo::atom, retry, "retry")
 CAF_ADD_ATOM(actodo, actodo::atom, hash, "hash")
 CAF_ADD_ATOM(actodo, actodo::atom, verify, "verify")
+CAF_ADD_ATOM(actodo, actodo::atom, expand, "expand")
 
 namespace actodo::actors {
 

@@ -103,33 +103,35 @@ caf::result<reply> todo_list_state::handle(command& cmd) {
 void todo_list_state::execute(command& cmd,
                               caf::typed_response_promise<reply> rp) {
   auto now = settings.clock();
-  successor_plan plan;
   // The next occurrence goes into the same batch as the completion: exactly
   // one per completion, also across retries and crashes. Computed here, so
   // the expansion is charged to this user; at the cap it is not needed.
-  if (auto before = successor_needed(todos, cmd, now)) {
-    if (todos.by_id.size() < settings.max_todos) {
-      auto budget = settings.recurrence_budget;
-      run_verdict verdict;
-      auto planned = expander.run<successor_plan>(
-        [t = std::move(*before), now, budget] {
-          return plan_successor(t, now, budget);
-        },
-        settings.recurrence_time_limit, verdict, false);
-      if (planned) {
-        plan = std::move(*planned);
-      } else {
-        // Not exclusive: never busy, so this took the whole time limit.
-        plan.computed = true;
-        plan.end_reason = "budget";
-      }
-      if (plan.next)
-        settings.stats->occurrences_generated.add();
-    } else {
-      plan.computed = true;
-    }
+  auto before = successor_needed(todos, cmd, now);
+  successor_plan plan;
+  if (!before || todos.by_id.size() >= settings.max_todos
+      || !expander.may_start(false)) {
+    // Not needed, at the cap, or this user's own expansions are still
+    // running (only pathological rules take that long): no next one.
+    plan.computed = before.has_value();
+    if (before && todos.by_id.size() < settings.max_todos)
+      plan.end_reason = "budget";
+    return run(cmd, rp, now, plan);
   }
-  run(cmd, rp, now, plan);
+  auto out = std::make_shared<successor_plan>();
+  auto budget = settings.recurrence_budget;
+  expand([t = std::move(*before), now, budget,
+          out] { *out = plan_successor(t, now, budget); },
+         true,
+         [this, cmd, rp, now, out](bool finished) mutable {
+           if (!finished || !out->computed) {
+             out->computed = true;
+             out->next.reset();
+             out->end_reason = "budget";
+           }
+           if (out->next)
+             settings.stats->occurrences_generated.add();
+           run(cmd, rp, now, *out);
+         });
 }
 
 void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
@@ -171,24 +173,53 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
           [this](caf::error& err) { failed(err); });
 }
 
-reply todo_list_state::bounded(std::function<reply()> fn,
-                               std::string_view field) {
-  run_verdict verdict;
-  if (auto r = expander.run<reply>(std::move(fn),
-                                   settings.recurrence_time_limit, verdict))
-    return std::move(*r);
-  if (verdict == run_verdict::busy)
-    return problem_reply(
-      429, "an earlier expansion of this user is still running", field);
-  return problem_reply(
-    422,
-    "the rule takes longer than the time budget of "
-      + std::to_string(settings.recurrence_time_limit.count())
-      + " ms to expand",
-    field);
+void todo_list_state::expand(std::function<void()> job, bool await,
+                             std::function<void(bool)> done) {
+  if (settings.inline_expansions) {
+    job();
+    return done(true);
+  }
+  std::shared_ptr<expansion_job> state;
+  auto worker = expander.start(self, std::move(job), state);
+  if (!worker)
+    return done(false);
+  auto handle = self->request(worker, settings.recurrence_time_limit,
+                              atom::expand_v);
+  auto on_done = [done](atom::expand) { done(true); };
+  auto on_timeout = [done, state](caf::error&) {
+    expansion_runner::abandon(*state);
+    done(false);
+  };
+  if (await)
+    handle.await(on_done, on_timeout);
+  else
+    handle.then(on_done, on_timeout);
 }
 
-reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
+caf::result<reply> todo_list_state::bounded(std::function<reply()> fn,
+                                            std::string_view field) {
+  if (!expander.may_start(true))
+    return problem_reply(
+      429, "an earlier expansion of this user is still running", field);
+  auto rp = self->make_response_promise<reply>();
+  auto out = std::make_shared<std::optional<reply>>();
+  auto limit = settings.recurrence_time_limit.count();
+  expand([fn = std::move(fn), out] { *out = fn(); }, false,
+         [rp, out, limit, field = std::string{field}](bool finished) mutable {
+           if (finished && *out)
+             rp.deliver(std::move(**out));
+           else
+             rp.deliver(
+               problem_reply(422,
+                             "the rule takes longer than the time budget of "
+                               + std::to_string(limit) + " ms to expand",
+                             field));
+         });
+  return rp;
+}
+
+caf::result<reply> todo_list_state::occurrences(const std::string& id,
+                                                int32_t limit) {
   auto i = todos.by_id.find(id);
   if (i == todos.by_id.end())
     return problem_reply(404, "no todo with id " + id, "id");
@@ -198,7 +229,8 @@ reply todo_list_state::occurrences(const std::string& id, int32_t limit) {
                  "recurrence/rrule");
 }
 
-reply todo_list_state::preview(const std::vector<std::string>& params) {
+caf::result<reply>
+todo_list_state::preview(const std::vector<std::string>& params) {
   touch();
   auto budget = settings.recurrence_budget;
   std::string_view field = "rrule";

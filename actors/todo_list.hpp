@@ -33,6 +33,9 @@ struct todo_list_settings {
   /// `expansion_runner`); beyond it a preview or listing is 422 and a
   /// series ends (`end_reason: budget`).
   std::chrono::milliseconds recurrence_time_limit{200};
+  /// Tests under CAF's deterministic test coordinator: expansions run on
+  /// the actor's own thread instead of a worker thread.
+  bool inline_expansions = false;
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
   /// Shared with the node (the directory sets it).
@@ -79,18 +82,24 @@ struct todo_list_state {
   std::unordered_map<std::string, std::string> pending_keys;
   /// Outstanding requests to the journal other than appends.
   size_t lookups = 0;
-  /// Runs this user's RRULE expansions, one at a time.
+  /// Admits and tracks this user's RRULE expansions (worker threads).
   expansion_runner expander;
 
   caf::result<reply> handle(command& cmd);
   void execute(command& cmd, caf::typed_response_promise<reply> rp);
   void run(command& cmd, caf::typed_response_promise<reply> rp, int64_t now_ms,
            const successor_plan& plan);
-  /// Runs an expansion with `expander`: 422 naming `field` when it takes
-  /// too long, 429 while an earlier one still runs.
-  reply bounded(std::function<reply()> fn, std::string_view field);
-  reply occurrences(const std::string& id, int32_t limit);
-  reply preview(const std::vector<std::string>& params);
+  /// Runs `job` on a worker thread and calls `done(true)` in this actor
+  /// when it finished within the time limit, else `done(false)`. With
+  /// `await`, no other message is handled meanwhile (a command waits for
+  /// its successor); the scheduler thread is never blocked.
+  void expand(std::function<void()> job, bool await,
+              std::function<void(bool)> done);
+  /// A preview or listing computed by `fn` with `expand`: 422 naming
+  /// `field` when it takes too long, 429 while an earlier one still runs.
+  caf::result<reply> bounded(std::function<reply()> fn, std::string_view field);
+  caf::result<reply> occurrences(const std::string& id, int32_t limit);
+  caf::result<reply> preview(const std::vector<std::string>& params);
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   reply list(const std::vector<std::string>& params) const;

@@ -17,6 +17,8 @@ struct node_fixture : test_coordinator_fixture<test_config> {
                         stats);
     settings.idle_timeout = std::chrono::seconds(60);
     settings.request_timeout = std::chrono::seconds(10);
+    // Deterministic: no worker threads under the test coordinator.
+    settings.inline_expansions = true;
     directory = sys.spawn(actors::user_directory, journal, settings, stats);
     sched.run();
   }

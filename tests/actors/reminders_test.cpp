@@ -57,6 +57,8 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     ls.request_timeout = 1h;
     ls.clock = clock;
     ls.scheduler = scheduler;
+    // Deterministic: no worker threads under the test coordinator.
+    ls.inline_expansions = true;
     directory = sys.spawn(actors::user_directory, journal, ls, stats);
     self->send(scheduler, atom::start::value, directory);
     sched.run();
