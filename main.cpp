@@ -188,6 +188,9 @@ int serve(int argc, char** argv) {
     relay_cfg.port = static_cast<uint16_t>(cfg.admin_port);
     relay_cfg.files = *files;
     relay_cfg.target = cfg.data_dir + "/admin.sock";
+    relay_cfg.max_connections = cfg.admin_max_connections;
+    relay_cfg.handshake_timeout = std::chrono::duration_cast<
+      std::chrono::seconds>(cfg.admin_handshake_timeout);
     relay = std::make_unique<actodo::io::tls_relay>(std::move(relay_cfg));
   }
   caf::actor_system sys{cfg};

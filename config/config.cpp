@@ -49,6 +49,10 @@ app_config::app_config() {
          "CA (PEM) that signs the console's and the node's certificates")
     .add(admin_insecure, "admin-insecure",
          "plain BASP without TLS on the console endpoint (loopback only)")
+    .add(admin_max_connections, "admin-max-connections",
+         "connections the console endpoint holds at once")
+    .add(admin_handshake_timeout, "admin-handshake-timeout",
+         "time a console peer has to finish the TLS handshake")
     .add(read_timeout, "read-timeout",
          "time to read a request / keep an idle connection")
     .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
@@ -153,6 +157,10 @@ caf::error validate_web_limits(const app_config& cfg) {
     return invalid("max-connections", "must be at most 10000000 (0: derived)");
   if (cfg.linger_timeout < 0s || cfg.linger_timeout > 1min)
     return invalid("linger-timeout", "must be between 0s and 1min");
+  if (cfg.admin_max_connections < 1 || cfg.admin_max_connections > 100000)
+    return invalid("admin-max-connections", "must be between 1 and 100000");
+  if (cfg.admin_handshake_timeout < 1s || cfg.admin_handshake_timeout > 10min)
+    return invalid("admin-handshake-timeout", "must be between 1s and 10min");
   for (auto c : cfg.cors_origins)
     if (static_cast<unsigned char>(c) < 0x21 && c != ' ')
       return invalid("cors-origins", "must be a comma list of origins");

@@ -87,6 +87,12 @@ class app_config : public caf::actor_system_config {
   /// connects reaches the BASP parser); only with a loopback admin-host.
   bool admin_insecure = false;
 
+  /// Connections the console endpoint holds at once (handshaking or
+  /// relaying; more are closed at once), and how long a peer may take to
+  /// finish the TLS handshake.
+  size_t admin_max_connections = 64;
+  caf::timespan admin_handshake_timeout = std::chrono::seconds(10);
+
   /// Longest time to read one HTTP request, and to wait for the next one on
   /// an idle keep-alive connection (slowloris protection).
   caf::timespan read_timeout = std::chrono::seconds(30);
@@ -177,6 +183,11 @@ class app_config : public caf::actor_system_config {
 
   /// Checks every value; returns an error whose message names the option.
   caf::error validate() const;
+
+  /// Every option (Actodo's in the `global` and `kafka` groups, and CAF's).
+  const caf::config_option_set& options() const {
+    return custom_options_;
+  }
 };
 
 /// Fills `cfg` from the config file, `ACTODO_*` variables in `envp` and the

@@ -9,59 +9,6 @@ namespace actodo::config {
 
 namespace {
 
-/// Names of the options that may come from `ACTODO_*` variables.
-constexpr const char* env_options[] = {
-  "host",
-  "port",
-  "data-dir",
-  "body-limit",
-  "io-threads",
-  "max-batch",
-  "sync",
-  "idle-timeout",
-  "request-timeout",
-  "ws-queue-limit",
-  "request-retention",
-  "config-file",
-  "auth",
-  "ws-echo",
-  "ui-dir",
-  "no-metrics",
-  "read-timeout",
-  "admin-host",
-  "admin-port",
-  "admin-token",
-  "max-todos",
-  "max-sessions",
-  "rate-limit",
-  "ip-rate-limit",
-  "jwt-secret",
-  "jwt-secret-file",
-  "access-ttl",
-  "refresh-ttl",
-  "login-user-failures",
-  "login-address-failures",
-  "login-window",
-  "register-limit",
-  "register-window",
-  "hash-queue",
-  "hash-workers",
-  "refresh-grace",
-  "kafka.brokers",
-  "kafka.group-id",
-  "kafka.commands-topic",
-  "kafka.events-topic",
-  "kafka.reminders-topic",
-  "kafka.results-topic",
-  "kafka.dlq-topic",
-  "kafka.mode",
-  "kafka.route-http",
-};
-
-/// Boolean options: flags on the command line.
-constexpr const char* flag_options[] = {"ws-echo", "no-metrics",
-                                        "kafka.route-http"};
-
 /// `DATA_DIR` -> `data-dir`, `KAFKA_GROUP_ID` -> `kafka.group-id`,
 /// `KAFKA_PROPERTY_SASL_PASSWORD` -> `kafka.property.sasl.password`.
 std::string option_name(std::string var) {
@@ -83,7 +30,7 @@ std::string option_name(std::string var) {
 } // namespace
 
 std::vector<std::string>
-environment_arguments(const app_config&, char** envp,
+environment_arguments(const app_config& cfg, char** envp,
                       std::vector<std::string>& unknown) {
   static constexpr std::string_view prefix = "ACTODO_";
   std::vector<std::string> result;
@@ -96,17 +43,18 @@ environment_arguments(const app_config&, char** envp,
       continue;
     auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
     auto name = option_name(var);
-    auto known = std::find(std::begin(env_options), std::end(env_options), name)
-                   != std::end(env_options)
-                 || name.compare(0, 15, "kafka.property.") == 0;
-    if (!known) {
+    // Every Actodo option (the `global` and `kafka` groups, as declared in
+    // config.cpp) has a variable; CAF's own options do not.
+    auto opt = cfg.options().cli_long_name_lookup(name);
+    auto ours = opt != nullptr
+                && (opt->category() == "global" || opt->category() == "kafka");
+    if (!ours && name.compare(0, 15, "kafka.property.") != 0) {
       unknown.emplace_back(std::string{prefix} + var);
       continue;
     }
     auto value = std::string{entry.substr(eq + 1)};
     // CAF takes flags without a value.
-    if (std::find(std::begin(flag_options), std::end(flag_options), name)
-        != std::end(flag_options)) {
+    if (ours && opt->is_flag()) {
       if (value == "true" || value == "1")
         result.emplace_back("--" + name);
       else if (value != "false" && value != "0")
