@@ -2,9 +2,12 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -29,9 +32,10 @@ constexpr size_t chunk = 16 * 1024;
 
 /// One peer. OpenSSL works on the socket itself (no BIO pair, no staging
 /// buffers: Asio's ssl::stream reserves ~70 KiB per stream up front), and
-/// only once the peer has sent something: a silent peer holds a socket and
-/// this object, a peer in the handshake an SSL object besides. After the
-/// handshake: two pumps (peer -> node, node -> peer), one buffer each.
+/// only once the peer's whole ClientHello has arrived: a silent or slow
+/// peer holds a socket and this object, a peer in the handshake an SSL
+/// object besides. After the handshake: two pumps (peer -> node, node ->
+/// peer), one buffer each.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   connection(tcp::socket sock, SSL_CTX* ctx, const tls_relay_settings& cfg,
@@ -40,6 +44,7 @@ class connection : public std::enable_shared_from_this<connection> {
       ctx_(ctx),
       node_(sock_.get_executor()),
       timer_(sock_.get_executor()),
+      poll_(sock_.get_executor()),
       cfg_(cfg),
       count_(count) {
     ++count_;
@@ -56,17 +61,56 @@ class connection : public std::enable_shared_from_this<connection> {
       if (!ec && !self->up_)
         self->close();
     });
-    // The SSL object only once the peer has sent something: a silent peer
-    // costs a socket and this object.
+    wait_for_hello();
+  }
+
+ private:
+  /// Largest first record (the ClientHello) a peer may send: TLS's record
+  /// limit. It waits in the kernel's receive buffer, not in ours.
+  static constexpr size_t max_hello = 16 * 1024;
+
+  /// The SSL object only once the peer's first TLS record is complete in
+  /// the kernel's receive buffer: a silent or slow peer, or one that sends
+  /// anything but a TLS handshake record (a BASP header), costs a socket
+  /// and this object, never OpenSSL's buffers.
+  void wait_for_hello() {
     sock_.async_wait(tcp::socket::wait_read,
                      [self = shared_from_this()](error_code ec) {
                        if (ec)
                          return self->close();
-                       self->begin_handshake();
+                       self->peek_hello();
                      });
   }
 
- private:
+  void peek_hello() {
+    if (closed_)
+      return;
+    auto fd = sock_.native_handle();
+    std::array<unsigned char, 5> head{};
+    auto n = ::recv(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+      return close();
+    if (n >= 1 && head[0] != 0x16) // Not a TLS handshake record.
+      return close();
+    if (n == static_cast<ssize_t>(head.size())) {
+      auto len = (size_t{head[3]} << 8) | head[4];
+      if (len == 0 || len > max_hello)
+        return close();
+      int queued = 0;
+      if (::ioctl(fd, FIONREAD, &queued) == 0
+          && static_cast<size_t>(queued) >= head.size() + len)
+        return begin_handshake();
+    }
+    // Part of the record: the socket stays readable, so waiting for
+    // readiness would spin; look again shortly (the handshake deadline
+    // ends this).
+    poll_.expires_after(std::chrono::milliseconds(50));
+    poll_.async_wait([self = shared_from_this()](error_code ec) {
+      if (!ec)
+        self->peek_hello();
+    });
+  }
+
   /// Waits until the socket is ready for what OpenSSL asked, then `retry`;
   /// false: a real error (the connection is closed).
   template<class F>
@@ -168,6 +212,7 @@ class connection : public std::enable_shared_from_this<connection> {
     ERR_clear_error();
     error_code ignored;
     timer_.cancel();
+    poll_.cancel();
     sock_.shutdown(tcp::socket::shutdown_both, ignored);
     sock_.close(ignored);
     node_.close(ignored);
@@ -178,6 +223,7 @@ class connection : public std::enable_shared_from_this<connection> {
   SSL* ssl_ = nullptr;
   local::socket node_;
   net::steady_timer timer_;
+  net::steady_timer poll_;
   const tls_relay_settings& cfg_;
   std::atomic<size_t>& count_;
   bool closed_ = false;
