@@ -185,6 +185,11 @@ class app_config : public caf::actor_system_config {
 
   /// The option that `--name` (given without the dashes) sets, or null.
   const caf::config_option* find_option(caf::string_view name) const;
+
+  /// The option `name` of group `category` (`global`, `kafka`, `scheduler`,
+  /// ...), or null.
+  const caf::config_option* find_option(caf::string_view category,
+                                        caf::string_view name) const;
 };
 
 /// Fills `cfg` from the config file, `ACTODO_*` variables in `envp` and the

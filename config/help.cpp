@@ -54,4 +54,9 @@ const caf::config_option* app_config::find_option(caf::string_view name) const {
   return custom_options_.cli_long_name_lookup(name);
 }
 
+const caf::config_option* app_config::find_option(caf::string_view category,
+                                                  caf::string_view name) const {
+  return custom_options_.qualified_name_lookup(category, name);
+}
+
 } // namespace actodo::config

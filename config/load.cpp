@@ -108,6 +108,39 @@ caf::error take_properties(app_config& cfg, std::vector<std::string>& args) {
   return caf::none;
 }
 
+/// Every entry of a config file must be an option and hold a value of its
+/// type: CAF 0.17 skips unknown keys and ill-typed values without a word.
+caf::error check_entries(const app_config& cfg, const caf::settings& entries,
+                         const std::string& category, const std::string& file) {
+  for (auto& [key, value] : entries) {
+    auto name = category == "global" ? key : category + "." + key;
+    if (auto group = caf::get_if<caf::settings>(&value)) {
+      if (auto err = check_entries(cfg, *group, name, file))
+        return err;
+      continue;
+    }
+    auto opt = cfg.find_option(category, key);
+    if (opt == nullptr)
+      return fail("config file " + file + ": unknown option --" + name
+                  + "; see `actodo serve --long-help`");
+    if (auto err = opt->check(value))
+      return fail(
+        "config file " + file + ": invalid option --" + name + " (expected "
+        + std::string(opt->type_name().begin(), opt->type_name().end()) + ")");
+  }
+  return caf::none;
+}
+
+/// CAF skips a config file it cannot open or parse; we do not.
+caf::error check_config_file(const app_config& cfg, const std::string& file) {
+  if (!std::ifstream{file})
+    return fail("cannot read config file " + file);
+  auto parsed = caf::actor_system_config::parse_config_file(file.c_str());
+  if (!parsed)
+    return fail("config file " + file + ": " + caf::to_string(parsed.error()));
+  return check_entries(cfg, *parsed, "global", file);
+}
+
 } // namespace
 
 caf::error load(app_config& cfg, const std::vector<std::string>& cli,
@@ -123,15 +156,9 @@ caf::error load(app_config& cfg, const std::vector<std::string>& cli,
   args.insert(args.end(), gnu.begin(), gnu.end());
   if (auto err = take_properties(cfg, args))
     return err;
-  // CAF skips a config file it cannot open or parse; we do not.
-  if (auto file = config_file(args); !file.empty()) {
-    if (!std::ifstream{file})
-      return fail("cannot read config file " + file);
-    if (auto parsed = caf::actor_system_config::parse_config_file(file.c_str());
-        !parsed)
-      return fail("config file " + file + ": "
-                  + caf::to_string(parsed.error()));
-  }
+  if (auto file = config_file(args); !file.empty())
+    if (auto err = check_config_file(cfg, file))
+      return err;
   if (auto err = cfg.parse(std::move(args)))
     return fail(explain(err));
   if (cfg.cli_helptext_printed)

@@ -118,6 +118,26 @@ class ConfigTest(unittest.TestCase):
                 self.assertNotIn("listening", res.stdout.decode())
                 shutil.rmtree(data, True)
 
+    def test_config_file_entries_must_be_options_of_their_type(self):
+        cases = [
+            ('port="abc"\n', "--port"),
+            ("no-such-option=1\n", "--no-such-option"),
+            ('kafka {\n  brokerz = "127.0.0.1:1"\n}\n', "--kafka.brokerz"),
+            ("scheduler {\n  max-thread = 3\n}\n", "--scheduler.max-thread"),
+        ]
+        path = os.path.join(self.tmp, "actodo.ini")
+        for text, needle in cases:
+            with self.subTest(text=text):
+                with open(path, "w") as f:
+                    f.write(text)
+                data = os.path.join(self.tmp, "never")
+                res = run_actodo(["serve", "--port=0", "--admin-port=-1",
+                                  f"--data-dir={data}",
+                                  f"--config-file={path}"])
+                self.assertEqual(res.returncode, 2, res)
+                self.assertIn(needle, res.stderr.decode())
+                self.assertFalse(os.path.exists(data))
+
     def test_invalid_values_are_refused_with_the_option_named(self):
         cases = [
             (["--port=70000"], {}, "--port"),
