@@ -42,9 +42,9 @@ commands:
   help      show this text
 
 Valued options take `--name=value` or `--name value`. Options also come
-from ACTODO_* environment variables (ACTODO_PORT,
-ACTODO_DATA_DIR, ...) and a config file (--config-file=PATH); the command
-line wins over the environment, which wins over the file.
+from ACTODO_* environment variables (ACTODO_PORT, ACTODO_DATA_DIR, ...) and
+a config file (--config-file=PATH); the command line wins over the
+environment, which wins over the file.
 )";
 
 /// Blocks SIGINT/SIGTERM in every thread; main waits for them with sigwait.
@@ -207,8 +207,9 @@ int serve(int argc, char** argv) {
                                                   kafka_settings(cfg), stats,
                                                   cfg.request_timeout);
   // A Kafka client that does not start is a configuration error (exit 2).
-  if (auto err = bridge ? bridge->started(cfg.request_timeout) : caf::none) {
-    std::cerr << "actodo: " << actodo::describe(err) << '\n';
+  auto started = bridge ? bridge->started(cfg.request_timeout) : caf::error{};
+  if (started) {
+    std::cerr << "actodo: " << actodo::describe(started) << '\n';
     bridge->shutdown();
     node.shutdown();
     return 2;

@@ -44,7 +44,7 @@ constexpr const char* console_usage =
                            ACTODO_ADMIN_TOKEN, then <data-dir>/admin-token)
   --data-dir DIR           the node's data directory (default: actodo-data)
   --admin-tls-cert F, --admin-tls-key F, --admin-tls-ca F
-                           PEM files of the mutual TLS (default: <data-dir>/tls/)
+                           PEM files of the mutual TLS (default: <data-dir>/tls)
   --admin-insecure         plain BASP (a node started with --admin-insecure)
   --help                   show this text
 
