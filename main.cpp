@@ -17,6 +17,7 @@
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
+#include "io/kafka_client.hpp"
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
 #include "persistence/account_store.hpp"
@@ -33,16 +34,17 @@ commands:
   serve     run the todo service (see `actodo serve --help`)
   broker    local development Kafka broker (librdkafka mock cluster):
             actodo broker [--partitions=N]
-  console   operator console of a running node:
-            actodo console [host:port] [--exec=CMD] [--json]
-                           [--admin-token=T] [--data-dir=DIR]
-                           [--admin-tls-cert=F --admin-tls-key=F
-                            --admin-tls-ca=F | --admin-insecure]
+  console   operator console of a running node (see `actodo console --help`):
+            actodo console [host:port] [--exec CMD] [--json]
+                           [--admin-token T] [--data-dir DIR]
+                           [--admin-tls-cert F --admin-tls-key F
+                            --admin-tls-ca F | --admin-insecure]
   help      show this text
 
-Options also come from ACTODO_* environment variables (ACTODO_PORT,
-ACTODO_DATA_DIR, ...) and a config file (--config-file=PATH); the command
-line wins over the environment, which wins over the file.
+Valued options take `--name=value` or `--name value`. Options also come
+from ACTODO_* environment variables (ACTODO_PORT, ACTODO_DATA_DIR, ...) and
+a config file (--config-file=PATH); the command line wins over the
+environment, which wins over the file.
 )";
 
 /// Blocks SIGINT/SIGTERM in every thread; main waits for them with sigwait.
@@ -144,6 +146,10 @@ int serve(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return 0;
+  if (auto err = actodo::io::check_properties(cfg.kafka_properties)) {
+    std::cerr << "actodo: " << actodo::describe(err) << '\n';
+    return 2;
+  }
   auto signals = block_signals();
   auto kafka = !cfg.kafka_brokers.empty();
   // With Kafka, every committed event also enters the outbox (egress).
@@ -203,6 +209,14 @@ int serve(int argc, char** argv) {
                                                   node.directory(), node.gate(),
                                                   kafka_settings(cfg), stats,
                                                   cfg.request_timeout);
+  // A Kafka client that does not start is a configuration error (exit 2).
+  auto started = bridge ? bridge->started(cfg.request_timeout) : caf::error{};
+  if (started) {
+    std::cerr << "actodo: " << actodo::describe(started) << '\n';
+    bridge->shutdown();
+    node.shutdown();
+    return 2;
+  }
   actodo::web::server server{web_settings(cfg, secret, stats),
                              bridge ? bridge->gate() : node.gate()};
   if (!server.start(error)) {

@@ -32,7 +32,25 @@ struct console_options {
   /// Certificate, key and CA of the TLS endpoint (default: `<data-dir>/tls`).
   config::tls_options tls;
   bool insecure = false;
+  bool help = false;
 };
+
+constexpr const char* console_usage =
+  R"(usage: actodo console [host:port] [options]
+
+  --exec CMD, --exec=CMD   run one command and exit (0: it succeeded)
+  --json                   answers as JSON
+  --admin-token T          the node's console credential (default:
+                           ACTODO_ADMIN_TOKEN, then <data-dir>/admin-token)
+  --data-dir DIR           the node's data directory (default: actodo-data)
+  --admin-tls-cert F, --admin-tls-key F, --admin-tls-ca F
+                           PEM files of the mutual TLS (default: <data-dir>/tls)
+  --admin-insecure         plain BASP (a node started with --admin-insecure)
+  --help                   show this text
+
+Valued options take `--name=value` or `--name value`. Without --exec the
+console prompts (libedit); `help` there lists the commands.
+)";
 
 struct console_config : caf::actor_system_config {
   console_config() {
@@ -52,38 +70,68 @@ std::string env(char** envp, const std::string& name) {
   return {};
 }
 
+/// The string a valued option writes to, or null for other options.
+std::string* valued_option(const std::string& name, console_options& opts) {
+  if (name == "--exec")
+    return &opts.exec;
+  if (name == "--admin-token")
+    return &opts.token;
+  if (name == "--data-dir")
+    return &opts.data_dir;
+  if (name == "--admin-tls-cert")
+    return &opts.tls.certificate;
+  if (name == "--admin-tls-key")
+    return &opts.tls.key;
+  if (name == "--admin-tls-ca")
+    return &opts.tls.ca;
+  return nullptr;
+}
+
+/// Reads the options in GNU style: `--name=value` or `--name value` for the
+/// valued ones; the one argument without dashes is the target.
+std::string parse_arguments(const std::vector<std::string>& args,
+                            console_options& opts, std::string& target) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto& arg = args[i];
+    auto eq = arg.find('=');
+    auto name = arg.substr(0, eq);
+    if (auto out = valued_option(name, opts)) {
+      if (eq != std::string::npos)
+        *out = arg.substr(eq + 1);
+      else if (i + 1 < args.size())
+        *out = args[++i];
+      else
+        return "option " + name + " needs a value (" + name + "=VALUE or "
+               + name + " VALUE)";
+      opts.exec_given = opts.exec_given || name == "--exec";
+    } else if (arg == "--json") {
+      opts.json = true;
+    } else if (arg == "--admin-insecure") {
+      opts.insecure = true;
+    } else if (arg == "--help" || arg == "-h") {
+      opts.help = true;
+    } else if (arg.compare(0, 1, "-") == 0) {
+      return "unknown option " + arg;
+    } else if (target.empty()) {
+      target = arg;
+    } else {
+      return "unexpected argument " + arg + " (the target is " + target + ")";
+    }
+  }
+  return {};
+}
+
 /// Parses the arguments; returns an error message or an empty string.
 std::string parse(const std::vector<std::string>& args, char** envp,
                   console_options& opts) {
   if (auto dir = env(envp, "ACTODO_DATA_DIR"); !dir.empty())
     opts.data_dir = dir;
   opts.token = env(envp, "ACTODO_ADMIN_TOKEN");
-  auto value = [](const std::string& arg, const char* key, std::string& out) {
-    std::string prefix = std::string{key} + "=";
-    if (arg.compare(0, prefix.size(), prefix) != 0)
-      return false;
-    out = arg.substr(prefix.size());
-    return true;
-  };
   std::string target;
-  for (auto& arg : args) {
-    if (value(arg, "--exec", opts.exec))
-      opts.exec_given = true;
-    else if (arg == "--json")
-      opts.json = true;
-    else if (arg == "--admin-insecure")
-      opts.insecure = true;
-    else if (value(arg, "--admin-token", opts.token)
-             || value(arg, "--data-dir", opts.data_dir)
-             || value(arg, "--admin-tls-cert", opts.tls.certificate)
-             || value(arg, "--admin-tls-key", opts.tls.key)
-             || value(arg, "--admin-tls-ca", opts.tls.ca))
-      continue;
-    else if (arg.compare(0, 2, "--") == 0)
-      return "unknown option " + arg;
-    else
-      target = arg;
-  }
+  if (auto err = parse_arguments(args, opts, target); !err.empty())
+    return err;
+  if (opts.help)
+    return {};
   if (!target.empty()) {
     auto colon = target.rfind(':');
     if (colon == std::string::npos)
@@ -180,8 +228,13 @@ int trace(caf::actor_system& sys, caf::scoped_actor& self,
 int run_console(const std::vector<std::string>& args, char** envp) {
   console_options opts;
   if (auto err = parse(args, envp, opts); !err.empty()) {
-    std::cerr << "actodo console: " << err << '\n';
+    std::cerr << "actodo console: " << err
+              << "\n(see `actodo console --help`)\n";
     return 2;
+  }
+  if (opts.help) {
+    std::cout << console_usage;
+    return 0;
   }
   console_config cfg;
   if (!opts.insecure) {

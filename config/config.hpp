@@ -184,10 +184,18 @@ class app_config : public caf::actor_system_config {
   /// Checks every value; returns an error whose message names the option.
   caf::error validate() const;
 
-  /// Every option (Actodo's in the `global` and `kafka` groups, and CAF's).
-  const caf::config_option_set& options() const {
-    return custom_options_;
-  }
+  /// The text of `actodo serve --help`: Actodo's option groups (`global`,
+  /// `kafka`) and the librdkafka pass-through; `all` (`--long-help`) adds
+  /// CAF's own groups (scheduler, middleman, logger, ...).
+  std::string help_text(bool all) const;
+
+  /// The option that `--name` (given without the dashes) sets, or null.
+  const caf::config_option* find_option(caf::string_view name) const;
+
+  /// The option `name` of group `category` (`global`, `kafka`, `scheduler`,
+  /// ...), or null.
+  const caf::config_option* find_option(caf::string_view category,
+                                        caf::string_view name) const;
 };
 
 /// Fills `cfg` from the config file, `ACTODO_*` variables in `envp` and the

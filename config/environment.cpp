@@ -45,7 +45,7 @@ environment_arguments(const app_config& cfg, char** envp,
     auto name = option_name(var);
     // Every Actodo option (the `global` and `kafka` groups, as declared in
     // config.cpp) has a variable; CAF's own options do not.
-    auto opt = cfg.options().cli_long_name_lookup(name);
+    auto opt = cfg.find_option(name);
     auto ours = opt != nullptr
                 && (opt->category() == "global" || opt->category() == "kafka");
     if (!ours && name.compare(0, 15, "kafka.property.") != 0) {

@@ -1,8 +1,9 @@
 #include "io/bridge.hpp"
 
-#include <iostream>
+#include <chrono>
 
 #include "caf/exit_reason.hpp"
+#include "caf/sec.hpp"
 
 #include "io/kafka_egress.hpp"
 #include "io/kafka_gateway.hpp"
@@ -15,10 +16,15 @@ bridge::bridge(caf::actor_system& sys, actors::journal_actor journal,
                kafka_settings settings, std::shared_ptr<config::metrics> stats,
                caf::timespan timeout)
   : inner_(&inner) {
-  egress_ = caf::actor_cast<caf::actor>(
-    sys.spawn<caf::detached>(kafka_egress, journal, settings, stats, timeout));
+  auto report = [this] {
+    auto result = std::make_shared<std::promise<caf::error>>();
+    starts_.push_back(result->get_future());
+    return result;
+  };
+  egress_ = caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(
+    kafka_egress, journal, settings, stats, timeout, report()));
   ingress_ = caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(
-    kafka_ingress, directory, settings, stats, timeout));
+    kafka_ingress, directory, settings, stats, timeout, report()));
   if (settings.route_http) {
     auto producer = make_producer(settings, "actodo-gateway", nullptr,
                                   &kafka_gateway::on_delivery);
@@ -26,8 +32,28 @@ bridge::bridge(caf::actor_system& sys, actors::journal_actor journal,
       routed_ = std::make_unique<kafka_gateway>(inner, settings,
                                                 std::move(*producer));
     else
-      std::cerr << "actodo: " << caf::to_string(producer.error()) << '\n';
+      gateway_error_ = std::move(producer.error());
   }
+}
+
+caf::error bridge::started(caf::timespan timeout) {
+  if (gateway_error_)
+    return gateway_error_;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (auto& start : starts_) {
+    if (start.wait_until(deadline) != std::future_status::ready)
+      return caf::make_error(caf::sec::runtime_error,
+                             "kafka: the clients did not start in time");
+    try {
+      if (auto err = start.get())
+        return err;
+    } catch (const std::future_error&) { // The actor never started.
+      return caf::make_error(caf::sec::runtime_error,
+                             "kafka: a client actor ended before starting");
+    }
+  }
+  starts_.clear();
+  return caf::none;
 }
 
 bridge::~bridge() {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <future>
 #include <memory>
+#include <vector>
 
 #include "caf/actor_system.hpp"
 
@@ -22,6 +24,11 @@ class bridge {
 
   ~bridge();
 
+  /// Waits (at most `timeout`) until every Kafka client is up; an error
+  /// (e.g. properties librdkafka accepts one by one but not together) means
+  /// the node must not report ready.
+  caf::error started(caf::timespan timeout);
+
   /// The gateway the web layer uses: `inner`, or in gateway mode one that
   /// produces writes to the commands topic.
   actors::gateway& gate();
@@ -33,6 +40,8 @@ class bridge {
   caf::actor ingress_;
   actors::gateway* inner_;
   std::unique_ptr<actors::gateway> routed_;
+  std::vector<std::future<caf::error>> starts_;
+  caf::error gateway_error_;
 };
 
 } // namespace actodo::io

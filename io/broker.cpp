@@ -11,8 +11,12 @@ namespace actodo::io {
 
 int run_broker(const std::vector<std::string>& args) {
   int partitions = 4;
-  for (auto& arg : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
     static const std::string key = "--partitions=";
+    // GNU style: `--partitions N` as well as `--partitions=N`.
+    auto arg = args[i] == "--partitions" && i + 1 < args.size()
+                 ? key + args[++i]
+                 : args[i];
     if (arg.compare(0, key.size(), key) == 0) {
       try {
         partitions = std::stoi(arg.substr(key.size()));

@@ -53,6 +53,21 @@ void kafka_deleter::operator()(rd_kafka_t* rk) const noexcept {
   rd_kafka_destroy(rk);
 }
 
+caf::error check_properties(
+  const std::vector<std::pair<std::string, std::string>>& properties) {
+  std::unique_ptr<rd_kafka_conf_t, void (*)(rd_kafka_conf_t*)> conf{
+    rd_kafka_conf_new(), rd_kafka_conf_destroy};
+  char err[512];
+  for (auto& [name, value] : properties)
+    if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), err,
+                          sizeof err)
+        != RD_KAFKA_CONF_OK)
+      return caf::make_error(caf::sec::invalid_argument,
+                             "invalid option --kafka.property." + name + ": "
+                               + err);
+  return caf::none;
+}
+
 bool secret_property(std::string_view name) {
   for (auto word : {"password", "secret", "key", "token", "jaas"})
     if (name.find(word) != std::string_view::npos)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <librdkafka/rdkafka.h>
 #include <memory>
 #include <string>
@@ -38,6 +39,16 @@ struct kafka_deleter {
 };
 
 using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
+
+/// How a Kafka actor tells the code that spawned it whether its clients
+/// started (`caf::none`) or why not; fulfilled once, when the actor starts.
+using start_promise = std::shared_ptr<std::promise<caf::error>>;
+
+/// Checks every pass-through property with librdkafka on a scratch
+/// configuration (no broker needed); the error names the first bad one as
+/// `--kafka.property.NAME` with librdkafka's reason.
+caf::error check_properties(
+  const std::vector<std::pair<std::string, std::string>>& properties);
 
 /// Whether a librdkafka property holds a secret (never logged).
 bool secret_property(std::string_view name);

@@ -134,7 +134,8 @@ void kafka_egress_state::persist() {
 kafka_egress_actor::behavior_type
 kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
              actors::journal_actor journal, kafka_settings settings,
-             std::shared_ptr<config::metrics> stats, caf::timespan timeout) {
+             std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+             start_promise started) {
   auto& st = self->state;
   st.self = self;
   st.journal = journal;
@@ -146,8 +147,9 @@ kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
   // outage the records wait in librdkafka (bounded), then in the outbox.
   auto producer = make_producer(st.settings, "actodo-egress", &st, on_delivery,
                                 {{"message.timeout.ms", "0"}});
+  // The bridge reports a failure (and stops the node during its start).
+  started->set_value(producer ? caf::error{} : producer.error());
   if (!producer) {
-    std::cerr << "actodo: " << caf::to_string(producer.error()) << std::endl;
     self->quit(producer.error());
   } else {
     st.producer = std::move(*producer);

@@ -63,6 +63,7 @@ struct kafka_egress_state {
 kafka_egress_actor::behavior_type
 kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
              actors::journal_actor journal, kafka_settings settings,
-             std::shared_ptr<config::metrics> stats, caf::timespan timeout);
+             std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+             start_promise started);
 
 } // namespace actodo::io

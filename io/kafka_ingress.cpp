@@ -208,7 +208,8 @@ void kafka_ingress_state::update_lag() {
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
               actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<config::metrics> stats, caf::timespan timeout) {
+              std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+              start_promise started) {
   auto& st = self->state;
   st.self = self;
   st.directory = std::move(directory);
@@ -220,8 +221,9 @@ kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
   auto consumer = producer ? make_consumer(st.settings, "actodo-ingress", &st,
                                            on_rebalance)
                            : caf::expected<kafka_handle>{producer.error()};
+  // The bridge reports a failure (and stops the node during its start).
+  started->set_value(consumer ? caf::error{} : consumer.error());
   if (!consumer) {
-    std::cerr << "actodo: " << caf::to_string(consumer.error()) << std::endl;
     self->quit(consumer.error());
   } else {
     st.producer = std::move(*producer);

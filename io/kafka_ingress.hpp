@@ -71,6 +71,7 @@ struct kafka_ingress_state {
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
               actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<config::metrics> stats, caf::timespan timeout);
+              std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+              start_promise started);
 
 } // namespace actodo::io

@@ -65,6 +65,79 @@ class ConfigTest(unittest.TestCase):
                     "--sync", "--config-file"):
             self.assertIn(opt, text)
 
+    def test_help_lists_actodo_options_and_long_help_adds_cafs(self):
+        res = run_actodo(["serve", "--help"])
+        self.assertEqual(res.returncode, 0, res)
+        text = res.stdout.decode()
+        for opt in ("--port", "--kafka.brokers", "--kafka.route-http",
+                    "--kafka.property.NAME=VALUE", "--max-connections",
+                    "--cors-origins", "--admin-tls-cert", "--long-help"):
+            self.assertIn(opt, text)
+        for internal in ("scheduler.", "middleman.", "logger.",
+                         "work-stealing."):
+            self.assertNotIn(internal, text)
+        res = run_actodo(["serve", "--long-help"])
+        self.assertEqual(res.returncode, 0, res)
+        text = res.stdout.decode()
+        for opt in ("--port", "--kafka.brokers", "--kafka.property.NAME",
+                    "--scheduler.max-threads", "--middleman.",
+                    "--logger."):
+            self.assertIn(opt, text)
+
+    def test_values_may_follow_their_option_gnu_style(self):
+        data = os.path.join(self.tmp, "gnu")
+        srv = StartAndStop(["serve", "--port", "0", "--data-dir", data,
+                            "--max-todos", "5"])
+        match = LISTEN_RE.search(srv.line)
+        code, err = srv.stop()
+        self.assertIsNotNone(match, srv.line + err)
+        self.assertNotEqual(match.group(1), "0")
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.exists(os.path.join(data, "actodo.db")))
+
+    def test_bad_kafka_property_stops_the_start_with_exit_2(self):
+        kafka = ["--kafka.brokers=127.0.0.1:1", "--admin-port=-1"]
+        cases = [
+            # Unknown to librdkafka: refused before anything starts.
+            (["--kafka.property.no.such.thing=1"], {},
+             "--kafka.property.no.such.thing"),
+            ([], {"ACTODO_KAFKA_PROPERTY_NO_SUCH_THING": "1"},
+             "--kafka.property.no.such.thing"),
+            (["--kafka.property.acks=maybe"], {}, "--kafka.property.acks"),
+            # Valid alone, refused when a client is created with it
+            # (producers are idempotent, which needs acks=all).
+            (["--kafka.property.acks=1"], {}, "acks"),
+        ]
+        for args, env, needle in cases:
+            with self.subTest(args=args, env=env):
+                data = os.path.join(self.tmp, "kafka")
+                res = run_actodo(["serve", "--port=0", f"--data-dir={data}",
+                                  *kafka, *args], env)
+                self.assertEqual(res.returncode, 2, res)
+                self.assertIn(needle, res.stderr.decode())
+                self.assertNotIn("listening", res.stdout.decode())
+                shutil.rmtree(data, True)
+
+    def test_config_file_entries_must_be_options_of_their_type(self):
+        cases = [
+            ('port="abc"\n', "--port"),
+            ("no-such-option=1\n", "--no-such-option"),
+            ('kafka {\n  brokerz = "127.0.0.1:1"\n}\n', "--kafka.brokerz"),
+            ("scheduler {\n  max-thread = 3\n}\n", "--scheduler.max-thread"),
+        ]
+        path = os.path.join(self.tmp, "actodo.ini")
+        for text, needle in cases:
+            with self.subTest(text=text):
+                with open(path, "w") as f:
+                    f.write(text)
+                data = os.path.join(self.tmp, "never")
+                res = run_actodo(["serve", "--port=0", "--admin-port=-1",
+                                  f"--data-dir={data}",
+                                  f"--config-file={path}"])
+                self.assertEqual(res.returncode, 2, res)
+                self.assertIn(needle, res.stderr.decode())
+                self.assertFalse(os.path.exists(data))
+
     def test_invalid_values_are_refused_with_the_option_named(self):
         cases = [
             (["--port=70000"], {}, "--port"),

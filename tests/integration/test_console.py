@@ -135,6 +135,27 @@ class ConsoleTest(ActodoTestCase):
         self.assertEqual(code, 1)
         self.assertIn("no Actodo admin endpoint", err)
 
+    def test_valued_options_take_the_next_argument_gnu_style(self):
+        self.srv.create("gnu")
+        code, joined, err = self.console("user local", "--json")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(joined)["todos"], 1)
+        res = subprocess.run(
+            [actodo_bin(), "console", f"127.0.0.1:{self.admin}",
+             "--exec", "user local", "--data-dir", self.srv.data_dir,
+             "--json"],
+            capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(res.returncode, 0, res)
+        self.assertEqual(res.stdout.decode(), joined)
+        # A valued option at the end without its value is refused.
+        res = subprocess.run(
+            [actodo_bin(), "console", f"127.0.0.1:{self.admin}",
+             "--data-dir", self.srv.data_dir, "--exec"],
+            capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(res.returncode, 2, res)
+        self.assertIn("--exec needs a value", res.stderr.decode())
+        self.assertEqual(res.stdout, b"")
+
 
 if __name__ == "__main__":
     unittest.main()

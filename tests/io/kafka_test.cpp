@@ -3,6 +3,7 @@
 #include "caf/test/unit_test.hpp"
 
 #include "io/cloud_events.hpp"
+#include "io/kafka_client.hpp"
 #include "io/offset_tracker.hpp"
 
 using namespace actodo;
@@ -106,4 +107,19 @@ CAF_TEST(events become binary or structured records) {
   CAF_CHECK(has("content-type", "application/json"));
   auto structured = io::event_message(ev, "structured");
   CAF_CHECK_EQUAL(structured.value, ev.json);
+}
+
+CAF_TEST(librdkafka checks every passed property) {
+  CAF_CHECK_EQUAL(io::check_properties({{"acks", "all"}, {"linger.ms", "5"}}),
+                  caf::none);
+  auto err = io::check_properties(
+    {{"linger.ms", "5"}, {"no.such.thing", "1"}, {"acks", "x"}});
+  CAF_REQUIRE(err);
+  auto text = caf::to_string(err);
+  CAF_CHECK_NOT_EQUAL(text.find("--kafka.property.no.such.thing"),
+                      std::string::npos);
+  err = io::check_properties({{"acks", "maybe"}});
+  CAF_REQUIRE(err);
+  CAF_CHECK_NOT_EQUAL(caf::to_string(err).find("--kafka.property.acks"),
+                      std::string::npos);
 }
