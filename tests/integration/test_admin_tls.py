@@ -204,6 +204,49 @@ class AdminTlsTest(ActodoTestCase):
         self.assertEqual(code, 0, err)
         self.assertIn("actors", json.loads(out))
 
+    def test_handshaking_peers_cost_what_openssl_needs_and_no_more(self):
+        srv = self.server()
+        port, _ = admin_port(srv)
+        pid = srv.proc.pid
+
+        def client_hello():
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            out = ssl.MemoryBIO()
+            obj = ctx.wrap_bio(ssl.MemoryBIO(), out)
+            with self.assertRaises(ssl.SSLWantReadError):
+                obj.do_handshake()
+            return out.read()
+
+        def peers(data, n):
+            socks = []
+            for _ in range(n):
+                s = socket.create_connection(("127.0.0.1", port),
+                                             SOCKET_TIMEOUT)
+                s.sendall(data)
+                socks.append(s)
+            self.addCleanup(lambda: [s.close() for s in socks])
+            return socks
+
+        hello = client_hello()
+        peers(hello, 1)  # OpenSSL's one-time set-up
+        start = settled(lambda: rss_kib(pid))
+        # Part of a ClientHello: nothing but a socket until it is complete.
+        peers(hello[:100], 16)
+        partial = settled(lambda: rss_kib(pid))
+        # A whole ClientHello, then silence: the handshake state OpenSSL
+        # keeps, until --admin-handshake-timeout.
+        peers(hello, 16)
+        stalled = settled(lambda: rss_kib(pid))
+        print(f"\nhandshaking peers VmRSS: start {start} KiB, 16 partial "
+              f"ClientHellos {partial} KiB, 16 stalled handshakes {stalled} KiB")
+        self.assertLess(partial - start, 16 * IDLE_BOUND_KIB)
+        self.assertLess(stalled - partial, 16 * 64)
+        self.assertEqual(srv.get("/healthz").status, 200)
+        code, out, err = self.console(port, f"--data-dir={srv.data_dir}")
+        self.assertEqual(code, 0, err)
+
     def test_only_a_certificate_of_the_ca_gets_past_the_handshake(self):
         srv = self.server()
         port, _ = admin_port(srv)
