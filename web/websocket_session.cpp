@@ -4,6 +4,8 @@
 #include <atomic>
 #include <iostream>
 #include <malloc.h>
+#include <mutex>
+#include <optional>
 
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
@@ -14,10 +16,11 @@
 
 namespace actodo::web {
 
-namespace {
-
 /// The session actor's view of this socket: holds only a weak reference and
-/// posts onto the connection's strand.
+/// posts onto the connection's strand. The session actor may outlive the
+/// io_context (actors stop after the web server at shutdown), so the strand
+/// executor is dropped when the socket's session ends, while its
+/// io_context still exists.
 class socket_sink : public actors::frame_sink {
  public:
   using executor_type = net::any_io_executor;
@@ -26,25 +29,36 @@ class socket_sink : public actors::frame_sink {
     : session_(std::move(session)), exec_(std::move(exec)) {}
 
   void send(std::string frame) override {
-    net::post(exec_, [w = session_, f = std::move(frame)]() mutable {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!exec_)
+      return;
+    net::post(*exec_, [w = session_, f = std::move(frame)]() mutable {
       if (auto s = w.lock())
         s->send(std::move(f));
     });
   }
 
   void close(uint16_t code, std::string reason) override {
-    net::post(exec_, [w = session_, code, r = std::move(reason)]() mutable {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!exec_)
+      return;
+    net::post(*exec_, [w = session_, code, r = std::move(reason)]() mutable {
       if (auto s = w.lock())
         s->close(code, std::move(r));
     });
   }
 
+  /// The socket's session ends: nothing more to post.
+  void release() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    exec_.reset();
+  }
+
  private:
   std::weak_ptr<websocket_session> session_;
-  executor_type exec_;
+  std::mutex mtx_;
+  std::optional<executor_type> exec_;
 };
-
-} // namespace
 
 websocket_session::websocket_session(tcp::socket&& socket,
                                      std::shared_ptr<void> slot,
@@ -64,6 +78,8 @@ websocket_session::~websocket_session() {
   account(-queued_bytes_);
   registry_.remove(this);
   detach();
+  if (sink_)
+    sink_->release();
   // A session that buffered megabytes for a slow reader leaves freed pages
   // in malloc's arenas; give them back to the OS.
   if (peak_bytes_ >= 1024 * 1024)
@@ -124,8 +140,8 @@ void websocket_session::on_accept(beast::error_code ec) {
   registry_.add(this, weak_from_this());
   cfg_.stats->ws_sessions.add();
   counted_ = true;
-  auto sink = std::make_shared<socket_sink>(weak_from_this(),
-                                            ws_.get_executor());
+  auto sink = sink_ = std::make_shared<socket_sink>(weak_from_this(),
+                                                    ws_.get_executor());
   std::atomic_store(&link_, gate_.open_session(user_, opts_, sink));
   do_read();
 }

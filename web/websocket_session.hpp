@@ -12,6 +12,7 @@
 namespace actodo::web {
 
 class session_registry;
+class socket_sink;
 
 /// One WebSocket connection (Beast side). Frames from the session actor are
 /// posted onto this connection's strand and written one at a time from a
@@ -73,6 +74,7 @@ class websocket_session
   actors::gateway& gate_;
   session_registry& registry_;
   std::shared_ptr<actors::gateway::session_link> link_;
+  std::shared_ptr<socket_sink> sink_;
   std::string user_;
   actors::session_options opts_;
   bool closing_ = false;
