@@ -113,6 +113,32 @@ def bystander(test, srv, name="bystander"):
     return {"Authorization": f"Bearer {r.body['access_token']}"}
 
 
+def ws_upgrade(port, path, extra_headers="", rcvbuf=None):
+    """A raw WebSocket upgrade of `path`; returns the socket, positioned just
+    after the server's 101 response head, and that head as text. `rcvbuf`
+    sets a small receive buffer first (a reader that falls behind)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if rcvbuf is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.settimeout(SOCKET_TIMEOUT)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  f"Sec-WebSocket-Version: 13\r\n{extra_headers}\r\n"
+                  ).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:  # One byte at a time: no frame is eaten.
+        got = sock.recv(1)
+        if not got:
+            break
+        head += got
+    if not head.startswith(b"HTTP/1.1 101"):
+        sock.close()
+        raise AssertionError(f"upgrade of {path} refused: {head!r}")
+    return sock, head.decode("latin-1")
+
+
 def assert_serves(test, srv, headers=None):
     """After an attack: /healthz answers and a user can still write and
     read (`headers` authenticate another user in token mode)."""

@@ -11,7 +11,7 @@ import time
 import websocket
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, recv_json
-from hostile import MIB, RSS_SCALE, assert_serves, rss_kib
+from hostile import MIB, RSS_SCALE, assert_serves, rss_kib, ws_upgrade
 
 PASSWORD = "correct horse battery staple"
 
@@ -93,19 +93,7 @@ class CommandRateTest(ActodoTestCase):
 def lazy_socket(port):
     """A WebSocket that completes the handshake and then never reads, with
     a small receive buffer so the server's queue fills."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(SOCKET_TIMEOUT)
-    sock.connect(("127.0.0.1", port))
-    sock.sendall((f"GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += sock.recv(1)
-    assert head.startswith(b"HTTP/1.1 101"), head
-    return sock
+    return ws_upgrade(port, "/api/v1/ws", rcvbuf=4096)[0]
 
 
 def close_code_of(sock):
@@ -242,30 +230,13 @@ class MessageLimitTest(ActodoTestCase):
 
 def handshake_extensions(port, path):
     """Offers permessage-deflate; returns the server's extension header."""
-    sock = socket.create_connection(("127.0.0.1", port),
-                                    timeout=SOCKET_TIMEOUT)
-    try:
-        sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Version: 13\r\n"
-                      "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
-                      ).encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            got = sock.recv(4096)
-            if not got:
-                break
-            head += got
-        assert head.startswith(b"HTTP/1.1 101"), head
-        # The first frame (compressed) may follow in the same read.
-        head = head.split(b"\r\n\r\n", 1)[0]
-        for line in head.decode("latin-1").split("\r\n"):
-            if line.lower().startswith("sec-websocket-extensions:"):
-                return line.split(":", 1)[1].strip()
-        return ""
-    finally:
-        sock.close()
+    sock, head = ws_upgrade(port, path,
+                            "Sec-WebSocket-Extensions: permessage-deflate\r\n")
+    sock.close()
+    for line in head.split("\r\n"):
+        if line.lower().startswith("sec-websocket-extensions:"):
+            return line.split(":", 1)[1].strip()
+    return ""
 
 
 class DeflateOptionTest(ActodoTestCase):
@@ -287,17 +258,8 @@ class DeflateOptionTest(ActodoTestCase):
 def close_reply(port, path, code):
     """Sends a masked close frame with `code` after the handshake; returns
     the server's answer (raw bytes until it closes)."""
-    sock = socket.create_connection(("127.0.0.1", port),
-                                    timeout=SOCKET_TIMEOUT)
+    sock, _ = ws_upgrade(port, path)
     try:
-        sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += sock.recv(1)
-        assert head.startswith(b"HTTP/1.1 101"), head
         if path == "/api/v1/ws":
             # Wait for the welcome frame: with a frame being written the
             # server drops the connection instead of sending 1002.
