@@ -28,10 +28,11 @@ struct wake_change {
   int64_t at = -1;
 };
 
-/// The result of applying one command: the reply for the requester and the
-/// records to commit. A rejected command has no events, only its request.
-struct outcome {
-  reply result;
+/// The result of applying one command: the typed outcome for the requester
+/// and the records to commit. A rejected command has no events, only its
+/// request record (none at all when it was `invalid`).
+struct applied {
+  command_outcome result;
   persistence::user_batch batch;
   /// `{"type":"reminder",...}` frames for the sessions.
   std::vector<std::string> reminder_frames;
@@ -52,18 +53,20 @@ struct successor_plan {
   std::string end_reason;
 };
 
-/// Validates and applies `cmd` to `todos`; on success `todos` changes and
-/// the batch carries the events with the next sequence numbers. Plain C++:
-/// no actors, no I/O.
-/// A create beyond `max_todos` todos is rejected with 409 (field `todos`);
-/// a next occurrence counts against the cap too: at the cap the series
-/// ends (`ended`, `end_reason: max_todos`) instead. A command that fails
-/// validation (400) yields an empty batch and a reply without request id.
+/// Applies `cmd` to `todos`; on success `todos` changes and the batch
+/// carries the events with the next sequence numbers. Plain C++: no actors,
+/// no I/O. The edge decoded and checked the command's shape; what depends
+/// on the todo (its schedule, the reminder index, `If-Match`) is checked
+/// here.
+/// A create beyond `max_todos` todos is rejected (`too_many`, field
+/// `todos`); a next occurrence counts against the cap too: at the cap the
+/// series ends (`ended`, `end_reason: max_todos`) instead. An `invalid`
+/// command yields an empty batch and an outcome without request id.
 /// A completion of a recurring todo, or a wake of a passed `from_due`
 /// occurrence, links the todo to `plan.next` (created in the same batch) or
 /// ends its series. Snooze, dismiss and wake change reminder states; a wake
 /// fires (or, per misfire policy, skips) every reminder that is due.
-outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
+applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
                       size_t max_todos = 10000,
                       const successor_plan& plan = {});
 
@@ -73,18 +76,11 @@ outcome apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
 std::optional<domain::todo>
 successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms);
 
-/// What an `Idempotency-Key` is bound to: operation, target and body in
-/// canonical form.
+/// What an `Idempotency-Key` is bound to: operation, target, precondition
+/// and the canonical body.
 std::string command_fingerprint(const command& cmd);
 
 /// A fresh random identifier such as `t_3f9c...` (96 random bits).
 std::string new_id(std::string_view prefix);
-
-/// Frames pushed to WebSocket sessions.
-std::string result_frame(const reply& r);
-std::string event_frame(const std::string& cloud_event_json);
-
-/// The JSON body of a request outcome (`GET /api/v1/requests/{id}`).
-std::string request_status_body(const persistence::request_record& r);
 
 } // namespace actodo::actors

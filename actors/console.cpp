@@ -195,10 +195,11 @@ int trace(caf::actor_system& sys, caf::scoped_actor& self,
   auto printer = sys.spawn(
     [](session_actor::pointer, bool) -> session_actor::behavior_type {
       return {
-        [](atom::frame, const std::string& frame) {
-          std::cout << frame << std::endl;
+        [](atom::frame, const shared_frame& frame) {
+          if (frame.text)
+            std::cout << *frame.text << std::endl;
         },
-        [](atom::input, const std::string&) {},
+        [](command&) {},
         [](atom::expire) {},
       };
     },

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "caf/expected.hpp"
+
+#include "actors/domain/preview.hpp"
+#include "actors/domain/query.hpp"
 #include "actors/frame_sink.hpp"
 #include "actors/messages.hpp"
-
-namespace caf {
-class actor_system;
-} // namespace caf
+#include "persistence/records.hpp"
 
 namespace actodo::actors {
 
@@ -31,19 +32,23 @@ struct session_options {
 enum class account_op { signup, login, refresh, logout, me };
 
 /// The web layer's door into the actors: plain C++ with callbacks, so that
-/// web translation units need no CAF headers. Every call returns at once;
-/// the callback runs later on a CAF thread (post it to your own executor).
-/// Failures arrive as problem replies (503 unavailable, 504 timeout).
+/// web translation units need no CAF headers beyond `caf::expected`. Every
+/// call returns at once; the callback runs later on a CAF thread (post it
+/// to your own executor). Answers are typed values or the `caf::error`
+/// (project codes: `not_found`, `invalid_field`, ... with the field) that
+/// the edge maps to a status; account calls still answer HTTP-like.
 class gateway {
  public:
-  using callback = std::function<void(reply)>;
+  template<class T>
+  using answer = std::function<void(caf::expected<T>)>;
+  using outcome_callback = answer<command_outcome>;
 
   /// The web side of one session actor.
   class session_link {
    public:
     virtual ~session_link() = default;
-    /// Hands a text frame from the client to the session actor.
-    virtual void input(std::string text) = 0;
+    /// Hands a command the client sent to the session actor.
+    virtual void submit(command cmd) = 0;
     /// The socket closed: stops the session actor.
     virtual void close() = 0;
   };
@@ -51,32 +56,34 @@ class gateway {
   virtual ~gateway() = default;
 
   /// Applies a write; the callback runs once it is durable (or rejected).
-  virtual void submit(command cmd, callback cb) = 0;
+  virtual void submit(command cmd, outcome_callback cb) = 0;
 
-  /// Lists todos; `params` are decoded query pairs, flattened.
-  virtual void
-  list(std::string user, std::vector<std::string> params, callback cb)
+  /// Lists todos.
+  virtual void list(std::string user, domain::query q, answer<todo_page> cb)
     = 0;
 
-  virtual void get(std::string user, std::string todo_id, callback cb) = 0;
+  virtual void
+  get(std::string user, std::string todo_id, answer<domain::todo> cb)
+    = 0;
 
   /// Upcoming occurrences of a recurring todo.
-  virtual void
-  occurrences(std::string user, std::string todo_id, int32_t limit, callback cb)
+  virtual void occurrences(std::string user, std::string todo_id, int32_t limit,
+                           answer<occurrence_list> cb)
     = 0;
 
-  /// Occurrences of an unsaved rule (decoded query parameters, flattened),
-  /// computed by the user's `todo_list`.
-  virtual void
-  preview(std::string user, std::vector<std::string> params, callback cb)
+  /// Occurrences of an unsaved rule, computed by the user's `todo_list`.
+  virtual void preview(std::string user, domain::preview_request req,
+                       answer<occurrence_list> cb)
     = 0;
 
-  virtual void status(std::string user, std::string request_id, callback cb)
+  /// The outcome of a command (`pending` until it is durable).
+  virtual void status(std::string user, std::string request_id,
+                      answer<persistence::request_record> cb)
     = 0;
 
-  /// The user's events after `after`: `{"items":[...]}`.
-  virtual void
-  events(std::string user, int64_t after, int64_t limit, callback cb)
+  /// The user's events after `after`.
+  virtual void events(std::string user, int64_t after, int64_t limit,
+                      answer<std::vector<persistence::event_record>> cb)
     = 0;
 
   /// Spawns the session actor of a new WebSocket.
@@ -89,7 +96,7 @@ class gateway {
   /// (refresh token, ""), me (user id, ""); `remote` is the client address
   /// (logins and registrations are throttled per address).
   virtual void account(account_op op, std::string a, std::string b,
-                       std::string remote, callback cb)
+                       std::string remote, answer<reply> cb)
     = 0;
 };
 

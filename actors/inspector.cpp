@@ -9,6 +9,7 @@
 
 #include "actors/actor_stats.hpp"
 #include "actors/auth/crypto.hpp"
+#include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
@@ -16,6 +17,26 @@ namespace actodo::actors {
 namespace {
 
 using nlohmann::json;
+
+json to_json(const list_summary& x) {
+  if (!x.resident)
+    return json{{"user", x.user}, {"resident", false}};
+  auto reminders = json::array();
+  for (auto& r : x.pending_reminders)
+    reminders.push_back({{"todo", r.todo_id},
+                         {"reminder", r.index},
+                         {"at", domain::format_rfc3339_ms(r.at_ms)}});
+  return json{{"user", x.user},
+              {"resident", true},
+              {"todos", x.todos},
+              {"open", x.open},
+              {"last_sequence", x.last_sequence},
+              {"committed_sequence", x.committed_sequence},
+              {"sessions", x.sessions},
+              {"pending_commands", x.pending_commands},
+              {"handled_messages", x.handled_messages},
+              {"pending_reminders", std::move(reminders)}};
+}
 
 constexpr const char* help_text = R"(commands:
   help            this text
@@ -112,8 +133,8 @@ caf::result<std::string> inspector_state::run(const std::string& line,
     auto rp = self->make_response_promise<std::string>();
     self->request(directory, timeout, atom::summary::value, arg)
       .then(
-        [rp, as_json](std::string& doc) mutable {
-          rp.deliver(render(json::parse(doc), as_json));
+        [rp, as_json](list_summary& summary) mutable {
+          rp.deliver(render(to_json(summary), as_json));
         },
         [rp, as_json](caf::error& err) mutable {
           rp.deliver(fail(caf::to_string(err), as_json));
@@ -154,8 +175,14 @@ caf::result<std::string> inspector_state::run(const std::string& line,
         return fail("usage: reminders next <1-1000>", as_json);
       self->request(scheduler, timeout, atom::next::value, n)
         .then(
-          [rp, as_json](std::string& doc) mutable {
-            rp.deliver(render(json{{"next", json::parse(doc)}}, as_json));
+          [rp, as_json](std::vector<planned_wake>& wakes) mutable {
+            auto items = json::array();
+            for (auto& w : wakes)
+              items.push_back({{"at", domain::format_rfc3339_ms(w.at_ms)},
+                               {"user", w.user},
+                               {"todo", w.todo},
+                               {"missed", w.missed}});
+            rp.deliver(render(json{{"next", std::move(items)}}, as_json));
           },
           on_error);
       return rp;
@@ -165,9 +192,16 @@ caf::result<std::string> inspector_state::run(const std::string& line,
     auto late = stats->reminder_lateness_seconds.snapshot();
     self->request(scheduler, timeout, atom::summary::value)
       .then(
-        [rp, as_json, late](std::string& doc) mutable {
-          auto summary = json::parse(doc);
-          summary["p99_lateness_ms"] = late.p99 * 1000;
+        [rp, as_json, late](scheduler_summary& x) mutable {
+          json summary{{"pending", x.pending},
+                       {"catchup_rate_per_s", x.catchup_rate_per_s},
+                       {"in_memory", x.in_memory},
+                       {"backlog", x.backlog},
+                       {"in_flight", x.in_flight},
+                       {"wakes_sent", x.wakes_sent},
+                       {"fired", x.fired},
+                       {"whole_index_in_memory", x.whole_index_in_memory},
+                       {"p99_lateness_ms", late.p99 * 1000}};
           rp.deliver(render(summary, as_json));
         },
         on_error);

@@ -60,13 +60,13 @@ namespace actodo::actors {
 
 // -- typed actor interfaces ---------------------------------------------------
 
-/// One per WebSocket: receives pre-encoded JSON frames from the user's
-/// `todo_list` and text frames from its socket.
+/// One per WebSocket: receives frames the user's `todo_list` encoded once
+/// for all sessions, and the commands its socket decoded.
 using session_actor = caf::typed_actor<
   // A frame (result or event JSON) for the client.
-  caf::reacts_to<atom::frame, std::string>,
-  // A text frame the client sent.
-  caf::reacts_to<atom::input, std::string>,
+  caf::reacts_to<atom::frame, shared_frame>,
+  // A command the client sent (decoded by the web layer).
+  caf::reacts_to<command>,
   // The access token of the socket expired: close it.
   caf::reacts_to<atom::expire>>;
 
@@ -78,31 +78,33 @@ using outbox_listener_actor = caf::typed_actor<caf::reacts_to<atom::wake>>;
 /// to the right `todo_list` and `todo_list` answers it.
 using todo_api = caf::typed_actor<
   // Applies a write; the reply is the durable outcome.
-  caf::replies_to<command>::with<reply>,
-  // Lists todos: user id and the decoded query parameters as key/value
-  // pairs, flattened.
-  caf::replies_to<atom::list, std::string,
-                  std::vector<std::string>>::with<reply>,
+  caf::replies_to<command>::with<command_outcome>,
+  // The reminder scheduler wakes a todo: user id, todo id. Fires what is
+  // due and creates the next occurrence of a passed `from_due` series.
+  caf::replies_to<atom::wake, std::string, std::string>::with<command_outcome>,
+  // Lists todos: user id, the decoded query.
+  caf::replies_to<atom::list, std::string, domain::query>::with<todo_page>,
   // Reads one todo: user id, todo id.
-  caf::replies_to<atom::get, std::string, std::string>::with<reply>,
-  // Reads the outcome of a command: user id, request id.
-  caf::replies_to<atom::status, std::string, std::string>::with<reply>,
+  caf::replies_to<atom::get, std::string, std::string>::with<domain::todo>,
+  // Reads the outcome of a command: user id, request id (state `pending`
+  // while it is not durable).
+  caf::replies_to<atom::status, std::string,
+                  std::string>::with<persistence::request_record>,
   // Subscribes a session to results and events: user id, session. Replies
   // with the last committed sequence number; later events follow live.
   caf::replies_to<atom::subscribe, std::string, session_actor>::with<int64_t>,
   // Upcoming occurrences of a recurring todo: user id, todo id, limit.
-  caf::replies_to<atom::occurs, std::string, std::string, int32_t>::with<reply>,
+  caf::replies_to<atom::occurs, std::string, std::string,
+                  int32_t>::with<occurrence_list>,
   // Occurrences of an unsaved rule, computed by (and charged to) the
-  // user's `todo_list`: user id, decoded query parameters as flattened
-  // key/value pairs (`rrule` or `preset`, `due`, `time_zone`, `exdate`,
-  // `mode`, `limit`).
+  // user's `todo_list`: user id, the decoded rule.
   caf::replies_to<atom::preview, std::string,
-                  std::vector<std::string>>::with<reply>>;
+                  domain::preview_request>::with<occurrence_list>>;
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
-  // A JSON summary of the state, for the inspector: user id.
-  caf::replies_to<atom::summary, std::string>::with<std::string>,
+  // A summary of the state, for the inspector: user id.
+  caf::replies_to<atom::summary, std::string>::with<list_summary>,
   // Periodic idle check.
   caf::reacts_to<atom::tick>,
   // The directory agrees to passivation: quit.
@@ -111,7 +113,7 @@ using todo_list_actor = todo_api::extend<
 /// Maps user ids to `todo_list` actors; spawns and passivates them.
 using user_directory_actor = todo_api::extend<
   // The summary of a user's todo_list (if resident): user id.
-  caf::replies_to<atom::summary, std::string>::with<std::string>,
+  caf::replies_to<atom::summary, std::string>::with<list_summary>,
   // A `todo_list` reports being idle after handling `n` routed messages.
   caf::reacts_to<atom::idle, std::string, uint64_t>>;
 
@@ -162,10 +164,10 @@ using reminder_scheduler_actor = caf::typed_actor<
   caf::reacts_to<atom::tick>,
   // A reminder fired: how late it was (ms), for the statistics.
   caf::reacts_to<atom::fired, int64_t>,
-  // The next `n` entries of the index, as JSON, for the console.
-  caf::replies_to<atom::next, int32_t>::with<std::string>,
-  // Statistics as JSON, for the console.
-  caf::replies_to<atom::summary>::with<std::string>>;
+  // The next `n` entries of the index, for the console.
+  caf::replies_to<atom::next, int32_t>::with<std::vector<planned_wake>>,
+  // Statistics, for the console.
+  caf::replies_to<atom::summary>::with<scheduler_summary>>;
 
 /// Hashes and checks passwords (scrypt, ~0.1 s of one core each). A pool of
 /// them, one detached actor per core, keeps the `accounts` actor free.
@@ -215,6 +217,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::command))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::reply))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::command_outcome))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::shared_frame))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::todo_page))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::list_summary))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::scheduler_summary))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::actors::planned_wake>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::occurrence_list))
+  CAF_ADD_TYPE_ID(actodo, (actodo::domain::todo))
+  CAF_ADD_TYPE_ID(actodo, (actodo::domain::query))
+  CAF_ADD_TYPE_ID(actodo, (actodo::domain::preview_request))
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::event_record))
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::request_record))
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::todo_record))

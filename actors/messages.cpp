@@ -15,4 +15,21 @@ std::string to_string(command_op x) {
   return "unknown";
 }
 
+std::string to_string(outcome_code x) {
+  switch (x) {
+    case outcome_code::accepted: return "accepted";
+    case outcome_code::created: return "created";
+    case outcome_code::updated: return "updated";
+    case outcome_code::deleted: return "deleted";
+    case outcome_code::unchanged: return "unchanged";
+    case outcome_code::invalid: return "invalid";
+    case outcome_code::not_found: return "not_found";
+    case outcome_code::version_mismatch: return "version_mismatch";
+    case outcome_code::too_many: return "too_many";
+    case outcome_code::in_progress: return "in_progress";
+    case outcome_code::key_reused: return "key_reused";
+  }
+  return "unknown";
+}
+
 } // namespace actodo::actors

@@ -1,10 +1,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "caf/error.hpp"
+#include "caf/meta/load_callback.hpp"
 #include "caf/meta/type_name.hpp"
+
+#include "actors/domain/reminder_action.hpp"
+#include "actors/domain/todo.hpp"
+#include "actors/domain/validation.hpp"
+#include "actors/wire_inspect.hpp"
 
 namespace actodo::actors {
 
@@ -16,64 +25,238 @@ enum class command_op : uint8_t {
   remove,
   /// Removes every todo of the user (Todo-Backend `DELETE /todos`).
   clear,
-  /// Snoozes one reminder: body `{"reminder":n,"for":"PT10M"}` or
-  /// `{"reminder":n,"until":"<RFC 3339>"}`.
+  /// Snoozes one reminder (`action.index`, `action.until_ms`).
   snooze,
-  /// Dismisses one reminder: body `{"reminder":n}`.
+  /// Dismisses one reminder (`action.index`).
   dismiss,
-  /// Sent by the reminder scheduler: fire what is due on the todo and
-  /// create the next occurrence of a passed `from_due` series.
+  /// Fires what is due on a todo and creates the next occurrence of a
+  /// passed `from_due` series. Internal: the `todo_list` makes it from the
+  /// scheduler's `wake` message; no edge accepts it.
   wake,
 };
 
 std::string to_string(command_op x);
 
-/// A write, as the web layer (or a socket frame) hands it to the actors. The
-/// body has already been checked for shape by the sender; the `todo_list`
-/// validates it again before applying.
+/// A write, decoded and checked for shape by the edge that received it
+/// (web, a WebSocket frame, Kafka). The `todo_list` never sees JSON: it
+/// applies `patch` or `action` to its typed state.
 struct command {
   std::string user_id;
   std::string request_id;
   command_op op = command_op::create;
-  /// The target todo for `update` and `remove`.
+  /// The target todo for everything but `create` and `clear`.
   std::string todo_id;
-  /// JSON object text; empty for `remove` and `clear`.
-  std::string body;
+  /// The fields to set (`create`, `update`).
+  domain::todo_patch patch;
+  /// The reminder to snooze or dismiss.
+  domain::reminder_action action;
   /// Expected version (`If-Match`); -1 when not given.
   int64_t if_match = -1;
   /// `Idempotency-Key`, empty when not given.
   std::string idempotency_key;
+  /// The body in canonical form as the edge decoded it: the fingerprint an
+  /// `Idempotency-Key` is bound to, and what a Kafka gateway forwards.
+  /// Opaque to the actors.
+  std::string canonical_body;
 };
 
-/// The answer to every request the web layer makes: an HTTP-like status and
-/// a JSON body, plus what the web layer needs for headers.
-struct reply {
-  int32_t status = 200;
-  /// JSON text (todo, list, problem document, ...); empty means no body.
-  std::string body;
-  /// Set for command results.
+/// How a command ended. The edges map a code to an HTTP status, a problem
+/// document, an `error` frame or a Kafka result.
+enum class outcome_code : uint8_t {
+  /// Durable in the command log (Kafka), not applied yet.
+  accepted,
+  created,
+  updated,
+  /// Removed (one todo or all of them).
+  deleted,
+  /// A reminder wake that found nothing due (internal only).
+  unchanged,
+  /// The command contradicts the todo it applies to (`field`, `detail`).
+  invalid,
+  not_found,
+  /// `If-Match` names another version.
+  version_mismatch,
+  /// The user is at `max_todos`.
+  too_many,
+  /// A command with this request id is being applied right now.
+  in_progress,
+  /// The `Idempotency-Key` was used for another command.
+  key_reused,
+};
+
+std::string to_string(outcome_code x);
+
+/// Whether `x` is a refusal (`invalid` and worse) rather than a change.
+constexpr bool is_rejection(outcome_code x) {
+  return x >= outcome_code::invalid;
+}
+
+/// The typed answer to a command.
+struct command_outcome {
+  /// Empty when the command was refused before it was applied (`invalid`,
+  /// `in_progress`, `key_reused`): no request record exists.
   std::string request_id;
-  /// `pending`, `done` or `failed` for command results.
-  std::string state;
-  /// The todo a command created or changed, for `Location`.
+  outcome_code code = outcome_code::created;
   std::string todo_id;
-  /// Version of that todo, for `ETag`; 0 when none.
+  /// The version of `todo`; 0 when none.
   int64_t version = 0;
+  /// The todo as the command left it (create, update, reminder actions).
+  std::optional<domain::todo> todo;
+  /// For rejections: the offending field (may be empty) and why.
+  std::string field;
+  std::string detail;
   /// The stored outcome of an earlier command with the same idempotency
   /// key: nothing was applied and nothing was pushed to the sessions.
   bool replayed = false;
 };
 
+/// `pending` (not durable yet), `done` or `failed`.
+inline const char* state_of(const command_outcome& x) {
+  return x.code == outcome_code::accepted ? "pending"
+         : is_rejection(x.code)           ? "failed"
+                                          : "done";
+}
+
+/// An encoded frame for many sessions: encoded once, shared by reference
+/// (sending it to N sessions copies a pointer, not the text). Serialized
+/// as its text when it crosses the network.
+struct shared_frame {
+  std::shared_ptr<const std::string> text;
+
+  shared_frame() = default;
+  explicit shared_frame(std::string str)
+    : text(std::make_shared<const std::string>(std::move(str))) {}
+};
+
+/// One page of a user's todos (`GET /api/v1/todos`).
+struct todo_page {
+  std::vector<domain::todo> items;
+  /// Empty on the last page.
+  std::string next_cursor;
+};
+
+/// Upcoming due instants of a series, as its todos would have them.
+struct occurrence_list {
+  std::vector<std::string> dues;
+};
+
+/// A reminder of a resident list that has yet to fire.
+struct pending_reminder {
+  std::string todo_id;
+  size_t index = 0;
+  int64_t at_ms = 0;
+};
+
+/// What the inspector shows of one user's `todo_list`.
+struct list_summary {
+  std::string user;
+  /// False: not in memory (every other member is zero).
+  bool resident = false;
+  size_t todos = 0;
+  size_t open = 0;
+  int64_t last_sequence = 0;
+  int64_t committed_sequence = 0;
+  size_t sessions = 0;
+  size_t pending_commands = 0;
+  uint64_t handled_messages = 0;
+  /// In firing order.
+  std::vector<pending_reminder> pending_reminders;
+};
+
+/// A wake the reminder scheduler has planned.
+struct planned_wake {
+  int64_t at_ms = 0;
+  std::string user;
+  std::string todo;
+  /// Passed while nobody could fire it (served at the catch-up rate).
+  bool missed = false;
+};
+
+/// The reminder scheduler's state, for the inspector.
+struct scheduler_summary {
+  int64_t pending = 0;
+  size_t catchup_rate_per_s = 0;
+  size_t in_memory = 0;
+  size_t backlog = 0;
+  size_t in_flight = 0;
+  uint64_t wakes_sent = 0;
+  int64_t fired = 0;
+  bool whole_index_in_memory = false;
+};
+
+/// The answer to the reads not yet typed (accounts): an HTTP-like status
+/// and a JSON body.
+struct reply {
+  int32_t status = 200;
+  /// JSON text (todo, list, problem document, ...); empty means no body.
+  std::string body;
+  /// Version of the todo read, for `ETag`; 0 when none.
+  int64_t version = 0;
+};
+
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.user_id, x.request_id, x.op,
-           x.todo_id, x.body, x.if_match, x.idempotency_key);
+           x.todo_id, x.patch, x.action, x.if_match, x.idempotency_key,
+           x.canonical_body);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, command_outcome& x) {
+  return f(caf::meta::type_name("command_outcome"), x.request_id, x.code,
+           x.todo_id, x.version, optional_field(x.todo), x.field, x.detail,
+           x.replayed);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shared_frame& x) {
+  std::string tmp = x.text ? *x.text : std::string{};
+  return f(caf::meta::type_name("shared_frame"), tmp,
+           caf::meta::load_callback([&]() -> caf::error {
+             x.text = std::make_shared<const std::string>(std::move(tmp));
+             return caf::none;
+           }));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, todo_page& x) {
+  return f(caf::meta::type_name("todo_page"), x.items, x.next_cursor);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, occurrence_list& x) {
+  return f(caf::meta::type_name("occurrence_list"), x.dues);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pending_reminder& x) {
+  return f(caf::meta::type_name("pending_reminder"), x.todo_id, x.index,
+           x.at_ms);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_summary& x) {
+  return f(caf::meta::type_name("list_summary"), x.user, x.resident, x.todos,
+           x.open, x.last_sequence, x.committed_sequence, x.sessions,
+           x.pending_commands, x.handled_messages, x.pending_reminders);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, planned_wake& x) {
+  return f(caf::meta::type_name("planned_wake"), x.at_ms, x.user, x.todo,
+           x.missed);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scheduler_summary& x) {
+  return f(caf::meta::type_name("scheduler_summary"), x.pending,
+           x.catchup_rate_per_s, x.in_memory, x.backlog, x.in_flight,
+           x.wakes_sent, x.fired, x.whole_index_in_memory);
 }
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
-  return f(caf::meta::type_name("reply"), x.status, x.body, x.request_id,
-           x.state, x.todo_id, x.version, x.replayed);
+  return f(caf::meta::type_name("reply"), x.status, x.body, x.version);
 }
 
 } // namespace actodo::actors

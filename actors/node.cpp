@@ -4,33 +4,35 @@
 #include <atomic>
 #include <thread>
 
+#include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/sec.hpp"
-#include <nlohmann/json.hpp>
 
 #include "actors/accounts.hpp"
 #include "actors/hasher.hpp"
 #include "actors/inspector.hpp"
 #include "actors/journal.hpp"
-#include "actors/problem.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/session.hpp"
 #include "actors/user_directory.hpp"
 
 namespace actodo::actors {
 
-namespace {
+/// Work for a gateway worker: make one request, answer one callback. Never
+/// leaves the node (it holds a callback into the web layer).
+struct gateway_job {
+  std::function<void(caf::event_based_actor*)> fn;
+};
 
-/// Maps a failed request to a problem reply.
-reply error_reply(const caf::error& err) {
-  reply r;
-  r.status = err == caf::sec::request_timeout ? 504 : 503;
-  r.body = make_problem(r.status, "the request could not be completed: "
-                                    + caf::to_string(err));
-  return r;
-}
+} // namespace actodo::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actodo::actors::gateway_job)
+
+namespace actodo::actors {
+
+namespace {
 
 class session_link_impl : public gateway::session_link {
  public:
@@ -40,8 +42,8 @@ class session_link_impl : public gateway::session_link {
     close();
   }
 
-  void input(std::string text) override {
-    caf::anon_send(hdl_, atom::input::value, std::move(text));
+  void submit(command cmd) override {
+    caf::anon_send(hdl_, std::move(cmd));
   }
 
   void close() override {
@@ -54,12 +56,19 @@ class session_link_impl : public gateway::session_link {
   std::atomic_flag closed_ = ATOMIC_FLAG_INIT;
 };
 
+/// A long-lived actor that runs the gateway's jobs.
+caf::behavior gateway_worker(caf::event_based_actor* self) {
+  return {[self](gateway_job& job) { job.fn(self); }};
+}
+
 class gateway_impl : public gateway {
  public:
-  gateway_impl(caf::actor_system& sys, user_directory_actor directory,
-               journal_actor journal, accounts_actor accounts,
-               caf::timespan timeout, std::shared_ptr<config::metrics> stats)
+  gateway_impl(caf::actor_system& sys, std::vector<caf::actor> workers,
+               user_directory_actor directory, journal_actor journal,
+               accounts_actor accounts, caf::timespan timeout,
+               std::shared_ptr<config::metrics> stats)
     : sys_(sys),
+      workers_(std::move(workers)),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
       accounts_(std::move(accounts)),
@@ -67,53 +76,43 @@ class gateway_impl : public gateway {
       stats_(std::move(stats)) {}
 
   void occurrences(std::string user, std::string id, int32_t limit,
-                   callback cb) override {
+                   answer<occurrence_list> cb) override {
     ask(std::move(cb), atom::occurs::value, std::move(user), std::move(id),
         limit);
   }
 
-  void preview(std::string user, std::vector<std::string> params,
-               callback cb) override {
-    ask(std::move(cb), atom::preview::value, std::move(user),
-        std::move(params));
+  void preview(std::string user, domain::preview_request req,
+               answer<occurrence_list> cb) override {
+    ask(std::move(cb), atom::preview::value, std::move(user), std::move(req));
   }
 
-  void submit(command cmd, callback cb) override {
+  void submit(command cmd, outcome_callback cb) override {
     ask(std::move(cb), std::move(cmd));
   }
 
-  void list(std::string user, std::vector<std::string> params,
-            callback cb) override {
-    ask(std::move(cb), atom::list::value, std::move(user), std::move(params));
+  void list(std::string user, domain::query q, answer<todo_page> cb) override {
+    ask(std::move(cb), atom::list::value, std::move(user), std::move(q));
   }
 
-  void get(std::string user, std::string id, callback cb) override {
+  void get(std::string user, std::string id, answer<domain::todo> cb) override {
     ask(std::move(cb), atom::get::value, std::move(user), std::move(id));
   }
 
-  void status(std::string user, std::string id, callback cb) override {
+  void status(std::string user, std::string id,
+              answer<persistence::request_record> cb) override {
     ask(std::move(cb), atom::status::value, std::move(user), std::move(id));
   }
 
   void events(std::string user, int64_t after, int64_t limit,
-              callback cb) override {
-    auto journal = journal_;
-    auto timeout = timeout_;
-    run([=](caf::event_based_actor* self) {
+              answer<std::vector<persistence::event_record>> cb) override {
+    run([=, journal = journal_,
+         timeout = timeout_](caf::event_based_actor* self) {
       self->request(journal, timeout, atom::events::value, user, after, limit)
         .then(
           [cb](std::vector<persistence::event_record>& events) {
-            reply r;
-            r.body = R"({"items":[)";
-            for (size_t i = 0; i < events.size(); ++i) {
-              if (i > 0)
-                r.body += ',';
-              r.body += events[i].json;
-            }
-            r.body += "]}";
-            cb(std::move(r));
+            cb(std::move(events));
           },
-          [cb](caf::error& err) { cb(error_reply(err)); });
+          [cb](caf::error& err) { cb(std::move(err)); });
     });
   }
 
@@ -126,12 +125,12 @@ class gateway_impl : public gateway {
   }
 
   void account(account_op op, std::string a, std::string b, std::string remote,
-               callback cb) override {
+               answer<reply> cb) override {
     auto target = accounts_;
     auto timeout = timeout_;
     run([=](caf::event_based_actor* self) {
       auto on_reply = [cb](reply& r) { cb(std::move(r)); };
-      auto on_error = [cb](caf::error& err) { cb(error_reply(err)); };
+      auto on_error = [cb](caf::error& err) { cb(std::move(err)); };
       switch (op) {
         case account_op::signup:
           self->request(target, timeout, atom::signup::value, a, b, remote)
@@ -158,29 +157,30 @@ class gateway_impl : public gateway {
   }
 
  private:
-  /// Runs `fn(self)` in a fresh short-lived actor. `fn` travels as a spawn
-  /// argument: CAF 0.17 dereferences a null `shared_ptr<tuple<>>` when a
-  /// function-based actor gets no arguments (UBSan reports it).
+  /// Runs `fn(self)` in one of the long-lived gateway workers (round
+  /// robin): they make the requests and hand the answers to the callbacks,
+  /// so no io thread ever blocks on the actors and no actor is spawned per
+  /// call.
   template<class F>
   void run(F fn) {
-    sys_.spawn([](caf::event_based_actor* self, const F& f) { f(self); },
-               std::move(fn));
+    auto n = next_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
+    caf::anon_send(workers_[n], gateway_job{std::move(fn)});
   }
 
-  /// One short-lived actor per call: it makes the request and hands the
-  /// reply to the callback, so no io thread ever blocks on the actors.
-  template<class... Ts>
-  void ask(callback cb, Ts... xs) {
-    auto directory = directory_;
-    auto timeout = timeout_;
-    run([=](caf::event_based_actor* self) {
+  /// Asks the directory; the answer goes to the callback.
+  template<class T, class... Ts>
+  void ask(answer<T> cb, Ts... xs) {
+    run([=, directory = directory_,
+         timeout = timeout_](caf::event_based_actor* self) {
       self->request(directory, timeout, xs...)
-        .then([cb](reply& r) { cb(std::move(r)); },
-              [cb](caf::error& err) { cb(error_reply(err)); });
+        .then([cb](T& x) { cb(std::move(x)); },
+              [cb](caf::error& err) { cb(std::move(err)); });
     });
   }
 
   caf::actor_system& sys_;
+  std::vector<caf::actor> workers_;
+  std::atomic<size_t> next_{0};
   user_directory_actor directory_;
   journal_actor journal_;
   accounts_actor accounts_;
@@ -217,8 +217,11 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
                          settings.stats, settings.lists.request_timeout,
                          scheduler_);
-  gateway_ = std::make_unique<gateway_impl>(sys, directory_, journal_,
-                                            accounts_,
+  auto n = std::max(2u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i)
+    gateway_workers_.push_back(sys.spawn(gateway_worker));
+  gateway_ = std::make_unique<gateway_impl>(sys, gateway_workers_, directory_,
+                                            journal_, accounts_,
                                             settings.lists.request_timeout,
                                             settings.stats);
 }
@@ -228,6 +231,8 @@ node::~node() {
 }
 
 void node::shutdown() {
+  for (auto& w : gateway_workers_)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   if (scheduler_)
     caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   scheduler_ = nullptr;

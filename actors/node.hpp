@@ -54,7 +54,8 @@ class node {
     return inspector_;
   }
 
-  /// Stops the directory (and with it every todo_list) and the journal.
+  /// Stops the gateway's workers, the directory (and with it every
+  /// todo_list) and the journal.
   void shutdown();
 
  private:
@@ -65,6 +66,8 @@ class node {
   std::vector<hasher_actor> hashers_;
   inspector_actor inspector_;
   reminder_scheduler_actor scheduler_;
+  /// The long-lived actors that make the gateway's requests.
+  std::vector<caf::actor> gateway_workers_;
   std::unique_ptr<gateway> gateway_;
 };
 

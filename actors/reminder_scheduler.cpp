@@ -1,12 +1,12 @@
 #include "actors/reminder_scheduler.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <limits>
-
-#include <nlohmann/json.hpp>
 
 #include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
+#include "config/error.hpp"
 
 namespace actodo::actors {
 
@@ -21,7 +21,11 @@ void reminder_scheduler_state::start(user_directory_actor dir) {
   started_ms = settings.clock();
   self->request(journal, settings.request_timeout, atom::count::value)
     .then([this](int64_t n) { stats->reminders_pending.set(n); },
-          [](caf::error&) {});
+          [](caf::error& err) {
+            std::cerr << "actodo: reminder scheduler: cannot count the "
+                         "due-time index: "
+                      << describe(err) << '\n';
+          });
   load_page();
 }
 
@@ -88,23 +92,22 @@ void reminder_scheduler_state::update(const key& k, int64_t at) {
 
 void reminder_scheduler_state::wake(const entry& e) {
   auto& [at, user, todo] = e;
-  command cmd;
-  cmd.user_id = user;
-  cmd.todo_id = todo;
-  cmd.op = command_op::wake;
-  // `~` never appears in client request ids.
-  cmd.request_id = "~wake-" + std::to_string(++wakes_sent);
+  ++wakes_sent;
   ++in_flight;
-  self->request(directory, settings.request_timeout, std::move(cmd))
+  self
+    ->request(directory, settings.request_timeout, atom::wake::value, user,
+              todo)
     .then(
-      [this](reply&) {
+      [this](command_outcome&) {
         --in_flight;
         arm();
       },
-      [this, e](caf::error&) {
+      [this, e](caf::error& err) {
         // The todo_list failed or timed out: try again shortly.
         --in_flight;
         auto& [at, user, todo] = e;
+        std::cerr << "actodo: reminder scheduler: wake of " << user << '/'
+                  << todo << " failed, retrying: " << describe(err) << '\n';
         update(key{user, todo}, std::max(at, settings.clock() + retry_ms));
         arm();
       });
@@ -158,11 +161,16 @@ void reminder_scheduler_state::prefetch(int64_t now) {
       ->request(directory, settings.request_timeout, atom::get::value, user,
                 todo)
       .then(
-        [this](reply&) {
+        [this](domain::todo&) {
           --prefetching;
           arm();
         },
-        [this](caf::error&) {
+        [this, user = user](caf::error& err) {
+          // A todo deleted meanwhile is expected; anything else is worth
+          // a line (the wake itself retries).
+          if (err != ec::not_found)
+            std::cerr << "actodo: reminder scheduler: prefetch for " << user
+                      << " failed: " << describe(err) << '\n';
           --prefetching;
           arm();
         });
@@ -189,37 +197,31 @@ void reminder_scheduler_state::arm() {
   self->delayed_send(self, std::chrono::milliseconds(delay), atom::tick::value);
 }
 
-std::string reminder_scheduler_state::next(int32_t n) const {
-  auto items = nlohmann::json::array();
+std::vector<planned_wake> reminder_scheduler_state::next(int32_t n) const {
+  std::vector<planned_wake> items;
+  auto limit = static_cast<size_t>(std::max(n, 0));
   for (auto& [at, user, todo] : backlog) {
-    if (static_cast<int32_t>(items.size()) >= n)
+    if (items.size() >= limit)
       break;
-    items.push_back({{"at", domain::format_rfc3339_ms(at)},
-                     {"user", user},
-                     {"todo", todo},
-                     {"missed", true}});
+    items.push_back({at, user, todo, true});
   }
   for (auto& [at, user, todo] : queue) {
-    if (static_cast<int32_t>(items.size()) >= n)
+    if (items.size() >= limit)
       break;
-    items.push_back({{"at", domain::format_rfc3339_ms(at)},
-                     {"user", user},
-                     {"todo", todo},
-                     {"missed", false}});
+    items.push_back({at, user, todo, false});
   }
-  return items.dump();
+  return items;
 }
 
-std::string reminder_scheduler_state::summary() const {
-  return nlohmann::json{{"pending", stats->reminders_pending.value()},
-                        {"catchup_rate_per_s", settings.catchup_rate},
-                        {"in_memory", queue.size()},
-                        {"backlog", backlog.size()},
-                        {"in_flight", in_flight},
-                        {"wakes_sent", wakes_sent},
-                        {"fired", stats->reminders_fired.value()},
-                        {"whole_index_in_memory", unbounded}}
-    .dump();
+scheduler_summary reminder_scheduler_state::summary() const {
+  return {stats->reminders_pending.value(),
+          settings.catchup_rate,
+          queue.size(),
+          backlog.size(),
+          in_flight,
+          wakes_sent,
+          stats->reminders_fired.value(),
+          unbounded};
 }
 
 reminder_scheduler_actor::behavior_type reminder_scheduler(

@@ -86,8 +86,8 @@ struct reminder_scheduler_state {
   void wake(const entry& e);
   void prefetch(int64_t now);
   void arm();
-  std::string next(int32_t n) const;
-  std::string summary() const;
+  std::vector<planned_wake> next(int32_t n) const;
+  scheduler_summary summary() const;
 };
 
 reminder_scheduler_actor::behavior_type reminder_scheduler(

@@ -1,13 +1,10 @@
 #include "actors/session.hpp"
 
 #include "caf/event_based_actor.hpp"
-#include <nlohmann/json.hpp>
 
 #include "actors/actor_stats.hpp"
-#include "actors/apply.hpp"
-#include "actors/command_frame.hpp"
 #include "actors/domain/time.hpp"
-#include "actors/problem.hpp"
+#include "actors/record_codec.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
@@ -27,7 +24,7 @@ void session_state::replay(int64_t after, int64_t until) {
       [this, until](std::vector<persistence::event_record>& events) {
         int64_t last = until;
         for (auto& ev : events) {
-          sink->send(event_frame(ev.json));
+          sink->send(shared_frame{records::event_frame(ev)});
           last = ev.seq;
         }
         if (!events.empty() && last < until)
@@ -39,44 +36,21 @@ void session_state::replay(int64_t after, int64_t until) {
       });
 }
 
-void session_state::error_frame(const std::string& request_id, int status,
-                                const std::string& problem) {
-  nlohmann::json frame{{"type", "error"},
-                       {"request_id", nullptr},
-                       {"status", status},
-                       {"problem", nlohmann::json::parse(problem)}};
-  if (!request_id.empty())
-    frame["request_id"] = request_id;
-  sink->send(
-    frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
-void session_state::input(const std::string& text) {
-  command cmd;
+void session_state::submit(command& cmd) {
   cmd.user_id = user_id;
-  auto parsed = parse_command_frame(text, cmd);
-  if (!parsed.ok) {
-    error_frame(cmd.request_id, parsed.status, parsed.problem);
-    return;
-  }
   // The result reaches this session like every other: through the
   // subscription. Only a failure to deliver the command is reported here.
   auto rid = cmd.request_id;
   self->request(directory, timeout, std::move(cmd))
     .then(
-      [this, rid](reply& r) {
+      [this, rid](command_outcome& x) {
         // Outcomes of applied commands arrive through the subscription;
-        // a command refused before it was applied only here.
-        if (r.request_id.empty() && r.status >= 400)
-          error_frame(rid, r.status, r.body);
-        else if (r.replayed) // A resent command: only the sender learns.
-          sink->send(result_frame(r));
+        // a command refused before it was applied, or a resent command
+        // (only the sender learns), only here.
+        if (x.request_id.empty() || x.replayed)
+          sink->outcome(rid, x);
       },
-      [this, rid](caf::error& err) {
-        error_frame(rid, 503,
-                    make_problem(503,
-                                 "command not applied: " + to_string(err)));
-      });
+      [this, rid](caf::error& err) { sink->error(rid, err, {}); });
 }
 
 session_actor::behavior_type
@@ -111,8 +85,8 @@ session(session_actor::stateful_pointer<session_state> self,
     .await(
       [self, from](int64_t seq) {
         auto& st = self->state;
-        st.sink->send(R"({"type":"welcome","sequence":)" + std::to_string(seq)
-                      + "}");
+        st.sink->send(shared_frame{R"({"type":"welcome","sequence":)"
+                                   + std::to_string(seq) + "}"});
         if (from.after >= 0 && seq - from.after > from.max_replay) {
           auto detail = std::to_string(seq - from.after)
                         + " events missed, more than a socket replays ("
@@ -120,7 +94,8 @@ session(session_actor::stateful_pointer<session_state> self,
                         + "): read /api/v1/events?after="
                         + std::to_string(from.after)
                         + " and reconnect with a later after=";
-          st.error_frame({}, 409, make_problem(409, detail, "after"));
+          st.sink->error({}, caf::make_error(ec::limit_exceeded, detail),
+                         "after");
           st.sink->close(4000, "resume gap too large");
           self->quit();
           return;
@@ -136,13 +111,13 @@ session(session_actor::stateful_pointer<session_state> self,
         self->quit();
       });
   return {
-    [self](atom::frame, std::string& frame) {
+    [self](atom::frame, const shared_frame& frame) {
       count_message(*self->state.stats, config::actor_kind::session, self);
-      self->state.sink->send(std::move(frame));
+      self->state.sink->send(frame);
     },
-    [self](atom::input, const std::string& text) {
+    [self](command& cmd) {
       count_message(*self->state.stats, config::actor_kind::session, self);
-      self->state.input(text);
+      self->state.submit(cmd);
     },
     [self](atom::expire) {
       self->state.sink->close(1008, "access token expired");

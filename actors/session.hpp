@@ -29,9 +29,8 @@ struct session_state {
 
   /// Sends the missed events in (`after`, `until`], in pages.
   void replay(int64_t after, int64_t until);
-  void input(const std::string& text);
-  void error_frame(const std::string& request_id, int status,
-                   const std::string& problem);
+  /// Sends a command the client's socket decoded to the user's list.
+  void submit(command& cmd);
 };
 
 session_actor::behavior_type

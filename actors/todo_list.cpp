@@ -1,40 +1,19 @@
 #include "actors/todo_list.hpp"
 
+#include <iostream>
+
 #include "caf/event_based_actor.hpp"
 #include "caf/typed_actor_view.hpp"
-#include <nlohmann/json.hpp>
 
 #include "actors/actor_stats.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
-#include "actors/problem.hpp"
+#include "actors/record_codec.hpp"
 #include "actors/recurrence.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
-
-namespace {
-
-/// Rebuilds the reply of a finished command from its stored outcome.
-reply from_record(const persistence::request_record& rec) {
-  reply r;
-  r.status = rec.status;
-  r.body = rec.body == "null" ? std::string{} : rec.body;
-  r.request_id = rec.request_id;
-  r.state = rec.state;
-  r.replayed = true;
-  if (rec.status == 200 || rec.status == 201) {
-    auto doc = nlohmann::json::parse(rec.body, nullptr, false);
-    if (doc.is_object()) {
-      r.todo_id = doc.value("id", "");
-      r.version = doc.value("version", int64_t{0});
-    }
-  }
-  return r;
-}
-
-} // namespace
 
 void todo_list_state::on_routed() {
   ++routed;
@@ -45,63 +24,82 @@ void todo_list_state::touch() {
   last_active = self->clock().now();
 }
 
-caf::result<reply> todo_list_state::handle(command& cmd) {
+caf::result<command_outcome> todo_list_state::handle(command& cmd) {
   touch();
   // A redelivered keyed command (Kafka: same id) joins its pending original
   // below instead of being refused as in progress.
   auto joins = !cmd.idempotency_key.empty()
                && pending_keys.count(cmd.idempotency_key) > 0;
-  if (!joins && pending.count(cmd.request_id) > 0)
-    return problem_reply(409, "request " + cmd.request_id + " is in progress",
-                         "request_id");
-  // A promise takes over the reply: create it only once we answer later.
-  if (cmd.idempotency_key.empty()) {
-    auto rp = self->make_response_promise<reply>();
-    execute(cmd, rp);
-    return rp;
+  if (!joins && pending.count(cmd.request_id) > 0) {
+    command_outcome refused;
+    refused.code = outcome_code::in_progress;
+    refused.field = "request_id";
+    refused.detail = "request " + cmd.request_id + " is in progress";
+    return refused;
   }
+  if (!cmd.idempotency_key.empty())
+    return keyed(cmd);
+  // A promise takes over the reply: create it only once we answer later.
+  auto rp = self->make_response_promise<command_outcome>();
+  execute(cmd, rp);
+  return rp;
+}
+
+caf::result<command_outcome> todo_list_state::wake(const std::string& todo_id) {
+  command cmd;
+  cmd.user_id = todos.user_id;
+  cmd.todo_id = todo_id;
+  cmd.op = command_op::wake;
+  // `~` never appears in client request ids.
+  cmd.request_id = "~wake-" + std::to_string(++wakes_sent);
+  auto rp = self->make_response_promise<command_outcome>();
+  execute(cmd, rp);
+  return rp;
+}
+
+caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
+  auto reused = [] {
+    command_outcome refused;
+    refused.code = outcome_code::key_reused;
+    refused.field = "Idempotency-Key";
+    refused.detail = "Idempotency-Key was used for another request";
+    return refused;
+  };
   auto fp = command_fingerprint(cmd);
   if (auto k = pending_keys.find(cmd.idempotency_key);
       k != pending_keys.end()) {
     auto& f = pending[k->second];
     if (f.fingerprint != fp)
-      return problem_reply(422, "Idempotency-Key was used for another request",
-                           "Idempotency-Key");
-    auto rp = self->make_response_promise<reply>();
+      return reused();
+    auto rp = self->make_response_promise<command_outcome>();
     f.waiters.push_back(rp);
     return rp;
   }
-  auto rp = self->make_response_promise<reply>();
+  auto rp = self->make_response_promise<command_outcome>();
   // Awaiting keeps later commands of this user behind this one.
   ++lookups;
   self
     ->request(journal, settings.request_timeout, atom::idempotent::value,
               todos.user_id, cmd.idempotency_key)
     .await(
-      [this, cmd, fp, rp](std::vector<persistence::request_record>& found) {
+      [this, cmd, fp, rp,
+       reused](std::vector<persistence::request_record>& found) mutable {
         --lookups;
-        auto promise = rp;
-        if (found.empty()) {
-          auto copy = cmd;
-          execute(copy, promise);
-        } else if (found.front().fingerprint != fp) {
-          promise.deliver(
-            problem_reply(422, "Idempotency-Key was used for another request",
-                          "Idempotency-Key"));
-        } else {
-          promise.deliver(from_record(found.front()));
-        }
+        if (found.empty())
+          execute(cmd, rp);
+        else if (found.front().fingerprint != fp)
+          rp.deliver(reused());
+        else
+          rp.deliver(records::outcome_of(found.front()));
       },
-      [this, rp](caf::error& err) {
+      [this, rp](caf::error& err) mutable {
         --lookups;
-        auto promise = rp;
-        promise.deliver(std::move(err));
+        rp.deliver(std::move(err));
       });
   return rp;
 }
 
-void todo_list_state::execute(command& cmd,
-                              caf::typed_response_promise<reply> rp) {
+void todo_list_state::execute(command& cmd, promise rp) {
   auto now = settings.clock();
   // The next occurrence goes into the same batch as the completion: exactly
   // one per completion, also across retries and crashes. Computed here, so
@@ -134,8 +132,8 @@ void todo_list_state::execute(command& cmd,
          });
 }
 
-void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
-                          int64_t now_ms, const successor_plan& plan) {
+void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
+                          const successor_plan& plan) {
   auto out = apply_command(todos, cmd, now_ms, settings.max_todos, plan);
   auto id = cmd.request_id;
   auto& batch = out.batch;
@@ -153,13 +151,15 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
   }
   auto& f = pending[id];
   f.result = std::move(out.result);
+  // Encoded once here, shared by every session.
+  if (cmd.op != command_op::wake)
+    f.result_frame = shared_frame{records::result_frame(batch.request)};
   for (auto& ev : batch.events)
-    f.event_frames.emplace_back(event_frame(ev.json));
+    f.event_frames.emplace_back(records::event_frame(ev));
   for (auto& frame : out.reminder_frames)
     f.event_frames.emplace_back(std::move(frame));
   f.wakes = std::move(out.wakes);
   f.fired = std::move(out.fired);
-  f.internal = cmd.op == command_op::wake;
   f.waiters.push_back(std::move(rp));
   if (!cmd.idempotency_key.empty()) {
     f.idempotency_key = cmd.idempotency_key;
@@ -173,72 +173,11 @@ void todo_list_state::run(command& cmd, caf::typed_response_promise<reply> rp,
           [this](caf::error& err) { failed(err); });
 }
 
-void todo_list_state::expand(std::function<void()> job, bool await,
-                             std::function<void(bool)> done) {
-  if (settings.inline_expansions) {
-    job();
-    return done(true);
-  }
-  std::shared_ptr<expansion_job> state;
-  auto worker = expander.start(self, std::move(job), state);
-  if (!worker)
-    return done(false);
-  auto handle = self->request(worker, settings.recurrence_time_limit,
-                              atom::expand_v);
-  auto on_done = [done](atom::expand) { done(true); };
-  auto on_timeout = [done, state](caf::error&) {
-    expansion_runner::abandon(*state);
-    done(false);
-  };
-  if (await)
-    handle.await(on_done, on_timeout);
-  else
-    handle.then(on_done, on_timeout);
-}
-
-caf::result<reply> todo_list_state::bounded(std::function<reply()> fn,
-                                            std::string_view field) {
-  if (!expander.may_start(true))
-    return problem_reply(
-      429, "an earlier expansion of this user is still running", field);
-  auto rp = self->make_response_promise<reply>();
-  auto out = std::make_shared<std::optional<reply>>();
-  auto limit = settings.recurrence_time_limit.count();
-  expand([fn = std::move(fn), out] { *out = fn(); }, false,
-         [rp, out, limit, field = std::string{field}](bool finished) mutable {
-           if (finished && *out)
-             rp.deliver(std::move(**out));
-           else
-             rp.deliver(
-               problem_reply(422,
-                             "the rule takes longer than the time budget of "
-                               + std::to_string(limit) + " ms to expand",
-                             field));
-         });
-  return rp;
-}
-
-caf::result<reply> todo_list_state::occurrences(const std::string& id,
-                                                int32_t limit) {
-  auto i = todos.by_id.find(id);
-  if (i == todos.by_id.end())
-    return problem_reply(404, "no todo with id " + id, "id");
-  auto budget = settings.recurrence_budget;
-  return bounded([t = i->second, limit,
-                  budget] { return occurrences_reply(t, limit, budget); },
-                 "recurrence/rrule");
-}
-
-caf::result<reply>
-todo_list_state::preview(const std::vector<std::string>& params) {
-  touch();
-  auto budget = settings.recurrence_budget;
-  std::string_view field = "rrule";
-  for (size_t i = 0; i + 1 < params.size(); i += 2)
-    if (params[i] == "preset")
-      field = "preset";
-  return bounded([params, budget] { return preview_reply(params, budget); },
-                 field);
+void todo_list_state::broadcast(const shared_frame& frame) {
+  // One message for all sessions: each gets a reference to the same text.
+  auto msg = caf::make_message(atom::frame::value, frame);
+  for (auto& session : sessions)
+    caf::anon_send(caf::actor_cast<caf::actor>(session), msg);
 }
 
 void todo_list_state::committed(const std::string& request_id,
@@ -248,13 +187,10 @@ void todo_list_state::committed(const std::string& request_id,
     return;
   auto& f = i->second;
   committed_seq = std::max(committed_seq, last_seq);
-  auto result = result_frame(f.result);
-  for (auto& session : sessions) {
-    if (!f.internal)
-      self->send(session, atom::frame::value, result);
-    for (auto& frame : f.event_frames)
-      self->send(session, atom::frame::value, frame);
-  }
+  if (f.result_frame.text)
+    broadcast(f.result_frame);
+  for (auto& frame : f.event_frames)
+    broadcast(frame);
   for (auto& rp : f.waiters)
     rp.deliver(f.result);
   if (settings.scheduler) {
@@ -286,84 +222,6 @@ void todo_list_state::failed(const caf::error& err) {
   self->quit(err);
 }
 
-reply todo_list_state::list(const std::vector<std::string>& params) const {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  for (size_t i = 0; i + 1 < params.size(); i += 2)
-    pairs.emplace_back(params[i], params[i + 1]);
-  domain::query q;
-  if (auto err = domain::parse_query(pairs, q))
-    return problem_reply(400, err->detail, err->field);
-  std::vector<const domain::todo*> all;
-  all.reserve(todos.by_id.size());
-  for (auto& kvp : todos.by_id)
-    all.push_back(&kvp.second);
-  auto result = domain::run_query(q, all);
-  if (auto err = std::get_if<domain::field_error>(&result))
-    return problem_reply(400, err->detail, err->field);
-  auto& pg = std::get<domain::page>(result);
-  auto items = nlohmann::json::array();
-  for (auto t : pg.items)
-    items.push_back(domain::to_json(*t));
-  nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (!pg.next_cursor.empty())
-    doc["next_cursor"] = pg.next_cursor;
-  reply r;
-  r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
-}
-
-reply todo_list_state::get(const std::string& id) const {
-  auto i = todos.by_id.find(id);
-  if (i == todos.by_id.end())
-    return problem_reply(404, "no todo with id " + id, "id");
-  reply r;
-  r.body = domain::to_json(i->second).dump(
-    -1, ' ', false, nlohmann::json::error_handler_t::replace);
-  r.todo_id = id;
-  r.version = i->second.version;
-  return r;
-}
-
-caf::result<reply> todo_list_state::status(const std::string& request_id) {
-  if (auto i = pending.find(request_id); i != pending.end()) {
-    persistence::request_record rec;
-    rec.request_id = request_id;
-    rec.state = "pending";
-    rec.body = "null";
-    reply r;
-    r.body = request_status_body(rec);
-    r.request_id = request_id;
-    r.state = "pending";
-    return r;
-  }
-  auto rp = self->make_response_promise<reply>();
-  ++lookups;
-  self
-    ->request(journal, settings.request_timeout, atom::find::value,
-              todos.user_id, request_id)
-    .then(
-      [this, rp, request_id](std::vector<persistence::request_record>& found) {
-        --lookups;
-        auto promise = rp;
-        if (found.empty()) {
-          promise.deliver(
-            problem_reply(404, "no request with id " + request_id, "id"));
-          return;
-        }
-        reply r;
-        r.body = request_status_body(found.front());
-        r.request_id = request_id;
-        r.state = found.front().state;
-        promise.deliver(std::move(r));
-      },
-      [this, rp](caf::error& err) {
-        --lookups;
-        auto promise = rp;
-        promise.deliver(std::move(err));
-      });
-  return rp;
-}
-
 caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
   touch();
   if (sessions.size() >= settings.max_sessions)
@@ -373,29 +231,6 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
   self->monitor(session);
   sessions.push_back(std::move(session));
   return committed_seq;
-}
-
-std::string todo_list_state::summary() const {
-  size_t open = 0;
-  auto reminders = nlohmann::json::array();
-  for (auto& kvp : todos.by_id) {
-    auto& t = kvp.second;
-    open += t.completed ? 0 : 1;
-    for (size_t n = 0; n < t.reminders.size() && !t.completed; ++n)
-      if (auto at = domain::reminder_instant(t, t.reminders[n]))
-        reminders.push_back({{"todo", t.id},
-                             {"reminder", n},
-                             {"at", domain::format_rfc3339_ms(*at)}});
-  }
-  std::sort(reminders.begin(), reminders.end(),
-            [](auto& x, auto& y) { return x["at"] < y["at"]; });
-  nlohmann::json doc{
-    {"user", todos.user_id},           {"resident", true},
-    {"todos", todos.by_id.size()},     {"open", open},
-    {"last_sequence", todos.last_seq}, {"committed_sequence", committed_seq},
-    {"sessions", sessions.size()},     {"pending_commands", pending.size()},
-    {"handled_messages", routed},      {"pending_reminders", reminders}};
-  return doc.dump();
 }
 
 void todo_list_state::tick() {
@@ -436,9 +271,18 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
       [self](persistence::user_snapshot& snap) {
         auto& st = self->state;
         for (auto& text : snap.todos) {
-          auto t = domain::todo_from_json(nlohmann::json::parse(text));
-          auto id = t.id;
-          st.todos.by_id.emplace(std::move(id), std::move(t));
+          auto t = records::decode_todo(text);
+          if (!t) {
+            // A row this binary cannot read: serving the user without it
+            // would lose it at the next write. Stop and say why.
+            std::cerr << "actodo: todo_list " << st.todos.user_id
+                      << ": cannot load a stored todo: " << describe(t.error())
+                      << '\n';
+            self->quit(t.error());
+            return;
+          }
+          auto id = t->id;
+          st.todos.by_id.emplace(std::move(id), std::move(*t));
         }
         st.todos.last_seq = snap.last_seq;
         st.committed_seq = snap.last_seq;
@@ -447,14 +291,17 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
       [self](caf::error& err) { self->quit(err); });
   self->delayed_send(self, settings.idle_timeout, atom::tick::value);
   return {
-    [self](command& cmd) -> caf::result<reply> {
+    [self](command& cmd) -> caf::result<command_outcome> {
       self->state.on_routed();
       return self->state.handle(cmd);
     },
-    [self](atom::list, const std::string&,
-           const std::vector<std::string>& params) {
+    [self](atom::wake, const std::string&, const std::string& todo_id) {
       self->state.on_routed();
-      return self->state.list(params);
+      return self->state.wake(todo_id);
+    },
+    [self](atom::list, const std::string&, const domain::query& q) {
+      self->state.on_routed();
+      return self->state.list(q);
     },
     [self](atom::get, const std::string&, const std::string& id) {
       self->state.on_routed();
@@ -474,9 +321,9 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
       return self->state.occurrences(id, limit);
     },
     [self](atom::preview, const std::string&,
-           const std::vector<std::string>& params) {
+           const domain::preview_request& req) {
       self->state.on_routed();
-      return self->state.preview(params);
+      return self->state.preview(req);
     },
     [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },

@@ -50,9 +50,12 @@ struct todo_list_state {
 
   /// A command whose records are on their way to the store.
   struct in_flight {
-    reply result;
-    std::vector<std::string> event_frames;
-    std::vector<caf::typed_response_promise<reply>> waiters;
+    command_outcome result;
+    /// The result frame and the event frames, encoded once for every
+    /// session (empty result frame: a scheduler wake, no result to push).
+    shared_frame result_frame;
+    std::vector<shared_frame> event_frames;
+    std::vector<caf::typed_response_promise<command_outcome>> waiters;
     std::string idempotency_key;
     std::string fingerprint;
     /// Wake times to report to the scheduler after the commit.
@@ -60,8 +63,6 @@ struct todo_list_state {
     /// Instants of the reminders this command fired: their lateness is
     /// measured when they are durable and pushed.
     std::vector<int64_t> fired;
-    /// A scheduler wake: no result frame for the sessions.
-    bool internal = false;
   };
 
   todo_list_actor::pointer self = nullptr;
@@ -85,29 +86,45 @@ struct todo_list_state {
   /// Admits and tracks this user's RRULE expansions (worker threads).
   expansion_runner expander;
 
-  caf::result<reply> handle(command& cmd);
-  void execute(command& cmd, caf::typed_response_promise<reply> rp);
-  void run(command& cmd, caf::typed_response_promise<reply> rp, int64_t now_ms,
+  /// Wake commands sent so far (their internal request ids).
+  uint64_t wakes_sent = 0;
+
+  using promise = caf::typed_response_promise<command_outcome>;
+
+  caf::result<command_outcome> handle(command& cmd);
+  /// The scheduler's wake of one todo: fires what is due.
+  caf::result<command_outcome> wake(const std::string& todo_id);
+  /// Joins a pending command with the same key, or looks the key up.
+  caf::result<command_outcome> keyed(command& cmd);
+  void execute(command& cmd, promise rp);
+  void run(command& cmd, promise rp, int64_t now_ms,
            const successor_plan& plan);
+  /// Sends `frame` to every subscribed session (one shared message).
+  void broadcast(const shared_frame& frame);
   /// Runs `job` on a worker thread and calls `done(true)` in this actor
   /// when it finished within the time limit, else `done(false)`. With
   /// `await`, no other message is handled meanwhile (a command waits for
   /// its successor); the scheduler thread is never blocked.
   void expand(std::function<void()> job, bool await,
               std::function<void(bool)> done);
-  /// A preview or listing computed by `fn` with `expand`: 422 naming
-  /// `field` when it takes too long, 429 while an earlier one still runs.
-  caf::result<reply> bounded(std::function<reply()> fn, std::string_view field);
-  caf::result<reply> occurrences(const std::string& id, int32_t limit);
-  caf::result<reply> preview(const std::vector<std::string>& params);
+  /// Occurrences computed by `fn` with `expand`: `too_expensive` naming
+  /// `field` when it takes too long, `busy` while an earlier one still
+  /// runs.
+  caf::result<occurrence_list>
+  bounded(std::function<caf::expected<occurrence_list>()> fn,
+          std::string field);
+  caf::result<occurrence_list> occurrences(const std::string& id,
+                                           int32_t limit);
+  caf::result<occurrence_list> preview(const domain::preview_request& req);
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
-  reply list(const std::vector<std::string>& params) const;
-  reply get(const std::string& id) const;
-  caf::result<reply> status(const std::string& request_id);
+  caf::result<todo_page> list(const domain::query& q) const;
+  caf::result<domain::todo> get(const std::string& id) const;
+  caf::result<persistence::request_record>
+  status(const std::string& request_id);
   caf::result<int64_t> subscribe(session_actor session);
   void tick();
-  std::string summary() const;
+  list_summary summary() const;
   void touch();
   /// A message the directory routed here.
   void on_routed();

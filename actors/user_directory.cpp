@@ -2,7 +2,6 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
-#include <nlohmann/json.hpp>
 
 #include "actors/actor_stats.hpp"
 
@@ -76,10 +75,15 @@ user_directory_actor::behavior_type user_directory(
     [self](command& cmd) {
       return self->delegate(self->state.route(cmd.user_id), std::move(cmd));
     },
-    [self](atom::list, std::string& user, std::vector<std::string>& params) {
+    [self](atom::wake, std::string& user, std::string& id) {
+      auto hdl = self->state.route(user);
+      return self->delegate(hdl, atom::wake::value, std::move(user),
+                            std::move(id));
+    },
+    [self](atom::list, std::string& user, domain::query& q) {
       auto hdl = self->state.route(user);
       return self->delegate(hdl, atom::list::value, std::move(user),
-                            std::move(params));
+                            std::move(q));
     },
     [self](atom::get, std::string& user, std::string& id) {
       auto hdl = self->state.route(user);
@@ -101,16 +105,20 @@ user_directory_actor::behavior_type user_directory(
       return self->delegate(hdl, atom::occurs::value, std::move(user),
                             std::move(id), limit);
     },
-    [self](atom::preview, std::string& user, std::vector<std::string>& params) {
+    [self](atom::preview, std::string& user, domain::preview_request& req) {
       auto hdl = self->state.route(user);
       return self->delegate(hdl, atom::preview::value, std::move(user),
-                            std::move(params));
+                            std::move(req));
     },
-    [self](atom::summary, const std::string& user) -> caf::result<std::string> {
+    [self](atom::summary,
+           const std::string& user) -> caf::result<list_summary> {
       auto& users = self->state.users;
       auto i = users.find(user);
-      if (i == users.end())
-        return nlohmann::json{{"user", user}, {"resident", false}}.dump();
+      if (i == users.end()) {
+        list_summary absent;
+        absent.user = user;
+        return absent;
+      }
       // Routed but not yet handled = the list's backlog of client messages.
       return self->delegate(i->second.handle, atom::summary::value, user);
     },

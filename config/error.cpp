@@ -13,6 +13,10 @@ std::string to_string(ec x) {
     case ec::conflict: return "conflict";
     case ec::limit_exceeded: return "limit_exceeded";
     case ec::forbidden: return "forbidden";
+    case ec::invalid_record: return "invalid_record";
+    case ec::invalid_field: return "invalid_field";
+    case ec::too_expensive: return "too_expensive";
+    case ec::busy: return "busy";
   }
   return "unknown";
 }
@@ -21,7 +25,20 @@ std::string describe(const caf::error& err) {
   auto& ctx = err.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0))
     return ctx.get_as<std::string>(0);
+  if (ctx.size() == 2 && ctx.match_element<std::string>(1))
+    return ctx.get_as<std::string>(1);
   return caf::to_string(err);
+}
+
+caf::error make_field_error(ec code, std::string field, std::string detail) {
+  return caf::make_error(code, std::move(field), std::move(detail));
+}
+
+std::string error_field(const caf::error& err) {
+  auto& ctx = err.context();
+  if (ctx.size() == 2 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return {};
 }
 
 } // namespace actodo

@@ -28,6 +28,15 @@ enum class ec : uint8_t {
   limit_exceeded,
   /// Missing or wrong credentials (admin token).
   forbidden,
+  /// A stored record could not be decoded (corruption or a newer format).
+  invalid_record,
+  /// A request names something wrong (context: field, detail).
+  invalid_field,
+  /// The request would take more work than its budget (context: field,
+  /// detail).
+  too_expensive,
+  /// An earlier request of the same kind still runs: retry later.
+  busy,
 };
 
 std::string to_string(ec x);
@@ -35,6 +44,13 @@ std::string to_string(ec x);
 /// A message for people: the text an error carries as its context when it
 /// has one, CAF's rendering otherwise.
 std::string describe(const caf::error& err);
+
+/// An error about one field of a request: `code` with the field and a
+/// detail for people as its context.
+caf::error make_field_error(ec code, std::string field, std::string detail);
+
+/// The field an error names (see `make_field_error`); empty when none.
+std::string error_field(const caf::error& err);
 
 } // namespace actodo
 

@@ -3,7 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
-#include "actors/command_frame.hpp"
+#include "actors/domain/command_body.hpp"
+#include "actors/record_codec.hpp"
 
 namespace actodo::io {
 
@@ -34,7 +35,7 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   auto content_type = rec.header("content-type");
   if (content_type != nullptr
       && content_type->rfind("application/cloudevents", 0) == 0) {
-    if (!actors::within_depth(rec.value, actors::max_json_depth))
+    if (!domain::within_depth(rec.value, domain::max_json_depth))
       return error("JSON nested too deeply", "value");
     auto doc = json::parse(rec.value, nullptr, false);
     if (!doc.is_object())
@@ -64,7 +65,7 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   out.subject = attr("subject");
   out.ifmatch = attr("ifmatch");
   if (!rec.value.empty()) {
-    if (!actors::within_depth(rec.value, actors::max_json_depth))
+    if (!domain::within_depth(rec.value, domain::max_json_depth))
       return error("JSON nested too deeply", "value");
     out.data = json::parse(rec.value, nullptr, false);
     if (out.data.is_discarded())
@@ -74,15 +75,15 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   return std::nullopt;
 }
 
-std::optional<record_error> check_body(const json& data, bool create) {
-  auto verdict = actors::check_todo_body(data.dump(), create);
-  if (verdict.ok)
-    return std::nullopt;
-  auto problem = json::parse(verdict.problem, nullptr, false);
-  auto field = problem.is_object() ? problem.value("field", "") : "";
-  return error(problem.is_object() ? problem.value("detail", "invalid data")
-                                   : "invalid data",
-               field.empty() ? "data" : "data/" + field);
+/// Decodes the data of a create or update into the command.
+std::optional<record_error> decode_data(const json& data,
+                                        actors::command& out) {
+  auto create = out.op == actors::command_op::create;
+  if (auto err = domain::decode_todo_body(data, create, out.patch,
+                                          out.canonical_body))
+    return error(err->detail,
+                 err->field.empty() ? "data" : "data/" + err->field);
+  return std::nullopt;
 }
 
 } // namespace
@@ -102,7 +103,7 @@ std::optional<record_error> parse_command_record(const kafka_record& rec,
     return err;
   if (a.specversion != "1.0")
     return error("must be 1.0", "ce_specversion");
-  if (!actors::valid_request_id(a.id))
+  if (!domain::valid_request_id(a.id))
     return error("must be 1-128 characters of [A-Za-z0-9._:-]", "ce_id");
   if (rec.key.empty() || rec.key.size() > 128)
     return error("the key must be the user id (1-128 bytes)", "key");
@@ -136,16 +137,16 @@ std::optional<record_error> parse_command_record(const kafka_record& rec,
     }
   }
   if (op == "complete") {
-    out.body = R"({"completed":true})";
+    if (auto err = decode_data(json{{"completed", true}}, out))
+      return err;
   } else if (op == "delete") {
     if (a.has_data && !a.data.is_null())
       return error("delete takes no data", "data");
   } else {
     if (!a.has_data || !a.data.is_object())
       return error("must be a JSON object (the todo)", "data");
-    if (auto err = check_body(a.data, out.op == actors::command_op::create))
+    if (auto err = decode_data(a.data, out))
       return err;
-    out.body = a.data.dump();
   }
   auto key = rec.header("actodo_idempotency_key");
   out.idempotency_key = key != nullptr && !key->empty() ? *key
@@ -178,20 +179,19 @@ outgoing event_message(const persistence::outbox_record& ev,
   return result;
 }
 
-outgoing result_message(const kafka_record& cmd, const actors::reply& r) {
+outgoing result_message(const kafka_record& cmd,
+                        const actors::command_outcome& x) {
   outgoing result;
   json body = nullptr;
-  if (!r.body.empty())
-    body = json::parse(r.body, nullptr, false);
-  if (body.is_discarded())
-    body = r.body;
+  if (auto text = actors::records::body_of(x); !text.empty())
+    body = json::parse(text, nullptr, false);
   auto id_header = cmd.header("ce_id");
-  std::string id = !r.request_id.empty()  ? r.request_id
+  std::string id = !x.request_id.empty()  ? x.request_id
                    : id_header != nullptr ? *id_header
                                           : std::string{};
   result.value = json{
     {"request_id", id},
-    {"status", r.status},
+    {"status", actors::records::status_of(x.code)},
     {"body", body}}.dump();
   result.headers = {{"ce_specversion", "1.0"},
                     {"ce_id", "result-" + id},
@@ -232,7 +232,7 @@ outgoing command_message(const actors::command& cmd) {
     result.headers.emplace_back("ce_ifmatch", std::to_string(cmd.if_match));
   if (!cmd.idempotency_key.empty())
     result.headers.emplace_back("actodo_idempotency_key", cmd.idempotency_key);
-  result.value = cmd.body;
+  result.value = cmd.canonical_body;
   return result;
 }
 

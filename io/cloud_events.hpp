@@ -52,7 +52,8 @@ outgoing event_message(const persistence::outbox_record& ev,
 /// The result of a command for the reply topic: value
 /// `{"request_id","status","body"}`, CloudEvents headers, and the
 /// correlation headers of the command copied.
-outgoing result_message(const kafka_record& cmd, const actors::reply& r);
+outgoing result_message(const kafka_record& cmd,
+                        const actors::command_outcome& x);
 
 /// The topic a command's result goes to: the `kafka_replyTopic` or
 /// `ce_replytopic` header, else `fallback`.

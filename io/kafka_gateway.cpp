@@ -1,6 +1,6 @@
 #include "io/kafka_gateway.hpp"
 
-#include "actors/problem.hpp"
+#include "config/error.hpp"
 #include "io/cloud_events.hpp"
 
 namespace actodo::io {
@@ -9,7 +9,7 @@ namespace {
 
 struct waiting {
   std::string request_id;
-  actors::gateway::callback cb;
+  actors::gateway::outcome_callback cb;
 };
 
 } // namespace
@@ -36,20 +36,18 @@ void kafka_gateway::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                                 void*) {
   std::unique_ptr<waiting> w{static_cast<waiting*>(msg->_private)};
   if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    w->cb(actors::problem_reply(503, std::string{"Kafka did not accept the "
-                                                 "command: "}
-                                       + rd_kafka_err2str(msg->err)));
+    w->cb(caf::make_error(ec::store_failure,
+                          std::string{"Kafka did not accept the command: "}
+                            + rd_kafka_err2str(msg->err)));
     return;
   }
-  actors::reply r;
-  r.status = 202;
-  r.request_id = w->request_id;
-  r.state = "pending";
-  r.body = R"({"request_id":")" + w->request_id + R"(","state":"pending"})";
-  w->cb(std::move(r));
+  actors::command_outcome x;
+  x.code = actors::outcome_code::accepted;
+  x.request_id = w->request_id;
+  w->cb(std::move(x));
 }
 
-void kafka_gateway::submit(actors::command cmd, callback cb) {
+void kafka_gateway::submit(actors::command cmd, outcome_callback cb) {
   using actors::command_op;
   if (cmd.op != command_op::create && cmd.op != command_op::update
       && cmd.op != command_op::remove)
@@ -60,37 +58,40 @@ void kafka_gateway::submit(actors::command cmd, callback cb) {
                          msg.value, msg.headers, w);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     delete w;
-    cb(actors::problem_reply(503, std::string{"cannot produce the command: "}
-                                    + rd_kafka_err2str(err)));
+    cb(caf::make_error(ec::store_failure,
+                       std::string{"cannot produce the command: "}
+                         + rd_kafka_err2str(err)));
   }
 }
 
-void kafka_gateway::list(std::string user, std::vector<std::string> params,
-                         callback cb) {
-  inner_.list(std::move(user), std::move(params), std::move(cb));
+void kafka_gateway::list(std::string user, domain::query q,
+                         answer<actors::todo_page> cb) {
+  inner_.list(std::move(user), std::move(q), std::move(cb));
 }
 
-void kafka_gateway::get(std::string user, std::string todo_id, callback cb) {
+void kafka_gateway::get(std::string user, std::string todo_id,
+                        answer<domain::todo> cb) {
   inner_.get(std::move(user), std::move(todo_id), std::move(cb));
 }
 
 void kafka_gateway::occurrences(std::string user, std::string todo_id,
-                                int32_t limit, callback cb) {
+                                int32_t limit,
+                                answer<actors::occurrence_list> cb) {
   inner_.occurrences(std::move(user), std::move(todo_id), limit, std::move(cb));
 }
 
-void kafka_gateway::preview(std::string user, std::vector<std::string> params,
-                            callback cb) {
-  inner_.preview(std::move(user), std::move(params), std::move(cb));
+void kafka_gateway::preview(std::string user, domain::preview_request req,
+                            answer<actors::occurrence_list> cb) {
+  inner_.preview(std::move(user), std::move(req), std::move(cb));
 }
 
 void kafka_gateway::status(std::string user, std::string request_id,
-                           callback cb) {
+                           answer<persistence::request_record> cb) {
   inner_.status(std::move(user), std::move(request_id), std::move(cb));
 }
 
 void kafka_gateway::events(std::string user, int64_t after, int64_t limit,
-                           callback cb) {
+                           answer<std::vector<persistence::event_record>> cb) {
   inner_.events(std::move(user), after, limit, std::move(cb));
 }
 
@@ -101,7 +102,7 @@ kafka_gateway::open_session(std::string user, actors::session_options opts,
 }
 
 void kafka_gateway::account(actors::account_op op, std::string a, std::string b,
-                            std::string remote, callback cb) {
+                            std::string remote, answer<actors::reply> cb) {
   inner_.account(op, std::move(a), std::move(b), std::move(remote),
                  std::move(cb));
 }

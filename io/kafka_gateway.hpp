@@ -24,22 +24,24 @@ class kafka_gateway : public actors::gateway {
   /// Delivery reports come here (opaque: the heap-allocated callback).
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void*);
 
-  void submit(actors::command cmd, callback cb) override;
-  void list(std::string user, std::vector<std::string> params,
-            callback cb) override;
-  void get(std::string user, std::string todo_id, callback cb) override;
+  void submit(actors::command cmd, outcome_callback cb) override;
+  void list(std::string user, domain::query q,
+            answer<actors::todo_page> cb) override;
+  void get(std::string user, std::string todo_id,
+           answer<domain::todo> cb) override;
   void occurrences(std::string user, std::string todo_id, int32_t limit,
-                   callback cb) override;
-  void preview(std::string user, std::vector<std::string> params,
-               callback cb) override;
-  void status(std::string user, std::string request_id, callback cb) override;
+                   answer<actors::occurrence_list> cb) override;
+  void preview(std::string user, domain::preview_request req,
+               answer<actors::occurrence_list> cb) override;
+  void status(std::string user, std::string request_id,
+              answer<persistence::request_record> cb) override;
   void events(std::string user, int64_t after, int64_t limit,
-              callback cb) override;
+              answer<std::vector<persistence::event_record>> cb) override;
   std::shared_ptr<session_link>
   open_session(std::string user, actors::session_options opts,
                std::shared_ptr<actors::frame_sink> sink) override;
   void account(actors::account_op op, std::string a, std::string b,
-               std::string remote, callback cb) override;
+               std::string remote, answer<actors::reply> cb) override;
 
  private:
   actors::gateway& inner_;

@@ -102,7 +102,7 @@ void kafka_ingress_state::dispatch(uint64_t token) {
   if (i == open.end())
     return;
   self->request(directory, timeout, i->second.cmd)
-    .then([this, token](actors::reply& r) { answer(token, r); },
+    .then([this, token](actors::command_outcome& x) { answer(token, x); },
           [this, token](caf::error& err) {
             // Not applied or not known to be: try again (idempotent).
             std::cerr << "actodo: kafka ingress: command failed, retrying: "
@@ -112,12 +112,13 @@ void kafka_ingress_state::dispatch(uint64_t token) {
           });
 }
 
-void kafka_ingress_state::answer(uint64_t token, const actors::reply& r) {
+void kafka_ingress_state::answer(uint64_t token,
+                                 const actors::command_outcome& x) {
   auto i = open.find(token);
   if (i == open.end())
     return;
   auto& rec = i->second.rec;
-  auto msg = result_message(rec, r);
+  auto msg = result_message(rec, x);
   auto err = io::produce(producer.get(),
                          reply_topic(rec, settings.results_topic), rec.key,
                          msg.value, msg.headers,

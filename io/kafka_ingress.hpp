@@ -61,7 +61,7 @@ struct kafka_ingress_state {
   void poll();
   void handle(kafka_record rec);
   void dispatch(uint64_t token);
-  void answer(uint64_t token, const actors::reply& r);
+  void answer(uint64_t token, const actors::command_outcome& x);
   void reject(uint64_t token);
   void delivered(uint64_t token, bool ok);
   void commit(bool sync);

@@ -4,8 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
-#include "actors/command_frame.hpp"
+#include "actors/domain/command_body.hpp"
+#include "actors/domain/preview.hpp"
 #include "actors/domain/query.hpp"
+#include "actors/domain/time.hpp"
+#include "actors/record_codec.hpp"
+#include "web/outcome_codec.hpp"
 #include "web/preconditions.hpp"
 #include "web/router.hpp"
 
@@ -13,13 +17,22 @@ namespace actodo::web {
 
 namespace {
 
-/// A preview or listing: 429 (an earlier expansion of the user still
-/// runs) says when to retry.
-http_response expansion_response(const actors::reply& r) {
-  auto res = response_of(r);
-  if (r.status == 429)
-    res.headers.emplace_back("Retry-After", "1");
+/// 202: the command is durable once its result frame arrives.
+http_response accepted(const actors::command_outcome& x) {
+  http_response res;
+  res.status = 202;
+  res.headers.emplace_back("Location", "/api/v1/requests/" + x.request_id);
+  res.body = R"({"request_id":")" + x.request_id + R"(","state":")"
+             + actors::state_of(x) + R"("})";
   return res;
+}
+
+/// Occurrences or the problem with them.
+actors::gateway::answer<actors::occurrence_list>
+occurrences_answer(responder& done) {
+  return [done](caf::expected<actors::occurrence_list> xs) {
+    done(xs ? json_response(encode(*xs)) : response_of(xs.error()));
+  };
 }
 
 } // namespace
@@ -33,11 +46,17 @@ std::optional<http_response> router::prepare(const http_request& req,
   cmd.request_id = actors::new_id("r_");
   cmd.if_match = opts.if_match;
   cmd.idempotency_key = opts.idempotency_key;
-  auto has_body = cmd.op == actors::command_op::create
-                  || cmd.op == actors::command_op::update;
-  if (cmd.op != actors::command_op::snooze
-      && cmd.op != actors::command_op::dismiss)
-    cmd.body = has_body ? req.body : std::string{};
+  if (cmd.op != actors::command_op::create
+      && cmd.op != actors::command_op::update)
+    return std::nullopt;
+  // The one parse of the body: into the typed patch the command carries.
+  nlohmann::json body;
+  auto err = domain::parse_client_json(req.body, body);
+  if (!err)
+    err = domain::decode_todo_body(body, cmd.op == actors::command_op::create,
+                                   cmd.patch, cmd.canonical_body);
+  if (err)
+    return problem(400, err->detail, err->field);
   return std::nullopt;
 }
 
@@ -46,13 +65,10 @@ void router::list_todos(const http_request& req, const path_params&,
   domain::query q;
   if (auto err = domain::parse_query(req.query, q))
     return done(problem(400, err->detail, err->field));
-  std::vector<std::string> params;
-  for (auto& kvp : req.query) {
-    params.push_back(kvp.first);
-    params.push_back(kvp.second);
-  }
-  gate_.list(req.user, std::move(params),
-             [done](actors::reply r) { done(response_of(r)); });
+  gate_.list(
+    req.user, std::move(q), [done](caf::expected<actors::todo_page> page) {
+      done(page ? json_response(encode(*page)) : response_of(page.error()));
+    });
 }
 
 void router::create_todo(const http_request& req, const path_params&,
@@ -65,16 +81,15 @@ void router::create_todo(const http_request& req, const path_params&,
 void router::get_todo(const http_request& req, const path_params& p,
                       responder& done) {
   auto etag = std::string{req.header("if-none-match")};
-  gate_.get(req.user, p[0], [done, etag](actors::reply r) {
-    auto res = response_of(r);
-    if (r.status == 200) {
-      auto tag = entity_tag(r.version);
-      res.headers.emplace_back("ETag", tag);
-      if (etag_matches(etag, r.version)) {
-        res.status = 304;
-        res.body.clear();
-        res.content_type.clear();
-      }
+  gate_.get(req.user, p[0], [done, etag](caf::expected<domain::todo> t) {
+    if (!t)
+      return done(response_of(t.error()));
+    auto res = json_response(encode(*t));
+    res.headers.emplace_back("ETag", entity_tag(t->version));
+    if (etag_matches(etag, t->version)) {
+      res.status = 304;
+      res.body.clear();
+      res.content_type.clear();
     }
     done(std::move(res));
   });
@@ -102,25 +117,22 @@ void router::write(const http_request& req, actors::command cmd,
   if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
   auto wait = opts.wait;
-  gate_.submit(std::move(cmd), [done, wait](actors::reply r) {
-    if (r.request_id.empty())
-      return done(response_of(r)); // Not a command outcome: an error.
-    if (wait) {
-      auto res = response_of(r);
+  gate_.submit(
+    std::move(cmd), [done, wait](caf::expected<actors::command_outcome> x) {
+      if (!x)
+        return done(response_of(x.error()));
+      if (x->request_id.empty())
+        return done(response_of(*x)); // Refused before it was applied.
+      if (!wait || x->code == actors::outcome_code::accepted)
+        return done(accepted(*x));
+      auto res = response_of(*x);
       res.headers.emplace_back("Preference-Applied", "wait");
-      if (r.status == 201)
-        res.headers.emplace_back("Location", "/api/v1/todos/" + r.todo_id);
-      if (r.version > 0)
-        res.headers.emplace_back("ETag", entity_tag(r.version));
-      return done(std::move(res));
-    }
-    http_response res;
-    res.status = 202;
-    res.headers.emplace_back("Location", "/api/v1/requests/" + r.request_id);
-    res.body = R"({"request_id":")" + r.request_id + R"(","state":")" + r.state
-               + R"("})";
-    done(std::move(res));
-  });
+      if (x->code == actors::outcome_code::created)
+        res.headers.emplace_back("Location", "/api/v1/todos/" + x->todo_id);
+      if (x->version > 0)
+        res.headers.emplace_back("ETag", entity_tag(x->version));
+      done(std::move(res));
+    });
 }
 
 void router::todo_occurrences(const http_request& req, const path_params& p,
@@ -137,8 +149,7 @@ void router::todo_occurrences(const http_request& req, const path_params& p,
   }
   if (auto res = throttle(expansion_limit_.get(), req.user))
     return done(std::move(*res));
-  gate_.occurrences(req.user, p[0], limit,
-                    [done](actors::reply r) { done(expansion_response(r)); });
+  gate_.occurrences(req.user, p[0], limit, occurrences_answer(done));
 }
 
 void router::snooze(const http_request& req, const path_params& p,
@@ -158,7 +169,7 @@ void router::reminder_action(const http_request& req, const path_params& p,
   auto res = std::from_chars(n.data(), n.data() + n.size(), index);
   if (res.ec != std::errc{} || res.ptr != n.data() + n.size())
     return done(problem(404, "no reminder " + n, "reminder"));
-  if (!actors::within_depth(req.body, actors::max_json_depth))
+  if (!domain::within_depth(req.body, domain::max_json_depth))
     return done(problem(400, "the body nests too deeply"));
   auto body = req.body.empty()
                 ? nlohmann::json::object()
@@ -169,38 +180,32 @@ void router::reminder_action(const http_request& req, const path_params& p,
     if (!snooze || (key != "for" && key != "until"))
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
-  auto verdict = actors::check_reminder_body(body.dump(), snooze);
-  if (!verdict.ok) {
-    http_response bad;
-    bad.status = verdict.status;
-    bad.content_type = "application/problem+json";
-    bad.body = std::move(verdict.problem);
-    return done(std::move(bad));
-  }
   actors::command cmd;
+  if (auto err = domain::decode_reminder_body(body, snooze, domain::now_ms(),
+                                              cmd.action, cmd.canonical_body))
+    return done(problem(400, err->detail, err->field));
   cmd.todo_id = p[0];
   cmd.op = snooze ? actors::command_op::snooze : actors::command_op::dismiss;
-  cmd.body = body.dump();
   write(req, std::move(cmd), done);
 }
 
 void router::preview(const http_request& req, const path_params&,
                      responder& done) {
+  domain::preview_request rule;
+  if (auto err = domain::decode_preview(req.query, domain::now_ms(), rule))
+    return done(problem(400, err->detail, err->field));
   if (auto res = throttle(expansion_limit_.get(), req.user))
     return done(std::move(*res));
-  std::vector<std::string> params;
-  for (auto& kvp : req.query) {
-    params.push_back(kvp.first);
-    params.push_back(kvp.second);
-  }
-  gate_.preview(req.user, std::move(params),
-                [done](actors::reply r) { done(expansion_response(r)); });
+  gate_.preview(req.user, std::move(rule), occurrences_answer(done));
 }
 
 void router::request_status(const http_request& req, const path_params& p,
                             responder& done) {
-  gate_.status(req.user, p[0],
-               [done](actors::reply r) { done(response_of(r)); });
+  gate_.status(
+    req.user, p[0], [done](caf::expected<persistence::request_record> rec) {
+      done(rec ? json_response(actors::records::request_status_body(*rec))
+               : response_of(rec.error()));
+    });
 }
 
 void router::events(const http_request& req, const path_params&,
@@ -222,8 +227,11 @@ void router::events(const http_request& req, const path_params&,
     return done(problem(400, "must be >= 0", "after"));
   if (limit < 1 || limit > 1000)
     return done(problem(400, "must be between 1 and 1000", "limit"));
-  gate_.events(req.user, after, limit,
-               [done](actors::reply r) { done(response_of(r)); });
+  gate_.events(
+    req.user, after, limit,
+    [done](caf::expected<std::vector<persistence::event_record>> xs) {
+      done(xs ? json_response(encode(*xs)) : response_of(xs.error()));
+    });
 }
 
 void router::websocket_only(const http_request&, const path_params&,

@@ -1,14 +1,21 @@
 // Accounts: /api/v1/auth/{register,login,refresh,logout} and /api/v1/me.
 #include <nlohmann/json.hpp>
 
-#include "actors/command_frame.hpp"
+#include "actors/domain/command_body.hpp"
+#include "web/outcome_codec.hpp"
 #include "web/router.hpp"
 
 namespace actodo::web {
 
 namespace {
 
-http_response from_account_reply(const actors::reply& r) {
+http_response from_account_reply(caf::expected<actors::reply> x) {
+  if (!x) {
+    auto res = response_of(x.error());
+    res.headers.emplace_back("Cache-Control", "no-store");
+    return res;
+  }
+  auto& r = *x;
   auto res = response_of(r);
   // Tokens must not end up in caches.
   res.headers.emplace_back("Cache-Control", "no-store");
@@ -27,7 +34,7 @@ http_response from_account_reply(const actors::reply& r) {
 std::optional<http_response>
 string_fields(const std::string& body, std::initializer_list<const char*> names,
               std::vector<std::string>& out) {
-  if (!actors::within_depth(body, actors::max_json_depth))
+  if (!domain::within_depth(body, domain::max_json_depth))
     return problem(400, "JSON nested too deep");
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
@@ -69,7 +76,9 @@ void router::account(const http_request& req, const path_params&,
   if (err)
     return done(std::move(*err));
   gate_.account(what, std::move(fields[0]), std::move(fields[1]), req.remote,
-                [done](actors::reply r) { done(from_account_reply(r)); });
+                [done](caf::expected<actors::reply> r) {
+                  done(from_account_reply(std::move(r)));
+                });
 }
 
 void router::me(const http_request& req, const path_params&, responder& done) {
@@ -79,7 +88,9 @@ void router::me(const http_request& req, const path_params&, responder& done) {
     return done(std::move(res));
   }
   gate_.account(actors::account_op::me, req.user, {}, req.remote,
-                [done](actors::reply r) { done(from_account_reply(r)); });
+                [done](caf::expected<actors::reply> r) {
+                  done(from_account_reply(std::move(r)));
+                });
 }
 
 } // namespace actodo::web

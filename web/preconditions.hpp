@@ -19,8 +19,8 @@ struct write_options {
   bool wait = false;
 };
 
-/// Checks the headers and the body of a write; a problem response when
-/// something is wrong (the field names the header or body field).
+/// Checks the headers of a write (and the media type of a body); a problem
+/// response naming the header when something is wrong.
 std::optional<http_response> read_write_options(const http_request& req,
                                                 actors::command_op op,
                                                 write_options& out);

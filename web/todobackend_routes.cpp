@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
+#include "web/outcome_codec.hpp"
 #include "web/preconditions.hpp"
 #include "web/router.hpp"
 
@@ -17,39 +18,32 @@ std::string base_url(const http_request& req) {
   return "http://" + std::string{host.empty() ? "127.0.0.1" : host} + "/todos/";
 }
 
-http_response with_url(const actors::reply& r, const std::string& base) {
-  http_response res;
-  res.status = r.status;
-  if (r.status >= 400) {
-    res.content_type = "application/problem+json";
-    res.body = r.body;
-    return res;
-  }
-  if (r.body.empty()) {
-    res.content_type.clear();
-    return res;
-  }
-  auto doc = json::parse(r.body);
-  auto add_url = [&](json& todo) { todo["url"] = base + todo.value("id", ""); };
-  if (doc.contains("items")) {
-    auto items = std::move(doc["items"]);
-    for (auto& t : items)
-      add_url(t);
-    doc = std::move(items);
-  } else {
-    add_url(doc);
-  }
-  res.body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
-  return res;
+/// A todo as Todo-Backend clients expect it: with its absolute `url`.
+json with_url(const domain::todo& t, const std::string& base) {
+  auto doc = domain::to_json(t);
+  doc["url"] = base + t.id;
+  return doc;
+}
+
+std::string dump(const json& doc) {
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace
 
 void router::backend_list(const http_request& req, const path_params&,
                           responder& done) {
-  gate_.list(req.user, {"limit", "500", "sort", "order"},
-             [done, base = base_url(req)](actors::reply r) {
-               done(with_url(r, base));
+  domain::query q;
+  q.limit = domain::max_query_limit;
+  q.sort = {domain::sort_key{domain::sort_key::order, false}};
+  gate_.list(req.user, std::move(q),
+             [done, base = base_url(req)](caf::expected<actors::todo_page> pg) {
+               if (!pg)
+                 return done(response_of(pg.error()));
+               auto items = json::array();
+               for (auto& t : pg->items)
+                 items.push_back(with_url(t, base));
+               done(json_response(dump(items)));
              });
 }
 
@@ -69,9 +63,11 @@ void router::backend_clear(const http_request& req, const path_params&,
 
 void router::backend_get(const http_request& req, const path_params& p,
                          responder& done) {
-  gate_.get(req.user, p[0], [done, base = base_url(req)](actors::reply r) {
-    done(with_url(r, base));
-  });
+  gate_.get(req.user, p[0],
+            [done, base = base_url(req)](caf::expected<domain::todo> t) {
+              done(t ? json_response(dump(with_url(*t, base)))
+                     : response_of(t.error()));
+            });
 }
 
 void router::backend_update(const http_request& req, const path_params& p,
@@ -96,13 +92,18 @@ void router::backend_write(const http_request& req, actors::command cmd,
   if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
   auto created = cmd.op == actors::command_op::create;
-  gate_.submit(std::move(cmd),
-               [done, created, base = base_url(req)](actors::reply r) {
-                 auto res = with_url(r, base);
-                 if (created && r.status == 201)
-                   res.headers.emplace_back("Location", base + r.todo_id);
-                 done(std::move(res));
-               });
+  gate_.submit(std::move(cmd), [done, created, base = base_url(req)](
+                                 caf::expected<actors::command_outcome> x) {
+    if (!x)
+      return done(response_of(x.error()));
+    if (!x->todo || actors::is_rejection(x->code))
+      return done(response_of(*x));
+    auto res = response_of(*x);
+    res.body = dump(with_url(*x->todo, base));
+    if (created && x->code == actors::outcome_code::created)
+      res.headers.emplace_back("Location", base + x->todo_id);
+    done(std::move(res));
+  });
 }
 
 } // namespace actodo::web

@@ -11,7 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/problem.hpp"
+#include "config/error.hpp"
 #include "web/close_codes.hpp"
+#include "web/command_frame.hpp"
+#include "web/outcome_codec.hpp"
 #include "web/session_registry.hpp"
 
 namespace actodo::web {
@@ -28,14 +31,33 @@ class socket_sink : public actors::frame_sink {
   socket_sink(std::weak_ptr<websocket_session> session, executor_type exec)
     : session_(std::move(session)), exec_(std::move(exec)) {}
 
-  void send(std::string frame) override {
+  void send(actors::shared_frame frame) override {
     std::lock_guard<std::mutex> guard{mtx_};
-    if (!exec_)
+    if (!exec_ || !frame.text)
       return;
-    net::post(*exec_, [w = session_, f = std::move(frame)]() mutable {
+    net::post(*exec_, [w = session_, f = std::move(frame.text)]() mutable {
       if (auto s = w.lock())
         s->send(std::move(f));
     });
+  }
+
+  void outcome(const std::string& request_id,
+               const actors::command_outcome& x) override {
+    if (!x.request_id.empty())
+      return send(actors::shared_frame{result_frame(x)});
+    send(
+      actors::shared_frame{error_frame(request_id, status_of(x), body_of(x))});
+  }
+
+  void error(const std::string& request_id, const caf::error& err,
+             const std::string& field) override {
+    // A stream that cannot start (a resume gap) is the client's to fix;
+    // a command that did not reach its list may be retried.
+    auto status = err == ec::limit_exceeded ? 409 : 503;
+    auto detail = status == 409 ? describe(err)
+                                : "command not applied: " + describe(err);
+    send(actors::shared_frame{error_frame(
+      request_id, status, actors::make_problem(status, detail, field))});
   }
 
   void close(uint16_t code, std::string reason) override {
@@ -170,9 +192,18 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
       return do_read();
     }
   if (auto link = std::atomic_load(&link_))
-    link->input(beast::buffers_to_string(buffer_.data()));
+    submit(*link, beast::buffers_to_string(buffer_.data()));
   buffer_.consume(buffer_.size());
   do_read();
+}
+
+void websocket_session::submit(actors::gateway::session_link& link,
+                               const std::string& text) {
+  actors::command cmd;
+  if (auto err = decode_command_frame(text, cmd))
+    return send(error_frame(
+      cmd.request_id, 400, actors::make_problem(400, err->detail, err->field)));
+  link.submit(std::move(cmd));
 }
 
 void websocket_session::throttled(long retry_after) {
@@ -193,9 +224,13 @@ void websocket_session::throttled(long retry_after) {
 }
 
 void websocket_session::send(std::string frame) {
+  send(std::make_shared<const std::string>(std::move(frame)));
+}
+
+void websocket_session::send(std::shared_ptr<const std::string> frame) {
   if (closing_)
     return;
-  auto size = static_cast<int64_t>(frame.size());
+  auto size = static_cast<int64_t>(frame->size());
   // The client does not keep up: drop it rather than buffer forever.
   if (queue_.size() >= cfg_.ws_queue_limit)
     return drop(1008, "outbound queue limit exceeded");
@@ -213,7 +248,7 @@ void websocket_session::send(std::string frame) {
 
 void websocket_session::do_write() {
   ws_.text(true);
-  ws_.async_write(net::buffer(queue_.front()),
+  ws_.async_write(net::buffer(*queue_.front()),
                   beast::bind_front_handler(&websocket_session::on_write,
                                             shared_from_this()));
 }
@@ -221,7 +256,7 @@ void websocket_session::do_write() {
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec)
     return fail(ec, "ws write");
-  account(-static_cast<int64_t>(queue_.front().size()));
+  account(-static_cast<int64_t>(queue_.front()->size()));
   queue_.pop_front();
   cfg_.stats->ws_frames_sent.add();
   if (!queue_.empty())
@@ -248,7 +283,7 @@ void websocket_session::drop(uint16_t code, std::string reason) {
   cfg_.stats->ws_dropped.add();
   // The frame being written (the front) must outlive its async_write.
   for (auto i = queue_.size(); i > 1; --i) {
-    account(-static_cast<int64_t>(queue_.back().size()));
+    account(-static_cast<int64_t>(queue_.back()->size()));
     queue_.pop_back();
   }
   close(code, std::move(reason));

@@ -36,6 +36,8 @@ class websocket_session
 
   /// Queues a frame; must run on the strand.
   void send(std::string frame);
+  /// Queues a frame shared with other sessions (not copied).
+  void send(std::shared_ptr<const std::string> frame);
 
   /// Sends what is queued, then starts the close handshake; must run on the
   /// strand.
@@ -56,6 +58,9 @@ class websocket_session
   void do_close();
   /// Refuses a command frame beyond the user's rate (error frame, 429).
   void throttled(long retry_after);
+  /// Decodes a command frame and hands it to the session actor; a frame
+  /// that does not decode is answered with an `error` frame.
+  void submit(actors::gateway::session_link& link, const std::string& text);
   /// Moves `n` bytes into (positive) or out of the queue accounting.
   void account(int64_t n);
   /// Returns freed memory to the OS a second from now (coalesced).
@@ -64,7 +69,7 @@ class websocket_session
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<void> slot_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
   /// Bytes in `queue_`, the most there ever were, and the user's total.
   int64_t queued_bytes_ = 0;
   int64_t peak_bytes_ = 0;

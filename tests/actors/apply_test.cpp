@@ -6,6 +6,8 @@
 #include "actors/apply.hpp"
 #include "actors/recurrence.hpp"
 
+#include "tests/actors/codec.hpp"
+
 using namespace actodo;
 using actors::command;
 using actors::command_op;
@@ -22,13 +24,13 @@ command make(command_op op, std::string body, std::string id = {}) {
   cmd.user_id = "alice";
   cmd.request_id = "r" + std::to_string(++n);
   cmd.op = op;
-  cmd.body = std::move(body);
   cmd.todo_id = std::move(id);
+  test::set_body(cmd, body, now);
   return cmd;
 }
 
 /// Completes `id` as the todo_list does: the plan first, then the command.
-actors::outcome complete(actors::user_todos& todos, const std::string& id,
+actors::applied complete(actors::user_todos& todos, const std::string& id,
                          size_t max_todos) {
   auto cmd = make(command_op::update, R"({"completed":true})", id);
   actors::successor_plan plan;
@@ -48,16 +50,16 @@ CAF_TEST(the next occurrence counts against the cap) {
       command_op::create,
       R"({"title":"daily","due":"2026-03-02","recurrence":{"preset":"daily"}})"),
     now, 2);
-  CAF_REQUIRE_EQUAL(created.result.status, 201);
+  CAF_REQUIRE_EQUAL(test::status(created.result), 201);
   auto first = complete(todos, created.result.todo_id, 2);
-  CAF_CHECK_EQUAL(first.result.status, 200);
+  CAF_CHECK_EQUAL(test::status(first.result), 200);
   CAF_CHECK_EQUAL(todos.by_id.size(), 2u);
-  auto doc = json::parse(first.result.body);
+  auto doc = json::parse(test::body(first.result));
   auto second = doc["recurrence"]["next_id"].get<std::string>();
   auto last = complete(todos, second, 2);
-  CAF_CHECK_EQUAL(last.result.status, 200);
+  CAF_CHECK_EQUAL(test::status(last.result), 200);
   CAF_CHECK_EQUAL(todos.by_id.size(), 2u);
-  doc = json::parse(last.result.body);
+  doc = json::parse(test::body(last.result));
   CAF_CHECK_EQUAL(doc["recurrence"]["ended"], true);
   CAF_CHECK_EQUAL(doc["recurrence"]["end_reason"], "max_todos");
   CAF_CHECK(doc["recurrence"]["next_id"].is_null());
@@ -68,8 +70,8 @@ CAF_TEST(the next occurrence counts against the cap) {
   // A create at the cap is 409 naming its field.
   auto full = actors::apply_command(
     todos, make(command_op::create, R"({"title":"third"})"), now, 2);
-  CAF_CHECK_EQUAL(full.result.status, 409);
-  auto problem = json::parse(full.result.body);
+  CAF_CHECK_EQUAL(test::status(full.result), 409);
+  auto problem = json::parse(test::body(full.result));
   CAF_CHECK_EQUAL(problem["field"], "todos");
 }
 
@@ -82,9 +84,9 @@ CAF_TEST(a series ends when its expansion runs out of budget) {
       command_op::create,
       R"({"title":"never","due":"2026-03-02","recurrence":{"rrule":"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}})"),
     now);
-  CAF_REQUIRE_EQUAL(created.result.status, 201);
+  CAF_REQUIRE_EQUAL(test::status(created.result), 201);
   auto done = complete(todos, created.result.todo_id, 10000);
-  auto doc = json::parse(done.result.body);
+  auto doc = json::parse(test::body(done.result));
   CAF_CHECK_EQUAL(doc["recurrence"]["ended"], true);
   CAF_CHECK_EQUAL(doc["recurrence"]["end_reason"], "budget");
   CAF_CHECK_EQUAL(todos.by_id.size(), 1u);
@@ -95,15 +97,15 @@ CAF_TEST(a command that fails validation writes nothing) {
   todos.user_id = "alice";
   auto plain = actors::apply_command(
     todos, make(command_op::create, R"({"title":"no due"})"), now);
-  CAF_REQUIRE_EQUAL(plain.result.status, 201);
+  CAF_REQUIRE_EQUAL(test::status(plain.result), 201);
   auto seq = todos.last_seq;
   auto bad = actors::apply_command(
     todos,
     make(command_op::update, R"({"recurrence":{"rrule":"FREQ=DAILY"}})",
          plain.result.todo_id),
     now);
-  CAF_CHECK_EQUAL(bad.result.status, 400);
-  auto problem = json::parse(bad.result.body);
+  CAF_CHECK_EQUAL(test::status(bad.result), 400);
+  auto problem = json::parse(test::body(bad.result));
   CAF_CHECK_EQUAL(problem["field"], "recurrence");
   CAF_CHECK(bad.result.request_id.empty());
   CAF_CHECK(bad.batch.request.request_id.empty());
@@ -113,6 +115,6 @@ CAF_TEST(a command that fails validation writes nothing) {
   // State-dependent refusals (404, 412) stay recorded outcomes.
   auto missing = actors::apply_command(
     todos, make(command_op::update, R"({"title":"x"})", "nope"), now);
-  CAF_CHECK_EQUAL(missing.result.status, 404);
+  CAF_CHECK_EQUAL(test::status(missing.result), 404);
   CAF_CHECK(!missing.batch.request.request_id.empty());
 }

@@ -96,10 +96,10 @@ recording_session(caf::actor_system& sys,
        std::shared_ptr<std::vector<std::string>> frames)
       -> actors::session_actor::behavior_type {
       return {
-        [frames](atom::frame, std::string& frame) {
-          frames->push_back(std::move(frame));
+        [frames](atom::frame, const actors::shared_frame& frame) {
+          frames->push_back(*frame.text);
         },
-        [](atom::input, std::string&) {},
+        [](actors::command&) {},
         [](atom::expire) {},
       };
     },

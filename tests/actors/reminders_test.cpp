@@ -9,6 +9,7 @@
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
 
+#include "tests/actors/codec.hpp"
 #include "tests/actors/fixture.hpp"
 
 using namespace actodo;
@@ -26,10 +27,10 @@ using frames = std::shared_ptr<std::vector<json>>;
 actors::session_actor::behavior_type collector(actors::session_actor::pointer,
                                                frames out) {
   return {
-    [out](atom::frame, const std::string& text) {
-      out->push_back(json::parse(text));
+    [out](atom::frame, const actors::shared_frame& frame) {
+      out->push_back(json::parse(*frame.text));
     },
-    [](atom::input, const std::string&) {},
+    [](actors::command&) {},
     [](atom::expire) {},
   };
 }
@@ -82,17 +83,25 @@ struct fixture : test_coordinator_fixture<test::test_config> {
       + std::chrono::duration_cast<std::chrono::milliseconds>(offset).count());
   }
 
-  actors::reply submit(actors::command_op op, std::string id, json body) {
+  /// The virtual clock in ms since the epoch.
+  int64_t now_ms() {
+    return base_ms
+           + std::chrono::duration_cast<std::chrono::milliseconds>(
+               sched.clock().now() - t0)
+               .count();
+  }
+
+  test::answer submit(actors::command_op op, std::string id, json body) {
     actors::command cmd;
     cmd.user_id = user;
     cmd.request_id = "r" + std::to_string(++requests);
     cmd.op = op;
     cmd.todo_id = std::move(id);
-    cmd.body = body.is_null() ? std::string{} : body.dump();
+    test::set_body(cmd, body.is_null() ? std::string{} : body.dump(), now_ms());
     self->send(directory, std::move(cmd));
     sched.run();
-    actors::reply result;
-    self->receive([&](actors::reply& r) { result = std::move(r); },
+    test::answer result;
+    self->receive([&](actors::command_outcome& x) { result = test::view(x); },
                   caf::after(0s) >> [] { CAF_FAIL("no reply"); });
     return result;
   }
@@ -132,7 +141,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     self->send(directory, atom::get::value, user, id);
     sched.run();
     json result;
-    self->receive([&](actors::reply& r) { result = json::parse(r.body); });
+    self->receive([&](domain::todo& t) { result = domain::to_json(t); });
     return result;
   }
 

@@ -5,12 +5,12 @@
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
 
+#include "tests/actors/codec.hpp"
 #include "tests/actors/node_fixture.hpp"
 
 using namespace actodo;
 using actors::command;
 using actors::command_op;
-using actors::reply;
 using nlohmann::json;
 
 namespace {
@@ -22,17 +22,17 @@ struct fixture : test::node_fixture {
     cmd.user_id = std::move(user);
     cmd.request_id = "r" + std::to_string(++requests);
     cmd.op = op;
-    cmd.body = std::move(body);
     cmd.todo_id = std::move(id);
+    test::set_body(cmd, body);
     return cmd;
   }
 
   /// Sends a command through the directory and returns the reply.
-  reply submit(command cmd) {
+  test::answer submit(command cmd) {
     self->send(directory, std::move(cmd));
     sched.run();
-    reply result;
-    self->receive([&](reply& r) { result = std::move(r); },
+    test::answer result;
+    self->receive([&](actors::command_outcome& x) { result = test::view(x); },
                   [&](caf::error& err) {
                     CAF_FAIL("command failed: " << caf::to_string(err));
                   });
@@ -70,8 +70,8 @@ CAF_TEST(a create is answered after the commit and pushed to sessions) {
   expect((atom::flush), from(journal).to(journal));
   expect((int64_t), from(journal).to(list).with(1));
   sched.run();
-  reply r;
-  self->receive([&](reply& x) { r = std::move(x); });
+  test::answer r;
+  self->receive([&](actors::command_outcome& x) { r = test::view(x); });
   CAF_CHECK_EQUAL(r.status, 201);
   CAF_CHECK_EQUAL(r.state, "done");
   CAF_CHECK_EQUAL(r.version, 1);
@@ -154,10 +154,11 @@ CAF_TEST(a failed commit fails every pending command and reloads the user) {
   self->send(directory, make(command_op::create, R"({"title":"lost 2"})"));
   sched.run();
   for (int i = 0; i < 2; ++i)
-    self->receive([](reply&) { CAF_FAIL("acknowledged a failed commit"); },
-                  [](caf::error& err) {
-                    CAF_CHECK_EQUAL(err, ec::store_failure);
-                  });
+    self->receive(
+      [](actors::command_outcome&) {
+        CAF_FAIL("acknowledged a failed commit");
+      },
+      [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::store_failure); });
   // The failed todo_list is gone; the next one starts from the store.
   CAF_CHECK(directory_state().users.empty());
   store->fail_commits = false;
@@ -171,23 +172,42 @@ CAF_TEST(a failed commit fails every pending command and reloads the user) {
 CAF_TEST(list and get answer from memory) {
   submit(make(command_op::create, R"({"title":"b","priority":"high"})"));
   auto a = submit(make(command_op::create, R"({"title":"a"})"));
-  self->send(directory, atom::list::value, std::string{"alice"},
-             std::vector<std::string>{"sort", "title"});
+  domain::query q;
+  q.sort = {domain::sort_key{domain::sort_key::title, false}};
+  self->send(directory, atom::list::value, std::string{"alice"}, q);
   self->send(directory, atom::get::value, std::string{"alice"}, a.todo_id);
   self->send(directory, atom::get::value, std::string{"bob"}, a.todo_id);
   sched.run();
-  self->receive([](reply& r) {
-    auto items = json::parse(r.body)["items"];
-    CAF_REQUIRE_EQUAL(items.size(), 2u);
-    CAF_CHECK_EQUAL(items[0]["title"], "a");
-    CAF_CHECK_EQUAL(items[1]["title"], "b");
+  self->receive([](actors::todo_page& page) {
+    CAF_REQUIRE_EQUAL(page.items.size(), 2u);
+    CAF_CHECK_EQUAL(page.items[0].title, "a");
+    CAF_CHECK_EQUAL(page.items[1].title, "b");
+    CAF_CHECK(page.next_cursor.empty());
   });
-  self->receive([&](reply& r) {
-    CAF_CHECK_EQUAL(r.status, 200);
-    CAF_CHECK_EQUAL(r.todo_id, a.todo_id);
-  });
+  self->receive([&](domain::todo& t) { CAF_CHECK_EQUAL(t.id, a.todo_id); });
   // Another user does not see alice's todo.
-  self->receive([](reply& r) { CAF_CHECK_EQUAL(r.status, 404); });
+  self->receive([](domain::todo&) { CAF_FAIL("bob sees alice's todo"); },
+                [](caf::error& err) {
+                  CAF_CHECK_EQUAL(err, ec::not_found);
+                  CAF_CHECK_EQUAL(error_field(err), "id");
+                });
+}
+
+CAF_TEST(a request is pending until durable and then reports its outcome) {
+  auto created = submit(make(command_op::create, R"({"title":"x"})"));
+  self->send(directory, atom::status::value, std::string{"alice"},
+             created.request_id);
+  self->send(directory, atom::status::value, std::string{"alice"},
+             std::string{"r_unknown"});
+  sched.run();
+  self->receive([&](persistence::request_record& rec) {
+    CAF_CHECK_EQUAL(rec.state, "done");
+    CAF_CHECK_EQUAL(rec.status, 201);
+    CAF_CHECK_EQUAL(json::parse(rec.body).at("id").get<std::string>(),
+                    created.todo_id);
+  });
+  self->receive([](persistence::request_record&) { CAF_FAIL("unknown id"); },
+                [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::not_found); });
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -4,24 +4,24 @@
 
 #include "actors/user_directory.hpp"
 
+#include "tests/actors/codec.hpp"
 #include "tests/actors/node_fixture.hpp"
 
 using namespace actodo;
 using actors::command;
-using actors::reply;
 
 namespace {
 
 struct fixture : test::node_fixture {
-  reply create(const std::string& user, const std::string& title) {
+  test::answer create(const std::string& user, const std::string& title) {
     command cmd;
     cmd.user_id = user;
     cmd.request_id = "r" + std::to_string(++requests);
-    cmd.body = nlohmann::json{{"title", title}}.dump();
+    test::set_body(cmd, nlohmann::json{{"title", title}}.dump());
     self->send(directory, cmd);
     sched.run();
-    reply result;
-    self->receive([&](reply& r) { result = std::move(r); });
+    test::answer result;
+    self->receive([&](actors::command_outcome& x) { result = test::view(x); });
     return result;
   }
 
@@ -101,7 +101,8 @@ CAF_TEST(an idle report with messages still in flight is ignored) {
   // The report is anonymous, so it is not even from the list: ignored.
   sched.run();
   CAF_CHECK_EQUAL(state().passivated, 0u);
-  self->receive([](reply& r) { CAF_CHECK_EQUAL(r.status, 404); });
+  self->receive([](domain::todo&) { CAF_FAIL("found a missing todo"); },
+                [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::not_found); });
   CAF_CHECK_EQUAL(state().users.count("alice"), 1u);
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "actors/apply.hpp"
-#include "actors/command_frame.hpp"
+#include "actors/domain/command_body.hpp"
 #include "web/preconditions.hpp"
 
 using namespace actodo;
@@ -44,12 +44,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cmd.user_id = "fuzz";
   cmd.request_id = "r";
   cmd.op = op;
-  cmd.body = req.body;
   cmd.if_match = opts.if_match;
+  // The router's one parse of the body (router::prepare).
+  nlohmann::json body;
+  if (domain::parse_client_json(req.body, body)
+      || domain::decode_todo_body(body, op == actors::command_op::create,
+                                  cmd.patch, cmd.canonical_body))
+    return 0; // Refused with a problem naming the field: fine.
   if (op == actors::command_op::update && !todos.by_id.empty())
     cmd.todo_id = todos.by_id.begin()->first;
   auto out = actors::apply_command(todos, cmd, 1700000000000, 50);
   if (todos.by_id.size() >= 50)
     todos.by_id.clear();
-  return out.result.status == 0; // Always 0; keeps the result alive.
+  // Keeps the result alive.
+  return out.result.code == actors::outcome_code::accepted ? 1 : 0;
 }

@@ -3,21 +3,31 @@
 #include <cstdint>
 #include <string_view>
 
-#include "actors/command_frame.hpp"
+#include "actors/domain/command_body.hpp"
+#include "web/command_frame.hpp"
+
+using namespace actodo;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  actodo::actors::command cmd;
-  auto status = actodo::actors::parse_command_frame(
+  actors::command cmd;
+  auto err = web::decode_command_frame(
     std::string_view{reinterpret_cast<const char*>(data), size}, cmd);
-  // An accepted frame must carry a valid request id and, for writes, a body
-  // that passes the schema again.
-  if (status.ok) {
-    if (!actodo::actors::valid_request_id(cmd.request_id))
-      __builtin_trap();
-    if (cmd.op != actodo::actors::command_op::remove
-        && !actodo::actors::check_todo_body(
-              cmd.body, cmd.op == actodo::actors::command_op::create)
-              .ok)
+  if (err)
+    return 0;
+  // An accepted frame carries a valid request id and, for writes, a
+  // canonical body that decodes again.
+  if (!domain::valid_request_id(cmd.request_id))
+    __builtin_trap();
+  auto write = cmd.op == actors::command_op::create
+               || cmd.op == actors::command_op::update;
+  if (write) {
+    nlohmann::json body;
+    domain::todo_patch patch;
+    std::string canonical;
+    if (domain::parse_client_json(cmd.canonical_body, body)
+        || domain::decode_todo_body(body, cmd.op == actors::command_op::create,
+                                    patch, canonical)
+        || canonical != cmd.canonical_body)
       __builtin_trap();
   }
   return 0;

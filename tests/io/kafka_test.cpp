@@ -55,10 +55,13 @@ CAF_TEST(binary command records decode) {
   CAF_CHECK_EQUAL(cmd.user_id, "alice");
   CAF_CHECK_EQUAL(cmd.request_id, "c-1");
   CAF_CHECK_EQUAL(cmd.idempotency_key, "kafka:c-1");
+  CAF_CHECK(cmd.patch.title == std::optional<std::string>{"x"});
   actors::command done;
   CAF_CHECK(!io::parse_command_record(command("complete", "", "t1"), done));
   CAF_CHECK(done.op == actors::command_op::update);
-  CAF_CHECK_EQUAL(done.body, R"({"completed":true})");
+  CAF_CHECK_EQUAL(done.canonical_body, R"({"completed":true})");
+  CAF_CHECK(done.patch.completed == std::optional<bool>{true});
+  CAF_CHECK(!done.patch.title);
   CAF_CHECK_EQUAL(done.todo_id, "t1");
 }
 

@@ -6,6 +6,7 @@
 
 #include "caf/test/unit_test.hpp"
 
+#include "config/error.hpp"
 #include "config/metrics.hpp"
 #include "web/route_table.hpp"
 #include "web/router.hpp"
@@ -19,37 +20,49 @@ namespace {
 class fake_gateway : public actors::gateway {
  public:
   std::vector<std::string> calls;
-  actors::reply answer;
+  actors::reply account_reply;
 
-  void submit(actors::command cmd, callback cb) override {
+  actors::command_outcome outcome;
+
+  actors::command last;
+
+  void submit(actors::command cmd, outcome_callback cb) override {
     calls.push_back("submit " + cmd.user_id + " " + cmd.todo_id);
-    cb(answer);
+    last = std::move(cmd);
+    cb(outcome);
   }
-  void list(std::string user, std::vector<std::string>, callback cb) override {
+  void list(std::string user, domain::query,
+            answer<actors::todo_page> cb) override {
     calls.push_back("list " + user);
-    cb(answer);
+    cb(actors::todo_page{});
   }
-  void get(std::string user, std::string id, callback cb) override {
+  void get(std::string user, std::string id, answer<domain::todo> cb) override {
     calls.push_back("get " + user + " " + id);
-    cb(answer);
+    if (id == "t9")
+      return cb(make_field_error(ec::not_found, "id", "no todo with id t9"));
+    domain::todo t;
+    t.id = id;
+    cb(std::move(t));
   }
   void occurrences(std::string user, std::string id, int32_t,
-                   callback cb) override {
+                   answer<actors::occurrence_list> cb) override {
     calls.push_back("occurrences " + user + " " + id);
-    cb(answer);
+    cb(actors::occurrence_list{});
   }
-  void preview(std::string user, std::vector<std::string>,
-               callback cb) override {
+  void preview(std::string user, domain::preview_request,
+               answer<actors::occurrence_list> cb) override {
     calls.push_back("preview " + user);
-    cb(answer);
+    cb(make_field_error(ec::busy, "rrule", "an earlier one still runs"));
   }
-  void status(std::string user, std::string id, callback cb) override {
+  void status(std::string user, std::string id,
+              answer<persistence::request_record> cb) override {
     calls.push_back("status " + user + " " + id);
-    cb(answer);
+    cb(persistence::request_record{});
   }
-  void events(std::string user, int64_t, int64_t, callback cb) override {
+  void events(std::string user, int64_t, int64_t,
+              answer<std::vector<persistence::event_record>> cb) override {
     calls.push_back("events " + user);
-    cb(answer);
+    cb(std::vector<persistence::event_record>{});
   }
   std::shared_ptr<session_link>
   open_session(std::string, actors::session_options,
@@ -57,21 +70,23 @@ class fake_gateway : public actors::gateway {
     return nullptr;
   }
   void account(actors::account_op, std::string a, std::string, std::string,
-               callback cb) override {
+               answer<actors::reply> cb) override {
     calls.push_back("account " + a);
-    cb(answer);
+    cb(account_reply);
   }
 };
 
 struct fixture {
   fixture() : routes(gate, cfg) {
-    gate.answer.status = 200;
-    gate.answer.body = R"({"items":[]})";
+    gate.account_reply.status = 200;
+    gate.account_reply.body = R"({"user_id":"u"})";
   }
 
-  http_response call(std::string method, std::string path,
-                     std::string body = {}) {
+  http_response
+  call(std::string method, std::string path, std::string body = {},
+       std::vector<std::pair<std::string, std::string>> query = {}) {
     http_request req;
+    req.query = std::move(query);
     req.method = std::move(method);
     req.path = std::move(path);
     req.headers.emplace_back("host", "127.0.0.1:8080");
@@ -174,4 +189,63 @@ CAF_TEST(metrics labels come from the table only) {
   CAF_CHECK(text.find("x1y2z3") == std::string::npos);
   CAF_CHECK(text.find("BREW") == std::string::npos);
   CAF_CHECK(text.find("method=\"OTHER\"") != std::string::npos);
+}
+
+CAF_TEST(a create reaches the gateway decoded once into a typed patch) {
+  fixture f;
+  f.gate.outcome.request_id = "r_1";
+  f.gate.outcome.code = actors::outcome_code::created;
+  auto res = f.call("POST", "/api/v1/todos",
+                    R"({ "title" : "milk", "priority" : "high" })");
+  CAF_CHECK_EQUAL(res.status, 202);
+  CAF_CHECK_EQUAL(fixture::header(res, "Location"), "/api/v1/requests/r_1");
+  CAF_REQUIRE_EQUAL(f.gate.calls.size(), 1u);
+  auto& cmd = f.gate.last;
+  CAF_CHECK(cmd.op == actors::command_op::create);
+  CAF_CHECK(cmd.patch.title == std::optional<std::string>{"milk"});
+  CAF_CHECK(cmd.patch.prio
+            == std::optional<domain::priority>{domain::priority::high});
+  // The canonical form binds an Idempotency-Key: key order and white space
+  // do not matter.
+  CAF_CHECK_EQUAL(cmd.canonical_body, R"({"priority":"high","title":"milk"})");
+}
+
+CAF_TEST(a body that does not decode never reaches the gateway) {
+  fixture f;
+  auto res = f.call("POST", "/api/v1/todos", R"({"title":"x","colour":1})");
+  CAF_CHECK_EQUAL(res.status, 400);
+  CAF_CHECK_EQUAL(res.content_type, "application/problem+json");
+  CAF_CHECK_NOT_EQUAL(res.body.find(R"("field":"colour")"), std::string::npos);
+  res = f.call("POST", "/api/v1/todos", "{not json");
+  CAF_CHECK_EQUAL(res.status, 400);
+  CAF_CHECK(f.gate.calls.empty());
+}
+
+CAF_TEST(a refused command is answered with the status of its code) {
+  fixture f;
+  f.gate.outcome.code = actors::outcome_code::key_reused;
+  f.gate.outcome.field = "Idempotency-Key";
+  f.gate.outcome.detail = "Idempotency-Key was used for another request";
+  auto res = f.call("PATCH", "/api/v1/todos/t1", R"({"title":"y"})");
+  CAF_CHECK_EQUAL(res.status, 422);
+  CAF_CHECK_NOT_EQUAL(res.body.find(R"("field":"Idempotency-Key")"),
+                      std::string::npos);
+}
+
+CAF_TEST(errors from the actors map to statuses naming their field) {
+  fixture f;
+  auto res = f.call("GET", "/api/v1/todos/t9");
+  CAF_CHECK_EQUAL(res.status, 404);
+  CAF_CHECK_NOT_EQUAL(res.body.find(R"("field":"id")"), std::string::npos);
+  res = f.call("GET", "/api/v1/occurrences", {},
+               {{"rrule", "FREQ=DAILY"}, {"due", "2026-12-01"}});
+  CAF_CHECK_EQUAL(res.status, 429);
+  CAF_CHECK_EQUAL(fixture::header(res, "Retry-After"), "1");
+  CAF_CHECK_NOT_EQUAL(res.body.find(R"("field":"rrule")"), std::string::npos);
+  // A rule that does not decode is refused at the edge.
+  auto calls = f.gate.calls.size();
+  res = f.call("GET", "/api/v1/occurrences", {},
+               {{"due", "2026-12-01"}, {"limit", "0"}});
+  CAF_CHECK_EQUAL(res.status, 400);
+  CAF_CHECK_EQUAL(f.gate.calls.size(), calls);
 }

@@ -1,0 +1,57 @@
+#pragma once
+
+// The pieces `apply_command` is made of (apply.cpp: writes and removals;
+// apply_reminders.cpp: wakes, snoozes and dismissals).
+
+#include <string>
+#include <string_view>
+
+#include "actors/apply.hpp"
+
+namespace actodo::actors::steps {
+
+/// The time and encoding context of one command.
+struct context {
+  user_todos& todos;
+  const command& cmd;
+  /// RFC 3339 ms UTC and the same instant in ms.
+  const std::string& now;
+  int64_t now_ms;
+  size_t max_todos;
+  const successor_plan& plan;
+  applied& out;
+  /// The encoded todo of the outcome (the request record's body).
+  std::string todo_json;
+};
+
+/// Appends an event with the next sequence number to the batch.
+void add_event(context& ctx, std::string_view type, const std::string& todo_id,
+               std::string_view data_json);
+
+/// A refusal of `ctx.cmd`.
+command_outcome rejected(const context& ctx, outcome_code code,
+                         std::string detail, std::string field = {});
+
+/// A success of `ctx.cmd` leaving `t` behind (null: nothing to show).
+command_outcome done(context& ctx, outcome_code code,
+                     const domain::todo* t = nullptr);
+
+/// The todo an update, removal or reminder action targets; null with
+/// `why` set when the command is refused.
+domain::todo* target_of(context& ctx, command_outcome& why);
+
+/// Links `t` to its next occurrence (returned, ready to insert) or ends its
+/// series, when it needs one and the plan was computed.
+/// `room`: the user is below the todo cap; at the cap the series ends.
+std::optional<domain::todo> link_successor(context& ctx, domain::todo& t,
+                                           bool room);
+
+/// Records the next occurrence in the batch and in the todos.
+void insert_successor(context& ctx, domain::todo t);
+
+command_outcome apply_write(context& ctx);
+command_outcome apply_remove(context& ctx);
+command_outcome apply_wake(context& ctx);
+command_outcome apply_reminder(context& ctx);
+
+} // namespace actodo::actors::steps

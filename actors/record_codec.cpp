@@ -1,0 +1,215 @@
+#include "actors/record_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "actors/domain/time.hpp"
+#include "actors/problem.hpp"
+#include "config/error.hpp"
+
+namespace actodo::actors::records {
+
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// A JSON string literal of `str`.
+std::string json_string(std::string_view str) {
+  return dump(json(str));
+}
+
+outcome_code code_of(int32_t status) {
+  switch (status) {
+    case 201: return outcome_code::created;
+    case 200: return outcome_code::updated;
+    case 204: return outcome_code::deleted;
+    case 404: return outcome_code::not_found;
+    case 412: return outcome_code::version_mismatch;
+    case 409: return outcome_code::too_many;
+    case 422: return outcome_code::key_reused;
+    default: return outcome_code::invalid;
+  }
+}
+
+} // namespace
+
+int32_t status_of(outcome_code x) {
+  switch (x) {
+    case outcome_code::accepted: return 202;
+    case outcome_code::created: return 201;
+    case outcome_code::updated: return 200;
+    case outcome_code::deleted: return 204;
+    case outcome_code::unchanged: return 204;
+    case outcome_code::invalid: return 400;
+    case outcome_code::not_found: return 404;
+    case outcome_code::version_mismatch: return 412;
+    case outcome_code::too_many: return 409;
+    case outcome_code::in_progress: return 409;
+    case outcome_code::key_reused: return 422;
+  }
+  return 500;
+}
+
+std::string encode_todo(const domain::todo& t) {
+  return dump(domain::to_json(t));
+}
+
+caf::expected<domain::todo> decode_todo(std::string_view text) {
+  auto doc = json::parse(text, nullptr, false);
+  if (!doc.is_object())
+    return caf::make_error(ec::invalid_record, "stored todo is not an object");
+  try {
+    return domain::todo_from_json(doc);
+  } catch (const json::exception& e) {
+    return caf::make_error(ec::invalid_record,
+                           std::string{"stored todo: "} + e.what());
+  }
+}
+
+persistence::event_record
+make_event(const envelope& env, int64_t seq, std::string_view type,
+           const std::string& todo_id, std::string_view data_json) {
+  // Keys in the order nlohmann::json sorts them: the stored form is
+  // identical to a dump of the same object, without a second encoding of
+  // the (already encoded) data.
+  auto seq_text = std::to_string(seq);
+  std::string ev = R"({"data":)";
+  ev += data_json;
+  ev += R"(,"datacontenttype":"application/json","id":)";
+  ev += json_string(env.user_id + "-" + seq_text);
+  ev += R"(,"requestid":)";
+  ev += json_string(env.request_id);
+  ev += R"(,"sequence":)";
+  ev += seq_text;
+  ev += R"(,"source":)";
+  ev += json_string("/actodo/users/" + env.user_id);
+  ev += R"(,"specversion":"1.0","subject":)";
+  ev += json_string(todo_id);
+  ev += R"(,"time":)";
+  ev += json_string(env.time);
+  ev += R"(,"type":)";
+  ev += json_string(type);
+  ev += '}';
+  return {seq, std::string{type}, todo_id, std::move(ev)};
+}
+
+std::string deleted_data(const std::string& todo_id) {
+  return R"({"id":)" + json_string(todo_id) + "}";
+}
+
+std::string reminder_data(std::string_view todo_json, size_t index,
+                          std::string_view key, std::string_view value) {
+  // Keys in sorted order, as a dump of the same object would have them.
+  auto extra = [&] {
+    return key.empty() ? std::string{}
+                       : "," + json_string(key) + ":" + json_string(value);
+  };
+  auto first = key < std::string_view{"todo"};
+  std::string data = R"({"reminder":)";
+  data += std::to_string(index);
+  if (first)
+    data += extra();
+  data += R"(,"todo":)";
+  data += todo_json;
+  if (!first)
+    data += extra();
+  data += '}';
+  return data;
+}
+
+std::string body_of(const command_outcome& x) {
+  if (is_rejection(x.code))
+    return problem(status_of(x.code), x.detail, x.field);
+  return x.todo ? encode_todo(*x.todo) : std::string{};
+}
+
+std::string problem(int32_t status, std::string_view detail,
+                    std::string_view field) {
+  return make_problem(status, detail, field);
+}
+
+persistence::request_record
+request_of(const command& cmd, const command_outcome& x,
+           const std::string& todo_json, std::string fingerprint,
+           int64_t now_ms) {
+  auto status = status_of(x.code);
+  std::string body = "null";
+  if (is_rejection(x.code))
+    body = problem(status, x.detail, x.field);
+  else if (!todo_json.empty())
+    body = todo_json;
+  return {cmd.request_id,  state_of(x),         status,
+          std::move(body), cmd.idempotency_key, std::move(fingerprint),
+          now_ms};
+}
+
+command_outcome outcome_of(const persistence::request_record& rec) {
+  command_outcome x;
+  x.request_id = rec.request_id;
+  x.code = code_of(rec.status);
+  x.replayed = true;
+  auto doc = json::parse(rec.body, nullptr, false);
+  if (!doc.is_object())
+    return x;
+  if (is_rejection(x.code)) {
+    x.detail = doc.value("detail", "");
+    x.field = doc.value("field", "");
+  } else if (auto t = decode_todo(rec.body)) {
+    x.todo_id = t->id;
+    x.version = t->version;
+    x.todo = std::move(*t);
+  }
+  return x;
+}
+
+std::string result_frame(const persistence::request_record& rec) {
+  std::string frame = R"({"type":"result","request_id":)";
+  frame += json_string(rec.request_id);
+  frame += R"(,"status":)";
+  frame += std::to_string(rec.status);
+  frame += R"(,"body":)";
+  frame += rec.body.empty() ? "null" : rec.body;
+  frame += '}';
+  return frame;
+}
+
+std::string event_frame(const persistence::event_record& ev) {
+  return R"({"type":"event","event":)" + ev.json + "}";
+}
+
+std::string reminder_frame(const domain::todo& t, size_t index,
+                           int64_t scheduled_ms, const std::string& now) {
+  return dump(json{{"type", "reminder"},
+                   {"todo_id", t.id},
+                   {"reminder", index},
+                   {"title", t.title},
+                   {"due", t.due.empty() ? json{} : json{t.due}},
+                   {"scheduled", domain::format_rfc3339_ms(scheduled_ms)},
+                   {"fired_at", now}});
+}
+
+std::string request_status_body(const persistence::request_record& rec) {
+  std::string body = R"({"request_id":)";
+  body += json_string(rec.request_id);
+  body += R"(,"state":)";
+  body += json_string(rec.state);
+  body += R"(,"status":)";
+  body += std::to_string(rec.status);
+  body += R"(,"body":)";
+  body += rec.body.empty() ? "null" : rec.body;
+  body += '}';
+  return body;
+}
+
+std::string pending_status_body(const std::string& request_id) {
+  persistence::request_record rec;
+  rec.request_id = request_id;
+  rec.state = "pending";
+  rec.body = "null";
+  return request_status_body(rec);
+}
+
+} // namespace actodo::actors::records

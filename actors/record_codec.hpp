@@ -1,0 +1,88 @@
+#pragma once
+
+// The journal's record encoding: how todos, events and command outcomes
+// are stored, and the frames that are verbatim renderings of stored
+// records. The one place in `actors/` that writes or reads JSON; the
+// stored form of an outcome is its HTTP form (`GET /api/v1/requests/{id}`
+// returns it as stored), so the status table lives here as well.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "caf/expected.hpp"
+
+#include "actors/domain/todo.hpp"
+#include "actors/messages.hpp"
+#include "persistence/records.hpp"
+
+namespace actodo::actors::records {
+
+/// The HTTP status an outcome is stored (and answered) with.
+int32_t status_of(outcome_code x);
+
+/// The body an outcome is stored (and answered) with: the todo, a problem
+/// document, or empty.
+std::string body_of(const command_outcome& x);
+
+/// The stored JSON of a todo: a `todos` row, event data, an outcome body.
+std::string encode_todo(const domain::todo& t);
+
+/// Inverse of `encode_todo` for rows loaded from the store.
+caf::expected<domain::todo> decode_todo(std::string_view text);
+
+/// What every event of one command shares.
+struct envelope {
+  const std::string& user_id;
+  const std::string& request_id;
+  /// RFC 3339 ms UTC.
+  const std::string& time;
+};
+
+/// A CloudEvents 1.0 record of type `type` about `todo_id` whose `data`
+/// is `data_json` (already encoded, embedded as is).
+persistence::event_record
+make_event(const envelope& env, int64_t seq, std::string_view type,
+           const std::string& todo_id, std::string_view data_json);
+
+/// `{"id":"..."}`: the data of a `todo.deleted` event.
+std::string deleted_data(const std::string& todo_id);
+
+/// `{"todo":{...},"reminder":n}` plus `"scheduled"` or `"until"` when not
+/// empty: the data of the `todo.reminder.*` events.
+std::string reminder_data(std::string_view todo_json, size_t index,
+                          std::string_view key = {},
+                          std::string_view value = {});
+
+/// An RFC 9457 problem document naming `field` (left out when empty).
+std::string problem(int32_t status, std::string_view detail,
+                    std::string_view field = {});
+
+/// The stored outcome of `cmd`. `todo_json` is the encoded todo of a
+/// change (empty for deletions and rejections).
+persistence::request_record request_of(const command& cmd,
+                                       const command_outcome& x,
+                                       const std::string& todo_json,
+                                       std::string fingerprint, int64_t now_ms);
+
+/// The outcome a stored record describes (an idempotent replay).
+command_outcome outcome_of(const persistence::request_record& rec);
+
+/// `{"type":"result","request_id":...,"status":...,"body":...}`.
+std::string result_frame(const persistence::request_record& rec);
+
+/// `{"type":"event","event":{...}}`.
+std::string event_frame(const persistence::event_record& ev);
+
+/// The `{"type":"reminder",...}` frame of reminder `index` of `t`, due at
+/// `scheduled_ms` and fired at `now`.
+std::string reminder_frame(const domain::todo& t, size_t index,
+                           int64_t scheduled_ms, const std::string& now);
+
+/// The JSON body of `GET /api/v1/requests/{id}`.
+std::string request_status_body(const persistence::request_record& rec);
+
+/// `{"request_id":...,"state":"pending",...}` of a command not yet durable.
+std::string pending_status_body(const std::string& request_id);
+
+} // namespace actodo::actors::records

@@ -1,0 +1,149 @@
+#pragma once
+
+// `inspect` overloads for the plain domain types that travel inside actor
+// messages. They live here, not in `actors/domain/`, so that the domain
+// library stays free of CAF; they are in the domain's namespace so that
+// CAF finds them by argument-dependent lookup.
+
+#include <optional>
+#include <type_traits>
+
+#include "caf/detail/scope_guard.hpp"
+#include "caf/meta/type_name.hpp"
+
+#include "actors/domain/preview.hpp"
+#include "actors/domain/query.hpp"
+#include "actors/domain/reminder_action.hpp"
+#include "actors/domain/todo.hpp"
+#include "actors/domain/validation.hpp"
+
+namespace actodo::actors {
+
+/// Inspects a `std::optional` member (CAF 0.17 knows only `caf::optional`)
+/// as a presence flag plus, when present, the value.
+template<class T>
+struct optional_ref {
+  std::optional<T>& x;
+};
+
+template<class T>
+optional_ref<T> optional_field(std::optional<T>& x) {
+  return {x};
+}
+
+template<class T>
+struct is_std_optional : std::false_type {};
+
+template<class T>
+struct is_std_optional<std::optional<T>> : std::true_type {};
+
+/// The value part of a present optional, on load.
+template<class T>
+struct optional_storage {
+  bool& present;
+  T& value;
+};
+
+template<class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, optional_storage<T>& x) {
+  if (!x.present)
+    return f();
+  if constexpr (is_std_optional<T>::value) {
+    optional_ref<typename T::value_type> inner{x.value};
+    return f(inner);
+  } else {
+    return f(x.value);
+  }
+}
+
+template<class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, optional_ref<T>& x) {
+  if constexpr (Inspector::reads_state) {
+    if (!x.x)
+      return f(false);
+    if constexpr (is_std_optional<T>::value) {
+      optional_ref<typename T::value_type> inner{*x.x};
+      return f(true, inner);
+    } else {
+      return f(true, *x.x);
+    }
+  } else {
+    bool present = false;
+    T tmp{};
+    optional_storage<T> storage{present, tmp};
+    auto guard = caf::detail::make_scope_guard([&] {
+      if (present)
+        x.x = std::move(tmp);
+      else
+        x.x.reset();
+    });
+    return f(present, storage);
+  }
+}
+
+} // namespace actodo::actors
+
+namespace actodo::domain {
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reminder& x) {
+  return f(caf::meta::type_name("reminder"), x.at, x.offset_ms, x.misfire,
+           x.state, x.snoozed_until, x.fired_at);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recurrence& x) {
+  return f(caf::meta::type_name("recurrence"), x.rrule, x.exdates,
+           x.from_completion, x.series_id, x.index, x.next_id, x.ended,
+           x.end_reason);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, todo& x) {
+  return f(caf::meta::type_name("todo"), x.id, x.title, x.notes, x.completed,
+           x.completed_at, x.prio, x.tags, x.due, x.order, x.created_at,
+           x.updated_at, x.version, x.time_zone, x.reminders,
+           actors::optional_field(x.recur));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recurrence_input& x) {
+  return f(caf::meta::type_name("recurrence_input"), x.rrule, x.preset,
+           x.exdates, x.from_completion);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, todo_patch& x) {
+  using actors::optional_field;
+  return f(caf::meta::type_name("todo_patch"), optional_field(x.title),
+           optional_field(x.notes), optional_field(x.completed),
+           optional_field(x.prio), optional_field(x.tags),
+           optional_field(x.due), optional_field(x.order),
+           optional_field(x.time_zone), optional_field(x.reminders),
+           optional_field(x.recurrence));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reminder_action& x) {
+  return f(caf::meta::type_name("reminder_action"), x.index, x.until_ms);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sort_key& x) {
+  return f(caf::meta::type_name("sort_key"), x.field, x.descending);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query& x) {
+  using actors::optional_field;
+  return f(caf::meta::type_name("query"), optional_field(x.completed),
+           x.priorities, x.tags, x.q, optional_field(x.due_before),
+           optional_field(x.due_after), x.sort, x.limit, x.cursor);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
+  return f(caf::meta::type_name("preview_request"), x.sample, x.limit, x.field);
+}
+
+} // namespace actodo::domain

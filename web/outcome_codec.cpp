@@ -1,0 +1,129 @@
+#include "web/outcome_codec.hpp"
+
+#include "caf/error.hpp"
+#include "caf/sec.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/problem.hpp"
+#include "actors/record_codec.hpp"
+#include "config/error.hpp"
+
+namespace actodo::web {
+
+int status_of(const actors::command_outcome& x) {
+  return actors::records::status_of(x.code);
+}
+
+std::string body_of(const actors::command_outcome& x) {
+  return actors::records::body_of(x);
+}
+
+http_response response_of(const actors::command_outcome& x) {
+  http_response res;
+  res.status = status_of(x);
+  res.body = body_of(x);
+  if (res.status >= 400)
+    res.content_type = "application/problem+json";
+  else if (res.body.empty())
+    res.content_type.clear();
+  return res;
+}
+
+namespace {
+
+int status_of(const caf::error& err) {
+  if (err == caf::sec::request_timeout)
+    return 504;
+  if (err.category() != caf::atom("actodo"))
+    return 503;
+  switch (static_cast<ec>(err.code())) {
+    case ec::not_found: return 404;
+    case ec::invalid_field: return 400;
+    case ec::too_expensive: return 422;
+    case ec::busy: return 429;
+    case ec::limit_exceeded:
+    case ec::conflict: return 409;
+    case ec::forbidden: return 403;
+    case ec::timeout: return 504;
+    default: return 503;
+  }
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+http_response response_of(const caf::error& err) {
+  auto status = status_of(err);
+  // The project's own errors say what happened; CAF's get a preamble.
+  auto own = err.category() == caf::atom("actodo");
+  auto res = problem(status,
+                     own ? describe(err)
+                         : "the request could not be completed: "
+                             + caf::to_string(err),
+                     error_field(err));
+  if (status == 429)
+    res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
+std::string encode(const domain::todo& t) {
+  return dump(domain::to_json(t));
+}
+
+http_response json_response(std::string body) {
+  http_response res;
+  res.body = std::move(body);
+  return res;
+}
+
+std::string encode(const actors::todo_page& page) {
+  auto items = nlohmann::json::array();
+  for (auto& t : page.items)
+    items.push_back(domain::to_json(t));
+  nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (!page.next_cursor.empty())
+    doc["next_cursor"] = page.next_cursor;
+  return dump(doc);
+}
+
+std::string encode(const actors::occurrence_list& xs) {
+  auto items = nlohmann::json::array();
+  for (auto& due : xs.dues)
+    items.push_back({{"due", due}});
+  return dump(nlohmann::json{{"items", std::move(items)}});
+}
+
+std::string encode(const std::vector<persistence::event_record>& events) {
+  std::string body = R"({"items":[)";
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i > 0)
+      body += ',';
+    body += events[i].json;
+  }
+  body += "]}";
+  return body;
+}
+
+std::string result_frame(const actors::command_outcome& x) {
+  persistence::request_record rec;
+  rec.request_id = x.request_id;
+  rec.status = status_of(x);
+  rec.body = body_of(x);
+  return actors::records::result_frame(rec);
+}
+
+std::string error_frame(const std::string& request_id, int status,
+                        const std::string& problem_json) {
+  nlohmann::json frame{{"type", "error"},
+                       {"request_id", nullptr},
+                       {"status", status},
+                       {"problem", nlohmann::json::parse(problem_json)}};
+  if (!request_id.empty())
+    frame["request_id"] = request_id;
+  return frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace actodo::web
