@@ -135,6 +135,34 @@ CAF_TEST(read_events pages by sequence) {
   CAF_CHECK_EQUAL(page->back().seq, 7);
 }
 
+CAF_TEST(a store without the outbox answers from an empty outbox) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  auto entries = store->read_outbox(0, 10);
+  CAF_REQUIRE(entries);
+  CAF_CHECK(entries->empty());
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{0});
+  CAF_CHECK_EQUAL(store->published_position(), int64_t{0});
+  CAF_CHECK(!store->publish_position(3));
+  CAF_CHECK_EQUAL(store->published_position(), int64_t{3});
+}
+
+CAF_TEST(a store with the outbox records every committed event) {
+  store.reset();
+  auto opened = sqlite_store::open(dir + "/data", "full", true);
+  CAF_REQUIRE(opened);
+  store = std::move(*opened);
+  CAF_REQUIRE(!store->commit(
+    {batch("alice", 1, "t1", "r1"), batch("bob", 1, "t2", "r2")}));
+  auto entries = store->read_outbox(0, 10);
+  CAF_REQUIRE(entries);
+  CAF_REQUIRE_EQUAL(entries->size(), 2u);
+  CAF_CHECK_EQUAL(entries->at(1).user_id, "bob");
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{2});
+  CAF_CHECK(!store->publish_position(entries->at(0).id));
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{1});
+  CAF_CHECK_EQUAL(store->published_position(), entries->at(0).id);
+}
+
 CAF_TEST(an unusable data directory is reported) {
   auto file = dir + "/plain-file";
   auto fp = std::fopen(file.c_str(), "w");
