@@ -8,6 +8,7 @@
 
 #include "config/error.hpp"
 #include "persistence/sqlite_statement.hpp"
+#include "persistence/sqlite_transaction.hpp"
 
 namespace actodo::persistence {
 
@@ -46,21 +47,15 @@ CREATE INDEX IF NOT EXISTS todos_by_wake
 caf::error migrate(sqlite3* db) {
   sqlite_statement probe{db, "SELECT count(*) FROM pragma_table_info('todos') "
                              "WHERE name = 'wake_at'"};
-  auto has_column = probe.step() && probe.column_int(0) > 0;
-  if (!probe.ok())
-    return probe.fail();
-  probe.reset();
-  std::string sql = wake_index;
+  auto has_column = probe.run_int();
   if (!has_column)
+    return std::move(has_column.error());
+  std::string sql = wake_index;
+  if (*has_column == 0)
     sql = "ALTER TABLE todos ADD COLUMN wake_at INTEGER NOT NULL DEFAULT -1;"
           + sql;
-  char* msg = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
-    auto err = sqlite_failure(std::string{"migration: "}
-                              + (msg ? msg : "failed"));
-    sqlite3_free(msg);
-    return err;
-  }
+  if (auto err = execute(db, sql))
+    return sqlite_failure("migration: " + describe(err));
   return caf::none;
 }
 
@@ -68,10 +63,7 @@ caf::error migrate(sqlite3* db) {
 
 struct sqlite_store::statements {
   explicit statements(sqlite3* db)
-    : begin(db, "BEGIN IMMEDIATE"),
-      commit(db, "COMMIT"),
-      rollback(db, "ROLLBACK"),
-      insert_event(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)"),
+    : insert_event(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)"),
       upsert_todo(db, "INSERT OR REPLACE INTO todos VALUES (?1, ?2, ?3, ?4)"),
       delete_todo(db, "DELETE FROM todos WHERE user_id = ?1 AND id = ?2"),
       insert_request(db, "INSERT OR REPLACE INTO requests VALUES "
@@ -105,18 +97,16 @@ struct sqlite_store::statements {
       count_outbox(db, "SELECT count(*) FROM outbox") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s : {&begin,       &commit,       &rollback,       &insert_event,
-                   &upsert_todo, &delete_todo,  &insert_request, &last_seq,
-                   &load_todos,  &read_events,  &find_request,   &find_key,
-                   &prune,       &wakes,        &count_wakes,    &insert_outbox,
-                   &read_outbox, &get_position, &set_position,   &delete_outbox,
-                   &count_outbox})
+    for (auto s :
+         {&insert_event, &upsert_todo, &delete_todo, &insert_request, &last_seq,
+          &load_todos, &read_events, &find_request, &find_key, &prune, &wakes,
+          &count_wakes, &insert_outbox, &read_outbox, &get_position,
+          &set_position, &delete_outbox, &count_outbox})
       if (!s->ok())
         return s;
     return nullptr;
   }
 
-  sqlite_statement begin, commit, rollback;
   sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
   sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
   sqlite_statement prune, wakes, count_wakes;
@@ -124,16 +114,14 @@ struct sqlite_store::statements {
   sqlite_statement delete_outbox, count_outbox;
 };
 
-sqlite_store::sqlite_store(sqlite3* db) : db_(db) {}
+sqlite_store::sqlite_store(connection db, bool with_outbox)
+  : db_(std::move(db)), with_outbox_(with_outbox) {}
 
-sqlite_store::~sqlite_store() {
-  stmts_.reset();
-  sqlite3_close(db_);
-}
+sqlite_store::~sqlite_store() = default;
 
 caf::expected<std::unique_ptr<sqlite_store>>
 sqlite_store::open(const std::string& data_dir, const std::string& sync,
-                   bool outbox) {
+                   bool with_outbox) {
   if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
     return sqlite_failure("cannot create data directory " + data_dir + ": "
                           + std::strerror(errno));
@@ -142,91 +130,63 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync,
   auto db = open_database(data_dir, pragmas + schema);
   if (!db)
     return std::move(db.error());
-  if (auto err = migrate(*db)) {
-    sqlite3_close(*db);
+  if (auto err = migrate(db->get()))
     return err;
-  }
-  std::unique_ptr<sqlite_store> result{new sqlite_store(*db)};
-  result->stmts_ = std::make_unique<statements>(*db);
-  result->outbox_ = outbox;
+  std::unique_ptr<sqlite_store> result{
+    new sqlite_store(std::move(*db), with_outbox)};
+  result->stmts_ = std::make_unique<statements>(result->db_.get());
   if (auto bad = result->stmts_->first_failed())
     return sqlite_failure(bad->error());
   return result;
 }
 
-caf::error sqlite_store::write(const user_batch& b) {
+caf::error sqlite_store::write_events(const user_batch& b) {
   auto& s = *stmts_;
   for (auto& ev : b.events) {
     s.insert_event.bind(1, b.user_id).bind(2, ev.seq).bind(3, ev.type);
-    s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).step();
-    if (!s.insert_event.ok())
-      return s.insert_event.fail();
-    s.insert_event.reset();
-    if (outbox_) {
-      s.insert_outbox.bind(1, b.user_id).bind(2, ev.seq).step();
-      if (!s.insert_outbox.ok())
-        return s.insert_outbox.fail();
-      s.insert_outbox.reset();
-    }
+    if (auto err = s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).run())
+      return err;
+    if (with_outbox_)
+      if (auto err = s.insert_outbox.bind(1, b.user_id).bind(2, ev.seq).run())
+        return err;
   }
+  return caf::none;
+}
+
+caf::error sqlite_store::write(const user_batch& b) {
+  if (auto err = write_events(b))
+    return err;
+  auto& s = *stmts_;
   for (auto& t : b.todos) {
     auto& stmt = t.json.empty() ? s.delete_todo : s.upsert_todo;
     stmt.bind(1, b.user_id).bind(2, t.id);
     if (!t.json.empty())
       stmt.bind(3, t.json).bind(4, t.wake_at);
-    stmt.step();
-    if (!stmt.ok())
-      return stmt.fail();
-    stmt.reset();
+    if (auto err = stmt.run())
+      return err;
   }
   auto& r = b.request;
-  if (!r.request_id.empty()) {
-    auto& stmt = s.insert_request;
-    stmt.bind(1, b.user_id).bind(2, r.request_id).bind(3, r.state);
-    stmt.bind(4, int64_t{r.status}).bind(5, r.body);
-    stmt.bind(6, r.idempotency_key).bind(7, r.fingerprint);
-    stmt.bind(8, r.created_ms).step();
-    if (!stmt.ok())
-      return stmt.fail();
-    stmt.reset();
-  }
-  return caf::none;
+  if (r.request_id.empty())
+    return caf::none;
+  auto& stmt = s.insert_request;
+  stmt.bind(1, b.user_id).bind(2, r.request_id).bind(3, r.state);
+  stmt.bind(4, int64_t{r.status}).bind(5, r.body);
+  stmt.bind(6, r.idempotency_key).bind(7, r.fingerprint);
+  return stmt.bind(8, r.created_ms).run();
 }
 
 caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
-  auto& s = *stmts_;
-  s.begin.step();
-  if (!s.begin.ok())
-    return s.begin.fail();
-  s.begin.reset();
-  for (auto& b : batches) {
-    if (auto err = write(b)) {
-      s.rollback.step();
-      s.rollback.reset();
-      return err;
-    }
-  }
-  s.commit.step();
-  if (!s.commit.ok()) {
-    auto err = s.commit.fail();
-    s.rollback.step();
-    s.rollback.reset();
-    return err;
-  }
-  s.commit.reset();
-  return caf::none;
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  for (auto& b : batches)
+    if (auto err = write(b))
+      return err; // Rolled back by `txn`.
+  return txn->commit();
 }
 
 caf::expected<int64_t> sqlite_store::last_seq(const std::string& user) {
-  auto& stmt = stmts_->last_seq;
-  stmt.bind(1, user);
-  int64_t result = 0;
-  if (stmt.step())
-    result = stmt.column_int(0);
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return result;
+  return stmts_->last_seq.bind(1, user).run_int();
 }
 
 caf::expected<user_snapshot> sqlite_store::load_user(const std::string& user) {
@@ -300,12 +260,7 @@ sqlite_store::find_idempotent(const std::string& user, const std::string& key) {
 }
 
 caf::error sqlite_store::prune_requests(int64_t cutoff_ms) {
-  auto& stmt = stmts_->prune;
-  stmt.bind(1, cutoff_ms).step();
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return caf::none;
+  return stmts_->prune.bind(1, cutoff_ms).run();
 }
 
 caf::expected<std::vector<wake_entry>>
@@ -324,14 +279,7 @@ sqlite_store::wakes_after(const wake_entry& after, int64_t limit) {
 }
 
 caf::expected<int64_t> sqlite_store::count_wakes() {
-  auto& stmt = stmts_->count_wakes;
-  int64_t result = 0;
-  if (stmt.step())
-    result = stmt.column_int(0);
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return result;
+  return stmts_->count_wakes.run_int();
 }
 
 caf::expected<std::vector<outbox_record>>
@@ -349,53 +297,23 @@ sqlite_store::read_outbox(int64_t after, int64_t limit) {
   return result;
 }
 
-namespace {
-
-caf::expected<int64_t> single_int(sqlite_statement& stmt) {
-  int64_t result = 0;
-  if (stmt.step())
-    result = stmt.column_int(0);
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return result;
-}
-
-} // namespace
-
 caf::expected<int64_t> sqlite_store::published_position() {
-  return single_int(stmts_->get_position);
+  return stmts_->get_position.run_int();
 }
 
 caf::error sqlite_store::publish_position(int64_t position) {
-  auto& s = *stmts_;
-  s.begin.step();
-  if (!s.begin.ok())
-    return s.begin.fail();
-  s.begin.reset();
-  for (auto stmt : {&s.set_position, &s.delete_outbox}) {
-    stmt->bind(1, position).step();
-    if (!stmt->ok()) {
-      auto err = stmt->fail();
-      s.rollback.step();
-      s.rollback.reset();
-      return err;
-    }
-    stmt->reset();
-  }
-  s.commit.step();
-  if (!s.commit.ok()) {
-    auto err = s.commit.fail();
-    s.rollback.step();
-    s.rollback.reset();
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  if (auto err = stmts_->set_position.bind(1, position).run())
     return err;
-  }
-  s.commit.reset();
-  return caf::none;
+  if (auto err = stmts_->delete_outbox.bind(1, position).run())
+    return err;
+  return txn->commit();
 }
 
 caf::expected<int64_t> sqlite_store::outbox_backlog() {
-  return single_int(stmts_->count_outbox);
+  return stmts_->count_outbox.run_int();
 }
 
 } // namespace actodo::persistence
