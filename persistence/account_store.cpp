@@ -3,60 +3,10 @@
 #include <sqlite3.h>
 
 #include "config/error.hpp"
+#include "persistence/migrations.hpp"
 #include "persistence/sqlite_statement.hpp"
 
 namespace actodo::persistence {
-
-namespace {
-
-constexpr const char* schema = R"sql(
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS refresh_tokens (
-  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-  expires_ms INTEGER NOT NULL, family TEXT NOT NULL DEFAULT '',
-  used_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-)sql";
-
-/// Databases from before token families: each old token is a family of its
-/// own.
-constexpr const char* add_families = R"sql(
-ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
-ALTER TABLE refresh_tokens ADD COLUMN used_ms INTEGER NOT NULL DEFAULT 0;
-UPDATE refresh_tokens SET family = token_hash;
-)sql";
-
-constexpr const char* add_indexes = R"sql(
-CREATE INDEX IF NOT EXISTS refresh_by_family ON refresh_tokens (family);
-CREATE INDEX IF NOT EXISTS refresh_by_expiry ON refresh_tokens (expires_ms);
-)sql";
-
-/// Brings an older `refresh_tokens` table up to date, in one transaction
-/// (a crash half-way must not leave a table the next start cannot use).
-caf::error migrate(sqlite3* db) {
-  sqlite_statement columns{db, "SELECT count(*) FROM "
-                               "pragma_table_info('refresh_tokens') "
-                               "WHERE name = 'family'"};
-  if (!columns.ok())
-    return columns.fail();
-  auto has_family = columns.step() && columns.column_int(0) > 0;
-  if (!columns.ok())
-    return columns.fail();
-  columns.reset();
-  if (!has_family) {
-    auto txn = sqlite_transaction::begin(db);
-    if (!txn)
-      return std::move(txn.error());
-    if (auto err = execute(db, add_families))
-      return err;
-    if (auto err = txn->commit())
-      return err;
-  }
-  return execute(db, add_indexes);
-}
-
-} // namespace
 
 struct account_store::statements {
   explicit statements(sqlite3* db)
@@ -86,11 +36,10 @@ account_store::~account_store() = default;
 
 caf::expected<std::unique_ptr<account_store>>
 account_store::open(const std::string& data_dir) {
-  auto db = open_database(data_dir,
-                          std::string{"PRAGMA synchronous=FULL;"} + schema);
+  auto db = open_database(data_dir, "PRAGMA synchronous=FULL;");
   if (!db)
     return std::move(db.error());
-  if (auto err = migrate(db->get()))
+  if (auto err = migrate(db->get(), actodo_migrations()))
     return err;
   std::unique_ptr<account_store> result{new account_store(std::move(*db))};
   result->stmts_ = std::make_unique<statements>(result->db_.get());

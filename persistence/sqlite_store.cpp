@@ -6,60 +6,11 @@
 
 #include <sqlite3.h>
 
-#include "config/error.hpp"
+#include "persistence/migrations.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_transaction.hpp"
 
 namespace actodo::persistence {
-
-namespace {
-
-constexpr const char* schema = R"sql(
-CREATE TABLE IF NOT EXISTS events (
-  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
-  todo_id TEXT NOT NULL, json TEXT NOT NULL,
-  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS todos (
-  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
-  wake_at INTEGER NOT NULL DEFAULT -1,
-  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS requests (
-  user_id TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,
-  status INTEGER NOT NULL, body TEXT NOT NULL, idempotency_key TEXT NOT NULL,
-  fingerprint TEXT NOT NULL, created_ms INTEGER NOT NULL,
-  PRIMARY KEY (user_id, request_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS requests_by_key
-  ON requests (user_id, idempotency_key) WHERE idempotency_key <> '';
-CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created_ms);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS kafka_position (
-  name TEXT PRIMARY KEY, published INTEGER NOT NULL) WITHOUT ROWID;
-)sql";
-
-/// The due-time index of the reminder scheduler (added in 0.2: databases
-/// of 0.1 get the column first).
-constexpr const char* wake_index = R"sql(
-CREATE INDEX IF NOT EXISTS todos_by_wake
-  ON todos (wake_at, user_id, id) WHERE wake_at >= 0;
-)sql";
-
-caf::error migrate(sqlite3* db) {
-  sqlite_statement probe{db, "SELECT count(*) FROM pragma_table_info('todos') "
-                             "WHERE name = 'wake_at'"};
-  auto has_column = probe.run_int();
-  if (!has_column)
-    return std::move(has_column.error());
-  std::string sql = wake_index;
-  if (*has_column == 0)
-    sql = "ALTER TABLE todos ADD COLUMN wake_at INTEGER NOT NULL DEFAULT -1;"
-          + sql;
-  if (auto err = execute(db, sql))
-    return sqlite_failure("migration: " + describe(err));
-  return caf::none;
-}
-
-} // namespace
 
 struct sqlite_store::statements {
   explicit statements(sqlite3* db)
@@ -127,10 +78,10 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync,
                           + std::strerror(errno));
   auto pragmas = "PRAGMA synchronous="
                  + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";";
-  auto db = open_database(data_dir, pragmas + schema);
+  auto db = open_database(data_dir, pragmas);
   if (!db)
     return std::move(db.error());
-  if (auto err = migrate(db->get()))
+  if (auto err = migrate(db->get(), actodo_migrations()))
     return err;
   std::unique_ptr<sqlite_store> result{
     new sqlite_store(std::move(*db), with_outbox)};

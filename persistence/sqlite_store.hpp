@@ -15,7 +15,7 @@ namespace actodo::persistence {
 /// owner (the journal actor) calls it.
 class sqlite_store : public store {
  public:
-  /// Opens (and creates) `<data_dir>/actodo.db`. `sync` is
+  /// Opens (and creates or migrates) `<data_dir>/actodo.db`. `sync` is
   /// `full` or `normal`. With `with_outbox`, every committed event is also
   /// recorded in the `outbox` table in the same transaction (for the Kafka
   /// egress); without, the outbox methods answer from a table that nothing
