@@ -8,8 +8,11 @@
 
 namespace actodo::persistence {
 
+class sqlite_reader;
+
 /// The embedded store: one SQLite database in WAL mode under the data
-/// directory. A commit is one transaction;
+/// directory, on two connections: commits on a read-write connection,
+/// reads on a read-only one (`sqlite_reader`). A commit is one transaction;
 /// with `synchronous=FULL` it is on disk before `commit` returns, so
 /// `kill -9` loses nothing acknowledged. Blocking and not thread-safe: one
 /// owner (the journal actor) calls it.
@@ -64,8 +67,11 @@ class sqlite_store : public store {
   caf::error write(const user_batch& batch);
   caf::error write_events(const user_batch& batch);
 
+  /// Destroyed in reverse: the reader's connection closes before the
+  /// writer's, which checkpoints the WAL.
   connection db_;
   std::unique_ptr<statements> stmts_;
+  std::unique_ptr<sqlite_reader> reader_;
   bool with_outbox_;
 };
 

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include "caf/test/unit_test.hpp"
+#include <sqlite3.h>
 
 #include "config/error.hpp"
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -161,6 +163,24 @@ CAF_TEST(a store with the outbox records every committed event) {
   CAF_CHECK(!store->publish_position(entries->at(0).id));
   CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{1});
   CAF_CHECK_EQUAL(store->published_position(), entries->at(0).id);
+}
+
+CAF_TEST(reads do not wait for a writer) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  // Another connection holds the write lock with an uncommitted event.
+  sqlite3* raw = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open((dir + "/data/actodo.db").c_str(), &raw),
+                    SQLITE_OK);
+  connection writer{raw};
+  CAF_REQUIRE(!execute(writer.get(), "BEGIN IMMEDIATE; INSERT INTO events "
+                                     "VALUES ('alice', 2, 'x', 't', '{}')"));
+  // The reads answer (from the last commit) instead of waiting.
+  CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{1});
+  auto events = store->read_events("alice", 0, 10);
+  CAF_REQUIRE(events);
+  CAF_CHECK_EQUAL(events->size(), 1u);
+  CAF_REQUIRE(!execute(writer.get(), "COMMIT"));
+  CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{2});
 }
 
 CAF_TEST(an unusable data directory is reported) {
