@@ -2,8 +2,9 @@
 """many-users scenario (issue #6): RSS per resident `todo_list`,
 passivation and reload cost.
 
-Seeds `--users` users x `--todos` todos straight into a fresh store (through
-HTTP this alone would take minutes), starts `actodo serve --auth=token`
+Seeds `--users` users x `--todos` todos straight into a fresh store with
+`actodo_seed` (the store's own commit; through HTTP this alone would take
+minutes), starts `actodo serve --auth=token`
 with a short `--idle-timeout`, then:
 
 1. loads every user once (`GET /api/v1/todos?limit=1` with the user's
@@ -27,14 +28,14 @@ import http.client
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from seeded import SCHEMA, access_token, metric, percentile, rss_kib
+from seeded import (access_token, metric, percentile, rss_kib, seed_todos,
+                    seeder_path)
 
 SECRET = "many-users-bench-secret-0123456789abcdef"
 
@@ -43,11 +44,8 @@ def token(user):
     return access_token(SECRET, user)
 
 
-def seed(path, users, todos):
-    db = sqlite3.connect(path)
-    db.executescript("PRAGMA journal_mode=WAL;" + SCHEMA)
+def rows(users, todos):
     stamp = "2026-11-23T12:00:00.000Z"
-    rows = []
     for u in range(users):
         for k in range(todos):
             tid = f"t_{u:06d}_{k:02d}"
@@ -58,13 +56,7 @@ def seed(path, users, todos):
                    "tags": ["home"] if k % 2 else ["work", "errand"],
                    "due": None, "order": float(k), "created_at": stamp,
                    "updated_at": stamp, "version": 1}
-            rows.append((f"u{u:06d}", tid, json.dumps(doc), -1))
-        if len(rows) >= 200_000:
-            db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
-            rows.clear()
-    db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
-    db.commit()
-    db.close()
+            yield f"u{u:06d}", tid, -1, doc
 
 
 def load_all(port, users, threads):
@@ -117,7 +109,10 @@ def main():
                     help="users loaded first to measure RSS per list")
     ap.add_argument("--idle-timeout", default="10s")
     ap.add_argument("--report")
+    ap.add_argument("--seeder", help="actodo_seed (default: bench/ next to "
+                    "--server)")
     args = ap.parse_args()
+    seeder = args.seeder or seeder_path(args.server)
     tmp = tempfile.mkdtemp(prefix="actodo-many-")
     data = os.path.join(tmp, "data")
     os.makedirs(data)
@@ -125,7 +120,7 @@ def main():
     proc = None
     try:
         t = time.time()
-        seed(os.path.join(data, "actodo.db"), args.users, args.todos)
+        seed_todos(seeder, data, rows(args.users, args.todos))
         result["seed_seconds"] = round(time.time() - t, 1)
         env = dict(os.environ, ACTODO_JWT_SECRET=SECRET)
         proc = subprocess.Popen(

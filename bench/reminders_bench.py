@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reminder scheduler benchmark (issue #4).
 
-Seeds a data directory with `--pending` todos that each have a pending
+Seeds a data directory (with `actodo_seed`, the store's own commit) with
+`--pending` todos that each have a pending
 reminder (spread over `--users` users), of which `--burst` fall due within
 the same second, `--lead` seconds after the server starts; the rest are due
 a day later. Then starts `actodo serve` on it and reports:
@@ -23,7 +24,6 @@ import os
 import random
 import select
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,19 +31,17 @@ import time
 
 import websocket
 
-from seeded import SCHEMA, access_token, metric, metrics, percentile, rss_kib
+from seeded import (access_token, metric, metrics, percentile, rss_kib,
+                    seed_todos, seeder_path)
 
 def rfc3339(ms):
     t = time.gmtime(ms // 1000)
     return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{ms % 1000:03d}Z"
 
 
-def seed(data_dir, users, pending, burst, burst_ms):
-    db = sqlite3.connect(os.path.join(data_dir, "actodo.db"))
-    db.executescript("PRAGMA journal_mode=WAL;" + SCHEMA)
+def rows(users, pending, burst, burst_ms):
     later = burst_ms + 86400_000
     now = rfc3339(burst_ms - 60_000)
-    rows = []
     per_user = pending // users
     rng = random.Random(7)
     for u in range(users):
@@ -56,13 +54,7 @@ def seed(data_dir, users, pending, burst, burst_ms):
                    "created_at": now, "updated_at": now, "version": 1,
                    "reminders": [{"at": rfc3339(at), "misfire": "fire_once",
                                   "state": "pending"}]}
-            rows.append((f"u{u:05d}", tid, json.dumps(doc), at))
-        if len(rows) >= 100_000:
-            db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
-            rows.clear()
-    db.executemany("INSERT INTO todos VALUES (?,?,?,?)", rows)
-    db.commit()
-    db.close()
+            yield f"u{u:05d}", tid, at, doc
 
 
 SECRET = "reminders-bench-secret-0123456789abcdef"
@@ -83,7 +75,10 @@ def main():
     ap.add_argument("--sockets", type=int, default=1000)
     ap.add_argument("--lead", type=float, default=40.0)
     ap.add_argument("--report")
+    ap.add_argument("--seeder", help="actodo_seed (default: bench/ next to "
+                    "--server)")
     args = ap.parse_args()
+    seeder = args.seeder or seeder_path(args.server)
     tmp = tempfile.mkdtemp(prefix="actodo-remind-")
     data = os.path.join(tmp, "data")
     os.makedirs(data)
@@ -93,7 +88,8 @@ def main():
         # (about a minute for 1,000,000 rows) and start-up.
         seed_start = time.time()
         burst_ms = int((seed_start + args.lead + 60) * 1000)
-        seed(data, args.users, args.pending, args.burst, burst_ms)
+        seed_todos(seeder, data,
+                   rows(args.users, args.pending, args.burst, burst_ms))
         result["seed_seconds"] = round(time.time() - seed_start, 1)
         result["db_bytes"] = sum(os.path.getsize(os.path.join(data, f))
                                  for f in os.listdir(data))

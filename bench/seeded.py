@@ -1,26 +1,42 @@
 """Shared pieces of the Python benchmarks that seed the store directly
-(many_users_bench.py, reminders_bench.py): the tables they write, access
-tokens signed like the server's, and readings of the server process."""
+(many_users_bench.py, reminders_bench.py): seeding through the store's own
+code (bench/seed.cpp, `actodo_seed`), access tokens signed like the
+server's, and readings of the server process."""
 
 import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
 import time
 import urllib.request
 
-# The part of the store schema the seeders write (persistence/sqlite_store.cpp
-# creates the rest, and indexes, on open).
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
-  todo_id TEXT NOT NULL, json TEXT NOT NULL,
-  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS todos (
-  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
-  wake_at INTEGER NOT NULL DEFAULT -1,
-  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
-"""
+
+def seeder_path(server):
+    """`actodo_seed` of the build the server binary belongs to
+    (build/<preset>/actodo -> build/<preset>/bench/actodo_seed)."""
+    return os.path.join(os.path.dirname(os.path.abspath(server)), "bench",
+                        "actodo_seed")
+
+
+def seed_todos(seeder, data_dir, rows):
+    """Writes `rows` of (user, todo id, wake_at ms or -1, document) into
+    `data_dir` with `actodo_seed`, i.e. through the store's migrations and
+    commit (a user's rows come together). Returns when they are committed."""
+    proc = subprocess.Popen([seeder, f"--data-dir={data_dir}"],
+                            stdin=subprocess.PIPE, text=True)
+    try:
+        for user, tid, wake_at, doc in rows:
+            proc.stdin.write(f"{user}\t{tid}\t{wake_at}\t"
+                             f"{json.dumps(doc)}\n")
+    finally:
+        try:
+            proc.stdin.close()
+        finally:
+            code = proc.wait()
+    if code != 0:
+        raise SystemExit(f"{seeder} failed with exit code {code}")
 
 
 def _b64(data):

@@ -3,70 +3,10 @@
 #include <sqlite3.h>
 
 #include "config/error.hpp"
+#include "persistence/migrations.hpp"
 #include "persistence/sqlite_statement.hpp"
 
 namespace actodo::persistence {
-
-namespace {
-
-constexpr const char* schema = R"sql(
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS refresh_tokens (
-  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-  expires_ms INTEGER NOT NULL, family TEXT NOT NULL DEFAULT '',
-  used_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-)sql";
-
-/// Databases from before token families: each old token is a family of its
-/// own.
-constexpr const char* add_families = R"sql(
-ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
-ALTER TABLE refresh_tokens ADD COLUMN used_ms INTEGER NOT NULL DEFAULT 0;
-UPDATE refresh_tokens SET family = token_hash;
-)sql";
-
-constexpr const char* add_indexes = R"sql(
-CREATE INDEX IF NOT EXISTS refresh_by_family ON refresh_tokens (family);
-CREATE INDEX IF NOT EXISTS refresh_by_expiry ON refresh_tokens (expires_ms);
-)sql";
-
-caf::error exec(sqlite3* db, const char* sql) {
-  char* msg = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) == SQLITE_OK)
-    return caf::none;
-  auto err = sqlite_failure(msg ? msg : "schema update failed");
-  sqlite3_free(msg);
-  return err;
-}
-
-/// Brings an older `refresh_tokens` table up to date, in one transaction
-/// (a crash half-way must not leave a table the next start cannot use).
-caf::error migrate(sqlite3* db) {
-  sqlite_statement columns{db, "SELECT count(*) FROM "
-                               "pragma_table_info('refresh_tokens') "
-                               "WHERE name = 'family'"};
-  if (!columns.ok())
-    return columns.fail();
-  auto has_family = columns.step() && columns.column_int(0) > 0;
-  if (!columns.ok())
-    return columns.fail();
-  columns.reset();
-  if (!has_family) {
-    if (auto err = exec(db, "BEGIN IMMEDIATE"))
-      return err;
-    if (auto err = exec(db, add_families)) {
-      exec(db, "ROLLBACK");
-      return err;
-    }
-    if (auto err = exec(db, "COMMIT"))
-      return err;
-  }
-  return exec(db, add_indexes);
-}
-
-} // namespace
 
 struct account_store::statements {
   explicit statements(sqlite3* db)
@@ -90,23 +30,19 @@ struct account_store::statements {
     mark_used, revoke_family, prune, count;
 };
 
-account_store::account_store(sqlite3* db) : db_(db) {}
+account_store::account_store(connection db) : db_(std::move(db)) {}
 
-account_store::~account_store() {
-  stmts_.reset();
-  sqlite3_close(db_);
-}
+account_store::~account_store() = default;
 
 caf::expected<std::unique_ptr<account_store>>
 account_store::open(const std::string& data_dir) {
-  auto db = open_database(data_dir,
-                          std::string{"PRAGMA synchronous=FULL;"} + schema);
+  auto db = open_database(data_dir, "PRAGMA synchronous=FULL;");
   if (!db)
     return std::move(db.error());
-  std::unique_ptr<account_store> result{new account_store(*db)};
-  if (auto err = migrate(*db))
+  if (auto err = migrate(db->get(), actodo_migrations()))
     return err;
-  result->stmts_ = std::make_unique<statements>(*db);
+  std::unique_ptr<account_store> result{new account_store(std::move(*db))};
+  result->stmts_ = std::make_unique<statements>(result->db_.get());
   auto& s = *result->stmts_;
   for (auto stmt :
        {&s.insert_user, &s.by_name, &s.by_id, &s.save_refresh, &s.find_refresh,
@@ -121,7 +57,8 @@ caf::error account_store::create_user(const user_record& user) {
   stmt.bind(1, user.id).bind(2, user.username).bind(3, user.password_hash);
   stmt.bind(4, user.created_ms).step();
   if (!stmt.ok()) {
-    auto taken = sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE;
+    auto taken = sqlite3_extended_errcode(db_.get())
+                 == SQLITE_CONSTRAINT_UNIQUE;
     auto err = stmt.fail();
     if (taken)
       return caf::make_error(ec::conflict, "username taken");
@@ -164,11 +101,7 @@ caf::error account_store::save_refresh(const std::string& token_hash,
                                        int64_t expires_ms) {
   auto& stmt = stmts_->save_refresh;
   stmt.bind(1, token_hash).bind(2, user_id).bind(3, expires_ms);
-  stmt.bind(4, family).step();
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return caf::none;
+  return stmt.bind(4, family).run();
 }
 
 caf::expected<refresh_use>
@@ -198,11 +131,8 @@ account_store::use_refresh(const std::string& token_hash, int64_t now_ms) {
     result.result = outcome::expired;
     return result;
   }
-  auto& mark = stmts_->mark_used;
-  mark.bind(1, token_hash).bind(2, now_ms).step();
-  if (!mark.ok())
-    return mark.fail();
-  mark.reset();
+  if (auto err = stmts_->mark_used.bind(1, token_hash).bind(2, now_ms).run())
+    return err;
   result.used_ms = now_ms;
   return result;
 }
@@ -211,10 +141,8 @@ namespace {
 
 /// Runs a DELETE to completion; the number of rows it removed.
 caf::expected<int64_t> run_delete(sqlite3* db, sqlite_statement& stmt) {
-  stmt.step();
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
+  if (auto err = stmt.run())
+    return err;
   return static_cast<int64_t>(sqlite3_changes(db));
 }
 
@@ -222,33 +150,36 @@ caf::expected<int64_t> run_delete(sqlite3* db, sqlite_statement& stmt) {
 
 caf::expected<int64_t> account_store::revoke_family(const std::string& family) {
   stmts_->revoke_family.bind(1, family);
-  return run_delete(db_, stmts_->revoke_family);
+  return run_delete(db_.get(), stmts_->revoke_family);
 }
 
 caf::expected<int64_t> account_store::prune_refresh(int64_t now_ms) {
   stmts_->prune.bind(1, now_ms);
-  return run_delete(db_, stmts_->prune);
+  return run_delete(db_.get(), stmts_->prune);
 }
 
 caf::expected<int64_t> account_store::count_refresh() {
-  auto& stmt = stmts_->count;
-  int64_t n = stmt.step() ? stmt.column_int(0) : 0;
-  if (!stmt.ok())
-    return stmt.fail();
-  stmt.reset();
-  return n;
+  return stmts_->count.run_int();
 }
 
 caf::error account_store::begin() {
-  return exec(db_, "BEGIN IMMEDIATE");
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  txn_.emplace(std::move(*txn));
+  return caf::none;
 }
 
 caf::error account_store::commit() {
-  return exec(db_, "COMMIT");
+  if (!txn_)
+    return sqlite_failure("commit without begin");
+  auto err = txn_->commit();
+  txn_.reset(); // Rolls back what a failed COMMIT left open.
+  return err;
 }
 
 void account_store::rollback() {
-  exec(db_, "ROLLBACK");
+  txn_.reset();
 }
 
 } // namespace actodo::persistence

@@ -7,7 +7,8 @@
 
 #include "caf/expected.hpp"
 
-struct sqlite3;
+#include "persistence/sqlite_connection.hpp"
+#include "persistence/sqlite_transaction.hpp"
 
 namespace actodo::persistence {
 
@@ -77,19 +78,22 @@ class account_store {
   /// Refresh tokens stored (for tests and the console).
   caf::expected<int64_t> count_refresh();
 
-  /// Transactions around several calls (a refresh marks the old token used
-  /// and stores the new one, or does neither): `BEGIN IMMEDIATE`,
-  /// `COMMIT`, `ROLLBACK`.
+  /// A transaction around several calls (a refresh marks the old token used
+  /// and stores the new one, or does neither). `commit` ends it either way
+  /// (a failed COMMIT rolls back); `rollback` when none is open does
+  /// nothing.
   caf::error begin();
   caf::error commit();
   void rollback();
 
  private:
   struct statements;
-  explicit account_store(sqlite3* db);
+  explicit account_store(connection db);
 
-  sqlite3* db_;
+  connection db_;
   std::unique_ptr<statements> stmts_;
+  /// The transaction between `begin` and `commit` or `rollback`.
+  std::optional<sqlite_transaction> txn_;
 };
 
 } // namespace actodo::persistence

@@ -1,9 +1,5 @@
 #include "persistence/sqlite_statement.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <sqlite3.h>
 
 #include "config/error.hpp"
@@ -12,37 +8,6 @@ namespace actodo::persistence {
 
 caf::error sqlite_failure(std::string what) {
   return caf::make_error(ec::store_failure, std::move(what));
-}
-
-caf::expected<sqlite3*> open_database(const std::string& data_dir,
-                                      const std::string& setup_sql) {
-  auto path = data_dir + "/actodo.db";
-  // SQLite gives the WAL and shared-memory files the database file's mode:
-  // create it private, and make existing files private too.
-  if (auto fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-      fd >= 0) {
-    ::fchmod(fd, 0600);
-    ::close(fd);
-  }
-  for (auto suffix : {"-wal", "-shm"})
-    ::chmod((path + suffix).c_str(), 0600);
-  sqlite3* db = nullptr;
-  auto flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    auto msg = std::string{db ? sqlite3_errmsg(db) : "out of memory"};
-    sqlite3_close(db);
-    return sqlite_failure("cannot open " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, 5000);
-  auto sql = "PRAGMA journal_mode=WAL;" + setup_sql;
-  char* msg = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
-    auto err = sqlite_failure(path + ": " + (msg ? msg : "setup failed"));
-    sqlite3_free(msg);
-    sqlite3_close(db);
-    return err;
-  }
-  return db;
 }
 
 caf::error sqlite_statement::fail() {
@@ -94,6 +59,22 @@ void sqlite_statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   error_.clear();
+}
+
+caf::error sqlite_statement::run() {
+  step();
+  if (!ok())
+    return fail();
+  reset();
+  return caf::none;
+}
+
+caf::expected<int64_t> sqlite_statement::run_int() {
+  int64_t result = step() ? column_int(0) : 0;
+  if (!ok())
+    return fail();
+  reset();
+  return result;
 }
 
 int64_t sqlite_statement::column_int(int index) const {

@@ -15,12 +15,6 @@ namespace actodo::persistence {
 /// The project's error for a failed SQLite operation (`ec::store_failure`).
 caf::error sqlite_failure(std::string what);
 
-/// Opens `<data_dir>/actodo.db` (created when missing; WAL, 5 s busy
-/// timeout) and runs `setup_sql` (pragmas, schema). The caller closes the
-/// handle with `sqlite3_close`.
-caf::expected<sqlite3*> open_database(const std::string& data_dir,
-                                      const std::string& setup_sql);
-
 /// A prepared SQLite statement, reset after each use. Binding is positional
 /// (1-based) and fluent; `step()` returns true while rows are available.
 class sqlite_statement {
@@ -39,6 +33,13 @@ class sqlite_statement {
 
   /// Resets the statement and clears its bindings for the next use.
   void reset();
+
+  /// Runs a statement without rows (INSERT, UPDATE, DELETE) and resets it.
+  caf::error run();
+
+  /// Runs a statement whose answer is one integer (0 without a row) and
+  /// resets it.
+  caf::expected<int64_t> run_int();
 
   /// The current error as `ec::store_failure`; resets the statement.
   caf::error fail();

@@ -3,41 +3,56 @@
 #include <memory>
 #include <string>
 
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/store.hpp"
-
-struct sqlite3;
 
 namespace actodo::persistence {
 
-class sqlite_statement;
+class sqlite_reader;
 
 /// The embedded store: one SQLite database in WAL mode under the data
-/// directory. A commit is one transaction; with `synchronous=FULL` it is on
-/// disk before `commit` returns, so `kill -9` loses nothing acknowledged.
+/// directory, on two connections: commits on a read-write connection,
+/// reads on a read-only one (`sqlite_reader`). A commit is one transaction;
+/// with `synchronous=FULL` it is on disk before `commit` returns, so
+/// `kill -9` loses nothing acknowledged. Blocking and not thread-safe: one
+/// owner (the journal actor) calls it.
 class sqlite_store : public store {
  public:
-  /// Opens (and creates) `<data_dir>/actodo.db`. `sync` is `full` or
-  /// `normal`. With `outbox`, every committed event is also recorded in the
-  /// `outbox` table in the same transaction (for the Kafka egress).
+  /// Opens (and creates or migrates) `<data_dir>/actodo.db`. `sync` is
+  /// `full` or `normal`. With `with_outbox`, every committed event is also
+  /// recorded in the `outbox` table in the same transaction (for the Kafka
+  /// egress); without, the outbox methods answer from a table that nothing
+  /// fills.
   static caf::expected<std::unique_ptr<sqlite_store>>
   open(const std::string& data_dir, const std::string& sync,
-       bool outbox = false);
+       bool with_outbox = false);
 
   ~sqlite_store() override;
+
+  // -- event_log --------------------------------------------------------------
 
   caf::error commit(const std::vector<user_batch>& batches) override;
   caf::expected<int64_t> last_seq(const std::string& user) override;
   caf::expected<user_snapshot> load_user(const std::string& user) override;
   caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) override;
+
+  // -- request_log ------------------------------------------------------------
+
   caf::expected<std::optional<request_record>>
   find_request(const std::string& user, const std::string& id) override;
   caf::expected<std::optional<request_record>>
   find_idempotent(const std::string& user, const std::string& key) override;
   caf::error prune_requests(int64_t cutoff_ms) override;
+
+  // -- wake_index -------------------------------------------------------------
+
   caf::expected<std::vector<wake_entry>> wakes_after(const wake_entry& after,
                                                      int64_t limit) override;
   caf::expected<int64_t> count_wakes() override;
+
+  // -- outbox -----------------------------------------------------------------
+
   caf::expected<std::vector<outbox_record>> read_outbox(int64_t after,
                                                         int64_t limit) override;
   caf::expected<int64_t> published_position() override;
@@ -47,13 +62,17 @@ class sqlite_store : public store {
  private:
   struct statements;
 
-  explicit sqlite_store(sqlite3* db);
+  sqlite_store(connection db, bool with_outbox);
 
   caf::error write(const user_batch& batch);
+  caf::error write_events(const user_batch& batch);
 
-  sqlite3* db_;
+  /// Destroyed in reverse: the reader's connection closes before the
+  /// writer's, which checkpoints the WAL.
+  connection db_;
   std::unique_ptr<statements> stmts_;
-  bool outbox_ = false;
+  std::unique_ptr<sqlite_reader> reader_;
+  bool with_outbox_;
 };
 
 } // namespace actodo::persistence

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 
 #include "persistence/records.hpp"
@@ -16,12 +17,14 @@ namespace actodo::persistence {
 /// this many bytes of event JSON, and at least one event.
 inline constexpr size_t max_event_page_bytes = 1024 * 1024;
 
-/// The durable home of every user's event log, current todos and request
-/// outcomes. Implementations are blocking and not thread-safe: exactly one
-/// owner (the journal actor) calls them.
-class store {
+// Every interface below is blocking and not thread-safe: exactly one owner
+// (the journal actor) calls an implementation. Every method is pure: an
+// implementation answers each of them, there are no silent defaults.
+
+/// Every user's event log and current todos.
+class event_log {
  public:
-  virtual ~store() = default;
+  virtual ~event_log() = default;
 
   /// Commits all batches in one atomic, durable transaction: either all of
   /// them are written or none. A sequence number that already exists fails
@@ -38,6 +41,12 @@ class store {
   /// stopping early once `max_event_page_bytes` of event JSON are read.
   virtual caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) = 0;
+};
+
+/// Command outcomes and idempotency keys (written by `event_log::commit`).
+class request_log {
+ public:
+  virtual ~request_log() = default;
 
   /// Finds the outcome of a request by id.
   virtual caf::expected<std::optional<request_record>>
@@ -47,39 +56,50 @@ class store {
   virtual caf::expected<std::optional<request_record>>
   find_idempotent(const std::string& user, const std::string& key) = 0;
 
-  /// The due-time index: up to `limit` entries ordered by (`at`, user, todo)
-  /// after `after` in that order (pass `{-1, "", ""}` for the first page).
+  /// Forgets request outcomes created before `cutoff_ms`.
+  virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
+};
+
+/// The due-time index of the reminder scheduler (written by
+/// `event_log::commit` from `todo_record::wake_at`).
+class wake_index {
+ public:
+  virtual ~wake_index() = default;
+
+  /// Up to `limit` entries ordered by (`at`, user, todo) after `after` in
+  /// that order (pass `{-1, "", ""}` for the first page).
   virtual caf::expected<std::vector<wake_entry>>
   wakes_after(const wake_entry& after, int64_t limit) = 0;
 
-  /// The number of entries in the due-time index.
+  /// The number of entries in the index.
   virtual caf::expected<int64_t> count_wakes() = 0;
+};
 
-  /// Forgets request outcomes created before `cutoff_ms`.
-  virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
-
-  // -- Kafka outbox (only written when the store was opened with it) ------
+/// The Kafka outbox: committed events waiting for the egress. A store that
+/// does not record the outbox answers from an outbox that stays empty.
+class outbox {
+ public:
+  virtual ~outbox() = default;
 
   /// Up to `limit` outbox entries with an id above `after`, oldest first.
   virtual caf::expected<std::vector<outbox_record>>
-  read_outbox(int64_t /*after*/, int64_t /*limit*/) {
-    return std::vector<outbox_record>{};
-  }
+  read_outbox(int64_t after, int64_t limit) = 0;
 
   /// The id of the last entry Kafka acknowledged (0 when none).
-  virtual caf::expected<int64_t> published_position() {
-    return int64_t{0};
-  }
+  virtual caf::expected<int64_t> published_position() = 0;
 
   /// Persists `position` as published and forgets the entries up to it.
-  virtual caf::error publish_position(int64_t /*position*/) {
-    return caf::none;
-  }
+  virtual caf::error publish_position(int64_t position) = 0;
 
   /// The number of outbox entries not yet published.
-  virtual caf::expected<int64_t> outbox_backlog() {
-    return int64_t{0};
-  }
+  virtual caf::expected<int64_t> outbox_backlog() = 0;
 };
+
+/// The durable home of every user's event log, current todos and request
+/// outcomes: all four interfaces behind one handle (what the journal owns).
+class store : public event_log,
+              public request_log,
+              public wake_index,
+              public outbox {};
 
 } // namespace actodo::persistence

@@ -72,6 +72,19 @@ class faulty_store : public persistence::store {
   caf::error prune_requests(int64_t cutoff) override {
     return impl_->prune_requests(cutoff);
   }
+  caf::expected<std::vector<persistence::outbox_record>>
+  read_outbox(int64_t after, int64_t limit) override {
+    return impl_->read_outbox(after, limit);
+  }
+  caf::expected<int64_t> published_position() override {
+    return impl_->published_position();
+  }
+  caf::error publish_position(int64_t position) override {
+    return impl_->publish_position(position);
+  }
+  caf::expected<int64_t> outbox_backlog() override {
+    return impl_->outbox_backlog();
+  }
 
  private:
   std::unique_ptr<persistence::store> impl_;

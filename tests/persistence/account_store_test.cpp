@@ -106,7 +106,9 @@ CAF_TEST(a database from before token families is migrated) {
   sqlite3* db = nullptr;
   CAF_REQUIRE_EQUAL(sqlite3_open((dir() + "/actodo.db").c_str(), &db),
                     SQLITE_OK);
+  // Unversioned, as the code before versioned migrations left it.
   auto rc = sqlite3_exec(db,
+                         "PRAGMA user_version = 0; "
                          "DROP TABLE refresh_tokens; CREATE TABLE "
                          "refresh_tokens (token_hash TEXT PRIMARY KEY, "
                          "user_id TEXT NOT NULL, expires_ms INTEGER NOT NULL) "

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include "caf/test/unit_test.hpp"
+#include <sqlite3.h>
 
 #include "config/error.hpp"
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -133,6 +135,52 @@ CAF_TEST(read_events pages by sequence) {
   CAF_REQUIRE_EQUAL(page->size(), 4u);
   CAF_CHECK_EQUAL(page->front().seq, 4);
   CAF_CHECK_EQUAL(page->back().seq, 7);
+}
+
+CAF_TEST(a store without the outbox answers from an empty outbox) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  auto entries = store->read_outbox(0, 10);
+  CAF_REQUIRE(entries);
+  CAF_CHECK(entries->empty());
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{0});
+  CAF_CHECK_EQUAL(store->published_position(), int64_t{0});
+  CAF_CHECK(!store->publish_position(3));
+  CAF_CHECK_EQUAL(store->published_position(), int64_t{3});
+}
+
+CAF_TEST(a store with the outbox records every committed event) {
+  store.reset();
+  auto opened = sqlite_store::open(dir + "/data", "full", true);
+  CAF_REQUIRE(opened);
+  store = std::move(*opened);
+  CAF_REQUIRE(!store->commit(
+    {batch("alice", 1, "t1", "r1"), batch("bob", 1, "t2", "r2")}));
+  auto entries = store->read_outbox(0, 10);
+  CAF_REQUIRE(entries);
+  CAF_REQUIRE_EQUAL(entries->size(), 2u);
+  CAF_CHECK_EQUAL(entries->at(1).user_id, "bob");
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{2});
+  CAF_CHECK(!store->publish_position(entries->at(0).id));
+  CAF_CHECK_EQUAL(store->outbox_backlog(), int64_t{1});
+  CAF_CHECK_EQUAL(store->published_position(), entries->at(0).id);
+}
+
+CAF_TEST(reads do not wait for a writer) {
+  CAF_REQUIRE(!store->commit({batch("alice", 1, "t1", "r1")}));
+  // Another connection holds the write lock with an uncommitted event.
+  sqlite3* raw = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open((dir + "/data/actodo.db").c_str(), &raw),
+                    SQLITE_OK);
+  connection writer{raw};
+  CAF_REQUIRE(!execute(writer.get(), "BEGIN IMMEDIATE; INSERT INTO events "
+                                     "VALUES ('alice', 2, 'x', 't', '{}')"));
+  // The reads answer (from the last commit) instead of waiting.
+  CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{1});
+  auto events = store->read_events("alice", 0, 10);
+  CAF_REQUIRE(events);
+  CAF_CHECK_EQUAL(events->size(), 1u);
+  CAF_REQUIRE(!execute(writer.get(), "COMMIT"));
+  CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{2});
 }
 
 CAF_TEST(an unusable data directory is reported) {

@@ -1,0 +1,75 @@
+// The schema of `actodo.db`, one step per change, oldest first. A released
+// step never changes: a new column, table or index is a new step at the end.
+// Steps 1-5 are the history from before versions were recorded; their
+// probes let an unversioned database skip what it already has.
+
+#include "persistence/migrations.hpp"
+
+namespace actodo::persistence {
+
+namespace {
+
+constexpr const char* store_tables = R"sql(
+CREATE TABLE events (
+  user_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+  todo_id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+CREATE TABLE todos (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)) WITHOUT ROWID;
+CREATE TABLE requests (
+  user_id TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,
+  status INTEGER NOT NULL, body TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, request_id)) WITHOUT ROWID;
+CREATE INDEX requests_by_key
+  ON requests (user_id, idempotency_key) WHERE idempotency_key <> '';
+CREATE INDEX requests_by_age ON requests (created_ms);
+)sql";
+
+constexpr const char* account_tables = R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+/// When the reminder scheduler must wake a todo (-1: never), indexed.
+constexpr const char* due_time_index = R"sql(
+ALTER TABLE todos ADD COLUMN wake_at INTEGER NOT NULL DEFAULT -1;
+CREATE INDEX todos_by_wake ON todos (wake_at, user_id, id) WHERE wake_at >= 0;
+)sql";
+
+constexpr const char* kafka_outbox = R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL);
+CREATE TABLE kafka_position (
+  name TEXT PRIMARY KEY, published INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+/// Each token from before families is a family of its own.
+constexpr const char* token_families = R"sql(
+ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_tokens ADD COLUMN used_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE refresh_tokens SET family = token_hash;
+CREATE INDEX refresh_by_family ON refresh_tokens (family);
+CREATE INDEX refresh_by_expiry ON refresh_tokens (expires_ms);
+)sql";
+
+} // namespace
+
+const std::vector<migration>& actodo_migrations() {
+  static const std::vector<migration> steps{
+    {1, "events, todos and requests", store_tables, {"events"}},
+    {2, "users and refresh tokens", account_tables, {"refresh_tokens"}},
+    {3, "due-time index", due_time_index, {"todos", "wake_at"}},
+    {4, "Kafka outbox", kafka_outbox, {"outbox"}},
+    {5, "refresh token families", token_families, {"refresh_tokens", "family"}},
+  };
+  return steps;
+}
+
+} // namespace actodo::persistence

@@ -1,0 +1,183 @@
+#include "persistence/sqlite_reader.hpp"
+
+#include "persistence/sqlite_statement.hpp"
+#include "persistence/store.hpp"
+
+namespace actodo::persistence {
+
+struct sqlite_reader::statements {
+  explicit statements(sqlite3* db)
+    : last_seq(db, "SELECT coalesce(max(seq), 0) FROM events "
+                   "WHERE user_id = ?1"),
+      load_todos(db, "SELECT json FROM todos WHERE user_id = ?1"),
+      read_events(db, "SELECT seq, type, todo_id, json FROM events "
+                      "WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+      find_request(db, "SELECT request_id, state, status, body, "
+                       "idempotency_key, fingerprint, created_ms FROM requests "
+                       "WHERE user_id = ?1 AND request_id = ?2"),
+      find_key(db, "SELECT request_id, state, status, body, idempotency_key, "
+                   "fingerprint, created_ms FROM requests "
+                   "WHERE user_id = ?1 AND idempotency_key = ?2"),
+      wakes(db, "SELECT wake_at, user_id, id FROM todos WHERE wake_at >= 0 "
+                "AND (wake_at, user_id, id) > (?1, ?2, ?3) "
+                "ORDER BY wake_at, user_id, id LIMIT ?4"),
+      count_wakes(db, "SELECT count(*) FROM todos WHERE wake_at >= 0"),
+      read_outbox(db, "SELECT o.id, o.user_id, o.seq, e.type, e.json "
+                      "FROM outbox o JOIN events e "
+                      "ON e.user_id = o.user_id AND e.seq = o.seq "
+                      "WHERE o.id > ?1 ORDER BY o.id LIMIT ?2"),
+      get_position(db, "SELECT coalesce(max(published), 0) "
+                       "FROM kafka_position WHERE name = 'events'"),
+      count_outbox(db, "SELECT count(*) FROM outbox") {}
+
+  const sqlite_statement* first_failed() const {
+    for (auto s :
+         {&last_seq, &load_todos, &read_events, &find_request, &find_key,
+          &wakes, &count_wakes, &read_outbox, &get_position, &count_outbox})
+      if (!s->ok())
+        return s;
+    return nullptr;
+  }
+
+  sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
+  sqlite_statement wakes, count_wakes, read_outbox, get_position;
+  sqlite_statement count_outbox;
+};
+
+namespace {
+
+/// Steps through the rows while `more()` holds, appending `row(stmt)`.
+template<class T, class Row, class More>
+caf::expected<std::vector<T>>
+collect(sqlite_statement& stmt, Row row, More more) {
+  std::vector<T> result;
+  while (more(result) && stmt.step())
+    result.push_back(row(stmt));
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+template<class T, class Row>
+caf::expected<std::vector<T>> collect(sqlite_statement& stmt, Row row) {
+  return collect<T>(stmt, row, [](const std::vector<T>&) { return true; });
+}
+
+caf::expected<std::optional<request_record>>
+read_request(sqlite_statement& stmt) {
+  auto rows = collect<request_record>(
+    stmt,
+    [](sqlite_statement& s) {
+      return request_record{s.column_text(0),
+                            s.column_text(1),
+                            static_cast<int32_t>(s.column_int(2)),
+                            s.column_text(3),
+                            s.column_text(4),
+                            s.column_text(5),
+                            s.column_int(6)};
+    },
+    [](const std::vector<request_record>& xs) { return xs.empty(); });
+  if (!rows)
+    return std::move(rows.error());
+  if (rows->empty())
+    return std::optional<request_record>{};
+  return std::move(rows->front());
+}
+
+} // namespace
+
+sqlite_reader::sqlite_reader(connection db) : db_(std::move(db)) {}
+
+sqlite_reader::~sqlite_reader() = default;
+
+caf::expected<std::unique_ptr<sqlite_reader>>
+sqlite_reader::open(const std::string& data_dir) {
+  auto db = open_read_only(data_dir);
+  if (!db)
+    return std::move(db.error());
+  std::unique_ptr<sqlite_reader> result{new sqlite_reader(std::move(*db))};
+  result->stmts_ = std::make_unique<statements>(result->db_.get());
+  if (auto bad = result->stmts_->first_failed())
+    return sqlite_failure(bad->error());
+  return result;
+}
+
+caf::expected<int64_t> sqlite_reader::last_seq(const std::string& user) {
+  return stmts_->last_seq.bind(1, user).run_int();
+}
+
+caf::expected<user_snapshot> sqlite_reader::load_user(const std::string& user) {
+  auto todos = collect<std::string>(stmts_->load_todos.bind(1, user),
+                                    [](sqlite_statement& s) {
+                                      return s.column_text(0);
+                                    });
+  if (!todos)
+    return std::move(todos.error());
+  auto seq = last_seq(user);
+  if (!seq)
+    return std::move(seq.error());
+  return user_snapshot{std::move(*todos), *seq};
+}
+
+caf::expected<std::vector<event_record>>
+sqlite_reader::read_events(const std::string& user, int64_t after,
+                           int64_t limit) {
+  // A page is bounded by bytes too; the reader continues after its last
+  // sequence.
+  size_t bytes = 0;
+  return collect<event_record>(
+    stmts_->read_events.bind(1, user).bind(2, after).bind(3, limit),
+    [&bytes](sqlite_statement& s) {
+      event_record ev{s.column_int(0), s.column_text(1), s.column_text(2),
+                      s.column_text(3)};
+      bytes += ev.json.size();
+      return ev;
+    },
+    [&bytes](const std::vector<event_record>&) {
+      return bytes < max_event_page_bytes;
+    });
+}
+
+caf::expected<std::optional<request_record>>
+sqlite_reader::find_request(const std::string& user, const std::string& id) {
+  return read_request(stmts_->find_request.bind(1, user).bind(2, id));
+}
+
+caf::expected<std::optional<request_record>>
+sqlite_reader::find_idempotent(const std::string& user,
+                               const std::string& key) {
+  return read_request(stmts_->find_key.bind(1, user).bind(2, key));
+}
+
+caf::expected<std::vector<wake_entry>>
+sqlite_reader::wakes_after(const wake_entry& after, int64_t limit) {
+  auto& stmt = stmts_->wakes;
+  stmt.bind(1, after.at).bind(2, after.user_id).bind(3, after.todo_id);
+  return collect<wake_entry>(stmt.bind(4, limit), [](sqlite_statement& s) {
+    return wake_entry{s.column_int(0), s.column_text(1), s.column_text(2)};
+  });
+}
+
+caf::expected<int64_t> sqlite_reader::count_wakes() {
+  return stmts_->count_wakes.run_int();
+}
+
+caf::expected<std::vector<outbox_record>>
+sqlite_reader::read_outbox(int64_t after, int64_t limit) {
+  return collect<outbox_record>(
+    stmts_->read_outbox.bind(1, after).bind(2, limit), [](sqlite_statement& s) {
+      return outbox_record{s.column_int(0), s.column_text(1), s.column_int(2),
+                           s.column_text(3), s.column_text(4)};
+    });
+}
+
+caf::expected<int64_t> sqlite_reader::published_position() {
+  return stmts_->get_position.run_int();
+}
+
+caf::expected<int64_t> sqlite_reader::outbox_backlog() {
+  return stmts_->count_outbox.run_int();
+}
+
+} // namespace actodo::persistence
