@@ -10,13 +10,14 @@
 #include "caf/sec.hpp"
 
 #include "actors/auth/secret.hpp"
-#include "actors/console.hpp"
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
+#include "io/console/client.hpp"
+#include "io/console/inspector.hpp"
 #include "io/kafka_client.hpp"
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
@@ -59,7 +60,6 @@ sigset_t block_signals() {
 
 actodo::actors::node_settings
 node_settings(const actodo::config::app_config& cfg, const std::string& key,
-              const std::string& admin_token,
               std::shared_ptr<actodo::config::metrics> stats) {
   actodo::actors::node_settings result;
   result.max_batch = cfg.max_batch;
@@ -83,7 +83,6 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   limits.hash_queue = cfg.hash_queue;
   limits.hash_workers = cfg.hash_workers;
   limits.refresh_grace = cfg.refresh_grace;
-  result.admin_token = admin_token;
   result.stats = stats;
   return result;
 }
@@ -202,7 +201,12 @@ int serve(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
-                            node_settings(cfg, secret, admin_token, stats)};
+                            node_settings(cfg, secret, stats)};
+  // The console endpoint's actor: stopped with the node.
+  auto inspector = sys.spawn(actodo::console::inspector, admin_token,
+                             node.directory(), stats, cfg.request_timeout,
+                             node.scheduler());
+  node.adopt(caf::actor_cast<caf::actor>(inspector));
   std::unique_ptr<actodo::io::bridge> bridge;
   if (kafka)
     bridge = std::make_unique<actodo::io::bridge>(sys, node.journal(),
@@ -233,7 +237,7 @@ int serve(int argc, char** argv) {
     // TLS: BASP on a Unix socket in the data dir, the relay in front of it.
     caf::expected<uint16_t> admin{caf::sec::cannot_open_port};
     if (tls) {
-      auto err = actodo::io::publish_local(node.inspector(),
+      auto err = actodo::io::publish_local(inspector,
                                            cfg.data_dir + "/admin.sock");
       if (err)
         admin = std::move(err);
@@ -242,8 +246,8 @@ int serve(int argc, char** argv) {
       else
         admin = caf::make_error(caf::sec::cannot_open_port, error);
     } else {
-      admin = sys.middleman().publish(node.inspector(), port,
-                                      cfg.admin_host.c_str(), true);
+      admin = sys.middleman().publish(inspector, port, cfg.admin_host.c_str(),
+                                      true);
     }
     if (!admin) {
       std::cerr << "actodo: cannot open the console endpoint on "
@@ -290,7 +294,7 @@ int main(int argc, char** argv) {
   if (cmd == "broker")
     return actodo::io::run_broker({argv + 2, argv + argc});
   if (cmd == "console")
-    return actodo::actors::run_console({argv + 2, argv + argc}, environ);
+    return actodo::console::run_console({argv + 2, argv + argc}, environ);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << usage;
     return 0;

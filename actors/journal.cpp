@@ -1,5 +1,7 @@
 #include "actors/journal.hpp"
 
+#include <iostream>
+
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 
@@ -103,7 +105,42 @@ caf::result<std::vector<T>> as_vector(caf::expected<std::optional<T>> x) {
   return result;
 }
 
+template<class T>
+caf::result<T> as_result(caf::expected<T> x) {
+  if (!x)
+    return std::move(x.error());
+  return std::move(*x);
+}
+
 } // namespace
+
+caf::result<std::vector<persistence::outbox_record>>
+journal_state::outbox(int64_t after, int64_t limit) {
+  flush();
+  if (after < 0) {
+    auto pos = store->published_position();
+    if (!pos)
+      return std::move(pos.error());
+    after = *pos;
+  }
+  return as_result(store->read_outbox(after, limit));
+}
+
+caf::result<int64_t> journal_state::published(int64_t position) {
+  if (auto err = store->publish_position(position))
+    return err;
+  return as_result(store->outbox_backlog());
+}
+
+void journal_state::prune() {
+  auto age = std::chrono::duration_cast<std::chrono::milliseconds>(retention);
+  flush();
+  // A failed prune is retried at the next period; nothing depends on it.
+  if (auto err = store->prune_requests(domain::now_ms() - age.count()))
+    std::cerr << "actodo: journal: cannot prune request outcomes: "
+              << describe(err) << '\n';
+  self->delayed_send(self, std::chrono::minutes(10), atom::prune::value);
+}
 
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
@@ -130,66 +167,28 @@ journal(journal_actor::stateful_pointer<journal_state> self,
     [=](atom::events, const std::string& user, int64_t after, int64_t limit) {
       return self->state.events(user, after, limit);
     },
-    [=](atom::find, const std::string& user, const std::string& id)
-      -> caf::result<std::vector<persistence::request_record>> {
+    [=](atom::find, const std::string& user, const std::string& id) {
       self->state.flush();
       return as_vector(self->state.store->find_request(user, id));
     },
-    [=](atom::idempotent, const std::string& user, const std::string& key)
-      -> caf::result<std::vector<persistence::request_record>> {
+    [=](atom::idempotent, const std::string& user, const std::string& key) {
       self->state.flush();
       return as_vector(self->state.store->find_idempotent(user, key));
     },
-    [=](atom::wakes, const persistence::wake_entry& after,
-        int64_t limit) -> caf::result<std::vector<persistence::wake_entry>> {
-      auto result = self->state.store->wakes_after(after, limit);
-      if (!result)
-        return std::move(result.error());
-      return std::move(*result);
+    [=](atom::wakes, const persistence::wake_entry& after, int64_t limit) {
+      return as_result(self->state.store->wakes_after(after, limit));
     },
-    [=](atom::count) -> caf::result<int64_t> {
-      auto result = self->state.store->count_wakes();
-      if (!result)
-        return std::move(result.error());
-      return *result;
+    [=](atom::count) { return as_result(self->state.store->count_wakes()); },
+    [=](atom::outbox, int64_t after, int64_t limit) {
+      return self->state.outbox(after, limit);
     },
-    [=](atom::outbox, int64_t after,
-        int64_t limit) -> caf::result<std::vector<persistence::outbox_record>> {
-      auto& st = self->state;
-      st.flush();
-      if (after < 0) {
-        auto pos = st.store->published_position();
-        if (!pos)
-          return std::move(pos.error());
-        after = *pos;
-      }
-      auto result = st.store->read_outbox(after, limit);
-      if (!result)
-        return std::move(result.error());
-      return std::move(*result);
-    },
-    [=](atom::published, int64_t position) -> caf::result<int64_t> {
-      auto& st = self->state;
-      if (auto err = st.store->publish_position(position))
-        return err;
-      auto backlog = st.store->outbox_backlog();
-      if (!backlog)
-        return std::move(backlog.error());
-      return *backlog;
+    [=](atom::published, int64_t position) {
+      return self->state.published(position);
     },
     [=](atom::tail, outbox_listener_actor& listener) {
       self->state.listener = std::move(listener);
     },
-    [=](atom::prune) {
-      auto& st = self->state;
-      auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
-        st.retention);
-      st.flush();
-      // A failed prune is retried at the next period; nothing depends on it.
-      static_cast<void>(
-        st.store->prune_requests(domain::now_ms() - age.count()));
-      self->delayed_send(self, std::chrono::minutes(10), atom::prune::value);
-    },
+    [=](atom::prune) { self->state.prune(); },
   };
 }
 

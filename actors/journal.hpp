@@ -48,6 +48,13 @@ struct journal_state {
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
   caf::result<persistence::user_snapshot> load(const std::string& user);
+  /// Kafka outbox entries after `after` (-1: the published position).
+  caf::result<std::vector<persistence::outbox_record>> outbox(int64_t after,
+                                                              int64_t limit);
+  /// Kafka acknowledged up to `position`: the remaining backlog.
+  caf::result<int64_t> published(int64_t position);
+  /// Forgets request outcomes older than the retention; re-arms.
+  void prune();
   caf::result<std::vector<persistence::event_record>>
   events(const std::string& user, int64_t after, int64_t limit);
 };

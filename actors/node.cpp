@@ -12,7 +12,6 @@
 
 #include "actors/accounts.hpp"
 #include "actors/hasher.hpp"
-#include "actors/inspector.hpp"
 #include "actors/journal.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/session.hpp"
@@ -214,9 +213,6 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   accounts_ = sys.spawn<caf::detached>(actors::accounts,
                                        std::move(accounts_store),
                                        std::move(settings.tokens), hashers_);
-  inspector_ = sys.spawn(actors::inspector, settings.admin_token, directory_,
-                         settings.stats, settings.lists.request_timeout,
-                         scheduler_);
   auto n = std::max(2u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i)
     gateway_workers_.push_back(sys.spawn(gateway_worker));
@@ -240,10 +236,9 @@ void node::shutdown() {
     caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
     directory_ = nullptr;
   }
-  if (inspector_) {
-    caf::anon_send_exit(inspector_, caf::exit_reason::user_shutdown);
-    inspector_ = nullptr;
-  }
+  for (auto& hdl : adopted_)
+    caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  adopted_.clear();
   if (accounts_) {
     caf::anon_send_exit(accounts_, caf::exit_reason::user_shutdown);
     accounts_ = nullptr;

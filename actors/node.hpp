@@ -22,8 +22,6 @@ struct node_settings {
   todo_list_settings lists;
   reminder_scheduler_settings reminders;
   token_settings tokens;
-  /// Credential of the operator console.
-  std::string admin_token;
   /// Where the actors count what they do (never null).
   std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
 };
@@ -50,8 +48,14 @@ class node {
     return journal_;
   }
 
-  inspector_actor inspector() const {
-    return inspector_;
+  reminder_scheduler_actor scheduler() const {
+    return scheduler_;
+  }
+
+  /// Stops `hdl` with the node's own actors (the console endpoint's
+  /// inspector, spawned by the edge that serves it).
+  void adopt(caf::actor hdl) {
+    adopted_.push_back(std::move(hdl));
   }
 
   /// Stops the gateway's workers, the directory (and with it every
@@ -64,7 +68,7 @@ class node {
   accounts_actor accounts_;
   /// The password hasher pool of `accounts_`.
   std::vector<hasher_actor> hashers_;
-  inspector_actor inspector_;
+  std::vector<caf::actor> adopted_;
   reminder_scheduler_actor scheduler_;
   /// The long-lived actors that make the gateway's requests.
   std::vector<caf::actor> gateway_workers_;

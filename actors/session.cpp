@@ -53,22 +53,27 @@ void session_state::submit(command& cmd) {
       [this, rid](caf::error& err) { sink->error(rid, err, {}); });
 }
 
-session_actor::behavior_type
-session(session_actor::stateful_pointer<session_state> self,
-        std::string user_id, session_options from,
-        user_directory_actor directory, journal_actor journal,
-        std::shared_ptr<frame_sink> sink, caf::timespan timeout,
-        std::shared_ptr<config::metrics> stats) {
-  auto& st = self->state;
-  st.self = self;
-  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
-  st.user_id = user_id;
-  st.directory = directory;
-  st.journal = std::move(journal);
-  st.sink = std::move(sink);
-  st.timeout = timeout;
+void session_state::welcome(int64_t seq, const session_options& from) {
+  sink->send(shared_frame{R"({"type":"welcome","sequence":)"
+                          + std::to_string(seq) + "}"});
+  if (from.after >= 0 && seq - from.after > from.max_replay) {
+    auto detail = std::to_string(seq - from.after)
+                  + " events missed, more than a socket replays ("
+                  + std::to_string(from.max_replay)
+                  + "): read /api/v1/events?after=" + std::to_string(from.after)
+                  + " and reconnect with a later after=";
+    sink->error({}, caf::make_error(ec::limit_exceeded, detail), "after");
+    sink->close(4000, "resume gap too large");
+    self->quit();
+    return;
+  }
+  if (from.after >= 0)
+    replay(from.after, seq);
+}
+
+void session_state::start(const session_options& from) {
   // However the actor ends, the socket learns about it.
-  self->attach_functor([sink = st.sink](const caf::error& reason) {
+  self->attach_functor([sink = sink](const caf::error& reason) {
     if (reason != caf::exit_reason::user_shutdown)
       sink->close(1011, "stream interrupted; reconnect with after=<sequence>");
   });
@@ -82,34 +87,31 @@ session(session_actor::stateful_pointer<session_state> self,
   self
     ->request(directory, timeout, atom::subscribe::value, user_id,
               caf::actor_cast<session_actor>(self))
-    .await(
-      [self, from](int64_t seq) {
-        auto& st = self->state;
-        st.sink->send(shared_frame{R"({"type":"welcome","sequence":)"
-                                   + std::to_string(seq) + "}"});
-        if (from.after >= 0 && seq - from.after > from.max_replay) {
-          auto detail = std::to_string(seq - from.after)
-                        + " events missed, more than a socket replays ("
-                        + std::to_string(from.max_replay)
-                        + "): read /api/v1/events?after="
-                        + std::to_string(from.after)
-                        + " and reconnect with a later after=";
-          st.sink->error({}, caf::make_error(ec::limit_exceeded, detail),
-                         "after");
-          st.sink->close(4000, "resume gap too large");
-          self->quit();
-          return;
-        }
-        if (from.after >= 0)
-          st.replay(from.after, seq);
-      },
-      [self](caf::error& err) {
-        if (err == ec::limit_exceeded)
-          self->state.sink->close(1008, "too many sessions for this user");
-        else
-          self->state.sink->close(1011, "cannot subscribe");
-        self->quit();
-      });
+    .await([this, from](int64_t seq) { welcome(seq, from); },
+           [this](caf::error& err) {
+             if (err == ec::limit_exceeded)
+               sink->close(1008, "too many sessions for this user");
+             else
+               sink->close(1011, "cannot subscribe");
+             self->quit();
+           });
+}
+
+session_actor::behavior_type
+session(session_actor::stateful_pointer<session_state> self,
+        std::string user_id, session_options from,
+        user_directory_actor directory, journal_actor journal,
+        std::shared_ptr<frame_sink> sink, caf::timespan timeout,
+        std::shared_ptr<config::metrics> stats) {
+  auto& st = self->state;
+  st.self = self;
+  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  st.user_id = std::move(user_id);
+  st.directory = std::move(directory);
+  st.journal = std::move(journal);
+  st.sink = std::move(sink);
+  st.timeout = timeout;
+  st.start(from);
   return {
     [self](atom::frame, const shared_frame& frame) {
       count_message(*self->state.stats, config::actor_kind::session, self);

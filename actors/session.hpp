@@ -29,6 +29,10 @@ struct session_state {
 
   /// Sends the missed events in (`after`, `until`], in pages.
   void replay(int64_t after, int64_t until);
+  /// Arms the token expiry and subscribes to the user's list.
+  void start(const session_options& from);
+  /// The subscription stands at `seq`: welcome frame, then the replay.
+  void welcome(int64_t seq, const session_options& from);
   /// Sends a command the client's socket decoded to the user's list.
   void submit(command& cmd);
 };

@@ -240,56 +240,65 @@ void todo_list_state::tick() {
   self->delayed_send(self, settings.idle_timeout, atom::tick::value);
 }
 
+void todo_list_state::load(persistence::user_snapshot& snap) {
+  for (auto& text : snap.todos) {
+    auto t = records::decode_todo(text);
+    if (!t) {
+      // A row this binary cannot read: serving the user without it would
+      // lose it at the next write. Stop and say why.
+      std::cerr << "actodo: todo_list " << todos.user_id
+                << ": cannot load a stored todo: " << describe(t.error())
+                << '\n';
+      self->quit(t.error());
+      return;
+    }
+    auto id = t->id;
+    todos.by_id.emplace(std::move(id), std::move(*t));
+  }
+  todos.last_seq = snap.last_seq;
+  committed_seq = snap.last_seq;
+  loaded = true;
+}
+
+void todo_list_state::drop_session(const caf::actor_addr& addr) {
+  sessions.erase(
+    std::remove_if(sessions.begin(), sessions.end(),
+                   [&](const session_actor& x) { return x.address() == addr; }),
+    sessions.end());
+  touch();
+}
+
+void todo_list_state::start(todo_list_actor::pointer ptr,
+                            user_directory_actor dir, journal_actor jnl,
+                            todo_list_settings cfg) {
+  self = ptr;
+  directory = std::move(dir);
+  journal = std::move(jnl);
+  settings = std::move(cfg);
+  if (!settings.stats)
+    settings.stats = std::make_shared<config::metrics>();
+  touch();
+  // Until the snapshot arrives, every other message waits in the mailbox.
+  self
+    ->request(journal, settings.request_timeout, atom::load::value,
+              todos.user_id)
+    .await([this](persistence::user_snapshot& snap) { load(snap); },
+           [this](caf::error& err) { self->quit(err); });
+  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+}
+
 todo_list_actor::behavior_type
 todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
           std::string user_id, user_directory_actor directory,
           journal_actor journal, todo_list_settings settings) {
-  auto& st = self->state;
-  st.self = self;
-  st.todos.user_id = user_id;
-  st.directory = std::move(directory);
-  st.journal = journal;
-  st.settings = settings;
-  if (!st.settings.stats)
-    st.settings.stats = std::make_shared<config::metrics>();
-  st.touch();
+  self->state.todos.user_id = std::move(user_id);
+  self->state.start(self, std::move(directory), std::move(journal),
+                    std::move(settings));
   // Killed (shutdown or failure elsewhere): nobody waits forever.
   self->set_exit_handler(
     [self](caf::exit_msg& msg) { self->state.failed(msg.reason); });
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto& xs = self->state.sessions;
-    xs.erase(std::remove_if(xs.begin(), xs.end(),
-                            [&](const session_actor& x) {
-                              return x.address() == dm.source;
-                            }),
-             xs.end());
-    self->state.touch();
-  });
-  // Until the snapshot arrives, every other message waits in the mailbox.
-  self->request(journal, settings.request_timeout, atom::load::value, user_id)
-    .await(
-      [self](persistence::user_snapshot& snap) {
-        auto& st = self->state;
-        for (auto& text : snap.todos) {
-          auto t = records::decode_todo(text);
-          if (!t) {
-            // A row this binary cannot read: serving the user without it
-            // would lose it at the next write. Stop and say why.
-            std::cerr << "actodo: todo_list " << st.todos.user_id
-                      << ": cannot load a stored todo: " << describe(t.error())
-                      << '\n';
-            self->quit(t.error());
-            return;
-          }
-          auto id = t->id;
-          st.todos.by_id.emplace(std::move(id), std::move(*t));
-        }
-        st.todos.last_seq = snap.last_seq;
-        st.committed_seq = snap.last_seq;
-        st.loaded = true;
-      },
-      [self](caf::error& err) { self->quit(err); });
-  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+  self->set_down_handler(
+    [self](caf::down_msg& dm) { self->state.drop_session(dm.source); });
   return {
     [self](command& cmd) -> caf::result<command_outcome> {
       self->state.on_routed();

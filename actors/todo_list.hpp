@@ -91,6 +91,13 @@ struct todo_list_state {
 
   using promise = caf::typed_response_promise<command_outcome>;
 
+  /// Takes its handles and settings, then loads the user's todos.
+  void start(todo_list_actor::pointer ptr, user_directory_actor dir,
+             journal_actor jnl, todo_list_settings cfg);
+  /// The snapshot from the journal (stops the actor on a bad row).
+  void load(persistence::user_snapshot& snap);
+  /// A subscribed session went away.
+  void drop_session(const caf::actor_addr& addr);
   caf::result<command_outcome> handle(command& cmd);
   /// The scheduler's wake of one todo: fires what is due.
   caf::result<command_outcome> wake(const std::string& todo_id);

@@ -41,86 +41,82 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   stats->todo_lists.add(-1);
 }
 
-user_directory_actor::behavior_type user_directory(
-  user_directory_actor::stateful_pointer<user_directory_state> self,
-  journal_actor journal, todo_list_settings settings,
-  std::shared_ptr<config::metrics> stats) {
-  self->state.self = self;
-  self->state.journal = std::move(journal);
-  self->state.settings = settings;
-  self->state.stats = stats ? std::move(stats)
-                            : std::make_shared<config::metrics>();
-  self->state.settings.stats = self->state.stats;
-  // On shutdown, take every todo_list down too (they are monitored, not
-  // linked, so that one failing todo_list never takes the directory down).
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    for (auto& kvp : self->state.users)
-      self->send_exit(kvp.second.handle, msg.reason);
-    self->state.stats->todo_lists.add(
-      -static_cast<int64_t>(self->state.users.size()));
-    self->state.users.clear();
-    self->quit(msg.reason);
-  });
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto& users = self->state.users;
-    for (auto i = users.begin(); i != users.end(); ++i) {
-      if (i->second.handle.address() == dm.source) {
-        users.erase(i);
-        self->state.stats->todo_lists.add(-1);
-        return;
-      }
+void user_directory_state::stop(const caf::error& reason) {
+  for (auto& kvp : users)
+    self->send_exit(kvp.second.handle, reason);
+  stats->todo_lists.add(-static_cast<int64_t>(users.size()));
+  users.clear();
+  self->quit(reason);
+}
+
+void user_directory_state::forget(const caf::actor_addr& list) {
+  for (auto i = users.begin(); i != users.end(); ++i) {
+    if (i->second.handle.address() == list) {
+      users.erase(i);
+      stats->todo_lists.add(-1);
+      return;
     }
-  });
+  }
+}
+
+caf::result<list_summary>
+user_directory_state::summary(const std::string& user) {
+  auto i = users.find(user);
+  if (i == users.end()) {
+    list_summary absent;
+    absent.user = user;
+    return absent;
+  }
+  // Routed but not yet handled = the list's backlog of client messages.
+  return self->delegate(i->second.handle, atom::summary::value, user);
+}
+
+namespace {
+
+using directory_ptr = user_directory_actor::stateful_pointer<
+  user_directory_state>;
+
+/// A handler that forwards `(Atom, user, xs...)` to the user's todo_list,
+/// which answers the original sender.
+template<class Atom, class... Ts>
+auto routed(directory_ptr self) {
+  return [self](Atom x, std::string& user, Ts&... xs) {
+    auto hdl = self->state.route(user);
+    return self->delegate(hdl, x, std::move(user), std::move(xs)...);
+  };
+}
+
+} // namespace
+
+user_directory_actor::behavior_type
+user_directory(directory_ptr self, journal_actor journal,
+               todo_list_settings settings,
+               std::shared_ptr<config::metrics> stats) {
+  auto& st = self->state;
+  st.self = self;
+  st.journal = std::move(journal);
+  st.settings = std::move(settings);
+  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  st.settings.stats = st.stats;
+  // todo_lists are monitored, not linked: one failing todo_list never
+  // takes the directory down.
+  self->set_exit_handler(
+    [self](caf::exit_msg& msg) { self->state.stop(msg.reason); });
+  self->set_down_handler(
+    [self](caf::down_msg& dm) { self->state.forget(dm.source); });
   return {
     [self](command& cmd) {
       return self->delegate(self->state.route(cmd.user_id), std::move(cmd));
     },
-    [self](atom::wake, std::string& user, std::string& id) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::wake::value, std::move(user),
-                            std::move(id));
-    },
-    [self](atom::list, std::string& user, domain::query& q) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::list::value, std::move(user),
-                            std::move(q));
-    },
-    [self](atom::get, std::string& user, std::string& id) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::get::value, std::move(user),
-                            std::move(id));
-    },
-    [self](atom::status, std::string& user, std::string& id) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::status::value, std::move(user),
-                            std::move(id));
-    },
-    [self](atom::subscribe, std::string& user, session_actor& session) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::subscribe::value, std::move(user),
-                            std::move(session));
-    },
-    [self](atom::occurs, std::string& user, std::string& id, int32_t limit) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::occurs::value, std::move(user),
-                            std::move(id), limit);
-    },
-    [self](atom::preview, std::string& user, domain::preview_request& req) {
-      auto hdl = self->state.route(user);
-      return self->delegate(hdl, atom::preview::value, std::move(user),
-                            std::move(req));
-    },
-    [self](atom::summary,
-           const std::string& user) -> caf::result<list_summary> {
-      auto& users = self->state.users;
-      auto i = users.find(user);
-      if (i == users.end()) {
-        list_summary absent;
-        absent.user = user;
-        return absent;
-      }
-      // Routed but not yet handled = the list's backlog of client messages.
-      return self->delegate(i->second.handle, atom::summary::value, user);
+    routed<atom::wake, std::string>(self),
+    routed<atom::list, domain::query>(self),
+    routed<atom::get, std::string>(self),
+    routed<atom::status, std::string>(self),
+    routed<atom::subscribe, session_actor>(self),
+    routed<atom::occurs, std::string, int32_t>(self),
+    routed<atom::preview, domain::preview_request>(self),
+    [self](atom::summary, const std::string& user) {
+      return self->state.summary(user);
     },
     [self](atom::idle, const std::string& user, uint64_t handled) {
       auto sender = self->current_sender();

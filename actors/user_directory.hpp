@@ -36,6 +36,12 @@ struct user_directory_state {
   todo_list_actor route(const std::string& user);
   void idle(const std::string& user, uint64_t handled,
             const caf::actor_addr& reporter);
+  /// Shutdown: takes every todo_list down too.
+  void stop(const caf::error& reason);
+  /// A todo_list ended (failed or passivated).
+  void forget(const caf::actor_addr& list);
+  /// Whoever asks for a user's summary: the list's, or `resident: false`.
+  caf::result<list_summary> summary(const std::string& user);
 };
 
 user_directory_actor::behavior_type user_directory(

@@ -12,7 +12,7 @@
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
 
-namespace actodo::actors {
+namespace actodo::console {
 
 /// Answers the operator console. Every request carries the admin token;
 /// a wrong one is refused. Commands: help, nodes, actors [kind], user <id>,
@@ -20,10 +20,10 @@ namespace actodo::actors {
 struct inspector_state {
   static inline const char* name = "inspector";
 
-  inspector_actor::pointer self = nullptr;
+  actors::inspector_actor::pointer self = nullptr;
   std::string token;
-  user_directory_actor directory;
-  reminder_scheduler_actor scheduler;
+  actors::user_directory_actor directory;
+  actors::reminder_scheduler_actor scheduler;
   std::shared_ptr<config::metrics> stats;
   std::chrono::steady_clock::time_point started;
   /// Message counters per kind, sampled every second (the last 11 s).
@@ -32,15 +32,21 @@ struct inspector_state {
   caf::timespan timeout{};
 
   caf::result<std::string> run(const std::string& line, bool json);
+  double uptime() const;
+  std::string actors_view(const std::string& kind, bool json) const;
+  caf::result<std::string> user_view(const std::string& user, bool json);
+  std::string journal_view(bool json) const;
+  /// The scheduler's summary, or its next `next` wakes when above 0.
+  caf::result<std::string> reminders_view(int32_t next, bool json);
   void sample();
   /// Messages per second per kind over the sampled window.
   std::array<double, config::actor_kind_count> rates() const;
 };
 
-inspector_actor::behavior_type
-inspector(inspector_actor::stateful_pointer<inspector_state> self,
-          std::string admin_token, user_directory_actor directory,
+actors::inspector_actor::behavior_type
+inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
+          std::string admin_token, actors::user_directory_actor directory,
           std::shared_ptr<config::metrics> stats, caf::timespan timeout,
-          reminder_scheduler_actor scheduler = {});
+          actors::reminder_scheduler_actor scheduler = {});
 
-} // namespace actodo::actors
+} // namespace actodo::console

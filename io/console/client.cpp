@@ -1,4 +1,4 @@
-#include "actors/console.hpp"
+#include "io/console/client.hpp"
 
 #include <csignal>
 #include <cstdlib>
@@ -17,7 +17,7 @@
 #include "config/error.hpp"
 #include "config/tls.hpp"
 
-namespace actodo::actors {
+namespace actodo::console {
 
 namespace {
 
@@ -162,7 +162,7 @@ std::string parse(const std::vector<std::string>& args, char** envp,
 }
 
 /// Runs one command; false when it failed.
-bool run_one(caf::scoped_actor& self, const inspector_actor& insp,
+bool run_one(caf::scoped_actor& self, const actors::inspector_actor& insp,
              const console_options& opts, const std::string& line) {
   bool ok = false;
   self
@@ -185,7 +185,7 @@ bool run_one(caf::scoped_actor& self, const inspector_actor& insp,
 /// `trace user <id>`: prints every frame of the user until SIGINT/SIGTERM
 /// (or until the node goes away).
 int trace(caf::actor_system& sys, caf::scoped_actor& self,
-          const inspector_actor& insp, const console_options& opts,
+          const actors::inspector_actor& insp, const console_options& opts,
           const std::string& user) {
   sigset_t signals;
   sigemptyset(&signals);
@@ -193,13 +193,14 @@ int trace(caf::actor_system& sys, caf::scoped_actor& self,
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto printer = sys.spawn(
-    [](session_actor::pointer, bool) -> session_actor::behavior_type {
+    [](actors::session_actor::pointer,
+       bool) -> actors::session_actor::behavior_type {
       return {
-        [](atom::frame, const shared_frame& frame) {
+        [](atom::frame, const actors::shared_frame& frame) {
           if (frame.text)
             std::cout << *frame.text << std::endl;
         },
-        [](command&) {},
+        [](actors::command&) {},
         [](atom::expire) {},
       };
     },
@@ -222,6 +223,37 @@ int trace(caf::actor_system& sys, caf::scoped_actor& self,
   sigwait(&signals, &sig);
   caf::anon_send_exit(printer, caf::exit_reason::user_shutdown);
   return 0;
+}
+
+/// `trace user <id>` -> the id; empty for any other line.
+std::string traced_user(const std::string& line) {
+  return line.compare(0, 11, "trace user ") == 0 ? line.substr(11) : "";
+}
+
+/// The interactive prompt, with history in `$HOME/.actodo_history`.
+void prompt(caf::actor_system& sys, caf::scoped_actor& self,
+            const actors::inspector_actor& insp, const console_options& opts,
+            const std::string& home) {
+  std::string history;
+  if (!home.empty())
+    history = home + "/.actodo_history";
+  using_history();
+  read_history(history.c_str());
+  while (char* raw = readline("actodo> ")) {
+    std::string line{raw};
+    std::free(raw);
+    if (line == "quit" || line == "exit")
+      break;
+    if (line.empty())
+      continue;
+    add_history(line.c_str());
+    if (auto user = traced_user(line); !user.empty()) {
+      trace(sys, self, insp, opts, user);
+      break; // Ctrl-C ends the trace and the console.
+    }
+    run_one(self, insp, opts, line);
+  }
+  write_history(history.c_str());
 }
 
 } // namespace
@@ -249,10 +281,10 @@ int run_console(const std::vector<std::string>& args, char** envp) {
   }
   caf::actor_system sys{cfg};
   auto insp = opts.insecure
-                ? sys.middleman().remote_actor<inspector_actor>(opts.host,
-                                                                opts.port)
-                : caf::openssl::remote_actor<inspector_actor>(sys, opts.host,
-                                                              opts.port);
+                ? sys.middleman().remote_actor<actors::inspector_actor>(
+                  opts.host, opts.port)
+                : caf::openssl::remote_actor<actors::inspector_actor>(
+                  sys, opts.host, opts.port);
   if (!insp) {
     std::cerr << "actodo console: no Actodo admin endpoint at " << opts.host
               << ':' << opts.port << " (" << caf::to_string(insp.error())
@@ -260,35 +292,13 @@ int run_console(const std::vector<std::string>& args, char** envp) {
     return 1;
   }
   caf::scoped_actor self{sys};
-  auto traced = [](const std::string& line) {
-    return line.compare(0, 11, "trace user ") == 0 ? line.substr(11) : "";
-  };
   if (opts.exec_given) {
-    if (auto user = traced(opts.exec); !user.empty())
+    if (auto user = traced_user(opts.exec); !user.empty())
       return trace(sys, self, *insp, opts, user);
     return run_one(self, *insp, opts, opts.exec) ? 0 : 1;
   }
-  std::string history;
-  if (auto home = env(envp, "HOME"); !home.empty())
-    history = home + "/.actodo_history";
-  using_history();
-  read_history(history.c_str());
-  while (char* raw = readline("actodo> ")) {
-    std::string line{raw};
-    std::free(raw);
-    if (line == "quit" || line == "exit")
-      break;
-    if (line.empty())
-      continue;
-    add_history(line.c_str());
-    if (auto user = traced(line); !user.empty()) {
-      trace(sys, self, *insp, opts, user);
-      break; // Ctrl-C ends the trace and the console.
-    }
-    run_one(self, *insp, opts, line);
-  }
-  write_history(history.c_str());
+  prompt(sys, self, *insp, opts, env(envp, "HOME"));
   return 0;
 }
 
-} // namespace actodo::actors
+} // namespace actodo::console
