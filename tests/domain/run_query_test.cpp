@@ -1,10 +1,8 @@
-#define CAF_SUITE domain.query.run
-
 #include <algorithm>
 #include <deque>
+#include <gtest/gtest.h>
 #include <map>
-
-#include "caf/test/unit_test.hpp"
+#include <stdexcept>
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/text.hpp"
@@ -15,7 +13,7 @@ namespace {
 
 using params = std::vector<std::pair<std::string, std::string>>;
 
-struct fixture {
+struct run_query_tests : ::testing::Test {
   std::deque<todo> store;
 
   todo& add(std::string id) {
@@ -37,15 +35,20 @@ struct fixture {
   query make_query(const params& xs) {
     query q;
     auto err = parse_query(xs, q);
-    if (err)
-      CAF_FAIL("bad test query: " << err->field << ": " << err->detail);
+    if (err) {
+      // FAIL() only works in void functions: record, then end the test.
+      ADD_FAILURE() << "bad test query: " << err->field << ": " << err->detail;
+      throw std::runtime_error("bad test query");
+    }
     return q;
   }
 
   page run(const query& q) {
     auto res = run_query(q, all());
-    if (auto err = std::get_if<field_error>(&res))
-      CAF_FAIL("query failed: " << err->field << ": " << err->detail);
+    if (auto err = std::get_if<field_error>(&res)) {
+      ADD_FAILURE() << "query failed: " << err->field << ": " << err->detail;
+      throw std::runtime_error("query failed");
+    }
     return std::get<page>(std::move(res));
   }
 
@@ -69,15 +72,17 @@ struct fixture {
     for (;;) {
       auto pg = run(q);
       ++pages;
-      CAF_CHECK_LESS_OR_EQUAL(pg.items.size(), limit);
+      EXPECT_LE(pg.items.size(), limit);
       for (auto ptr : pg.items)
         result.push_back(ptr->id);
       if (pg.next_cursor.empty())
         break;
-      CAF_CHECK_EQUAL(pg.items.size(), limit);
+      EXPECT_EQ(pg.items.size(), limit);
       q.cursor = pg.next_cursor;
-      if (pages > 1000)
-        CAF_FAIL("pagination does not terminate");
+      if (pages > 1000) {
+        ADD_FAILURE() << "pagination does not terminate";
+        throw std::runtime_error("pagination does not terminate");
+      }
     }
     return result;
   }
@@ -101,84 +106,82 @@ struct fixture {
 
 } // namespace
 
-CAF_TEST_FIXTURE_SCOPE(run_query_tests, fixture)
-
-CAF_TEST(empty input) {
+TEST_F(run_query_tests, empty_input) {
   auto pg = run(make_query({}));
-  CAF_CHECK(pg.items.empty());
-  CAF_CHECK_EQUAL(pg.next_cursor, "");
+  EXPECT_TRUE(pg.items.empty());
+  EXPECT_EQ(pg.next_cursor, "");
 }
 
-CAF_TEST(default order is created_at then id) {
+TEST_F(run_query_tests, default_order_is_created_at_then_id) {
   add("b").created_at = "2026-01-02T00:00:00.000Z";
   add("c").created_at = "2026-01-01T00:00:00.000Z";
   add("a").created_at = "2026-01-02T00:00:00.000Z";
-  CAF_CHECK_EQUAL(ids({}), "c,a,b");
+  EXPECT_EQ(ids({}), "c,a,b");
   query q;
   q.sort.clear(); // empty sort falls back to the default
-  CAF_CHECK_EQUAL(run(q).items.front()->id, "c");
+  EXPECT_EQ(run(q).items.front()->id, "c");
 }
 
-CAF_TEST(filter completed) {
+TEST_F(run_query_tests, filter_completed) {
   add("a").completed = true;
   add("b");
   add("c").completed = true;
-  CAF_CHECK_EQUAL(ids({{"completed", "true"}}), "a,c");
-  CAF_CHECK_EQUAL(ids({{"completed", "false"}}), "b");
-  CAF_CHECK_EQUAL(ids({}), "a,b,c");
+  EXPECT_EQ(ids({{"completed", "true"}}), "a,c");
+  EXPECT_EQ(ids({{"completed", "false"}}), "b");
+  EXPECT_EQ(ids({}), "a,b,c");
 }
 
-CAF_TEST(filter priorities) {
+TEST_F(run_query_tests, filter_priorities) {
   add("a").prio = priority::low;
   add("b").prio = priority::high;
   add("c");
   add("d").prio = priority::urgent;
-  CAF_CHECK_EQUAL(ids({{"priority", "high"}}), "b");
-  CAF_CHECK_EQUAL(ids({{"priority", "urgent"}, {"priority", "low"}}), "a,d");
-  CAF_CHECK_EQUAL(ids({{"priority", "none"}}), "c");
-  CAF_CHECK_EQUAL(ids({{"priority", "medium"}}), "");
+  EXPECT_EQ(ids({{"priority", "high"}}), "b");
+  EXPECT_EQ(ids({{"priority", "urgent"}, {"priority", "low"}}), "a,d");
+  EXPECT_EQ(ids({{"priority", "none"}}), "c");
+  EXPECT_EQ(ids({{"priority", "medium"}}), "");
 }
 
-CAF_TEST(filter tags) {
+TEST_F(run_query_tests, filter_tags) {
   add("a").tags = {"Work", "urgent"};
   add("b").tags = {"work"};
   add("c").tags = {"home"};
   add("d");
-  CAF_CHECK_EQUAL(ids({{"tag", "WORK"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"tag", "work"}, {"tag", "Urgent"}}), "a");
-  CAF_CHECK_EQUAL(ids({{"tag", "work"}, {"tag", "home"}}), "");
-  CAF_CHECK_EQUAL(ids({{"tag", "wor"}}), ""); // whole tags only
+  EXPECT_EQ(ids({{"tag", "WORK"}}), "a,b");
+  EXPECT_EQ(ids({{"tag", "work"}, {"tag", "Urgent"}}), "a");
+  EXPECT_EQ(ids({{"tag", "work"}, {"tag", "home"}}), "");
+  EXPECT_EQ(ids({{"tag", "wor"}}), ""); // whole tags only
 }
 
-CAF_TEST(filter text) {
+TEST_F(run_query_tests, filter_text) {
   add("a").title = "Buy MILK";
   add("b").notes = "remember the milk";
   add("c").title = "Call mom";
-  CAF_CHECK_EQUAL(ids({{"q", "milk"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"q", "Milk"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"q", "CALL"}}), "c");
-  CAF_CHECK_EQUAL(ids({{"q", "xyz"}}), "");
-  CAF_CHECK_EQUAL(ids({{"q", ""}}), "a,b,c");
+  EXPECT_EQ(ids({{"q", "milk"}}), "a,b");
+  EXPECT_EQ(ids({{"q", "Milk"}}), "a,b");
+  EXPECT_EQ(ids({{"q", "CALL"}}), "c");
+  EXPECT_EQ(ids({{"q", "xyz"}}), "");
+  EXPECT_EQ(ids({{"q", ""}}), "a,b,c");
 }
 
-CAF_TEST(filter due) {
+TEST_F(run_query_tests, filter_due) {
   add("a").due = "2026-03-01";
   add("b").due = "2026-03-01T12:00:00+02:00"; // 10:00Z
   add("c").due = "2026-03-02T00:00:00Z";
   add("d");
   // due_before is exclusive, due_after inclusive; todos without due never
   // match either bound.
-  CAF_CHECK_EQUAL(ids({{"due_before", "2026-03-02"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"due_before", "2026-03-01T10:00:00Z"}}), "a");
-  CAF_CHECK_EQUAL(ids({{"due_before", "2026-03-01T10:00:00.001Z"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"due_after", "2026-03-01T10:00:00Z"}}), "b,c");
-  CAF_CHECK_EQUAL(ids({{"due_after", "2026-03-01T10:00:00.001Z"}}), "c");
-  CAF_CHECK_EQUAL(
-    ids({{"due_after", "2026-03-01"}, {"due_before", "2026-03-02"}}), "a,b");
-  CAF_CHECK_EQUAL(ids({{"due_after", "1970-01-01"}}), "a,b,c");
+  EXPECT_EQ(ids({{"due_before", "2026-03-02"}}), "a,b");
+  EXPECT_EQ(ids({{"due_before", "2026-03-01T10:00:00Z"}}), "a");
+  EXPECT_EQ(ids({{"due_before", "2026-03-01T10:00:00.001Z"}}), "a,b");
+  EXPECT_EQ(ids({{"due_after", "2026-03-01T10:00:00Z"}}), "b,c");
+  EXPECT_EQ(ids({{"due_after", "2026-03-01T10:00:00.001Z"}}), "c");
+  EXPECT_EQ(ids({{"due_after", "2026-03-01"}, {"due_before", "2026-03-02"}}),
+            "a,b");
+  EXPECT_EQ(ids({{"due_after", "1970-01-01"}}), "a,b,c");
 }
 
-CAF_TEST(filters combine) {
+TEST_F(run_query_tests, filters_combine) {
   auto& a = add("a");
   a.tags = {"x"};
   a.prio = priority::high;
@@ -187,23 +190,23 @@ CAF_TEST(filters combine) {
   b.tags = {"x"};
   b.prio = priority::high;
   add("c").prio = priority::high;
-  CAF_CHECK_EQUAL(ids({{"tag", "x"}, {"priority", "high"}}), "a,b");
-  CAF_CHECK_EQUAL(
-    ids({{"tag", "x"}, {"priority", "high"}, {"completed", "false"}}), "b");
+  EXPECT_EQ(ids({{"tag", "x"}, {"priority", "high"}}), "a,b");
+  EXPECT_EQ(ids({{"tag", "x"}, {"priority", "high"}, {"completed", "false"}}),
+            "b");
 }
 
-CAF_TEST(sort by due with missing values) {
+TEST_F(run_query_tests, sort_by_due_with_missing_values) {
   add("a");
   add("b").due = "2026-03-02";
   add("c").due = "2026-03-01T23:00:00-02:00"; // 2026-03-02T01:00Z
   add("d").due = "2026-03-01";
   add("e");
-  CAF_CHECK_EQUAL(ids({{"sort", "due"}}), "d,b,c,a,e");
+  EXPECT_EQ(ids({{"sort", "due"}}), "d,b,c,a,e");
   // The id tie-breaker stays ascending.
-  CAF_CHECK_EQUAL(ids({{"sort", "-due"}}), "a,e,c,b,d");
+  EXPECT_EQ(ids({{"sort", "-due"}}), "a,e,c,b,d");
 }
 
-CAF_TEST(multi key sort) {
+TEST_F(run_query_tests, multi_key_sort) {
   auto& a = add("a");
   a.due = "2026-03-01";
   a.prio = priority::low;
@@ -217,13 +220,13 @@ CAF_TEST(multi key sort) {
   d.prio = priority::none;
   auto& e = add("e");
   e.prio = priority::medium;
-  CAF_CHECK_EQUAL(ids({{"sort", "due,-priority"}}), "d,b,a,c,e");
-  CAF_CHECK_EQUAL(ids({{"sort", "priority"}}), "d,a,e,c,b");
-  CAF_CHECK_EQUAL(ids({{"sort", "-priority"}}), "b,c,e,a,d");
-  CAF_CHECK_EQUAL(ids({{"sort", "-priority,due"}}), "b,c,e,a,d");
+  EXPECT_EQ(ids({{"sort", "due,-priority"}}), "d,b,a,c,e");
+  EXPECT_EQ(ids({{"sort", "priority"}}), "d,a,e,c,b");
+  EXPECT_EQ(ids({{"sort", "-priority"}}), "b,c,e,a,d");
+  EXPECT_EQ(ids({{"sort", "-priority,due"}}), "b,c,e,a,d");
 }
 
-CAF_TEST(sort by title order and timestamps) {
+TEST_F(run_query_tests, sort_by_title_order_and_timestamps) {
   auto& a = add("a");
   a.title = "banana";
   a.order = 2;
@@ -236,27 +239,27 @@ CAF_TEST(sort by title order and timestamps) {
   c.title = "apple";
   c.order = 2;
   c.updated_at = "2026-01-02T00:00:00.000Z";
-  CAF_CHECK_EQUAL(ids({{"sort", "title"}}), "b,c,a");
-  CAF_CHECK_EQUAL(ids({{"sort", "-title"}}), "a,c,b");
-  CAF_CHECK_EQUAL(ids({{"sort", "order"}}), "b,a,c");
-  CAF_CHECK_EQUAL(ids({{"sort", "-order"}}), "a,c,b"); // id stays ascending
-  CAF_CHECK_EQUAL(ids({{"sort", "-updated_at"}}), "a,c,b");
-  CAF_CHECK_EQUAL(ids({{"sort", "updated_at"}}), "b,c,a");
+  EXPECT_EQ(ids({{"sort", "title"}}), "b,c,a");
+  EXPECT_EQ(ids({{"sort", "-title"}}), "a,c,b");
+  EXPECT_EQ(ids({{"sort", "order"}}), "b,a,c");
+  EXPECT_EQ(ids({{"sort", "-order"}}), "a,c,b"); // id stays ascending
+  EXPECT_EQ(ids({{"sort", "-updated_at"}}), "a,c,b");
+  EXPECT_EQ(ids({{"sort", "updated_at"}}), "b,c,a");
 }
 
-CAF_TEST(limit) {
+TEST_F(run_query_tests, limit) {
   populate(12);
   auto q = make_query({{"limit", "5"}});
   auto pg = run(q);
-  CAF_CHECK_EQUAL(pg.items.size(), 5u);
-  CAF_CHECK_NOT_EQUAL(pg.next_cursor, "");
+  EXPECT_EQ(pg.items.size(), 5u);
+  EXPECT_NE(pg.next_cursor, "");
   q.limit = 12;
   pg = run(q);
-  CAF_CHECK_EQUAL(pg.items.size(), 12u);
-  CAF_CHECK_EQUAL(pg.next_cursor, "");
+  EXPECT_EQ(pg.items.size(), 12u);
+  EXPECT_EQ(pg.next_cursor, "");
 }
 
-CAF_TEST(pagination visits every item exactly once in order) {
+TEST_F(run_query_tests, pagination_visits_every_item_exactly_once_in_order) {
   populate(53);
   std::vector<params> queries{
     {},
@@ -272,32 +275,33 @@ CAF_TEST(pagination visits every item exactly once in order) {
     auto reference = xs;
     reference.emplace_back("limit", "500");
     auto full = run(make_query(reference));
-    CAF_REQUIRE(full.next_cursor.empty());
+    ASSERT_TRUE(full.next_cursor.empty());
     std::vector<std::string> expected;
     for (auto ptr : full.items)
       expected.push_back(ptr->id);
     for (size_t limit : {1u, 2u, 5u, 7u, 100u}) {
       size_t pages = 0;
       auto got = walk(xs, limit, pages);
-      CAF_CHECK_EQUAL(got, expected);
+      EXPECT_EQ(got, expected);
       auto expected_pages = std::max(size_t{1},
                                      (expected.size() + limit - 1) / limit);
-      CAF_CHECK_EQUAL(pages, expected_pages);
+      EXPECT_EQ(pages, expected_pages);
     }
     // Sanity: ids are unique, so "exactly once" holds.
     auto sorted = expected;
     std::sort(sorted.begin(), sorted.end());
-    CAF_CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+    EXPECT_TRUE(std::adjacent_find(sorted.begin(), sorted.end())
+                == sorted.end());
   }
 }
 
-CAF_TEST(pagination survives concurrent changes) {
+TEST_F(run_query_tests, pagination_survives_concurrent_changes) {
   for (auto id : {"a", "b", "c", "d", "e", "f"})
     add(id);
   auto q = make_query({{"limit", "2"}});
   auto pg = run(q);
-  CAF_REQUIRE_EQUAL(pg.items.size(), 2u);
-  CAF_CHECK_EQUAL(pg.items[1]->id, "b");
+  ASSERT_EQ(pg.items.size(), 2u);
+  EXPECT_EQ(pg.items[1]->id, "b");
   // Remove the last item of the page and insert one that sorts before it
   // and one after it.
   store.erase(store.begin() + 1);
@@ -305,32 +309,32 @@ CAF_TEST(pagination survives concurrent changes) {
   add("cc");
   q.cursor = pg.next_cursor;
   pg = run(q);
-  CAF_REQUIRE_EQUAL(pg.items.size(), 2u);
-  CAF_CHECK_EQUAL(pg.items[0]->id, "c");
-  CAF_CHECK_EQUAL(pg.items[1]->id, "cc");
+  ASSERT_EQ(pg.items.size(), 2u);
+  EXPECT_EQ(pg.items[0]->id, "c");
+  EXPECT_EQ(pg.items[1]->id, "cc");
 }
 
-CAF_TEST(cursor with different sort is rejected) {
+TEST_F(run_query_tests, cursor_with_different_sort_is_rejected) {
   populate(10);
   auto q = make_query({{"sort", "due,-priority"}, {"limit", "3"}});
   auto pg = run(q);
-  CAF_REQUIRE(!pg.next_cursor.empty());
+  ASSERT_TRUE(!pg.next_cursor.empty());
   for (auto sort : {"due,priority", "due", "-priority,due", "created_at"}) {
     auto other = make_query({{"sort", sort}});
     other.cursor = pg.next_cursor;
     auto res = run_query(other, all());
     auto err = std::get_if<field_error>(&res);
-    CAF_REQUIRE(err != nullptr);
-    CAF_CHECK_EQUAL(err->field, "cursor");
+    ASSERT_TRUE(err != nullptr);
+    EXPECT_EQ(err->field, "cursor");
   }
   // The default sort and an explicit created_at are the same spec.
   auto first = run(make_query({{"limit", "3"}}));
   auto same = make_query({{"sort", "created_at"}});
   same.cursor = first.next_cursor;
-  CAF_CHECK(std::holds_alternative<page>(run_query(same, all())));
+  EXPECT_TRUE(std::holds_alternative<page>(run_query(same, all())));
 }
 
-CAF_TEST(garbage cursors are rejected) {
+TEST_F(run_query_tests, garbage_cursors_are_rejected) {
   populate(3);
   std::vector<std::string> cursors{
     "!!!",
@@ -345,22 +349,22 @@ CAF_TEST(garbage cursors are rejected) {
     base64url_encode(R"({"f":1,"s":"created_at","k":["x"]})"),
   };
   for (auto& cursor : cursors) {
-    CAF_MESSAGE("cursor: " << cursor);
+    SCOPED_TRACE("cursor: " + cursor);
     auto q = make_query({});
     q.cursor = cursor;
     auto res = run_query(q, all());
     auto err = std::get_if<field_error>(&res);
-    CAF_REQUIRE(err != nullptr);
-    CAF_CHECK_EQUAL(err->field, "cursor");
+    ASSERT_TRUE(err != nullptr);
+    EXPECT_EQ(err->field, "cursor");
   }
   // Sanity check: a well-formed hand-made cursor works.
   auto q = make_query({});
   q.cursor = base64url_encode(
     R"({"f":1,"s":"created_at","k":["2026-01-01T00:00:00.000Z"],"id":""})");
-  CAF_CHECK(std::holds_alternative<page>(run_query(q, all())));
+  EXPECT_TRUE(std::holds_alternative<page>(run_query(q, all())));
 }
 
-CAF_TEST(typed cursor values are checked) {
+TEST_F(run_query_tests, typed_cursor_values_are_checked) {
   auto q = make_query({{"sort", "due,priority,order"}});
   auto make = [](const std::string& k) {
     return base64url_encode(R"({"f":1,"s":"due,priority,order","k":)" + k
@@ -373,10 +377,8 @@ CAF_TEST(typed cursor values are checked) {
     {R"([null,"low"])", false},
   };
   for (auto& [k, ok] : cases) {
-    CAF_MESSAGE("values: " << k);
+    SCOPED_TRACE("values: " + k);
     q.cursor = make(k);
-    CAF_CHECK_EQUAL(std::holds_alternative<page>(run_query(q, all())), ok);
+    EXPECT_EQ(std::holds_alternative<page>(run_query(q, all())), ok);
   }
 }
-
-CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,6 +1,5 @@
-#define CAF_SUITE domain.schedule
-
-#include "caf/test/unit_test.hpp"
+#include <gtest/gtest.h>
+#include <stdexcept>
 
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
@@ -11,8 +10,11 @@ namespace {
 
 int64_t ms(std::string_view rfc3339) {
   auto result = parse_rfc3339(rfc3339, false);
-  if (!result)
-    CAF_FAIL("bad test timestamp " << rfc3339);
+  if (!result) {
+    // FAIL() only works in void functions: record, then end the test.
+    ADD_FAILURE() << "bad test timestamp " << rfc3339;
+    throw std::runtime_error("bad test timestamp");
+  }
   return *result;
 }
 
@@ -33,51 +35,50 @@ reminder offset(int64_t offset_ms) {
 
 } // namespace
 
-CAF_TEST(a date means midnight in the todo zone) {
+TEST(schedule, a_date_means_midnight_in_the_todo_zone) {
   // 2026-07-01 00:00 in Berlin (CEST, +02:00) is 2026-06-30T22:00Z.
-  CAF_CHECK_EQUAL(due_instant(with_due("2026-07-01", "Europe/Berlin")),
-                  ms("2026-06-30T22:00:00Z"));
-  CAF_CHECK_EQUAL(due_instant(with_due("2026-07-01")),
-                  ms("2026-07-01T00:00:00Z"));
-  CAF_CHECK_EQUAL(due_instant(with_due("2026-07-01T09:00:00-04:00")),
-                  ms("2026-07-01T13:00:00Z"));
+  EXPECT_EQ(due_instant(with_due("2026-07-01", "Europe/Berlin")),
+            ms("2026-06-30T22:00:00Z"));
+  EXPECT_EQ(due_instant(with_due("2026-07-01")), ms("2026-07-01T00:00:00Z"));
+  EXPECT_EQ(due_instant(with_due("2026-07-01T09:00:00-04:00")),
+            ms("2026-07-01T13:00:00Z"));
 }
 
-CAF_TEST(wake_at is the first pending reminder of an open todo) {
+TEST(schedule, wake_at_is_the_first_pending_reminder_of_an_open_todo) {
   auto t = with_due("2026-07-01T09:00:00Z");
-  CAF_CHECK_EQUAL(wake_at(t), -1);
+  EXPECT_EQ(wake_at(t), -1);
   t.reminders = {offset(-15 * 60000), offset(-60 * 60000)};
-  CAF_CHECK_EQUAL(wake_at(t), ms("2026-07-01T08:00:00Z"));
+  EXPECT_EQ(wake_at(t), ms("2026-07-01T08:00:00Z"));
   t.reminders[1].state = reminder_state::fired;
-  CAF_CHECK_EQUAL(wake_at(t), ms("2026-07-01T08:45:00Z"));
+  EXPECT_EQ(wake_at(t), ms("2026-07-01T08:45:00Z"));
   t.reminders[0].snoozed_until = ms("2026-07-01T10:00:00Z");
-  CAF_CHECK_EQUAL(wake_at(t), ms("2026-07-01T10:00:00Z"));
+  EXPECT_EQ(wake_at(t), ms("2026-07-01T10:00:00Z"));
   t.reminders[0].state = reminder_state::dismissed;
-  CAF_CHECK_EQUAL(wake_at(t), -1);
+  EXPECT_EQ(wake_at(t), -1);
   rearm(t.reminders[0]);
-  CAF_CHECK_EQUAL(wake_at(t), ms("2026-07-01T08:45:00Z"));
+  EXPECT_EQ(wake_at(t), ms("2026-07-01T08:45:00Z"));
   t.completed = true;
-  CAF_CHECK_EQUAL(wake_at(t), -1);
+  EXPECT_EQ(wake_at(t), -1);
 }
 
-CAF_TEST(a from_due series wakes at its due instant until it has a next) {
+TEST(schedule, a_from_due_series_wakes_at_its_due_instant_until_it_has_a_next) {
   auto t = with_due("2026-07-01T09:00:00Z");
   t.recur = recurrence{};
   t.recur->rrule = "FREQ=DAILY";
-  CAF_CHECK_EQUAL(wake_at(t), ms("2026-07-01T09:00:00Z"));
-  CAF_CHECK(!needs_successor(t, ms("2026-07-01T08:59:59Z")));
-  CAF_CHECK(needs_successor(t, ms("2026-07-01T09:00:00Z")));
+  EXPECT_EQ(wake_at(t), ms("2026-07-01T09:00:00Z"));
+  EXPECT_TRUE(!needs_successor(t, ms("2026-07-01T08:59:59Z")));
+  EXPECT_TRUE(needs_successor(t, ms("2026-07-01T09:00:00Z")));
   t.recur->next_id = "t2";
-  CAF_CHECK_EQUAL(wake_at(t), -1);
-  CAF_CHECK(!needs_successor(t, ms("2026-07-02T00:00:00Z")));
+  EXPECT_EQ(wake_at(t), -1);
+  EXPECT_TRUE(!needs_successor(t, ms("2026-07-02T00:00:00Z")));
   t.recur->next_id.clear();
   t.recur->from_completion = true;
-  CAF_CHECK(!needs_successor(t, ms("2026-07-02T00:00:00Z")));
+  EXPECT_TRUE(!needs_successor(t, ms("2026-07-02T00:00:00Z")));
   t.completed = true;
-  CAF_CHECK(needs_successor(t, ms("2026-07-02T00:00:00Z")));
+  EXPECT_TRUE(needs_successor(t, ms("2026-07-02T00:00:00Z")));
 }
 
-CAF_TEST(next occurrences keep the wall clock time across DST) {
+TEST(schedule, next_occurrences_keep_the_wall_clock_time_across_DST) {
   // Saturday before the spring-forward Sunday in New York.
   auto t = with_due("2026-03-07T09:00:00-05:00", "America/New_York");
   t.recur = recurrence{};
@@ -85,18 +86,18 @@ CAF_TEST(next occurrences keep the wall clock time across DST) {
   t.reminders = {offset(-600000)};
   t.reminders[0].state = reminder_state::fired;
   auto next = next_occurrence(t, ms("2026-03-06T00:00:00Z"));
-  CAF_REQUIRE(next.has_value());
-  CAF_CHECK_EQUAL(next->due, "2026-03-08T09:00:00-04:00");
-  CAF_CHECK_EQUAL(next->recur->index, 2);
-  CAF_CHECK_EQUAL(next->reminders[0].state, reminder_state::pending);
-  CAF_CHECK_EQUAL(upcoming(t, 5),
-                  (std::vector<std::string>{"2026-03-08T09:00:00-04:00",
-                                            "2026-03-09T09:00:00-04:00"}));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->due, "2026-03-08T09:00:00-04:00");
+  EXPECT_EQ(next->recur->index, 2);
+  EXPECT_EQ(next->reminders[0].state, reminder_state::pending);
+  EXPECT_EQ(upcoming(t, 5),
+            (std::vector<std::string>{"2026-03-08T09:00:00-04:00",
+                                      "2026-03-09T09:00:00-04:00"}));
   t.recur->index = 3;
-  CAF_CHECK(!next_occurrence(t, ms("2026-03-06T00:00:00Z")).has_value());
+  EXPECT_TRUE(!next_occurrence(t, ms("2026-03-06T00:00:00Z")).has_value());
 }
 
-CAF_TEST(from_completion continues after the completion day) {
+TEST(schedule, from_completion_continues_after_the_completion_day) {
   auto t = with_due("2026-01-10", "Europe/Berlin");
   t.recur = recurrence{};
   t.recur->rrule = "FREQ=WEEKLY;INTERVAL=2";
@@ -105,6 +106,6 @@ CAF_TEST(from_completion continues after the completion day) {
   // Completed on 2026-02-03 at 23:30 Berlin time (22:30Z).
   t.completed_at = "2026-02-03T22:30:00.000Z";
   auto next = next_occurrence(t, ms("2026-02-03T22:30:00Z"));
-  CAF_REQUIRE(next.has_value());
-  CAF_CHECK_EQUAL(next->due, "2026-02-17");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->due, "2026-02-17");
 }

@@ -1,57 +1,55 @@
-#define CAF_SUITE domain.text
-
-#include "caf/test/unit_test.hpp"
+#include <gtest/gtest.h>
 
 #include "actors/domain/text.hpp"
 
 using namespace actodo::domain;
 
-CAF_TEST(code points) {
-  CAF_CHECK_EQUAL(count_code_points(""), 0u);
-  CAF_CHECK_EQUAL(count_code_points("abc"), 3u);
-  CAF_CHECK_EQUAL(count_code_points("\xC3\xA9"), 1u); // é
-  CAF_CHECK_EQUAL(count_code_points("\xE2\x82\xAC"), 1u); // €
-  CAF_CHECK_EQUAL(count_code_points("\xF0\x9F\x98\x80"), 1u); // 😀
-  CAF_CHECK_EQUAL(count_code_points("a\xC3\xA9"
-                                    "b"),
-                  3u);
+TEST(text, code_points) {
+  EXPECT_EQ(count_code_points(""), 0u);
+  EXPECT_EQ(count_code_points("abc"), 3u);
+  EXPECT_EQ(count_code_points("\xC3\xA9"), 1u); // é
+  EXPECT_EQ(count_code_points("\xE2\x82\xAC"), 1u); // €
+  EXPECT_EQ(count_code_points("\xF0\x9F\x98\x80"), 1u); // 😀
+  EXPECT_EQ(count_code_points("a\xC3\xA9"
+                              "b"),
+            3u);
 }
 
-CAF_TEST(blank) {
-  CAF_CHECK(is_blank(""));
-  CAF_CHECK(is_blank(" \t\r\n"));
-  CAF_CHECK(is_blank("\xC2\xA0")); // U+00A0
-  CAF_CHECK(is_blank("\xE3\x80\x80 ")); // U+3000
-  CAF_CHECK(!is_blank(" a "));
-  CAF_CHECK(!is_blank("\xC3\xA9"));
+TEST(text, blank) {
+  EXPECT_TRUE(is_blank(""));
+  EXPECT_TRUE(is_blank(" \t\r\n"));
+  EXPECT_TRUE(is_blank("\xC2\xA0")); // U+00A0
+  EXPECT_TRUE(is_blank("\xE3\x80\x80 ")); // U+3000
+  EXPECT_TRUE(!is_blank(" a "));
+  EXPECT_TRUE(!is_blank("\xC3\xA9"));
 }
 
-CAF_TEST(case folding) {
-  CAF_CHECK_EQUAL(ascii_lower("HeLLo \xC3\x89"), "hello \xC3\x89");
-  CAF_CHECK(iequals("Work", "wORK"));
-  CAF_CHECK(!iequals("Work", "Works"));
-  CAF_CHECK(icontains("Buy MILK today", "milk"));
-  CAF_CHECK(icontains("abc", ""));
-  CAF_CHECK(!icontains("abc", "abcd"));
+TEST(text, case_folding) {
+  EXPECT_EQ(ascii_lower("HeLLo \xC3\x89"), "hello \xC3\x89");
+  EXPECT_TRUE(iequals("Work", "wORK"));
+  EXPECT_TRUE(!iequals("Work", "Works"));
+  EXPECT_TRUE(icontains("Buy MILK today", "milk"));
+  EXPECT_TRUE(icontains("abc", ""));
+  EXPECT_TRUE(!icontains("abc", "abcd"));
 }
 
-CAF_TEST(base64url) {
-  CAF_CHECK_EQUAL(base64url_encode(""), "");
-  CAF_CHECK_EQUAL(base64url_encode("f"), "Zg");
-  CAF_CHECK_EQUAL(base64url_encode("fo"), "Zm8");
-  CAF_CHECK_EQUAL(base64url_encode("foo"), "Zm9v");
-  CAF_CHECK_EQUAL(base64url_encode("foob"), "Zm9vYg");
-  CAF_CHECK_EQUAL(base64url_encode("\xFB\xFF"), "-_8");
+TEST(text, base64url) {
+  EXPECT_EQ(base64url_encode(""), "");
+  EXPECT_EQ(base64url_encode("f"), "Zg");
+  EXPECT_EQ(base64url_encode("fo"), "Zm8");
+  EXPECT_EQ(base64url_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64url_encode("foob"), "Zm9vYg");
+  EXPECT_EQ(base64url_encode("\xFB\xFF"), "-_8");
   std::string all;
   for (int i = 0; i < 256; ++i)
     all += static_cast<char>(i);
   std::string out;
-  CAF_REQUIRE(base64url_decode(base64url_encode(all), out));
-  CAF_CHECK_EQUAL(out, all);
-  CAF_CHECK(base64url_decode("Zm9vYg", out));
-  CAF_CHECK_EQUAL(out, "foob");
-  CAF_CHECK(!base64url_decode("Zm9vYg==", out)); // padding
-  CAF_CHECK(!base64url_decode("Zm9v+g", out)); // not url alphabet
-  CAF_CHECK(!base64url_decode("Zm9vY", out)); // impossible length
-  CAF_CHECK(!base64url_decode("Zh", out)); // non-zero trailing bits
+  ASSERT_TRUE(base64url_decode(base64url_encode(all), out));
+  EXPECT_EQ(out, all);
+  EXPECT_TRUE(base64url_decode("Zm9vYg", out));
+  EXPECT_EQ(out, "foob");
+  EXPECT_TRUE(!base64url_decode("Zm9vYg==", out)); // padding
+  EXPECT_TRUE(!base64url_decode("Zm9v+g", out)); // not url alphabet
+  EXPECT_TRUE(!base64url_decode("Zm9vY", out)); // impossible length
+  EXPECT_TRUE(!base64url_decode("Zh", out)); // non-zero trailing bits
 }

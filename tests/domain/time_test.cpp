@@ -1,6 +1,6 @@
-#define CAF_SUITE domain.time
-
-#include "caf/test/unit_test.hpp"
+#include <gtest/gtest.h>
+#include <stdexcept>
+#include <string>
 
 #include "actors/domain/time.hpp"
 
@@ -19,84 +19,87 @@ bool accepts(const char* str, bool date_only = false) {
 
 int64_t parse(const char* str, bool date_only = false) {
   auto res = parse_rfc3339(str, date_only);
-  CAF_REQUIRE(res.has_value());
+  // ASSERT_* only works in void functions: check, then end the test.
+  EXPECT_TRUE(res.has_value()) << "not accepted: " << str;
+  if (!res)
+    throw std::runtime_error("not accepted by parse_rfc3339");
   return *res;
 }
 
 } // namespace
 
-CAF_TEST(formatting) {
-  CAF_CHECK_EQUAL(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
-  CAF_CHECK_EQUAL(format_rfc3339_ms(sample_ms), "2026-11-23T12:16:07.123Z");
-  CAF_CHECK_EQUAL(format_rfc3339_ms(1709164800000), "2024-02-29T00:00:00.000Z");
-  CAF_CHECK_EQUAL(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+TEST(time, formatting) {
+  EXPECT_EQ(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339_ms(sample_ms), "2026-11-23T12:16:07.123Z");
+  EXPECT_EQ(format_rfc3339_ms(1709164800000), "2024-02-29T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
 }
 
-CAF_TEST(now is plausible) {
+TEST(time, now_is_plausible) {
   auto t = now_ms();
-  CAF_CHECK_GREATER(t, 1700000000000); // after 2023-11
-  CAF_CHECK_LESS(t, 4102444800000); // before 2100
+  EXPECT_GT(t, 1700000000000); // after 2023-11
+  EXPECT_LT(t, 4102444800000); // before 2100
 }
 
-CAF_TEST(round trip) {
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.123Z"), sample_ms);
+TEST(time, round_trip) {
+  EXPECT_EQ(parse("2026-11-23T12:16:07.123Z"), sample_ms);
   for (int64_t x : {int64_t{0}, sample_ms, int64_t{1709251199999}}) {
     auto str = format_rfc3339_ms(x);
-    CAF_CHECK_EQUAL(parse(str.c_str()), x);
+    EXPECT_EQ(parse(str.c_str()), x);
   }
 }
 
-CAF_TEST(offsets) {
-  CAF_CHECK_EQUAL(parse("2026-11-23T13:16:07.123+01:00"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-23T07:46:07.123-04:30"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-24T00:16:07.123+12:00"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.123-00:00"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.123+00:00"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.123+23:59"),
-                  sample_ms - (23 * 60 + 59) * 60000);
+TEST(time, offsets) {
+  EXPECT_EQ(parse("2026-11-23T13:16:07.123+01:00"), sample_ms);
+  EXPECT_EQ(parse("2026-11-23T07:46:07.123-04:30"), sample_ms);
+  EXPECT_EQ(parse("2026-11-24T00:16:07.123+12:00"), sample_ms);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.123-00:00"), sample_ms);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.123+00:00"), sample_ms);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.123+23:59"),
+            sample_ms - (23 * 60 + 59) * 60000);
 }
 
-CAF_TEST(lower case separators and fractions) {
-  CAF_CHECK_EQUAL(parse("2026-11-23t12:16:07.123z"), sample_ms);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07Z"), sample_ms - 123);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.1Z"), sample_ms - 23);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.12Z"), sample_ms - 3);
-  CAF_CHECK_EQUAL(parse("2026-11-23T12:16:07.123999999Z"), sample_ms);
+TEST(time, lower_case_separators_and_fractions) {
+  EXPECT_EQ(parse("2026-11-23t12:16:07.123z"), sample_ms);
+  EXPECT_EQ(parse("2026-11-23T12:16:07Z"), sample_ms - 123);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.1Z"), sample_ms - 23);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.12Z"), sample_ms - 3);
+  EXPECT_EQ(parse("2026-11-23T12:16:07.123999999Z"), sample_ms);
 }
 
-CAF_TEST(date only) {
-  CAF_CHECK(!accepts("2026-11-23"));
-  CAF_CHECK(accepts("2026-11-23", true));
-  CAF_CHECK_EQUAL(parse("2026-11-23", true), sample_ms - 44167123);
-  CAF_CHECK_EQUAL(parse("1970-01-01", true), 0);
-  CAF_CHECK_EQUAL(parse("2024-02-29", true), 1709164800000);
+TEST(time, date_only) {
+  EXPECT_TRUE(!accepts("2026-11-23"));
+  EXPECT_TRUE(accepts("2026-11-23", true));
+  EXPECT_EQ(parse("2026-11-23", true), sample_ms - 44167123);
+  EXPECT_EQ(parse("1970-01-01", true), 0);
+  EXPECT_EQ(parse("2024-02-29", true), 1709164800000);
 }
 
-CAF_TEST(calendar validation) {
-  CAF_CHECK(accepts("2024-02-29T00:00:00Z"));
-  CAF_CHECK(accepts("2000-02-29", true));
-  CAF_CHECK(!accepts("2023-02-29T00:00:00Z"));
-  CAF_CHECK(!accepts("2023-02-29", true));
-  CAF_CHECK(!accepts("1900-02-29", true));
-  CAF_CHECK(!accepts("2026-02-30", true));
-  CAF_CHECK(!accepts("2026-04-31", true));
-  CAF_CHECK(accepts("2026-12-31", true));
-  CAF_CHECK(!accepts("2026-13-01", true));
-  CAF_CHECK(!accepts("2026-00-10", true));
-  CAF_CHECK(!accepts("2026-01-00", true));
-  CAF_CHECK(!accepts("2026-01-32", true));
+TEST(time, calendar_validation) {
+  EXPECT_TRUE(accepts("2024-02-29T00:00:00Z"));
+  EXPECT_TRUE(accepts("2000-02-29", true));
+  EXPECT_TRUE(!accepts("2023-02-29T00:00:00Z"));
+  EXPECT_TRUE(!accepts("2023-02-29", true));
+  EXPECT_TRUE(!accepts("1900-02-29", true));
+  EXPECT_TRUE(!accepts("2026-02-30", true));
+  EXPECT_TRUE(!accepts("2026-04-31", true));
+  EXPECT_TRUE(accepts("2026-12-31", true));
+  EXPECT_TRUE(!accepts("2026-13-01", true));
+  EXPECT_TRUE(!accepts("2026-00-10", true));
+  EXPECT_TRUE(!accepts("2026-01-00", true));
+  EXPECT_TRUE(!accepts("2026-01-32", true));
 }
 
-CAF_TEST(time validation) {
-  CAF_CHECK(accepts("2026-01-01T23:59:59Z"));
-  CAF_CHECK(!accepts("2026-01-01T24:00:00Z"));
-  CAF_CHECK(!accepts("2026-01-01T12:60:00Z"));
-  CAF_CHECK(!accepts("2026-01-01T12:00:60Z"));
-  CAF_CHECK(!accepts("2026-01-01T12:00:00+24:00"));
-  CAF_CHECK(!accepts("2026-01-01T12:00:00+01:60"));
+TEST(time, time_validation) {
+  EXPECT_TRUE(accepts("2026-01-01T23:59:59Z"));
+  EXPECT_TRUE(!accepts("2026-01-01T24:00:00Z"));
+  EXPECT_TRUE(!accepts("2026-01-01T12:60:00Z"));
+  EXPECT_TRUE(!accepts("2026-01-01T12:00:60Z"));
+  EXPECT_TRUE(!accepts("2026-01-01T12:00:00+24:00"));
+  EXPECT_TRUE(!accepts("2026-01-01T12:00:00+01:60"));
 }
 
-CAF_TEST(malformed input) {
+TEST(time, malformed_input) {
   for (auto str : {"",
                    "2026",
                    "2026-1-01",
@@ -119,7 +122,7 @@ CAF_TEST(malformed input) {
                    "2026-01-01Z",
                    "+2026-01-01",
                    "2026-01-01T1a:00:00Z"}) {
-    CAF_MESSAGE("input: " << str);
-    CAF_CHECK(!accepts(str, true));
+    SCOPED_TRACE(std::string{"input: "} + str);
+    EXPECT_TRUE(!accepts(str, true));
   }
 }

@@ -1,6 +1,4 @@
-#define CAF_SUITE domain.todo
-
-#include "caf/test/unit_test.hpp"
+#include <gtest/gtest.h>
 
 #include "actors/domain/todo.hpp"
 
@@ -32,66 +30,66 @@ todo sample() {
 
 } // namespace
 
-CAF_TEST(priority names) {
-  CAF_CHECK_EQUAL(to_string(priority::none), "none");
-  CAF_CHECK_EQUAL(to_string(priority::low), "low");
-  CAF_CHECK_EQUAL(to_string(priority::medium), "medium");
-  CAF_CHECK_EQUAL(to_string(priority::high), "high");
-  CAF_CHECK_EQUAL(to_string(priority::urgent), "urgent");
+TEST(todo, priority_names) {
+  EXPECT_EQ(to_string(priority::none), "none");
+  EXPECT_EQ(to_string(priority::low), "low");
+  EXPECT_EQ(to_string(priority::medium), "medium");
+  EXPECT_EQ(to_string(priority::high), "high");
+  EXPECT_EQ(to_string(priority::urgent), "urgent");
   for (auto x : {priority::none, priority::low, priority::medium,
                  priority::high, priority::urgent}) {
     auto y = parse_priority(to_string(x));
-    CAF_REQUIRE(y.has_value());
-    CAF_CHECK(*y == x);
+    ASSERT_TRUE(y.has_value());
+    EXPECT_TRUE(*y == x);
   }
-  CAF_CHECK(!parse_priority("HIGH").has_value());
-  CAF_CHECK(!parse_priority("").has_value());
-  CAF_CHECK(!parse_priority("critical").has_value());
+  EXPECT_TRUE(!parse_priority("HIGH").has_value());
+  EXPECT_TRUE(!parse_priority("").has_value());
+  EXPECT_TRUE(!parse_priority("critical").has_value());
 }
 
-CAF_TEST(to_json renders all keys) {
+TEST(todo, to_json_renders_all_keys) {
   auto obj = to_json(sample());
-  CAF_CHECK_EQUAL(obj.size(), 15u);
-  CAF_CHECK_EQUAL(obj.at("id"), "t-1");
-  CAF_CHECK_EQUAL(obj.at("title"), "Buy milk");
-  CAF_CHECK_EQUAL(obj.at("notes"), "2 liters");
-  CAF_CHECK_EQUAL(obj.at("completed"), true);
-  CAF_CHECK_EQUAL(obj.at("completed_at"), "2026-01-02T03:04:05.006Z");
-  CAF_CHECK_EQUAL(obj.at("priority"), "high");
-  CAF_CHECK_EQUAL(obj.at("tags"), json::array({"home", "shopping"}));
-  CAF_CHECK_EQUAL(obj.at("due"), "2026-01-03");
-  CAF_CHECK_EQUAL(obj.at("order"), 2.5);
-  CAF_CHECK_EQUAL(obj.at("created_at"), "2026-01-01T00:00:00.000Z");
-  CAF_CHECK_EQUAL(obj.at("updated_at"), "2026-01-02T03:04:05.006Z");
-  CAF_CHECK_EQUAL(obj.at("version"), 3);
-  CAF_CHECK(obj.at("time_zone").is_null());
-  CAF_CHECK_EQUAL(obj.at("reminders"), json::array());
-  CAF_CHECK(obj.at("recurrence").is_null());
+  EXPECT_EQ(obj.size(), 15u);
+  EXPECT_EQ(obj.at("id"), "t-1");
+  EXPECT_EQ(obj.at("title"), "Buy milk");
+  EXPECT_EQ(obj.at("notes"), "2 liters");
+  EXPECT_EQ(obj.at("completed"), true);
+  EXPECT_EQ(obj.at("completed_at"), "2026-01-02T03:04:05.006Z");
+  EXPECT_EQ(obj.at("priority"), "high");
+  EXPECT_EQ(obj.at("tags"), json::array({"home", "shopping"}));
+  EXPECT_EQ(obj.at("due"), "2026-01-03");
+  EXPECT_EQ(obj.at("order"), 2.5);
+  EXPECT_EQ(obj.at("created_at"), "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(obj.at("updated_at"), "2026-01-02T03:04:05.006Z");
+  EXPECT_EQ(obj.at("version"), 3);
+  EXPECT_TRUE(obj.at("time_zone").is_null());
+  EXPECT_EQ(obj.at("reminders"), json::array());
+  EXPECT_TRUE(obj.at("recurrence").is_null());
 }
 
-CAF_TEST(to_json renders empty optionals as null) {
+TEST(todo, to_json_renders_empty_optionals_as_null) {
   todo x;
   x.id = "a";
   auto obj = to_json(x);
-  CAF_CHECK(obj.at("completed_at").is_null());
-  CAF_CHECK(obj.at("due").is_null());
-  CAF_CHECK(obj.at("tags").is_array());
-  CAF_CHECK(obj.at("tags").empty());
-  CAF_CHECK_EQUAL(obj.at("priority"), "none");
-  CAF_CHECK_EQUAL(obj.at("version"), 1);
+  EXPECT_TRUE(obj.at("completed_at").is_null());
+  EXPECT_TRUE(obj.at("due").is_null());
+  EXPECT_TRUE(obj.at("tags").is_array());
+  EXPECT_TRUE(obj.at("tags").empty());
+  EXPECT_EQ(obj.at("priority"), "none");
+  EXPECT_EQ(obj.at("version"), 1);
 }
 
-CAF_TEST(round trip) {
+TEST(todo, round_trip) {
   auto x = sample();
-  CAF_CHECK(todo_from_json(to_json(x)) == x);
-  CAF_CHECK(todo_from_json(json::parse(to_json(x).dump())) == x);
+  EXPECT_TRUE(todo_from_json(to_json(x)) == x);
+  EXPECT_TRUE(todo_from_json(json::parse(to_json(x).dump())) == x);
   todo y;
   y.id = "b";
   y.title = "x";
-  CAF_CHECK(todo_from_json(to_json(y)) == y);
+  EXPECT_TRUE(todo_from_json(to_json(y)) == y);
 }
 
-CAF_TEST(from_json rejects bad input) {
+TEST(todo, from_json_rejects_bad_input) {
   auto obj = to_json(sample());
   auto throws = [](const json& x) {
     try {
@@ -101,18 +99,18 @@ CAF_TEST(from_json rejects bad input) {
     }
     return false;
   };
-  CAF_CHECK(!throws(obj));
-  CAF_CHECK(throws(json::array()));
+  EXPECT_TRUE(!throws(obj));
+  EXPECT_TRUE(throws(json::array()));
   auto without_id = obj;
   without_id.erase("id");
-  CAF_CHECK(throws(without_id));
+  EXPECT_TRUE(throws(without_id));
   auto bad_prio = obj;
   bad_prio["priority"] = "critical";
-  CAF_CHECK(throws(bad_prio));
+  EXPECT_TRUE(throws(bad_prio));
   auto bad_version = obj;
   bad_version["version"] = "3";
-  CAF_CHECK(throws(bad_version));
+  EXPECT_TRUE(throws(bad_version));
   auto bad_tags = obj;
   bad_tags["tags"] = json::array({1, 2});
-  CAF_CHECK(throws(bad_tags));
+  EXPECT_TRUE(throws(bad_tags));
 }
