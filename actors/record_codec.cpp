@@ -34,6 +34,25 @@ outcome_code code_of(int32_t status) {
   }
 }
 
+/// `<head>"request_id":...,["state":...,]"status":...,"body":...}`.
+std::string outcome_object(std::string_view head,
+                           const persistence::request_record& rec,
+                           bool with_state) {
+  std::string out{head};
+  out += R"("request_id":)";
+  out += json_string(rec.request_id);
+  if (with_state) {
+    out += R"(,"state":)";
+    out += json_string(rec.state);
+  }
+  out += R"(,"status":)";
+  out += std::to_string(rec.status);
+  out += R"(,"body":)";
+  out += rec.body.empty() ? "null" : rec.body;
+  out += '}';
+  return out;
+}
+
 } // namespace
 
 int32_t status_of(outcome_code x) {
@@ -166,14 +185,7 @@ command_outcome outcome_of(const persistence::request_record& rec) {
 }
 
 std::string result_frame(const persistence::request_record& rec) {
-  std::string frame = R"({"type":"result","request_id":)";
-  frame += json_string(rec.request_id);
-  frame += R"(,"status":)";
-  frame += std::to_string(rec.status);
-  frame += R"(,"body":)";
-  frame += rec.body.empty() ? "null" : rec.body;
-  frame += '}';
-  return frame;
+  return outcome_object(R"({"type":"result",)", rec, false);
 }
 
 std::string event_frame(const persistence::event_record& ev) {
@@ -192,16 +204,7 @@ std::string reminder_frame(const domain::todo& t, size_t index,
 }
 
 std::string request_status_body(const persistence::request_record& rec) {
-  std::string body = R"({"request_id":)";
-  body += json_string(rec.request_id);
-  body += R"(,"state":)";
-  body += json_string(rec.state);
-  body += R"(,"status":)";
-  body += std::to_string(rec.status);
-  body += R"(,"body":)";
-  body += rec.body.empty() ? "null" : rec.body;
-  body += '}';
-  return body;
+  return outcome_object("{", rec, true);
 }
 
 std::string pending_status_body(const std::string& request_id) {

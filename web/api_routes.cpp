@@ -71,13 +71,6 @@ void router::list_todos(const http_request& req, const path_params&,
     });
 }
 
-void router::create_todo(const http_request& req, const path_params&,
-                         responder& done) {
-  actors::command cmd;
-  cmd.op = actors::command_op::create;
-  write(req, std::move(cmd), done);
-}
-
 void router::get_todo(const http_request& req, const path_params& p,
                       responder& done) {
   auto etag = std::string{req.header("if-none-match")};
@@ -95,20 +88,13 @@ void router::get_todo(const http_request& req, const path_params& p,
   });
 }
 
-void router::update_todo(const http_request& req, const path_params& p,
-                         responder& done) {
+actors::command router::command_for(actors::command_op op,
+                                    const path_params& p) {
   actors::command cmd;
-  cmd.todo_id = p[0];
-  cmd.op = actors::command_op::update;
-  write(req, std::move(cmd), done);
-}
-
-void router::delete_todo(const http_request& req, const path_params& p,
-                         responder& done) {
-  actors::command cmd;
-  cmd.todo_id = p[0];
-  cmd.op = actors::command_op::remove;
-  write(req, std::move(cmd), done);
+  cmd.op = op;
+  if (!p.empty())
+    cmd.todo_id = p[0];
+  return cmd;
 }
 
 void router::write(const http_request& req, actors::command cmd,

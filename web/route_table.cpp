@@ -6,6 +6,7 @@ namespace actodo::web {
 
 const std::vector<route>& routes() {
   using r = router;
+  using op = actors::command_op;
   constexpr auto any = access::anyone;
   constexpr auto user = access::user;
   static const std::vector<route> table{
@@ -18,10 +19,10 @@ const std::vector<route>& routes() {
     {"POST", "/api/v1/auth/logout", any, &r::account},
     {"GET", "/api/v1/me", user, &r::me},
     {"GET", "/api/v1/todos", user, &r::list_todos},
-    {"POST", "/api/v1/todos", user, &r::create_todo},
+    {"POST", "/api/v1/todos", user, &r::api_write<op::create>},
     {"GET", "/api/v1/todos/{id}", user, &r::get_todo},
-    {"PATCH", "/api/v1/todos/{id}", user, &r::update_todo},
-    {"DELETE", "/api/v1/todos/{id}", user, &r::delete_todo},
+    {"PATCH", "/api/v1/todos/{id}", user, &r::api_write<op::update>},
+    {"DELETE", "/api/v1/todos/{id}", user, &r::api_write<op::remove>},
     {"GET", "/api/v1/todos/{id}/occurrences", user, &r::todo_occurrences},
     {"POST", "/api/v1/todos/{id}/reminders/{n}/snooze", user, &r::snooze},
     {"POST", "/api/v1/todos/{id}/reminders/{n}/dismiss", user, &r::dismiss},
@@ -30,11 +31,11 @@ const std::vector<route>& routes() {
     {"GET", "/api/v1/events", user, &r::events},
     {"GET", "/api/v1/ws", user, &r::websocket_only},
     {"GET", "/todos", user, &r::backend_list},
-    {"POST", "/todos", user, &r::backend_create},
-    {"DELETE", "/todos", user, &r::backend_clear},
+    {"POST", "/todos", user, &r::backend_write<op::create>},
+    {"DELETE", "/todos", user, &r::backend_write<op::clear>},
     {"GET", "/todos/{id}", user, &r::backend_get},
-    {"PATCH", "/todos/{id}", user, &r::backend_update},
-    {"DELETE", "/todos/{id}", user, &r::backend_delete},
+    {"PATCH", "/todos/{id}", user, &r::backend_write<op::update>},
+    {"DELETE", "/todos/{id}", user, &r::backend_write<op::remove>},
   };
   return table;
 }

@@ -60,13 +60,7 @@ class router {
   // REST API, /api/v1 (api_routes.cpp).
   void list_todos(const http_request& req, const path_params& p,
                   responder& done);
-  void create_todo(const http_request& req, const path_params& p,
-                   responder& done);
   void get_todo(const http_request& req, const path_params& p, responder& done);
-  void update_todo(const http_request& req, const path_params& p,
-                   responder& done);
-  void delete_todo(const http_request& req, const path_params& p,
-                   responder& done);
   void todo_occurrences(const http_request& req, const path_params& p,
                         responder& done);
   void snooze(const http_request& req, const path_params& p, responder& done);
@@ -80,6 +74,13 @@ class router {
   /// Snooze or dismiss reminder `p[1]` of todo `p[0]`.
   void reminder_action(const http_request& req, const path_params& p,
                        bool snooze, responder& done);
+  /// A REST write: the route table binds the method to `Op`, the target
+  /// todo is `p[0]` when the pattern has one.
+  template<actors::command_op Op>
+  void
+  api_write(const http_request& req, const path_params& p, responder& done) {
+    write(req, command_for(Op, p), done);
+  }
   void write(const http_request& req, actors::command cmd, responder& done);
   /// Checks a write's headers and body and fills in the command.
   std::optional<http_response> prepare(const http_request& req,
@@ -93,19 +94,20 @@ class router {
   // Todo-Backend API, /todos (todobackend_routes.cpp).
   void backend_list(const http_request& req, const path_params& p,
                     responder& done);
-  void backend_create(const http_request& req, const path_params& p,
-                      responder& done);
-  void backend_clear(const http_request& req, const path_params& p,
-                     responder& done);
   void backend_get(const http_request& req, const path_params& p,
                    responder& done);
-  void backend_update(const http_request& req, const path_params& p,
+  /// A Todo-Backend write (bound like `api_write`): answered with the todo
+  /// and its url.
+  template<actors::command_op Op>
+  void backend_write(const http_request& req, const path_params& p,
+                     responder& done) {
+    backend_submit(req, command_for(Op, p), done);
+  }
+  void backend_submit(const http_request& req, actors::command cmd,
                       responder& done);
-  void backend_delete(const http_request& req, const path_params& p,
-                      responder& done);
-  /// A Todo-Backend write: the command answered with the todo and its url.
-  void backend_write(const http_request& req, actors::command cmd,
-                     responder& done);
+  /// A command doing `op` to the todo named by the path, if any.
+  static actors::command command_for(actors::command_op op,
+                                     const path_params& p);
 
   /// Runs the matched route: access check, throttles, handler.
   void dispatch(http_request& req, const route_match& match, responder& reply);

@@ -47,20 +47,6 @@ void router::backend_list(const http_request& req, const path_params&,
              });
 }
 
-void router::backend_create(const http_request& req, const path_params&,
-                            responder& done) {
-  actors::command cmd;
-  cmd.op = actors::command_op::create;
-  backend_write(req, std::move(cmd), done);
-}
-
-void router::backend_clear(const http_request& req, const path_params&,
-                           responder& done) {
-  actors::command cmd;
-  cmd.op = actors::command_op::clear;
-  backend_write(req, std::move(cmd), done);
-}
-
 void router::backend_get(const http_request& req, const path_params& p,
                          responder& done) {
   gate_.get(req.user, p[0],
@@ -70,24 +56,8 @@ void router::backend_get(const http_request& req, const path_params& p,
             });
 }
 
-void router::backend_update(const http_request& req, const path_params& p,
+void router::backend_submit(const http_request& req, actors::command cmd,
                             responder& done) {
-  actors::command cmd;
-  cmd.todo_id = p[0];
-  cmd.op = actors::command_op::update;
-  backend_write(req, std::move(cmd), done);
-}
-
-void router::backend_delete(const http_request& req, const path_params& p,
-                            responder& done) {
-  actors::command cmd;
-  cmd.todo_id = p[0];
-  cmd.op = actors::command_op::remove;
-  backend_write(req, std::move(cmd), done);
-}
-
-void router::backend_write(const http_request& req, actors::command cmd,
-                           responder& done) {
   write_options opts;
   if (auto err = prepare(req, cmd, opts))
     return done(std::move(*err));
