@@ -64,13 +64,7 @@ node_settings(const actodo::config::app_config& cfg, const std::string& key,
   actodo::actors::node_settings result;
   result.max_batch = cfg.max_batch;
   result.retention = cfg.request_retention;
-  result.lists.idle_timeout = cfg.idle_timeout;
-  result.lists.request_timeout = cfg.request_timeout;
-  result.lists.max_todos = cfg.max_todos;
-  result.lists.recurrence_budget = cfg.recurrence_budget;
-  result.lists.recurrence_time_limit = std::chrono::duration_cast<
-    std::chrono::milliseconds>(cfg.recurrence_time_limit);
-  result.lists.max_sessions = cfg.max_sessions;
+  static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
   result.tokens.secret = key;
   result.tokens.access_ttl = cfg.access_ttl;
   result.tokens.refresh_ttl = cfg.refresh_ttl;
@@ -91,46 +85,11 @@ actodo::web::settings
 web_settings(const actodo::config::app_config& cfg, const std::string& key,
              std::shared_ptr<actodo::config::metrics> stats) {
   actodo::web::settings result;
-  result.host = cfg.host;
-  result.port = cfg.port;
-  result.io_threads = cfg.io_threads;
-  result.body_limit = cfg.body_limit;
-  result.ws_queue_limit = cfg.ws_queue_limit;
-  result.ws_queue_bytes = cfg.ws_queue_bytes;
-  result.ws_user_queue_bytes = cfg.ws_user_queue_bytes;
-  result.ws_message_limit = cfg.ws_max_message;
-  result.ws_deflate = cfg.ws_deflate;
-  result.max_connections = cfg.max_connections;
-  result.cors_origins = cfg.cors_origins;
-  result.linger_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
-    cfg.linger_timeout);
+  static_cast<actodo::config::web_options&>(result) = cfg.web;
   result.token_auth = cfg.auth == "token";
-  result.ws_echo = cfg.ws_echo;
-  result.ui_dir = cfg.ui_dir;
   stats->enabled = !cfg.no_metrics;
   result.stats = stats;
-  result.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(
-    cfg.read_timeout);
-  result.rate_limit = cfg.auth == "token" ? cfg.rate_limit : 0;
-  result.ip_rate_limit = cfg.auth == "token" ? cfg.ip_rate_limit : 0;
-  result.preview_rate_limit = cfg.preview_rate_limit;
   result.jwt_secret = key;
-  return result;
-}
-
-actodo::io::kafka_settings
-kafka_settings(const actodo::config::app_config& cfg) {
-  actodo::io::kafka_settings result;
-  result.brokers = cfg.kafka_brokers;
-  result.group_id = cfg.kafka_group_id;
-  result.commands_topic = cfg.kafka_commands_topic;
-  result.events_topic = cfg.kafka_events_topic;
-  result.reminders_topic = cfg.kafka_reminders_topic;
-  result.results_topic = cfg.kafka_results_topic;
-  result.dlq_topic = cfg.kafka_dlq_topic;
-  result.mode = cfg.kafka_mode;
-  result.route_http = cfg.kafka_route_http;
-  result.properties = cfg.kafka_properties;
   return result;
 }
 
@@ -145,12 +104,12 @@ int serve(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return 0;
-  if (auto err = actodo::io::check_properties(cfg.kafka_properties)) {
+  if (auto err = actodo::io::check_properties(cfg.kafka.properties)) {
     std::cerr << "actodo: " << actodo::describe(err) << '\n';
     return 2;
   }
   auto signals = block_signals();
-  auto kafka = !cfg.kafka_brokers.empty();
+  auto kafka = !cfg.kafka.brokers.empty();
   // With Kafka, every committed event also enters the outbox (egress).
   auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync,
                                                        kafka);
@@ -204,17 +163,18 @@ int serve(int argc, char** argv) {
                             node_settings(cfg, secret, stats)};
   // The console endpoint's actor: stopped with the node.
   auto inspector = sys.spawn(actodo::console::inspector, admin_token,
-                             node.directory(), stats, cfg.request_timeout,
+                             node.directory(), stats, cfg.lists.request_timeout,
                              node.scheduler());
   node.adopt(caf::actor_cast<caf::actor>(inspector));
   std::unique_ptr<actodo::io::bridge> bridge;
   if (kafka)
     bridge = std::make_unique<actodo::io::bridge>(sys, node.journal(),
                                                   node.directory(), node.gate(),
-                                                  kafka_settings(cfg), stats,
-                                                  cfg.request_timeout);
+                                                  cfg.kafka, stats,
+                                                  cfg.lists.request_timeout);
   // A Kafka client that does not start is a configuration error (exit 2).
-  auto started = bridge ? bridge->started(cfg.request_timeout) : caf::error{};
+  auto started = bridge ? bridge->started(cfg.lists.request_timeout)
+                        : caf::error{};
   if (started) {
     std::cerr << "actodo: " << actodo::describe(started) << '\n';
     bridge->shutdown();
@@ -261,8 +221,9 @@ int serve(int argc, char** argv) {
     }
     admin_port = *admin;
   }
-  auto host = cfg.host.find(':') == std::string::npos ? cfg.host
-                                                      : "[" + cfg.host + "]";
+  auto host = cfg.web.host.find(':') == std::string::npos
+                ? cfg.web.host
+                : "[" + cfg.web.host + "]";
   std::cout << "actodo: listening on http://" << host << ':' << server.port()
             << " (data in " << cfg.data_dir << ")" << std::endl;
   if (cfg.admin_port >= 0)

@@ -67,8 +67,7 @@ struct successor_plan {
 /// ends its series. Snooze, dismiss and wake change reminder states; a wake
 /// fires (or, per misfire policy, skips) every reminder that is due.
 applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
-                      size_t max_todos = 10000,
-                      const successor_plan& plan = {});
+                      size_t max_todos, const successor_plan& plan = {});
 
 /// The todo as `cmd` would leave it, when that calls for its next
 /// occurrence; the `todo_list` computes it (`plan_successor`)

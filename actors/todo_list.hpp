@@ -15,24 +15,15 @@
 #include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
+#include "config/settings.hpp"
 
 namespace actodo::actors {
 
-/// Settings a `todo_list` gets from the node configuration.
-struct todo_list_settings {
-  caf::timespan idle_timeout = std::chrono::minutes(5);
-  caf::timespan request_timeout = std::chrono::seconds(30);
-  size_t max_todos = 10000;
-  size_t max_sessions = 32;
+/// A `todo_list`'s options (config/settings.hpp, declared and defaulted
+/// there once) plus what the node wires in.
+struct todo_list_settings : config::list_options {
   /// Hears about every changed wake time; may be null (tests).
   reminder_scheduler_actor scheduler;
-  /// Most work one RRULE expansion may do (`calendar::expand`); the
-  /// `todo_list` expands its own user's series and previews itself.
-  size_t recurrence_budget = 10000;
-  /// Longest wall-clock time one expansion may take (see
-  /// `expansion_runner`); beyond it a preview or listing is 422 and a
-  /// series ends (`end_reason: budget`).
-  std::chrono::milliseconds recurrence_time_limit{200};
   /// Tests under CAF's deterministic test coordinator: expansions run on
   /// the actor's own thread instead of a worker thread.
   bool inline_expansions = false;

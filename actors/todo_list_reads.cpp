@@ -44,7 +44,9 @@ todo_list_state::bounded(std::function<caf::expected<occurrence_list>()> fn,
   auto rp = self->make_response_promise<occurrence_list>();
   using result = caf::expected<occurrence_list>;
   auto out = std::make_shared<std::optional<result>>();
-  auto limit = settings.recurrence_time_limit.count();
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 settings.recurrence_time_limit)
+                 .count();
   expand([fn = std::move(fn), out] { out->emplace(fn()); }, false,
          [rp, out, limit, field](bool finished) mutable {
            if (!finished || !*out)

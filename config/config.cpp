@@ -9,31 +9,32 @@ namespace actodo::config {
 
 app_config::app_config() {
   opt_group{custom_options_, "global"}
-    .add(host, "host", "address to bind; a non-loopback one needs --auth=token")
-    .add(port, "port", "TCP port to listen on; 0 picks a free port")
+    .add(web.host, "host",
+         "address to bind; a non-loopback one needs --auth=token")
+    .add(web.port, "port", "TCP port to listen on; 0 picks a free port")
     .add(data_dir, "data-dir", "directory of the SQLite database")
-    .add(body_limit, "body-limit", "largest HTTP request body in bytes")
-    .add(io_threads, "io-threads", "threads serving HTTP and WebSocket")
+    .add(web.body_limit, "body-limit", "largest HTTP request body in bytes")
+    .add(web.io_threads, "io-threads", "threads serving HTTP and WebSocket")
     .add(max_batch, "max-batch", "most commands per journal transaction")
     .add(sync, "sync", "SQLite durability: full (fsync per commit) or normal")
-    .add(idle_timeout, "idle-timeout",
+    .add(lists.idle_timeout, "idle-timeout",
          "passivate a todo list without sessions after this idle time")
-    .add(request_timeout, "request-timeout",
+    .add(lists.request_timeout, "request-timeout",
          "upper bound for internal requests")
-    .add(ws_queue_limit, "ws-queue-limit",
+    .add(web.ws_queue_limit, "ws-queue-limit",
          "frames queued per WebSocket before a slow reader is dropped")
-    .add(ws_queue_bytes, "ws-queue-bytes",
+    .add(web.ws_queue_bytes, "ws-queue-bytes",
          "bytes queued for one slow WebSocket reader before it is closed")
-    .add(ws_user_queue_bytes, "ws-user-queue-bytes",
+    .add(web.ws_user_queue_bytes, "ws-user-queue-bytes",
          "bytes queued for all WebSockets of one user before closing")
-    .add(ws_max_message, "ws-max-message",
+    .add(web.ws_max_message, "ws-max-message",
          "largest WebSocket message in bytes (close 1009 beyond)")
-    .add(ws_deflate, "ws-deflate", "offer permessage-deflate (RFC 7692)")
-    .add(max_connections, "max-connections",
+    .add(web.ws_deflate, "ws-deflate", "offer permessage-deflate (RFC 7692)")
+    .add(web.max_connections, "max-connections",
          "most open connections; 0 derives it from the descriptor limit")
-    .add(cors_origins, "cors-origins",
+    .add(web.cors_origins, "cors-origins",
          "origins allowed to call cross-origin (comma list, * for any)")
-    .add(linger_timeout, "linger-timeout",
+    .add(web.linger_timeout, "linger-timeout",
          "how long a closing connection drains unread request bytes")
     .add(request_retention, "request-retention",
          "how long finished requests stay queryable")
@@ -53,23 +54,25 @@ app_config::app_config() {
          "connections the console endpoint holds at once")
     .add(admin_handshake_timeout, "admin-handshake-timeout",
          "time a console peer has to finish the TLS handshake")
-    .add(read_timeout, "read-timeout",
+    .add(web.read_timeout, "read-timeout",
          "time to read a request / keep an idle connection")
-    .add(ws_echo, "ws-echo", "serve the diagnostic echo endpoint /diag/ws-echo")
-    .add(ui_dir, "ui-dir", "serve the web UI from this directory (development)")
+    .add(web.ws_echo, "ws-echo",
+         "serve the diagnostic echo endpoint /diag/ws-echo")
+    .add(web.ui_dir, "ui-dir",
+         "serve the web UI from this directory (development)")
     .add(no_metrics, "no-metrics",
          "do not count messages and requests (to measure what it costs)")
-    .add(max_todos, "max-todos", "most todos per user")
-    .add(recurrence_budget, "recurrence-budget",
+    .add(lists.max_todos, "max-todos", "most todos per user")
+    .add(lists.recurrence_budget, "recurrence-budget",
          "most steps one RRULE expansion may take (beyond: 422)")
-    .add(recurrence_time_limit, "recurrence-time-limit",
+    .add(lists.recurrence_time_limit, "recurrence-time-limit",
          "longest time one RRULE expansion may take (beyond: 422)")
-    .add(preview_rate_limit, "preview-rate-limit",
+    .add(web.preview_rate_limit, "preview-rate-limit",
          "RRULE previews and listings/s per user (0: unlimited)")
-    .add(max_sessions, "max-sessions", "most WebSocket sessions per user")
-    .add(rate_limit, "rate-limit",
+    .add(lists.max_sessions, "max-sessions", "most WebSocket sessions per user")
+    .add(web.rate_limit, "rate-limit",
          "requests/s per user (auth=token; 0: unlimited)")
-    .add(ip_rate_limit, "ip-rate-limit",
+    .add(web.ip_rate_limit, "ip-rate-limit",
          "requests/s per client address (auth=token; 0: unlimited)")
     .add(auth, "auth", "local (one local user, loopback only) or token")
     .add(jwt_secret, "jwt-secret",
@@ -93,18 +96,18 @@ app_config::app_config() {
     .add(refresh_grace, "refresh-grace",
          "a used refresh token returns the same new pair for this long");
   opt_group{custom_options_, "kafka"}
-    .add(kafka_brokers, "brokers",
+    .add(kafka.brokers, "brokers",
          "bootstrap servers (host:port,...); empty: Kafka off")
-    .add(kafka_group_id, "group-id", "consumer group of the command ingress")
-    .add(kafka_commands_topic, "commands-topic", "topic of incoming commands")
-    .add(kafka_events_topic, "events-topic", "topic of committed events")
-    .add(kafka_reminders_topic, "reminders-topic",
+    .add(kafka.group_id, "group-id", "consumer group of the command ingress")
+    .add(kafka.commands_topic, "commands-topic", "topic of incoming commands")
+    .add(kafka.events_topic, "events-topic", "topic of committed events")
+    .add(kafka.reminders_topic, "reminders-topic",
          "topic of todo.reminder.due events")
-    .add(kafka_results_topic, "results-topic",
+    .add(kafka.results_topic, "results-topic",
          "default reply topic of command results")
-    .add(kafka_dlq_topic, "dlq-topic", "dead-letter topic of bad commands")
-    .add(kafka_mode, "mode", "CloudEvents mode of events: binary|structured")
-    .add(kafka_route_http, "route-http",
+    .add(kafka.dlq_topic, "dlq-topic", "dead-letter topic of bad commands")
+    .add(kafka.mode, "mode", "CloudEvents mode of events: binary|structured")
+    .add(kafka.route_http, "route-http",
          "gateway mode: produce HTTP writes to the commands topic");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
@@ -143,25 +146,25 @@ caf::error invalid(const std::string& option, const std::string& why) {
 caf::error validate_web_limits(const app_config& cfg) {
   using namespace std::chrono_literals;
   constexpr size_t mib = 1024 * 1024;
-  if (cfg.ws_max_message < 1024 || cfg.ws_max_message > 64 * mib)
+  if (cfg.web.ws_max_message < 1024 || cfg.web.ws_max_message > 64 * mib)
     return invalid("ws-max-message", "must be between 1024 and 67108864");
-  if (cfg.ws_queue_bytes < cfg.ws_max_message
-      || cfg.ws_queue_bytes > 1024 * mib)
+  if (cfg.web.ws_queue_bytes < cfg.web.ws_max_message
+      || cfg.web.ws_queue_bytes > 1024 * mib)
     return invalid("ws-queue-bytes",
                    "must be between --ws-max-message and 1073741824");
-  if (cfg.ws_user_queue_bytes < cfg.ws_queue_bytes
-      || cfg.ws_user_queue_bytes > 4096 * mib)
+  if (cfg.web.ws_user_queue_bytes < cfg.web.ws_queue_bytes
+      || cfg.web.ws_user_queue_bytes > 4096 * mib)
     return invalid("ws-user-queue-bytes",
                    "must be between --ws-queue-bytes and 4294967296");
-  if (cfg.max_connections > 10000000)
+  if (cfg.web.max_connections > 10000000)
     return invalid("max-connections", "must be at most 10000000 (0: derived)");
-  if (cfg.linger_timeout < 0s || cfg.linger_timeout > 1min)
+  if (cfg.web.linger_timeout < 0s || cfg.web.linger_timeout > 1min)
     return invalid("linger-timeout", "must be between 0s and 1min");
   if (cfg.admin_max_connections < 1 || cfg.admin_max_connections > 100000)
     return invalid("admin-max-connections", "must be between 1 and 100000");
   if (cfg.admin_handshake_timeout < 1s || cfg.admin_handshake_timeout > 10min)
     return invalid("admin-handshake-timeout", "must be between 1s and 10min");
-  for (auto c : cfg.cors_origins)
+  for (auto c : cfg.web.cors_origins)
     if (static_cast<unsigned char>(c) < 0x21 && c != ' ')
       return invalid("cors-origins", "must be a comma list of origins");
   return caf::none;
@@ -171,8 +174,8 @@ caf::error validate_web_limits(const app_config& cfg) {
 
 caf::error app_config::validate() const {
   using namespace std::chrono_literals;
-  if (!is_address(host))
-    return invalid("host", "'" + host + "' is not an IPv4 or IPv6 address");
+  if (!is_address(web.host))
+    return invalid("host", "'" + web.host + "' is not an IPv4 or IPv6 address");
   if (admin_port < -1 || admin_port > 65535)
     return invalid("admin-port", "must be between -1 and 65535");
   if (!is_address(admin_host))
@@ -198,23 +201,23 @@ caf::error app_config::validate() const {
                    "--admin-tls-ca, or none of them");
   if (!admin_token.empty() && admin_token.size() < 32)
     return invalid("admin-token", "must be at least 32 bytes");
-  if (read_timeout < 1s || read_timeout > 10min)
+  if (web.read_timeout < 1s || web.read_timeout > 10min)
     return invalid("read-timeout", "must be between 1s and 10min");
-  if (max_todos < 1 || max_todos > 1000000)
+  if (lists.max_todos < 1 || lists.max_todos > 1000000)
     return invalid("max-todos", "must be between 1 and 1000000");
-  if (recurrence_budget < 100 || recurrence_budget > 1000000)
+  if (lists.recurrence_budget < 100 || lists.recurrence_budget > 1000000)
     return invalid("recurrence-budget", "must be between 100 and 1000000");
-  if (recurrence_time_limit < 10ms || recurrence_time_limit > 10s)
+  if (lists.recurrence_time_limit < 10ms || lists.recurrence_time_limit > 10s)
     return invalid("recurrence-time-limit", "must be between 10ms and 10s");
-  if (preview_rate_limit > 1000000)
+  if (web.preview_rate_limit > 1000000)
     return invalid("preview-rate-limit", "must be at most 1000000");
-  if (max_sessions < 1 || max_sessions > 1000000)
+  if (lists.max_sessions < 1 || lists.max_sessions > 1000000)
     return invalid("max-sessions", "must be between 1 and 1000000");
   if (auth != "local" && auth != "token")
     return invalid("auth", "must be 'local' or 'token'");
-  if (!is_loopback(host) && auth == "local")
+  if (!is_loopback(web.host) && auth == "local")
     return invalid("host",
-                   "refusing to bind the non-loopback address " + host
+                   "refusing to bind the non-loopback address " + web.host
                      + " in local auth mode, where every request acts as one "
                        "user without a login; start with --auth=token "
                        "(ACTODO_AUTH=token) to require accounts, or bind "
@@ -239,23 +242,23 @@ caf::error app_config::validate() const {
     return invalid("refresh-grace", "must be between 0s and 10min");
   if (data_dir.empty())
     return invalid("data-dir", "must not be empty");
-  if (body_limit < 1024 || body_limit > 64 * 1024 * 1024)
+  if (web.body_limit < 1024 || web.body_limit > 64 * 1024 * 1024)
     return invalid("body-limit", "must be between 1024 and 67108864 bytes");
-  if (io_threads < 1 || io_threads > 64)
+  if (web.io_threads < 1 || web.io_threads > 64)
     return invalid("io-threads", "must be between 1 and 64");
   if (max_batch < 1 || max_batch > 100000)
     return invalid("max-batch", "must be between 1 and 100000");
   if (sync != "full" && sync != "normal")
     return invalid("sync", "must be 'full' or 'normal'");
-  if (idle_timeout < 1s)
+  if (lists.idle_timeout < 1s)
     return invalid("idle-timeout", "must be at least 1s");
-  if (request_timeout < 1s || request_timeout > 10min)
+  if (lists.request_timeout < 1s || lists.request_timeout > 10min)
     return invalid("request-timeout", "must be between 1s and 10min");
-  if (ws_queue_limit < 16 || ws_queue_limit > 1000000)
+  if (web.ws_queue_limit < 16 || web.ws_queue_limit > 1000000)
     return invalid("ws-queue-limit", "must be between 16 and 1000000");
-  if (kafka_mode != "binary" && kafka_mode != "structured")
+  if (kafka.mode != "binary" && kafka.mode != "structured")
     return invalid("kafka.mode", "must be 'binary' or 'structured'");
-  if (kafka_route_http && kafka_brokers.empty())
+  if (kafka.route_http && kafka.brokers.empty())
     return invalid("kafka.route-http", "needs --kafka.brokers");
   if (request_retention < 1h)
     return invalid("request-retention", "must be at least 1h");

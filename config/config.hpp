@@ -10,6 +10,8 @@
 #include "caf/error.hpp"
 #include "caf/timespan.hpp"
 
+#include "config/settings.hpp"
+
 namespace actodo::config {
 
 /// The one typed configuration of an Actodo node. Values come from, in
@@ -22,48 +24,19 @@ class app_config : public caf::actor_system_config {
  public:
   app_config();
 
-  /// Address to bind; loopback only until authentication exists.
-  std::string host = "127.0.0.1";
-
-  /// TCP port; 0 picks a free one (the server prints the bound address).
-  uint16_t port = 8080;
+  /// The options of the modules (config/settings.hpp), bound in place.
+  web_options web;
+  list_options lists;
+  kafka_options kafka;
 
   /// Directory of the SQLite database (created when missing).
   std::string data_dir = "actodo-data";
-
-  /// Largest accepted HTTP request body in bytes.
-  size_t body_limit = 1024 * 1024;
-
-  /// Number of Boost.Asio threads serving HTTP and WebSocket.
-  size_t io_threads = 1;
 
   /// Most commands the journal commits in one transaction.
   size_t max_batch = 4096;
 
   /// SQLite `synchronous` setting: `full` (fsync per commit) or `normal`.
   std::string sync = "full";
-
-  /// An idle `todo_list` without sessions is passivated after this long.
-  caf::timespan idle_timeout = std::chrono::minutes(5);
-
-  /// Upper bound for any internal request (web -> actors -> journal).
-  caf::timespan request_timeout = std::chrono::seconds(30);
-
-  /// Frames queued for one WebSocket before a slow reader is disconnected.
-  size_t ws_queue_limit = 4096;
-
-  /// Web hardening (README "Limits"): bytes queued for slow WebSocket
-  /// readers per socket and per user, the largest WebSocket message,
-  /// permessage-deflate, open connections (0: derived from the descriptor
-  /// limit), origins allowed cross-origin (comma list, `*`: any) and how
-  /// long a closing connection drains unread request bytes.
-  size_t ws_queue_bytes = 4 * 1024 * 1024;
-  size_t ws_user_queue_bytes = 16 * 1024 * 1024;
-  size_t ws_max_message = 64 * 1024;
-  bool ws_deflate = false;
-  size_t max_connections = 0;
-  std::string cors_origins;
-  caf::timespan linger_timeout = std::chrono::seconds(2);
 
   /// Where the inspector answers `actodo console` (CAF networking); port 0
   /// picks a free one, -1 disables it.
@@ -93,46 +66,9 @@ class app_config : public caf::actor_system_config {
   size_t admin_max_connections = 64;
   caf::timespan admin_handshake_timeout = std::chrono::seconds(10);
 
-  /// Longest time to read one HTTP request, and to wait for the next one on
-  /// an idle keep-alive connection (slowloris protection).
-  caf::timespan read_timeout = std::chrono::seconds(30);
-
-  /// Serve the diagnostic WebSocket echo endpoint `/diag/ws-echo` (for
-  /// RFC 6455 conformance suites).
-  bool ws_echo = false;
-
-  /// Serve the web UI from this directory, read from disk on every request
-  /// (for working on the UI); empty: the copy embedded at build time.
-  std::string ui_dir;
-
   /// Turns the per-message and per-request bookkeeping off (to measure what
   /// it costs).
   bool no_metrics = false;
-
-  /// Most todos one user may have.
-  size_t max_todos = 10000;
-
-  /// Most work one RRULE expansion may do: iterator steps and periods of
-  /// the rule searched (`calendar::expand`); beyond it a preview or listing
-  /// is 422 and a series ends (`end_reason: budget`).
-  size_t recurrence_budget = 10000;
-
-  /// Longest wall-clock time one RRULE expansion may take (libical cannot
-  /// be interrupted inside one call; see actors/expansion_runner.hpp).
-  caf::timespan recurrence_time_limit = std::chrono::milliseconds(200);
-
-  /// RRULE previews and occurrence listings per second per user (a token
-  /// bucket with a burst of twice the rate, in both auth modes); 0: off.
-  size_t preview_rate_limit = 5;
-
-  /// Most simultaneous WebSocket sessions of one user.
-  size_t max_sessions = 32;
-
-  /// Requests per second per user and per client address (token buckets
-  /// with a burst of twice the rate); 0 turns a limit off. Only enforced
-  /// with `--auth=token`: the local user is the only user.
-  size_t rate_limit = 200;
-  size_t ip_rate_limit = 1000;
 
   /// `local` (no login, one local user, loopback only) or `token`.
   std::string auth = "local";
@@ -163,23 +99,6 @@ class app_config : public caf::actor_system_config {
 
   /// How long `GET /api/v1/requests/{id}` can find a finished request.
   caf::timespan request_retention = std::chrono::hours(24);
-
-  /// Kafka bridge (`kafka.*` options, README "Kafka"): brokers empty means
-  /// Kafka is off (the embedded default).
-  std::string kafka_brokers;
-  std::string kafka_group_id = "actodo";
-  std::string kafka_commands_topic = "actodo.commands";
-  std::string kafka_events_topic = "actodo.events";
-  std::string kafka_reminders_topic = "actodo.reminders";
-  std::string kafka_results_topic = "actodo.results";
-  std::string kafka_dlq_topic = "actodo.commands.dlq";
-  /// CloudEvents content mode of produced events: `binary` or `structured`.
-  std::string kafka_mode = "binary";
-  /// Gateway mode: HTTP writes are produced to the commands topic.
-  bool kafka_route_http = false;
-  /// librdkafka properties passed through (`--kafka.property.NAME=VALUE`,
-  /// `ACTODO_KAFKA_PROPERTY_NAME_WITH_DOTS=VALUE` with `_` for `.`).
-  std::vector<std::pair<std::string, std::string>> kafka_properties;
 
   /// Checks every value; returns an error whose message names the option.
   caf::error validate() const;

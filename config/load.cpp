@@ -89,7 +89,7 @@ bool print_help(app_config& cfg, const std::vector<std::string>& cli) {
 }
 
 /// Takes `--kafka.property.NAME=VALUE` out of `args` (CAF knows no
-/// open-ended option names) into `cfg.kafka_properties`.
+/// open-ended option names) into `cfg.kafka.properties`.
 caf::error take_properties(app_config& cfg, std::vector<std::string>& args) {
   for (auto i = args.begin(); i != args.end();) {
     if (i->compare(0, property_prefix.size(), property_prefix) != 0) {
@@ -100,7 +100,7 @@ caf::error take_properties(app_config& cfg, std::vector<std::string>& args) {
     if (eq == std::string::npos || eq == property_prefix.size())
       return fail("invalid argument " + *i
                   + " (use --kafka.property.NAME=VALUE)");
-    cfg.kafka_properties.emplace_back(i->substr(property_prefix.size(),
+    cfg.kafka.properties.emplace_back(i->substr(property_prefix.size(),
                                                 eq - property_prefix.size()),
                                       i->substr(eq + 1));
     i = args.erase(i);

@@ -11,24 +11,13 @@
 
 #include "caf/expected.hpp"
 
+#include "config/settings.hpp"
+
 namespace actodo::io {
 
-/// What the Kafka bridge needs to know; `brokers` empty means Kafka is off.
-struct kafka_settings {
-  std::string brokers;
-  std::string group_id = "actodo";
-  std::string commands_topic = "actodo.commands";
-  std::string events_topic = "actodo.events";
-  std::string reminders_topic = "actodo.reminders";
-  std::string results_topic = "actodo.results";
-  std::string dlq_topic = "actodo.commands.dlq";
-  /// CloudEvents content mode of produced events: `binary` or `structured`.
-  std::string mode = "binary";
-  /// Gateway mode: HTTP writes go through `commands_topic`.
-  bool route_http = false;
-  /// librdkafka properties passed through verbatim (name, value).
-  std::vector<std::pair<std::string, std::string>> properties;
-};
+/// What the Kafka bridge needs to know (`brokers` empty: Kafka is off):
+/// its options, declared once in config/settings.hpp.
+using kafka_settings = config::kafka_options;
 
 /// Headers of a Kafka record, in order (a name may repeat).
 using header_list = std::vector<std::pair<std::string, std::string>>;

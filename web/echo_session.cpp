@@ -7,7 +7,7 @@ namespace actodo::web {
 echo_session::echo_session(tcp::socket&& socket, std::shared_ptr<void> slot,
                            const settings& cfg)
   : ws_(std::move(socket)), slot_(std::move(slot)) {
-  ws_.read_message_max(cfg.ws_message_limit);
+  ws_.read_message_max(cfg.ws_max_message);
   answer_bad_close_codes(ws_, nullptr);
   if (cfg.ws_deflate) {
     websocket::permessage_deflate pmd;

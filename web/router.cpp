@@ -34,9 +34,11 @@ http_response response_of(const actors::reply& r) {
 
 router::router(actors::gateway& gate, const settings& cfg)
   : gate_(gate), cfg_(cfg), origins_(!cfg.token_auth, cfg.cors_origins) {
-  if (cfg.rate_limit > 0)
+  // Per-user and per-address limits only mean something with accounts:
+  // in local mode every request is the one local user.
+  if (cfg.token_auth && cfg.rate_limit > 0)
     user_limit_ = std::make_unique<rate_limiter>(cfg.rate_limit);
-  if (cfg.ip_rate_limit > 0)
+  if (cfg.token_auth && cfg.ip_rate_limit > 0)
     ip_limit_ = std::make_unique<rate_limiter>(cfg.ip_rate_limit);
 }
 

@@ -146,7 +146,7 @@ void websocket_session::run(http::request<http::string_body> req,
     pmd.server_enable = true;
     ws_.set_option(pmd);
   }
-  ws_.read_message_max(cfg_.ws_message_limit);
+  ws_.read_message_max(cfg_.ws_max_message);
   answer_bad_close_codes(ws_, [this] { return !queue_.empty(); });
   ws_.set_option(
     websocket::stream_base::decorator([](websocket::response_type& res) {

@@ -5,6 +5,7 @@
 
 #include "actors/apply.hpp"
 #include "actors/recurrence.hpp"
+#include "config/settings.hpp"
 
 #include "tests/actors/codec.hpp"
 
@@ -17,6 +18,9 @@ namespace {
 
 // 2026-03-01T00:00:00Z
 constexpr int64_t now = 1772323200000;
+
+/// The default cap.
+const size_t max_todos = config::list_options{}.max_todos;
 
 command make(command_op op, std::string body, std::string id = {}) {
   static int n = 0;
@@ -83,7 +87,7 @@ CAF_TEST(a series ends when its expansion runs out of budget) {
     make(
       command_op::create,
       R"({"title":"never","due":"2026-03-02","recurrence":{"rrule":"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}})"),
-    now);
+    now, max_todos);
   CAF_REQUIRE_EQUAL(test::status(created.result), 201);
   auto done = complete(todos, created.result.todo_id, 10000);
   auto doc = json::parse(test::body(done.result));
@@ -96,14 +100,14 @@ CAF_TEST(a command that fails validation writes nothing) {
   actors::user_todos todos;
   todos.user_id = "alice";
   auto plain = actors::apply_command(
-    todos, make(command_op::create, R"({"title":"no due"})"), now);
+    todos, make(command_op::create, R"({"title":"no due"})"), now, max_todos);
   CAF_REQUIRE_EQUAL(test::status(plain.result), 201);
   auto seq = todos.last_seq;
   auto bad = actors::apply_command(
     todos,
     make(command_op::update, R"({"recurrence":{"rrule":"FREQ=DAILY"}})",
          plain.result.todo_id),
-    now);
+    now, max_todos);
   CAF_CHECK_EQUAL(test::status(bad.result), 400);
   auto problem = json::parse(test::body(bad.result));
   CAF_CHECK_EQUAL(problem["field"], "recurrence");
@@ -114,7 +118,8 @@ CAF_TEST(a command that fails validation writes nothing) {
   CAF_CHECK_EQUAL(todos.last_seq, seq);
   // State-dependent refusals (404, 412) stay recorded outcomes.
   auto missing = actors::apply_command(
-    todos, make(command_op::update, R"({"title":"x"})", "nope"), now);
+    todos, make(command_op::update, R"({"title":"x"})", "nope"), now,
+    max_todos);
   CAF_CHECK_EQUAL(test::status(missing.result), 404);
   CAF_CHECK(!missing.batch.request.request_id.empty());
 }

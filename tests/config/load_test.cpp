@@ -21,14 +21,14 @@ CAF_TEST(values follow their option joined or as the next argument) {
                                "7", "--kafka.group-id", "g", "--ws-deflate",
                                "--kafka.property.acks", "all"}),
                     caf::none);
-  CAF_CHECK_EQUAL(cfg.port, 0u);
+  CAF_CHECK_EQUAL(cfg.web.port, 0u);
   CAF_CHECK_EQUAL(cfg.data_dir, "d");
-  CAF_CHECK_EQUAL(cfg.max_todos, 7u);
-  CAF_CHECK_EQUAL(cfg.kafka_group_id, "g");
-  CAF_CHECK(cfg.ws_deflate);
-  CAF_REQUIRE_EQUAL(cfg.kafka_properties.size(), 1u);
-  CAF_CHECK_EQUAL(cfg.kafka_properties[0].first, "acks");
-  CAF_CHECK_EQUAL(cfg.kafka_properties[0].second, "all");
+  CAF_CHECK_EQUAL(cfg.lists.max_todos, 7u);
+  CAF_CHECK_EQUAL(cfg.kafka.group_id, "g");
+  CAF_CHECK(cfg.web.ws_deflate);
+  CAF_REQUIRE_EQUAL(cfg.kafka.properties.size(), 1u);
+  CAF_CHECK_EQUAL(cfg.kafka.properties[0].first, "acks");
+  CAF_CHECK_EQUAL(cfg.kafka.properties[0].second, "all");
 }
 
 CAF_TEST(a valued option without its value is refused) {

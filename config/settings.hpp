@@ -1,0 +1,101 @@
+#pragma once
+
+// The options of each module, declared once with their defaults. The
+// configuration (`app_config`) binds the command line, the config file and
+// `ACTODO_*` variables straight to these members; each module's settings
+// extend its options with what the node wires in at run time (handles,
+// clocks, metrics), so `main` passes them on as they are.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/timespan.hpp"
+
+namespace actodo::config {
+
+/// The HTTP and WebSocket server (`web::settings`).
+struct web_options {
+  /// Address to bind; a non-loopback one needs `--auth=token`.
+  std::string host = "127.0.0.1";
+  /// TCP port; 0 picks a free one (the server prints the bound address).
+  uint16_t port = 8080;
+  /// Boost.Asio threads serving HTTP and WebSocket.
+  size_t io_threads = 1;
+  /// Largest accepted HTTP request body in bytes.
+  size_t body_limit = 1024 * 1024;
+  /// Largest WebSocket message in bytes (close 1009 beyond).
+  size_t ws_max_message = 64 * 1024;
+  /// Frames queued for one WebSocket before a slow reader is dropped.
+  size_t ws_queue_limit = 4096;
+  /// Bytes queued for slow WebSocket readers: per socket and per user.
+  size_t ws_queue_bytes = 4 * 1024 * 1024;
+  size_t ws_user_queue_bytes = 16 * 1024 * 1024;
+  /// permessage-deflate (RFC 7692) offered to clients.
+  bool ws_deflate = false;
+  /// Open connections at most; 0: derived from the descriptor limit.
+  size_t max_connections = 0;
+  /// Comma list of origins allowed to make cross-origin requests (`*`: any).
+  std::string cors_origins;
+  /// Longest time to read one request, and to wait for the next one on an
+  /// idle keep-alive connection (slowloris protection).
+  caf::timespan read_timeout = std::chrono::seconds(30);
+  /// After a response that closes the connection, how long unread request
+  /// bytes are drained so the client sees the status instead of a reset.
+  caf::timespan linger_timeout = std::chrono::seconds(2);
+  /// Serve the diagnostic WebSocket echo endpoint `/diag/ws-echo`.
+  bool ws_echo = false;
+  /// Serve the web UI from this directory, read on every request (for work
+  /// on the UI); empty: the copy embedded at build time.
+  std::string ui_dir;
+  /// Requests per second per user and per client address (token buckets
+  /// with a burst of twice the rate); 0: off. Token auth mode only: the
+  /// local user is the only user.
+  size_t rate_limit = 200;
+  size_t ip_rate_limit = 1000;
+  /// RRULE previews and occurrence listings per second per user, in both
+  /// auth modes; 0: off.
+  size_t preview_rate_limit = 5;
+};
+
+/// Each user's `todo_list` (`actors::todo_list_settings`).
+struct list_options {
+  /// An idle `todo_list` without sessions is passivated after this long.
+  caf::timespan idle_timeout = std::chrono::minutes(5);
+  /// Upper bound for any internal request (web -> actors -> journal).
+  caf::timespan request_timeout = std::chrono::seconds(30);
+  /// Most todos one user may have.
+  size_t max_todos = 10000;
+  /// Most simultaneous WebSocket sessions of one user.
+  size_t max_sessions = 32;
+  /// Most work one RRULE expansion may do: iterator steps and periods of
+  /// the rule searched (`calendar::expand`); beyond it a preview or listing
+  /// is 422 and a series ends (`end_reason: budget`).
+  size_t recurrence_budget = 10000;
+  /// Longest wall-clock time one RRULE expansion may take (libical cannot
+  /// be interrupted inside one call; see actors/expansion_runner.hpp).
+  caf::timespan recurrence_time_limit = std::chrono::milliseconds(200);
+};
+
+/// The Kafka bridge (`io::kafka_settings`): empty `brokers` means off.
+struct kafka_options {
+  std::string brokers;
+  std::string group_id = "actodo";
+  std::string commands_topic = "actodo.commands";
+  std::string events_topic = "actodo.events";
+  std::string reminders_topic = "actodo.reminders";
+  std::string results_topic = "actodo.results";
+  std::string dlq_topic = "actodo.commands.dlq";
+  /// CloudEvents content mode of produced events: `binary` or `structured`.
+  std::string mode = "binary";
+  /// Gateway mode: HTTP writes go through `commands_topic`.
+  bool route_http = false;
+  /// librdkafka properties passed through verbatim (name, value):
+  /// `--kafka.property.NAME=VALUE`, `ACTODO_KAFKA_PROPERTY_NAME=VALUE`.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+} // namespace actodo::config
