@@ -4,9 +4,9 @@
 #include <iostream>
 #include <limits>
 #include <numeric>
+#include <string_view>
 
 #include "caf/event_based_actor.hpp"
-#include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
 #include "actors/auth/crypto.hpp"
@@ -14,7 +14,6 @@
 #include "actors/auth/password.hpp"
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
-#include "actors/problem.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors {
@@ -22,21 +21,6 @@ namespace actodo::actors {
 namespace {
 
 using clock = auth::budget::clock;
-
-reply json_reply(int status, const nlohmann::json& body) {
-  reply r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
-
-/// A refusal the client may retry after `seconds` (the web layer turns
-/// `retry_after` into a `Retry-After` header).
-reply retry_later(int status, int64_t seconds, std::string_view detail) {
-  auto doc = nlohmann::json::parse(make_problem(status, detail));
-  doc["retry_after"] = seconds;
-  return json_reply(status, doc);
-}
 
 /// 3-64 characters of [a-z0-9._-] (usernames are case-insensitive).
 bool valid_username(const std::string& name) {
@@ -49,10 +33,8 @@ bool valid_username(const std::string& name) {
   return true;
 }
 
-nlohmann::json account_json(const persistence::user_record& u) {
-  return {{"id", u.id},
-          {"username", u.username},
-          {"created_at", domain::format_rfc3339_ms(u.created_ms)}};
+account_info account_of(const persistence::user_record& u) {
+  return {u.id, u.username, u.created_ms};
 }
 
 int64_t seconds(caf::timespan x) {
@@ -74,8 +56,34 @@ int64_t add_saturated(int64_t a, int64_t b) {
   return a + b;
 }
 
-reply pool_full() {
-  return retry_later(503, 1, "too many password checks at once");
+/// Too many hashes wait, or this one waited too long: nothing happened.
+caf::error pool_full() {
+  return make_retry_error(ec::unavailable, {},
+                          "too many password checks at once", 1);
+}
+
+/// The hasher failed (or timed out) on the job: nothing happened.
+caf::error hasher_failed(std::string_view what, const caf::error& err) {
+  return make_retry_error(ec::unavailable, {},
+                          std::string{what} + ": " + describe(err), 1);
+}
+
+/// The store failed `cause`; logged, answered as `what`.
+caf::error store_failed(std::string what, const caf::error& cause) {
+  std::cerr << "actodo: accounts: " << what << ": " << describe(cause) << '\n';
+  return caf::make_error(ec::store_failure, std::move(what));
+}
+
+caf::error wrong_credentials() {
+  return make_field_error(ec::unauthorized, {}, "wrong username or password");
+}
+
+template<class T>
+void deliver(caf::typed_response_promise<T>& rp, caf::expected<T> x) {
+  if (x)
+    rp.deliver(std::move(*x));
+  else
+    rp.deliver(std::move(x.error()));
 }
 
 } // namespace
@@ -111,7 +119,8 @@ void accounts_state::finished(size_t w) {
   dispatch();
 }
 
-reply accounts_state::issue(const std::string& user_id, std::string family) {
+caf::expected<token_pair> accounts_state::issue(const std::string& user_id,
+                                                std::string family) {
   auto now = domain::now_ms() / 1000;
   auth::claims c{user_id, now, add_saturated(now, seconds(settings.access_ttl)),
                  auth::random_token(12)};
@@ -121,29 +130,44 @@ reply accounts_state::issue(const std::string& user_id, std::string family) {
   auto expires = add_saturated(domain::now_ms(), millis(settings.refresh_ttl));
   if (auto err = store->save_refresh(auth::sha256_hex(refresh), user_id, family,
                                      expires))
-    return problem_reply(503, "cannot store the refresh token");
-  return json_reply(200, {{"access_token", auth::sign_jwt(c, settings.secret)},
-                          {"token_type", "Bearer"},
-                          {"expires_in", seconds(settings.access_ttl)},
-                          {"refresh_token", refresh}});
+    return store_failed("cannot store the refresh token", err);
+  token_pair out;
+  out.access_token = auth::sign_jwt(c, settings.secret);
+  out.expires_in = seconds(settings.access_ttl);
+  out.refresh_token = std::move(refresh);
+  return out;
 }
 
-caf::result<reply> accounts_state::signup(const std::string& username,
-                                          const std::string& password,
-                                          const std::string& remote) {
+caf::expected<account_info> accounts_state::create(const std::string& name,
+                                                   std::string hash) {
+  persistence::user_record user{new_id("u_"), name, std::move(hash),
+                                domain::now_ms()};
+  if (auto err = store->create_user(user)) {
+    if (err == ec::conflict)
+      return make_field_error(ec::conflict, "username", "username is taken");
+    return store_failed("cannot store the account", err);
+  }
+  return account_of(user);
+}
+
+caf::result<account_info> accounts_state::signup(const std::string& username,
+                                                 const std::string& password,
+                                                 const std::string& remote) {
   auto name = domain::ascii_lower(username);
   if (!valid_username(name))
-    return problem_reply(400, "must be 3-64 characters of [a-z0-9._-]",
-                         "username");
+    return make_field_error(ec::invalid_field, "username",
+                            "must be 3-64 characters of [a-z0-9._-]");
   if (password.size() < 8 || password.size() > 1024)
-    return problem_reply(400, "must be 8-1024 bytes", "password");
+    return make_field_error(ec::invalid_field, "password",
+                            "must be 8-1024 bytes");
   auto now = clock::now();
   if (auto wait = registrations.retry_after(remote, now); wait > 0)
-    return retry_later(429, wait, "too many registrations from this address");
+    return make_retry_error(ec::throttled, {},
+                            "too many registrations from this address", wait);
   if (!can_queue())
     return pool_full();
   registrations.start(remote, now);
-  auto rp = self->make_response_promise<reply>();
+  auto rp = self->make_response_promise<account_info>();
   hash_job job;
   job.queued = now;
   job.run = [this, rp, name, remote, password](size_t w) mutable {
@@ -152,52 +176,45 @@ caf::result<reply> accounts_state::signup(const std::string& username,
       .then(
         [this, rp, w, name, remote](std::string& hash) mutable {
           registrations.finish(remote, true);
-          persistence::user_record user{new_id("u_"), name, std::move(hash),
-                                        domain::now_ms()};
-          if (auto err = store->create_user(user))
-            rp.deliver(err == ec::conflict
-                         ? problem_reply(409, "username is taken", "username")
-                         : problem_reply(503, "cannot store the account"));
-          else
-            rp.deliver(json_reply(201, account_json(user)));
+          deliver(rp, create(name, std::move(hash)));
           finished(w);
         },
         [this, rp, w, remote](caf::error& err) mutable {
           registrations.finish(remote, false);
           std::cerr << "actodo: accounts: hashing failed: " << describe(err)
                     << '\n';
-          rp.deliver(
-            retry_later(503, 1, "cannot hash the password: " + describe(err)));
+          rp.deliver(hasher_failed("cannot hash the password", err));
           finished(w);
         });
   };
   job.give_up = [this, rp, remote]() mutable {
     registrations.finish(remote, false);
-    rp.deliver(retry_later(503, 1, "too many password checks at once"));
+    rp.deliver(pool_full());
   };
   enqueue(name, std::move(job));
   return rp;
 }
 
-caf::result<reply> accounts_state::login(const std::string& username,
-                                         const std::string& password,
-                                         const std::string& remote) {
+caf::result<token_pair> accounts_state::login(const std::string& username,
+                                              const std::string& password,
+                                              const std::string& remote) {
   auto name = domain::ascii_lower(username);
   auto now = clock::now();
   auto wait = std::max(user_failures.retry_after(name, now),
                        address_failures.retry_after(remote, now));
   if (wait > 0)
-    return retry_later(429, wait, "too many failed logins; retry later");
+    return make_retry_error(ec::throttled, {},
+                            "too many failed logins; retry later", wait);
   if (!valid_username(name)) {
     // No such account can exist: a failure of the address, without a hash
     // (and without a budget entry keyed by an arbitrary string).
     address_failures.start(remote, now);
     address_failures.finish(remote, true);
-    return problem_reply(401, "wrong username or password");
+    return wrong_credentials();
   }
   auto found = store->find_by_name(name);
   if (!found)
-    return problem_reply(503, "cannot read accounts");
+    return store_failed("cannot read accounts", found.error());
   if (!can_queue())
     return pool_full();
   // The same answer (and the same work) for an unknown user and a wrong
@@ -206,9 +223,17 @@ caf::result<reply> accounts_state::login(const std::string& username,
   auto hash = *found ? (*found)->password_hash : dummy_hash;
   user_failures.start(name, now);
   address_failures.start(remote, now);
-  auto rp = self->make_response_promise<reply>();
+  return check_password(name, remote, std::move(user_id), password,
+                        std::move(hash));
+}
+
+caf::result<token_pair>
+accounts_state::check_password(const std::string& name,
+                               const std::string& remote, std::string user_id,
+                               std::string password, std::string hash) {
+  auto rp = self->make_response_promise<token_pair>();
   hash_job job;
-  job.queued = now;
+  job.queued = clock::now();
   job.run = [this, rp, name, remote, user_id, password,
              hash](size_t w) mutable {
     self
@@ -221,9 +246,9 @@ caf::result<reply> accounts_state::login(const std::string& username,
           address_failures.finish(remote, !good);
           if (good) {
             user_failures.clear(name);
-            rp.deliver(issue(user_id, {}));
+            deliver(rp, issue(user_id, {}));
           } else {
-            rp.deliver(problem_reply(401, "wrong username or password"));
+            rp.deliver(wrong_credentials());
           }
           finished(w);
         },
@@ -232,53 +257,53 @@ caf::result<reply> accounts_state::login(const std::string& username,
           address_failures.finish(remote, false);
           std::cerr << "actodo: accounts: password check failed: "
                     << describe(err) << '\n';
-          rp.deliver(
-            retry_later(503, 1, "cannot check the password: " + describe(err)));
+          rp.deliver(hasher_failed("cannot check the password", err));
           finished(w);
         });
   };
   job.give_up = [this, rp, name, remote]() mutable {
     user_failures.finish(name, false);
     address_failures.finish(remote, false);
-    rp.deliver(retry_later(503, 1, "too many password checks at once"));
+    rp.deliver(pool_full());
   };
   enqueue(name, std::move(job));
   return rp;
 }
 
-reply accounts_state::refresh(const std::string& token) {
+caf::expected<token_pair> accounts_state::refresh(const std::string& token) {
   auto now = domain::now_ms();
   auto key = auth::sha256_hex(token);
   if (auto* again = grace.find(key, now))
     return *again;
   // Marking the old token used and storing the new one happen together or
-  // not at all: a 503 leaves the token usable for the client's retry.
-  if (store->begin())
-    return problem_reply(503, "cannot read tokens");
+  // not at all: a failure leaves the token usable for the client's retry.
+  if (auto err = store->begin())
+    return store_failed("cannot read tokens", err);
   std::string family;
   auto answer = rotate(key, now, family);
-  if (answer.status >= 500) {
+  if (!answer && answer.error() != ec::unauthorized) {
     store->rollback();
     return answer;
   }
-  if (store->commit()) {
+  if (auto err = store->commit()) {
     store->rollback();
-    return problem_reply(503, "cannot store the refresh token");
+    return store_failed("cannot store the refresh token", err);
   }
   auto ttl = millis(settings.limits.refresh_grace);
-  if (answer.status == 200 && ttl > 0)
-    grace.remember(key, family, answer, add_saturated(now, ttl));
-  if (answer.status == 401 && !family.empty())
+  if (answer && ttl > 0)
+    grace.remember(key, family, *answer, add_saturated(now, ttl));
+  if (!answer && !family.empty())
     grace.forget_family(family);
   return answer;
 }
 
-reply accounts_state::rotate(const std::string& key, int64_t now,
-                             std::string& family) {
+caf::expected<token_pair> accounts_state::rotate(const std::string& key,
+                                                 int64_t now,
+                                                 std::string& family) {
   using outcome = persistence::refresh_use::outcome;
   auto use = store->use_refresh(key, now);
   if (!use)
-    return problem_reply(503, "cannot read tokens");
+    return store_failed("cannot read tokens", use.error());
   switch (use->result) {
     case outcome::fresh:
       family = use->family;
@@ -287,39 +312,36 @@ reply accounts_state::rotate(const std::string& key, int64_t now,
       // A replay outside the grace period: someone else may hold the
       // family's current token. Revoke them all (RFC 6819 5.2.2.3).
       if (auto n = store->revoke_family(use->family); !n)
-        return problem_reply(503, "cannot revoke tokens");
+        return store_failed("cannot revoke tokens", n.error());
       family = use->family;
-      return problem_reply(401,
-                           "refresh token was used before; every token of "
-                           "this login is revoked",
-                           "refresh_token");
+      return make_field_error(ec::unauthorized, "refresh_token",
+                              "refresh token was used before; every token of "
+                              "this login is revoked");
     default:
-      return problem_reply(401, "refresh token is invalid, used or expired",
-                           "refresh_token");
+      return make_field_error(ec::unauthorized, "refresh_token",
+                              "refresh token is invalid, used or expired");
   }
 }
 
-reply accounts_state::logout(const std::string& token) {
+caf::expected<logged_out> accounts_state::logout(const std::string& token) {
   auto use = store->use_refresh(auth::sha256_hex(token), domain::now_ms());
   if (!use)
-    return problem_reply(503, "cannot read tokens");
+    return store_failed("cannot read tokens", use.error());
   if (use->result != persistence::refresh_use::outcome::unknown) {
     if (auto n = store->revoke_family(use->family); !n)
-      return problem_reply(503, "cannot revoke tokens");
+      return store_failed("cannot revoke tokens", n.error());
     grace.forget_family(use->family);
   }
-  reply r;
-  r.status = 204;
-  return r;
+  return logged_out{};
 }
 
-reply accounts_state::me(const std::string& user_id) {
+caf::expected<account_info> accounts_state::me(const std::string& user_id) {
   auto found = store->find_by_id(user_id);
   if (!found)
-    return problem_reply(503, "cannot read accounts");
+    return store_failed("cannot read accounts", found.error());
   if (!*found)
-    return problem_reply(404, "no such account");
-  return json_reply(200, account_json(**found));
+    return make_field_error(ec::not_found, {}, "no such account");
+  return account_of(**found);
 }
 
 void accounts_state::prune() {

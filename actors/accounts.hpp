@@ -22,14 +22,14 @@ namespace actodo::actors {
 /// limit off.
 struct account_limits {
   /// Failed logins per username, and per client address, within `window`;
-  /// beyond them logins are refused (429) until the window ends.
+  /// beyond them logins are refused (`throttled`) until the window ends.
   size_t user_failures = 10;
   size_t address_failures = 100;
   caf::timespan window = std::chrono::minutes(15);
   /// Registrations per client address within `register_window`.
   size_t registrations = 20;
   caf::timespan register_window = std::chrono::hours(1);
-  /// Password hashes waiting or running at once; beyond: 503.
+  /// Password hashes waiting or running at once; beyond: `unavailable`.
   size_t hash_queue = 64;
   /// How long a used refresh token still returns the pair it was traded
   /// for; 0 turns the grace off.
@@ -45,7 +45,8 @@ struct token_settings {
   caf::timespan access_ttl = std::chrono::minutes(15);
   caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
   account_limits limits;
-  /// Longest wait for a free hasher, and longest hash (each; beyond: 503).
+  /// Longest wait for a free hasher, and longest hash (each; beyond:
+  /// `unavailable`).
   caf::timespan hash_timeout = std::chrono::seconds(30);
   /// How often expired refresh tokens are deleted (0: only at start).
   caf::timespan prune_interval = std::chrono::hours(1);
@@ -80,23 +81,34 @@ struct accounts_state {
   auth::budget registrations{0, {}};
   auth::refresh_grace grace;
 
-  caf::result<reply> signup(const std::string& username,
-                            const std::string& password,
-                            const std::string& remote);
-  caf::result<reply> login(const std::string& username,
-                           const std::string& password,
-                           const std::string& remote);
-  reply refresh(const std::string& token);
+  caf::result<account_info> signup(const std::string& username,
+                                   const std::string& password,
+                                   const std::string& remote);
+  caf::result<token_pair> login(const std::string& username,
+                                const std::string& password,
+                                const std::string& remote);
+  caf::expected<token_pair> refresh(const std::string& token);
   /// Uses the refresh token `key` (its hash) and issues the next pair, or
   /// revokes its family on a replay; `family` names the family touched.
-  reply rotate(const std::string& key, int64_t now, std::string& family);
-  reply logout(const std::string& token);
-  reply me(const std::string& user_id);
+  caf::expected<token_pair> rotate(const std::string& key, int64_t now,
+                                   std::string& family);
+  caf::expected<logged_out> logout(const std::string& token);
+  caf::expected<account_info> me(const std::string& user_id);
   void prune();
+
+  /// Checks `password` against `hash` (of `user_id`; empty: no such user)
+  /// on the hasher pool and issues a token pair when it matches.
+  caf::result<token_pair>
+  check_password(const std::string& name, const std::string& remote,
+                 std::string user_id, std::string password, std::string hash);
+
+  /// Stores a new account with the password hash `hash`.
+  caf::expected<account_info> create(const std::string& name, std::string hash);
 
   /// A fresh access/refresh token pair for `user_id` in `family` (a new
   /// family when empty: a login).
-  reply issue(const std::string& user_id, std::string family);
+  caf::expected<token_pair> issue(const std::string& user_id,
+                                  std::string family);
 
   /// Whether another hash may wait (fewer than `hash_queue` pending).
   bool can_queue() const;

@@ -9,6 +9,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/account_messages.hpp"
 #include "actors/domain/preview.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/frame_sink.hpp"
@@ -28,15 +29,12 @@ struct session_options {
   int64_t expires_ms = 0;
 };
 
-/// Account operations.
-enum class account_op { signup, login, refresh, logout, me };
-
 /// The web layer's door into the actors: plain C++ with callbacks, so that
 /// web translation units need no CAF headers beyond `caf::expected`. Every
 /// call returns at once; the callback runs later on a CAF thread (post it
 /// to your own executor). Answers are typed values or the `caf::error`
 /// (project codes: `not_found`, `invalid_field`, ... with the field) that
-/// the edge maps to a status; account calls still answer HTTP-like.
+/// the edge maps to a status.
 class gateway {
  public:
   template<class T>
@@ -92,12 +90,28 @@ class gateway {
                std::shared_ptr<frame_sink> sink)
     = 0;
 
-  /// Account operations: signup/login (username, password), refresh/logout
-  /// (refresh token, ""), me (user id, ""); `remote` is the client address
-  /// (logins and registrations are throttled per address).
-  virtual void account(account_op op, std::string a, std::string b,
-                       std::string remote, answer<reply> cb)
+  // -- accounts: `remote` is the client address (logins and registrations
+  // are throttled per address); refusals carry `retry_after` when a retry
+  // may succeed later.
+
+  /// Registers a user.
+  virtual void signup(std::string username, std::string password,
+                      std::string remote, answer<account_info> cb)
     = 0;
+
+  /// Checks a password and issues an access and a refresh token.
+  virtual void login(std::string username, std::string password,
+                     std::string remote, answer<token_pair> cb)
+    = 0;
+
+  /// Trades a refresh token for the next pair.
+  virtual void refresh(std::string refresh_token, answer<token_pair> cb) = 0;
+
+  /// Revokes a refresh token and every token of its login.
+  virtual void logout(std::string refresh_token, answer<logged_out> cb) = 0;
+
+  /// The account of a user id.
+  virtual void me(std::string user_id, answer<account_info> cb) = 0;
 };
 
 } // namespace actodo::actors

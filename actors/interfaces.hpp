@@ -9,6 +9,7 @@
 #include "caf/type_id.hpp"
 #include "caf/typed_actor.hpp"
 
+#include "actors/account_messages.hpp"
 #include "actors/messages.hpp"
 #include "persistence/records.hpp"
 
@@ -178,22 +179,24 @@ using hasher_actor = caf::typed_actor<
   caf::replies_to<atom::verify, std::string, std::string>::with<bool>>;
 
 /// Accounts and tokens; blocks on SQLite only (hashing runs on the hasher
-/// pool), so it runs detached. Every reply is HTTP-like (status + JSON body).
+/// pool), so it runs detached. Refusals are errors with the project's codes
+/// (`invalid_field`, `conflict`, `unauthorized`, `not_found`; `throttled`
+/// and `unavailable` say when to retry, see `retry_after`).
 using accounts_actor = caf::typed_actor<
   // Registers a user: username, password, client address.
   caf::replies_to<atom::signup, std::string, std::string,
-                  std::string>::with<reply>,
+                  std::string>::with<account_info>,
   // Logs in: username, password, client address -> access and refresh
   // token.
   caf::replies_to<atom::login, std::string, std::string,
-                  std::string>::with<reply>,
+                  std::string>::with<token_pair>,
   // Trades a refresh token for new tokens (the old one stops working; the
   // same token again within the grace period gets the same new pair).
-  caf::replies_to<atom::refresh, std::string>::with<reply>,
+  caf::replies_to<atom::refresh, std::string>::with<token_pair>,
   // Revokes a refresh token and its family.
-  caf::replies_to<atom::logout, std::string>::with<reply>,
+  caf::replies_to<atom::logout, std::string>::with<logged_out>,
   // The account of a user id.
-  caf::replies_to<atom::me, std::string>::with<reply>,
+  caf::replies_to<atom::me, std::string>::with<account_info>,
   // Deletes expired refresh tokens (periodic, sent to itself).
   caf::reacts_to<atom::prune>>;
 
@@ -216,7 +219,6 @@ using inspector_actor = caf::typed_actor<
 CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::command))
-  CAF_ADD_TYPE_ID(actodo, (actodo::actors::reply))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::command_outcome))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::shared_frame))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::todo_page))
@@ -241,5 +243,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::outbox_record))
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::outbox_record>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::outbox_listener_actor))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::account_info))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::token_pair))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::logged_out))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

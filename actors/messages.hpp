@@ -184,16 +184,6 @@ struct scheduler_summary {
   bool whole_index_in_memory = false;
 };
 
-/// The answer to the reads not yet typed (accounts): an HTTP-like status
-/// and a JSON body.
-struct reply {
-  int32_t status = 200;
-  /// JSON text (todo, list, problem document, ...); empty means no body.
-  std::string body;
-  /// Version of the todo read, for `ETag`; 0 when none.
-  int64_t version = 0;
-};
-
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.user_id, x.request_id, x.op,
@@ -252,11 +242,6 @@ typename Inspector::result_type inspect(Inspector& f, scheduler_summary& x) {
   return f(caf::meta::type_name("scheduler_summary"), x.pending,
            x.catchup_rate_per_s, x.in_memory, x.backlog, x.in_flight,
            x.wakes_sent, x.fired, x.whole_index_in_memory);
-}
-
-template<class Inspector>
-typename Inspector::result_type inspect(Inspector& f, reply& x) {
-  return f(caf::meta::type_name("reply"), x.status, x.body, x.version);
 }
 
 } // namespace actodo::actors

@@ -123,36 +123,28 @@ class gateway_impl : public gateway {
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
-  void account(account_op op, std::string a, std::string b, std::string remote,
-               answer<reply> cb) override {
-    auto target = accounts_;
-    auto timeout = timeout_;
-    run([=](caf::event_based_actor* self) {
-      auto on_reply = [cb](reply& r) { cb(std::move(r)); };
-      auto on_error = [cb](caf::error& err) { cb(std::move(err)); };
-      switch (op) {
-        case account_op::signup:
-          self->request(target, timeout, atom::signup::value, a, b, remote)
-            .then(on_reply, on_error);
-          break;
-        case account_op::login:
-          self->request(target, timeout, atom::login::value, a, b, remote)
-            .then(on_reply, on_error);
-          break;
-        case account_op::refresh:
-          self->request(target, timeout, atom::refresh::value, a)
-            .then(on_reply, on_error);
-          break;
-        case account_op::logout:
-          self->request(target, timeout, atom::logout::value, a)
-            .then(on_reply, on_error);
-          break;
-        case account_op::me:
-          self->request(target, timeout, atom::me::value, a)
-            .then(on_reply, on_error);
-          break;
-      }
-    });
+  void signup(std::string username, std::string password, std::string remote,
+              answer<account_info> cb) override {
+    ask_accounts(std::move(cb), atom::signup::value, std::move(username),
+                 std::move(password), std::move(remote));
+  }
+
+  void login(std::string username, std::string password, std::string remote,
+             answer<token_pair> cb) override {
+    ask_accounts(std::move(cb), atom::login::value, std::move(username),
+                 std::move(password), std::move(remote));
+  }
+
+  void refresh(std::string refresh_token, answer<token_pair> cb) override {
+    ask_accounts(std::move(cb), atom::refresh::value, std::move(refresh_token));
+  }
+
+  void logout(std::string refresh_token, answer<logged_out> cb) override {
+    ask_accounts(std::move(cb), atom::logout::value, std::move(refresh_token));
+  }
+
+  void me(std::string user_id, answer<account_info> cb) override {
+    ask_accounts(std::move(cb), atom::me::value, std::move(user_id));
   }
 
  private:
@@ -172,6 +164,17 @@ class gateway_impl : public gateway {
     run([=, directory = directory_,
          timeout = timeout_](caf::event_based_actor* self) {
       self->request(directory, timeout, xs...)
+        .then([cb](T& x) { cb(std::move(x)); },
+              [cb](caf::error& err) { cb(std::move(err)); });
+    });
+  }
+
+  /// Asks the accounts actor; the answer goes to the callback.
+  template<class T, class... Ts>
+  void ask_accounts(answer<T> cb, Ts... xs) {
+    run([=, accounts = accounts_,
+         timeout = timeout_](caf::event_based_actor* self) {
+      self->request(accounts, timeout, xs...)
         .then([cb](T& x) { cb(std::move(x)); },
               [cb](caf::error& err) { cb(std::move(err)); });
     });

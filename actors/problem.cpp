@@ -29,14 +29,6 @@ std::string_view status_title(int status) {
   }
 }
 
-reply problem_reply(int status, std::string_view detail,
-                    std::string_view field) {
-  reply r;
-  r.status = status;
-  r.body = make_problem(status, detail, field);
-  return r;
-}
-
 std::string make_problem(int status, std::string_view detail,
                          std::string_view field) {
   nlohmann::json doc{{"type", "about:blank"},

@@ -1,9 +1,11 @@
 #pragma once
 
+// RFC 9457 problem documents: the one encoding shared by the stored request
+// records (record_codec.cpp) and the web layer's error responses. Actors
+// never answer with one: they answer `caf::error` values.
+
 #include <string>
 #include <string_view>
-
-#include "actors/messages.hpp"
 
 namespace actodo::actors {
 
@@ -11,10 +13,6 @@ namespace actodo::actors {
 /// or parameter and is left out when empty.
 std::string make_problem(int status, std::string_view detail,
                          std::string_view field = {});
-
-/// A reply carrying a problem document.
-reply problem_reply(int status, std::string_view detail,
-                    std::string_view field = {});
 
 /// The standard reason phrase for an HTTP status ("Not Found").
 std::string_view status_title(int status);

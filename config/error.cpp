@@ -2,6 +2,16 @@
 
 namespace actodo {
 
+namespace {
+
+/// Whether `ctx` is (field, detail, seconds), see `make_retry_error`.
+bool is_retry_context(const caf::message& ctx) {
+  return ctx.size() == 3 && ctx.match_element<std::string>(0)
+         && ctx.match_element<std::string>(1) && ctx.match_element<int64_t>(2);
+}
+
+} // namespace
+
 std::string to_string(ec x) {
   switch (x) {
     case ec::none: return "none";
@@ -17,6 +27,9 @@ std::string to_string(ec x) {
     case ec::invalid_field: return "invalid_field";
     case ec::too_expensive: return "too_expensive";
     case ec::busy: return "busy";
+    case ec::unauthorized: return "unauthorized";
+    case ec::throttled: return "throttled";
+    case ec::unavailable: return "unavailable";
   }
   return "unknown";
 }
@@ -25,7 +38,8 @@ std::string describe(const caf::error& err) {
   auto& ctx = err.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0))
     return ctx.get_as<std::string>(0);
-  if (ctx.size() == 2 && ctx.match_element<std::string>(1))
+  if ((ctx.size() == 2 && ctx.match_element<std::string>(1))
+      || is_retry_context(ctx))
     return ctx.get_as<std::string>(1);
   return caf::to_string(err);
 }
@@ -36,9 +50,22 @@ caf::error make_field_error(ec code, std::string field, std::string detail) {
 
 std::string error_field(const caf::error& err) {
   auto& ctx = err.context();
-  if (ctx.size() == 2 && ctx.match_element<std::string>(0))
+  if ((ctx.size() == 2 && ctx.match_element<std::string>(0))
+      || is_retry_context(ctx))
     return ctx.get_as<std::string>(0);
   return {};
+}
+
+caf::error make_retry_error(ec code, std::string field, std::string detail,
+                            int64_t seconds) {
+  return caf::make_error(code, std::move(field), std::move(detail), seconds);
+}
+
+int64_t retry_after(const caf::error& err) {
+  auto& ctx = err.context();
+  if (is_retry_context(ctx))
+    return ctx.get_as<int64_t>(2);
+  return 0;
 }
 
 } // namespace actodo

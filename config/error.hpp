@@ -37,6 +37,15 @@ enum class ec : uint8_t {
   too_expensive,
   /// An earlier request of the same kind still runs: retry later.
   busy,
+  /// Missing, wrong or expired credentials (password, refresh token).
+  unauthorized,
+  /// Too many attempts within a window (failed logins, registrations); the
+  /// context says when to retry (see `make_retry_error`).
+  throttled,
+  /// The component cannot take the work now (its queue is full, a worker
+  /// failed); nothing happened, so it may be retried (see
+  /// `make_retry_error`).
+  unavailable,
 };
 
 std::string to_string(ec x);
@@ -51,6 +60,15 @@ caf::error make_field_error(ec code, std::string field, std::string detail);
 
 /// The field an error names (see `make_field_error`); empty when none.
 std::string error_field(const caf::error& err);
+
+/// An error the client may retry after `seconds`: `code` with the field
+/// (may be empty), a detail for people and the seconds as its context.
+caf::error make_retry_error(ec code, std::string field, std::string detail,
+                            int64_t seconds);
+
+/// The seconds an error says to wait before a retry (see
+/// `make_retry_error`); 0 when it says nothing.
+int64_t retry_after(const caf::error& err);
 
 } // namespace actodo
 

@@ -101,10 +101,31 @@ kafka_gateway::open_session(std::string user, actors::session_options opts,
   return inner_.open_session(std::move(user), opts, std::move(sink));
 }
 
-void kafka_gateway::account(actors::account_op op, std::string a, std::string b,
-                            std::string remote, answer<actors::reply> cb) {
-  inner_.account(op, std::move(a), std::move(b), std::move(remote),
-                 std::move(cb));
+void kafka_gateway::signup(std::string username, std::string password,
+                           std::string remote,
+                           answer<actors::account_info> cb) {
+  inner_.signup(std::move(username), std::move(password), std::move(remote),
+                std::move(cb));
+}
+
+void kafka_gateway::login(std::string username, std::string password,
+                          std::string remote, answer<actors::token_pair> cb) {
+  inner_.login(std::move(username), std::move(password), std::move(remote),
+               std::move(cb));
+}
+
+void kafka_gateway::refresh(std::string refresh_token,
+                            answer<actors::token_pair> cb) {
+  inner_.refresh(std::move(refresh_token), std::move(cb));
+}
+
+void kafka_gateway::logout(std::string refresh_token,
+                           answer<actors::logged_out> cb) {
+  inner_.logout(std::move(refresh_token), std::move(cb));
+}
+
+void kafka_gateway::me(std::string user_id, answer<actors::account_info> cb) {
+  inner_.me(std::move(user_id), std::move(cb));
 }
 
 } // namespace actodo::io

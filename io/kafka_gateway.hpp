@@ -40,8 +40,15 @@ class kafka_gateway : public actors::gateway {
   std::shared_ptr<session_link>
   open_session(std::string user, actors::session_options opts,
                std::shared_ptr<actors::frame_sink> sink) override;
-  void account(actors::account_op op, std::string a, std::string b,
-               std::string remote, answer<actors::reply> cb) override;
+  void signup(std::string username, std::string password, std::string remote,
+              answer<actors::account_info> cb) override;
+  void login(std::string username, std::string password, std::string remote,
+             answer<actors::token_pair> cb) override;
+  void refresh(std::string refresh_token,
+               answer<actors::token_pair> cb) override;
+  void logout(std::string refresh_token,
+              answer<actors::logged_out> cb) override;
+  void me(std::string user_id, answer<actors::account_info> cb) override;
 
  private:
   actors::gateway& inner_;

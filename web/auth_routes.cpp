@@ -9,24 +9,33 @@ namespace actodo::web {
 
 namespace {
 
-http_response from_account_reply(caf::expected<actors::reply> x) {
-  if (!x) {
-    auto res = response_of(x.error());
-    res.headers.emplace_back("Cache-Control", "no-store");
-    return res;
-  }
-  auto& r = *x;
-  auto res = response_of(r);
-  // Tokens must not end up in caches.
-  res.headers.emplace_back("Cache-Control", "no-store");
-  // Throttled (429) or busy (503): the problem says when to come back.
-  if (r.status == 429 || r.status == 503) {
-    auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    if (doc.is_object() && doc["retry_after"].is_number_integer())
-      res.headers.emplace_back(
-        "Retry-After", std::to_string(doc["retry_after"].get<int64_t>()));
-  }
+http_response success(const actors::account_info& x) {
+  return json_response(encode(x));
+}
+
+http_response success(const actors::token_pair& x) {
+  return json_response(encode(x));
+}
+
+http_response success(const actors::logged_out&) {
+  http_response res;
+  res.status = 204;
+  res.content_type.clear();
   return res;
+}
+
+/// The callback of an account call: the encoded result (with `status`
+/// instead of its usual one when given) or the problem.
+template<class T>
+actors::gateway::answer<T> respond(const responder& done, int status = 0) {
+  return [done, status](caf::expected<T> x) {
+    auto res = x ? success(*x) : response_of(x.error());
+    if (x && status != 0)
+      res.status = status;
+    // Tokens must not end up in caches.
+    res.headers.emplace(res.headers.begin(), "Cache-Control", "no-store");
+    done(std::move(res));
+  };
 }
 
 /// Reads the string members `names` of a JSON object body; a problem naming
@@ -61,24 +70,23 @@ void router::account(const http_request& req, const path_params&,
                      responder& done) {
   // The table routes exactly the four actions here.
   auto action = std::string_view{req.path}.substr(req.path.rfind('/') + 1);
-  using op = actors::account_op;
-  op what;
+  auto with_password = action == "register" || action == "login";
   std::vector<std::string> fields;
-  std::optional<http_response> err;
-  if (action == "register" || action == "login") {
-    what = action == "register" ? op::signup : op::login;
-    err = string_fields(req.body, {"username", "password"}, fields);
-  } else {
-    what = action == "refresh" ? op::refresh : op::logout;
-    err = string_fields(req.body, {"refresh_token"}, fields);
-    fields.emplace_back();
-  }
+  auto err = with_password
+               ? string_fields(req.body, {"username", "password"}, fields)
+               : string_fields(req.body, {"refresh_token"}, fields);
   if (err)
     return done(std::move(*err));
-  gate_.account(what, std::move(fields[0]), std::move(fields[1]), req.remote,
-                [done](caf::expected<actors::reply> r) {
-                  done(from_account_reply(std::move(r)));
-                });
+  if (action == "register")
+    gate_.signup(std::move(fields[0]), std::move(fields[1]), req.remote,
+                 respond<actors::account_info>(done, 201));
+  else if (action == "login")
+    gate_.login(std::move(fields[0]), std::move(fields[1]), req.remote,
+                respond<actors::token_pair>(done));
+  else if (action == "refresh")
+    gate_.refresh(std::move(fields[0]), respond<actors::token_pair>(done));
+  else
+    gate_.logout(std::move(fields[0]), respond<actors::logged_out>(done));
 }
 
 void router::me(const http_request& req, const path_params&, responder& done) {
@@ -87,10 +95,7 @@ void router::me(const http_request& req, const path_params&, responder& done) {
     res.body = R"({"id":"local","username":"local","auth":"local"})";
     return done(std::move(res));
   }
-  gate_.account(actors::account_op::me, req.user, {}, req.remote,
-                [done](caf::expected<actors::reply> r) {
-                  done(from_account_reply(std::move(r)));
-                });
+  gate_.me(req.user, respond<actors::account_info>(done));
 }
 
 } // namespace actodo::web

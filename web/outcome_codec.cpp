@@ -4,7 +4,7 @@
 #include "caf/sec.hpp"
 #include <nlohmann/json.hpp>
 
-#include "actors/problem.hpp"
+#include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
 #include "config/error.hpp"
 
@@ -44,6 +44,8 @@ int status_of(const caf::error& err) {
     case ec::limit_exceeded:
     case ec::conflict: return 409;
     case ec::forbidden: return 403;
+    case ec::unauthorized: return 401;
+    case ec::throttled: return 429;
     case ec::timeout: return 504;
     default: return 503;
   }
@@ -64,9 +66,29 @@ http_response response_of(const caf::error& err) {
                          : "the request could not be completed: "
                              + caf::to_string(err),
                      error_field(err));
-  if (status == 429)
+  if (auto wait = retry_after(err); wait > 0) {
+    // The problem says when to come back, as does the header.
+    auto doc = nlohmann::json::parse(res.body);
+    doc["retry_after"] = wait;
+    res.body = dump(doc);
+    res.headers.emplace_back("Retry-After", std::to_string(wait));
+  } else if (status == 429) {
     res.headers.emplace_back("Retry-After", "1");
+  }
   return res;
+}
+
+std::string encode(const actors::account_info& x) {
+  return dump({{"id", x.id},
+               {"username", x.username},
+               {"created_at", domain::format_rfc3339_ms(x.created_ms)}});
+}
+
+std::string encode(const actors::token_pair& x) {
+  return dump({{"access_token", x.access_token},
+               {"token_type", x.token_type},
+               {"expires_in", x.expires_in},
+               {"refresh_token", x.refresh_token}});
 }
 
 std::string encode(const domain::todo& t) {

@@ -8,6 +8,7 @@
 
 #include "caf/fwd.hpp"
 
+#include "actors/account_messages.hpp"
 #include "actors/domain/todo.hpp"
 #include "actors/messages.hpp"
 #include "persistence/records.hpp"
@@ -27,10 +28,20 @@ http_response response_of(const actors::command_outcome& x);
 
 /// A request the actors refused or could not answer: the project's codes
 /// map to 404 (`not_found`), 400 (`invalid_field`), 422 (`too_expensive`),
-/// 429 (`busy`, with `Retry-After`), 409 (`limit_exceeded`, `conflict`),
-/// 403 (`forbidden`); a timeout is 504, anything else 503. The problem
-/// document names the field the error carries.
+/// 429 (`busy`, `throttled`), 409 (`limit_exceeded`, `conflict`), 403
+/// (`forbidden`), 401 (`unauthorized`); a timeout is 504, anything else
+/// (`unavailable`, `store_failure`, ...) 503. The problem document names
+/// the field the error carries. An error that says when to retry
+/// (`retry_after`) gets a `Retry-After` header and a `retry_after` member;
+/// any other 429 `Retry-After: 1`.
 http_response response_of(const caf::error& err);
+
+/// `{"id":...,"username":...,"created_at":...}`.
+std::string encode(const actors::account_info& x);
+
+/// `{"access_token":...,"token_type":"Bearer","expires_in":...,
+/// "refresh_token":...}`.
+std::string encode(const actors::token_pair& x);
 
 /// The JSON of one todo.
 std::string encode(const domain::todo& t);

@@ -21,17 +21,6 @@ http_response text(int status, std::string body) {
 
 } // namespace
 
-http_response response_of(const actors::reply& r) {
-  http_response res;
-  res.status = r.status;
-  res.body = r.body;
-  if (r.status >= 400)
-    res.content_type = "application/problem+json";
-  else if (r.body.empty())
-    res.content_type.clear();
-  return res;
-}
-
 router::router(actors::gateway& gate, const settings& cfg)
   : gate_(gate), cfg_(cfg), origins_(!cfg.token_auth, cfg.cors_origins) {
   // Per-user and per-address limits only mean something with accounts:

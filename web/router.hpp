@@ -125,8 +125,4 @@ class router {
                          : nullptr;
 };
 
-/// The HTTP form of a reply from the actors (problem documents typed as
-/// such, empty bodies without a content type).
-http_response response_of(const actors::reply& r);
-
 } // namespace actodo::web

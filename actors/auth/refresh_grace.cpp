@@ -3,7 +3,7 @@
 namespace actodo::actors::auth {
 
 void refresh_grace::remember(const std::string& old_hash,
-                             const std::string& family, reply answer,
+                             const std::string& family, token_pair answer,
                              int64_t until_ms) {
   if (entries_.size() >= max_entries_)
     return;
@@ -11,7 +11,8 @@ void refresh_grace::remember(const std::string& old_hash,
   order_.emplace_back(until_ms, old_hash);
 }
 
-const reply* refresh_grace::find(const std::string& old_hash, int64_t now_ms) {
+const token_pair* refresh_grace::find(const std::string& old_hash,
+                                      int64_t now_ms) {
   expire(now_ms);
   auto i = entries_.find(old_hash);
   return i == entries_.end() ? nullptr : &i->second.answer;

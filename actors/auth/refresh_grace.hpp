@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "actors/messages.hpp"
+#include "actors/account_messages.hpp"
 
 namespace actodo::actors::auth {
 
@@ -25,11 +25,11 @@ class refresh_grace {
   /// Remembers `answer` for the token `old_hash` of `family` until
   /// `until_ms`.
   void remember(const std::string& old_hash, const std::string& family,
-                reply answer, int64_t until_ms);
+                token_pair answer, int64_t until_ms);
 
   /// The pair `old_hash` was traded for, if that was less than the grace
   /// period ago.
-  const reply* find(const std::string& old_hash, int64_t now_ms);
+  const token_pair* find(const std::string& old_hash, int64_t now_ms);
 
   /// Forgets every answer of a revoked family.
   void forget_family(const std::string& family);
@@ -44,7 +44,7 @@ class refresh_grace {
  private:
   struct entry {
     std::string family;
-    reply answer;
+    token_pair answer;
     int64_t until_ms = 0;
   };
 

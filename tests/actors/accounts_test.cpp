@@ -2,8 +2,6 @@
 
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
-
 #include "actors/accounts.hpp"
 #include "actors/auth/password.hpp"
 #include "actors/hasher.hpp"
@@ -11,7 +9,9 @@
 #include "tests/actors/fixture.hpp"
 
 using namespace actodo;
-using actodo::actors::reply;
+using actodo::actors::account_info;
+using actodo::actors::logged_out;
+using actodo::actors::token_pair;
 using std::string;
 
 namespace {
@@ -49,12 +49,21 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     expect((atom::login, string, string, string), from(self).to(accounts));
   }
 
-  reply answer() {
-    reply r;
-    self->receive([&](reply& x) { r = std::move(x); },
+  /// The next answer in the mailbox: a `T` or an error.
+  template<class T>
+  caf::expected<T> answer() {
+    caf::expected<T> r = caf::make_error(caf::sec::unexpected_response);
+    self->receive([&](T& x) { r = std::move(x); },
+                  [&](caf::error& err) { r = std::move(err); },
                   caf::after(std::chrono::seconds(0)) >>
                     [] { CAF_FAIL("no reply"); });
     return r;
+  }
+
+  /// Whether `x` is an error with `code`.
+  template<class T>
+  static bool refused(const caf::expected<T>& x, ec code) {
+    return !x && x.error() == code;
   }
 
   const string password = "correct horse battery";
@@ -76,21 +85,29 @@ CAF_TEST(me and refresh are answered while password checks are pending) {
   CAF_CHECK(self->mailbox().empty());
   self->send(accounts, atom::me::value, string{"u_alice"});
   expect((atom::me, string), from(self).to(accounts));
-  auto me = answer();
-  CAF_CHECK_EQUAL(me.status, 200);
-  // Now the hasher runs: the good password gets tokens, the bad one 401.
+  auto me = answer<account_info>();
+  CAF_REQUIRE(me);
+  CAF_CHECK_EQUAL(me->id, "u_alice");
+  CAF_CHECK_EQUAL(me->username, "alice");
+  CAF_CHECK_EQUAL(me->created_ms, 1);
+  // Now the hasher runs: the good password gets tokens, the bad one is
+  // refused.
   expect((atom::verify, string, string), from(accounts).to(hasher));
   expect((bool), from(hasher).to(accounts).with(true));
-  auto good = answer();
-  CAF_REQUIRE_EQUAL(good.status, 200);
+  auto good = answer<token_pair>();
+  CAF_REQUIRE(good);
+  CAF_CHECK_EQUAL(good->token_type, "Bearer");
+  CAF_CHECK_EQUAL(good->expires_in, 15 * 60);
+  CAF_CHECK(!good->access_token.empty());
   expect((atom::verify, string, string), from(accounts).to(hasher));
   expect((bool), from(hasher).to(accounts).with(false));
-  CAF_CHECK_EQUAL(answer().status, 401);
-  auto tokens = nlohmann::json::parse(good.body);
-  self->send(accounts, atom::refresh::value,
-             tokens["refresh_token"].get<string>());
+  auto bad = answer<token_pair>();
+  CAF_CHECK(refused(bad, ec::unauthorized));
+  CAF_CHECK_EQUAL(describe(bad.error()), "wrong username or password");
+  CAF_CHECK_EQUAL(error_field(bad.error()), "");
+  self->send(accounts, atom::refresh::value, good->refresh_token);
   expect((atom::refresh, string), from(self).to(accounts));
-  CAF_CHECK_EQUAL(answer().status, 200);
+  CAF_CHECK(answer<token_pair>());
 }
 
 CAF_TEST(concurrent wrong logins beyond the budget never reach the hasher) {
@@ -99,27 +116,28 @@ CAF_TEST(concurrent wrong logins beyond the budget never reach the hasher) {
   // Two checks run (the budget is 2); the other three are refused at once,
   // told to come back soon (the running checks may still succeed).
   for (int i = 0; i < 3; ++i) {
-    auto r = answer();
-    CAF_CHECK_EQUAL(r.status, 429);
-    CAF_CHECK_GREATER(nlohmann::json::parse(r.body).value("retry_after", 0), 0);
+    auto r = answer<token_pair>();
+    CAF_REQUIRE(refused(r, ec::throttled));
+    CAF_CHECK_EQUAL(describe(r.error()), "too many failed logins; retry later");
+    CAF_CHECK_GREATER(retry_after(r.error()), 0);
   }
   for (int i = 0; i < 2; ++i) {
     expect((atom::verify, string, string), from(accounts).to(hasher));
     expect((bool), from(hasher).to(accounts));
-    CAF_CHECK_EQUAL(answer().status, 401);
+    CAF_CHECK(refused(answer<token_pair>(), ec::unauthorized));
   }
   // The right password is refused too while the username is throttled...
   login("alice", password, "10.0.0.3");
-  CAF_CHECK_EQUAL(answer().status, 429);
+  CAF_CHECK(refused(answer<token_pair>(), ec::throttled));
   // ... and other users are not affected.
   login("bob", "whatever1", "10.0.0.3");
   expect((atom::verify, string, string), from(accounts).to(hasher));
   expect((bool), from(hasher).to(accounts));
-  CAF_CHECK_EQUAL(answer().status, 401);
+  CAF_CHECK(refused(answer<token_pair>(), ec::unauthorized));
   // A name no account can have is refused without a hash (and counts for
   // the address).
   login(string(100000, 'x'), "whatever1", "10.0.0.4");
-  CAF_CHECK_EQUAL(answer().status, 401);
+  CAF_CHECK(refused(answer<token_pair>(), ec::unauthorized));
   auto& st = deref<
                actors::accounts_actor::stateful_base<actors::accounts_state>>(
                accounts)
@@ -132,27 +150,73 @@ CAF_TEST(a refresh token replayed after the grace period revokes its family) {
   login("alice", password, "10.0.0.1");
   expect((atom::verify, string, string), from(accounts).to(hasher));
   expect((bool), from(hasher).to(accounts));
-  auto first = nlohmann::json::parse(answer().body);
+  auto first = answer<token_pair>();
+  CAF_REQUIRE(first);
   auto refresh = [&](const string& token) {
     self->send(accounts, atom::refresh::value, token);
     expect((atom::refresh, string), from(self).to(accounts));
-    return answer();
+    return answer<token_pair>();
   };
-  auto r1 = refresh(first["refresh_token"]);
-  CAF_REQUIRE_EQUAL(r1.status, 200);
+  auto second = refresh(first->refresh_token);
+  CAF_REQUIRE(second);
+  CAF_CHECK_NOT_EQUAL(second->refresh_token, first->refresh_token);
   // Within the grace period: the same pair again.
-  auto again = refresh(first["refresh_token"]);
-  CAF_CHECK_EQUAL(again.body, r1.body);
-  auto second = nlohmann::json::parse(r1.body);
+  auto again = refresh(first->refresh_token);
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->access_token, second->access_token);
+  CAF_CHECK_EQUAL(again->refresh_token, second->refresh_token);
   // After the grace period (forgotten by the cache): a replay.
   deref<actors::accounts_actor::stateful_base<actors::accounts_state>>(accounts)
     .state.grace.expire(std::numeric_limits<int64_t>::max());
-  CAF_CHECK_EQUAL(refresh(first["refresh_token"]).status, 401);
+  auto replay = refresh(first->refresh_token);
+  CAF_REQUIRE(refused(replay, ec::unauthorized));
+  CAF_CHECK_EQUAL(error_field(replay.error()), "refresh_token");
+  CAF_CHECK_EQUAL(describe(replay.error()),
+                  "refresh token was used before; every token of this login "
+                  "is revoked");
   // The whole family is gone, the newest token included.
-  CAF_CHECK_EQUAL(refresh(second["refresh_token"]).status, 401);
+  CAF_CHECK(refused(refresh(second->refresh_token), ec::unauthorized));
   auto left = store->count_refresh();
   CAF_REQUIRE(left);
   CAF_CHECK_EQUAL(*left, 0);
+}
+
+CAF_TEST(registrations logouts and unknown accounts answer typed) {
+  auto signup = [&](const string& user, const string& pw) {
+    self->send(accounts, atom::signup::value, user, pw, string{"10.0.0.5"});
+    expect((atom::signup, string, string, string), from(self).to(accounts));
+  };
+  signup("Bob", "long enough");
+  expect((atom::hash, string), from(accounts).to(hasher));
+  expect((string), from(hasher).to(accounts));
+  auto bob = answer<account_info>();
+  CAF_REQUIRE(bob);
+  CAF_CHECK_EQUAL(bob->username, "bob");
+  CAF_CHECK_EQUAL(bob->id.substr(0, 2), "u_");
+  CAF_CHECK_GREATER(bob->created_ms, 1);
+  signup("ALICE", "long enough");
+  expect((atom::hash, string), from(accounts).to(hasher));
+  expect((string), from(hasher).to(accounts));
+  auto taken = answer<account_info>();
+  CAF_REQUIRE(refused(taken, ec::conflict));
+  CAF_CHECK_EQUAL(error_field(taken.error()), "username");
+  CAF_CHECK_EQUAL(describe(taken.error()), "username is taken");
+  // Checked before any hash.
+  signup("a", "long enough");
+  auto bad = answer<account_info>();
+  CAF_REQUIRE(refused(bad, ec::invalid_field));
+  CAF_CHECK_EQUAL(error_field(bad.error()), "username");
+  signup("carol", "short");
+  bad = answer<account_info>();
+  CAF_REQUIRE(refused(bad, ec::invalid_field));
+  CAF_CHECK_EQUAL(error_field(bad.error()), "password");
+  CAF_CHECK_EQUAL(describe(bad.error()), "must be 8-1024 bytes");
+  self->send(accounts, atom::me::value, string{"u_nobody"});
+  expect((atom::me, string), from(self).to(accounts));
+  CAF_CHECK(refused(answer<account_info>(), ec::not_found));
+  self->send(accounts, atom::logout::value, string{"never issued"});
+  expect((atom::logout, string), from(self).to(accounts));
+  CAF_CHECK(answer<logged_out>());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -100,13 +100,13 @@ CAF_TEST(the hash queue takes turns between usernames) {
 
 CAF_TEST(the grace cache returns the same answer until it ends) {
   auth::refresh_grace g;
-  reply r;
-  r.body = "pair-1";
+  token_pair r;
+  r.refresh_token = "pair-1";
   g.remember("h1", "fam", r, 1000);
-  r.body = "pair-2";
+  r.refresh_token = "pair-2";
   g.remember("h2", "other", r, 2000);
   CAF_REQUIRE(g.find("h1", 999) != nullptr);
-  CAF_CHECK_EQUAL(g.find("h1", 999)->body, "pair-1");
+  CAF_CHECK_EQUAL(g.find("h1", 999)->refresh_token, "pair-1");
   CAF_CHECK(g.find("h1", 1000) == nullptr);
   CAF_CHECK_EQUAL(g.size(), 1u);
   g.forget_family("other");

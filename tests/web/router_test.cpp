@@ -11,107 +11,12 @@
 #include "web/route_table.hpp"
 #include "web/router.hpp"
 
+#include "tests/web/fake_gateway.hpp"
+
 using namespace actodo;
 using namespace actodo::web;
 
-namespace {
-
-/// Records what the router asked for and answers every call at once.
-class fake_gateway : public actors::gateway {
- public:
-  std::vector<std::string> calls;
-  actors::reply account_reply;
-
-  actors::command_outcome outcome;
-
-  actors::command last;
-
-  void submit(actors::command cmd, outcome_callback cb) override {
-    calls.push_back("submit " + cmd.user_id + " " + cmd.todo_id);
-    last = std::move(cmd);
-    cb(outcome);
-  }
-  void list(std::string user, domain::query,
-            answer<actors::todo_page> cb) override {
-    calls.push_back("list " + user);
-    cb(actors::todo_page{});
-  }
-  void get(std::string user, std::string id, answer<domain::todo> cb) override {
-    calls.push_back("get " + user + " " + id);
-    if (id == "t9")
-      return cb(make_field_error(ec::not_found, "id", "no todo with id t9"));
-    domain::todo t;
-    t.id = id;
-    cb(std::move(t));
-  }
-  void occurrences(std::string user, std::string id, int32_t,
-                   answer<actors::occurrence_list> cb) override {
-    calls.push_back("occurrences " + user + " " + id);
-    cb(actors::occurrence_list{});
-  }
-  void preview(std::string user, domain::preview_request,
-               answer<actors::occurrence_list> cb) override {
-    calls.push_back("preview " + user);
-    cb(make_field_error(ec::busy, "rrule", "an earlier one still runs"));
-  }
-  void status(std::string user, std::string id,
-              answer<persistence::request_record> cb) override {
-    calls.push_back("status " + user + " " + id);
-    cb(persistence::request_record{});
-  }
-  void events(std::string user, int64_t, int64_t,
-              answer<std::vector<persistence::event_record>> cb) override {
-    calls.push_back("events " + user);
-    cb(std::vector<persistence::event_record>{});
-  }
-  std::shared_ptr<session_link>
-  open_session(std::string, actors::session_options,
-               std::shared_ptr<actors::frame_sink>) override {
-    return nullptr;
-  }
-  void account(actors::account_op, std::string a, std::string, std::string,
-               answer<actors::reply> cb) override {
-    calls.push_back("account " + a);
-    cb(account_reply);
-  }
-};
-
-struct fixture {
-  fixture() : routes(gate, cfg) {
-    gate.account_reply.status = 200;
-    gate.account_reply.body = R"({"user_id":"u"})";
-  }
-
-  http_response
-  call(std::string method, std::string path, std::string body = {},
-       std::vector<std::pair<std::string, std::string>> query = {}) {
-    http_request req;
-    req.query = std::move(query);
-    req.method = std::move(method);
-    req.path = std::move(path);
-    req.headers.emplace_back("host", "127.0.0.1:8080");
-    if (!body.empty())
-      req.headers.emplace_back("content-type", "application/json");
-    req.body = std::move(body);
-    http_response out;
-    out.status = 0;
-    routes.handle(std::move(req), [&out](http_response res) { out = res; });
-    return out;
-  }
-
-  static std::string header(const http_response& res, std::string_view name) {
-    for (auto& [key, value] : res.headers)
-      if (key == name)
-        return value;
-    return {};
-  }
-
-  settings cfg;
-  fake_gateway gate;
-  router routes;
-};
-
-} // namespace
+using fixture = test::router_fixture;
 
 CAF_TEST(patterns match whole segments) {
   path_params p;
