@@ -162,7 +162,7 @@ int serve(int argc, char** argv) {
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
                             node_settings(cfg, secret, stats)};
   // The console endpoint's actor: stopped with the node.
-  auto inspector = sys.spawn(actodo::console::inspector, admin_token,
+  auto inspector = sys.spawn(actodo::io::console::inspector, admin_token,
                              node.directory(), stats, cfg.lists.request_timeout,
                              node.scheduler());
   node.adopt(caf::actor_cast<caf::actor>(inspector));
@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
   if (cmd == "broker")
     return actodo::io::run_broker({argv + 2, argv + argc});
   if (cmd == "console")
-    return actodo::console::run_console({argv + 2, argv + argc}, environ);
+    return actodo::io::console::run_console({argv + 2, argv + argc}, environ);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << usage;
     return 0;

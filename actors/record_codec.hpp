@@ -54,7 +54,12 @@ std::string reminder_data(std::string_view todo_json, size_t index,
                           std::string_view key = {},
                           std::string_view value = {});
 
-/// An RFC 9457 problem document naming `field` (left out when empty).
+/// The standard reason phrase of an HTTP status ("Not Found").
+std::string_view status_title(int32_t status);
+
+/// An RFC 9457 problem document naming `field` (left out when empty): the
+/// one encoding shared by stored request records and the web layer's error
+/// responses.
 std::string problem(int32_t status, std::string_view detail,
                     std::string_view field = {});
 

@@ -1,6 +1,9 @@
 #include "actors/session.hpp"
 
+#include <iostream>
+
 #include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
 
 #include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
@@ -30,9 +33,11 @@ void session_state::replay(int64_t after, int64_t until) {
         if (!events.empty() && last < until)
           replay(last, until);
       },
-      [this](caf::error&) {
+      [this](caf::error& err) {
+        std::cerr << "actodo: session of " << user_id
+                  << ": cannot replay events: " << describe(err) << '\n';
         sink->close(1011, "cannot read the event log");
-        self->quit();
+        self->quit(caf::exit_reason::user_shutdown);
       });
 }
 
@@ -64,7 +69,7 @@ void session_state::welcome(int64_t seq, const session_options& from) {
                   + " and reconnect with a later after=";
     sink->error({}, caf::make_error(ec::limit_exceeded, detail), "after");
     sink->close(4000, "resume gap too large");
-    self->quit();
+    self->quit(caf::exit_reason::user_shutdown);
     return;
   }
   if (from.after >= 0)
@@ -93,7 +98,7 @@ void session_state::start(const session_options& from) {
                sink->close(1008, "too many sessions for this user");
              else
                sink->close(1011, "cannot subscribe");
-             self->quit();
+             self->quit(caf::exit_reason::user_shutdown);
            });
 }
 
@@ -123,7 +128,7 @@ session(session_actor::stateful_pointer<session_state> self,
     },
     [self](atom::expire) {
       self->state.sink->close(1008, "access token expired");
-      self->quit();
+      self->quit(caf::exit_reason::user_shutdown);
     },
   };
 }

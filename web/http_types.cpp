@@ -1,6 +1,6 @@
 #include "web/http_types.hpp"
 
-#include "actors/problem.hpp"
+#include "actors/record_codec.hpp"
 
 namespace actodo::web {
 
@@ -82,7 +82,7 @@ http_response problem(int status, std::string_view detail,
   http_response res;
   res.status = status;
   res.content_type = "application/problem+json";
-  res.body = actors::make_problem(status, detail, field);
+  res.body = actors::records::problem(status, detail, field);
   return res;
 }
 

@@ -10,7 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/problem.hpp"
+#include "actors/record_codec.hpp"
 #include "config/error.hpp"
 #include "web/close_codes.hpp"
 #include "web/command_frame.hpp"
@@ -57,7 +57,7 @@ class socket_sink : public actors::frame_sink {
     auto detail = status == 409 ? describe(err)
                                 : "command not applied: " + describe(err);
     send(actors::shared_frame{error_frame(
-      request_id, status, actors::make_problem(status, detail, field))});
+      request_id, status, actors::records::problem(status, detail, field))});
   }
 
   void close(uint16_t code, std::string reason) override {
@@ -201,8 +201,9 @@ void websocket_session::submit(actors::gateway::session_link& link,
                                const std::string& text) {
   actors::command cmd;
   if (auto err = decode_command_frame(text, cmd))
-    return send(error_frame(
-      cmd.request_id, 400, actors::make_problem(400, err->detail, err->field)));
+    return send(
+      error_frame(cmd.request_id, 400,
+                  actors::records::problem(400, err->detail, err->field)));
   link.submit(std::move(cmd));
 }
 
@@ -214,7 +215,7 @@ void websocket_session::throttled(long retry_after) {
                      {"status", 429},
                      {"retry_after", retry_after},
                      {"problem",
-                      nlohmann::json::parse(actors::make_problem(
+                      nlohmann::json::parse(actors::records::problem(
                         429, "too many commands; retry after "
                                + std::to_string(retry_after) + " s"))}};
   if (frame.is_object() && frame.contains("request_id")

@@ -17,7 +17,7 @@
 #include "config/error.hpp"
 #include "config/tls.hpp"
 
-namespace actodo::console {
+namespace actodo::io::console {
 
 namespace {
 
@@ -301,4 +301,4 @@ int run_console(const std::vector<std::string>& args, char** envp) {
   return 0;
 }
 
-} // namespace actodo::console
+} // namespace actodo::io::console

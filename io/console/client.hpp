@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace actodo::console {
+namespace actodo::io::console {
 
 /// `actodo console [host:port] [--exec=CMD] [--json] [--admin-token=T]
 /// [--data-dir=D] [--admin-tls-cert=F --admin-tls-key=F --admin-tls-ca=F |
@@ -14,4 +14,4 @@ namespace actodo::console {
 /// (libedit). Returns the process exit code.
 int run_console(const std::vector<std::string>& args, char** envp);
 
-} // namespace actodo::console
+} // namespace actodo::io::console

@@ -12,7 +12,7 @@
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
-namespace actodo::console {
+namespace actodo::io::console {
 
 namespace {
 
@@ -295,4 +295,4 @@ inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
   };
 }
 
-} // namespace actodo::console
+} // namespace actodo::io::console

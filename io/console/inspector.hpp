@@ -12,7 +12,7 @@
 #include "actors/interfaces.hpp"
 #include "config/metrics.hpp"
 
-namespace actodo::console {
+namespace actodo::io::console {
 
 /// Answers the operator console. Every request carries the admin token;
 /// a wrong one is refused. Commands: help, nodes, actors [kind], user <id>,
@@ -49,4 +49,4 @@ inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
           std::shared_ptr<config::metrics> stats, caf::timespan timeout,
           actors::reminder_scheduler_actor scheduler = {});
 
-} // namespace actodo::console
+} // namespace actodo::io::console

@@ -1,0 +1,123 @@
+#define CAF_SUITE actors.session
+
+#include <nlohmann/json.hpp>
+
+#include "actors/session.hpp"
+
+#include "tests/actors/codec.hpp"
+#include "tests/actors/node_fixture.hpp"
+
+using namespace actodo;
+using nlohmann::json;
+
+namespace {
+
+/// Records what a session actor hands its socket.
+class recording_sink : public actors::frame_sink {
+ public:
+  std::vector<std::string> frames;
+  std::vector<std::pair<std::string, actors::command_outcome>> outcomes;
+  std::vector<std::pair<std::string, caf::error>> errors;
+  std::vector<uint16_t> closed;
+
+  void send(actors::shared_frame frame) override {
+    frames.push_back(*frame.text);
+  }
+  void outcome(const std::string& request_id,
+               const actors::command_outcome& x) override {
+    outcomes.emplace_back(request_id, x);
+  }
+  void error(const std::string& request_id, const caf::error& err,
+             const std::string&) override {
+    errors.emplace_back(request_id, err);
+  }
+  void close(uint16_t code, std::string) override {
+    closed.push_back(code);
+  }
+};
+
+struct fixture : test::node_fixture {
+  actors::session_actor open(actors::session_options opts = {}) {
+    auto hdl = sys.spawn(actors::session, std::string{"alice"}, opts, directory,
+                         journal, sink, std::chrono::seconds(10), stats);
+    sched.run();
+    return hdl;
+  }
+
+  actors::command create(const std::string& rid, const std::string& body) {
+    actors::command cmd;
+    cmd.request_id = rid;
+    cmd.op = actors::command_op::create;
+    test::set_body(cmd, body);
+    return cmd;
+  }
+
+  std::shared_ptr<recording_sink> sink = std::make_shared<recording_sink>();
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(session_tests, fixture)
+
+CAF_TEST(a session welcomes and then streams result and event frames) {
+  auto session = open();
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 1u);
+  CAF_CHECK_EQUAL(json::parse(sink->frames[0]),
+                  json({{"type", "welcome"}, {"sequence", 0}}));
+  caf::anon_send(session, create("r1", R"({"title":"milk"})"));
+  sched.run();
+  // The session forwards the command under its own user; the result comes
+  // back through the subscription, not as an answer to the session.
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 3u);
+  auto result = json::parse(sink->frames[1]);
+  CAF_CHECK_EQUAL(result["type"], "result");
+  CAF_CHECK_EQUAL(result["request_id"], "r1");
+  CAF_CHECK_EQUAL(result["status"], 201);
+  CAF_CHECK_EQUAL(result["body"]["title"], "milk");
+  auto event = json::parse(sink->frames[2]);
+  CAF_CHECK_EQUAL(event["event"]["type"], "todo.created");
+  CAF_CHECK(sink->outcomes.empty());
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+CAF_TEST(refusals and resent commands reach only the sender) {
+  auto session = open();
+  auto cmd = create("r1", R"({"title":"once"})");
+  cmd.idempotency_key = "ws:r1";
+  caf::anon_send(session, cmd);
+  sched.run();
+  auto frames = sink->frames.size();
+  // The same frame again: nothing is applied, only this client learns.
+  caf::anon_send(session, cmd);
+  sched.run();
+  CAF_CHECK_EQUAL(sink->frames.size(), frames);
+  CAF_REQUIRE_EQUAL(sink->outcomes.size(), 1u);
+  CAF_CHECK(sink->outcomes[0].second.replayed);
+  // The same request id with another command is refused before applying.
+  auto other = create("r1", R"({"title":"twice"})");
+  other.idempotency_key = "ws:r1";
+  caf::anon_send(session, other);
+  sched.run();
+  CAF_REQUIRE_EQUAL(sink->outcomes.size(), 2u);
+  CAF_CHECK_EQUAL(sink->outcomes[1].first, "r1");
+  CAF_CHECK(sink->outcomes[1].second.code == actors::outcome_code::key_reused);
+  CAF_CHECK(sink->outcomes[1].second.request_id.empty());
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+CAF_TEST(a resume beyond the replay limit is refused naming after) {
+  caf::anon_send(open(), create("r1", R"({"title":"a"})"));
+  sched.run();
+  actors::session_options opts;
+  opts.after = 0;
+  opts.max_replay = 0;
+  sink = std::make_shared<recording_sink>();
+  open(opts);
+  CAF_REQUIRE_EQUAL(sink->errors.size(), 1u);
+  CAF_CHECK_EQUAL(sink->errors[0].second, ec::limit_exceeded);
+  CAF_CHECK_EQUAL(sink->closed, std::vector<uint16_t>{4000});
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
