@@ -62,21 +62,10 @@ actodo::actors::node_settings
 node_settings(const actodo::config::app_config& cfg, const std::string& key,
               std::shared_ptr<actodo::config::metrics> stats) {
   actodo::actors::node_settings result;
-  result.max_batch = cfg.max_batch;
-  result.retention = cfg.request_retention;
+  result.journal = cfg.journal;
   static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
+  static_cast<actodo::config::account_options&>(result.tokens) = cfg.accounts;
   result.tokens.secret = key;
-  result.tokens.access_ttl = cfg.access_ttl;
-  result.tokens.refresh_ttl = cfg.refresh_ttl;
-  auto& limits = result.tokens.limits;
-  limits.user_failures = cfg.login_user_failures;
-  limits.address_failures = cfg.login_address_failures;
-  limits.window = cfg.login_window;
-  limits.registrations = cfg.register_limit;
-  limits.register_window = cfg.register_window;
-  limits.hash_queue = cfg.hash_queue;
-  limits.hash_workers = cfg.hash_workers;
-  limits.refresh_grace = cfg.refresh_grace;
   result.stats = stats;
   return result;
 }

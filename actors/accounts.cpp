@@ -90,7 +90,7 @@ void deliver(caf::typed_response_promise<T>& rp, caf::expected<T> x) {
 
 bool accounts_state::can_queue() const {
   auto pending = std::accumulate(busy.begin(), busy.end(), waiting.size());
-  return !hashers.empty() && pending < settings.limits.hash_queue;
+  return !hashers.empty() && pending < settings.hash_queue;
 }
 
 void accounts_state::enqueue(const std::string& key, hash_job job) {
@@ -289,7 +289,7 @@ caf::expected<token_pair> accounts_state::refresh(const std::string& token) {
     store->rollback();
     return store_failed("cannot store the refresh token", err);
   }
-  auto ttl = millis(settings.limits.refresh_grace);
+  auto ttl = millis(settings.refresh_grace);
   if (answer && ttl > 0)
     grace.remember(key, family, *answer, add_saturated(now, ttl));
   if (!answer && !family.empty())
@@ -363,10 +363,11 @@ accounts(accounts_actor::stateful_pointer<accounts_state> self,
   st.hashers = std::move(hashers);
   st.busy.assign(st.hashers.size(), 0);
   st.dummy_hash = auth::hash_password("not a password");
-  const auto& lim = st.settings.limits;
-  st.user_failures = auth::budget{lim.user_failures, lim.window};
-  st.address_failures = auth::budget{lim.address_failures, lim.window};
-  st.registrations = auth::budget{lim.registrations, lim.register_window};
+  const auto& lim = st.settings;
+  st.user_failures = auth::budget{lim.login_user_failures, lim.login_window};
+  st.address_failures = auth::budget{lim.login_address_failures,
+                                     lim.login_window};
+  st.registrations = auth::budget{lim.register_limit, lim.register_window};
   st.prune();
   if (st.settings.prune_interval.count() > 0)
     self->delayed_send(self, st.settings.prune_interval, atom::prune::value);

@@ -14,37 +14,16 @@
 #include "actors/auth/fair_queue.hpp"
 #include "actors/auth/refresh_grace.hpp"
 #include "actors/interfaces.hpp"
+#include "config/settings.hpp"
 #include "persistence/account_store.hpp"
 
 namespace actodo::actors {
 
-/// Limits of the account operations (README "Limits"); 0 turns a count
-/// limit off.
-struct account_limits {
-  /// Failed logins per username, and per client address, within `window`;
-  /// beyond them logins are refused (`throttled`) until the window ends.
-  size_t user_failures = 10;
-  size_t address_failures = 100;
-  caf::timespan window = std::chrono::minutes(15);
-  /// Registrations per client address within `register_window`.
-  size_t registrations = 20;
-  caf::timespan register_window = std::chrono::hours(1);
-  /// Password hashes waiting or running at once; beyond: `unavailable`.
-  size_t hash_queue = 64;
-  /// How long a used refresh token still returns the pair it was traded
-  /// for; 0 turns the grace off.
-  caf::timespan refresh_grace = std::chrono::seconds(30);
-  /// Detached password hashers; 0: one per core.
-  size_t hash_workers = 0;
-};
-
-/// What the `accounts` actor needs to issue tokens.
-struct token_settings {
+/// The accounts actor's options (config/settings.hpp, declared and
+/// defaulted there once) plus what the node wires in.
+struct token_settings : config::account_options {
   /// HS256 key (at least 32 bytes).
   std::string secret;
-  caf::timespan access_ttl = std::chrono::minutes(15);
-  caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
-  account_limits limits;
   /// Longest wait for a free hasher, and longest hash (each; beyond:
   /// `unavailable`).
   caf::timespan hash_timeout = std::chrono::seconds(30);

@@ -196,7 +196,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            std::shared_ptr<persistence::account_store> accounts_store,
            node_settings settings) {
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
-                                      settings.max_batch, settings.retention,
+                                      settings.journal.max_batch,
+                                      settings.journal.request_retention,
                                       settings.stats);
   scheduler_ = sys.spawn(actors::reminder_scheduler, journal_,
                          settings.reminders, settings.stats);
@@ -204,7 +205,7 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
                          settings.stats);
   caf::anon_send(scheduler_, atom::start::value, directory_);
-  auto workers = settings.tokens.limits.hash_workers;
+  auto workers = settings.tokens.hash_workers;
   if (workers == 0)
     workers = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < workers; ++i)

@@ -17,8 +17,7 @@ namespace actodo::actors {
 
 /// How the node's actors are set up.
 struct node_settings {
-  size_t max_batch = 4096;
-  caf::timespan retention = std::chrono::hours(24);
+  config::journal_options journal;
   todo_list_settings lists;
   reminder_scheduler_settings reminders;
   token_settings tokens;

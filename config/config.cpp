@@ -15,7 +15,8 @@ app_config::app_config() {
     .add(data_dir, "data-dir", "directory of the SQLite database")
     .add(web.body_limit, "body-limit", "largest HTTP request body in bytes")
     .add(web.io_threads, "io-threads", "threads serving HTTP and WebSocket")
-    .add(max_batch, "max-batch", "most commands per journal transaction")
+    .add(journal.max_batch, "max-batch",
+         "most commands per journal transaction")
     .add(sync, "sync", "SQLite durability: full (fsync per commit) or normal")
     .add(lists.idle_timeout, "idle-timeout",
          "passivate a todo list without sessions after this idle time")
@@ -36,7 +37,7 @@ app_config::app_config() {
          "origins allowed to call cross-origin (comma list, * for any)")
     .add(web.linger_timeout, "linger-timeout",
          "how long a closing connection drains unread request bytes")
-    .add(request_retention, "request-retention",
+    .add(journal.request_retention, "request-retention",
          "how long finished requests stay queryable")
     .add(admin_host, "admin-host", "address of the console endpoint")
     .add(admin_port, "admin-port",
@@ -78,22 +79,24 @@ app_config::app_config() {
     .add(jwt_secret, "jwt-secret",
          "HS256 key (>= 32 bytes); better: ACTODO_JWT_SECRET")
     .add(jwt_secret_file, "jwt-secret-file", "file holding the HS256 key")
-    .add(access_ttl, "access-ttl", "lifetime of access tokens")
-    .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
-    .add(login_user_failures, "login-user-failures",
+    .add(accounts.access_ttl, "access-ttl", "lifetime of access tokens")
+    .add(accounts.refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
+    .add(accounts.login_user_failures, "login-user-failures",
          "failed logins per username per login-window (0: unlimited)")
-    .add(login_address_failures, "login-address-failures",
+    .add(accounts.login_address_failures, "login-address-failures",
          "failed logins per client address per login-window (0: unlimited)")
-    .add(login_window, "login-window", "window of the failed-login limits")
-    .add(register_limit, "register-limit",
+    .add(accounts.login_window, "login-window",
+         "window of the failed-login limits")
+    .add(accounts.register_limit, "register-limit",
          "registrations per client address per register-window (0: "
          "unlimited)")
-    .add(register_window, "register-window", "window of the registration limit")
-    .add(hash_queue, "hash-queue",
+    .add(accounts.register_window, "register-window",
+         "window of the registration limit")
+    .add(accounts.hash_queue, "hash-queue",
          "password hashes waiting or running at once; beyond: 503")
-    .add(hash_workers, "hash-workers",
+    .add(accounts.hash_workers, "hash-workers",
          "password hashing threads (0: one per core)")
-    .add(refresh_grace, "refresh-grace",
+    .add(accounts.refresh_grace, "refresh-grace",
          "a used refresh token returns the same new pair for this long");
   opt_group{custom_options_, "kafka"}
     .add(kafka.brokers, "brokers",
@@ -226,19 +229,20 @@ caf::error app_config::validate() const {
     return invalid("jwt-secret", "must be at least 32 bytes");
   if (!jwt_secret.empty() && !jwt_secret_file.empty())
     return invalid("jwt-secret-file", "give either a secret or a file");
-  if (access_ttl < 1s || access_ttl > 24h)
+  if (accounts.access_ttl < 1s || accounts.access_ttl > 24h)
     return invalid("access-ttl", "must be between 1s and 24h");
-  if (refresh_ttl < access_ttl || refresh_ttl > 24h * 365)
+  if (accounts.refresh_ttl < accounts.access_ttl
+      || accounts.refresh_ttl > 24h * 365)
     return invalid("refresh-ttl", "must be between access-ttl and 365 days");
-  if (login_window < 1s || login_window > 24h)
+  if (accounts.login_window < 1s || accounts.login_window > 24h)
     return invalid("login-window", "must be between 1s and 24h");
-  if (register_window < 1s || register_window > 24h * 7)
+  if (accounts.register_window < 1s || accounts.register_window > 24h * 7)
     return invalid("register-window", "must be between 1s and 7 days");
-  if (hash_queue < 1 || hash_queue > 100000)
+  if (accounts.hash_queue < 1 || accounts.hash_queue > 100000)
     return invalid("hash-queue", "must be between 1 and 100000");
-  if (hash_workers > 256)
+  if (accounts.hash_workers > 256)
     return invalid("hash-workers", "must be between 0 and 256");
-  if (refresh_grace < 0s || refresh_grace > 10min)
+  if (accounts.refresh_grace < 0s || accounts.refresh_grace > 10min)
     return invalid("refresh-grace", "must be between 0s and 10min");
   if (data_dir.empty())
     return invalid("data-dir", "must not be empty");
@@ -246,7 +250,7 @@ caf::error app_config::validate() const {
     return invalid("body-limit", "must be between 1024 and 67108864 bytes");
   if (web.io_threads < 1 || web.io_threads > 64)
     return invalid("io-threads", "must be between 1 and 64");
-  if (max_batch < 1 || max_batch > 100000)
+  if (journal.max_batch < 1 || journal.max_batch > 100000)
     return invalid("max-batch", "must be between 1 and 100000");
   if (sync != "full" && sync != "normal")
     return invalid("sync", "must be 'full' or 'normal'");
@@ -260,7 +264,7 @@ caf::error app_config::validate() const {
     return invalid("kafka.mode", "must be 'binary' or 'structured'");
   if (kafka.route_http && kafka.brokers.empty())
     return invalid("kafka.route-http", "needs --kafka.brokers");
-  if (request_retention < 1h)
+  if (journal.request_retention < 1h)
     return invalid("request-retention", "must be at least 1h");
   return validate_web_limits(*this);
 }

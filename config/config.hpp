@@ -28,12 +28,11 @@ class app_config : public caf::actor_system_config {
   web_options web;
   list_options lists;
   kafka_options kafka;
+  account_options accounts;
+  journal_options journal;
 
   /// Directory of the SQLite database (created when missing).
   std::string data_dir = "actodo-data";
-
-  /// Most commands the journal commits in one transaction.
-  size_t max_batch = 4096;
 
   /// SQLite `synchronous` setting: `full` (fsync per commit) or `normal`.
   std::string sync = "full";
@@ -78,27 +77,6 @@ class app_config : public caf::actor_system_config {
   /// node generates one in `<data-dir>/jwt-secret` (mode 0600).
   std::string jwt_secret;
   std::string jwt_secret_file;
-
-  /// Lifetime of access and refresh tokens.
-  caf::timespan access_ttl = std::chrono::minutes(15);
-  caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
-
-  /// Account limits (README "Limits"; 0 turns a count off): failed logins
-  /// per username and per client address within `login_window` (then 429);
-  /// registrations per address within `register_window`; password hashes
-  /// waiting or running (then 503); detached hashers (0: one per core); how
-  /// long a used refresh token still returns the pair it was traded for.
-  size_t login_user_failures = 10;
-  size_t login_address_failures = 100;
-  caf::timespan login_window = std::chrono::minutes(15);
-  size_t register_limit = 20;
-  caf::timespan register_window = std::chrono::hours(1);
-  size_t hash_queue = 64;
-  size_t hash_workers = 0;
-  caf::timespan refresh_grace = std::chrono::seconds(30);
-
-  /// How long `GET /api/v1/requests/{id}` can find a finished request.
-  caf::timespan request_retention = std::chrono::hours(24);
 
   /// Checks every value; returns an error whose message names the option.
   caf::error validate() const;

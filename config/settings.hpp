@@ -80,6 +80,37 @@ struct list_options {
   caf::timespan recurrence_time_limit = std::chrono::milliseconds(200);
 };
 
+/// The accounts actor (`actors::token_settings`); 0 turns a count off.
+struct account_options {
+  /// Lifetime of access and refresh tokens.
+  caf::timespan access_ttl = std::chrono::minutes(15);
+  caf::timespan refresh_ttl = std::chrono::hours(24 * 30);
+  /// Failed logins per username, and per client address, within
+  /// `login_window`; beyond them logins are refused (429) until the window
+  /// ends.
+  size_t login_user_failures = 10;
+  size_t login_address_failures = 100;
+  caf::timespan login_window = std::chrono::minutes(15);
+  /// Registrations per client address within `register_window`.
+  size_t register_limit = 20;
+  caf::timespan register_window = std::chrono::hours(1);
+  /// Password hashes waiting or running at once; beyond: 503.
+  size_t hash_queue = 64;
+  /// Detached password hashers; 0: one per core.
+  size_t hash_workers = 0;
+  /// How long a used refresh token still returns the pair it was traded
+  /// for; 0 turns the grace off.
+  caf::timespan refresh_grace = std::chrono::seconds(30);
+};
+
+/// The journal (`actors::node_settings`).
+struct journal_options {
+  /// Most commands the journal commits in one transaction.
+  size_t max_batch = 4096;
+  /// How long `GET /api/v1/requests/{id}` can find a finished request.
+  caf::timespan request_retention = std::chrono::hours(24);
+};
+
 /// The Kafka bridge (`io::kafka_settings`): empty `brokers` means off.
 struct kafka_options {
   std::string brokers;

@@ -28,9 +28,9 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     CAF_REQUIRE(!store->create_user(alice));
     actors::token_settings settings;
     settings.secret = "0123456789abcdef0123456789abcdef";
-    settings.limits.user_failures = 2;
-    settings.limits.address_failures = 5;
-    settings.limits.hash_queue = 4;
+    settings.login_user_failures = 2;
+    settings.login_address_failures = 5;
+    settings.hash_queue = 4;
     settings.prune_interval = caf::timespan{0};
     hasher = sys.spawn(actors::hasher, size_t{0});
     accounts = sys.spawn(actors::accounts, store, settings,
