@@ -139,6 +139,35 @@ def ws_upgrade(port, path, extra_headers="", rcvbuf=None):
     return sock, head.decode("latin-1")
 
 
+def read_until_closed(sock):
+    """Everything the peer sends until it closes (or resets) the
+    connection; a timeout is a failure: the server must hang up."""
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+def close_frame(ws):
+    """The first 4 bytes of the close frame a server sent on WebSocket `ws`,
+    read off the raw socket (the client library would try to answer it on a
+    socket the server closed): `raw[0]` 0x88 (FIN + close), the code in
+    `raw[2:4]`."""
+    raw = b""
+    ws.sock.settimeout(SOCKET_TIMEOUT)
+    while len(raw) < 4:
+        chunk = ws.sock.recv(64)
+        if not chunk:
+            break
+        raw += chunk
+    return raw
+
+
 def assert_serves(test, srv, headers=None):
     """After an attack: /healthz answers and a user can still write and
     read (`headers` authenticate another user in token mode)."""

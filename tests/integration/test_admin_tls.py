@@ -16,6 +16,7 @@ import time
 import unittest
 
 from actodo_fixture import ActodoTestCase, SOCKET_TIMEOUT, WAIT, actodo_bin
+from hostile import RSS_SCALE, read_until_closed, rss_kib
 
 ADMIN_RE = re.compile(r"actodo: console endpoint on 127\.0\.0\.1:(\d+)")
 
@@ -30,7 +31,6 @@ BASP_ATTACK = struct.pack("!BBBBIQQQ", 0, 0, 0, 0, 2**31 - 1, 3, 0, 0)
 # holds a connection without sending anything, may cost a few KiB.
 # Under ThreadSanitizer (`.ci/tsan`) memory has shadow memory: the bounds
 # are scaled there (1 in the release build).
-RSS_SCALE = int(os.environ.get("ACTODO_RSS_SCALE", "1"))
 ATTACKS = 64
 ATTACK_BOUND_KIB = 8 * RSS_SCALE
 IDLE_PEERS = 16
@@ -49,28 +49,6 @@ def admin_port(srv):
                 return int(m.group(1)), line
         time.sleep(0.02)
     raise AssertionError(f"no console endpoint line: {srv.stdout_lines!r}")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS in /proc/{pid}/status")
-
-
-def read_until_closed(sock):
-    """Everything the peer sends until it closes (or resets) the
-    connection; a timeout is a failure: the node must hang up."""
-    data = b""
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            return data
-        if not chunk:
-            return data
-        data += chunk
 
 
 def tls_context(cert=None, key=None, ca=None, version=None):

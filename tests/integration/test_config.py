@@ -1,7 +1,6 @@
 """Configuration: command line, ACTODO_* environment, config file, and the
 checks that refuse bad values before anything is served."""
 
-import json
 import os
 import re
 import shutil
@@ -14,6 +13,7 @@ import websocket
 
 from actodo_fixture import (SOCKET_TIMEOUT, ActodoTestCase, actodo_bin,
                             recv_json)
+from hostile import close_frame
 
 LISTEN_RE = re.compile(r"actodo: listening on http://127\.0\.0\.1:(\d+)")
 
@@ -208,6 +208,36 @@ class ResumeLimitTest(ActodoTestCase):
         self.assertWelcome(recv_json(ws), 12)
         seqs = [recv_json(ws)["event"]["sequence"] for _ in range(7)]
         self.assertEqual(seqs, list(range(6, 13)))
+
+
+class EnvironmentTest(ActodoTestCase):
+    """Every option also comes from its ACTODO_* variable (the names are
+    read from the option declarations, not from a second list)."""
+
+    def test_new_options_from_the_environment(self):
+        app = "http://app.example:3000"
+        old = dict(os.environ)
+        os.environ["ACTODO_CORS_ORIGINS"] = app
+        os.environ["ACTODO_WS_MAX_MESSAGE"] = "2048"
+        try:
+            srv = self.server(extra_args=["--ws-echo"])
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+        r = srv.request("GET", "/api/v1/todos", headers={"Origin": app})
+        self.assertEqual(r.headers.get("access-control-allow-origin"), app)
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{srv.port}/diag/ws-echo", timeout=SOCKET_TIMEOUT)
+        try:
+            ws.send("m" * 2000)
+            self.assertEqual(ws.recv(), "m" * 2000)
+            ws.send("m" * 3000)
+            raw = close_frame(ws)
+            self.assertEqual(int.from_bytes(raw[2:4], "big"), 1009, raw)
+        finally:
+            ws.close()
+        self.assertNotIn("ignoring unknown environment variable ACTODO_CORS",
+                         srv.read_log())
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ import time
 import websocket
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, http_request
-from hostile import (MIB, RSS_SCALE, assert_serves, bystander, cpu_seconds,
+from hostile import (MIB, RSS_SCALE, assert_serves, bystander, close_frame,
+                     cpu_seconds,
                      exchange, fd_soft_hard, read_response, rss_kib,
                      send_until_answered)
 
@@ -372,39 +373,3 @@ class LingeringCloseTest(ActodoTestCase):
         self.assertEqual(status, 413, body)
         self.assertEqual(body["status"], 413)
         assert_serves(self, srv, bystander(self, srv))
-
-
-class EnvironmentTest(ActodoTestCase):
-    """Every option also comes from its ACTODO_* variable (the names are
-    read from the option declarations, not from a second list)."""
-
-    def test_new_options_from_the_environment(self):
-        app = "http://app.example:3000"
-        old = dict(os.environ)
-        os.environ["ACTODO_CORS_ORIGINS"] = app
-        os.environ["ACTODO_WS_MAX_MESSAGE"] = "2048"
-        try:
-            srv = self.server(extra_args=["--ws-echo"])
-        finally:
-            os.environ.clear()
-            os.environ.update(old)
-        r = srv.request("GET", "/api/v1/todos", headers={"Origin": app})
-        self.assertEqual(r.headers.get("access-control-allow-origin"), app)
-        ws = websocket.create_connection(
-            f"ws://127.0.0.1:{srv.port}/diag/ws-echo", timeout=SOCKET_TIMEOUT)
-        try:
-            ws.send("m" * 2000)
-            self.assertEqual(ws.recv(), "m" * 2000)
-            ws.send("m" * 3000)
-            raw = b""
-            ws.sock.settimeout(SOCKET_TIMEOUT)
-            while len(raw) < 4:
-                chunk = ws.sock.recv(64)
-                if not chunk:
-                    break
-                raw += chunk
-            self.assertEqual(int.from_bytes(raw[2:4], "big"), 1009, raw)
-        finally:
-            ws.close()
-        self.assertNotIn("ignoring unknown environment variable ACTODO_CORS",
-                         srv.read_log())

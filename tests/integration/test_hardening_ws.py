@@ -11,7 +11,8 @@ import time
 import websocket
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, recv_json
-from hostile import MIB, RSS_SCALE, assert_serves, rss_kib, ws_upgrade
+from hostile import (MIB, RSS_SCALE, assert_serves, close_frame, rss_kib,
+                     ws_upgrade)
 
 PASSWORD = "correct horse battery staple"
 
@@ -196,15 +197,7 @@ class MessageLimitTest(ActodoTestCase):
             f"ws://127.0.0.1:{srv.port}/diag/ws-echo", timeout=SOCKET_TIMEOUT)
         try:
             ws.send("m" * (65 * 1024))
-            # Read the close frame off the raw socket (the client library
-            # would try to answer it on a socket the server closed).
-            raw = b""
-            ws.sock.settimeout(SOCKET_TIMEOUT)
-            while len(raw) < 4:
-                chunk = ws.sock.recv(64)
-                if not chunk:
-                    break
-                raw += chunk
+            raw = close_frame(ws)
             self.assertEqual(raw[0], 0x88, raw)  # FIN + close
             self.assertEqual(int.from_bytes(raw[2:4], "big"), 1009)
         finally:

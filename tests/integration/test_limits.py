@@ -10,6 +10,7 @@ import unittest
 import websocket
 
 from actodo_fixture import (SOCKET_TIMEOUT, WAIT, ActodoTestCase, recv_json)
+from hostile import close_frame
 
 PASSWORD = "a long enough password"
 
@@ -63,15 +64,8 @@ class LocalLimitsTest(ActodoTestCase):
         self.assertWelcome(recv_json(ws), 0)
         ws.send(json.dumps({"type": "command", "op": "create",
                             "body": {"title": "x", "notes": "n" * 70000}}))
-        # The server fails the connection at once; read its close frame off
-        # the raw socket (the client library would try to answer it).
-        raw = b""
-        ws.sock.settimeout(SOCKET_TIMEOUT)
-        while len(raw) < 4:
-            chunk = ws.sock.recv(64)
-            if not chunk:
-                break
-            raw += chunk
+        # The server fails the connection at once.
+        raw = close_frame(ws)
         self.assertEqual(raw[0], 0x88, raw)  # FIN + close
         self.assertEqual(struct.unpack("!H", raw[2:4])[0], 1009)
         self.assertEqual(srv.events(), [])
