@@ -83,7 +83,7 @@ typename Inspector::result_type inspect(Inspector& f, optional_ref<T>& x) {
 
 } // namespace actodo::actors
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reminder& x) {
@@ -146,4 +146,4 @@ typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
   return f(caf::meta::type_name("preview_request"), x.sample, x.limit, x.field);
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

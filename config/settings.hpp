@@ -72,8 +72,8 @@ struct list_options {
   /// Most simultaneous WebSocket sessions of one user.
   size_t max_sessions = 32;
   /// Most work one RRULE expansion may do: iterator steps and periods of
-  /// the rule searched (`calendar::expand`); beyond it a preview or listing
-  /// is 422 and a series ends (`end_reason: budget`).
+  /// the rule searched (`actors::calendar::expand`); beyond it a preview or
+  /// listing is 422 and a series ends (`end_reason: budget`).
   size_t recurrence_budget = 10000;
   /// Longest wall-clock time one RRULE expansion may take (libical cannot
   /// be interrupted inside one call; see actors/expansion_runner.hpp).

@@ -35,7 +35,8 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   auto content_type = rec.header("content-type");
   if (content_type != nullptr
       && content_type->rfind("application/cloudevents", 0) == 0) {
-    if (!domain::within_depth(rec.value, domain::max_json_depth))
+    if (!actors::domain::within_depth(rec.value,
+                                      actors::domain::max_json_depth))
       return error("JSON nested too deeply", "value");
     auto doc = json::parse(rec.value, nullptr, false);
     if (!doc.is_object())
@@ -65,7 +66,8 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   out.subject = attr("subject");
   out.ifmatch = attr("ifmatch");
   if (!rec.value.empty()) {
-    if (!domain::within_depth(rec.value, domain::max_json_depth))
+    if (!actors::domain::within_depth(rec.value,
+                                      actors::domain::max_json_depth))
       return error("JSON nested too deeply", "value");
     out.data = json::parse(rec.value, nullptr, false);
     if (out.data.is_discarded())
@@ -79,8 +81,8 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
 std::optional<record_error> decode_data(const json& data,
                                         actors::command& out) {
   auto create = out.op == actors::command_op::create;
-  if (auto err = domain::decode_todo_body(data, create, out.patch,
-                                          out.canonical_body))
+  if (auto err = actors::domain::decode_todo_body(data, create, out.patch,
+                                                  out.canonical_body))
     return error(err->detail,
                  err->field.empty() ? "data" : "data/" + err->field);
   return std::nullopt;
@@ -103,7 +105,7 @@ std::optional<record_error> parse_command_record(const kafka_record& rec,
     return err;
   if (a.specversion != "1.0")
     return error("must be 1.0", "ce_specversion");
-  if (!domain::valid_request_id(a.id))
+  if (!actors::domain::valid_request_id(a.id))
     return error("must be 1-128 characters of [A-Za-z0-9._:-]", "ce_id");
   if (rec.key.empty() || rec.key.size() > 128)
     return error("the key must be the user id (1-128 bytes)", "key");

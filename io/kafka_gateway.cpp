@@ -64,13 +64,13 @@ void kafka_gateway::submit(actors::command cmd, outcome_callback cb) {
   }
 }
 
-void kafka_gateway::list(std::string user, domain::query q,
+void kafka_gateway::list(std::string user, actors::domain::query q,
                          answer<actors::todo_page> cb) {
   inner_.list(std::move(user), std::move(q), std::move(cb));
 }
 
 void kafka_gateway::get(std::string user, std::string todo_id,
-                        answer<domain::todo> cb) {
+                        answer<actors::domain::todo> cb) {
   inner_.get(std::move(user), std::move(todo_id), std::move(cb));
 }
 
@@ -80,7 +80,8 @@ void kafka_gateway::occurrences(std::string user, std::string todo_id,
   inner_.occurrences(std::move(user), std::move(todo_id), limit, std::move(cb));
 }
 
-void kafka_gateway::preview(std::string user, domain::preview_request req,
+void kafka_gateway::preview(std::string user,
+                            actors::domain::preview_request req,
                             answer<actors::occurrence_list> cb) {
   inner_.preview(std::move(user), std::move(req), std::move(cb));
 }

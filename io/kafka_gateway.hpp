@@ -25,13 +25,13 @@ class kafka_gateway : public actors::gateway {
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void*);
 
   void submit(actors::command cmd, outcome_callback cb) override;
-  void list(std::string user, domain::query q,
+  void list(std::string user, actors::domain::query q,
             answer<actors::todo_page> cb) override;
   void get(std::string user, std::string todo_id,
-           answer<domain::todo> cb) override;
+           answer<actors::domain::todo> cb) override;
   void occurrences(std::string user, std::string todo_id, int32_t limit,
                    answer<actors::occurrence_list> cb) override;
-  void preview(std::string user, domain::preview_request req,
+  void preview(std::string user, actors::domain::preview_request req,
                answer<actors::occurrence_list> cb) override;
   void status(std::string user, std::string request_id,
               answer<persistence::request_record> cb) override;

@@ -51,10 +51,11 @@ std::optional<http_response> router::prepare(const http_request& req,
     return std::nullopt;
   // The one parse of the body: into the typed patch the command carries.
   nlohmann::json body;
-  auto err = domain::parse_client_json(req.body, body);
+  auto err = actors::domain::parse_client_json(req.body, body);
   if (!err)
-    err = domain::decode_todo_body(body, cmd.op == actors::command_op::create,
-                                   cmd.patch, cmd.canonical_body);
+    err = actors::domain::decode_todo_body(body,
+                                           cmd.op == actors::command_op::create,
+                                           cmd.patch, cmd.canonical_body);
   if (err)
     return problem(400, err->detail, err->field);
   return std::nullopt;
@@ -62,8 +63,8 @@ std::optional<http_response> router::prepare(const http_request& req,
 
 void router::list_todos(const http_request& req, const path_params&,
                         responder& done) {
-  domain::query q;
-  if (auto err = domain::parse_query(req.query, q))
+  actors::domain::query q;
+  if (auto err = actors::domain::parse_query(req.query, q))
     return done(problem(400, err->detail, err->field));
   gate_.list(
     req.user, std::move(q), [done](caf::expected<actors::todo_page> page) {
@@ -74,18 +75,19 @@ void router::list_todos(const http_request& req, const path_params&,
 void router::get_todo(const http_request& req, const path_params& p,
                       responder& done) {
   auto etag = std::string{req.header("if-none-match")};
-  gate_.get(req.user, p[0], [done, etag](caf::expected<domain::todo> t) {
-    if (!t)
-      return done(response_of(t.error()));
-    auto res = json_response(encode(*t));
-    res.headers.emplace_back("ETag", entity_tag(t->version));
-    if (etag_matches(etag, t->version)) {
-      res.status = 304;
-      res.body.clear();
-      res.content_type.clear();
-    }
-    done(std::move(res));
-  });
+  gate_.get(req.user, p[0],
+            [done, etag](caf::expected<actors::domain::todo> t) {
+              if (!t)
+                return done(response_of(t.error()));
+              auto res = json_response(encode(*t));
+              res.headers.emplace_back("ETag", entity_tag(t->version));
+              if (etag_matches(etag, t->version)) {
+                res.status = 304;
+                res.body.clear();
+                res.content_type.clear();
+              }
+              done(std::move(res));
+            });
 }
 
 actors::command router::command_for(actors::command_op op,
@@ -155,7 +157,7 @@ void router::reminder_action(const http_request& req, const path_params& p,
   auto res = std::from_chars(n.data(), n.data() + n.size(), index);
   if (res.ec != std::errc{} || res.ptr != n.data() + n.size())
     return done(problem(404, "no reminder " + n, "reminder"));
-  if (!domain::within_depth(req.body, domain::max_json_depth))
+  if (!actors::domain::within_depth(req.body, actors::domain::max_json_depth))
     return done(problem(400, "the body nests too deeply"));
   auto body = req.body.empty()
                 ? nlohmann::json::object()
@@ -167,8 +169,8 @@ void router::reminder_action(const http_request& req, const path_params& p,
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
   actors::command cmd;
-  if (auto err = domain::decode_reminder_body(body, snooze, domain::now_ms(),
-                                              cmd.action, cmd.canonical_body))
+  if (auto err = actors::domain::decode_reminder_body(
+        body, snooze, actors::domain::now_ms(), cmd.action, cmd.canonical_body))
     return done(problem(400, err->detail, err->field));
   cmd.todo_id = p[0];
   cmd.op = snooze ? actors::command_op::snooze : actors::command_op::dismiss;
@@ -177,8 +179,9 @@ void router::reminder_action(const http_request& req, const path_params& p,
 
 void router::preview(const http_request& req, const path_params&,
                      responder& done) {
-  domain::preview_request rule;
-  if (auto err = domain::decode_preview(req.query, domain::now_ms(), rule))
+  actors::domain::preview_request rule;
+  if (auto err = actors::domain::decode_preview(req.query,
+                                                actors::domain::now_ms(), rule))
     return done(problem(400, err->detail, err->field));
   if (auto res = throttle(expansion_limit_.get(), req.user))
     return done(std::move(*res));

@@ -43,7 +43,7 @@ actors::gateway::answer<T> respond(const responder& done, int status = 0) {
 std::optional<http_response>
 string_fields(const std::string& body, std::initializer_list<const char*> names,
               std::vector<std::string>& out) {
-  if (!domain::within_depth(body, domain::max_json_depth))
+  if (!actors::domain::within_depth(body, actors::domain::max_json_depth))
     return problem(400, "JSON nested too deep");
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object())

@@ -15,7 +15,7 @@ namespace actodo::web {
 /// client-chosen one doubles as idempotency key (`ws:<request_id>`). On
 /// failure the error names the field (`out.request_id` is set when the
 /// frame had a valid one).
-std::optional<domain::field_error> decode_command_frame(std::string_view text,
-                                                        actors::command& out);
+std::optional<actors::domain::field_error>
+decode_command_frame(std::string_view text, actors::command& out);
 
 } // namespace actodo::web

@@ -79,9 +79,10 @@ http_response response_of(const caf::error& err) {
 }
 
 std::string encode(const actors::account_info& x) {
-  return dump({{"id", x.id},
-               {"username", x.username},
-               {"created_at", domain::format_rfc3339_ms(x.created_ms)}});
+  return dump(
+    {{"id", x.id},
+     {"username", x.username},
+     {"created_at", actors::domain::format_rfc3339_ms(x.created_ms)}});
 }
 
 std::string encode(const actors::token_pair& x) {
@@ -91,8 +92,8 @@ std::string encode(const actors::token_pair& x) {
                {"refresh_token", x.refresh_token}});
 }
 
-std::string encode(const domain::todo& t) {
-  return dump(domain::to_json(t));
+std::string encode(const actors::domain::todo& t) {
+  return dump(actors::domain::to_json(t));
 }
 
 http_response json_response(std::string body) {
@@ -104,7 +105,7 @@ http_response json_response(std::string body) {
 std::string encode(const actors::todo_page& page) {
   auto items = nlohmann::json::array();
   for (auto& t : page.items)
-    items.push_back(domain::to_json(t));
+    items.push_back(actors::domain::to_json(t));
   nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (!page.next_cursor.empty())
     doc["next_cursor"] = page.next_cursor;

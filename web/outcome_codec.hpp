@@ -44,7 +44,7 @@ std::string encode(const actors::account_info& x);
 std::string encode(const actors::token_pair& x);
 
 /// The JSON of one todo.
-std::string encode(const domain::todo& t);
+std::string encode(const actors::domain::todo& t);
 
 /// A 200 response with a JSON body.
 http_response json_response(std::string body);

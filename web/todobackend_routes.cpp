@@ -19,8 +19,8 @@ std::string base_url(const http_request& req) {
 }
 
 /// A todo as Todo-Backend clients expect it: with its absolute `url`.
-json with_url(const domain::todo& t, const std::string& base) {
-  auto doc = domain::to_json(t);
+json with_url(const actors::domain::todo& t, const std::string& base) {
+  auto doc = actors::domain::to_json(t);
   doc["url"] = base + t.id;
   return doc;
 }
@@ -33,9 +33,9 @@ std::string dump(const json& doc) {
 
 void router::backend_list(const http_request& req, const path_params&,
                           responder& done) {
-  domain::query q;
-  q.limit = domain::max_query_limit;
-  q.sort = {domain::sort_key{domain::sort_key::order, false}};
+  actors::domain::query q;
+  q.limit = actors::domain::max_query_limit;
+  q.sort = {actors::domain::sort_key{actors::domain::sort_key::order, false}};
   gate_.list(req.user, std::move(q),
              [done, base = base_url(req)](caf::expected<actors::todo_page> pg) {
                if (!pg)
@@ -50,7 +50,8 @@ void router::backend_list(const http_request& req, const path_params&,
 void router::backend_get(const http_request& req, const path_params& p,
                          responder& done) {
   gate_.get(req.user, p[0],
-            [done, base = base_url(req)](caf::expected<domain::todo> t) {
+            [done,
+             base = base_url(req)](caf::expected<actors::domain::todo> t) {
               done(t ? json_response(dump(with_url(*t, base)))
                      : response_of(t.error()));
             });

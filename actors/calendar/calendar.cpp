@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <tuple>
 
-namespace actodo::calendar {
+namespace actodo::actors::calendar {
 
 namespace {
 
@@ -240,4 +240,4 @@ std::string format_duration(int64_t ms) {
   return res;
 }
 
-} // namespace actodo::calendar
+} // namespace actodo::actors::calendar

@@ -10,7 +10,7 @@
 /// Time zones (howardhinnant-date's tz over the system tzdb) and RFC 5545
 /// recurrence (libical): everything Actodo knows about calendars. No
 /// hand-written calendar arithmetic lives anywhere else.
-namespace actodo::calendar {
+namespace actodo::actors::calendar {
 
 /// A wall-clock date-time without a zone ("floating" in RFC 5545 terms).
 struct local_time {
@@ -147,4 +147,4 @@ int rule_count(std::string_view rrule);
 /// count their occurrences themselves).
 std::string without_count(std::string_view rrule);
 
-} // namespace actodo::calendar
+} // namespace actodo::actors::calendar

@@ -13,7 +13,7 @@
 
 #include "actors/calendar/calendar.hpp"
 
-namespace actodo::calendar {
+namespace actodo::actors::calendar {
 
 namespace {
 
@@ -346,4 +346,4 @@ std::string without_count(std::string_view rrule) {
   return rule.str();
 }
 
-} // namespace actodo::calendar
+} // namespace actodo::actors::calendar

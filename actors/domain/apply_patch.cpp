@@ -3,7 +3,7 @@
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/validation.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -106,4 +106,4 @@ std::string_view event_type(change_kind x) {
   return "todo.updated";
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -1,6 +1,6 @@
 #include "actors/domain/command_body.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -86,4 +86,4 @@ decode_reminder_body(const nlohmann::json& body, bool snooze, int64_t now_ms,
   return std::nullopt;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -14,7 +14,7 @@
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/validation.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Deepest nesting of arrays and objects accepted in client JSON.
 inline constexpr int max_json_depth = 32;
@@ -50,4 +50,4 @@ decode_reminder_body(const nlohmann::json& body, bool snooze, int64_t now_ms,
                      reminder_action& action, std::string& canonical_text,
                      std::string_view prefix = {});
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -5,7 +5,7 @@
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -66,4 +66,4 @@ decode_preview(const std::vector<std::pair<std::string, std::string>>& params,
   return std::nullopt;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

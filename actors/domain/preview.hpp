@@ -9,7 +9,7 @@
 #include "actors/domain/todo.hpp"
 #include "actors/domain/validation.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Most occurrences one listing or preview returns.
 inline constexpr size_t max_occurrences = 100;
@@ -32,4 +32,4 @@ std::optional<field_error>
 decode_preview(const std::vector<std::pair<std::string, std::string>>& params,
                int64_t now_ms, preview_request& out);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -8,7 +8,7 @@
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -207,4 +207,4 @@ run_query(const query& q, const std::vector<const todo*>& todos) {
   return result;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

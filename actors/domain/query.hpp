@@ -11,7 +11,7 @@
 #include "actors/domain/todo.hpp"
 #include "actors/domain/validation.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// One criterion of a sort order.
 struct sort_key {
@@ -102,4 +102,4 @@ struct page {
 std::variant<page, field_error>
 run_query(const query& q, const std::vector<const todo*>& todos);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

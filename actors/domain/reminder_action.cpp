@@ -5,7 +5,7 @@
 #include "actors/calendar/calendar.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
                                                  bool snooze, int64_t now_ms,
@@ -49,4 +49,4 @@ std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
   return std::nullopt;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

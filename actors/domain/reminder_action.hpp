@@ -8,7 +8,7 @@
 
 #include "actors/domain/validation.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// A snooze or dismiss of one reminder as a client asks for it.
 struct reminder_action {
@@ -28,4 +28,4 @@ std::optional<field_error> parse_reminder_action(const nlohmann::json& body,
                                                  bool snooze, int64_t now_ms,
                                                  reminder_action& out);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -4,7 +4,7 @@
 
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -222,4 +222,4 @@ std::string due_text(const calendar::local_time& local, std::string_view zone) {
   return calendar::format_in_zone(calendar::to_instant(local, zone), zone);
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -15,7 +15,7 @@
 /// reminders fire, when the scheduler has to wake it, and its next
 /// occurrences. Pure functions over `todo`; the calendar module does the
 /// time zone and RRULE work.
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// A reminder handled later than this after its instant counts as missed
 /// and follows its misfire policy.
@@ -80,4 +80,4 @@ std::optional<field_error> check_schedule(const todo& t);
 /// for date-only series, else RFC 3339 with the zone's offset.
 std::string due_text(const calendar::local_time& local, std::string_view zone);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -5,7 +5,7 @@
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -170,4 +170,4 @@ std::optional<std::string> decode_cursor(std::string_view cursor,
   return std::nullopt;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

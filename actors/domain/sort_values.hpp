@@ -9,7 +9,7 @@
 #include "actors/domain/query.hpp"
 #include "actors/domain/todo.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// The values of a todo that sorting looks at, plus the id as final
 /// tie-breaker. Used for comparing todos and for keyset cursors.
@@ -45,4 +45,4 @@ std::optional<std::string> decode_cursor(std::string_view cursor,
                                          const std::vector<sort_key>& keys,
                                          sort_values& out);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -154,4 +154,4 @@ bool base64url_decode(std::string_view str, std::string& out) {
   return true;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Counts the Unicode code points of UTF-8 text: every byte that is not a
 /// continuation byte (`10xxxxxx`) starts a new code point. Input is expected
@@ -34,4 +34,4 @@ std::string base64url_encode(std::string_view bytes);
 /// outside the base64url alphabet, padding, or an impossible length.
 bool base64url_decode(std::string_view str, std::string& out);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <date/date.h>
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -112,4 +112,4 @@ std::optional<int64_t> parse_rfc3339(std::string_view s, bool allow_date_only) {
   return s[pos] == '+' ? result - offset : result + offset;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

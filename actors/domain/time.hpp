@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Returns the current system time as milliseconds since the UNIX epoch.
 int64_t now_ms();
@@ -27,4 +27,4 @@ std::string format_rfc3339_ms(int64_t epoch_ms);
 /// supported), offsets beyond 23:59, surrounding whitespace.
 std::optional<int64_t> parse_rfc3339(std::string_view s, bool allow_date_only);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

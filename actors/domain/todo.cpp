@@ -4,7 +4,7 @@
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -200,4 +200,4 @@ todo todo_from_json(const nlohmann::json& obj) {
   return result;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Importance of a todo, ordered from least to most important.
 enum class priority : uint8_t { none, low, medium, high, urgent };
@@ -123,4 +123,4 @@ nlohmann::json to_json(const todo& x);
 /// `nlohmann::json::other_error` on an unknown priority.
 todo todo_from_json(const nlohmann::json& obj);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

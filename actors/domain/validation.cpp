@@ -8,7 +8,7 @@
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 namespace {
 
@@ -360,4 +360,4 @@ std::optional<field_error> parse_patch(const nlohmann::json& body,
   return std::nullopt;
 }
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

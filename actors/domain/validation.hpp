@@ -10,7 +10,7 @@
 
 #include "actors/domain/todo.hpp"
 
-namespace actodo::domain {
+namespace actodo::actors::domain {
 
 /// Maximum length of a title in Unicode code points (minimum is 1).
 inline constexpr size_t max_title_length = 500;
@@ -146,4 +146,4 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
 /// `todo.reopened`.
 std::string_view event_type(change_kind x);
 
-} // namespace actodo::domain
+} // namespace actodo::actors::domain

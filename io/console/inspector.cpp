@@ -25,7 +25,7 @@ json to_json(const actors::list_summary& x) {
   for (auto& r : x.pending_reminders)
     reminders.push_back({{"todo", r.todo_id},
                          {"reminder", r.index},
-                         {"at", domain::format_rfc3339_ms(r.at_ms)}});
+                         {"at", actors::domain::format_rfc3339_ms(r.at_ms)}});
   return json{{"user", x.user},
               {"resident", true},
               {"todos", x.todos},
@@ -73,7 +73,7 @@ std::string fail(const std::string& msg, bool as_json) {
 json to_json(const std::vector<actors::planned_wake>& wakes) {
   auto items = json::array();
   for (auto& w : wakes)
-    items.push_back({{"at", domain::format_rfc3339_ms(w.at_ms)},
+    items.push_back({{"at", actors::domain::format_rfc3339_ms(w.at_ms)},
                      {"user", w.user},
                      {"todo", w.todo},
                      {"missed", w.missed}});

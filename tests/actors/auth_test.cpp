@@ -36,12 +36,12 @@ CAF_TEST(expired tampered or foreign tokens are refused) {
   auto dot1 = token.find('.');
   auto dot2 = token.find('.', dot1 + 1);
   auto forged = token.substr(0, dot1 + 1)
-                + actodo::domain::base64url_encode(
+                + actodo::actors::domain::base64url_encode(
                   R"({"sub":"u_2","iat":1000,"exp":2000,"jti":"j1"})")
                 + token.substr(dot2);
   CAF_CHECK(verify_jwt(forged, key, 1500, out) == token_error::bad_signature);
   // alg=none is not accepted.
-  auto none = actodo::domain::base64url_encode(R"({"alg":"none"})")
+  auto none = actodo::actors::domain::base64url_encode(R"({"alg":"none"})")
               + token.substr(dot1, dot2 - dot1) + ".";
   CAF_CHECK(verify_jwt(none, key, 1500, out) == token_error::malformed);
   CAF_CHECK(verify_jwt("garbage", key, 1500, out) == token_error::malformed);

@@ -17,18 +17,20 @@ namespace actodo::test {
 /// Fills the patch or reminder action of `cmd` from JSON `body` as an edge
 /// would; a body that does not decode is a mistake in the test.
 inline void set_body(actors::command& cmd, const std::string& body,
-                     int64_t now_ms = domain::now_ms()) {
+                     int64_t now_ms = actors::domain::now_ms()) {
   if (body.empty())
     return;
   auto doc = nlohmann::json::parse(body);
-  std::optional<domain::field_error> err;
+  std::optional<actors::domain::field_error> err;
   using actors::command_op;
   if (cmd.op == command_op::snooze || cmd.op == command_op::dismiss)
-    err = domain::decode_reminder_body(doc, cmd.op == command_op::snooze,
-                                       now_ms, cmd.action, cmd.canonical_body);
+    err = actors::domain::decode_reminder_body(doc,
+                                               cmd.op == command_op::snooze,
+                                               now_ms, cmd.action,
+                                               cmd.canonical_body);
   else
-    err = domain::decode_todo_body(doc, cmd.op == command_op::create, cmd.patch,
-                                   cmd.canonical_body);
+    err = actors::domain::decode_todo_body(doc, cmd.op == command_op::create,
+                                           cmd.patch, cmd.canonical_body);
   if (err)
     throw std::runtime_error("test body does not decode: " + err->field + ": "
                              + err->detail);

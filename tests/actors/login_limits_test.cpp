@@ -20,10 +20,11 @@ const std::string key = "0123456789abcdef0123456789abcdef";
 
 /// A token with the given raw payload, signed with `key`.
 std::string signed_with_payload(const std::string& payload) {
-  auto input = actodo::domain::base64url_encode(R"({"alg":"HS256"})") + "."
-               + actodo::domain::base64url_encode(payload);
+  auto input = actodo::actors::domain::base64url_encode(R"({"alg":"HS256"})")
+               + "." + actodo::actors::domain::base64url_encode(payload);
   return input + "."
-         + actodo::domain::base64url_encode(auth::hmac_sha256(key, input));
+         + actodo::actors::domain::base64url_encode(
+           auth::hmac_sha256(key, input));
 }
 
 } // namespace

@@ -78,7 +78,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   }
 
   std::string at(caf::timespan offset) {
-    return domain::format_rfc3339_ms(
+    return actors::domain::format_rfc3339_ms(
       base_ms
       + std::chrono::duration_cast<std::chrono::milliseconds>(offset).count());
   }
@@ -141,7 +141,8 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     self->send(directory, atom::get::value, user, id);
     sched.run();
     json result;
-    self->receive([&](domain::todo& t) { result = domain::to_json(t); });
+    self->receive(
+      [&](actors::domain::todo& t) { result = actors::domain::to_json(t); });
     return result;
   }
 

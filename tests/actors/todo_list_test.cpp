@@ -172,8 +172,8 @@ CAF_TEST(a failed commit fails every pending command and reloads the user) {
 CAF_TEST(list and get answer from memory) {
   submit(make(command_op::create, R"({"title":"b","priority":"high"})"));
   auto a = submit(make(command_op::create, R"({"title":"a"})"));
-  domain::query q;
-  q.sort = {domain::sort_key{domain::sort_key::title, false}};
+  actors::domain::query q;
+  q.sort = {actors::domain::sort_key{actors::domain::sort_key::title, false}};
   self->send(directory, atom::list::value, std::string{"alice"}, q);
   self->send(directory, atom::get::value, std::string{"alice"}, a.todo_id);
   self->send(directory, atom::get::value, std::string{"bob"}, a.todo_id);
@@ -184,13 +184,15 @@ CAF_TEST(list and get answer from memory) {
     CAF_CHECK_EQUAL(page.items[1].title, "b");
     CAF_CHECK(page.next_cursor.empty());
   });
-  self->receive([&](domain::todo& t) { CAF_CHECK_EQUAL(t.id, a.todo_id); });
+  self->receive(
+    [&](actors::domain::todo& t) { CAF_CHECK_EQUAL(t.id, a.todo_id); });
   // Another user does not see alice's todo.
-  self->receive([](domain::todo&) { CAF_FAIL("bob sees alice's todo"); },
-                [](caf::error& err) {
-                  CAF_CHECK_EQUAL(err, ec::not_found);
-                  CAF_CHECK_EQUAL(error_field(err), "id");
-                });
+  self->receive(
+    [](actors::domain::todo&) { CAF_FAIL("bob sees alice's todo"); },
+    [](caf::error& err) {
+      CAF_CHECK_EQUAL(err, ec::not_found);
+      CAF_CHECK_EQUAL(error_field(err), "id");
+    });
 }
 
 CAF_TEST(a request is pending until durable and then reports its outcome) {

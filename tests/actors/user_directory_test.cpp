@@ -101,7 +101,7 @@ CAF_TEST(an idle report with messages still in flight is ignored) {
   // The report is anonymous, so it is not even from the list: ignored.
   sched.run();
   CAF_CHECK_EQUAL(state().passivated, 0u);
-  self->receive([](domain::todo&) { CAF_FAIL("found a missing todo"); },
+  self->receive([](actors::domain::todo&) { CAF_FAIL("found a missing todo"); },
                 [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::not_found); });
   CAF_CHECK_EQUAL(state().users.count("alice"), 1u);
 }

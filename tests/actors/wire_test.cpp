@@ -48,7 +48,9 @@ CAF_TEST(a command crosses the network with its typed patch) {
   CAF_CHECK(p.title == std::optional<std::string>{"pay rent"});
   CAF_CHECK(p.notes == std::optional<std::string>{""});
   CAF_CHECK(!p.completed);
-  CAF_CHECK(p.prio == std::optional<domain::priority>{domain::priority::high});
+  CAF_CHECK(
+    p.prio
+    == std::optional<actors::domain::priority>{actors::domain::priority::high});
   CAF_CHECK(p.order == std::optional<double>{2.5});
   CAF_REQUIRE(p.reminders && p.reminders->size() == 1);
   CAF_CHECK(p.reminders->front() == cmd.patch.reminders->front());
@@ -68,11 +70,11 @@ CAF_TEST(a cleared recurrence stays cleared across the network) {
 }
 
 CAF_TEST(an outcome crosses the network with its todo) {
-  domain::todo t;
+  actors::domain::todo t;
   t.id = "t_1";
   t.title = "milk";
   t.version = 4;
-  t.recur = domain::recurrence{};
+  t.recur = actors::domain::recurrence{};
   t.recur->rrule = "FREQ=DAILY";
   actors::command_outcome x;
   x.request_id = "r1";

@@ -9,7 +9,7 @@
 
 #include "actors/calendar/calendar.hpp"
 
-namespace cal = actodo::calendar;
+namespace cal = actodo::actors::calendar;
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include "actors/domain/query.hpp"
 
-using namespace actodo::domain;
+using namespace actodo::actors::domain;
 
 namespace {
 

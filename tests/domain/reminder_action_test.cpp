@@ -4,7 +4,7 @@
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/time.hpp"
 
-using namespace actodo::domain;
+using namespace actodo::actors::domain;
 using nlohmann::json;
 
 namespace {

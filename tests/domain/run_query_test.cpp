@@ -7,7 +7,7 @@
 #include "actors/domain/query.hpp"
 #include "actors/domain/text.hpp"
 
-using namespace actodo::domain;
+using namespace actodo::actors::domain;
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include "actors/domain/text.hpp"
 
-using namespace actodo::domain;
+using namespace actodo::actors::domain;
 
 TEST(text, code_points) {
   EXPECT_EQ(count_code_points(""), 0u);

@@ -4,9 +4,9 @@
 
 #include "actors/domain/time.hpp"
 
-using actodo::domain::format_rfc3339_ms;
-using actodo::domain::now_ms;
-using actodo::domain::parse_rfc3339;
+using actodo::actors::domain::format_rfc3339_ms;
+using actodo::actors::domain::now_ms;
+using actodo::actors::domain::parse_rfc3339;
 
 namespace {
 

@@ -2,11 +2,11 @@
 
 #include "actors/domain/todo.hpp"
 
-using actodo::domain::parse_priority;
-using actodo::domain::priority;
-using actodo::domain::to_json;
-using actodo::domain::todo;
-using actodo::domain::todo_from_json;
+using actodo::actors::domain::parse_priority;
+using actodo::actors::domain::priority;
+using actodo::actors::domain::to_json;
+using actodo::actors::domain::todo;
+using actodo::actors::domain::todo_from_json;
 using nlohmann::json;
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include "actors/domain/validation.hpp"
 
-using namespace actodo::domain;
+using namespace actodo::actors::domain;
 using nlohmann::json;
 
 namespace {

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_discarded()) {
     try {
-      auto t = domain::todo_from_json(doc);
-      auto again = domain::todo_from_json(domain::to_json(t));
+      auto t = actors::domain::todo_from_json(doc);
+      auto again = actors::domain::todo_from_json(actors::domain::to_json(t));
       if (!(again == t))
         __builtin_trap();
     } catch (const nlohmann::json::exception&) {
@@ -29,11 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!web::parse_query(text, params))
     return 0;
-  domain::query q;
-  if (domain::parse_query(params, q))
+  actors::domain::query q;
+  if (actors::domain::parse_query(params, q))
     return 0;
-  static std::vector<domain::todo> todos = [] {
-    std::vector<domain::todo> xs(3);
+  static std::vector<actors::domain::todo> todos = [] {
+    std::vector<actors::domain::todo> xs(3);
     for (size_t i = 0; i < xs.size(); ++i) {
       xs[i].id = "t" + std::to_string(i);
       xs[i].title = "title " + std::to_string(i);
@@ -44,11 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     xs[2].tags = {"a", "b"};
     return xs;
   }();
-  std::vector<const domain::todo*> ptrs;
+  std::vector<const actors::domain::todo*> ptrs;
   for (auto& t : todos)
     ptrs.push_back(&t);
-  auto result = domain::run_query(q, ptrs);
-  if (auto pg = std::get_if<domain::page>(&result))
+  auto result = actors::domain::run_query(q, ptrs);
+  if (auto pg = std::get_if<actors::domain::page>(&result))
     if (pg->items.size() > q.limit)
       __builtin_trap();
   return 0;

@@ -16,17 +16,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   // An accepted frame carries a valid request id and, for writes, a
   // canonical body that decodes again.
-  if (!domain::valid_request_id(cmd.request_id))
+  if (!actors::domain::valid_request_id(cmd.request_id))
     __builtin_trap();
   auto write = cmd.op == actors::command_op::create
                || cmd.op == actors::command_op::update;
   if (write) {
     nlohmann::json body;
-    domain::todo_patch patch;
+    actors::domain::todo_patch patch;
     std::string canonical;
-    if (domain::parse_client_json(cmd.canonical_body, body)
-        || domain::decode_todo_body(body, cmd.op == actors::command_op::create,
-                                    patch, canonical)
+    if (actors::domain::parse_client_json(cmd.canonical_body, body)
+        || actors::domain::decode_todo_body(
+          body, cmd.op == actors::command_op::create, patch, canonical)
         || canonical != cmd.canonical_body)
       __builtin_trap();
   }

@@ -34,16 +34,17 @@ class fake_gateway : public actors::gateway {
     last = std::move(cmd);
     cb(outcome);
   }
-  void list(std::string user, domain::query,
+  void list(std::string user, actors::domain::query,
             answer<actors::todo_page> cb) override {
     calls.push_back("list " + user);
     cb(actors::todo_page{});
   }
-  void get(std::string user, std::string id, answer<domain::todo> cb) override {
+  void get(std::string user, std::string id,
+           answer<actors::domain::todo> cb) override {
     calls.push_back("get " + user + " " + id);
     if (id == "t9")
       return cb(make_field_error(ec::not_found, "id", "no todo with id t9"));
-    domain::todo t;
+    actors::domain::todo t;
     t.id = id;
     cb(std::move(t));
   }
@@ -52,7 +53,7 @@ class fake_gateway : public actors::gateway {
     calls.push_back("occurrences " + user + " " + id);
     cb(actors::occurrence_list{});
   }
-  void preview(std::string user, domain::preview_request,
+  void preview(std::string user, actors::domain::preview_request,
                answer<actors::occurrence_list> cb) override {
     calls.push_back("preview " + user);
     cb(make_field_error(ec::busy, "rrule", "an earlier one still runs"));

@@ -108,8 +108,9 @@ CAF_TEST(a create reaches the gateway decoded once into a typed patch) {
   auto& cmd = f.gate.last;
   CAF_CHECK(cmd.op == actors::command_op::create);
   CAF_CHECK(cmd.patch.title == std::optional<std::string>{"milk"});
-  CAF_CHECK(cmd.patch.prio
-            == std::optional<domain::priority>{domain::priority::high});
+  CAF_CHECK(
+    cmd.patch.prio
+    == std::optional<actors::domain::priority>{actors::domain::priority::high});
   // The canonical form binds an Idempotency-Key: key order and white space
   // do not matter.
   CAF_CHECK_EQUAL(cmd.canonical_body, R"({"priority":"high","title":"milk"})");
