@@ -59,13 +59,12 @@ sigset_t block_signals() {
 }
 
 actodo::actors::node_settings
-node_settings(const actodo::config::app_config& cfg, const std::string& key,
+node_settings(const actodo::config::app_config& cfg,
               std::shared_ptr<actodo::config::metrics> stats) {
   actodo::actors::node_settings result;
   result.journal = cfg.journal;
   static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
   static_cast<actodo::config::account_options&>(result.tokens) = cfg.accounts;
-  result.tokens.secret = key;
   result.stats = stats;
   return result;
 }
@@ -149,7 +148,7 @@ int serve(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto stats = std::make_shared<actodo::config::metrics>();
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
-                            node_settings(cfg, secret, stats)};
+                            node_settings(cfg, stats)};
   // The console endpoint's actor: stopped with the node.
   auto inspector = sys.spawn(actodo::io::console::inspector, admin_token,
                              node.directory(), stats, cfg.lists.request_timeout,

@@ -10,7 +10,6 @@
 
 #include "actors/apply.hpp"
 #include "actors/auth/crypto.hpp"
-#include "actors/auth/jwt.hpp"
 #include "actors/auth/password.hpp"
 #include "actors/domain/text.hpp"
 #include "actors/domain/time.hpp"
@@ -122,8 +121,9 @@ void accounts_state::finished(size_t w) {
 caf::expected<token_pair> accounts_state::issue(const std::string& user_id,
                                                 std::string family) {
   auto now = domain::now_ms() / 1000;
-  auth::claims c{user_id, now, add_saturated(now, seconds(settings.access_ttl)),
-                 auth::random_token(12)};
+  access_claims c{user_id, now,
+                  add_saturated(now, seconds(settings.access_ttl)),
+                  auth::random_token(12)};
   auto refresh = auth::random_token(32);
   if (family.empty())
     family = auth::random_token(16);
@@ -132,7 +132,7 @@ caf::expected<token_pair> accounts_state::issue(const std::string& user_id,
                                      expires))
     return store_failed("cannot store the refresh token", err);
   token_pair out;
-  out.access_token = auth::sign_jwt(c, settings.secret);
+  out.access = std::move(c);
   out.expires_in = seconds(settings.access_ttl);
   out.refresh_token = std::move(refresh);
   return out;

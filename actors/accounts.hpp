@@ -22,8 +22,6 @@ namespace actodo::actors {
 /// The accounts actor's options (config/settings.hpp, declared and
 /// defaulted there once) plus what the node wires in.
 struct token_settings : config::account_options {
-  /// HS256 key (at least 32 bytes).
-  std::string secret;
   /// Longest wait for a free hasher, and longest hash (each; beyond:
   /// `unavailable`).
   caf::timespan hash_timeout = std::chrono::seconds(30);

@@ -13,10 +13,6 @@ http_response success(const actors::account_info& x) {
   return json_response(encode(x));
 }
 
-http_response success(const actors::token_pair& x) {
-  return json_response(encode(x));
-}
-
 http_response success(const actors::logged_out&) {
   http_response res;
   res.status = 204;
@@ -24,12 +20,13 @@ http_response success(const actors::logged_out&) {
   return res;
 }
 
-/// The callback of an account call: the encoded result (with `status`
-/// instead of its usual one when given) or the problem.
-template<class T>
-actors::gateway::answer<T> respond(const responder& done, int status = 0) {
-  return [done, status](caf::expected<T> x) {
-    auto res = x ? success(*x) : response_of(x.error());
+/// The callback of an account call: the result as `render` encodes it
+/// (with `status` instead of its usual one when given) or the problem.
+template<class T, class Render>
+actors::gateway::answer<T>
+respond(const responder& done, Render render, int status = 0) {
+  return [done, render, status](caf::expected<T> x) {
+    auto res = x ? render(*x) : response_of(x.error());
     if (x && status != 0)
       res.status = status;
     // Tokens must not end up in caches.
@@ -64,6 +61,22 @@ string_fields(const std::string& body, std::initializer_list<const char*> names,
   return std::nullopt;
 }
 
+/// The default rendering of an account answer.
+template<class T>
+actors::gateway::answer<T> respond(const responder& done, int status = 0) {
+  return respond<T>(
+    done, [](const T& x) { return success(x); }, status);
+}
+
+/// A token pair with its access claims signed by `key`.
+actors::gateway::answer<actors::token_pair>
+respond_tokens(const responder& done, std::string key) {
+  return respond<actors::token_pair>(
+    done, [key{std::move(key)}](const actors::token_pair& x) {
+      return json_response(encode(x, key));
+    });
+}
+
 } // namespace
 
 void router::account(const http_request& req, const path_params&,
@@ -82,9 +95,9 @@ void router::account(const http_request& req, const path_params&,
                  respond<actors::account_info>(done, 201));
   else if (action == "login")
     gate_.login(std::move(fields[0]), std::move(fields[1]), req.remote,
-                respond<actors::token_pair>(done));
+                respond_tokens(done, cfg_.jwt_secret));
   else if (action == "refresh")
-    gate_.refresh(std::move(fields[0]), respond<actors::token_pair>(done));
+    gate_.refresh(std::move(fields[0]), respond_tokens(done, cfg_.jwt_secret));
   else
     gate_.logout(std::move(fields[0]), respond<actors::logged_out>(done));
 }

@@ -7,6 +7,7 @@
 #include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
 #include "config/error.hpp"
+#include "web/jwt.hpp"
 
 namespace actodo::web {
 
@@ -85,9 +86,9 @@ std::string encode(const actors::account_info& x) {
      {"created_at", actors::domain::format_rfc3339_ms(x.created_ms)}});
 }
 
-std::string encode(const actors::token_pair& x) {
-  return dump({{"access_token", x.access_token},
-               {"token_type", x.token_type},
+std::string encode(const actors::token_pair& x, std::string_view key) {
+  return dump({{"access_token", sign_jwt(x.access, key)},
+               {"token_type", "Bearer"},
                {"expires_in", x.expires_in},
                {"refresh_token", x.refresh_token}});
 }

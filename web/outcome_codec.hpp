@@ -40,8 +40,9 @@ http_response response_of(const caf::error& err);
 std::string encode(const actors::account_info& x);
 
 /// `{"access_token":...,"token_type":"Bearer","expires_in":...,
-/// "refresh_token":...}`.
-std::string encode(const actors::token_pair& x);
+/// "refresh_token":...}`, the access token being the claims signed with
+/// `key` (web/jwt.hpp).
+std::string encode(const actors::token_pair& x, std::string_view key);
 
 /// The JSON of one todo.
 std::string encode(const actors::domain::todo& t);

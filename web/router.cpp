@@ -4,7 +4,7 @@
 #include <ctime>
 #include <string_view>
 
-#include "actors/auth/jwt.hpp"
+#include "web/jwt.hpp"
 #include "web/media_type.hpp"
 #include "web/static_files.hpp"
 
@@ -65,11 +65,11 @@ router::authenticate(const http_request& req, std::string_view token,
                           "invalid_request");
     token = header.substr(7);
   }
-  actors::auth::claims c;
+  actors::access_claims c;
   auto now = static_cast<int64_t>(std::time(nullptr));
-  switch (actors::auth::verify_jwt(token, cfg_.jwt_secret, now, c)) {
-    case actors::auth::token_error::none: break;
-    case actors::auth::token_error::expired:
+  switch (verify_jwt(token, cfg_.jwt_secret, now, c)) {
+    case token_error::none: break;
+    case token_error::expired:
       return unauthorized("the access token expired", "invalid_token");
     default:
       return unauthorized("the access token is invalid", "invalid_token");

@@ -6,8 +6,8 @@
 
 #include "caf/test/unit_test.hpp"
 
-#include "actors/auth/jwt.hpp"
 #include "config/error.hpp"
+#include "web/jwt.hpp"
 
 #include "tests/web/fake_gateway.hpp"
 
@@ -52,13 +52,21 @@ CAF_TEST(a registration answers 201 with the account and no caching) {
 }
 
 CAF_TEST(login and refresh answer the token pair) {
+  cfg.jwt_secret = "0123456789abcdef0123456789abcdef";
   actors::token_pair pair;
-  pair.access_token = "a.b.c";
+  pair.access = {"u_1", 1000, 1900, "j1"};
   pair.expires_in = 900;
   pair.refresh_token = "r1";
   gate.tokens = pair;
-  auto expected = R"({"access_token":"a.b.c","expires_in":900,)"
-                  R"("refresh_token":"r1","token_type":"Bearer"})";
+  // The access token is the claims, signed here with the node's key.
+  auto token = web::sign_jwt(pair.access, cfg.jwt_secret);
+  actors::access_claims signed_claims;
+  CAF_CHECK(web::verify_jwt(token, cfg.jwt_secret, 1500, signed_claims)
+            == web::token_error::none);
+  CAF_CHECK(signed_claims == pair.access);
+  auto expected = R"({"access_token":")" + token
+                  + R"(","expires_in":900,)"
+                    R"("refresh_token":"r1","token_type":"Bearer"})";
   auto res = login();
   CAF_CHECK_EQUAL(res.status, 200);
   CAF_CHECK_EQUAL(res.body, expected);
@@ -142,8 +150,7 @@ CAF_TEST(me answers the account of the authenticated user) {
   cfg.token_auth = true;
   cfg.jwt_secret = "0123456789abcdef0123456789abcdef";
   auto now = static_cast<int64_t>(std::time(nullptr));
-  auto token = actors::auth::sign_jwt({"u_1", now, now + 60, "j1"},
-                                      cfg.jwt_secret);
+  auto token = web::sign_jwt({"u_1", now, now + 60, "j1"}, cfg.jwt_secret);
   headers.emplace_back("authorization", "Bearer " + token);
   auto res = call("GET", "/api/v1/me");
   CAF_CHECK_EQUAL(res.status, 200);

@@ -1,11 +1,13 @@
-#include "actors/auth/jwt.hpp"
+#include "web/jwt.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "actors/auth/crypto.hpp"
 #include "actors/domain/text.hpp"
 
-namespace actodo::actors::auth {
+namespace actodo::web {
+
+namespace domain = actors::domain;
 
 namespace {
 
@@ -28,15 +30,16 @@ bool valid_time(const nlohmann::json& x) {
 
 } // namespace
 
-std::string sign_jwt(const claims& c, std::string_view secret) {
+std::string sign_jwt(const actors::access_claims& c, std::string_view secret) {
   nlohmann::json payload{
     {"sub", c.sub}, {"iat", c.iat}, {"exp", c.exp}, {"jti", c.jti}};
   auto input = header + "." + domain::base64url_encode(payload.dump());
-  return input + "." + domain::base64url_encode(hmac_sha256(secret, input));
+  return input + "."
+         + domain::base64url_encode(actors::auth::hmac_sha256(secret, input));
 }
 
 token_error verify_jwt(std::string_view token, std::string_view secret,
-                       int64_t now, claims& out) {
+                       int64_t now, actors::access_claims& out) {
   auto dot1 = token.find('.');
   auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || token.size() > 4096)
@@ -52,8 +55,8 @@ token_error verify_jwt(std::string_view token, std::string_view secret,
   auto h = nlohmann::json::parse(head, nullptr, false);
   if (!h.is_object() || h.value("alg", "") != "HS256")
     return token_error::malformed;
-  auto expected = hmac_sha256(secret, token.substr(0, dot2));
-  if (!equal_ct(sig, expected))
+  auto expected = actors::auth::hmac_sha256(secret, token.substr(0, dot2));
+  if (!actors::auth::equal_ct(sig, expected))
     return token_error::bad_signature;
   auto p = nlohmann::json::parse(body, nullptr, false);
   if (!p.is_object() || !p["sub"].is_string() || !valid_time(p["exp"])
@@ -68,4 +71,4 @@ token_error verify_jwt(std::string_view token, std::string_view secret,
   return token_error::none;
 }
 
-} // namespace actodo::actors::auth
+} // namespace actodo::web
