@@ -131,8 +131,9 @@ struct shared_frame {
 /// One page of a user's todos (`GET /api/v1/todos`).
 struct todo_page {
   std::vector<domain::todo> items;
-  /// Empty on the last page.
-  std::string next_cursor;
+  /// Where the next page starts (the edge renders it as a cursor); nullopt
+  /// on the last page.
+  std::optional<domain::sort_values> next;
 };
 
 /// Upcoming due instants of a series, as its todos would have them.
@@ -210,7 +211,7 @@ typename Inspector::result_type inspect(Inspector& f, shared_frame& x) {
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, todo_page& x) {
-  return f(caf::meta::type_name("todo_page"), x.items, x.next_cursor);
+  return f(caf::meta::type_name("todo_page"), x.items, optional_field(x.next));
 }
 
 template<class Inspector>

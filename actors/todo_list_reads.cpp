@@ -93,7 +93,7 @@ caf::result<todo_page> todo_list_state::list(const domain::query& q) const {
   out.items.reserve(pg.items.size());
   for (auto t : pg.items)
     out.items.push_back(*t);
-  out.next_cursor = std::move(pg.next_cursor);
+  out.next = std::move(pg.next);
   return out;
 }
 

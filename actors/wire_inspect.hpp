@@ -134,11 +134,19 @@ typename Inspector::result_type inspect(Inspector& f, sort_key& x) {
 }
 
 template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sort_values& x) {
+  using actors::optional_field;
+  return f(caf::meta::type_name("sort_values"), optional_field(x.due), x.prio,
+           x.created_at, x.updated_at, x.order, x.title, x.title_folded, x.id);
+}
+
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, query& x) {
   using actors::optional_field;
   return f(caf::meta::type_name("query"), optional_field(x.completed),
            x.priorities, x.tags, x.q, optional_field(x.due_before),
-           optional_field(x.due_after), x.sort, x.limit, x.cursor);
+           optional_field(x.due_after), x.sort, x.limit,
+           optional_field(x.after));
 }
 
 template<class Inspector>

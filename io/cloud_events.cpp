@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
-#include "actors/domain/command_body.hpp"
 #include "actors/record_codec.hpp"
+#include "io/codec/command_body.hpp"
 
 namespace actodo::io {
 
@@ -35,8 +35,7 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   auto content_type = rec.header("content-type");
   if (content_type != nullptr
       && content_type->rfind("application/cloudevents", 0) == 0) {
-    if (!actors::domain::within_depth(rec.value,
-                                      actors::domain::max_json_depth))
+    if (!io::codec::within_depth(rec.value, io::codec::max_json_depth))
       return error("JSON nested too deeply", "value");
     auto doc = json::parse(rec.value, nullptr, false);
     if (!doc.is_object())
@@ -66,8 +65,7 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
   out.subject = attr("subject");
   out.ifmatch = attr("ifmatch");
   if (!rec.value.empty()) {
-    if (!actors::domain::within_depth(rec.value,
-                                      actors::domain::max_json_depth))
+    if (!io::codec::within_depth(rec.value, io::codec::max_json_depth))
       return error("JSON nested too deeply", "value");
     out.data = json::parse(rec.value, nullptr, false);
     if (out.data.is_discarded())
@@ -81,8 +79,8 @@ std::optional<record_error> read_attributes(const kafka_record& rec,
 std::optional<record_error> decode_data(const json& data,
                                         actors::command& out) {
   auto create = out.op == actors::command_op::create;
-  if (auto err = actors::domain::decode_todo_body(data, create, out.patch,
-                                                  out.canonical_body))
+  if (auto err = io::codec::decode_todo_body(data, create, out.patch,
+                                             out.canonical_body))
     return error(err->detail,
                  err->field.empty() ? "data" : "data/" + err->field);
   return std::nullopt;
@@ -105,7 +103,7 @@ std::optional<record_error> parse_command_record(const kafka_record& rec,
     return err;
   if (a.specversion != "1.0")
     return error("must be 1.0", "ce_specversion");
-  if (!actors::domain::valid_request_id(a.id))
+  if (!io::codec::valid_request_id(a.id))
     return error("must be 1-128 characters of [A-Za-z0-9._:-]", "ce_id");
   if (rec.key.empty() || rec.key.size() > 128)
     return error("the key must be the user id (1-128 bytes)", "key");

@@ -4,11 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
-#include "actors/domain/command_body.hpp"
 #include "actors/domain/preview.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
+#include "io/codec/command_body.hpp"
+#include "io/codec/cursor.hpp"
 #include "web/outcome_codec.hpp"
 #include "web/preconditions.hpp"
 #include "web/router.hpp"
@@ -51,11 +52,11 @@ std::optional<http_response> router::prepare(const http_request& req,
     return std::nullopt;
   // The one parse of the body: into the typed patch the command carries.
   nlohmann::json body;
-  auto err = actors::domain::parse_client_json(req.body, body);
+  auto err = io::codec::parse_client_json(req.body, body);
   if (!err)
-    err = actors::domain::decode_todo_body(body,
-                                           cmd.op == actors::command_op::create,
-                                           cmd.patch, cmd.canonical_body);
+    err = io::codec::decode_todo_body(body,
+                                      cmd.op == actors::command_op::create,
+                                      cmd.patch, cmd.canonical_body);
   if (err)
     return problem(400, err->detail, err->field);
   return std::nullopt;
@@ -64,12 +65,14 @@ std::optional<http_response> router::prepare(const http_request& req,
 void router::list_todos(const http_request& req, const path_params&,
                         responder& done) {
   actors::domain::query q;
-  if (auto err = actors::domain::parse_query(req.query, q))
+  if (auto err = io::codec::decode_query(req.query, q))
     return done(problem(400, err->detail, err->field));
-  gate_.list(
-    req.user, std::move(q), [done](caf::expected<actors::todo_page> page) {
-      done(page ? json_response(encode(*page)) : response_of(page.error()));
-    });
+  auto sort = q.sort;
+  gate_.list(req.user, std::move(q),
+             [done, sort](caf::expected<actors::todo_page> page) {
+               done(page ? json_response(encode(*page, sort))
+                         : response_of(page.error()));
+             });
 }
 
 void router::get_todo(const http_request& req, const path_params& p,
@@ -157,7 +160,7 @@ void router::reminder_action(const http_request& req, const path_params& p,
   auto res = std::from_chars(n.data(), n.data() + n.size(), index);
   if (res.ec != std::errc{} || res.ptr != n.data() + n.size())
     return done(problem(404, "no reminder " + n, "reminder"));
-  if (!actors::domain::within_depth(req.body, actors::domain::max_json_depth))
+  if (!io::codec::within_depth(req.body, io::codec::max_json_depth))
     return done(problem(400, "the body nests too deeply"));
   auto body = req.body.empty()
                 ? nlohmann::json::object()
@@ -169,7 +172,7 @@ void router::reminder_action(const http_request& req, const path_params& p,
       return done(problem(400, "unknown field", key));
   body["reminder"] = index;
   actors::command cmd;
-  if (auto err = actors::domain::decode_reminder_body(
+  if (auto err = io::codec::decode_reminder_body(
         body, snooze, actors::domain::now_ms(), cmd.action, cmd.canonical_body))
     return done(problem(400, err->detail, err->field));
   cmd.todo_id = p[0];

@@ -1,7 +1,7 @@
 // Accounts: /api/v1/auth/{register,login,refresh,logout} and /api/v1/me.
 #include <nlohmann/json.hpp>
 
-#include "actors/domain/command_body.hpp"
+#include "io/codec/command_body.hpp"
 #include "web/outcome_codec.hpp"
 #include "web/router.hpp"
 
@@ -40,7 +40,7 @@ respond(const responder& done, Render render, int status = 0) {
 std::optional<http_response>
 string_fields(const std::string& body, std::initializer_list<const char*> names,
               std::vector<std::string>& out) {
-  if (!actors::domain::within_depth(body, actors::domain::max_json_depth))
+  if (!io::codec::within_depth(body, io::codec::max_json_depth))
     return problem(400, "JSON nested too deep");
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object())

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
-#include "actors/domain/command_body.hpp"
 #include "actors/domain/time.hpp"
+#include "io/codec/command_body.hpp"
 
 namespace actodo::web {
 
@@ -56,12 +56,12 @@ std::optional<field_error> decode_body(const json& doc, actors::command& out) {
   if (out.op == command_op::snooze || out.op == command_op::dismiss) {
     if (!body.is_object() || !body.contains("reminder"))
       return bad("must be an object naming the reminder", "body/reminder");
-    return actors::domain::decode_reminder_body(
-      body, out.op == command_op::snooze, actors::domain::now_ms(), out.action,
-      out.canonical_body, "body");
+    return io::codec::decode_reminder_body(body, out.op == command_op::snooze,
+                                           actors::domain::now_ms(), out.action,
+                                           out.canonical_body, "body");
   }
-  return actors::domain::decode_todo_body(
-    body, out.op == command_op::create, out.patch, out.canonical_body, "body");
+  return io::codec::decode_todo_body(body, out.op == command_op::create,
+                                     out.patch, out.canonical_body, "body");
 }
 
 } // namespace
@@ -69,7 +69,7 @@ std::optional<field_error> decode_body(const json& doc, actors::command& out) {
 std::optional<field_error> decode_command_frame(std::string_view text,
                                                 actors::command& out) {
   json doc;
-  if (auto err = actors::domain::parse_client_json(text, doc)) {
+  if (auto err = io::codec::parse_client_json(text, doc)) {
     if (err->detail.rfind("the body", 0) == 0)
       err->detail = "the frame is not valid JSON (UTF-8)";
     return err;
@@ -77,8 +77,7 @@ std::optional<field_error> decode_command_frame(std::string_view text,
   if (!doc.is_object())
     return bad("the frame must be a JSON object", "");
   if (auto i = doc.find("request_id"); i != doc.end() && !i->is_null()) {
-    if (!i->is_string()
-        || !actors::domain::valid_request_id(i->get<std::string>()))
+    if (!i->is_string() || !io::codec::valid_request_id(i->get<std::string>()))
       return bad("must be 1-128 characters of [A-Za-z0-9._:-]", "request_id");
     out.request_id = i->get<std::string>();
   }

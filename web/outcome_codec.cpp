@@ -7,6 +7,7 @@
 #include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
 #include "config/error.hpp"
+#include "io/codec/cursor.hpp"
 #include "web/jwt.hpp"
 
 namespace actodo::web {
@@ -103,13 +104,14 @@ http_response json_response(std::string body) {
   return res;
 }
 
-std::string encode(const actors::todo_page& page) {
+std::string encode(const actors::todo_page& page,
+                   const std::vector<actors::domain::sort_key>& sort) {
   auto items = nlohmann::json::array();
   for (auto& t : page.items)
     items.push_back(actors::domain::to_json(t));
   nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (!page.next_cursor.empty())
-    doc["next_cursor"] = page.next_cursor;
+  if (page.next)
+    doc["next_cursor"] = io::codec::encode_cursor(sort, *page.next);
   return dump(doc);
 }
 

@@ -50,8 +50,10 @@ std::string encode(const actors::domain::todo& t);
 /// A 200 response with a JSON body.
 http_response json_response(std::string body);
 
-/// `{"items":[...],"next_cursor":...}`.
-std::string encode(const actors::todo_page& page);
+/// `{"items":[...],"next_cursor":...}`, the cursor encoding the page's
+/// `next` position under the query's `sort`.
+std::string encode(const actors::todo_page& page,
+                   const std::vector<actors::domain::sort_key>& sort);
 
 /// `{"items":[{"due":...},...]}`.
 std::string encode(const actors::occurrence_list& xs);

@@ -162,8 +162,6 @@ parse_query(const std::vector<std::pair<std::string, std::string>>& params,
     } else if (key == "limit") {
       if (auto err = parse_limit(val, result.limit))
         return err;
-    } else if (key == "cursor") {
-      result.cursor = val;
     } else {
       return fail(key, "unknown query parameter");
     }
@@ -174,13 +172,7 @@ parse_query(const std::vector<std::pair<std::string, std::string>>& params,
 
 std::variant<page, field_error>
 run_query(const query& q, const std::vector<const todo*>& todos) {
-  std::optional<sort_values> after;
-  if (!q.cursor.empty()) {
-    sort_values pos;
-    if (auto err = decode_cursor(q.cursor, q.sort, pos))
-      return field_error{"cursor", std::move(*err)};
-    after = std::move(pos);
-  }
+  auto& after = q.after;
   using entry = std::pair<sort_values, const todo*>;
   std::vector<entry> hits;
   for (auto ptr : todos) {
@@ -203,7 +195,7 @@ run_query(const query& q, const std::vector<const todo*>& todos) {
   for (size_t i = 0; i < n; ++i)
     result.items.push_back(hits[i].second);
   if (hits.size() > n)
-    result.next_cursor = encode_cursor(q.sort, hits[n - 1].first);
+    result.next = std::move(hits[n - 1].first);
   return result;
 }
 

@@ -34,6 +34,22 @@ inline constexpr size_t max_query_limit = 500;
 /// Page size if the client gives none.
 inline constexpr size_t default_query_limit = 50;
 
+/// The values of a todo that sorting looks at, plus the id as final
+/// tie-breaker. Used for comparing todos and as the keyset position of a
+/// page (the edge encodes it as an opaque cursor, io/codec/cursor.hpp).
+struct sort_values {
+  /// Parsed due date; nullopt if the todo has none (or it does not parse).
+  std::optional<int64_t> due;
+  priority prio = priority::none;
+  std::string created_at;
+  std::string updated_at;
+  double order = 0;
+  std::string title;
+  /// `title` with ASCII letters folded to lower case.
+  std::string title_folded;
+  std::string id;
+};
+
 /// A parsed list request.
 struct query {
   /// Only todos with this completion state.
@@ -54,8 +70,9 @@ struct query {
   std::vector<sort_key> sort{sort_key{sort_key::created_at, false}};
   /// Page size, 1..max_query_limit.
   size_t limit = default_query_limit;
-  /// Opaque position from a previous page; empty for the first page.
-  std::string cursor;
+  /// Where the page starts: after the todo with these sort values (decoded
+  /// from a client's cursor by the edge); nullopt for the first page.
+  std::optional<sort_values> after;
 };
 
 /// Parses decoded query string pairs (in order; repeatable keys appear
@@ -65,10 +82,10 @@ struct query {
 /// (repeatable, non-empty), `q`, `due_before`, `due_after` (RFC 3339 date or
 /// date-time with offset), `sort` (comma list of `due`, `priority`,
 /// `created_at`, `updated_at`, `order`, `title`, each optionally prefixed
-/// with `-` for descending order; no duplicates), `limit` (1..500) and
-/// `cursor`. Unknown keys, repeating a non-repeatable key and bad values
-/// yield a `field_error` naming the parameter. `out` is only modified on
-/// success.
+/// with `-` for descending order; no duplicates) and `limit` (1..500). The
+/// `cursor` is the edge's (io/codec/cursor.hpp). Unknown keys, repeating a
+/// non-repeatable key and bad values yield a `field_error` naming the
+/// parameter. `out` is only modified on success.
 std::optional<field_error>
 parse_query(const std::vector<std::pair<std::string, std::string>>& params,
             query& out);
@@ -78,8 +95,9 @@ struct page {
   /// Matching todos in sort order; they point into the input of
   /// `run_query`.
   std::vector<const todo*> items;
-  /// Cursor for the next page; empty when there are no more items.
-  std::string next_cursor;
+  /// The position of the last item when more follow (where the next page
+  /// starts); nullopt on the last page.
+  std::optional<sort_values> next;
 };
 
 /// Filters, sorts and paginates `todos`.
@@ -94,11 +112,9 @@ struct page {
 /// (`created_at`, `updated_at`) compare as strings, which matches their
 /// chronological order since they are all RFC 3339 ms UTC.
 ///
-/// Pagination is keyset-based: the cursor (base64url of a small JSON
-/// object) holds the sort spec and the sort values plus id of the last
-/// item, so pages stay consistent when todos are added or removed between
-/// calls. A cursor that does not decode, or whose sort spec differs from
-/// the query's, yields `field_error{"cursor", ...}`.
+/// Pagination is keyset-based: a page starts after `q.after`, the sort
+/// values plus id of the previous page's last item, so pages stay
+/// consistent when todos are added or removed between calls.
 std::variant<page, field_error>
 run_query(const query& q, const std::vector<const todo*>& todos);
 

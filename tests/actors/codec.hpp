@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/domain/command_body.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/messages.hpp"
 #include "actors/record_codec.hpp"
+#include "io/codec/command_body.hpp"
 
 namespace actodo::test {
 
@@ -24,13 +24,12 @@ inline void set_body(actors::command& cmd, const std::string& body,
   std::optional<actors::domain::field_error> err;
   using actors::command_op;
   if (cmd.op == command_op::snooze || cmd.op == command_op::dismiss)
-    err = actors::domain::decode_reminder_body(doc,
-                                               cmd.op == command_op::snooze,
-                                               now_ms, cmd.action,
-                                               cmd.canonical_body);
+    err = io::codec::decode_reminder_body(doc, cmd.op == command_op::snooze,
+                                          now_ms, cmd.action,
+                                          cmd.canonical_body);
   else
-    err = actors::domain::decode_todo_body(doc, cmd.op == command_op::create,
-                                           cmd.patch, cmd.canonical_body);
+    err = io::codec::decode_todo_body(doc, cmd.op == command_op::create,
+                                      cmd.patch, cmd.canonical_body);
   if (err)
     throw std::runtime_error("test body does not decode: " + err->field + ": "
                              + err->detail);

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "actors/domain/query.hpp"
+#include "io/codec/cursor.hpp"
 
 using namespace actodo::actors::domain;
+using actodo::io::codec::decode_query;
 
 namespace {
 
@@ -11,17 +13,18 @@ using params = std::vector<std::pair<std::string, std::string>>;
 struct query_parse_tests : ::testing::Test {
   query out;
 
-  /// Returns "field: detail" of the error or "ok".
+  /// Returns "field: detail" of the error or "ok" (the edge's decoding:
+  /// `parse_query` plus the cursor).
   std::string parse(const params& xs) {
     out = query{};
-    auto err = parse_query(xs, out);
+    auto err = decode_query(xs, out);
     return err ? err->field + ": " + err->detail : "ok";
   }
 
   /// Returns only the field of the error or "ok".
   std::string field_of(const params& xs) {
     out = query{};
-    auto err = parse_query(xs, out);
+    auto err = decode_query(xs, out);
     return err ? err->field : "ok";
   }
 };
@@ -37,7 +40,7 @@ TEST_F(query_parse_tests, defaults) {
   EXPECT_TRUE(!out.due_before && !out.due_after);
   EXPECT_EQ(format_sort(out.sort), "created_at");
   EXPECT_EQ(out.limit, 50u);
-  EXPECT_EQ(out.cursor, "");
+  EXPECT_FALSE(out.after.has_value());
 }
 
 TEST_F(query_parse_tests, completed) {
@@ -122,9 +125,15 @@ TEST_F(query_parse_tests, limit) {
     EXPECT_EQ(parse({{"limit", str}}), bad);
 }
 
-TEST_F(query_parse_tests, cursor_is_kept_verbatim) {
-  EXPECT_EQ(parse({{"cursor", "abc"}}), "ok");
-  EXPECT_EQ(out.cursor, "abc");
+TEST_F(query_parse_tests, cursor_is_decoded_at_the_edge) {
+  EXPECT_EQ(parse({{"cursor", ""}}), "ok");
+  EXPECT_FALSE(out.after.has_value());
+  EXPECT_EQ(parse({{"cursor", "abc"}}), "cursor: malformed cursor");
+  // The domain parser alone does not know the edge's parameter.
+  query q;
+  auto err = parse_query({{"cursor", "abc"}}, q);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->field, "cursor");
 }
 
 TEST_F(query_parse_tests, out_is_untouched_on_error) {

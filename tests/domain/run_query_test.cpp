@@ -6,8 +6,12 @@
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/text.hpp"
+#include "io/codec/cursor.hpp"
 
 using namespace actodo::actors::domain;
+using actodo::io::codec::decode_cursor;
+using actodo::io::codec::decode_query;
+using actodo::io::codec::encode_cursor;
 
 namespace {
 
@@ -34,7 +38,7 @@ struct run_query_tests : ::testing::Test {
 
   query make_query(const params& xs) {
     query q;
-    auto err = parse_query(xs, q);
+    auto err = decode_query(xs, q);
     if (err) {
       // FAIL() only works in void functions: record, then end the test.
       ADD_FAILURE() << "bad test query: " << err->field << ": " << err->detail;
@@ -75,10 +79,17 @@ struct run_query_tests : ::testing::Test {
       EXPECT_LE(pg.items.size(), limit);
       for (auto ptr : pg.items)
         result.push_back(ptr->id);
-      if (pg.next_cursor.empty())
+      if (!pg.next)
         break;
       EXPECT_EQ(pg.items.size(), limit);
-      q.cursor = pg.next_cursor;
+      // Through the edge's cursor, as a client pages.
+      sort_values pos;
+      if (auto err = decode_cursor(encode_cursor(q.sort, *pg.next), q.sort,
+                                   pos)) {
+        ADD_FAILURE() << "cursor does not round-trip: " << *err;
+        throw std::runtime_error("cursor does not round-trip");
+      }
+      q.after = std::move(pos);
       if (pages > 1000) {
         ADD_FAILURE() << "pagination does not terminate";
         throw std::runtime_error("pagination does not terminate");
@@ -109,7 +120,7 @@ struct run_query_tests : ::testing::Test {
 TEST_F(run_query_tests, empty_input) {
   auto pg = run(make_query({}));
   EXPECT_TRUE(pg.items.empty());
-  EXPECT_EQ(pg.next_cursor, "");
+  EXPECT_FALSE(pg.next.has_value());
 }
 
 TEST_F(run_query_tests, default_order_is_created_at_then_id) {
@@ -252,11 +263,12 @@ TEST_F(run_query_tests, limit) {
   auto q = make_query({{"limit", "5"}});
   auto pg = run(q);
   EXPECT_EQ(pg.items.size(), 5u);
-  EXPECT_NE(pg.next_cursor, "");
+  ASSERT_TRUE(pg.next.has_value());
+  EXPECT_EQ(pg.next->id, pg.items.back()->id);
   q.limit = 12;
   pg = run(q);
   EXPECT_EQ(pg.items.size(), 12u);
-  EXPECT_EQ(pg.next_cursor, "");
+  EXPECT_FALSE(pg.next.has_value());
 }
 
 TEST_F(run_query_tests, pagination_visits_every_item_exactly_once_in_order) {
@@ -275,7 +287,7 @@ TEST_F(run_query_tests, pagination_visits_every_item_exactly_once_in_order) {
     auto reference = xs;
     reference.emplace_back("limit", "500");
     auto full = run(make_query(reference));
-    ASSERT_TRUE(full.next_cursor.empty());
+    ASSERT_FALSE(full.next.has_value());
     std::vector<std::string> expected;
     for (auto ptr : full.items)
       expected.push_back(ptr->id);
@@ -307,7 +319,7 @@ TEST_F(run_query_tests, pagination_survives_concurrent_changes) {
   store.erase(store.begin() + 1);
   add("0");
   add("cc");
-  q.cursor = pg.next_cursor;
+  q.after = pg.next;
   pg = run(q);
   ASSERT_EQ(pg.items.size(), 2u);
   EXPECT_EQ(pg.items[0]->id, "c");
@@ -318,19 +330,24 @@ TEST_F(run_query_tests, cursor_with_different_sort_is_rejected) {
   populate(10);
   auto q = make_query({{"sort", "due,-priority"}, {"limit", "3"}});
   auto pg = run(q);
-  ASSERT_TRUE(!pg.next_cursor.empty());
+  ASSERT_TRUE(pg.next.has_value());
+  auto cursor = encode_cursor(q.sort, *pg.next);
   for (auto sort : {"due,priority", "due", "-priority,due", "created_at"}) {
-    auto other = make_query({{"sort", sort}});
-    other.cursor = pg.next_cursor;
-    auto res = run_query(other, all());
-    auto err = std::get_if<field_error>(&res);
-    ASSERT_TRUE(err != nullptr);
+    query other;
+    auto err = decode_query({{"sort", sort}, {"cursor", cursor}}, other);
+    ASSERT_TRUE(err.has_value());
     EXPECT_EQ(err->field, "cursor");
+    EXPECT_FALSE(other.after.has_value());
   }
   // The default sort and an explicit created_at are the same spec.
-  auto first = run(make_query({{"limit", "3"}}));
-  auto same = make_query({{"sort", "created_at"}});
-  same.cursor = first.next_cursor;
+  auto first_query = make_query({{"limit", "3"}});
+  auto first = run(first_query);
+  ASSERT_TRUE(first.next.has_value());
+  auto same = make_query(
+    {{"sort", "created_at"},
+     {"cursor", encode_cursor(first_query.sort, *first.next)}});
+  ASSERT_TRUE(same.after.has_value());
+  EXPECT_EQ(same.after->id, first.next->id);
   EXPECT_TRUE(std::holds_alternative<page>(run_query(same, all())));
 }
 
@@ -350,22 +367,27 @@ TEST_F(run_query_tests, garbage_cursors_are_rejected) {
   };
   for (auto& cursor : cursors) {
     SCOPED_TRACE("cursor: " + cursor);
-    auto q = make_query({});
-    q.cursor = cursor;
-    auto res = run_query(q, all());
-    auto err = std::get_if<field_error>(&res);
-    ASSERT_TRUE(err != nullptr);
+    query q;
+    auto err = decode_query({{"cursor", cursor}}, q);
+    ASSERT_TRUE(err.has_value());
     EXPECT_EQ(err->field, "cursor");
   }
+  // A cursor given twice is refused too.
+  query twice;
+  auto err = decode_query({{"cursor", ""}, {"cursor", ""}}, twice);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->field, "cursor");
   // Sanity check: a well-formed hand-made cursor works.
-  auto q = make_query({});
-  q.cursor = base64url_encode(
-    R"({"f":1,"s":"created_at","k":["2026-01-01T00:00:00.000Z"],"id":""})");
+  auto q = make_query(
+    {{"cursor",
+      base64url_encode(R"({"f":1,"s":"created_at",)"
+                       R"("k":["2026-01-01T00:00:00.000Z"],"id":""})")}});
+  ASSERT_TRUE(q.after.has_value());
+  EXPECT_EQ(q.after->created_at, "2026-01-01T00:00:00.000Z");
   EXPECT_TRUE(std::holds_alternative<page>(run_query(q, all())));
 }
 
 TEST_F(run_query_tests, typed_cursor_values_are_checked) {
-  auto q = make_query({{"sort", "due,priority,order"}});
   auto make = [](const std::string& k) {
     return base64url_encode(R"({"f":1,"s":"due,priority,order","k":)" + k
                             + R"(,"id":"x"})");
@@ -378,7 +400,12 @@ TEST_F(run_query_tests, typed_cursor_values_are_checked) {
   };
   for (auto& [k, ok] : cases) {
     SCOPED_TRACE("values: " + k);
-    q.cursor = make(k);
-    EXPECT_EQ(std::holds_alternative<page>(run_query(q, all())), ok);
+    query q;
+    auto err = decode_query(
+      {{"sort", "due,priority,order"}, {"cursor", make(k)}}, q);
+    EXPECT_EQ(!err.has_value(), ok);
+    if (ok) {
+      EXPECT_TRUE(std::holds_alternative<page>(run_query(q, all())));
+    }
   }
 }

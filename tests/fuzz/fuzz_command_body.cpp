@@ -5,7 +5,7 @@
 #include <string>
 
 #include "actors/apply.hpp"
-#include "actors/domain/command_body.hpp"
+#include "io/codec/command_body.hpp"
 #include "web/preconditions.hpp"
 
 using namespace actodo;
@@ -47,9 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cmd.if_match = opts.if_match;
   // The router's one parse of the body (router::prepare).
   nlohmann::json body;
-  if (actors::domain::parse_client_json(req.body, body)
-      || actors::domain::decode_todo_body(
-        body, op == actors::command_op::create, cmd.patch, cmd.canonical_body))
+  if (io::codec::parse_client_json(req.body, body)
+      || io::codec::decode_todo_body(body, op == actors::command_op::create,
+                                     cmd.patch, cmd.canonical_body))
     return 0; // Refused with a problem naming the field: fine.
   if (op == actors::command_op::update && !todos.by_id.empty())
     cmd.todo_id = todos.by_id.begin()->first;

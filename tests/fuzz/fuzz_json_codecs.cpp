@@ -7,6 +7,7 @@
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/todo.hpp"
+#include "io/codec/cursor.hpp"
 #include "web/http_types.hpp"
 
 using namespace actodo;
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!web::parse_query(text, params))
     return 0;
   actors::domain::query q;
-  if (actors::domain::parse_query(params, q))
+  if (io::codec::decode_query(params, q))
     return 0;
   static std::vector<actors::domain::todo> todos = [] {
     std::vector<actors::domain::todo> xs(3);

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "actors/domain/command_body.hpp"
+#include "io/codec/command_body.hpp"
 #include "web/command_frame.hpp"
 
 using namespace actodo;
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   // An accepted frame carries a valid request id and, for writes, a
   // canonical body that decodes again.
-  if (!actors::domain::valid_request_id(cmd.request_id))
+  if (!io::codec::valid_request_id(cmd.request_id))
     __builtin_trap();
   auto write = cmd.op == actors::command_op::create
                || cmd.op == actors::command_op::update;
@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     nlohmann::json body;
     actors::domain::todo_patch patch;
     std::string canonical;
-    if (actors::domain::parse_client_json(cmd.canonical_body, body)
-        || actors::domain::decode_todo_body(
+    if (io::codec::parse_client_json(cmd.canonical_body, body)
+        || io::codec::decode_todo_body(
           body, cmd.op == actors::command_op::create, patch, canonical)
         || canonical != cmd.canonical_body)
       __builtin_trap();

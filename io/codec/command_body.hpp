@@ -2,7 +2,8 @@
 
 // Decoding of command bodies, shared by every edge that accepts commands
 // (HTTP, WebSocket frames, Kafka records): each body is parsed once into a
-// patch or reminder action plus its canonical text.
+// domain patch or reminder action plus its canonical text. The actors see
+// only the decoded values.
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,11 @@
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/validation.hpp"
 
-namespace actodo::actors::domain {
+namespace actodo::io::codec {
+
+using actors::domain::field_error;
+using actors::domain::reminder_action;
+using actors::domain::todo_patch;
 
 /// Deepest nesting of arrays and objects accepted in client JSON.
 inline constexpr int max_json_depth = 32;
@@ -50,4 +55,4 @@ decode_reminder_body(const nlohmann::json& body, bool snooze, int64_t now_ms,
                      reminder_action& action, std::string& canonical_text,
                      std::string_view prefix = {});
 
-} // namespace actodo::actors::domain
+} // namespace actodo::io::codec

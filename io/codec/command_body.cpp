@@ -1,6 +1,8 @@
-#include "actors/domain/command_body.hpp"
+#include "io/codec/command_body.hpp"
 
-namespace actodo::actors::domain {
+namespace actodo::io::codec {
+
+namespace domain = actors::domain;
 
 namespace {
 
@@ -69,6 +71,7 @@ std::string canonical(const nlohmann::json& body) {
 std::optional<field_error>
 decode_todo_body(const nlohmann::json& body, bool create, todo_patch& patch,
                  std::string& canonical_text, std::string_view prefix) {
+  using domain::patch_mode;
   auto mode = create ? patch_mode::create : patch_mode::update;
   if (auto err = parse_patch(body, mode, patch))
     return prefixed(std::move(*err), prefix);
@@ -86,4 +89,4 @@ decode_reminder_body(const nlohmann::json& body, bool snooze, int64_t now_ms,
   return std::nullopt;
 }
 
-} // namespace actodo::actors::domain
+} // namespace actodo::io::codec
