@@ -44,15 +44,6 @@ class LocalLimitsTest(ActodoTestCase):
         srv.create("still live")
         self.assertEqual(recv_json(first)["type"] in ("result", "event"), True)
 
-    def test_json_depth(self):
-        srv = self.server()
-        deep = '{"title":"x","notes":' + "[" * 40 + "]" * 40 + "}"
-        r = srv.request("POST", "/api/v1/todos", deep,
-                        {"Content-Type": "application/json"})
-        self.assertProblem(r, 400)
-        self.assertIn("deeper", r.body["detail"])
-        self.assertEqual(srv.events(), [])
-
     def test_header_size(self):
         srv = self.server()
         r = srv.request("GET", "/api/v1/todos", None, {"X-Big": "a" * 20000})

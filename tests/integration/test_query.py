@@ -1,5 +1,6 @@
-"""GET /api/v1/todos filters, sorting, keyset pagination, parameter
-validation, and the GET /api/v1/events feed."""
+"""GET /api/v1/todos filters, sorting, keyset pagination, cursors, and
+the GET /api/v1/events feed. Parameters that do not decode are unit-tested
+(tests/web/query_validation_test.cpp)."""
 
 import random
 import unittest
@@ -327,34 +328,14 @@ class PaginationTest(QueryTestBase):
         self.assertEqual(len(r.body["items"]), 1)
         self.assertIsNone(r.body["next_cursor"])
 
-    def test_bad_query_parameters(self):
-        self.srv.create("a")
-        self.srv.create("b")
-        cases = [
-            ([("foo", "1")], "foo"),
-            ([("limit", "0")], "limit"),
-            ([("limit", "501")], "limit"),
-            ([("limit", "-1")], "limit"),
-            ([("limit", "ten")], "limit"),
-            ([("sort", "bogus")], "sort"),
-            ([("sort", "-bogus")], "sort"),
-            ([("sort", "title,bogus")], "sort"),
-            ([("completed", "maybe")], "completed"),
-            ([("priority", "extreme")], "priority"),
-            ([("cursor", "garbage!!not-a-cursor")], "cursor"),
-            ([("due_before", "tomorrow")], "due_before"),
-            ([("due_after", "2026-13-45")], "due_after"),
-            ([("due_after", "2026-12-01T10:00:00")], "due_after"),
-            ([("limit", "1"), ("limit", "2")], "limit"),
-            ([("tag", "")], "tag"),
-        ]
-        for params, field in cases:
-            with self.subTest(params=params):
-                self.assertProblem(self.srv.list_page(params), 400, field)
-
-    def test_cursor_from_a_different_sort_is_rejected(self):
+    def test_bad_cursors_are_rejected(self):
+        # The todo list checks a cursor against its data; the other query
+        # parameters are unit-tested (tests/web/query_validation_test.cpp).
         for i in range(3):
             self.srv.create(f"c-{i}")
+        self.assertProblem(
+            self.srv.list_page([("cursor", "garbage!!not-a-cursor")]), 400,
+            "cursor")
         r = self.srv.list_page([("sort", "title"), ("limit", "1")])
         cursor = r.body["next_cursor"]
         self.assertIsInstance(cursor, str)
@@ -404,17 +385,6 @@ class EventsFeedTest(ActodoTestCase):
         self.assertEqual(events[4]["data"]["tags"], ["x"])
         self.assertEqual(events[5]["data"], {"id": b["id"]})
         self.assertEqual(events[3]["data"], self.srv.get_todo(a["id"]))
-
-    def test_bad_feed_parameters(self):
-        for qs, field in [("after=0&limit=0", "limit"),
-                          ("after=0&limit=1001", "limit"),
-                          ("after=abc", "after"),
-                          ("after=0&bogus=1", "bogus")]:
-            with self.subTest(qs=qs):
-                self.assertProblem(self.srv.get(f"/api/v1/events?{qs}"), 400,
-                                   field)
-        r = self.srv.get("/api/v1/events?after=0&limit=1000")
-        self.assertEqual(r.status, 200)
 
 
 if __name__ == "__main__":

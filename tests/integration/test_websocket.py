@@ -161,28 +161,17 @@ class WebSocketFanOutTest(ActodoTestCase):
 
     def test_invalid_frames_get_error_frames_and_socket_stays_usable(self):
         ws1, ws2 = self.open_pair()
+        # Which frame is refused, naming which field, is unit-tested
+        # (tests/web/command_frame_test.cpp); here: the session answers
+        # each with an error frame and stays usable.
         cases = [
             ("not json at all {", None, None),
-            (json.dumps([1, 2, 3]), None, None),
             (json.dumps({"type": "command", "request_id": "bad-op",
                          "op": "frobnicate", "body": {"title": "x"}}),
-             "bad-op", None),
+             "bad-op", "op"),
             (json.dumps({"type": "command", "request_id": "bad-title",
                          "op": "create", "body": {"title": 42}}),
              "bad-title", "body/title"),
-            (json.dumps({"type": "command", "request_id": "no-title",
-                         "op": "create", "body": {}}),
-             "no-title", "body/title"),
-            (json.dumps({"type": "command", "request_id": "unknown-field",
-                         "op": "create",
-                         "body": {"title": "x", "colour": "red"}}),
-             "unknown-field", "body/colour"),
-            (json.dumps({"type": "command", "request_id": "read-only",
-                         "op": "create", "body": {"title": "x", "id": "y"}}),
-             "read-only", "body/id"),
-            (json.dumps({"type": "command", "request_id": "body-array",
-                         "op": "create", "body": ["title"]}),
-             "body-array", None),
         ]
         for text, rid, field in cases:
             with self.subTest(frame=text):

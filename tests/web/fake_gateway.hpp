@@ -114,6 +114,11 @@ struct router_fixture {
     if (!body.empty())
       req.headers.emplace_back("content-type", "application/json");
     req.body = std::move(body);
+    return send(std::move(req));
+  }
+
+  /// Runs `req` through the router as it is (no headers added).
+  web::http_response send(web::http_request req) {
     web::http_response out;
     out.status = 0;
     routes.handle(std::move(req),
