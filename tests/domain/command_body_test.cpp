@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
 #include <string>
 
-#include "actors/domain/command_body.hpp"
+#include "io/codec/command_body.hpp"
 
 using namespace actodo::actors::domain;
+using namespace actodo::io::codec;
 using nlohmann::json;
 
 namespace {
