@@ -13,6 +13,8 @@
 #include "config/error.hpp"
 #include "web/router.hpp"
 
+#include "tests/web/problem_check.hpp"
+
 namespace actodo::test {
 
 class fake_gateway : public actors::gateway {
@@ -124,6 +126,21 @@ struct router_fixture {
     routes.handle(std::move(req),
                   [&out](web::http_response res) { out = res; });
     return out;
+  }
+
+  /// Empty when `GET path?query` is answered with a `status` problem
+  /// naming `field`, else the query and what differs.
+  std::string
+  refused_query(const std::string& path,
+                const std::vector<std::pair<std::string, std::string>>& query,
+                int status, const std::string& field) {
+    auto why = problem_mismatch(call("GET", path, {}, query), status, field);
+    if (why.empty())
+      return why;
+    auto text = path + "?";
+    for (auto& [key, value] : query)
+      text += key + "=" + value + "&";
+    return text + ": " + why;
   }
 
   static std::string header(const web::http_response& res,

@@ -20,17 +20,9 @@ namespace {
 using params = std::vector<std::pair<std::string, std::string>>;
 
 struct fixture : test::router_fixture {
-  /// Empty when `GET path?query` is answered with a 400 problem naming
-  /// `field`, else the query and what differs.
   std::string refused(const std::string& path, const params& query,
                       const std::string& field) {
-    auto why = test::problem_mismatch(call("GET", path, {}, query), 400, field);
-    if (why.empty())
-      return why;
-    auto text = path + "?";
-    for (auto& [key, value] : query)
-      text += key + "=" + value + "&";
-    return text + ": " + why;
+    return refused_query(path, query, 400, field);
   }
 };
 

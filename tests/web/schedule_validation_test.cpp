@@ -29,21 +29,6 @@ struct fixture : test::router_fixture {
     auto why = test::problem_mismatch(call(method, path, body), status, field);
     return why.empty() ? why : method + " " + path + " " + body + ": " + why;
   }
-
-  /// The same for `GET path?query`.
-  std::string
-  refused_query(const std::string& path,
-                std::vector<std::pair<std::string, std::string>> query,
-                int status, const std::string& field) {
-    auto res = call("GET", path, {}, query);
-    auto why = test::problem_mismatch(res, status, field);
-    if (why.empty())
-      return why;
-    auto text = path + "?";
-    for (auto& [key, value] : query)
-      text += key + "=" + value + "&";
-    return text + ": " + why;
-  }
 };
 
 /// `{"title":"x"}` plus `fields`.
