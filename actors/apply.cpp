@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "actors/apply_steps.hpp"
+#include "actors/auth/crypto.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/domain/validation.hpp"
@@ -15,8 +16,11 @@ namespace actodo::actors::steps {
 void add_event(context& ctx, std::string_view type, const std::string& todo_id,
                std::string_view data_json) {
   records::envelope env{ctx.todos.user_id, ctx.cmd.request_id, ctx.now};
+  auto seq = ++ctx.todos.last_seq;
+  if (ctx.todo_seq == 0 && !ctx.todo_json.empty() && data_json == ctx.todo_json)
+    ctx.todo_seq = seq;
   ctx.out.batch.events.push_back(
-    records::make_event(env, ++ctx.todos.last_seq, type, todo_id, data_json));
+    records::make_event(env, seq, type, todo_id, data_json));
 }
 
 command_outcome rejected(const context& ctx, outcome_code code,
@@ -195,7 +199,7 @@ applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
   applied out;
   out.batch.user_id = todos.user_id;
   auto before = wakes_before(todos, cmd);
-  steps::context ctx{todos, cmd, now, now_ms, max_todos, plan, out, {}};
+  steps::context ctx{todos, cmd, now, now_ms, max_todos, plan, out, {}, 0};
   auto r = dispatch(ctx);
   for (auto& rec : out.batch.todos) {
     auto i = todos.by_id.find(rec.id);
@@ -216,15 +220,27 @@ applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
   }
   // Wakes are internal: they leave no request record behind.
   if (cmd.op != command_op::wake)
-    out.batch.request = records::request_of(cmd, r, ctx.todo_json,
-                                            command_fingerprint(cmd), now_ms);
+    out.batch.request = records::request_of(
+      cmd, r, ctx.todo_json, ctx.todo_seq,
+      cmd.idempotency_key.empty() ? std::string{} : command_fingerprint(cmd),
+      now_ms);
   out.result = std::move(r);
   return out;
 }
 
 std::string command_fingerprint(const command& cmd) {
-  return to_string(cmd.op) + " " + cmd.todo_id + " "
-         + std::to_string(cmd.if_match) + " " + cmd.canonical_body;
+  return auth::sha256_hex(to_string(cmd.op) + " " + cmd.todo_id + " "
+                          + std::to_string(cmd.if_match) + " "
+                          + cmd.canonical_body);
+}
+
+bool same_command(const std::string& stored, const command& cmd) {
+  if (stored.size() == 64 && stored == command_fingerprint(cmd))
+    return true;
+  // Outcomes stored before fingerprints were hashed keep the text.
+  return stored
+         == to_string(cmd.op) + " " + cmd.todo_id + " "
+              + std::to_string(cmd.if_match) + " " + cmd.canonical_body;
 }
 
 std::optional<domain::todo>

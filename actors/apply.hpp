@@ -75,9 +75,13 @@ applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
 std::optional<domain::todo>
 successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms);
 
-/// What an `Idempotency-Key` is bound to: operation, target, precondition
-/// and the canonical body.
+/// What an `Idempotency-Key` is bound to: the SHA-256 (hex) of operation,
+/// target, precondition and the canonical body.
 std::string command_fingerprint(const command& cmd);
+
+/// Whether a stored fingerprint is the one of `cmd` (also in the plain-text
+/// form outcomes stored before fingerprints were hashed have).
+bool same_command(const std::string& stored, const command& cmd);
 
 /// A fresh random identifier such as `t_3f9c...` (96 random bits).
 std::string new_id(std::string_view prefix);

@@ -22,6 +22,9 @@ struct context {
   applied& out;
   /// The encoded todo of the outcome (the request record's body).
   std::string todo_json;
+  /// Sequence number of the event whose data is `todo_json` (0: none); the
+  /// stored request outcome refers to it instead of keeping a copy.
+  int64_t todo_seq = 0;
 };
 
 /// Appends an event with the next sequence number to the batch.

@@ -182,17 +182,21 @@ std::string problem(int32_t status, std::string_view detail,
 
 persistence::request_record
 request_of(const command& cmd, const command_outcome& x,
-           const std::string& todo_json, std::string fingerprint,
-           int64_t now_ms) {
+           const std::string& todo_json, int64_t todo_seq,
+           std::string fingerprint, int64_t now_ms) {
   auto status = status_of(x.code);
   std::string body = "null";
   if (is_rejection(x.code))
     body = problem(status, x.detail, x.field);
   else if (!todo_json.empty())
     body = todo_json;
-  return {cmd.request_id,  state_of(x),         status,
-          std::move(body), cmd.idempotency_key, std::move(fingerprint),
-          now_ms};
+  persistence::request_record rec{
+    cmd.request_id,  state_of(x),         status,
+    std::move(body), cmd.idempotency_key, std::move(fingerprint),
+    now_ms};
+  if (!todo_json.empty())
+    rec.body_seq = todo_seq;
+  return rec;
 }
 
 command_outcome outcome_of(const persistence::request_record& rec) {

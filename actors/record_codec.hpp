@@ -63,12 +63,13 @@ std::string_view status_title(int32_t status);
 std::string problem(int32_t status, std::string_view detail,
                     std::string_view field = {});
 
-/// The stored outcome of `cmd`. `todo_json` is the encoded todo of a
-/// change (empty for deletions and rejections).
-persistence::request_record request_of(const command& cmd,
-                                       const command_outcome& x,
-                                       const std::string& todo_json,
-                                       std::string fingerprint, int64_t now_ms);
+/// The outcome of `cmd`. `todo_json` is the encoded todo of a change (empty
+/// for deletions and rejections), `todo_seq` the event that carries it (0:
+/// none; the store then keeps the body by that reference, not a copy).
+persistence::request_record
+request_of(const command& cmd, const command_outcome& x,
+           const std::string& todo_json, int64_t todo_seq,
+           std::string fingerprint, int64_t now_ms);
 
 /// The outcome a stored record describes (an idempotent replay).
 command_outcome outcome_of(const persistence::request_record& rec);

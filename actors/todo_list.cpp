@@ -87,7 +87,7 @@ caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
         --lookups;
         if (found.empty())
           execute(cmd, rp);
-        else if (found.front().fingerprint != fp)
+        else if (!same_command(found.front().fingerprint, cmd))
           rp.deliver(reused());
         else
           rp.deliver(records::outcome_of(found.front()));

@@ -28,9 +28,13 @@ struct request_record {
   std::string body;
   /// Empty when the client sent no `Idempotency-Key`.
   std::string idempotency_key;
-  /// Fingerprint of the command the key was first used with.
+  /// Fingerprint of the command the key was first used with (empty without
+  /// a key).
   std::string fingerprint;
   int64_t created_ms = 0;
+  /// The event whose data is `body` (0: none). The store then keeps only
+  /// this reference and reads the body back from the event.
+  int64_t body_seq = 0;
 };
 
 /// The current state of one todo after a command (`json` empty = deleted).
@@ -83,7 +87,8 @@ typename Inspector::result_type inspect(Inspector& f, event_record& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_record& x) {
   return f(caf::meta::type_name("request_record"), x.request_id, x.state,
-           x.status, x.body, x.idempotency_key, x.fingerprint, x.created_ms);
+           x.status, x.body, x.idempotency_key, x.fingerprint, x.created_ms,
+           x.body_seq);
 }
 
 template<class Inspector>

@@ -1,7 +1,8 @@
 // The schema of `actodo.db`, one step per change, oldest first. A released
 // step never changes: a new column, table or index is a new step at the end.
 // Steps 1-5 are the history from before versions were recorded; their
-// probes let an unversioned database skip what it already has.
+// probes let an unversioned database skip what it already has (later steps
+// have one too, for a database whose version was reset).
 
 #include "persistence/migrations.hpp"
 
@@ -59,6 +60,12 @@ CREATE INDEX refresh_by_family ON refresh_tokens (family);
 CREATE INDEX refresh_by_expiry ON refresh_tokens (expires_ms);
 )sql";
 
+/// A request outcome refers to the event that carries its todo instead of
+/// keeping a copy of it (issue #14: the copies were 2/3 of the database).
+constexpr const char* outcome_by_reference = R"sql(
+ALTER TABLE requests ADD COLUMN body_seq INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -68,6 +75,8 @@ const std::vector<migration>& actodo_migrations() {
     {3, "due-time index", due_time_index, {"todos", "wake_at"}},
     {4, "Kafka outbox", kafka_outbox, {"outbox"}},
     {5, "refresh token families", token_families, {"refresh_tokens", "family"}},
+    {6, "request outcomes by reference", outcome_by_reference,
+     {"requests", "body_seq"}},
   };
   return steps;
 }

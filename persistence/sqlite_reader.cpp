@@ -5,6 +5,21 @@
 
 namespace actodo::persistence {
 
+namespace {
+
+/// A request outcome of user `?1` matching `where`, its body read from the
+/// event it refers to (`json_extract` renders the data object as stored).
+std::string request_query(const std::string& where) {
+  return "SELECT r.request_id, r.state, r.status, CASE WHEN r.body_seq > 0 "
+         "THEN coalesce((SELECT json_extract(e.json, '$.data') FROM events e "
+         "WHERE e.user_id = r.user_id AND e.seq = r.body_seq), 'null') "
+         "ELSE r.body END, r.idempotency_key, r.fingerprint, r.created_ms, "
+         "r.body_seq FROM requests r WHERE r.user_id = ?1 AND "
+         + where;
+}
+
+} // namespace
+
 struct sqlite_reader::statements {
   explicit statements(sqlite3* db)
     : last_seq(db, "SELECT coalesce(max(seq), 0) FROM events "
@@ -12,12 +27,8 @@ struct sqlite_reader::statements {
       load_todos(db, "SELECT json FROM todos WHERE user_id = ?1"),
       read_events(db, "SELECT seq, type, todo_id, json FROM events "
                       "WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
-      find_request(db, "SELECT request_id, state, status, body, "
-                       "idempotency_key, fingerprint, created_ms FROM requests "
-                       "WHERE user_id = ?1 AND request_id = ?2"),
-      find_key(db, "SELECT request_id, state, status, body, idempotency_key, "
-                   "fingerprint, created_ms FROM requests "
-                   "WHERE user_id = ?1 AND idempotency_key = ?2"),
+      find_request(db, request_query("r.request_id = ?2")),
+      find_key(db, request_query("r.idempotency_key = ?2")),
       wakes(db, "SELECT wake_at, user_id, id FROM todos WHERE wake_at >= 0 "
                 "AND (wake_at, user_id, id) > (?1, ?2, ?3) "
                 "ORDER BY wake_at, user_id, id LIMIT ?4"),
@@ -75,7 +86,8 @@ read_request(sqlite_statement& stmt) {
                             s.column_text(3),
                             s.column_text(4),
                             s.column_text(5),
-                            s.column_int(6)};
+                            s.column_int(6),
+                            s.column_int(7)};
     },
     [](const std::vector<request_record>& xs) { return xs.empty(); });
   if (!rows)

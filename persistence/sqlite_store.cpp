@@ -17,8 +17,10 @@ struct sqlite_store::statements {
       upsert_todo(db, "INSERT OR REPLACE INTO todos (user_id, id, json, "
                       "wake_at) VALUES (?1, ?2, ?3, ?4)"),
       delete_todo(db, "DELETE FROM todos WHERE user_id = ?1 AND id = ?2"),
-      insert_request(db, "INSERT OR REPLACE INTO requests VALUES "
-                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+      insert_request(db, "INSERT OR REPLACE INTO requests (user_id, "
+                         "request_id, state, status, body, idempotency_key, "
+                         "fingerprint, created_ms, body_seq) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       prune(db, "DELETE FROM requests WHERE created_ms < ?1"),
       insert_outbox(db, "INSERT INTO outbox (user_id, seq) VALUES (?1, ?2)"),
       set_position(db, "INSERT OR REPLACE INTO kafka_position "
@@ -97,9 +99,11 @@ caf::error sqlite_store::write(const user_batch& b) {
     return caf::none;
   auto& stmt = s.insert_request;
   stmt.bind(1, b.user_id).bind(2, r.request_id).bind(3, r.state);
-  stmt.bind(4, int64_t{r.status}).bind(5, r.body);
+  // A body that an event of the same batch carries is stored by reference.
+  stmt.bind(4, int64_t{r.status})
+    .bind(5, r.body_seq > 0 ? std::string{} : r.body);
   stmt.bind(6, r.idempotency_key).bind(7, r.fingerprint);
-  return stmt.bind(8, r.created_ms).run();
+  return stmt.bind(8, r.created_ms).bind(9, r.body_seq).run();
 }
 
 caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {

@@ -123,3 +123,33 @@ CAF_TEST(a command that fails validation writes nothing) {
   CAF_CHECK_EQUAL(test::status(missing.result), 404);
   CAF_CHECK(!missing.batch.request.request_id.empty());
 }
+
+CAF_TEST(an outcome refers to the event that carries its todo) {
+  actors::user_todos todos;
+  todos.user_id = "alice";
+  auto cmd = make(command_op::create, R"({"title":"a"})");
+  cmd.idempotency_key = "k1";
+  auto created = actors::apply_command(todos, cmd, now, max_todos);
+  CAF_REQUIRE_EQUAL(created.batch.events.size(), 1u);
+  auto& req = created.batch.request;
+  CAF_CHECK_EQUAL(req.body_seq, created.batch.events[0].seq);
+  // The in-memory record still has the body (result frames render it).
+  CAF_CHECK_EQUAL(req.body, created.batch.todos[0].json);
+  // The fingerprint is a hash, and only kept when a key binds it.
+  CAF_CHECK_EQUAL(req.fingerprint.size(), 64u);
+  CAF_CHECK(actors::same_command(req.fingerprint, cmd));
+  auto legacy = "create  -1 " + cmd.canonical_body;
+  CAF_CHECK(actors::same_command(legacy, cmd));
+  auto other = make(command_op::create, R"({"title":"b"})");
+  CAF_CHECK(!actors::same_command(req.fingerprint, other));
+  CAF_CHECK(!actors::same_command(legacy, other));
+  auto unkeyed = actors::apply_command(todos, other, now, max_todos);
+  CAF_CHECK(unkeyed.batch.request.fingerprint.empty());
+  // A change that produces no event keeps its body.
+  auto same = actors::apply_command(
+    todos, make(command_op::update, R"({"title":"a"})", created.result.todo_id),
+    now, max_todos);
+  CAF_CHECK(same.batch.events.empty());
+  CAF_CHECK_EQUAL(same.batch.request.body_seq, 0);
+  CAF_CHECK(!same.batch.request.body.empty());
+}

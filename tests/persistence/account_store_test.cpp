@@ -118,7 +118,8 @@ CAF_TEST(a database from before token families is migrated) {
   sqlite3_close(db);
   CAF_REQUIRE_EQUAL(rc, SQLITE_OK);
   auto opened = account_store::open(dir());
-  CAF_REQUIRE(opened);
+  if (!opened)
+    CAF_FAIL("cannot open: " << caf::to_string(opened.error()));
   auto use = (*opened)->use_refresh("h", 1000);
   CAF_REQUIRE(use);
   CAF_CHECK(use->result == outcome::fresh);

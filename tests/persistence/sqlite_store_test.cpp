@@ -124,6 +124,50 @@ CAF_TEST(requests are found by id and by idempotency key per user) {
   CAF_CHECK(!pruned->has_value());
 }
 
+CAF_TEST(an outcome whose todo an event carries is stored by reference) {
+  auto todo = std::string{
+    R"({"id":"t1","order":0.1,"title":"caf\u00e9 \"x\""})"};
+  user_batch b;
+  b.user_id = "alice";
+  b.events.push_back(
+    {1, "todo.created", "t1", R"({"data":)" + todo + R"(,"sequence":1})"});
+  b.todos.push_back({"t1", todo});
+  b.request = {"r1", "done", 201, todo, "key-1", "fp", 1000, 1};
+  // A refusal carries no todo: its problem document is kept as it is.
+  auto refused = batch("alice", 2, "t2", "r2");
+  refused.request.status = 404;
+  refused.request.body = R"({"status":404})";
+  CAF_REQUIRE(!store->commit({b, refused}));
+  store = open();
+  for (auto found : {store->find_request("alice", "r1"),
+                     store->find_idempotent("alice", "key-1")}) {
+    CAF_REQUIRE(found);
+    CAF_REQUIRE(found->has_value());
+    CAF_CHECK_EQUAL((*found)->body, todo);
+    CAF_CHECK_EQUAL((*found)->body_seq, 1);
+    CAF_CHECK_EQUAL((*found)->status, 201);
+  }
+  auto other = store->find_request("alice", "r2");
+  CAF_REQUIRE(other);
+  CAF_REQUIRE(other->has_value());
+  CAF_CHECK_EQUAL((*other)->body, R"({"status":404})");
+  // The row itself holds no copy of the todo.
+  sqlite3* db = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open((dir + "/data/actodo.db").c_str(), &db),
+                    SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(db,
+                                       "SELECT length(body), body_seq FROM "
+                                       "requests WHERE request_id = 'r1'",
+                                       -1, &stmt, nullptr),
+                    SQLITE_OK);
+  CAF_REQUIRE_EQUAL(sqlite3_step(stmt), SQLITE_ROW);
+  CAF_CHECK_EQUAL(sqlite3_column_int(stmt, 0), 0);
+  CAF_CHECK_EQUAL(sqlite3_column_int(stmt, 1), 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
 CAF_TEST(read_events pages by sequence) {
   std::vector<user_batch> xs;
   for (int64_t i = 1; i <= 10; ++i)
