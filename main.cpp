@@ -13,16 +13,19 @@
 #include "actors/node.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "config/process_metrics.hpp"
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
 #include "io/console/client.hpp"
 #include "io/console/inspector.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_metrics.hpp"
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
 #include "persistence/account_store.hpp"
 #include "persistence/sqlite_store.hpp"
+#include "web/http_metrics.hpp"
 #include "web/server.hpp"
 
 extern char** environ;
@@ -60,23 +63,27 @@ sigset_t block_signals() {
 
 actodo::actors::node_settings
 node_settings(const actodo::config::app_config& cfg,
-              std::shared_ptr<actodo::config::metrics> stats) {
+              actodo::actors::node_metrics stats) {
   actodo::actors::node_settings result;
   result.journal = cfg.journal;
   static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
   static_cast<actodo::config::account_options&>(result.tokens) = cfg.accounts;
-  result.stats = stats;
+  stats.messages->enabled = !cfg.no_metrics;
+  result.stats = std::move(stats);
   return result;
 }
 
 actodo::web::settings
 web_settings(const actodo::config::app_config& cfg, const std::string& key,
-             std::shared_ptr<actodo::config::metrics> stats) {
+             std::shared_ptr<actodo::web::http_metrics> http,
+             const actodo::actors::node_metrics& stats) {
   actodo::web::settings result;
   static_cast<actodo::config::web_options&>(result) = cfg.web;
   result.token_auth = cfg.auth == "token";
-  stats->enabled = !cfg.no_metrics;
-  result.stats = stats;
+  http->enabled = !cfg.no_metrics;
+  result.http = std::move(http);
+  result.sessions = stats.sessions;
+  result.metrics = stats.registry;
   result.jwt_secret = key;
   return result;
 }
@@ -146,7 +153,13 @@ int serve(int argc, char** argv) {
     relay = std::make_unique<actodo::io::tls_relay>(std::move(relay_cfg));
   }
   caf::actor_system sys{cfg};
-  auto stats = std::make_shared<actodo::config::metrics>();
+  // Each module registers its metric families; `/metrics` shows them in
+  // this order.
+  auto metrics = std::make_shared<actodo::config::registry>();
+  auto http_stats = std::make_shared<actodo::web::http_metrics>(metrics);
+  actodo::actors::node_metrics stats{metrics};
+  auto kafka_stats = std::make_shared<actodo::io::kafka_metrics>(metrics);
+  actodo::config::add_process_metrics(*metrics);
   actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
                             node_settings(cfg, stats)};
   // The console endpoint's actor: stopped with the node.
@@ -158,7 +171,7 @@ int serve(int argc, char** argv) {
   if (kafka)
     bridge = std::make_unique<actodo::io::bridge>(sys, node.journal(),
                                                   node.directory(), node.gate(),
-                                                  cfg.kafka, stats,
+                                                  cfg.kafka, kafka_stats,
                                                   cfg.lists.request_timeout);
   // A Kafka client that does not start is a configuration error (exit 2).
   auto started = bridge ? bridge->started(cfg.lists.request_timeout)
@@ -169,7 +182,7 @@ int serve(int argc, char** argv) {
     node.shutdown();
     return 2;
   }
-  actodo::web::server server{web_settings(cfg, secret, stats),
+  actodo::web::server server{web_settings(cfg, secret, http_stats, stats),
                              bridge ? bridge->gate() : node.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';

@@ -5,7 +5,6 @@
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 
-#include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
@@ -51,10 +50,10 @@ void journal_state::flush() {
   auto start = std::chrono::steady_clock::now();
   auto err = store->commit(batches);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  stats->journal_commit_seconds.observe(took.count());
-  stats->journal_batch_size.observe(static_cast<double>(batches.size()));
+  stats->commit_seconds.observe(took.count());
+  stats->batch_size.observe(static_cast<double>(batches.size()));
   if (err) {
-    stats->journal_failures.add();
+    stats->failures.add();
     // The in-memory sequence counters ran ahead of the store: reload them.
     for (auto& b : batches)
       last_seq.erase(b.user_id);
@@ -64,7 +63,7 @@ void journal_state::flush() {
   }
   ++commits;
   committed_batches += batches.size();
-  stats->journal_commits.add();
+  stats->commits.add();
   auto wrote_events = false;
   for (size_t i = 0; i < waiters.size(); ++i) {
     auto& evs = batches[i].events;
@@ -145,23 +144,25 @@ void journal_state::prune() {
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
         std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention, std::shared_ptr<config::metrics> stats) {
+        caf::timespan retention, std::shared_ptr<journal_metrics> stats,
+        std::shared_ptr<actor_metrics> messages) {
   auto& st = self->state;
   st.self = self;
   st.store = std::move(store);
   st.max_batch = max_batch;
   st.retention = retention;
-  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  st.stats = std::move(stats);
+  st.messages = std::move(messages);
   if (retention.count() > 0)
     self->send(self, atom::prune::value);
   return {
     [=](atom::append, persistence::user_batch& batch) {
-      count_message(*self->state.stats, config::actor_kind::journal, self);
+      count_message(*self->state.messages, actor_kind::journal, self);
       return self->state.append(std::move(batch));
     },
     [=](atom::flush) { self->state.flush(); },
     [=](atom::load, const std::string& user) {
-      count_message(*self->state.stats, config::actor_kind::journal, self);
+      count_message(*self->state.messages, actor_kind::journal, self);
       return self->state.load(user);
     },
     [=](atom::events, const std::string& user, int64_t after, int64_t limit) {

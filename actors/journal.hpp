@@ -9,8 +9,9 @@
 #include "caf/response_promise.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/actor_metrics.hpp"
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
+#include "actors/journal_metrics.hpp"
 #include "persistence/store.hpp"
 
 namespace actodo::actors {
@@ -43,7 +44,10 @@ struct journal_state {
   /// Statistics for the inspector and the benchmarks.
   uint64_t commits = 0;
   uint64_t committed_batches = 0;
-  std::shared_ptr<config::metrics> stats;
+  /// Commits, failures, batch sizes and commit durations.
+  std::shared_ptr<journal_metrics> stats;
+  /// Where it counts its messages (kind `journal`).
+  std::shared_ptr<actor_metrics> messages;
 
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
@@ -63,7 +67,7 @@ struct journal_state {
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
         std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention,
-        std::shared_ptr<config::metrics> stats = nullptr);
+        caf::timespan retention, std::shared_ptr<journal_metrics> stats,
+        std::shared_ptr<actor_metrics> messages);
 
 } // namespace actodo::actors

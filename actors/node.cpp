@@ -65,14 +65,14 @@ class gateway_impl : public gateway {
   gateway_impl(caf::actor_system& sys, std::vector<caf::actor> workers,
                user_directory_actor directory, journal_actor journal,
                accounts_actor accounts, caf::timespan timeout,
-               std::shared_ptr<config::metrics> stats)
+               std::shared_ptr<actor_metrics> messages)
     : sys_(sys),
       workers_(std::move(workers)),
       directory_(std::move(directory)),
       journal_(std::move(journal)),
       accounts_(std::move(accounts)),
       timeout_(timeout),
-      stats_(std::move(stats)) {}
+      messages_(std::move(messages)) {}
 
   void occurrences(std::string user, std::string id, int32_t limit,
                    answer<occurrence_list> cb) override {
@@ -119,7 +119,7 @@ class gateway_impl : public gateway {
   open_session(std::string user, session_options opts,
                std::shared_ptr<frame_sink> sink) override {
     auto hdl = sys_.spawn(session, std::move(user), opts, directory_, journal_,
-                          std::move(sink), timeout_, stats_);
+                          std::move(sink), timeout_, messages_);
     return std::make_shared<session_link_impl>(std::move(hdl));
   }
 
@@ -187,7 +187,8 @@ class gateway_impl : public gateway {
   journal_actor journal_;
   accounts_actor accounts_;
   caf::timespan timeout_;
-  std::shared_ptr<config::metrics> stats_;
+  /// Where the sessions count their messages.
+  std::shared_ptr<actor_metrics> messages_;
 };
 
 } // namespace
@@ -195,15 +196,18 @@ class gateway_impl : public gateway {
 node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            std::shared_ptr<persistence::account_store> accounts_store,
            node_settings settings) {
+  auto& stats = settings.stats;
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
                                       settings.journal.max_batch,
                                       settings.journal.request_retention,
-                                      settings.stats);
+                                      stats.journal, stats.messages);
   scheduler_ = sys.spawn(actors::reminder_scheduler, journal_,
-                         settings.reminders, settings.stats);
+                         settings.reminders, stats.reminders, stats.messages);
   settings.lists.scheduler = scheduler_;
+  settings.lists.messages = stats.messages;
+  settings.lists.recurrences = stats.reminders;
   directory_ = sys.spawn(actors::user_directory, journal_, settings.lists,
-                         settings.stats);
+                         stats.lists);
   caf::anon_send(scheduler_, atom::start::value, directory_);
   auto workers = settings.tokens.hash_workers;
   if (workers == 0)
@@ -223,7 +227,7 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
   gateway_ = std::make_unique<gateway_impl>(sys, gateway_workers_, directory_,
                                             journal_, accounts_,
                                             settings.lists.request_timeout,
-                                            settings.stats);
+                                            stats.messages);
 }
 
 node::~node() {

@@ -8,9 +8,9 @@
 #include "actors/accounts.hpp"
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/todo_list.hpp"
-#include "config/metrics.hpp"
 #include "persistence/store.hpp"
 
 namespace actodo::actors {
@@ -21,8 +21,9 @@ struct node_settings {
   todo_list_settings lists;
   reminder_scheduler_settings reminders;
   token_settings tokens;
-  /// Where the actors count what they do (never null).
-  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
+  /// Where the actors count what they do; each actor gets its own part
+  /// (the node hands `lists` the `messages` and `reminders` metrics).
+  node_metrics stats;
 };
 
 /// The actors of one node, wired together: journal, user directory,

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <limits>
 
-#include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
@@ -20,7 +19,7 @@ void reminder_scheduler_state::start(user_directory_actor dir) {
   directory = std::move(dir);
   started_ms = settings.clock();
   self->request(journal, settings.request_timeout, atom::count::value)
-    .then([this](int64_t n) { stats->reminders_pending.set(n); },
+    .then([this](int64_t n) { stats->pending.set(n); },
           [](caf::error& err) {
             std::cerr << "actodo: reminder scheduler: cannot count the "
                          "due-time index: "
@@ -57,7 +56,7 @@ void reminder_scheduler_state::load_page() {
         }
         if (static_cast<int64_t>(page.size()) < limit)
           unbounded = true;
-        stats->reminders_backlog.set(static_cast<int64_t>(backlog.size()));
+        stats->backlog.set(static_cast<int64_t>(backlog.size()));
         auto replay = std::move(buffered);
         buffered.clear();
         for (auto& [k, at] : replay)
@@ -139,7 +138,7 @@ void reminder_scheduler_state::tick() {
     // Up to 100 ms worth of wakes at once, then the rate.
     next_catchup_ms = std::max(next_catchup_ms, now - 100) + gap;
   }
-  stats->reminders_backlog.set(static_cast<int64_t>(backlog.size()));
+  stats->backlog.set(static_cast<int64_t>(backlog.size()));
   prefetch(now);
   if (!unbounded && queue.size() < settings.window / 2)
     load_page();
@@ -214,25 +213,27 @@ std::vector<planned_wake> reminder_scheduler_state::next(int32_t n) const {
 }
 
 scheduler_summary reminder_scheduler_state::summary() const {
-  return {stats->reminders_pending.value(),
+  return {stats->pending.value(),
           settings.catchup_rate,
           queue.size(),
           backlog.size(),
           in_flight,
           wakes_sent,
-          stats->reminders_fired.value(),
+          stats->fired.value(),
           unbounded};
 }
 
 reminder_scheduler_actor::behavior_type reminder_scheduler(
   reminder_scheduler_actor::stateful_pointer<reminder_scheduler_state> self,
   journal_actor journal, reminder_scheduler_settings settings,
-  std::shared_ptr<config::metrics> stats) {
+  std::shared_ptr<reminder_metrics> stats,
+  std::shared_ptr<actor_metrics> messages) {
   auto& st = self->state;
   st.self = self;
   st.journal = std::move(journal);
   st.settings = settings;
-  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  st.stats = std::move(stats);
+  st.messages = std::move(messages);
   return {
     [self](atom::start, user_directory_actor& dir) {
       self->state.start(std::move(dir));
@@ -240,24 +241,23 @@ reminder_scheduler_actor::behavior_type reminder_scheduler(
     [self](atom::schedule, const std::string& user, const std::string& todo,
            int64_t before, int64_t at) {
       auto& st = self->state;
-      count_message(*st.stats, config::actor_kind::reminder_scheduler, self);
+      count_message(*st.messages, actor_kind::reminder_scheduler, self);
       if (before < 0 && at >= 0)
-        st.stats->reminders_pending.add(1);
+        st.stats->pending.add(1);
       else if (before >= 0 && at < 0)
-        st.stats->reminders_pending.add(-1);
+        st.stats->pending.add(-1);
       st.update({user, todo}, at);
       st.arm();
     },
     [self](atom::tick) {
-      count_message(*self->state.stats, config::actor_kind::reminder_scheduler,
+      count_message(*self->state.messages, actor_kind::reminder_scheduler,
                     self);
       self->state.tick();
     },
     [self](atom::fired, int64_t late_ms) {
       auto& st = self->state;
-      st.stats->reminders_fired.add();
-      st.stats->reminder_lateness_seconds.observe(static_cast<double>(late_ms)
-                                                  / 1000.0);
+      st.stats->fired.add();
+      st.stats->lateness_seconds.observe(static_cast<double>(late_ms) / 1000.0);
     },
     [self](atom::next, int32_t n) { return self->state.next(n); },
     [self](atom::summary) { return self->state.summary(); },

@@ -14,9 +14,10 @@
 
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/actor_metrics.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
+#include "actors/reminder_metrics.hpp"
 
 namespace actodo::actors {
 
@@ -55,7 +56,10 @@ struct reminder_scheduler_state {
   journal_actor journal;
   user_directory_actor directory;
   reminder_scheduler_settings settings;
-  std::shared_ptr<config::metrics> stats;
+  /// The index size, the backlog, the reminders fired and their lateness.
+  std::shared_ptr<reminder_metrics> stats;
+  /// Where it counts its messages (kind `reminder_scheduler`).
+  std::shared_ptr<actor_metrics> messages;
 
   /// Due-ordered entries in memory, and their wake time by (user, todo).
   std::set<entry> queue;
@@ -93,6 +97,7 @@ struct reminder_scheduler_state {
 reminder_scheduler_actor::behavior_type reminder_scheduler(
   reminder_scheduler_actor::stateful_pointer<reminder_scheduler_state> self,
   journal_actor journal, reminder_scheduler_settings settings,
-  std::shared_ptr<config::metrics> stats);
+  std::shared_ptr<reminder_metrics> stats,
+  std::shared_ptr<actor_metrics> messages);
 
 } // namespace actodo::actors

@@ -5,7 +5,6 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 
-#include "actors/actor_stats.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
 #include "config/error.hpp"
@@ -107,10 +106,10 @@ session(session_actor::stateful_pointer<session_state> self,
         std::string user_id, session_options from,
         user_directory_actor directory, journal_actor journal,
         std::shared_ptr<frame_sink> sink, caf::timespan timeout,
-        std::shared_ptr<config::metrics> stats) {
+        std::shared_ptr<actor_metrics> messages) {
   auto& st = self->state;
   st.self = self;
-  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
+  st.messages = std::move(messages);
   st.user_id = std::move(user_id);
   st.directory = std::move(directory);
   st.journal = std::move(journal);
@@ -119,11 +118,11 @@ session(session_actor::stateful_pointer<session_state> self,
   st.start(from);
   return {
     [self](atom::frame, const shared_frame& frame) {
-      count_message(*self->state.stats, config::actor_kind::session, self);
+      count_message(*self->state.messages, actor_kind::session, self);
       self->state.sink->send(frame);
     },
     [self](command& cmd) {
-      count_message(*self->state.stats, config::actor_kind::session, self);
+      count_message(*self->state.messages, actor_kind::session, self);
       self->state.submit(cmd);
     },
     [self](atom::expire) {

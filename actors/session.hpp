@@ -6,10 +6,10 @@
 
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/actor_metrics.hpp"
 #include "actors/frame_sink.hpp"
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
 
 namespace actodo::actors {
 
@@ -25,7 +25,8 @@ struct session_state {
   journal_actor journal;
   std::shared_ptr<frame_sink> sink;
   caf::timespan timeout{};
-  std::shared_ptr<config::metrics> stats;
+  /// Where it counts its messages (kind `session`).
+  std::shared_ptr<actor_metrics> messages;
 
   /// Sends the missed events in (`after`, `until`], in pages.
   void replay(int64_t after, int64_t until);
@@ -42,6 +43,6 @@ session(session_actor::stateful_pointer<session_state> self,
         std::string user_id, session_options from,
         user_directory_actor directory, journal_actor journal,
         std::shared_ptr<frame_sink> sink, caf::timespan timeout,
-        std::shared_ptr<config::metrics> stats = nullptr);
+        std::shared_ptr<actor_metrics> messages);
 
 } // namespace actodo::actors

@@ -5,7 +5,6 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/typed_actor_view.hpp"
 
-#include "actors/actor_stats.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
@@ -17,7 +16,7 @@ namespace actodo::actors {
 
 void todo_list_state::on_routed() {
   ++routed;
-  count_message(*settings.stats, config::actor_kind::todo_list, self);
+  count_message(*settings.messages, actor_kind::todo_list, self);
 }
 
 void todo_list_state::touch() {
@@ -127,7 +126,7 @@ void todo_list_state::execute(command& cmd, promise rp) {
              out->end_reason = "budget";
            }
            if (out->next)
-             settings.stats->occurrences_generated.add();
+             settings.recurrences->occurrences_generated.add();
            run(cmd, rp, now, *out);
          });
 }
@@ -275,8 +274,6 @@ void todo_list_state::start(todo_list_actor::pointer ptr,
   directory = std::move(dir);
   journal = std::move(jnl);
   settings = std::move(cfg);
-  if (!settings.stats)
-    settings.stats = std::make_shared<config::metrics>();
   touch();
   // Until the snapshot arrives, every other message waits in the mailbox.
   self

@@ -10,11 +10,12 @@
 #include "caf/response_promise.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/actor_metrics.hpp"
 #include "actors/apply.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
+#include "actors/reminder_metrics.hpp"
 #include "config/settings.hpp"
 
 namespace actodo::actors {
@@ -29,8 +30,13 @@ struct todo_list_settings : config::list_options {
   bool inline_expansions = false;
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
-  /// Shared with the node (the directory sets it).
-  std::shared_ptr<config::metrics> stats;
+  /// Where the lists (and the directory) count their messages: the
+  /// node's `node_metrics::messages` (by default a registry of their own).
+  std::shared_ptr<actor_metrics> messages = std::make_shared<actor_metrics>();
+  /// Where the lists count the next occurrences they generate: the node's
+  /// `node_metrics::reminders` (by default a registry of their own).
+  std::shared_ptr<reminder_metrics>
+    recurrences = std::make_shared<reminder_metrics>();
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the

@@ -3,12 +3,10 @@
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 
-#include "actors/actor_stats.hpp"
-
 namespace actodo::actors {
 
 todo_list_actor user_directory_state::route(const std::string& user) {
-  count_message(*stats, config::actor_kind::user_directory, self);
+  count_message(*settings.messages, actor_kind::user_directory, self);
   auto i = users.find(user);
   if (i == users.end()) {
     auto hdl = self->spawn(todo_list, user,
@@ -16,8 +14,8 @@ todo_list_actor user_directory_state::route(const std::string& user) {
                            settings);
     self->monitor(hdl);
     ++spawned;
-    stats->todo_lists_spawned.add();
-    stats->todo_lists.add();
+    stats->spawned.add();
+    stats->resident.add();
     i = users.emplace(user, entry{std::move(hdl), 0}).first;
   }
   ++i->second.routed;
@@ -37,14 +35,14 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   self->demonitor(i->second.handle.address());
   users.erase(i);
   ++passivated;
-  stats->todo_lists_passivated.add();
-  stats->todo_lists.add(-1);
+  stats->passivated.add();
+  stats->resident.add(-1);
 }
 
 void user_directory_state::stop(const caf::error& reason) {
   for (auto& kvp : users)
     self->send_exit(kvp.second.handle, reason);
-  stats->todo_lists.add(-static_cast<int64_t>(users.size()));
+  stats->resident.add(-static_cast<int64_t>(users.size()));
   users.clear();
   self->quit(reason);
 }
@@ -53,7 +51,7 @@ void user_directory_state::forget(const caf::actor_addr& list) {
   for (auto i = users.begin(); i != users.end(); ++i) {
     if (i->second.handle.address() == list) {
       users.erase(i);
-      stats->todo_lists.add(-1);
+      stats->resident.add(-1);
       return;
     }
   }
@@ -91,13 +89,12 @@ auto routed(directory_ptr self) {
 user_directory_actor::behavior_type
 user_directory(directory_ptr self, journal_actor journal,
                todo_list_settings settings,
-               std::shared_ptr<config::metrics> stats) {
+               std::shared_ptr<list_metrics> stats) {
   auto& st = self->state;
   st.self = self;
   st.journal = std::move(journal);
   st.settings = std::move(settings);
-  st.stats = stats ? std::move(stats) : std::make_shared<config::metrics>();
-  st.settings.stats = st.stats;
+  st.stats = std::move(stats);
   // todo_lists are monitored, not linked: one failing todo_list never
   // takes the directory down.
   self->set_exit_handler(

@@ -7,8 +7,8 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
+#include "actors/list_metrics.hpp"
 #include "actors/todo_list.hpp"
-#include "config/metrics.hpp"
 
 namespace actodo::actors {
 
@@ -29,7 +29,9 @@ struct user_directory_state {
   std::unordered_map<std::string, entry> users;
   uint64_t spawned = 0;
   uint64_t passivated = 0;
-  std::shared_ptr<config::metrics> stats;
+  /// Resident, spawned and passivated lists. The directory counts its own
+  /// messages where its lists do (`settings.messages`).
+  std::shared_ptr<list_metrics> stats;
 
   /// The `todo_list` of `user`, spawned when needed; counts one routed
   /// message.
@@ -47,6 +49,6 @@ struct user_directory_state {
 user_directory_actor::behavior_type user_directory(
   user_directory_actor::stateful_pointer<user_directory_state> self,
   journal_actor journal, todo_list_settings settings,
-  std::shared_ptr<config::metrics> stats = nullptr);
+  std::shared_ptr<list_metrics> stats);
 
 } // namespace actodo::actors

@@ -1,10 +1,8 @@
 #include "config/metrics.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <memory>
 #include <sstream>
-#include <unistd.h>
+#include <stdexcept>
 
 namespace actodo::config {
 
@@ -17,46 +15,16 @@ std::string number(double x) {
   return out.str();
 }
 
-void family(std::string& out, const std::string& name, const char* type,
-            const char* help) {
-  out += "# HELP " + name + " " + help + "\n";
-  out += "# TYPE " + name + " " + type + "\n";
+const char* to_string(metric_type x) {
+  switch (x) {
+    case metric_type::counter: return "counter";
+    case metric_type::gauge: return "gauge";
+    default: return "histogram";
+  }
 }
 
-void sample(std::string& out, const std::string& name, int64_t value) {
-  out += name + " " + std::to_string(value) + "\n";
-}
-
-/// Resident set size and CPU seconds of this process (Linux /proc).
-void process_metrics(std::string& out) {
-  std::ifstream statm{"/proc/self/statm"};
-  long pages_total = 0;
-  long pages_rss = 0;
-  statm >> pages_total >> pages_rss;
-  family(out, "process_resident_memory_bytes", "gauge",
-         "Resident memory size in bytes.");
-  out += "process_resident_memory_bytes "
-         + std::to_string(pages_rss * sysconf(_SC_PAGESIZE)) + "\n";
-  std::ifstream stat{"/proc/self/stat"};
-  std::string line;
-  std::getline(stat, line);
-  // Fields after the command name (which may contain spaces).
-  auto rest = line.substr(line.rfind(')') + 2);
-  std::istringstream fields{rest};
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field; ++i)
-    if (i == 14 || i == 15)
-      ticks += std::stod(field);
-  family(out, "process_cpu_seconds_total", "counter",
-         "Total user and system CPU time spent in seconds.");
-  out += "process_cpu_seconds_total "
-         + number(ticks / static_cast<double>(sysconf(_SC_CLK_TCK))) + "\n";
-}
-
-std::vector<double> latency_bounds() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+std::string braces(const std::string& labels) {
+  return labels.empty() ? std::string{} : "{" + labels + "}";
 }
 
 } // namespace
@@ -105,143 +73,136 @@ void histogram::render(std::string& out, const std::string& name,
     out += name + "_bucket" + with("le=\"" + le + "\"") + " "
            + std::to_string(total) + "\n";
   }
-  auto braces = labels.empty() ? std::string{} : "{" + labels + "}";
-  out += name + "_sum" + braces + " "
+  out += name + "_sum" + braces(labels) + " "
          + number(static_cast<double>(sum_micros_.load()) / 1e6) + "\n";
-  out += name + "_count" + braces + " " + std::to_string(total) + "\n";
+  out += name + "_count" + braces(labels) + " " + std::to_string(total) + "\n";
 }
 
-metrics::metrics()
-  : journal_batch_size({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}),
-    journal_commit_seconds(latency_bounds()),
-    reminder_lateness_seconds(
-      {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60}) {}
-
-const char* to_string(actor_kind x) {
-  static constexpr const char* names[] = {
-    "todo_list",          "session",  "journal",  "user_directory",
-    "reminder_scheduler", "accounts", "inspector"};
-  return names[static_cast<size_t>(x)];
+std::vector<double> latency_bounds() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
-void metrics::http_request(const std::string& route, const std::string& method,
-                           int status, double seconds) {
-  if (!enabled.load(std::memory_order_relaxed))
-    return;
+std::string label(const std::string& name, const std::string& value) {
+  std::string result = name + "=\"";
+  for (auto c : value) {
+    if (c == '\\' || c == '"')
+      result += '\\';
+    if (c == '\n')
+      result += "\\n";
+    else
+      result += c;
+  }
+  return result + "\"";
+}
+
+family::family(std::string name, std::string help, metric_type type,
+               std::vector<double> bounds)
+  : name_(std::move(name)),
+    help_(std::move(help)),
+    type_(type),
+    bounds_(std::move(bounds)) {}
+
+family::series& family::find_or_add(const std::string& labels) {
+  if (auto i = by_labels_.find(labels); i != by_labels_.end())
+    return *i->second;
+  series_.push_back(std::make_unique<series>());
+  auto& result = *series_.back();
+  result.labels = labels;
+  by_labels_.emplace(labels, &result);
+  return result;
+}
+
+gauge& family::at(const std::string& labels) {
+  if (type_ == metric_type::histogram)
+    throw std::logic_error(name_ + " is a histogram");
   std::lock_guard<std::mutex> guard{mtx_};
-  http_series* series = nullptr;
-  for (auto& s : http_)
-    if (s->status == status && s->route == route && s->method == method)
-      series = s.get();
-  if (series == nullptr) {
-    http_.push_back(std::make_unique<http_series>());
-    series = http_.back().get();
-    series->route = route;
-    series->method = method;
-    series->status = status;
+  auto& s = find_or_add(labels);
+  if (s.value == nullptr && !s.sampled) {
+    s.owned = std::make_unique<gauge>();
+    s.value = s.owned.get();
   }
-  series->count.add();
-  route_latency* lat = nullptr;
-  for (auto& l : latency_)
-    if (l->route == route)
-      lat = l.get();
-  if (lat == nullptr) {
-    latency_.push_back(std::unique_ptr<route_latency>(
-      new route_latency{route, histogram{latency_bounds()}}));
-    lat = latency_.back().get();
-  }
-  lat->seconds.observe(seconds);
+  // A shown or sampled series is not this family's to update.
+  if (s.owned == nullptr)
+    throw std::logic_error(name_ + "{" + labels + "} is not owned here");
+  return *s.owned;
 }
 
-std::string metrics::render() const {
-  std::string out;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    family(out, "actodo_http_requests_total", "counter",
-           "HTTP requests answered, by route pattern, method and status.");
-    for (auto& s : http_)
-      out += "actodo_http_requests_total{route=\"" + s->route + "\",method=\""
-             + s->method + "\",status=\"" + std::to_string(s->status) + "\"} "
-             + std::to_string(s->count.value()) + "\n";
-    family(out, "actodo_http_request_duration_seconds", "histogram",
-           "Time from a parsed request to its response, by route pattern.");
-    for (auto& l : latency_)
-      l->seconds.render(out, "actodo_http_request_duration_seconds",
-                        "route=\"" + l->route + "\"");
+histogram& family::histogram_at(const std::string& labels) {
+  if (type_ != metric_type::histogram)
+    throw std::logic_error(name_ + " is not a histogram");
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& s = find_or_add(labels);
+  if (s.hist == nullptr)
+    s.hist = std::make_unique<histogram>(bounds_);
+  return *s.hist;
+}
+
+void family::show(const std::string& labels, const gauge& g) {
+  if (type_ == metric_type::histogram)
+    throw std::logic_error(name_ + " is a histogram");
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& s = find_or_add(labels);
+  if (s.value != nullptr || s.sampled)
+    throw std::logic_error(name_ + "{" + labels + "} exists");
+  s.value = &g;
+}
+
+void family::sample(std::function<std::string()> fn) {
+  if (type_ == metric_type::histogram)
+    throw std::logic_error(name_ + " is a histogram");
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& s = find_or_add({});
+  if (s.value != nullptr || s.sampled)
+    throw std::logic_error(name_ + " exists");
+  s.sampled = std::move(fn);
+}
+
+void family::render(std::string& out) const {
+  out += "# HELP " + name_ + " " + help_ + "\n";
+  out += "# TYPE " + name_ + " " + to_string(type_) + "\n";
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& s : series_) {
+    if (s->hist != nullptr) {
+      s->hist->render(out, name_, s->labels);
+      continue;
+    }
+    auto text = s->sampled ? s->sampled() : std::to_string(s->value->value());
+    out += name_ + braces(s->labels) + " " + text + "\n";
   }
-  auto simple = [&](const char* name, const char* type, const char* help,
-                    const gauge& g) {
-    family(out, name, type, help);
-    sample(out, name, g.value());
-  };
-  simple("actodo_ws_sessions", "gauge", "Open WebSocket sessions.",
-         ws_sessions);
-  simple("actodo_ws_frames_sent_total", "counter",
-         "WebSocket frames written to clients.", ws_frames_sent);
-  simple("actodo_ws_frames_received_total", "counter",
-         "WebSocket messages received from clients.", ws_frames_received);
-  simple("actodo_ws_slow_readers_dropped_total", "counter",
-         "Sockets closed because their outbound queue was full.", ws_dropped);
-  family(out, "actodo_actors", "gauge", "Live actors by kind.");
-  out += "actodo_actors{kind=\"todo_list\"} "
-         + std::to_string(todo_lists.value()) + "\n";
-  out += "actodo_actors{kind=\"session\"} "
-         + std::to_string(ws_sessions.value()) + "\n";
-  family(out, "actodo_actor_messages_total", "counter",
-         "Messages handled, by actor kind.");
-  for (size_t i = 0; i < actor_kind_count; ++i)
-    out += std::string{"actodo_actor_messages_total{kind=\""}
-           + to_string(static_cast<actor_kind>(i)) + "\"} "
-           + std::to_string(actors[i].handled.load(std::memory_order_relaxed))
-           + "\n";
-  family(out, "actodo_actor_mailbox_depth", "gauge",
-         "Mailbox depth an actor of the kind saw last (sampled).");
-  for (size_t i = 0; i < actor_kind_count; ++i)
-    out += std::string{"actodo_actor_mailbox_depth{kind=\""}
-           + to_string(static_cast<actor_kind>(i)) + "\"} "
-           + std::to_string(
-             actors[i].mailbox_depth.load(std::memory_order_relaxed))
-           + "\n";
-  simple("actodo_todo_lists_spawned_total", "counter",
-         "todo_list actors spawned (first use or reload).", todo_lists_spawned);
-  simple("actodo_todo_lists_passivated_total", "counter",
-         "Idle todo_list actors passivated.", todo_lists_passivated);
-  simple("actodo_journal_commits_total", "counter",
-         "Journal transactions committed.", journal_commits);
-  simple("actodo_journal_commit_failures_total", "counter",
-         "Journal transactions that failed.", journal_failures);
-  family(out, "actodo_journal_batch_size", "histogram",
-         "Commands per journal transaction (group commit).");
-  journal_batch_size.render(out, "actodo_journal_batch_size", "");
-  family(out, "actodo_journal_commit_seconds", "histogram",
-         "Duration of one journal transaction, fsync included.");
-  journal_commit_seconds.render(out, "actodo_journal_commit_seconds", "");
-  simple("actodo_reminders_pending", "gauge",
-         "Todos in the due-time index (a reminder or series to wake).",
-         reminders_pending);
-  simple("actodo_reminders_fired_total", "counter",
-         "Reminders fired (todo.reminder.due events).", reminders_fired);
-  simple("actodo_reminders_backlog", "gauge",
-         "Missed wakes queued for the rate-limited catch-up.",
-         reminders_backlog);
-  family(out, "actodo_reminder_lateness_seconds", "histogram",
-         "Time from a reminder's instant to its durable firing.");
-  reminder_lateness_seconds.render(out, "actodo_reminder_lateness_seconds", "");
-  simple("actodo_occurrences_generated_total", "counter",
-         "Next occurrences of recurring todos created.", occurrences_generated);
-  simple("actodo_kafka_produced_total", "counter",
-         "Kafka records acknowledged by the broker.", kafka_produced);
-  simple("actodo_kafka_consumed_total", "counter",
-         "Command records consumed from Kafka.", kafka_consumed);
-  simple("actodo_kafka_failed_total", "counter",
-         "Failed Kafka deliveries and rejected (DLQ) records.", kafka_failed);
-  simple("actodo_kafka_consumer_lag", "gauge",
-         "Command records behind the partitions' high watermarks.",
-         kafka_consumer_lag);
-  simple("actodo_kafka_outbox_backlog", "gauge",
-         "Committed events not yet acknowledged by Kafka.",
-         kafka_outbox_backlog);
-  process_metrics(out);
+}
+
+family& registry::add(std::string name, std::string help, metric_type type,
+                      std::vector<double> bounds) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& f : families_)
+    if (f->name() == name)
+      throw std::logic_error("metric family " + name + " registered twice");
+  families_.push_back(std::make_unique<family>(std::move(name), std::move(help),
+                                               type, std::move(bounds)));
+  return *families_.back();
+}
+
+gauge& registry::add_counter(std::string name, std::string help) {
+  return add(std::move(name), std::move(help), metric_type::counter).at();
+}
+
+gauge& registry::add_gauge(std::string name, std::string help) {
+  return add(std::move(name), std::move(help), metric_type::gauge).at();
+}
+
+histogram& registry::add_histogram(std::string name, std::string help,
+                                   std::vector<double> bounds) {
+  return add(std::move(name), std::move(help), metric_type::histogram,
+             std::move(bounds))
+    .histogram_at();
+}
+
+std::string registry::render() const {
+  std::string out;
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& f : families_)
+    f->render(out);
   return out;
 }
 

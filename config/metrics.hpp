@@ -1,11 +1,12 @@
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace actodo::config {
@@ -13,8 +14,9 @@ namespace actodo::config {
 /// A counter or gauge that any thread may update.
 class gauge {
  public:
-  void add(int64_t n = 1) noexcept {
-    value_.fetch_add(n, std::memory_order_relaxed);
+  /// Adds `n`; returns the value before.
+  int64_t add(int64_t n = 1) noexcept {
+    return value_.fetch_add(n, std::memory_order_relaxed);
   }
 
   void set(int64_t n) noexcept {
@@ -56,95 +58,90 @@ class histogram {
   std::atomic<uint64_t> sum_micros_{0};
 };
 
-/// The kinds of actors a node runs.
-enum class actor_kind : uint8_t {
-  todo_list,
-  session,
-  journal,
-  user_directory,
-  reminder_scheduler,
-  accounts,
-  inspector,
-};
+/// Bounds for durations in seconds: 0.1 ms to 10 s.
+std::vector<double> latency_bounds();
 
-inline constexpr size_t actor_kind_count = 7;
+/// `name="value"`, the value escaped as the exposition format demands.
+std::string label(const std::string& name, const std::string& value);
 
-/// `todo_list`, `session`, ...
-const char* to_string(actor_kind x);
+/// The `# TYPE` of a family.
+enum class metric_type { counter, gauge, histogram };
 
-/// Messages handled by the actors of one kind, and the mailbox depth one of
-/// them saw last (sampled every 16th message, by the actor itself).
-struct actor_counters {
-  std::atomic<uint64_t> handled{0};
-  std::atomic<int64_t> mailbox_depth{0};
-};
-
-/// The node's metrics, rendered in the Prometheus text exposition format.
-/// Updates are relaxed atomics: counting stays off the hot path's way.
-class metrics {
+/// One named metric: its `# HELP` and `# TYPE` lines and its series, one
+/// per set of labels, rendered in the order they were created. Series live
+/// as long as the family; creating or finding one takes a lock, updating
+/// one does not.
+class family {
  public:
-  metrics();
+  family(std::string name, std::string help, metric_type type,
+         std::vector<double> bounds);
 
-  /// HTTP: one call per answered request. `route` is the route pattern
-  /// (bounded cardinality), not the path.
-  void http_request(const std::string& route, const std::string& method,
-                    int status, double seconds);
-
-  gauge ws_sessions;
-  gauge ws_frames_sent;
-  gauge ws_frames_received;
-  gauge ws_dropped;
-  gauge todo_lists;
-  gauge todo_lists_spawned;
-  gauge todo_lists_passivated;
-  gauge journal_commits;
-  gauge journal_failures;
-  histogram journal_batch_size;
-  histogram journal_commit_seconds;
-  /// Entries of the due-time index (todos with a pending wake).
-  gauge reminders_pending;
-  gauge reminders_fired;
-  /// Wakes waiting for the catch-up rate after a restart.
-  gauge reminders_backlog;
-  histogram reminder_lateness_seconds;
-  gauge occurrences_generated;
-  /// Kafka bridge (io/): records produced (events, results, DLQ), command
-  /// records consumed, failed deliveries and rejected records, consumer lag
-  /// (records) and outbox backlog (events not yet acknowledged by Kafka).
-  gauge kafka_produced;
-  gauge kafka_consumed;
-  gauge kafka_failed;
-  gauge kafka_consumer_lag;
-  gauge kafka_outbox_backlog;
-
-  /// Per actor kind (indexed by `actor_kind`).
-  std::array<actor_counters, actor_kind_count> actors;
-
-  /// `--no-metrics` turns the per-message and per-request bookkeeping
-  /// off (to measure what it costs); gauges of state stay.
-  std::atomic<bool> enabled{true};
-
-  actor_counters& of(actor_kind x) noexcept {
-    return actors[static_cast<size_t>(x)];
+  const std::string& name() const noexcept {
+    return name_;
   }
+
+  /// The counter or gauge with `labels` (`kind="journal"`; empty: none),
+  /// created on first use.
+  gauge& at(const std::string& labels = {});
+
+  /// The histogram with `labels`, created on first use with the family's
+  /// bounds.
+  histogram& histogram_at(const std::string& labels = {});
+
+  /// Shows `g`, a series of another family, under `labels` here too.
+  void show(const std::string& labels, const gauge& g);
+
+  /// An unlabelled value computed on every rendering (already formatted).
+  void sample(std::function<std::string()> fn);
+
+  /// Appends the HELP and TYPE lines and every series.
+  void render(std::string& out) const;
+
+ private:
+  struct series {
+    std::string labels;
+    std::unique_ptr<gauge> owned;
+    const gauge* value = nullptr;
+    std::unique_ptr<histogram> hist;
+    std::function<std::string()> sampled;
+  };
+
+  series& find_or_add(const std::string& labels);
+
+  std::string name_;
+  std::string help_;
+  metric_type type_;
+  std::vector<double> bounds_;
+  mutable std::mutex mtx_;
+  std::vector<std::unique_ptr<series>> series_;
+  std::unordered_map<std::string, series*> by_labels_;
+};
+
+/// The metric families of a node. Each module registers its own (see the
+/// `*_metrics` structs) and keeps references to their series; `render()`
+/// writes every family in the Prometheus text exposition format (0.0.4), in
+/// registration order.
+class registry {
+ public:
+  /// Adds a family; its name must be new (else `std::logic_error`).
+  family& add(std::string name, std::string help, metric_type type,
+              std::vector<double> bounds = {});
+
+  /// A family with one unlabelled counter.
+  gauge& add_counter(std::string name, std::string help);
+
+  /// A family with one unlabelled gauge.
+  gauge& add_gauge(std::string name, std::string help);
+
+  /// A family with one unlabelled histogram.
+  histogram& add_histogram(std::string name, std::string help,
+                           std::vector<double> bounds);
 
   std::string render() const;
 
  private:
-  struct http_series {
-    std::string route;
-    std::string method;
-    int status;
-    gauge count;
-  };
-  struct route_latency {
-    std::string route;
-    histogram seconds;
-  };
-
   mutable std::mutex mtx_;
-  std::vector<std::unique_ptr<http_series>> http_;
-  std::vector<std::unique_ptr<route_latency>> latency_;
+  std::vector<std::unique_ptr<family>> families_;
 };
 
 } // namespace actodo::config

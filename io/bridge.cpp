@@ -13,7 +13,7 @@ namespace actodo::io {
 
 bridge::bridge(caf::actor_system& sys, actors::journal_actor journal,
                actors::user_directory_actor directory, actors::gateway& inner,
-               kafka_settings settings, std::shared_ptr<config::metrics> stats,
+               kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
                caf::timespan timeout)
   : inner_(&inner) {
   auto report = [this] {

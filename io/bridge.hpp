@@ -8,8 +8,8 @@
 
 #include "actors/gateway.hpp"
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_metrics.hpp"
 
 namespace actodo::io {
 
@@ -19,7 +19,7 @@ class bridge {
  public:
   bridge(caf::actor_system& sys, actors::journal_actor journal,
          actors::user_directory_actor directory, actors::gateway& inner,
-         kafka_settings settings, std::shared_ptr<config::metrics> stats,
+         kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
          caf::timespan timeout);
 
   ~bridge();

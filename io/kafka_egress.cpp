@@ -73,7 +73,7 @@ void kafka_egress_state::produce(const persistence::outbox_record& ev) {
                         msg.headers, opaque);
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      stats->kafka_failed.add();
+      stats->failed.add();
       failed = true;
     } else {
       ++n;
@@ -87,11 +87,11 @@ void kafka_egress_state::produce(const persistence::outbox_record& ev) {
 
 void kafka_egress_state::delivered(int64_t id, bool ok) {
   if (!ok) {
-    stats->kafka_failed.add();
+    stats->failed.add();
     failed = true;
     return;
   }
-  stats->kafka_produced.add();
+  stats->produced.add();
   auto i = inflight.find(id);
   if (i == inflight.end())
     return; // From before a re-read.
@@ -126,7 +126,7 @@ void kafka_egress_state::persist() {
       [this, pos](int64_t backlog) {
         persisting = false;
         persisted = pos;
-        stats->kafka_outbox_backlog.set(backlog);
+        stats->outbox_backlog.set(backlog);
       },
       [this](caf::error&) { persisting = false; });
 }
@@ -134,7 +134,7 @@ void kafka_egress_state::persist() {
 kafka_egress_actor::behavior_type
 kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
              actors::journal_actor journal, kafka_settings settings,
-             std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+             std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
              start_promise started) {
   auto& st = self->state;
   st.self = self;

@@ -7,8 +7,8 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_metrics.hpp"
 
 namespace actodo::io {
 
@@ -36,7 +36,7 @@ struct kafka_egress_state {
   kafka_egress_actor::pointer self = nullptr;
   actors::journal_actor journal;
   kafka_settings settings;
-  std::shared_ptr<config::metrics> stats;
+  std::shared_ptr<kafka_metrics> stats;
   caf::timespan timeout{};
   kafka_handle producer;
   /// Highest outbox id handed to the producer; -1: start at the persisted
@@ -63,7 +63,7 @@ struct kafka_egress_state {
 kafka_egress_actor::behavior_type
 kafka_egress(kafka_egress_actor::stateful_pointer<kafka_egress_state> self,
              actors::journal_actor journal, kafka_settings settings,
-             std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+             std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
              start_promise started);
 
 } // namespace actodo::io

@@ -85,7 +85,7 @@ void kafka_ingress_state::poll() {
 }
 
 void kafka_ingress_state::handle(kafka_record rec) {
-  stats->kafka_consumed.add();
+  stats->consumed.add();
   offsets.consumed(rec.partition, rec.offset);
   auto token = next_token++;
   auto& p = open[token];
@@ -124,7 +124,7 @@ void kafka_ingress_state::answer(uint64_t token,
                          msg.value, msg.headers,
                          reinterpret_cast<void*>(token));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    stats->kafka_failed.add();
+    stats->failed.add();
     self->delayed_send(self, std::chrono::seconds(1), atom::retry::value,
                        token);
   }
@@ -133,7 +133,7 @@ void kafka_ingress_state::answer(uint64_t token,
 void kafka_ingress_state::reject(uint64_t token) {
   auto& rec = open[token].rec;
   auto& why = *open[token].error;
-  stats->kafka_failed.add();
+  stats->failed.add();
   auto headers = rec.headers;
   headers.emplace_back("actodo_error", why.detail);
   headers.emplace_back("actodo_error_field", why.field);
@@ -154,12 +154,12 @@ void kafka_ingress_state::delivered(uint64_t token, bool ok) {
     return;
   if (!ok) {
     // Produce the outcome again: the command itself is idempotent.
-    stats->kafka_failed.add();
+    stats->failed.add();
     self->delayed_send(self, std::chrono::seconds(1), atom::retry::value,
                        token);
     return;
   }
-  stats->kafka_produced.add();
+  stats->produced.add();
   offsets.done(i->second.rec.partition, i->second.rec.offset);
   open.erase(i);
 }
@@ -203,13 +203,13 @@ void kafka_ingress_state::update_lag() {
       lag += high - p.offset;
   }
   rd_kafka_topic_partition_list_destroy(parts);
-  stats->kafka_consumer_lag.set(lag);
+  stats->consumer_lag.set(lag);
 }
 
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
               actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+              std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
               start_promise started) {
   auto& st = self->state;
   st.self = self;

@@ -7,9 +7,9 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
 #include "io/cloud_events.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_metrics.hpp"
 #include "io/offset_tracker.hpp"
 
 namespace actodo::io {
@@ -40,7 +40,7 @@ struct kafka_ingress_state {
   kafka_ingress_actor::pointer self = nullptr;
   actors::user_directory_actor directory;
   kafka_settings settings;
-  std::shared_ptr<config::metrics> stats;
+  std::shared_ptr<kafka_metrics> stats;
   caf::timespan timeout{};
   kafka_handle consumer;
   kafka_handle producer;
@@ -71,7 +71,7 @@ struct kafka_ingress_state {
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
               actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+              std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
               start_promise started);
 
 } // namespace actodo::io

@@ -107,7 +107,7 @@ void router::handle(http_request req, responder done) {
   // Every response is counted by route pattern (from the table: a bounded
   // set of labels), method and status; allowed cross-origin requests get
   // CORS headers.
-  auto stats = cfg_.stats;
+  auto stats = cfg_.http;
   auto start = std::chrono::steady_clock::now();
   auto route = match.pattern.empty() ? std::string{"other"}
                                      : std::string{match.pattern};
@@ -118,7 +118,7 @@ void router::handle(http_request req, responder done) {
       origins_.add_cors(origin, host, res);
       std::chrono::duration<double> took = std::chrono::steady_clock::now()
                                            - start;
-      stats->http_request(route, method, res.status, took.count());
+      stats->request(route, method, res.status, took.count());
       done(std::move(res));
     };
   if (auto err = admit(req))
@@ -169,7 +169,7 @@ void router::health(const http_request&, const path_params&, responder& done) {
 void router::metrics(const http_request&, const path_params&, responder& done) {
   http_response res;
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  res.body = cfg_.stats->render();
+  res.body = cfg_.metrics->render();
   done(std::move(res));
 }
 

@@ -4,8 +4,10 @@
 #include <memory>
 #include <string>
 
+#include "actors/session_metrics.hpp"
 #include "config/metrics.hpp"
 #include "config/settings.hpp"
+#include "web/http_metrics.hpp"
 
 namespace actodo::web {
 
@@ -17,8 +19,16 @@ struct settings : config::web_options {
   /// `--auth=token`: every API call needs `Authorization: Bearer <jwt>`;
   /// the per-user and per-address rate limits apply only then.
   bool token_auth = false;
-  /// Shared with the actors; rendered at `/metrics`.
-  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
+  /// Every module's metric families, rendered at `/metrics` (`main`
+  /// registers them all; by default only the two below are in it).
+  std::shared_ptr<config::registry>
+    metrics = std::make_shared<config::registry>();
+  /// Requests per route, counted by the router.
+  std::shared_ptr<http_metrics> http = std::make_shared<http_metrics>(metrics);
+  /// WebSocket sessions and frames, counted by the sockets (the console
+  /// reads them too).
+  std::shared_ptr<actors::session_metrics>
+    sessions = std::make_shared<actors::session_metrics>(metrics);
   /// HS256 key of the access tokens (never logged).
   std::string jwt_secret;
 };

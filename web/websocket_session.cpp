@@ -96,7 +96,7 @@ websocket_session::websocket_session(tcp::socket&& socket,
 
 websocket_session::~websocket_session() {
   if (counted_)
-    cfg_.stats->ws_sessions.add(-1);
+    cfg_.sessions->sessions.add(-1);
   account(-queued_bytes_);
   registry_.remove(this);
   detach();
@@ -160,7 +160,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   if (ec)
     return fail(ec, "ws accept");
   registry_.add(this, weak_from_this());
-  cfg_.stats->ws_sessions.add();
+  cfg_.sessions->sessions.add();
   counted_ = true;
   auto sink = sink_ = std::make_shared<socket_sink>(weak_from_this(),
                                                     ws_.get_executor());
@@ -184,7 +184,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     buffer_.consume(buffer_.size());
     return close(1003, "send text frames");
   }
-  cfg_.stats->ws_frames_received.add();
+  cfg_.sessions->frames_received.add();
   if (limiter_ != nullptr)
     if (auto wait = limiter_->take(user_); wait > 0) {
       throttled(wait);
@@ -259,7 +259,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     return fail(ec, "ws write");
   account(-static_cast<int64_t>(queue_.front()->size()));
   queue_.pop_front();
-  cfg_.stats->ws_frames_sent.add();
+  cfg_.sessions->frames_sent.add();
   if (!queue_.empty())
     do_write();
   else if (closing_)
@@ -281,7 +281,7 @@ void websocket_session::close(uint16_t code, std::string reason) {
 void websocket_session::drop(uint16_t code, std::string reason) {
   if (closing_)
     return;
-  cfg_.stats->ws_dropped.add();
+  cfg_.sessions->dropped.add();
   // The frame being written (the front) must outlive its async_write.
   for (auto i = queue_.size(); i > 1; --i) {
     account(-static_cast<int64_t>(queue_.back()->size()));

@@ -7,7 +7,6 @@
 #include "caf/sec.hpp"
 #include <nlohmann/json.hpp>
 
-#include "actors/actor_stats.hpp"
 #include "actors/auth/crypto.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
@@ -110,11 +109,12 @@ caf::result<std::string> inspector_state::run(const std::string& line,
   if (cmd == "user")
     return user_view(arg, as_json);
   if (cmd == "sessions")
-    return render(json{{"sessions", stats->ws_sessions.value()},
-                       {"frames_sent", stats->ws_frames_sent.value()},
-                       {"frames_received", stats->ws_frames_received.value()},
-                       {"slow_readers_dropped", stats->ws_dropped.value()}},
-                  as_json);
+    return render(
+      json{{"sessions", stats.sessions->sessions.value()},
+           {"frames_sent", stats.sessions->frames_sent.value()},
+           {"frames_received", stats.sessions->frames_received.value()},
+           {"slow_readers_dropped", stats.sessions->dropped.value()}},
+      as_json);
   if (cmd == "journal")
     return journal_view(as_json);
   if (cmd == "reminders") {
@@ -136,8 +136,8 @@ double inspector_state::uptime() const {
 
 std::string inspector_state::actors_view(const std::string& kind,
                                          bool as_json) const {
-  json kinds{{"todo_list", stats->todo_lists.value()},
-             {"session", stats->ws_sessions.value()},
+  json kinds{{"todo_list", stats.lists->resident.value()},
+             {"session", stats.sessions->sessions.value()},
              {"user_directory", 1},
              {"journal", 1},
              {"accounts", 1},
@@ -146,9 +146,10 @@ std::string inspector_state::actors_view(const std::string& kind,
   json depth = json::object();
   json per_s = json::object();
   auto r = rates();
-  for (size_t i = 0; i < config::actor_kind_count; ++i) {
-    auto name = config::to_string(static_cast<config::actor_kind>(i));
-    depth[name] = stats->actors[i].mailbox_depth.load();
+  for (size_t i = 0; i < actors::actor_kind_count; ++i) {
+    auto x = static_cast<actors::actor_kind>(i);
+    auto name = actors::to_string(x);
+    depth[name] = stats.messages->mailbox_depth(x).value();
     per_s[name] = r[i];
   }
   if (!kind.empty()) {
@@ -161,12 +162,13 @@ std::string inspector_state::actors_view(const std::string& kind,
                   as_json);
   }
   auto up = std::max(uptime(), 1e-9);
-  json messages{{"todo_list_spawned", stats->todo_lists_spawned.value()},
-                {"todo_list_passivated", stats->todo_lists_passivated.value()},
-                {"journal_commits_per_s",
-                 static_cast<double>(stats->journal_commits.value()) / up},
-                {"ws_frames_sent_per_s",
-                 static_cast<double>(stats->ws_frames_sent.value()) / up}};
+  json messages{
+    {"todo_list_spawned", stats.lists->spawned.value()},
+    {"todo_list_passivated", stats.lists->passivated.value()},
+    {"journal_commits_per_s",
+     static_cast<double>(stats.journal->commits.value()) / up},
+    {"ws_frames_sent_per_s",
+     static_cast<double>(stats.sessions->frames_sent.value()) / up}};
   return render(json{{"actors", kinds},
                      {"mailbox_depth", depth},
                      {"messages_per_s", per_s},
@@ -191,13 +193,13 @@ caf::result<std::string> inspector_state::user_view(const std::string& user,
 }
 
 std::string inspector_state::journal_view(bool as_json) const {
-  auto batches = stats->journal_batch_size.snapshot();
-  auto latency = stats->journal_commit_seconds.snapshot();
+  auto batches = stats.journal->batch_size.snapshot();
+  auto latency = stats.journal->commit_seconds.snapshot();
   auto mean = [](const config::histogram::summary& s) {
     return s.count == 0 ? 0.0 : s.sum / static_cast<double>(s.count);
   };
-  return render(json{{"commits", stats->journal_commits.value()},
-                     {"failures", stats->journal_failures.value()},
+  return render(json{{"commits", stats.journal->commits.value()},
+                     {"failures", stats.journal->failures.value()},
                      {"commands", batches.sum},
                      {"mean_batch_size", mean(batches)},
                      {"p99_batch_size", batches.p99},
@@ -223,7 +225,7 @@ caf::result<std::string> inspector_state::reminders_view(int32_t next,
         on_error);
     return rp;
   }
-  auto late = stats->reminder_lateness_seconds.snapshot();
+  auto late = stats.reminders->lateness_seconds.snapshot();
   self->request(scheduler, timeout, atom::summary::value)
     .then(
       [rp, as_json, late](actors::scheduler_summary& x) mutable {
@@ -238,15 +240,16 @@ caf::result<std::string> inspector_state::reminders_view(int32_t next,
 void inspector_state::sample() {
   counts now{};
   for (size_t i = 0; i < now.size(); ++i)
-    now[i] = stats->actors[i].handled.load(std::memory_order_relaxed);
+    now[i] = static_cast<uint64_t>(
+      stats.messages->handled(static_cast<actors::actor_kind>(i)).value());
   samples.emplace_back(std::chrono::steady_clock::now(), now);
   while (samples.size() > 11)
     samples.pop_front();
   self->delayed_send(self, std::chrono::seconds(1), atom::tick::value);
 }
 
-std::array<double, config::actor_kind_count> inspector_state::rates() const {
-  std::array<double, config::actor_kind_count> result{};
+std::array<double, actors::actor_kind_count> inspector_state::rates() const {
+  std::array<double, actors::actor_kind_count> result{};
   if (samples.size() < 2)
     return result;
   auto& [t0, first] = samples.front();
@@ -260,7 +263,7 @@ std::array<double, config::actor_kind_count> inspector_state::rates() const {
 actors::inspector_actor::behavior_type
 inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, actors::user_directory_actor directory,
-          std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+          actors::node_metrics stats, caf::timespan timeout,
           actors::reminder_scheduler_actor scheduler) {
   auto& st = self->state;
   st.self = self;
@@ -273,14 +276,14 @@ inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
   st.sample();
   return {
     [self](atom::tick) {
-      actors::count_message(*self->state.stats, config::actor_kind::inspector,
-                            self);
+      actors::count_message(*self->state.stats.messages,
+                            actors::actor_kind::inspector, self);
       self->state.sample();
     },
     [self](atom::inspect, const std::string& token, const std::string& line,
            bool as_json) -> caf::result<std::string> {
-      actors::count_message(*self->state.stats, config::actor_kind::inspector,
-                            self);
+      actors::count_message(*self->state.stats.messages,
+                            actors::actor_kind::inspector, self);
       if (!actors::auth::equal_ct(token, self->state.token))
         return caf::make_error(ec::forbidden, "wrong admin token");
       return self->state.run(line, as_json);

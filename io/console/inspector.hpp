@@ -10,7 +10,7 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
-#include "config/metrics.hpp"
+#include "actors/node_metrics.hpp"
 
 namespace actodo::io::console {
 
@@ -24,10 +24,11 @@ struct inspector_state {
   std::string token;
   actors::user_directory_actor directory;
   actors::reminder_scheduler_actor scheduler;
-  std::shared_ptr<config::metrics> stats;
+  /// Every metric of the node's actors (it shows them all).
+  actors::node_metrics stats;
   std::chrono::steady_clock::time_point started;
   /// Message counters per kind, sampled every second (the last 11 s).
-  using counts = std::array<uint64_t, config::actor_kind_count>;
+  using counts = std::array<uint64_t, actors::actor_kind_count>;
   std::deque<std::pair<std::chrono::steady_clock::time_point, counts>> samples;
   caf::timespan timeout{};
 
@@ -40,13 +41,13 @@ struct inspector_state {
   caf::result<std::string> reminders_view(int32_t next, bool json);
   void sample();
   /// Messages per second per kind over the sampled window.
-  std::array<double, config::actor_kind_count> rates() const;
+  std::array<double, actors::actor_kind_count> rates() const;
 };
 
 actors::inspector_actor::behavior_type
 inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, actors::user_directory_actor directory,
-          std::shared_ptr<config::metrics> stats, caf::timespan timeout,
+          actors::node_metrics stats, caf::timespan timeout,
           actors::reminder_scheduler_actor scheduler = {});
 
 } // namespace actodo::io::console

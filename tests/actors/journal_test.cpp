@@ -1,6 +1,7 @@
 #define CAF_SUITE actors.journal
 
 #include "actors/journal.hpp"
+#include "actors/node_metrics.hpp"
 
 #include "tests/actors/fixture.hpp"
 
@@ -13,7 +14,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   fixture() {
     store = test::open_store(dir.path);
     journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
-                        stats);
+                        stats.journal, stats.messages);
     sched.run();
   }
 
@@ -30,7 +31,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
 
   test::temp_dir dir;
   std::shared_ptr<test::faulty_store> store;
-  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
+  actors::node_metrics stats;
   actors::journal_actor journal;
 };
 
@@ -54,7 +55,7 @@ CAF_TEST(appends that queue up are committed in one transaction) {
   CAF_CHECK_EQUAL(store->commit_calls, 1u);
   CAF_CHECK_EQUAL(state().commits, 1u);
   CAF_CHECK_EQUAL(state().committed_batches, 3u);
-  CAF_CHECK_EQUAL(stats->journal_commits.value(), 1);
+  CAF_CHECK_EQUAL(stats.journal->commits.value(), 1);
   // Each waiter hears its own last sequence number, in order.
   std::vector<int64_t> acks;
   for (int i = 0; i < 3; ++i)
@@ -86,8 +87,8 @@ CAF_TEST(a failed commit is reported to every waiter and nothing is kept) {
                     ++errors;
                   });
   CAF_CHECK_EQUAL(errors, 3u);
-  CAF_CHECK_EQUAL(stats->journal_failures.value(), 1);
-  CAF_CHECK_EQUAL(stats->journal_commits.value(), 0);
+  CAF_CHECK_EQUAL(stats.journal->failures.value(), 1);
+  CAF_CHECK_EQUAL(stats.journal->commits.value(), 0);
   CAF_CHECK(self->mailbox().empty());
   store->fail_commits = false;
   // The sequence counters were reset: the same sequence numbers work again.

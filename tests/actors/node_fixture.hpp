@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/journal.hpp"
+#include "actors/node_metrics.hpp"
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
 
@@ -14,12 +15,15 @@ struct node_fixture : test_coordinator_fixture<test_config> {
   node_fixture() {
     store = open_store(dir.path);
     journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
-                        stats);
+                        stats.journal, stats.messages);
     settings.idle_timeout = std::chrono::seconds(60);
     settings.request_timeout = std::chrono::seconds(10);
     // Deterministic: no worker threads under the test coordinator.
     settings.inline_expansions = true;
-    directory = sys.spawn(actors::user_directory, journal, settings, stats);
+    settings.messages = stats.messages;
+    settings.recurrences = stats.reminders;
+    directory = sys.spawn(actors::user_directory, journal, settings,
+                          stats.lists);
     sched.run();
   }
 
@@ -44,7 +48,7 @@ struct node_fixture : test_coordinator_fixture<test_config> {
 
   temp_dir dir;
   std::shared_ptr<faulty_store> store;
-  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
+  actors::node_metrics stats;
   actors::journal_actor journal;
   actors::user_directory_actor directory;
   actors::todo_list_settings settings;

@@ -5,6 +5,7 @@
 
 #include "actors/domain/time.hpp"
 #include "actors/journal.hpp"
+#include "actors/node_metrics.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/todo_list.hpp"
 #include "actors/user_directory.hpp"
@@ -48,11 +49,12 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     };
     store = test::open_store(dir.path);
     journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
-                        stats);
+                        stats.journal, stats.messages);
     actors::reminder_scheduler_settings rs;
     rs.clock = clock;
     rs.request_timeout = 1h;
-    scheduler = sys.spawn(actors::reminder_scheduler, journal, rs, stats);
+    scheduler = sys.spawn(actors::reminder_scheduler, journal, rs,
+                          stats.reminders, stats.messages);
     actors::todo_list_settings ls;
     ls.idle_timeout = 24h;
     ls.request_timeout = 1h;
@@ -60,7 +62,9 @@ struct fixture : test_coordinator_fixture<test::test_config> {
     ls.scheduler = scheduler;
     // Deterministic: no worker threads under the test coordinator.
     ls.inline_expansions = true;
-    directory = sys.spawn(actors::user_directory, journal, ls, stats);
+    ls.messages = stats.messages;
+    ls.recurrences = stats.reminders;
+    directory = sys.spawn(actors::user_directory, journal, ls, stats.lists);
     self->send(scheduler, atom::start::value, directory);
     sched.run();
     self->send(directory, atom::subscribe::value, user,
@@ -149,7 +153,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
   caf::actor_clock::time_point t0;
   test::temp_dir dir;
   std::shared_ptr<test::faulty_store> store;
-  std::shared_ptr<config::metrics> stats = std::make_shared<config::metrics>();
+  actors::node_metrics stats;
   actors::journal_actor journal;
   actors::reminder_scheduler_actor scheduler;
   actors::user_directory_actor directory;
@@ -176,8 +180,8 @@ CAF_TEST(reminders fire in order of their instants and not before) {
   CAF_CHECK_EQUAL(reminders(), (strings{"second", "third"}));
   advance(1h);
   CAF_CHECK_EQUAL(reminders(), strings{});
-  CAF_CHECK_EQUAL(stats->reminders_fired.value(), 3);
-  CAF_CHECK_EQUAL(stats->reminders_pending.value(), 0);
+  CAF_CHECK_EQUAL(stats.reminders->fired.value(), 3);
+  CAF_CHECK_EQUAL(stats.reminders->pending.value(), 0);
 }
 
 CAF_TEST(an offset reminder follows due and fires again after a snooze) {
@@ -243,7 +247,7 @@ CAF_TEST(completing a recurring todo creates one next occurrence until COUNT) {
   auto last = update(next_id, {{"completed", true}});
   CAF_CHECK(last["recurrence"]["next_id"].is_null());
   CAF_CHECK_EQUAL(last["recurrence"]["ended"], true);
-  CAF_CHECK_EQUAL(stats->occurrences_generated.value(), 1);
+  CAF_CHECK_EQUAL(stats.reminders->occurrences_generated.value(), 1);
 }
 
 CAF_TEST(UNTIL ends a series and a passed from_due occurrence continues it) {
@@ -282,10 +286,11 @@ CAF_TEST(reminders missed while down are caught up at the catch - up rate) {
   };
   rs.request_timeout = 1h;
   rs.catchup_rate = 2;
-  scheduler = sys.spawn(actors::reminder_scheduler, journal, rs, stats);
+  scheduler = sys.spawn(actors::reminder_scheduler, journal, rs,
+                        stats.reminders, stats.messages);
   self->send(scheduler, atom::start::value, directory);
   sched.run();
-  CAF_CHECK_EQUAL(stats->reminders_backlog.value(), 6);
+  CAF_CHECK_EQUAL(stats.reminders->backlog.value(), 6);
   CAF_CHECK_EQUAL(reminders().size(), 0u);
   // Two per second, not all six at once.
   advance(1s);
@@ -294,7 +299,7 @@ CAF_TEST(reminders missed while down are caught up at the catch - up rate) {
   CAF_CHECK_LESS_OR_EQUAL(second, 2u);
   advance(10s);
   CAF_CHECK_EQUAL(reminders().size(), 6u - second);
-  CAF_CHECK_EQUAL(stats->reminders_backlog.value(), 0);
+  CAF_CHECK_EQUAL(stats.reminders->backlog.value(), 0);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -39,7 +39,8 @@ class recording_sink : public actors::frame_sink {
 struct fixture : test::node_fixture {
   actors::session_actor open(actors::session_options opts = {}) {
     auto hdl = sys.spawn(actors::session, std::string{"alice"}, opts, directory,
-                         journal, sink, std::chrono::seconds(10), stats);
+                         journal, sink, std::chrono::seconds(10),
+                         stats.messages);
     sched.run();
     return hdl;
   }

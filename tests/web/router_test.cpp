@@ -7,7 +7,6 @@
 #include "caf/test/unit_test.hpp"
 
 #include "config/error.hpp"
-#include "config/metrics.hpp"
 #include "web/route_table.hpp"
 #include "web/router.hpp"
 
@@ -89,11 +88,30 @@ CAF_TEST(metrics labels come from the table only) {
   f.call("GET", "/api/v1/todos/t1");
   f.call("GET", "/api/v1/auth/x1y2z3");
   f.call("BREW", "/api/v1/todos");
-  auto text = f.cfg.stats->render();
-  CAF_CHECK(text.find("route=\"/api/v1/todos/{id}\"") != std::string::npos);
+  auto res = f.call("GET", "/metrics");
+  CAF_CHECK_EQUAL(res.status, 200);
+  auto& text = res.body;
+  CAF_CHECK(text.find("actodo_http_requests_total{route=\"/api/v1/todos/{id}\","
+                      "method=\"GET\",status=\"200\"} 1\n")
+            != std::string::npos);
   CAF_CHECK(text.find("x1y2z3") == std::string::npos);
   CAF_CHECK(text.find("BREW") == std::string::npos);
   CAF_CHECK(text.find("method=\"OTHER\"") != std::string::npos);
+  CAF_CHECK(text.find("actodo_http_request_duration_seconds_count{route=\"/"
+                      "api/v1/todos/{id}\"} 1\n")
+            != std::string::npos);
+}
+
+CAF_TEST(without bookkeeping no request is counted) {
+  fixture f;
+  f.cfg.http->enabled = false;
+  f.call("GET", "/api/v1/todos/t1");
+  auto text = f.call("GET", "/metrics").body;
+  CAF_CHECK(text.find("# TYPE actodo_http_requests_total counter\n")
+            != std::string::npos);
+  CAF_CHECK(text.find("actodo_http_requests_total{") == std::string::npos);
+  CAF_CHECK(text.find("actodo_http_request_duration_seconds_count")
+            == std::string::npos);
 }
 
 CAF_TEST(a create reaches the gateway decoded once into a typed patch) {

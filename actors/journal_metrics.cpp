@@ -1,0 +1,23 @@
+#include "actors/journal_metrics.hpp"
+
+namespace actodo::actors {
+
+journal_metrics::journal_metrics(std::shared_ptr<config::registry> reg)
+  : registry(std::move(reg)),
+    commits(registry->add_counter("actodo_journal_commits_total",
+                                  "Journal transactions committed.")),
+    failures(registry->add_counter("actodo_journal_commit_failures_total",
+                                   "Journal transactions that failed.")),
+    batch_size(registry->add_histogram(
+      "actodo_journal_batch_size",
+      "Commands per journal transaction (group commit).",
+      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096})),
+    commit_seconds(registry->add_histogram(
+      "actodo_journal_commit_seconds",
+      "Duration of one journal transaction, fsync included.",
+      config::latency_bounds())) {}
+
+journal_metrics::journal_metrics()
+  : journal_metrics(std::make_shared<config::registry>()) {}
+
+} // namespace actodo::actors

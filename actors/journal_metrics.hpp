@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+
+#include "config/metrics.hpp"
+
+namespace actodo::actors {
+
+/// What the journal counts: its transactions, the failed ones, and how big
+/// (group commit) and how slow they are.
+struct journal_metrics {
+  /// Registers the `actodo_journal_*` families in `reg`.
+  explicit journal_metrics(std::shared_ptr<config::registry> reg);
+
+  /// In a registry of its own (tests).
+  journal_metrics();
+
+  /// Owns the series below.
+  std::shared_ptr<config::registry> registry;
+  config::gauge& commits;
+  config::gauge& failures;
+  /// Commands per transaction.
+  config::histogram& batch_size;
+  /// Duration of one transaction, fsync included.
+  config::histogram& commit_seconds;
+};
+
+} // namespace actodo::actors
