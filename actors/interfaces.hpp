@@ -56,6 +56,7 @@ CAF_ADD_ATOM(actodo, actodo::atom, retry, "retry")
 CAF_ADD_ATOM(actodo, actodo::atom, hash, "hash")
 CAF_ADD_ATOM(actodo, actodo::atom, verify, "verify")
 CAF_ADD_ATOM(actodo, actodo::atom, expand, "expand")
+CAF_ADD_ATOM(actodo, actodo::atom, trim, "trim")
 
 namespace actodo::actors {
 
@@ -116,7 +117,9 @@ using user_directory_actor = todo_api::extend<
   // The summary of a user's todo_list (if resident): user id.
   caf::replies_to<atom::summary, std::string>::with<list_summary>,
   // A `todo_list` reports being idle after handling `n` routed messages.
-  caf::reacts_to<atom::idle, std::string, uint64_t>>;
+  caf::reacts_to<atom::idle, std::string, uint64_t>,
+  // Gives the heap freed by passivated lists back to the OS (self-sent).
+  caf::reacts_to<atom::trim>>;
 
 /// The only writer of the store; group-commits appends.
 using journal_actor = caf::typed_actor<

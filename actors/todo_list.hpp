@@ -37,6 +37,10 @@ struct todo_list_settings : config::list_options {
   /// `node_metrics::reminders` (by default a registry of their own).
   std::shared_ptr<reminder_metrics>
     recurrences = std::make_shared<reminder_metrics>();
+  /// After a passivation, the directory waits this long (for the lists to
+  /// be destroyed, and for more to go) and then returns the freed heap to
+  /// the OS (`malloc_trim`): at most once per period. Zero: never.
+  caf::timespan trim_delay = std::chrono::seconds(1);
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the

@@ -1,5 +1,7 @@
 #include "actors/user_directory.hpp"
 
+#include <malloc.h>
+
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 
@@ -37,6 +39,22 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   ++passivated;
   stats->passivated.add();
   stats->resident.add(-1);
+  schedule_trim();
+}
+
+void user_directory_state::schedule_trim() {
+  if (trim_scheduled || settings.trim_delay.count() <= 0)
+    return;
+  trim_scheduled = true;
+  self->delayed_send(self, settings.trim_delay, atom::trim::value);
+}
+
+void user_directory_state::trim() {
+  trim_scheduled = false;
+  ++trims;
+  // glibc keeps freed chunks in its arenas; without this, the memory of
+  // passivated lists never goes back (bench/RESULTS.md, many-users).
+  ::malloc_trim(0);
 }
 
 void user_directory_state::stop(const caf::error& reason) {
@@ -120,6 +138,7 @@ user_directory(directory_ptr self, journal_actor journal,
       self->state.idle(user, handled,
                        sender ? sender->address() : caf::actor_addr{});
     },
+    [self](atom::trim) { self->state.trim(); },
   };
 }
 

@@ -29,6 +29,9 @@ struct user_directory_state {
   std::unordered_map<std::string, entry> users;
   uint64_t spawned = 0;
   uint64_t passivated = 0;
+  /// Whether a `trim` is scheduled, and how many ran.
+  bool trim_scheduled = false;
+  uint64_t trims = 0;
   /// Resident, spawned and passivated lists. The directory counts its own
   /// messages where its lists do (`settings.messages`).
   std::shared_ptr<list_metrics> stats;
@@ -42,6 +45,10 @@ struct user_directory_state {
   void stop(const caf::error& reason);
   /// A todo_list ended (failed or passivated).
   void forget(const caf::actor_addr& list);
+  /// Schedules a `trim` unless one is due anyway.
+  void schedule_trim();
+  /// Returns free heap pages to the OS.
+  void trim();
   /// Whoever asks for a user's summary: the list's, or `resident: false`.
   caf::result<list_summary> summary(const std::string& user);
 };

@@ -71,6 +71,31 @@ CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
   CAF_CHECK_EQUAL(st.committed_seq, 3);
 }
 
+CAF_TEST(passivations give the freed heap back once per trim period) {
+  create("alice", "a1");
+  create("bob", "b1");
+  idle_period();
+  idle_period();
+  CAF_CHECK_EQUAL(state().passivated, 2u);
+  // Both passivations share one trim, due a trim period later.
+  advance_time(settings.trim_delay);
+  sched.run();
+  CAF_CHECK_EQUAL(state().trims, 1u);
+  CAF_CHECK(!state().trim_scheduled);
+  // Without passivations, nothing more is scheduled.
+  advance_time(settings.trim_delay);
+  sched.run();
+  CAF_CHECK_EQUAL(state().trims, 1u);
+  // The next passivation schedules the next trim.
+  create("carol", "c1");
+  idle_period();
+  idle_period();
+  CAF_CHECK_EQUAL(state().passivated, 3u);
+  advance_time(settings.trim_delay);
+  sched.run();
+  CAF_CHECK_EQUAL(state().trims, 2u);
+}
+
 CAF_TEST(a todo_list with a subscribed session stays resident) {
   auto frames = std::make_shared<std::vector<std::string>>();
   auto session = test::recording_session(sys, frames);
