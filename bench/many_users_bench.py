@@ -164,6 +164,9 @@ def main():
             time.sleep(0.5)
         result["passivated_after_s"] = round(time.time() - t, 1)
         result["rss_after_passivation_kib"] = rss_kib(proc.pid)
+        # The directory returns freed memory a second after passivations.
+        time.sleep(2)
+        result["rss_2s_after_passivation_kib"] = rss_kib(proc.pid)
         result["passivated_total"] = metric(
             port, "actodo_todo_lists_passivated_total")
         lat, errors, secs = load_all(port, users[:args.reload], args.threads)
