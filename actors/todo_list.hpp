@@ -12,6 +12,7 @@
 
 #include "actors/actor_metrics.hpp"
 #include "actors/apply.hpp"
+#include "actors/domain/sort_cache.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
@@ -71,6 +72,8 @@ struct todo_list_state {
   journal_actor journal;
   todo_list_settings settings;
   user_todos todos;
+  /// The sort values of `todos`, kept between queries (reads are const).
+  mutable domain::sort_cache sorts;
   /// Highest sequence number known to be durable.
   int64_t committed_seq = 0;
   /// Messages handled that the directory routed here (passivation check).

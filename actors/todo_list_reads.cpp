@@ -4,6 +4,7 @@
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
+#include "actors/domain/sort_cache.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/recurrence.hpp"
 #include "actors/todo_list.hpp"
@@ -81,11 +82,12 @@ todo_list_state::preview(const domain::preview_request& req) {
 }
 
 caf::result<todo_page> todo_list_state::list(const domain::query& q) const {
-  std::vector<const domain::todo*> all;
+  std::vector<domain::sortable> all;
   all.reserve(todos.by_id.size());
   for (auto& kvp : todos.by_id)
-    all.push_back(&kvp.second);
+    all.push_back({&kvp.second, &sorts.of(kvp.second)});
   auto result = domain::run_query(q, all);
+  sorts.shrink(todos.by_id.size());
   if (auto err = std::get_if<domain::field_error>(&result))
     return make_field_error(ec::invalid_field, err->field, err->detail);
   auto& pg = std::get<domain::page>(result);

@@ -172,20 +172,31 @@ parse_query(const std::vector<std::pair<std::string, std::string>>& params,
 
 std::variant<page, field_error>
 run_query(const query& q, const std::vector<const todo*>& todos) {
+  std::vector<sort_values> values;
+  values.reserve(todos.size());
+  for (auto ptr : todos)
+    values.push_back(make_sort_values(*ptr));
+  std::vector<sortable> xs;
+  xs.reserve(todos.size());
+  for (size_t i = 0; i < todos.size(); ++i)
+    xs.push_back({todos[i], &values[i]});
+  return run_query(q, xs);
+}
+
+std::variant<page, field_error> run_query(const query& q,
+                                          const std::vector<sortable>& todos) {
   auto& after = q.after;
-  using entry = std::pair<sort_values, const todo*>;
-  std::vector<entry> hits;
-  for (auto ptr : todos) {
-    auto vals = make_sort_values(*ptr);
-    if (!matches(q, *ptr, vals))
+  std::vector<sortable> hits;
+  for (auto& x : todos) {
+    if (!matches(q, *x.item, *x.values))
       continue;
-    if (after && compare(q.sort, vals, *after) <= 0)
+    if (after && compare(q.sort, *x.values, *after) <= 0)
       continue;
-    hits.emplace_back(std::move(vals), ptr);
+    hits.push_back(x);
   }
   auto limit = std::clamp(q.limit, size_t{1}, max_query_limit);
-  auto less = [&q](const entry& x, const entry& y) {
-    return compare(q.sort, x.first, y.first) < 0;
+  auto less = [&q](const sortable& x, const sortable& y) {
+    return compare(q.sort, *x.values, *y.values) < 0;
   };
   auto n = std::min(hits.size(), limit);
   std::partial_sort(hits.begin(), hits.begin() + static_cast<ptrdiff_t>(n),
@@ -193,9 +204,9 @@ run_query(const query& q, const std::vector<const todo*>& todos) {
   page result;
   result.items.reserve(n);
   for (size_t i = 0; i < n; ++i)
-    result.items.push_back(hits[i].second);
+    result.items.push_back(hits[i].item);
   if (hits.size() > n)
-    result.next = std::move(hits[n - 1].first);
+    result.next = *hits[n - 1].values;
   return result;
 }
 

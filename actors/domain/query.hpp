@@ -100,7 +100,14 @@ struct page {
   std::optional<sort_values> next;
 };
 
-/// Filters, sorts and paginates `todos`.
+/// A todo with its sort values, as whoever keeps the todos has them at hand
+/// (the `todo_list` caches them, `sort_cache.hpp`).
+struct sortable {
+  const todo* item;
+  const sort_values* values;
+};
+
+/// Filters, sorts and paginates `todos` (their values computed here).
 ///
 /// Sorting uses the query's sort keys, then `id` ascending as a final
 /// tie-breaker, making the order total. Priorities order as
@@ -117,5 +124,10 @@ struct page {
 /// consistent when todos are added or removed between calls.
 std::variant<page, field_error>
 run_query(const query& q, const std::vector<const todo*>& todos);
+
+/// The same on todos whose sort values are known: no string is copied and
+/// no due date parsed per query.
+std::variant<page, field_error> run_query(const query& q,
+                                          const std::vector<sortable>& todos);
 
 } // namespace actodo::actors::domain
