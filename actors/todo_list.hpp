@@ -23,6 +23,9 @@ namespace actodo::actors {
 
 /// A `todo_list`'s options (config/settings.hpp, declared and defaulted
 /// there once) plus what the node wires in.
+/// Runs `malloc_trim(0)` on a thread of its own, unless one still runs.
+void release_heap_async();
+
 struct todo_list_settings : config::list_options {
   /// Hears about every changed wake time; may be null (tests).
   reminder_scheduler_actor scheduler;
@@ -39,9 +42,13 @@ struct todo_list_settings : config::list_options {
   std::shared_ptr<reminder_metrics>
     recurrences = std::make_shared<reminder_metrics>();
   /// After a passivation, the directory waits this long (for the lists to
-  /// be destroyed, and for more to go) and then returns the freed heap to
-  /// the OS (`malloc_trim`): at most once per period. Zero: never.
+  /// be destroyed, and for more to go) and then calls `release_memory`: at
+  /// most once per period. Zero: never.
   caf::timespan trim_delay = std::chrono::seconds(1);
+  /// Returns the freed heap to the OS without blocking the caller (by
+  /// default `malloc_trim` on a thread of its own: it can take hundreds of
+  /// milliseconds on a fragmented heap).
+  std::function<void()> release_memory = release_heap_async;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
@@ -72,8 +79,10 @@ struct todo_list_state {
   journal_actor journal;
   todo_list_settings settings;
   user_todos todos;
-  /// The sort values of `todos`, kept between queries (reads are const).
+  /// The sort values of `todos`, kept between queries (reads are const)
+  /// once a list has `cached_sort_threshold` todos.
   mutable domain::sort_cache sorts;
+  static constexpr size_t cached_sort_threshold = 256;
   /// Highest sequence number known to be durable.
   int64_t committed_seq = 0;
   /// Messages handled that the directory routed here (passivation check).
@@ -130,6 +139,9 @@ struct todo_list_state {
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   caf::result<todo_page> list(const domain::query& q) const;
+  /// Filters, sorts and pages `todos` (through `sorts` when large).
+  std::variant<domain::page, domain::field_error>
+  run_query(const domain::query& q) const;
   caf::result<domain::todo> get(const std::string& id) const;
   caf::result<persistence::request_record>
   status(const std::string& request_id);

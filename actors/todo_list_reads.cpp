@@ -81,13 +81,28 @@ todo_list_state::preview(const domain::preview_request& req) {
   return bounded([req, budget] { return preview_of(req, budget); }, req.field);
 }
 
-caf::result<todo_page> todo_list_state::list(const domain::query& q) const {
+std::variant<domain::page, domain::field_error>
+todo_list_state::run_query(const domain::query& q) const {
+  // Small lists compute their sort values per query (cheap), large ones
+  // keep them: the cache costs ~500 bytes a todo, ~10 KB on a list of 20.
+  if (todos.by_id.size() < cached_sort_threshold) {
+    sorts.shrink(0);
+    std::vector<const domain::todo*> all;
+    all.reserve(todos.by_id.size());
+    for (auto& kvp : todos.by_id)
+      all.push_back(&kvp.second);
+    return domain::run_query(q, all);
+  }
   std::vector<domain::sortable> all;
   all.reserve(todos.by_id.size());
   for (auto& kvp : todos.by_id)
     all.push_back({&kvp.second, &sorts.of(kvp.second)});
-  auto result = domain::run_query(q, all);
   sorts.shrink(todos.by_id.size());
+  return domain::run_query(q, all);
+}
+
+caf::result<todo_page> todo_list_state::list(const domain::query& q) const {
+  auto result = run_query(q);
   if (auto err = std::get_if<domain::field_error>(&result))
     return make_field_error(ec::invalid_field, err->field, err->detail);
   auto& pg = std::get<domain::page>(result);
