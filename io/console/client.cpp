@@ -182,16 +182,23 @@ bool run_one(caf::scoped_actor& self, const actors::inspector_actor& insp,
   return ok;
 }
 
-/// `trace user <id>`: prints every frame of the user until SIGINT/SIGTERM
-/// (or until the node goes away).
-int trace(caf::actor_system& sys, caf::scoped_actor& self,
-          const actors::inspector_actor& insp, const console_options& opts,
-          const std::string& user) {
+/// Blocks SIGINT and SIGTERM in the calling thread and in every thread it
+/// starts afterwards; `trace` waits for them with `sigwait`.
+sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+/// `trace user <id>`: prints every frame of the user until SIGINT/SIGTERM
+/// (or until the node goes away).
+int trace(caf::actor_system& sys, caf::scoped_actor& self,
+          const actors::inspector_actor& insp, const console_options& opts,
+          const std::string& user) {
+  auto signals = block_stop_signals();
   auto printer = sys.spawn(
     [](actors::session_actor::pointer,
        bool) -> actors::session_actor::behavior_type {
@@ -279,6 +286,11 @@ int run_console(const std::vector<std::string>& args, char** envp) {
     }
     config::enable_tls(cfg, *files);
   }
+  // A trace ends on SIGINT/SIGTERM through `sigwait`: every thread must
+  // block them, so before the actor system starts its threads (else the
+  // kernel may hand the signal to one of those and kill the process).
+  if (opts.exec_given && !traced_user(opts.exec).empty())
+    block_stop_signals();
   caf::actor_system sys{cfg};
   auto insp = opts.insecure
                 ? sys.middleman().remote_actor<actors::inspector_actor>(
