@@ -75,7 +75,9 @@ const std::vector<migration>& actodo_migrations() {
     {3, "due-time index", due_time_index, {"todos", "wake_at"}},
     {4, "Kafka outbox", kafka_outbox, {"outbox"}},
     {5, "refresh token families", token_families, {"refresh_tokens", "family"}},
-    {6, "request outcomes by reference", outcome_by_reference,
+    {6,
+     "request outcomes by reference",
+     outcome_by_reference,
      {"requests", "body_seq"}},
   };
   return steps;
