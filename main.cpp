@@ -106,8 +106,8 @@ int serve(int argc, char** argv) {
   auto signals = block_signals();
   auto kafka = !cfg.kafka.brokers.empty();
   // With Kafka, every committed event also enters the outbox (egress).
-  auto store = actodo::persistence::sqlite_store::open(cfg.data_dir, cfg.sync,
-                                                       kafka);
+  auto store = actodo::persistence::sqlite_store::open(
+    cfg.data_dir, cfg.sync, kafka, cfg.sqlite_cache_mib);
   if (!store) {
     std::cerr << "actodo: " << actodo::describe(store.error()) << '\n';
     return 1;

@@ -83,7 +83,8 @@ std::string command_fingerprint(const command& cmd);
 /// form outcomes stored before fingerprints were hashed have).
 bool same_command(const std::string& stored, const command& cmd);
 
-/// A fresh random identifier such as `t_3f9c...` (96 random bits).
+/// A fresh identifier such as `t_1kcq3v0h2e8f...`: the creation time in
+/// milliseconds, then 50 random bits (sorts by creation time).
 std::string new_id(std::string_view prefix);
 
 } // namespace actodo::actors

@@ -134,6 +134,8 @@ void todo_list_state::execute(command& cmd, promise rp) {
 void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
                           const successor_plan& plan) {
   auto out = apply_command(todos, cmd, now_ms, settings.max_todos, plan);
+  if (indexed)
+    reindex(out.batch.todos);
   auto id = cmd.request_id;
   auto& batch = out.batch;
   if (batch.events.empty() && batch.todos.empty()
@@ -237,6 +239,17 @@ void todo_list_state::tick() {
   if (idle && sessions.empty() && pending.empty() && lookups == 0)
     self->send(directory, atom::idle::value, todos.user_id, routed);
   self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+}
+
+void todo_list_state::reindex(
+  const std::vector<persistence::todo_record>& changed) {
+  for (auto& rec : changed) {
+    auto i = todos.by_id.find(rec.id);
+    if (i == todos.by_id.end())
+      indexes.erase(rec.id);
+    else
+      indexes.put(i->second);
+  }
 }
 
 void todo_list_state::load(persistence::user_snapshot& snap) {

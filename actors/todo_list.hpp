@@ -12,7 +12,7 @@
 
 #include "actors/actor_metrics.hpp"
 #include "actors/apply.hpp"
-#include "actors/domain/sort_cache.hpp"
+#include "actors/domain/sort_index.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
@@ -79,10 +79,12 @@ struct todo_list_state {
   journal_actor journal;
   todo_list_settings settings;
   user_todos todos;
-  /// The sort values of `todos`, kept between queries (reads are const)
-  /// once a list has `cached_sort_threshold` todos.
-  mutable domain::sort_cache sorts;
-  static constexpr size_t cached_sort_threshold = 256;
+  /// `todos` sorted in the orders queries asked for, once a list has
+  /// `indexed_threshold` todos (smaller lists scan: an index costs ~500
+  /// bytes a todo). Mutable: a query may build an order.
+  mutable domain::sort_indexes indexes;
+  mutable bool indexed = false;
+  static constexpr size_t indexed_threshold = 256;
   /// Highest sequence number known to be durable.
   int64_t committed_seq = 0;
   /// Messages handled that the directory routed here (passivation check).
@@ -109,6 +111,8 @@ struct todo_list_state {
              journal_actor jnl, todo_list_settings cfg);
   /// The snapshot from the journal (stops the actor on a bad row).
   void load(persistence::user_snapshot& snap);
+  /// Tells `indexes` about the todos a command changed or removed.
+  void reindex(const std::vector<persistence::todo_record>& changed);
   /// A subscribed session went away.
   void drop_session(const caf::actor_addr& addr);
   caf::result<command_outcome> handle(command& cmd);
@@ -139,7 +143,7 @@ struct todo_list_state {
   void committed(const std::string& request_id, int64_t last_seq);
   void failed(const caf::error& err);
   caf::result<todo_page> list(const domain::query& q) const;
-  /// Filters, sorts and pages `todos` (through `sorts` when large).
+  /// Filters, sorts and pages `todos` (through `indexes` when large).
   std::variant<domain::page, domain::field_error>
   run_query(const domain::query& q) const;
   caf::result<domain::todo> get(const std::string& id) const;

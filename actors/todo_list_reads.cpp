@@ -4,7 +4,6 @@
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
-#include "actors/domain/sort_cache.hpp"
 #include "actors/domain/time.hpp"
 #include "actors/recurrence.hpp"
 #include "actors/todo_list.hpp"
@@ -83,21 +82,22 @@ todo_list_state::preview(const domain::preview_request& req) {
 
 std::variant<domain::page, domain::field_error>
 todo_list_state::run_query(const domain::query& q) const {
-  // Small lists compute their sort values per query (cheap), large ones
-  // keep them: the cache costs ~500 bytes a todo, ~10 KB on a list of 20.
-  if (todos.by_id.size() < cached_sort_threshold) {
-    sorts.shrink(0);
-    std::vector<const domain::todo*> all;
-    all.reserve(todos.by_id.size());
-    for (auto& kvp : todos.by_id)
-      all.push_back(&kvp.second);
-    return domain::run_query(q, all);
+  if (todos.by_id.size() < indexed_threshold / 2 && indexed) {
+    indexes.clear();
+    indexed = false;
   }
-  std::vector<domain::sortable> all;
+  if (!indexed && todos.by_id.size() >= indexed_threshold) {
+    for (auto& kvp : todos.by_id)
+      indexes.put(kvp.second);
+    indexed = true;
+  }
+  if (indexed)
+    return indexes.run(q);
+  // Small lists compute their sort values per query (cheap).
+  std::vector<const domain::todo*> all;
   all.reserve(todos.by_id.size());
   for (auto& kvp : todos.by_id)
-    all.push_back({&kvp.second, &sorts.of(kvp.second)});
-  sorts.shrink(todos.by_id.size());
+    all.push_back(&kvp.second);
   return domain::run_query(q, all);
 }
 

@@ -12,6 +12,7 @@ scenarios:
   fanout         one writer, --sessions WebSockets, latency to the last frame
   idle-sessions  open --idle WebSockets, server RSS per session
   reads          --preload todos, then list/filter queries
+  ceiling        GET /healthz only (no actor): the yardstick for ratios
   self-check     histogram unit self-check
 options:
   --server=PATH            actodo binary (started with serve --port=0)

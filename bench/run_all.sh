@@ -40,6 +40,9 @@ run() {
     i=$((i + 1))
   done
 }
+# The yardstick: GET /healthz (no actor) on 16 connections, the same client;
+# summarize.py gives every throughput also as a share of it.
+run ceiling ceiling --connections=16 --rate=0 --duration=15s
 run async-create-closed async-create --connections=16 --rate=0 --duration=15s
 run async-create-open25k async-create --connections=64 --rate=25000 \
   --duration=15s
@@ -60,3 +63,5 @@ run fanout-open200 fanout --sessions=100 --connections=4 --rate=200 \
   --duration=15s
 run idle-sessions idle-sessions --idle=10000
 run reads reads --preload=2000 --connections=16 --rate=0 --duration=15s
+# One user with 10,000 todos: the indexed path (issue #14's 10,000/s line).
+run reads-10k reads --preload=10000 --connections=16 --rate=0 --duration=15s

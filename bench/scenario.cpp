@@ -39,6 +39,8 @@ run_stats run_scenario(const options& opts, const server_process& server) {
     return run_idle_sessions(opts, server);
   if (opts.scenario == "reads")
     return run_reads(opts, server);
+  if (opts.scenario == "ceiling")
+    return run_ceiling(opts, server);
   throw std::invalid_argument("unknown scenario: " + opts.scenario);
 }
 

@@ -16,6 +16,8 @@ run_stats run_create(const options& opts, const server_process& server,
 run_stats run_fanout(const options& opts, const server_process& server);
 run_stats run_idle_sessions(const options& opts, const server_process& server);
 run_stats run_reads(const options& opts, const server_process& server);
+/// `GET /healthz` only: the HTTP stack's ceiling at the same concurrency.
+run_stats run_ceiling(const options& opts, const server_process& server);
 
 /// What every scenario has: one io_context (one thread: the caller's), the
 /// server's endpoint, the run window and the statistics.

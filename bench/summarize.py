@@ -55,6 +55,13 @@ def main():
             if max_other is not None and other >= max_other:
                 continue
             groups.setdefault(name, []).append(report)
+    # The ceiling case (GET /healthz, run_all.sh) measured in the same runs:
+    # throughputs are also given as a share of it (drifts less than
+    # absolute figures on a shared machine).
+    ceiling = None
+    if "ceiling" in groups:
+        ceiling = statistics.median(
+            r["achieved_rate"] for r in groups["ceiling"])
     for name, reports in groups.items():
         ok = all(r["ok"] for r in reports)
         print(f"## {name} ({len(reports)} runs, {'ok' if ok else 'ERRORS'})")
@@ -63,6 +70,10 @@ def main():
             values = [f.get(key, 0) for f in per_run]
             print(f"  {key:24} median {statistics.median(values):12.3f}"
                   f"   [{min(values):.3f} .. {max(values):.3f}]")
+        if ceiling and name != "ceiling":
+            rate = statistics.median(r["achieved_rate"] for r in reports)
+            print(f"  {'share_of_ceiling':24} median {rate / ceiling:12.3f}"
+                  f"   (ceiling {ceiling:.0f}/s)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ app_config::app_config() {
     .add(journal.max_batch, "max-batch",
          "most commands per journal transaction")
     .add(sync, "sync", "SQLite durability: full (fsync per commit) or normal")
+    .add(sqlite_cache_mib, "sqlite-cache-mib",
+         "page cache of the journal's SQLite connection in MiB")
     .add(lists.idle_timeout, "idle-timeout",
          "passivate a todo list without sessions after this idle time")
     .add(lists.request_timeout, "request-timeout",
@@ -254,6 +256,8 @@ caf::error app_config::validate() const {
     return invalid("max-batch", "must be between 1 and 100000");
   if (sync != "full" && sync != "normal")
     return invalid("sync", "must be 'full' or 'normal'");
+  if (sqlite_cache_mib < 1 || sqlite_cache_mib > 65536)
+    return invalid("sqlite-cache-mib", "must be between 1 and 65536");
   if (lists.idle_timeout < 1s)
     return invalid("idle-timeout", "must be at least 1s");
   if (lists.request_timeout < 1s || lists.request_timeout > 10min)

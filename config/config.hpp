@@ -37,6 +37,11 @@ class app_config : public caf::actor_system_config {
   /// SQLite `synchronous` setting: `full` (fsync per commit) or `normal`.
   std::string sync = "full";
 
+  /// Page cache of the journal's SQLite connection in MiB (SQLite's own
+  /// default too; a miss costs a `pread` under the commit, a page kept
+  /// costs resident memory).
+  int64_t sqlite_cache_mib = 2;
+
   /// Where the inspector answers `actodo console` (CAF networking); port 0
   /// picks a free one, -1 disables it.
   std::string admin_host = "127.0.0.1";

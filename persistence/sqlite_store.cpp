@@ -46,12 +46,16 @@ sqlite_store::~sqlite_store() = default;
 
 caf::expected<std::unique_ptr<sqlite_store>>
 sqlite_store::open(const std::string& data_dir, const std::string& sync,
-                   bool with_outbox) {
+                   bool with_outbox, int64_t cache_mib) {
   if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
     return sqlite_failure("cannot create data directory " + data_dir + ": "
                           + std::strerror(errno));
   auto pragmas = "PRAGMA synchronous="
-                 + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";";
+                 + std::string{sync == "normal" ? "NORMAL" : "FULL"}
+                 + ";"
+                 // Negative: KiB rather than pages.
+                 + "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024)
+                 + ";";
   auto db = open_database(data_dir, pragmas);
   if (!db)
     return std::move(db.error());

@@ -22,10 +22,10 @@ class sqlite_store : public store {
   /// `full` or `normal`. With `with_outbox`, every committed event is also
   /// recorded in the `outbox` table in the same transaction (for the Kafka
   /// egress); without, the outbox methods answer from a table that nothing
-  /// fills.
+  /// fills. `cache_mib` bounds the writer's page cache.
   static caf::expected<std::unique_ptr<sqlite_store>>
   open(const std::string& data_dir, const std::string& sync,
-       bool with_outbox = false);
+       bool with_outbox = false, int64_t cache_mib = 2);
 
   ~sqlite_store() override;
 

@@ -85,7 +85,8 @@ bool is_repeatable(std::string_view key) {
   return key == "priority" || key == "tag";
 }
 
-/// Returns whether `x` passes all filters of `q`.
+} // namespace
+
 bool matches(const query& q, const todo& x, const sort_values& vals) {
   if (q.completed && x.completed != *q.completed)
     return false;
@@ -106,8 +107,6 @@ bool matches(const query& q, const todo& x, const sort_values& vals) {
     return false;
   return true;
 }
-
-} // namespace
 
 std::string format_sort(const std::vector<sort_key>& keys) {
   if (keys.empty())

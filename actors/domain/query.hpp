@@ -101,11 +101,14 @@ struct page {
 };
 
 /// A todo with its sort values, as whoever keeps the todos has them at hand
-/// (the `todo_list` caches them, `sort_cache.hpp`).
+/// (`run_query` on plain todos computes them).
 struct sortable {
   const todo* item;
   const sort_values* values;
 };
+
+/// Whether `x`, whose sort values are `vals`, passes every filter of `q`.
+bool matches(const query& q, const todo& x, const sort_values& vals);
 
 /// Filters, sorts and paginates `todos` (their values computed here).
 ///

@@ -1,5 +1,9 @@
 #define CAF_SUITE actors.apply
 
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "caf/test/unit_test.hpp"
 #include <nlohmann/json.hpp>
 
@@ -152,4 +156,20 @@ CAF_TEST(an outcome refers to the event that carries its todo) {
   CAF_CHECK(same.batch.events.empty());
   CAF_CHECK_EQUAL(same.batch.request.body_seq, 0);
   CAF_CHECK(!same.batch.request.body.empty());
+}
+
+CAF_TEST(new ids sort by creation time and keep their shape) {
+  auto first = actors::new_id("t_");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto second = actors::new_id("t_");
+  CAF_CHECK_LESS(first, second);
+  CAF_CHECK_EQUAL(first.size(), 22u);
+  CAF_CHECK_EQUAL(first.find_first_not_of("0123456789abcdefghijklmnopqrstuv",
+                                          2),
+                  std::string::npos);
+  // Ids of the same millisecond differ in their random half.
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i)
+    ids.insert(actors::new_id("r_"));
+  CAF_CHECK_EQUAL(ids.size(), 1000u);
 }

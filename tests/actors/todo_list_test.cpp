@@ -212,4 +212,51 @@ CAF_TEST(a request is pending until durable and then reports its outcome) {
                 [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::not_found); });
 }
 
+CAF_TEST(large lists answer from indexes that follow every change) {
+  using actors::domain::sort_key;
+  auto titles_of = [this](const std::string& user) {
+    actors::domain::query q;
+    q.sort = {sort_key{sort_key::title, true}};
+    q.limit = 500;
+    self->send(directory, atom::list::value, user, q);
+    sched.run();
+    std::vector<std::string> result;
+    self->receive([&](actors::todo_page& page) {
+      for (auto& t : page.items)
+        result.push_back(t.title);
+    });
+    return result;
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    auto title = "t" + std::to_string(1000 + i);
+    ids.push_back(
+      submit(make(command_op::create, R"({"title":")" + title + R"("})"))
+        .todo_id);
+  }
+  auto& st = list_state(list_of("alice"));
+  CAF_CHECK(!st.indexed);
+  auto first = titles_of("alice");
+  CAF_CHECK(st.indexed);
+  CAF_REQUIRE_EQUAL(first.size(), 300u);
+  CAF_CHECK_EQUAL(first.front(), "t1299");
+  // A retitle moves a todo, a delete drops it, a create adds one.
+  submit(make(command_op::update, R"({"title":"t9999"})", ids[0]));
+  submit(make(command_op::remove, "", ids[299]));
+  submit(make(command_op::create, R"({"title":"t0000"})"));
+  auto after = titles_of("alice");
+  CAF_REQUIRE_EQUAL(after.size(), 300u);
+  CAF_CHECK_EQUAL(after.front(), "t9999");
+  CAF_CHECK_EQUAL(after[1], "t1298");
+  CAF_CHECK_EQUAL(after.back(), "t0000");
+  CAF_CHECK(std::is_sorted(after.rbegin(), after.rend()));
+  // Below half the threshold the list scans again and frees the index.
+  for (int i = 1; i < 200; ++i)
+    submit(make(command_op::remove, "", ids[i]));
+  auto small = titles_of("alice");
+  CAF_CHECK_EQUAL(small.size(), 101u);
+  CAF_CHECK(!st.indexed);
+  CAF_CHECK_EQUAL(st.indexes.size(), 0u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
