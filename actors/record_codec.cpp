@@ -72,7 +72,10 @@ int32_t status_of(outcome_code x) {
 }
 
 std::string encode_todo(const domain::todo& t) {
-  return dump(domain::to_json(t));
+  std::string out;
+  out.reserve(512);
+  domain::append_json(out, t);
+  return out;
 }
 
 caf::expected<domain::todo> decode_todo(std::string_view text) {

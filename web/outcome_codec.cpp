@@ -95,7 +95,9 @@ std::string encode(const actors::token_pair& x, std::string_view key) {
 }
 
 std::string encode(const actors::domain::todo& t) {
-  return dump(actors::domain::to_json(t));
+  std::string out;
+  actors::domain::append_json(out, t);
+  return out;
 }
 
 http_response json_response(std::string body) {
@@ -106,13 +108,21 @@ http_response json_response(std::string body) {
 
 std::string encode(const actors::todo_page& page,
                    const std::vector<actors::domain::sort_key>& sort) {
-  auto items = nlohmann::json::array();
-  for (auto& t : page.items)
-    items.push_back(actors::domain::to_json(t));
-  nlohmann::json doc{{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (page.next)
-    doc["next_cursor"] = io::codec::encode_cursor(sort, *page.next);
-  return dump(doc);
+  // Written directly: a page of 50 todos as a tree took ~1,500 allocations.
+  std::string out;
+  out.reserve(512 * (page.items.size() + 1));
+  out += R"({"items":[)";
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    actors::domain::append_json(out, page.items[i]);
+  }
+  out += R"(],"next_cursor":)";
+  // The cursor is base64url: nothing to escape.
+  out += page.next ? '"' + io::codec::encode_cursor(sort, *page.next) + '"'
+                   : std::string{"null"};
+  out += '}';
+  return out;
 }
 
 std::string encode(const actors::occurrence_list& xs) {

@@ -87,6 +87,49 @@ recurrence recurrence_from_json(const nlohmann::json& obj) {
   return r;
 }
 
+bool needs_escape(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+void append_string(std::string& out, std::string_view str) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  size_t run = 0; // Start of the bytes not yet appended.
+  for (size_t i = 0; i < str.size(); ++i) {
+    auto c = static_cast<unsigned char>(str[i]);
+    if (!needs_escape(c))
+      continue;
+    out.append(str.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+  }
+  out.append(str.data() + run, str.size() - run);
+  out += '"';
+}
+
+void append_nullable(std::string& out, const std::string& str) {
+  if (str.empty())
+    out += "null";
+  else
+    append_string(out, str);
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace
 
 std::string_view to_string(misfire_policy x) {
@@ -166,6 +209,49 @@ nlohmann::json to_json(const todo& x) {
     {"reminders", std::move(reminders)},
     {"recurrence", x.recur ? to_json(*x.recur) : nlohmann::json{}},
   };
+}
+
+void append_json(std::string& out, const todo& x) {
+  // nlohmann::json objects are std::maps: keys in byte order.
+  out += R"({"completed":)";
+  out += x.completed ? "true" : "false";
+  out += R"(,"completed_at":)";
+  append_nullable(out, x.completed_at);
+  out += R"(,"created_at":)";
+  append_string(out, x.created_at);
+  out += R"(,"due":)";
+  append_nullable(out, x.due);
+  out += R"(,"id":)";
+  append_string(out, x.id);
+  out += R"(,"notes":)";
+  append_string(out, x.notes);
+  out += R"(,"order":)";
+  out += dump(x.order); // nlohmann's shortest round-trip form.
+  out += R"(,"priority":)";
+  append_string(out, to_string(x.prio));
+  out += R"(,"recurrence":)";
+  out += x.recur ? dump(to_json(*x.recur)) : "null";
+  out += R"(,"reminders":[)";
+  for (size_t i = 0; i < x.reminders.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += dump(to_json(x, x.reminders[i]));
+  }
+  out += R"(],"tags":[)";
+  for (size_t i = 0; i < x.tags.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_string(out, x.tags[i]);
+  }
+  out += R"(],"time_zone":)";
+  append_nullable(out, x.time_zone);
+  out += R"(,"title":)";
+  append_string(out, x.title);
+  out += R"(,"updated_at":)";
+  append_string(out, x.updated_at);
+  out += R"(,"version":)";
+  out += std::to_string(x.version);
+  out += '}';
 }
 
 todo todo_from_json(const nlohmann::json& obj) {

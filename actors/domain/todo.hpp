@@ -116,6 +116,12 @@ inline bool operator!=(const todo& x, const todo& y) {
 /// instant) and `recurrence` (null if none).
 nlohmann::json to_json(const todo& x);
 
+/// Appends the text of `to_json(x)` to `out`, byte for byte what
+/// `to_json(x).dump()` writes (keys in the same order, no spaces, UTF-8 left
+/// as is), without building the tree: the text of every listed and every
+/// written todo. Strings must be valid UTF-8, as all parsed text is.
+void append_json(std::string& out, const todo& x);
+
 /// Inverse of `to_json`, used for loading trusted data from the store.
 /// `completed_at` and `due` may be null or missing; `notes`, `tags`,
 /// `priority` and `order` default when missing. Throws a nlohmann::json

@@ -114,3 +114,62 @@ TEST(todo, from_json_rejects_bad_input) {
   bad_tags["tags"] = json::array({1, 2});
   EXPECT_TRUE(throws(bad_tags));
 }
+
+namespace {
+
+std::string tree_text(const todo& x) {
+  return to_json(x).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string direct_text(const todo& x) {
+  std::string out = "prefix:";
+  actodo::actors::domain::append_json(out, x);
+  return out.substr(7);
+}
+
+} // namespace
+
+TEST(todo_json, direct_text_is_the_trees_text) {
+  using namespace actodo::actors::domain;
+  std::vector<todo> cases;
+  cases.push_back(sample());
+  cases.push_back(todo{}); // Empty strings, nulls, version 1.
+  auto tricky = sample();
+  tricky.title = "quote \" backslash \\ slash / tab \t nl \n cr \r bs \b ff \f";
+  tricky.notes = std::string{"ctl \x01\x1f del \x7f nul "} + '\0' + " end";
+  tricky.tags = {"ünïcödé", "日本語", "emoji 😀", ""};
+  tricky.time_zone = "Europe/Berlin";
+  tricky.completed = false;
+  tricky.completed_at.clear();
+  tricky.due = "2026-03-01T09:00:00+01:00";
+  tricky.version = 9007199254740993;
+  cases.push_back(tricky);
+  for (double order : {0.0, -0.5, 1.0, 0.1, 1e300, -2.5e-8, 123456789.125}) {
+    auto x = sample();
+    x.order = order;
+    cases.push_back(x);
+  }
+  auto scheduled = sample();
+  scheduled.completed = false;
+  scheduled.due = "2026-03-01T09:00:00Z";
+  reminder by_offset;
+  by_offset.offset_ms = -15 * 60 * 1000;
+  reminder at;
+  at.at = "2026-02-28T08:00:00Z";
+  at.misfire = misfire_policy::skip;
+  at.state = reminder_state::fired;
+  at.fired_at = "2026-02-28T08:00:00.010Z";
+  at.snoozed_until = 1772323200000;
+  scheduled.reminders = {by_offset, at};
+  recurrence rule;
+  rule.rrule = "FREQ=WEEKLY;BYDAY=MO";
+  rule.exdates = {"2026-03-09"};
+  rule.series_id = "t-1";
+  rule.index = 4;
+  rule.next_id = "t-2";
+  rule.end_reason = "";
+  scheduled.recur = rule;
+  cases.push_back(scheduled);
+  for (auto& x : cases)
+    EXPECT_EQ(direct_text(x), tree_text(x)) << tree_text(x);
+}
