@@ -10,30 +10,40 @@ namespace actodo::bench {
 namespace {
 
 /// async-create and sync-create: `--connections` keep-alive connections POST
-/// todos while one WebSocket of the user receives every result frame.
+/// todos while one WebSocket per user receives its result frames. With
+/// `--users` above 1 each request is the next user's, round-robin.
 class create_run : public scenario_base, public http_listener {
  public:
   create_run(const options& opts, const server_process& server, bool sync)
-    : scenario_base(opts, server),
-      sync_(sync),
-      ws_(ioc_, endpoint_, the_user(), stats_.errors),
-      tracker_(1, window_, stats_) {}
+    : scenario_base(opts, server), sync_(sync), tracker_(1, window_, stats_) {
+    for (auto& who : opts.users)
+      ws_.push_back(
+        std::make_unique<ws_group>(ioc_, endpoint_, who, stats_.errors));
+  }
 
   run_stats run() {
     stats_.latency_of = sync_ ? "POST (intended send) -> 201"
                               : "POST (intended send) -> result frame";
-    ws_.on_frames([this](ws_client&, std::string_view frame) {
-      if (frame.rfind(R"({"type":"result")", 0) == 0) {
-        ++results_;
-        if (!sync_)
-          tracker_.result(json_string_field(frame, R"("request_id":")"),
-                          clock_type::now());
-      }
-    });
-    ws_.open(1, 1);
-    auto deadline = clock_type::now() + std::chrono::seconds{10};
+    for (auto& group : ws_) {
+      group->on_frames([this](ws_client&, std::string_view frame) {
+        if (frame.rfind(R"({"type":"result")", 0) == 0) {
+          ++results_;
+          if (!sync_)
+            tracker_.result(json_string_field(frame, R"("request_id":")"),
+                            clock_type::now());
+        }
+      });
+      group->open(1, 1);
+    }
+    auto deadline = clock_type::now() + std::chrono::seconds{60};
     if (!run_until(ioc_, deadline, [this] {
-          return ws_.welcomed() == 1 || ws_.failed() > 0;
+          size_t welcomed = 0;
+          size_t failed = 0;
+          for (auto& group : ws_) {
+            welcomed += group->welcomed();
+            failed += group->failed();
+          }
+          return welcomed == ws_.size() || failed > 0;
         })) {
       ++stats_.errors["ws_open_failed"];
       return stats_;
@@ -54,7 +64,8 @@ class create_run : public scenario_base, public http_listener {
     after_window();
     for (auto& conn : conns_)
       conn->close();
-    ws_.close_all();
+    for (auto& group : ws_)
+      group->close_all();
     stats_.sent = driver_->sent();
     stats_.unsent = driver_->unsent();
     if (driver_->idle() == false)
@@ -69,7 +80,11 @@ class create_run : public scenario_base, public http_listener {
         tracker_.accepted_total);
     }
     stats_.figures["result_frames"] = static_cast<double>(results_);
-    stats_.figures["ws_frames"] = static_cast<double>(ws_.frames);
+    uint64_t frames = 0;
+    for (auto& group : ws_)
+      frames += group->frames;
+    stats_.figures["ws_frames"] = static_cast<double>(frames);
+    stats_.figures["users"] = static_cast<double>(ws_.size());
     return stats_;
   }
 
@@ -100,6 +115,7 @@ class create_run : public scenario_base, public http_listener {
   void fire(size_t slot, time_point intended) {
     auto& conn = *conns_[slot];
     conn.intended = intended;
+    conn.act_as(opts_.users[counter_ % opts_.users.size()]);
     std::string body = R"({"title":"bench todo )";
     body += std::to_string(counter_++);
     body += "\"}";
@@ -114,7 +130,8 @@ class create_run : public scenario_base, public http_listener {
   }
 
   bool sync_;
-  ws_group ws_;
+  /// One per user, each with one WebSocket.
+  std::vector<std::unique_ptr<ws_group>> ws_;
   result_tracker tracker_;
   std::vector<std::unique_ptr<http_connection>> conns_;
   std::optional<driver> driver_;

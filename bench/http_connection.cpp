@@ -9,7 +9,13 @@ http_connection::http_connection(net::io_context& ioc, tcp::endpoint server,
   req_.version(11);
   req_.keep_alive(true);
   req_.set(http::field::host, "127.0.0.1");
-  if (!who.token.empty())
+  act_as(who);
+}
+
+void http_connection::act_as(const user& who) {
+  if (who.token.empty())
+    req_.erase(http::field::authorization);
+  else
     req_.set(http::field::authorization, "Bearer " + who.token);
 }
 

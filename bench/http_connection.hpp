@@ -34,6 +34,9 @@ class http_connection {
   void send(http::verb method, std::string_view target, std::string body,
             bool prefer_wait);
 
+  /// Acts as `who` from the next request on.
+  void act_as(const user& who);
+
   /// Closes the socket (pending operations complete with an error).
   void close();
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "bench/tokens.hpp"
+
 namespace actodo::bench {
 
 const char* usage_text
@@ -26,6 +28,8 @@ options:
   --idle=10000             idle-sessions sockets
   --preload=2000           reads: todos created first
   --connect-parallelism=128  WebSocket opens in flight
+  --users=N                async-create: N users round-robin (token mode,
+                           one WebSocket each; default 1, the local user)
   --sync=full|normal, --io-threads=N, --ws-queue-limit=N, --max-batch=N
                            passed to actodo serve
   --server-arg=--x=y       any other server option (repeatable)
@@ -107,6 +111,8 @@ options parse_options(int argc, char** argv) {
         opts.idle = to_int(key, value);
       else if (key == "preload")
         opts.preload = to_int(key, value);
+      else if (key == "users")
+        opts.user_count = to_int(key, value);
       else if (key == "connect-parallelism")
         opts.connect_parallelism = to_int(key, value);
       else if (key == "keep-data")
@@ -132,6 +138,17 @@ options parse_options(int argc, char** argv) {
     throw std::invalid_argument("--rate must be >= 0");
   if (opts.scenario != "self-check" && opts.server.empty())
     throw std::invalid_argument("--server=PATH is required");
+  if (opts.user_count < 1 || opts.user_count > 100000)
+    throw std::invalid_argument("--users must be between 1 and 100000");
+  if (opts.user_count > 1) {
+    if (opts.scenario != "async-create")
+      throw std::invalid_argument("--users is for async-create");
+    auto secret = random_secret();
+    opts.users = token_users(opts.user_count, secret);
+    for (auto arg : {"--auth=token", "--rate-limit=0", "--ip-rate-limit=0"})
+      opts.server_args.emplace_back(arg);
+    opts.server_args.push_back("--jwt-secret=" + secret);
+  }
   return opts;
 }
 

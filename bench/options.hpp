@@ -28,6 +28,9 @@ struct options {
   int sessions = 100; ///< fanout: WebSocket sessions
   int idle = 10000; ///< idle-sessions: WebSockets to open
   int preload = 2000; ///< reads: todos created before measuring
+  /// async-create: users written to round-robin; above 1 the server runs
+  /// `--auth=token` with a key of the bench's and the rate limits off.
+  int user_count = 1;
   int connect_parallelism = 128; ///< WebSocket opens in flight
   bool keep_data = false; ///< keep the server's data directory
   /// Passed to `actodo serve` (`--sync=`, `--io-threads=`, ...).

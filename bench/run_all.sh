@@ -50,6 +50,10 @@ run async-create-open5k async-create --connections=64 --rate=5000 \
   --duration=15s
 run async-create-open2k async-create --connections=64 --rate=2000 \
   --duration=15s
+# 1,000 users in token mode (rate limits off), one WebSocket each, requests
+# round-robin over them: many lists, many users per journal commit.
+run async-create-1000-users async-create --users=1000 --connections=64 \
+  --rate=0 --duration=15s
 run async-create-closed-normal async-create --connections=16 --rate=0 \
   --duration=15s --sync=normal
 # The same without per-message and per-request bookkeeping (issue #8: what
