@@ -132,28 +132,47 @@ caf::result<int64_t> journal_state::published(int64_t position) {
 }
 
 void journal_state::prune() {
-  auto age = std::chrono::duration_cast<std::chrono::milliseconds>(retention);
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
   flush();
+  auto now = domain::now_ms();
   // A failed prune is retried at the next period; nothing depends on it.
-  if (auto err = store->prune_requests(domain::now_ms() - age.count()))
-    std::cerr << "actodo: journal: cannot prune request outcomes: "
-              << describe(err) << '\n';
-  self->delayed_send(self, std::chrono::minutes(10), atom::prune::value);
+  if (retention.count() > 0)
+    if (auto err = store->prune_requests(
+          now - duration_cast<milliseconds>(retention).count()))
+      std::cerr << "actodo: journal: cannot prune request outcomes: "
+                << describe(err) << '\n';
+  // Events go in chunks, so that a long backlog never holds up commits.
+  constexpr int64_t chunk = 10000;
+  auto full = false;
+  if (event_retention.count() > 0) {
+    auto n = store->prune_events(
+      now - duration_cast<milliseconds>(event_retention).count(), chunk);
+    if (!n)
+      std::cerr << "actodo: journal: cannot prune events: "
+                << describe(n.error()) << '\n';
+    full = n && *n == chunk;
+  }
+  self->delayed_send(self,
+                     full ? caf::timespan{std::chrono::seconds(1)}
+                          : caf::timespan{std::chrono::minutes(10)},
+                     atom::prune::value);
 }
 
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
-        std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention, std::shared_ptr<journal_metrics> stats,
+        std::shared_ptr<persistence::store> store, config::journal_options opts,
+        std::shared_ptr<journal_metrics> stats,
         std::shared_ptr<actor_metrics> messages) {
   auto& st = self->state;
   st.self = self;
   st.store = std::move(store);
-  st.max_batch = max_batch;
-  st.retention = retention;
+  st.max_batch = opts.max_batch;
+  st.retention = opts.request_retention;
+  st.event_retention = opts.event_retention;
   st.stats = std::move(stats);
   st.messages = std::move(messages);
-  if (retention.count() > 0)
+  if (st.retention.count() > 0 || st.event_retention.count() > 0)
     self->send(self, atom::prune::value);
   return {
     [=](atom::append, persistence::user_batch& batch) {

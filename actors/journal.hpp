@@ -12,6 +12,7 @@
 #include "actors/actor_metrics.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/journal_metrics.hpp"
+#include "config/settings.hpp"
 #include "persistence/store.hpp"
 
 namespace actodo::actors {
@@ -32,6 +33,7 @@ struct journal_state {
   std::shared_ptr<persistence::store> store;
   size_t max_batch = 4096;
   caf::timespan retention{};
+  caf::timespan event_retention{};
   std::vector<waiting> pending;
   bool flush_scheduled = false;
   /// Last sequence number per user, including pending appends; loaded from
@@ -57,7 +59,8 @@ struct journal_state {
                                                               int64_t limit);
   /// Kafka acknowledged up to `position`: the remaining backlog.
   caf::result<int64_t> published(int64_t position);
-  /// Forgets request outcomes older than the retention; re-arms.
+  /// Forgets request outcomes and events older than their retention;
+  /// re-arms (sooner while events are left to remove).
   void prune();
   caf::result<std::vector<persistence::event_record>>
   events(const std::string& user, int64_t after, int64_t limit);
@@ -66,8 +69,8 @@ struct journal_state {
 /// Spawn detached: the store blocks.
 journal_actor::behavior_type
 journal(journal_actor::stateful_pointer<journal_state> self,
-        std::shared_ptr<persistence::store> store, size_t max_batch,
-        caf::timespan retention, std::shared_ptr<journal_metrics> stats,
+        std::shared_ptr<persistence::store> store, config::journal_options opts,
+        std::shared_ptr<journal_metrics> stats,
         std::shared_ptr<actor_metrics> messages);
 
 } // namespace actodo::actors

@@ -198,9 +198,8 @@ node::node(caf::actor_system& sys, std::shared_ptr<persistence::store> store,
            node_settings settings) {
   auto& stats = settings.stats;
   journal_ = sys.spawn<caf::detached>(actors::journal, std::move(store),
-                                      settings.journal.max_batch,
-                                      settings.journal.request_retention,
-                                      stats.journal, stats.messages);
+                                      settings.journal, stats.journal,
+                                      stats.messages);
   scheduler_ = sys.spawn(actors::reminder_scheduler, journal_,
                          settings.reminders, stats.reminders, stats.messages);
   settings.lists.scheduler = scheduler_;

@@ -33,9 +33,15 @@ void session_state::replay(int64_t after, int64_t until) {
           replay(last, until);
       },
       [this](caf::error& err) {
-        std::cerr << "actodo: session of " << user_id
-                  << ": cannot replay events: " << describe(err) << '\n';
-        sink->close(1011, "cannot read the event log");
+        if (err == ec::gone) {
+          // The retention removed them: the client learns what to do.
+          sink->error({}, err, "after");
+          sink->close(4000, "events removed");
+        } else {
+          std::cerr << "actodo: session of " << user_id
+                    << ": cannot replay events: " << describe(err) << '\n';
+          sink->close(1011, "cannot read the event log");
+        }
         self->quit(caf::exit_reason::user_shutdown);
       });
 }

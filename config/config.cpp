@@ -39,6 +39,8 @@ app_config::app_config() {
          "origins allowed to call cross-origin (comma list, * for any)")
     .add(web.linger_timeout, "linger-timeout",
          "how long a closing connection drains unread request bytes")
+    .add(journal.event_retention, "event-retention",
+         "remove events older than this (0: keep all)")
     .add(journal.request_retention, "request-retention",
          "how long finished requests stay queryable")
     .add(admin_host, "admin-host", "address of the console endpoint")
@@ -270,6 +272,11 @@ caf::error app_config::validate() const {
     return invalid("kafka.route-http", "needs --kafka.brokers");
   if (journal.request_retention < 1h)
     return invalid("request-retention", "must be at least 1h");
+  // Request outcomes refer to the event that carries their todo.
+  if (journal.event_retention.count() != 0
+      && journal.event_retention < journal.request_retention)
+    return invalid("event-retention",
+                   "must be 0 (keep all) or at least --request-retention");
   return validate_web_limits(*this);
 }
 

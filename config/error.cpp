@@ -30,6 +30,7 @@ std::string to_string(ec x) {
     case ec::unauthorized: return "unauthorized";
     case ec::throttled: return "throttled";
     case ec::unavailable: return "unavailable";
+    case ec::gone: return "gone";
   }
   return "unknown";
 }

@@ -46,6 +46,9 @@ enum class ec : uint8_t {
   /// failed); nothing happened, so it may be retried (see
   /// `make_retry_error`).
   unavailable,
+  /// What was asked for existed but was removed (events older than the
+  /// event retention; context: field, detail).
+  gone,
 };
 
 std::string to_string(ec x);

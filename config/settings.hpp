@@ -27,8 +27,8 @@ struct web_options {
   uint16_t port = 8080;
   /// Boost.Asio threads serving HTTP and WebSocket: one per core by
   /// default (issue #14: two threads wrote 22 % more than one here).
-  size_t io_threads = std::clamp<size_t>(std::thread::hardware_concurrency(),
-                                         1, 64);
+  size_t io_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                                         64);
   /// Largest accepted HTTP request body in bytes.
   size_t body_limit = 1024 * 1024;
   /// Largest WebSocket message in bytes (close 1009 beyond).
@@ -113,6 +113,9 @@ struct journal_options {
   size_t max_batch = 4096;
   /// How long `GET /api/v1/requests/{id}` can find a finished request.
   caf::timespan request_retention = std::chrono::hours(24);
+  /// How long committed events stay readable (`/api/v1/events`, resume);
+  /// 0 keeps every event. A user's last event always stays.
+  caf::timespan event_retention{0};
 };
 
 /// The Kafka bridge (`io::kafka_settings`): empty `brokers` means off.

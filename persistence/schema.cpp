@@ -66,6 +66,16 @@ constexpr const char* outcome_by_reference = R"sql(
 ALTER TABLE requests ADD COLUMN body_seq INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+/// When each event was committed (ms since the epoch), for the event
+/// retention; older rows get the time their CloudEvent carries.
+constexpr const char* event_times = R"sql(
+ALTER TABLE events ADD COLUMN time_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET time_ms = CAST(round((julianday(json_extract(json, '$.time'))
+  - 2440587.5) * 86400000) AS INTEGER)
+  WHERE json_extract(json, '$.time') IS NOT NULL;
+CREATE INDEX events_by_time ON events (time_ms);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -79,6 +89,7 @@ const std::vector<migration>& actodo_migrations() {
      "request outcomes by reference",
      outcome_by_reference,
      {"requests", "body_seq"}},
+    {7, "event times", event_times, {"events", "time_ms"}},
   };
   return steps;
 }

@@ -1,5 +1,6 @@
 #include "persistence/sqlite_reader.hpp"
 
+#include "config/error.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/store.hpp"
 
@@ -24,6 +25,8 @@ struct sqlite_reader::statements {
   explicit statements(sqlite3* db)
     : last_seq(db, "SELECT coalesce(max(seq), 0) FROM events "
                    "WHERE user_id = ?1"),
+      first_seq(db, "SELECT coalesce(min(seq), 0) FROM events "
+                    "WHERE user_id = ?1"),
       load_todos(db, "SELECT json FROM todos WHERE user_id = ?1"),
       read_events(db, "SELECT seq, type, todo_id, json FROM events "
                       "WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
@@ -42,15 +45,16 @@ struct sqlite_reader::statements {
       count_outbox(db, "SELECT count(*) FROM outbox") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s :
-         {&last_seq, &load_todos, &read_events, &find_request, &find_key,
-          &wakes, &count_wakes, &read_outbox, &get_position, &count_outbox})
+    for (auto s : {&last_seq, &first_seq, &load_todos, &read_events,
+                   &find_request, &find_key, &wakes, &count_wakes, &read_outbox,
+                   &get_position, &count_outbox})
       if (!s->ok())
         return s;
     return nullptr;
   }
 
-  sqlite_statement last_seq, load_todos, read_events, find_request, find_key;
+  sqlite_statement last_seq, first_seq, load_todos, read_events;
+  sqlite_statement find_request, find_key;
   sqlite_statement wakes, count_wakes, read_outbox, get_position;
   sqlite_statement count_outbox;
 };
@@ -135,6 +139,17 @@ caf::expected<user_snapshot> sqlite_reader::load_user(const std::string& user) {
 caf::expected<std::vector<event_record>>
 sqlite_reader::read_events(const std::string& user, int64_t after,
                            int64_t limit) {
+  // Events the retention removed: say so rather than skip them.
+  auto first = stmts_->first_seq.bind(1, user).run_int();
+  if (!first)
+    return std::move(first.error());
+  if (*first > after + 1)
+    return make_field_error(
+      ec::gone, "after",
+      "events up to sequence " + std::to_string(*first - 1)
+        + " were removed (--event-retention); read the todos "
+          "(GET /api/v1/todos) and continue after sequence "
+        + std::to_string(*first - 1));
   // A page is bounded by bytes too; the reader continues after its last
   // sequence.
   size_t bytes = 0;

@@ -1,8 +1,11 @@
 #include "persistence/sqlite_store.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <sys/stat.h>
+
+#include <sqlite3.h>
 
 #include "persistence/migrations.hpp"
 #include "persistence/sqlite_reader.hpp"
@@ -13,7 +16,8 @@ namespace actodo::persistence {
 
 struct sqlite_store::statements {
   explicit statements(sqlite3* db)
-    : insert_event(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)"),
+    : insert_event(db, "INSERT INTO events (user_id, seq, type, todo_id, "
+                       "json, time_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       upsert_todo(db, "INSERT OR REPLACE INTO todos (user_id, id, json, "
                       "wake_at) VALUES (?1, ?2, ?3, ?4)"),
       delete_todo(db, "DELETE FROM todos WHERE user_id = ?1 AND id = ?2"),
@@ -22,21 +26,31 @@ struct sqlite_store::statements {
                          "fingerprint, created_ms, body_seq) VALUES "
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       prune(db, "DELETE FROM requests WHERE created_ms < ?1"),
+      // A user's last event stays (it carries the sequence), and so does
+      // what the outbox still has to publish.
+      prune_events(db, "DELETE FROM events WHERE (user_id, seq) IN ("
+                       "SELECT e.user_id, e.seq FROM events e "
+                       "WHERE e.time_ms < ?1 AND e.seq < (SELECT max(l.seq) "
+                       "FROM events l WHERE l.user_id = e.user_id) "
+                       "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE "
+                       "o.user_id = e.user_id AND o.seq = e.seq) LIMIT ?2)"),
       insert_outbox(db, "INSERT INTO outbox (user_id, seq) VALUES (?1, ?2)"),
       set_position(db, "INSERT OR REPLACE INTO kafka_position "
                        "VALUES ('events', ?1)"),
       delete_outbox(db, "DELETE FROM outbox WHERE id <= ?1") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s : {&insert_event, &upsert_todo, &delete_todo, &insert_request,
-                   &prune, &insert_outbox, &set_position, &delete_outbox})
+    for (auto s :
+         {&insert_event, &upsert_todo, &delete_todo, &insert_request, &prune,
+          &prune_events, &insert_outbox, &set_position, &delete_outbox})
       if (!s->ok())
         return s;
     return nullptr;
   }
 
   sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
-  sqlite_statement prune, insert_outbox, set_position, delete_outbox;
+  sqlite_statement prune, prune_events, insert_outbox, set_position;
+  sqlite_statement delete_outbox;
 };
 
 sqlite_store::sqlite_store(connection db, bool with_outbox)
@@ -73,11 +87,12 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync,
   return result;
 }
 
-caf::error sqlite_store::write_events(const user_batch& b) {
+caf::error sqlite_store::write_events(const user_batch& b, int64_t now_ms) {
   auto& s = *stmts_;
   for (auto& ev : b.events) {
     s.insert_event.bind(1, b.user_id).bind(2, ev.seq).bind(3, ev.type);
-    if (auto err = s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).run())
+    s.insert_event.bind(4, ev.todo_id).bind(5, ev.json).bind(6, now_ms);
+    if (auto err = s.insert_event.run())
       return err;
     if (with_outbox_)
       if (auto err = s.insert_outbox.bind(1, b.user_id).bind(2, ev.seq).run())
@@ -86,8 +101,8 @@ caf::error sqlite_store::write_events(const user_batch& b) {
   return caf::none;
 }
 
-caf::error sqlite_store::write(const user_batch& b) {
-  if (auto err = write_events(b))
+caf::error sqlite_store::write(const user_batch& b, int64_t now_ms) {
+  if (auto err = write_events(b, now_ms))
     return err;
   auto& s = *stmts_;
   for (auto& t : b.todos) {
@@ -114,8 +129,11 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
   auto txn = sqlite_transaction::begin(db_.get());
   if (!txn)
     return std::move(txn.error());
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
   for (auto& b : batches)
-    if (auto err = write(b))
+    if (auto err = write(b, now_ms))
       return err; // Rolled back by `txn`.
   return txn->commit();
 }
@@ -146,6 +164,13 @@ sqlite_store::find_idempotent(const std::string& user, const std::string& key) {
 
 caf::error sqlite_store::prune_requests(int64_t cutoff_ms) {
   return stmts_->prune.bind(1, cutoff_ms).run();
+}
+
+caf::expected<int64_t> sqlite_store::prune_events(int64_t cutoff_ms,
+                                                  int64_t limit) {
+  if (auto err = stmts_->prune_events.bind(1, cutoff_ms).bind(2, limit).run())
+    return err;
+  return int64_t{sqlite3_changes(db_.get())};
 }
 
 caf::expected<std::vector<wake_entry>>

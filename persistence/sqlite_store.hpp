@@ -44,6 +44,8 @@ class sqlite_store : public store {
   caf::expected<std::optional<request_record>>
   find_idempotent(const std::string& user, const std::string& key) override;
   caf::error prune_requests(int64_t cutoff_ms) override;
+  caf::expected<int64_t> prune_events(int64_t cutoff_ms,
+                                      int64_t limit) override;
 
   // -- wake_index -------------------------------------------------------------
 
@@ -64,8 +66,8 @@ class sqlite_store : public store {
 
   sqlite_store(connection db, bool with_outbox);
 
-  caf::error write(const user_batch& batch);
-  caf::error write_events(const user_batch& batch);
+  caf::error write(const user_batch& batch, int64_t now_ms);
+  caf::error write_events(const user_batch& batch, int64_t now_ms);
 
   /// Destroyed in reverse: the reader's connection closes before the
   /// writer's, which checkpoints the WAL.

@@ -58,6 +58,13 @@ class request_log {
 
   /// Forgets request outcomes created before `cutoff_ms`.
   virtual caf::error prune_requests(int64_t cutoff_ms) = 0;
+
+  /// Removes up to `limit` events committed before `cutoff_ms`, but never a
+  /// user's last one (it carries the sequence) nor one the Kafka outbox
+  /// still has to publish; returns how many went. Reading from before what
+  /// is left fails with `ec::gone`.
+  virtual caf::expected<int64_t>
+  prune_events(int64_t cutoff_ms, int64_t limit) = 0;
 };
 
 /// The due-time index of the reminder scheduler (written by

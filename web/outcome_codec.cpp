@@ -49,6 +49,7 @@ int status_of(const caf::error& err) {
     case ec::unauthorized: return 401;
     case ec::throttled: return 429;
     case ec::timeout: return 504;
+    case ec::gone: return 410;
     default: return 503;
   }
 }

@@ -15,6 +15,7 @@
 
 #include "actors/interfaces.hpp"
 #include "config/error.hpp"
+#include "config/settings.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -72,6 +73,9 @@ class faulty_store : public persistence::store {
   caf::error prune_requests(int64_t cutoff) override {
     return impl_->prune_requests(cutoff);
   }
+  caf::expected<int64_t> prune_events(int64_t cutoff, int64_t limit) override {
+    return impl_->prune_events(cutoff, limit);
+  }
   caf::expected<std::vector<persistence::outbox_record>>
   read_outbox(int64_t after, int64_t limit) override {
     return impl_->read_outbox(after, limit);
@@ -91,6 +95,14 @@ class faulty_store : public persistence::store {
 };
 
 /// Opens a store in `dir` wrapped for fault injection.
+/// Journal options without request or event pruning, batches of 100.
+inline config::journal_options unpruned_journal() {
+  config::journal_options opts;
+  opts.max_batch = 100;
+  opts.request_retention = caf::timespan{0};
+  return opts;
+}
+
 inline std::shared_ptr<faulty_store> open_store(const std::string& dir) {
   auto store = persistence::sqlite_store::open(dir, "normal");
   if (!store)

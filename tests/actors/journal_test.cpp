@@ -1,5 +1,8 @@
 #define CAF_SUITE actors.journal
 
+#include <chrono>
+#include <thread>
+
 #include "actors/journal.hpp"
 #include "actors/node_metrics.hpp"
 
@@ -13,7 +16,7 @@ namespace {
 struct fixture : test_coordinator_fixture<test::test_config> {
   fixture() {
     store = test::open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
+    journal = sys.spawn(actors::journal, store, test::unpruned_journal(),
                         stats.journal, stats.messages);
     sched.run();
   }
@@ -140,6 +143,36 @@ CAF_TEST(reads see every acknowledged write) {
   // Another user's request id is not found.
   self->receive([](std::vector<persistence::request_record>& found) {
     CAF_CHECK_EQUAL(found.size(), 0u);
+  });
+}
+
+CAF_TEST(the prune removes events older than the event retention) {
+  caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
+  sched.run();
+  auto opts = test::unpruned_journal();
+  opts.event_retention = std::chrono::milliseconds(1);
+  journal = sys.spawn(actors::journal, store, opts, stats.journal,
+                      stats.messages);
+  // The first prune runs at once, before anything is written.
+  sched.run_once();
+  self->send(journal, atom::append::value,
+             test::batch_for("alice", 1, 3, "r1"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 3); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  self->send(journal, atom::prune::value);
+  sched.run();
+  self->send(journal, atom::events::value, std::string{"alice"}, int64_t{0},
+             int64_t{10});
+  self->send(journal, atom::events::value, std::string{"alice"}, int64_t{2},
+             int64_t{10});
+  sched.run();
+  self->receive(
+    [](std::vector<persistence::event_record>&) { CAF_FAIL("not pruned"); },
+    [](caf::error& err) { CAF_CHECK_EQUAL(err, ec::gone); });
+  self->receive([](std::vector<persistence::event_record>& events) {
+    CAF_REQUIRE_EQUAL(events.size(), 1u);
+    CAF_CHECK_EQUAL(events[0].seq, 3);
   });
 }
 

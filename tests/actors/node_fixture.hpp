@@ -14,7 +14,7 @@ namespace actodo::test {
 struct node_fixture : test_coordinator_fixture<test_config> {
   node_fixture() {
     store = open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
+    journal = sys.spawn(actors::journal, store, test::unpruned_journal(),
                         stats.journal, stats.messages);
     settings.idle_timeout = std::chrono::seconds(60);
     settings.request_timeout = std::chrono::seconds(10);

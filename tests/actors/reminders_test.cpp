@@ -48,7 +48,7 @@ struct fixture : test_coordinator_fixture<test::test_config> {
                  .count();
     };
     store = test::open_store(dir.path);
-    journal = sys.spawn(actors::journal, store, size_t{100}, caf::timespan{0},
+    journal = sys.spawn(actors::journal, store, test::unpruned_journal(),
                         stats.journal, stats.messages);
     actors::reminder_scheduler_settings rs;
     rs.clock = clock;

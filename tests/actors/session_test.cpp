@@ -1,5 +1,7 @@
 #define CAF_SUITE actors.session
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/session.hpp"
@@ -119,6 +121,35 @@ CAF_TEST(a resume beyond the replay limit is refused naming after) {
   CAF_REQUIRE_EQUAL(sink->errors.size(), 1u);
   CAF_CHECK_EQUAL(sink->errors[0].second, ec::limit_exceeded);
   CAF_CHECK_EQUAL(sink->closed, std::vector<uint16_t>{4000});
+}
+
+CAF_TEST(a resume from events the retention removed is refused naming after) {
+  auto first = open();
+  caf::anon_send(first, create("r1", R"({"title":"a"})"));
+  caf::anon_send(first, create("r2", R"({"title":"b"})"));
+  sched.run();
+  // Everything but the last event is older than an hour from now.
+  auto later = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count()
+               + 3600 * 1000;
+  CAF_REQUIRE_EQUAL(store->prune_events(later, 100), int64_t{1});
+  actors::session_options opts;
+  opts.after = 0;
+  sink = std::make_shared<recording_sink>();
+  open(opts);
+  CAF_REQUIRE_EQUAL(sink->errors.size(), 1u);
+  CAF_CHECK_EQUAL(sink->errors[0].second, ec::gone);
+  CAF_CHECK_EQUAL(error_field(sink->errors[0].second), "after");
+  CAF_CHECK_EQUAL(sink->closed, std::vector<uint16_t>{4000});
+  // From the last event on, a resume works.
+  opts.after = 1;
+  sink = std::make_shared<recording_sink>();
+  open(opts);
+  CAF_CHECK(sink->errors.empty());
+  CAF_CHECK(sink->closed.empty());
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 2u); // welcome, event 2
+  CAF_CHECK(sink->frames[1].find(R"("sequence":2)") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

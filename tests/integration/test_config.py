@@ -145,6 +145,7 @@ class ConfigTest(unittest.TestCase):
             (["--host=0.0.0.0"], {}, "loopback"),
             (["--sync=sometimes"], {}, "--sync"),
             (["--sqlite-cache-mib=0"], {}, "--sqlite-cache-mib"),
+            (["--event-retention=2h"], {}, "--event-retention"),
             (["--body-limit=10"], {}, "--body-limit"),
             (["--no-such-option=1"], {}, "--no-such-option"),
             ([], {"ACTODO_PORT": "-1"}, "--port"),

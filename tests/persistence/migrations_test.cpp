@@ -10,6 +10,7 @@
 #include "persistence/account_store.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/sqlite_connection.hpp"
+#include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -49,6 +50,8 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
   token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
   expires_ms INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO events VALUES ('alice', 1, 'todo.created', 't1', '{"seq":1}');
+INSERT INTO events VALUES ('bob', 1, 'todo.created', 't9',
+  '{"time":"2026-03-01T00:00:01.500Z"}');
 INSERT INTO todos VALUES ('alice', 't1', '{"id":"t1"}');
 INSERT INTO users VALUES ('u1', 'alice', 'hash', 1000);
 INSERT INTO refresh_tokens VALUES ('h1', 'u1', 9000);
@@ -135,6 +138,15 @@ CAF_TEST(an unversioned database without the added columns upgrades) {
   CAF_REQUIRE_EQUAL(snap->todos.size(), 1u);
   CAF_CHECK_EQUAL(snap->todos[0], R"({"id":"t1"})");
   CAF_CHECK_EQUAL(store->count_wakes(), int64_t{0});
+  // Old events get the time their CloudEvent carries (0 when none).
+  {
+    auto db = raw();
+    sqlite_statement times{db.get(), "SELECT group_concat(time_ms) FROM "
+                                     "(SELECT time_ms FROM events ORDER BY "
+                                     "user_id)"};
+    CAF_REQUIRE(times.step());
+    CAF_CHECK_EQUAL(times.column_text(0), "0,1772323201500");
+  }
   // The new column works: a todo with a reminder enters the index.
   user_batch b;
   b.user_id = "alice";

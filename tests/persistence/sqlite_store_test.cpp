@@ -217,7 +217,7 @@ CAF_TEST(reads do not wait for a writer) {
                     SQLITE_OK);
   connection writer{raw};
   CAF_REQUIRE(!execute(writer.get(), "BEGIN IMMEDIATE; INSERT INTO events "
-                                     "VALUES ('alice', 2, 'x', 't', '{}')"));
+                                     "VALUES ('alice', 2, 'x', 't', '{}', 0)"));
   // The reads answer (from the last commit) instead of waiting.
   CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{1});
   auto events = store->read_events("alice", 0, 10);

@@ -65,10 +65,15 @@ class fake_gateway : public actors::gateway {
     calls.push_back("status " + user + " " + id);
     cb(persistence::request_record{});
   }
-  void events(std::string user, int64_t, int64_t,
+  /// Events after 7 were removed by the retention; others are empty.
+  void events(std::string user, int64_t after, int64_t,
               answer<std::vector<persistence::event_record>> cb) override {
     calls.push_back("events " + user);
-    cb(std::vector<persistence::event_record>{});
+    if (after == 7)
+      cb(make_field_error(ec::gone, "after",
+                          "events up to sequence 9 were removed"));
+    else
+      cb(std::vector<persistence::event_record>{});
   }
   std::shared_ptr<session_link>
   open_session(std::string, actors::session_options,

@@ -76,6 +76,11 @@ CAF_TEST(bad feed parameters name the parameter) {
   CAF_CHECK_EQUAL(res.status, 200);
   CAF_CHECK_EQUAL(res.body, R"({"items":[]})");
   CAF_CHECK_EQUAL(gate.calls, std::vector<std::string>({"events local"}));
+  // Events the retention removed: 410 naming `after`, with what to do.
+  res = call("GET", "/api/v1/events", {}, {{"after", "7"}});
+  CAF_CHECK_EQUAL(test::problem_mismatch(res, 410, "after"), "");
+  CAF_CHECK(res.body.find("up to sequence 9") != std::string::npos);
+  CAF_CHECK(res.body.find(R"("title":"Gone")") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
