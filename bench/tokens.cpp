@@ -7,32 +7,19 @@
 #include <openssl/rand.h>
 #include <stdexcept>
 
+#include "actors/domain/text.hpp"
+
 namespace actodo::bench {
 
 namespace {
 
 std::string base64url(const unsigned char* data, size_t n) {
-  static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
-                                   "opqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; ++i) {
-    acc = (acc << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += digits[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out += digits[(acc << (6 - bits)) & 63];
-  return out;
+  return actors::domain::base64url_encode(
+    {reinterpret_cast<const char*>(data), n});
 }
 
 std::string base64url(const std::string& text) {
-  return base64url(reinterpret_cast<const unsigned char*>(text.data()),
-                   text.size());
+  return actors::domain::base64url_encode(text);
 }
 
 } // namespace
