@@ -18,9 +18,7 @@ class ceiling_run : public scenario_base, public http_listener {
 
   run_stats run() {
     stats_.latency_of = "GET /healthz (intended send) -> 200";
-    for (size_t i = 0; i < static_cast<size_t>(opts_.connections); ++i)
-      conns_.push_back(std::make_unique<http_connection>(ioc_, endpoint_,
-                                                         the_user(), *this, i));
+    conns_ = open_connections(*this);
     begin_window();
     driver_.emplace(ioc_, conns_.size(), opts_.rate, window_,
                     [this](size_t slot, time_point intended) {

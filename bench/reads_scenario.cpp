@@ -32,9 +32,7 @@ class reads_run : public scenario_base, public http_listener {
 
   run_stats run() {
     stats_.latency_of = "GET (intended send) -> 200";
-    for (size_t i = 0; i < static_cast<size_t>(opts_.connections); ++i)
-      conns_.push_back(std::make_unique<http_connection>(ioc_, endpoint_,
-                                                         the_user(), *this, i));
+    conns_ = open_connections(*this);
     auto preload = static_cast<uint64_t>(opts_.preload);
     for (auto& conn : conns_)
       preload_next(*conn);

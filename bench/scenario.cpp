@@ -51,6 +51,15 @@ scenario_base::scenario_base(const options& opts, const server_process& server)
   stats_.offered_rate = opts.rate;
 }
 
+std::vector<std::unique_ptr<http_connection>>
+scenario_base::open_connections(http_listener& listener) {
+  std::vector<std::unique_ptr<http_connection>> result;
+  for (size_t i = 0; i < static_cast<size_t>(opts_.connections); ++i)
+    result.push_back(std::make_unique<http_connection>(
+      ioc_, endpoint_, the_user(), listener, i));
+  return result;
+}
+
 void scenario_base::begin_window() {
   window_ = run_window{opts_.warmup, opts_.duration, opts_.drain};
   stats_.window_seconds = window_.seconds();

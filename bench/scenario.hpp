@@ -1,6 +1,10 @@
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "bench/driver.hpp"
+#include "bench/http_connection.hpp"
 #include "bench/net.hpp"
 #include "bench/options.hpp"
 #include "bench/run_stats.hpp"
@@ -34,6 +38,11 @@ class scenario_base {
 
   /// The window is over (and its end was sampled).
   bool after_window();
+
+  /// `--connections` keep-alive connections acting as `the_user()`, each
+  /// answering to `listener` (not connected before their first request).
+  std::vector<std::unique_ptr<http_connection>>
+  open_connections(http_listener& listener);
 
   /// The user every client of the scenario acts as (see `options::users`).
   const user& the_user() const {
