@@ -27,13 +27,15 @@ struct sqlite_store::statements {
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       prune(db, "DELETE FROM requests WHERE created_ms < ?1"),
       // A user's last event stays (it carries the sequence), and so does
-      // what the outbox still has to publish.
+      // what the outbox still has to publish: the outbox is in commit
+      // order, so everything committed before its oldest entry is out.
       prune_events(db, "DELETE FROM events WHERE (user_id, seq) IN ("
                        "SELECT e.user_id, e.seq FROM events e "
-                       "WHERE e.time_ms < ?1 AND e.seq < (SELECT max(l.seq) "
-                       "FROM events l WHERE l.user_id = e.user_id) "
-                       "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE "
-                       "o.user_id = e.user_id AND o.seq = e.seq) LIMIT ?2)"),
+                       "WHERE e.time_ms < min(?1, coalesce((SELECT u.time_ms "
+                       "FROM outbox o JOIN events u ON u.user_id = o.user_id "
+                       "AND u.seq = o.seq ORDER BY o.id LIMIT 1), ?1)) "
+                       "AND e.seq < (SELECT max(l.seq) FROM events l "
+                       "WHERE l.user_id = e.user_id) LIMIT ?2)"),
       insert_outbox(db, "INSERT INTO outbox (user_id, seq) VALUES (?1, ?2)"),
       set_position(db, "INSERT OR REPLACE INTO kafka_position "
                        "VALUES ('events', ?1)"),

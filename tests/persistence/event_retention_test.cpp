@@ -1,6 +1,7 @@
 #define CAF_SUITE persistence.event_retention
 
 #include <chrono>
+#include <thread>
 
 #include "caf/test/unit_test.hpp"
 
@@ -103,16 +104,23 @@ CAF_TEST(pruning goes in chunks of the given size) {
 
 CAF_TEST(events the outbox has not published stay) {
   auto store = open(true);
-  write(*store, "alice", 1, 3);
+  write(*store, "alice", 1, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  write(*store, "alice", 3, 4);
   auto cutoff = an_hour_from_now();
   CAF_CHECK_EQUAL(store->prune_events(cutoff, 100), int64_t{0});
   auto entries = store->read_outbox(0, 10);
   CAF_REQUIRE(entries);
-  CAF_REQUIRE_EQUAL(entries->size(), 3u);
-  // Kafka acknowledged the first two.
-  CAF_REQUIRE(!store->publish_position(entries->at(1).id));
+  CAF_REQUIRE_EQUAL(entries->size(), 4u);
+  // Kafka acknowledged 1-3. What was committed before the oldest entry
+  // left in the outbox (4) goes; 3 shares its commit and stays.
+  CAF_REQUIRE(!store->publish_position(entries->at(2).id));
   CAF_CHECK_EQUAL(store->prune_events(cutoff, 100), int64_t{2});
-  CAF_CHECK_EQUAL(seqs(*store, "alice", 2), std::vector<int64_t>{3});
+  CAF_CHECK_EQUAL(seqs(*store, "alice", 2), (std::vector<int64_t>{3, 4}));
+  // Once everything is published, only the last event stays.
+  CAF_REQUIRE(!store->publish_position(entries->at(3).id));
+  CAF_CHECK_EQUAL(store->prune_events(cutoff, 100), int64_t{1});
+  CAF_CHECK_EQUAL(seqs(*store, "alice", 3), std::vector<int64_t>{4});
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
