@@ -96,9 +96,7 @@ std::string encode(const actors::token_pair& x, std::string_view key) {
 }
 
 std::string encode(const actors::domain::todo& t) {
-  std::string out;
-  actors::domain::append_json(out, t);
-  return out;
+  return actors::records::encode_todo(t);
 }
 
 http_response json_response(std::string body) {

@@ -60,7 +60,7 @@ sort_indexes::order& sort_indexes::order_for(const std::vector<sort_key>& k) {
     orders_.pop_back();
   auto& o = orders_.emplace_front(keys);
   for (auto& kvp : entries_)
-    o.set.insert(o.set.end(), &kvp.second);
+    o.set.insert(&kvp.second);
   return o;
 }
 
