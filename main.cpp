@@ -23,8 +23,7 @@
 #include "io/kafka_metrics.hpp"
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
-#include "persistence/account_store.hpp"
-#include "persistence/sqlite_store.hpp"
+#include "persistence/open_store.hpp"
 #include "web/http_metrics.hpp"
 #include "web/server.hpp"
 
@@ -105,17 +104,23 @@ int serve(int argc, char** argv) {
   }
   auto signals = block_signals();
   auto kafka = !cfg.kafka.brokers.empty();
-  // With Kafka, every committed event also enters the outbox (egress).
-  auto store = actodo::persistence::sqlite_store::open(
-    cfg.data_dir, cfg.sync, kafka, cfg.sqlite_cache_mib);
-  if (!store) {
-    std::cerr << "actodo: " << actodo::describe(store.error()) << '\n';
-    return 1;
+  auto uri = actodo::persistence::parse_store_uri(cfg.store, cfg.data_dir);
+  if (!uri) {
+    std::cerr << "actodo: " << actodo::describe(uri.error()) << '\n';
+    return 2;
   }
-  auto accounts = actodo::persistence::account_store::open(cfg.data_dir);
-  if (!accounts) {
-    std::cerr << "actodo: " << actodo::describe(accounts.error()) << '\n';
-    return 1;
+  std::cout << "actodo: store " << uri->display << std::endl;
+  actodo::persistence::store_options store_opts;
+  store_opts.data_dir = cfg.data_dir;
+  store_opts.sync = cfg.sync;
+  // With Kafka, every committed event also enters the outbox (egress).
+  store_opts.with_outbox = kafka;
+  store_opts.sqlite_cache_mib = cfg.sqlite_cache_mib;
+  auto stores = actodo::persistence::open_stores(*uri, store_opts);
+  if (!stores) {
+    std::cerr << "actodo: " << actodo::describe(stores.error()) << '\n';
+    // Another process on the same data: a usage error, not a crash.
+    return stores.error() == actodo::ec::conflict ? 2 : 1;
   }
   std::string error;
   auto secret = actodo::actors::auth::load_secret(
@@ -160,7 +165,8 @@ int serve(int argc, char** argv) {
   actodo::actors::node_metrics stats{metrics};
   auto kafka_stats = std::make_shared<actodo::io::kafka_metrics>(metrics);
   actodo::config::add_process_metrics(*metrics);
-  actodo::actors::node node{sys, std::move(*store), std::move(*accounts),
+  actodo::actors::node node{sys, std::move(stores->events),
+                            std::move(stores->accounts),
                             node_settings(cfg, stats)};
   // The console endpoint's actor: stopped with the node.
   auto inspector = sys.spawn(actodo::io::console::inspector, admin_token,

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "config/error.hpp"
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
 
 namespace {
@@ -123,8 +124,8 @@ int main(int argc, char** argv) {
                  "[--rows-per-commit=N] < user TAB id TAB wake_at TAB json\n";
     return 2;
   }
-  auto store = actodo::persistence::sqlite_store::open(opts.data_dir,
-                                                       opts.sync);
+  auto store = actodo::persistence::sqlite_store::open(
+    actodo::persistence::database_path(opts.data_dir), opts.sync);
   if (!store) {
     std::cerr << "actodo_seed: " << actodo::describe(store.error()) << '\n';
     return 1;

@@ -12,7 +12,11 @@ app_config::app_config() {
     .add(web.host, "host",
          "address to bind; a non-loopback one needs --auth=token")
     .add(web.port, "port", "TCP port to listen on; 0 picks a free port")
-    .add(data_dir, "data-dir", "directory of the SQLite database")
+    .add(data_dir, "data-dir",
+         "the node's private directory (locked; default SQLite store)")
+    .add(store, "store",
+         "sqlite:PATH (default: <data-dir>/actodo.db) or "
+         "postgresql://user@host:port/db")
     .add(web.body_limit, "body-limit", "largest HTTP request body in bytes")
     .add(web.io_threads, "io-threads", "threads serving HTTP and WebSocket")
     .add(journal.max_batch, "max-batch",

@@ -31,8 +31,15 @@ class app_config : public caf::actor_system_config {
   account_options accounts;
   journal_options journal;
 
-  /// Directory of the SQLite database (created when missing).
+  /// The node's private directory (created when missing, locked while the
+  /// node runs): secrets, the console socket and the default SQLite store.
   std::string data_dir = "actodo-data";
+
+  /// Where commands, events, todos and accounts are kept: `sqlite:PATH`
+  /// (empty: `sqlite:<data-dir>/actodo.db`) or a libpq connection URI
+  /// `postgresql://user@host:port/db` (password better from `PGPASSWORD`
+  /// or `~/.pgpass`; never printed).
+  std::string store;
 
   /// SQLite `synchronous` setting: `full` (fsync per commit) or `normal`.
   std::string sync = "full";

@@ -5,14 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 
-#include "persistence/sqlite_connection.hpp"
-#include "persistence/sqlite_transaction.hpp"
-
 namespace actodo::persistence {
-
-class sqlite_statement;
 
 /// A user account; the password only as a slow salted hash.
 struct user_record {
@@ -41,59 +37,49 @@ struct refresh_use {
   int64_t used_ms = 0;
 };
 
-/// Accounts and refresh tokens in the node's SQLite database, on a
-/// connection of their own (owned by the `accounts` actor). Refresh tokens
-/// are stored only as SHA-256 hashes.
+/// Accounts and refresh tokens: users with their password hashes, and
+/// refresh tokens stored only as SHA-256 hashes. Blocking and not
+/// thread-safe: one owner (the `accounts` actor) calls an implementation.
 class account_store {
  public:
-  static caf::expected<std::unique_ptr<account_store>>
-  open(const std::string& data_dir);
-
-  ~account_store();
+  virtual ~account_store() = default;
 
   /// Fails with `ec::conflict` when the username is taken.
-  caf::error create_user(const user_record& user);
+  virtual caf::error create_user(const user_record& user) = 0;
 
-  caf::expected<std::optional<user_record>>
-  find_by_name(const std::string& username);
+  virtual caf::expected<std::optional<user_record>>
+  find_by_name(const std::string& username) = 0;
 
-  caf::expected<std::optional<user_record>> find_by_id(const std::string& id);
+  virtual caf::expected<std::optional<user_record>>
+  find_by_id(const std::string& id) = 0;
 
-  caf::error save_refresh(const std::string& token_hash,
-                          const std::string& user_id, const std::string& family,
-                          int64_t expires_ms);
+  virtual caf::error save_refresh(const std::string& token_hash,
+                                  const std::string& user_id,
+                                  const std::string& family, int64_t expires_ms)
+    = 0;
 
   /// Looks a refresh token up and marks it used when it was valid and
   /// unused at `now_ms` (each refresh token works once; used ones are kept
   /// until they expire so that a replay is recognised).
-  caf::expected<refresh_use> use_refresh(const std::string& token_hash,
-                                         int64_t now_ms);
+  virtual caf::expected<refresh_use>
+  use_refresh(const std::string& token_hash, int64_t now_ms) = 0;
 
   /// Deletes every token of a family; returns how many.
-  caf::expected<int64_t> revoke_family(const std::string& family);
+  virtual caf::expected<int64_t> revoke_family(const std::string& family) = 0;
 
   /// Deletes tokens that expired at `now_ms`; returns how many.
-  caf::expected<int64_t> prune_refresh(int64_t now_ms);
+  virtual caf::expected<int64_t> prune_refresh(int64_t now_ms) = 0;
 
   /// Refresh tokens stored (for tests and the console).
-  caf::expected<int64_t> count_refresh();
+  virtual caf::expected<int64_t> count_refresh() = 0;
 
   /// A transaction around several calls (a refresh marks the old token used
   /// and stores the new one, or does neither). `commit` ends it either way
   /// (a failed COMMIT rolls back); `rollback` when none is open does
   /// nothing.
-  caf::error begin();
-  caf::error commit();
-  void rollback();
-
- private:
-  struct statements;
-  explicit account_store(connection db);
-
-  connection db_;
-  std::unique_ptr<statements> stmts_;
-  /// The transaction between `begin` and `commit` or `rollback`.
-  std::optional<sqlite_transaction> txn_;
+  virtual caf::error begin() = 0;
+  virtual caf::error commit() = 0;
+  virtual void rollback() = 0;
 };
 
 } // namespace actodo::persistence

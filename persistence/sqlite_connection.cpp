@@ -37,9 +37,8 @@ std::string database_path(const std::string& data_dir) {
   return data_dir + "/actodo.db";
 }
 
-caf::expected<connection> open_database(const std::string& data_dir,
+caf::expected<connection> open_database(const std::string& path,
                                         const std::string& setup_sql) {
-  auto path = database_path(data_dir);
   // SQLite gives the WAL and shared-memory files the database file's mode:
   // create it private, and make existing files private too.
   if (auto fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -57,8 +56,8 @@ caf::expected<connection> open_database(const std::string& data_dir,
   return db;
 }
 
-caf::expected<connection> open_read_only(const std::string& data_dir) {
-  return open_with(database_path(data_dir), SQLITE_OPEN_READONLY);
+caf::expected<connection> open_read_only(const std::string& path) {
+  return open_with(path, SQLITE_OPEN_READONLY);
 }
 
 caf::error execute(sqlite3* db, const std::string& sql) {

@@ -20,17 +20,18 @@ struct close_connection {
 /// are opened without SQLite's own mutex).
 using connection = std::unique_ptr<sqlite3, close_connection>;
 
-/// The path of the node's database, `<data_dir>/actodo.db`.
+/// The path of the node's default database, `<data_dir>/actodo.db`.
 std::string database_path(const std::string& data_dir);
 
-/// Opens `<data_dir>/actodo.db` for writing (created when missing, private
-/// to the owner; WAL, 5 s busy timeout) and runs `setup_sql` (pragmas).
-caf::expected<connection> open_database(const std::string& data_dir,
+/// Opens the database file at `path` for writing (created when missing,
+/// private to the owner; WAL, 5 s busy timeout) and runs `setup_sql`
+/// (pragmas).
+caf::expected<connection> open_database(const std::string& path,
                                         const std::string& setup_sql);
 
 /// Opens the same database read-only (5 s busy timeout), for reads that
 /// never take the write lock. The database must exist and be in WAL mode.
-caf::expected<connection> open_read_only(const std::string& data_dir);
+caf::expected<connection> open_read_only(const std::string& path);
 
 /// Runs one or more SQL statements without results (`sqlite3_exec`).
 caf::error execute(sqlite3* db, const std::string& sql);

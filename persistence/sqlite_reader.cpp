@@ -108,8 +108,8 @@ sqlite_reader::sqlite_reader(connection db) : db_(std::move(db)) {}
 sqlite_reader::~sqlite_reader() = default;
 
 caf::expected<std::unique_ptr<sqlite_reader>>
-sqlite_reader::open(const std::string& data_dir) {
-  auto db = open_read_only(data_dir);
+sqlite_reader::open(const std::string& path) {
+  auto db = open_read_only(path);
   if (!db)
     return std::move(db.error());
   std::unique_ptr<sqlite_reader> result{new sqlite_reader(std::move(*db))};

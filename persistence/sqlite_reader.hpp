@@ -21,7 +21,7 @@ class sqlite_reader {
  public:
   /// Opens the existing (migrated) `<data_dir>/actodo.db` read-only.
   static caf::expected<std::unique_ptr<sqlite_reader>>
-  open(const std::string& data_dir);
+  open(const std::string& path);
 
   ~sqlite_reader();
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -61,10 +62,11 @@ sqlite_store::sqlite_store(connection db, bool with_outbox)
 sqlite_store::~sqlite_store() = default;
 
 caf::expected<std::unique_ptr<sqlite_store>>
-sqlite_store::open(const std::string& data_dir, const std::string& sync,
+sqlite_store::open(const std::string& path, const std::string& sync,
                    bool with_outbox, int64_t cache_mib) {
-  if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return sqlite_failure("cannot create data directory " + data_dir + ": "
+  auto dir = std::filesystem::path{path}.parent_path().string();
+  if (!dir.empty() && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return sqlite_failure("cannot create directory " + dir + ": "
                           + std::strerror(errno));
   auto pragmas = "PRAGMA synchronous="
                  + std::string{sync == "normal" ? "NORMAL" : "FULL"}
@@ -72,7 +74,7 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync,
                  // Negative: KiB rather than pages.
                  + "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024)
                  + ";";
-  auto db = open_database(data_dir, pragmas);
+  auto db = open_database(path, pragmas);
   if (!db)
     return std::move(db.error());
   if (auto err = migrate(db->get(), actodo_migrations()))
@@ -82,7 +84,7 @@ sqlite_store::open(const std::string& data_dir, const std::string& sync,
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   if (auto bad = result->stmts_->first_failed())
     return sqlite_failure(bad->error());
-  auto reader = sqlite_reader::open(data_dir);
+  auto reader = sqlite_reader::open(path);
   if (!reader)
     return std::move(reader.error());
   result->reader_ = std::move(*reader);

@@ -18,13 +18,14 @@ class sqlite_reader;
 /// owner (the journal actor) calls it.
 class sqlite_store : public store {
  public:
-  /// Opens (and creates or migrates) `<data_dir>/actodo.db`. `sync` is
+  /// Opens (and creates or migrates) the database file at `path` (its
+  /// directory is created when missing; see `database_path`). `sync` is
   /// `full` or `normal`. With `with_outbox`, every committed event is also
   /// recorded in the `outbox` table in the same transaction (for the Kafka
   /// egress); without, the outbox methods answer from a table that nothing
   /// fills. `cache_mib` bounds the writer's page cache.
   static caf::expected<std::unique_ptr<sqlite_store>>
-  open(const std::string& data_dir, const std::string& sync,
+  open(const std::string& path, const std::string& sync,
        bool with_outbox = false, int64_t cache_mib = 2);
 
   ~sqlite_store() override;

@@ -64,18 +64,23 @@ http_response response_of(const caf::error& err) {
   auto status = status_of(err);
   // The project's own errors say what happened; CAF's get a preamble.
   auto own = err.category() == caf::atom("actodo");
-  auto res = problem(status,
-                     own ? describe(err)
-                         : "the request could not be completed: "
-                             + caf::to_string(err),
-                     error_field(err));
+  auto detail = own ? describe(err)
+                : err == caf::sec::request_receiver_down
+                  // A todo list that failed (its store went away) and was
+                  // not yet replaced.
+                  ? std::string{"the request reached a component that was "
+                                "restarting; retry"}
+                  : "the request could not be completed: "
+                      + caf::to_string(err);
+  auto res = problem(status, detail, error_field(err));
   if (auto wait = retry_after(err); wait > 0) {
     // The problem says when to come back, as does the header.
     auto doc = nlohmann::json::parse(res.body);
     doc["retry_after"] = wait;
     res.body = dump(doc);
     res.headers.emplace_back("Retry-After", std::to_string(wait));
-  } else if (status == 429) {
+  } else if (status == 429 || status == 503) {
+    // Nothing happened: the same request may come back in a second.
     res.headers.emplace_back("Retry-After", "1");
   }
   return res;

@@ -33,7 +33,7 @@ http_response response_of(const actors::command_outcome& x);
 /// (`unavailable`, `store_failure`, ...) 503. The problem document names
 /// the field the error carries. An error that says when to retry
 /// (`retry_after`) gets a `Retry-After` header and a `retry_after` member;
-/// any other 429 `Retry-After: 1`.
+/// any other 429 or 503 `Retry-After: 1`.
 http_response response_of(const caf::error& err);
 
 /// `{"id":...,"username":...,"created_at":...}`.

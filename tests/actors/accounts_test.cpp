@@ -5,6 +5,7 @@
 #include "actors/accounts.hpp"
 #include "actors/auth/password.hpp"
 #include "actors/hasher.hpp"
+#include "persistence/sqlite_account_store.hpp"
 
 #include "tests/actors/fixture.hpp"
 
@@ -19,7 +20,8 @@ namespace {
 struct fixture : test_coordinator_fixture<test::test_config> {
   fixture() {
     std::filesystem::create_directories(dir.path + "/data");
-    auto opened = persistence::account_store::open(dir.path + "/data");
+    auto opened = persistence::sqlite_account_store::open(
+      persistence::database_path(dir.path + "/data"));
     if (!opened)
       CAF_FAIL("cannot open: " << caf::to_string(opened.error()));
     store = std::move(*opened);

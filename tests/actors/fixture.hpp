@@ -16,6 +16,7 @@
 #include "actors/interfaces.hpp"
 #include "config/error.hpp"
 #include "config/settings.hpp"
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -104,7 +105,8 @@ inline config::journal_options unpruned_journal() {
 }
 
 inline std::shared_ptr<faulty_store> open_store(const std::string& dir) {
-  auto store = persistence::sqlite_store::open(dir, "normal");
+  auto store = persistence::sqlite_store::open(persistence::database_path(dir),
+                                               "normal");
   if (!store)
     CAF_FAIL("cannot open store: " << caf::to_string(store.error()));
   return std::make_shared<faulty_store>(std::move(*store));

@@ -5,7 +5,8 @@
 #include "caf/test/unit_test.hpp"
 #include <sqlite3.h>
 
-#include "persistence/account_store.hpp"
+#include "persistence/sqlite_account_store.hpp"
+#include "persistence/sqlite_connection.hpp"
 
 #include "tests/temp_dir.hpp"
 
@@ -31,7 +32,7 @@ int64_t value_of(caf::expected<int64_t> x) {
 struct fixture {
   fixture() {
     std::filesystem::create_directories(dir());
-    auto opened = account_store::open(dir());
+    auto opened = sqlite_account_store::open(database_path(dir()));
     if (!opened)
       CAF_FAIL("cannot open: " << caf::to_string(opened.error()));
     store = std::move(*opened);
@@ -100,7 +101,7 @@ CAF_TEST(a database from before token families is migrated) {
   store.reset();
   // Rebuild the table in the old shape with one token in it.
   {
-    auto opened = account_store::open(dir());
+    auto opened = sqlite_account_store::open(database_path(dir()));
     CAF_REQUIRE(opened);
   }
   sqlite3* db = nullptr;
@@ -117,7 +118,7 @@ CAF_TEST(a database from before token families is migrated) {
                          nullptr, nullptr, nullptr);
   sqlite3_close(db);
   CAF_REQUIRE_EQUAL(rc, SQLITE_OK);
-  auto opened = account_store::open(dir());
+  auto opened = sqlite_account_store::open(database_path(dir()));
   if (!opened)
     CAF_FAIL("cannot open: " << caf::to_string(opened.error()));
   auto use = (*opened)->use_refresh("h", 1000);

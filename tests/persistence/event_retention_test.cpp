@@ -6,6 +6,7 @@
 #include "caf/test/unit_test.hpp"
 
 #include "config/error.hpp"
+#include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
 
 #include "tests/temp_dir.hpp"
@@ -25,7 +26,8 @@ int64_t an_hour_from_now() {
 
 struct fixture {
   std::unique_ptr<sqlite_store> open(bool with_outbox) {
-    auto result = sqlite_store::open(tmp.path + "/data", "full", with_outbox);
+    auto result = sqlite_store::open(database_path(tmp.path + "/data"), "full",
+                                     with_outbox);
     if (!result)
       CAF_FAIL("cannot open: " << caf::to_string(result.error()));
     return std::move(*result);

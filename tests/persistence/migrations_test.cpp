@@ -7,8 +7,8 @@
 #include <sqlite3.h>
 
 #include "config/error.hpp"
-#include "persistence/account_store.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/sqlite_account_store.hpp"
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_store.hpp"
@@ -98,7 +98,7 @@ struct fixture {
   }
 
   std::unique_ptr<sqlite_store> open_store() {
-    auto result = sqlite_store::open(dir, "full");
+    auto result = sqlite_store::open(database_path(dir), "full");
     if (!result)
       CAF_FAIL("cannot open: " << describe(result.error()));
     return std::move(*result);
@@ -123,7 +123,7 @@ CAF_TEST(a fresh database gets the latest version) {
   CAF_CHECK(has_column("refresh_tokens", "family"));
   CAF_CHECK(has_column("refresh_tokens", "used_ms"));
   // The other store on the same file finds nothing to do.
-  CAF_CHECK(account_store::open(dir));
+  CAF_CHECK(sqlite_account_store::open(database_path(dir)));
   CAF_CHECK_EQUAL(version(), latest());
 }
 
@@ -153,7 +153,7 @@ CAF_TEST(an unversioned database without the added columns upgrades) {
   b.todos.push_back({"t1", R"({"id":"t1"})", 5000});
   CAF_REQUIRE(!store->commit({b}));
   CAF_CHECK_EQUAL(store->count_wakes(), int64_t{1});
-  auto accounts = account_store::open(dir);
+  auto accounts = sqlite_account_store::open(database_path(dir));
   CAF_REQUIRE(accounts);
   auto user = (*accounts)->find_by_name("alice");
   CAF_REQUIRE(user && *user);
@@ -168,7 +168,7 @@ CAF_TEST(an unversioned database without the added columns upgrades) {
 CAF_TEST(an unversioned database keeps the columns it already has) {
   exec(std::string{unversioned_schema} + old_wake_alter
        + "UPDATE todos SET wake_at = 7000;");
-  auto accounts = account_store::open(dir);
+  auto accounts = sqlite_account_store::open(database_path(dir));
   CAF_REQUIRE(accounts);
   CAF_CHECK_EQUAL(version(), latest());
   auto store = open_store();
@@ -182,12 +182,12 @@ CAF_TEST(an unversioned database keeps the columns it already has) {
 CAF_TEST(a database newer than the binary is refused) {
   open_store();
   exec("PRAGMA user_version = " + std::to_string(latest() + 1));
-  auto store = sqlite_store::open(dir, "full");
+  auto store = sqlite_store::open(database_path(dir), "full");
   CAF_REQUIRE(!store);
   CAF_CHECK_EQUAL(store.error(), ec::store_failure);
   auto text = describe(store.error());
   CAF_CHECK(text.find("newer actodo") != std::string::npos);
-  CAF_CHECK(!account_store::open(dir));
+  CAF_CHECK(!sqlite_account_store::open(database_path(dir)));
   CAF_CHECK_EQUAL(version(), latest() + 1);
 }
 

@@ -23,7 +23,7 @@ struct fixture {
   }
 
   std::unique_ptr<sqlite_store> open() {
-    auto result = sqlite_store::open(dir + "/data", "full");
+    auto result = sqlite_store::open(database_path(dir + "/data"), "full");
     if (!result)
       CAF_FAIL("cannot open: " << caf::to_string(result.error()));
     return std::move(*result);
@@ -194,7 +194,7 @@ CAF_TEST(a store without the outbox answers from an empty outbox) {
 
 CAF_TEST(a store with the outbox records every committed event) {
   store.reset();
-  auto opened = sqlite_store::open(dir + "/data", "full", true);
+  auto opened = sqlite_store::open(database_path(dir + "/data"), "full", true);
   CAF_REQUIRE(opened);
   store = std::move(*opened);
   CAF_REQUIRE(!store->commit(
@@ -232,7 +232,7 @@ CAF_TEST(an unusable data directory is reported) {
   auto fp = std::fopen(file.c_str(), "w");
   CAF_REQUIRE(fp != nullptr);
   std::fclose(fp);
-  auto result = sqlite_store::open(file + "/sub", "full");
+  auto result = sqlite_store::open(database_path(file + "/sub"), "full");
   CAF_CHECK(!result);
 }
 

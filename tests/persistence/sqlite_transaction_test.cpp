@@ -18,7 +18,8 @@ namespace {
 
 struct fixture {
   fixture() {
-    auto opened = open_database(tmp.path, "CREATE TABLE t (x INTEGER);");
+    auto opened = open_database(database_path(tmp.path),
+                                "CREATE TABLE t (x INTEGER);");
     if (!opened)
       CAF_FAIL("cannot open: " << describe(opened.error()));
     db = std::move(*opened);

@@ -133,7 +133,10 @@ CAF_TEST(refusals map to statuses naming their field) {
   CAF_CHECK_EQUAL(res.body, R"({"detail":"cannot read tokens","status":503,)"
                             R"("title":"Service Unavailable","type":)"
                             R"("about:blank"})");
-  CAF_CHECK_EQUAL(names(res), std::vector<std::string>({"Cache-Control"}));
+  // Nothing happened: a 503 may be retried.
+  CAF_CHECK_EQUAL(names(res),
+                  std::vector<std::string>({"Cache-Control", "Retry-After"}));
+  CAF_CHECK_EQUAL(header(res, "Retry-After"), "1");
 }
 
 CAF_TEST(a body that does not decode never reaches the gateway) {

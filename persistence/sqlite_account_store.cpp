@@ -1,4 +1,4 @@
-#include "persistence/account_store.hpp"
+#include "persistence/sqlite_account_store.hpp"
 
 #include <sqlite3.h>
 
@@ -8,7 +8,7 @@
 
 namespace actodo::persistence {
 
-struct account_store::statements {
+struct sqlite_account_store::statements {
   explicit statements(sqlite3* db)
     : insert_user(db, "INSERT INTO users VALUES (?1, ?2, ?3, ?4)"),
       by_name(db, "SELECT id, username, password_hash, created_ms FROM users "
@@ -30,18 +30,20 @@ struct account_store::statements {
     mark_used, revoke_family, prune, count;
 };
 
-account_store::account_store(connection db) : db_(std::move(db)) {}
+sqlite_account_store::sqlite_account_store(connection db)
+  : db_(std::move(db)) {}
 
-account_store::~account_store() = default;
+sqlite_account_store::~sqlite_account_store() = default;
 
-caf::expected<std::unique_ptr<account_store>>
-account_store::open(const std::string& data_dir) {
-  auto db = open_database(data_dir, "PRAGMA synchronous=FULL;");
+caf::expected<std::unique_ptr<sqlite_account_store>>
+sqlite_account_store::open(const std::string& path) {
+  auto db = open_database(path, "PRAGMA synchronous=FULL;");
   if (!db)
     return std::move(db.error());
   if (auto err = migrate(db->get(), actodo_migrations()))
     return err;
-  std::unique_ptr<account_store> result{new account_store(std::move(*db))};
+  std::unique_ptr<sqlite_account_store> result{
+    new sqlite_account_store(std::move(*db))};
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   auto& s = *result->stmts_;
   for (auto stmt :
@@ -52,7 +54,7 @@ account_store::open(const std::string& data_dir) {
   return result;
 }
 
-caf::error account_store::create_user(const user_record& user) {
+caf::error sqlite_account_store::create_user(const user_record& user) {
   auto& stmt = stmts_->insert_user;
   stmt.bind(1, user.id).bind(2, user.username).bind(3, user.password_hash);
   stmt.bind(4, user.created_ms).step();
@@ -84,28 +86,29 @@ caf::expected<std::optional<user_record>> read_user(sqlite_statement& stmt) {
 } // namespace
 
 caf::expected<std::optional<user_record>>
-account_store::find_by_name(const std::string& username) {
+sqlite_account_store::find_by_name(const std::string& username) {
   stmts_->by_name.bind(1, username);
   return read_user(stmts_->by_name);
 }
 
 caf::expected<std::optional<user_record>>
-account_store::find_by_id(const std::string& id) {
+sqlite_account_store::find_by_id(const std::string& id) {
   stmts_->by_id.bind(1, id);
   return read_user(stmts_->by_id);
 }
 
-caf::error account_store::save_refresh(const std::string& token_hash,
-                                       const std::string& user_id,
-                                       const std::string& family,
-                                       int64_t expires_ms) {
+caf::error sqlite_account_store::save_refresh(const std::string& token_hash,
+                                              const std::string& user_id,
+                                              const std::string& family,
+                                              int64_t expires_ms) {
   auto& stmt = stmts_->save_refresh;
   stmt.bind(1, token_hash).bind(2, user_id).bind(3, expires_ms);
   return stmt.bind(4, family).run();
 }
 
 caf::expected<refresh_use>
-account_store::use_refresh(const std::string& token_hash, int64_t now_ms) {
+sqlite_account_store::use_refresh(const std::string& token_hash,
+                                  int64_t now_ms) {
   using outcome = refresh_use::outcome;
   auto& find = stmts_->find_refresh;
   find.bind(1, token_hash);
@@ -148,21 +151,22 @@ caf::expected<int64_t> run_delete(sqlite3* db, sqlite_statement& stmt) {
 
 } // namespace
 
-caf::expected<int64_t> account_store::revoke_family(const std::string& family) {
+caf::expected<int64_t>
+sqlite_account_store::revoke_family(const std::string& family) {
   stmts_->revoke_family.bind(1, family);
   return run_delete(db_.get(), stmts_->revoke_family);
 }
 
-caf::expected<int64_t> account_store::prune_refresh(int64_t now_ms) {
+caf::expected<int64_t> sqlite_account_store::prune_refresh(int64_t now_ms) {
   stmts_->prune.bind(1, now_ms);
   return run_delete(db_.get(), stmts_->prune);
 }
 
-caf::expected<int64_t> account_store::count_refresh() {
+caf::expected<int64_t> sqlite_account_store::count_refresh() {
   return stmts_->count.run_int();
 }
 
-caf::error account_store::begin() {
+caf::error sqlite_account_store::begin() {
   auto txn = sqlite_transaction::begin(db_.get());
   if (!txn)
     return std::move(txn.error());
@@ -170,7 +174,7 @@ caf::error account_store::begin() {
   return caf::none;
 }
 
-caf::error account_store::commit() {
+caf::error sqlite_account_store::commit() {
   if (!txn_)
     return sqlite_failure("commit without begin");
   auto err = txn_->commit();
@@ -178,7 +182,7 @@ caf::error account_store::commit() {
   return err;
 }
 
-void account_store::rollback() {
+void sqlite_account_store::rollback() {
   txn_.reset();
 }
 

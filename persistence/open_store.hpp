@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "persistence/account_store.hpp"
+#include "persistence/file_lock.hpp"
+#include "persistence/store.hpp"
+#include "persistence/store_uri.hpp"
+
+namespace actodo::persistence {
+
+/// How the node's stores open.
+struct store_options {
+  /// The node's private directory (secrets, console socket): always locked.
+  std::string data_dir;
+  /// SQLite `synchronous`: `full` or `normal`.
+  std::string sync = "full";
+  /// Record committed events in the outbox (Kafka egress).
+  bool with_outbox = false;
+  /// The SQLite journal connection's page cache.
+  int64_t sqlite_cache_mib = 2;
+};
+
+/// A node's open stores, and the locks that keep a second process off
+/// them.
+struct opened_stores {
+  std::vector<file_lock> locks;
+  std::unique_ptr<store> events;
+  std::unique_ptr<account_store> accounts;
+};
+
+/// Locks the data directory (`<data_dir>/actodo.lock`; for an SQLite file
+/// elsewhere also `<file>.lock`) and opens the event store and the account
+/// store at `uri`. Fails with `ec::conflict` naming the holder's PID when
+/// another process holds a lock.
+caf::expected<opened_stores> open_stores(const store_uri& uri,
+                                         const store_options& opts);
+
+} // namespace actodo::persistence

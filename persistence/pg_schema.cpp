@@ -1,0 +1,104 @@
+// The PostgreSQL schema, one step per change, oldest first. A released step
+// never changes: a new column, table or index is a new step at the end.
+// Text keys use the "C" collation: byte order, as in SQLite, whatever the
+// database's locale.
+
+#include "persistence/pg_schema.hpp"
+
+#include <string>
+
+#include "config/error.hpp"
+#include "persistence/pg_connection.hpp"
+
+namespace actodo::persistence {
+
+namespace {
+
+constexpr const char* initial_schema = R"sql(
+CREATE TABLE events (
+  user_id text COLLATE "C" NOT NULL, seq bigint NOT NULL,
+  type text NOT NULL, todo_id text NOT NULL, json text NOT NULL,
+  time_ms bigint NOT NULL,
+  PRIMARY KEY (user_id, seq));
+CREATE INDEX events_by_time ON events (time_ms);
+CREATE TABLE todos (
+  user_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+  json text NOT NULL, wake_at bigint NOT NULL DEFAULT -1,
+  PRIMARY KEY (user_id, id));
+CREATE INDEX todos_by_wake ON todos (wake_at, user_id, id) WHERE wake_at >= 0;
+CREATE TABLE requests (
+  user_id text COLLATE "C" NOT NULL, request_id text COLLATE "C" NOT NULL,
+  state text NOT NULL, status integer NOT NULL, body text NOT NULL,
+  idempotency_key text COLLATE "C" NOT NULL, fingerprint text NOT NULL,
+  created_ms bigint NOT NULL, body_seq bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, request_id));
+CREATE INDEX requests_by_key
+  ON requests (user_id, idempotency_key) WHERE idempotency_key <> '';
+CREATE INDEX requests_by_age ON requests (created_ms);
+CREATE TABLE outbox (
+  id bigserial PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL);
+CREATE TABLE kafka_position (
+  name text PRIMARY KEY, published bigint NOT NULL);
+CREATE TABLE users (
+  id text COLLATE "C" PRIMARY KEY, username text COLLATE "C" NOT NULL UNIQUE,
+  password_hash text NOT NULL, created_ms bigint NOT NULL);
+CREATE TABLE refresh_tokens (
+  token_hash text COLLATE "C" PRIMARY KEY, user_id text NOT NULL,
+  expires_ms bigint NOT NULL, family text COLLATE "C" NOT NULL,
+  used_ms bigint NOT NULL DEFAULT 0);
+CREATE INDEX refresh_by_family ON refresh_tokens (family);
+CREATE INDEX refresh_by_expiry ON refresh_tokens (expires_ms);
+)sql";
+
+/// Any constant: the lock that serializes migrations of one database.
+constexpr const char* lock_key = "7346512093";
+
+} // namespace
+
+const std::vector<migration>& pg_migrations() {
+  static const std::vector<migration> steps{
+    {1, "events, todos, requests, outbox, accounts", initial_schema, {}},
+  };
+  return steps;
+}
+
+caf::error pg_migrate(pg_connection& db) {
+  auto& steps = pg_migrations();
+  auto last = steps.back().version;
+  if (auto err = db.execute(
+        std::string{"BEGIN; SELECT pg_advisory_xact_lock("} + lock_key
+        + "); CREATE TABLE IF NOT EXISTS schema_version (version bigint "
+          "PRIMARY KEY, what text NOT NULL, applied_at timestamptz NOT NULL "
+          "DEFAULT now());"))
+    return err;
+  auto fail = [&db](caf::error err) {
+    // The connection may be gone; a rollback is all that is left to try.
+    static_cast<void>(db.execute("ROLLBACK"));
+    return err;
+  };
+  auto rows = db.select("SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!rows)
+    return fail(std::move(rows.error()));
+  auto current = rows->integer(0, 0);
+  if (current > last)
+    return fail(caf::make_error(
+      ec::store_failure,
+      "the PostgreSQL database is at schema version " + std::to_string(current)
+        + ", newer than this actodo knows (" + std::to_string(last)
+        + "): it was written by a newer actodo; run that one or restore a "
+          "backup"));
+  for (auto& step : steps) {
+    if (step.version <= current)
+      continue;
+    auto record = "INSERT INTO schema_version (version, what) VALUES ("
+                  + std::to_string(step.version) + ", '" + step.what + "');";
+    if (auto err = db.execute(step.sql + record))
+      return fail(caf::make_error(
+        ec::store_failure, "schema step " + std::to_string(step.version) + " ("
+                             + step.what + ") failed: " + describe(err)));
+  }
+  return db.execute("COMMIT");
+}
+
+} // namespace actodo::persistence
