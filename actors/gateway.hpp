@@ -74,6 +74,10 @@ class gateway {
                        answer<occurrence_list> cb)
     = 0;
 
+  /// Whether the node can take commands now: its store answers
+  /// (`/readyz`).
+  virtual void ready(answer<bool> cb) = 0;
+
   /// The outcome of a command (`pending` until it is durable).
   virtual void status(std::string user, std::string request_id,
                       answer<persistence::request_record> cb)

@@ -57,6 +57,7 @@ CAF_ADD_ATOM(actodo, actodo::atom, hash, "hash")
 CAF_ADD_ATOM(actodo, actodo::atom, verify, "verify")
 CAF_ADD_ATOM(actodo, actodo::atom, expand, "expand")
 CAF_ADD_ATOM(actodo, actodo::atom, trim, "trim")
+CAF_ADD_ATOM(actodo, actodo::atom, ready, "ready")
 
 namespace actodo::actors {
 
@@ -154,7 +155,9 @@ using journal_actor = caf::typed_actor<
   // the entries; replies with the remaining backlog.
   caf::replies_to<atom::published, int64_t>::with<int64_t>,
   // Wake this listener after each commit that wrote events.
-  caf::reacts_to<atom::tail, outbox_listener_actor>>;
+  caf::reacts_to<atom::tail, outbox_listener_actor>,
+  // Whether the store answers now (`/readyz`).
+  caf::replies_to<atom::ready>::with<bool>>;
 
 /// The clock of reminders and `from_due` series: keeps the earliest part of
 /// the durable due-time index in memory, arms one timer for its first entry

@@ -209,6 +209,11 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       self->state.listener = std::move(listener);
     },
     [=](atom::prune) { self->state.prune(); },
+    [=](atom::ready) -> caf::result<bool> {
+      if (auto err = self->state.store->ping())
+        return err;
+      return true;
+    },
   };
 }
 

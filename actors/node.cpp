@@ -102,6 +102,15 @@ class gateway_impl : public gateway {
     ask(std::move(cb), atom::status::value, std::move(user), std::move(id));
   }
 
+  void ready(answer<bool> cb) override {
+    run([=, journal = journal_,
+         timeout = timeout_](caf::event_based_actor* self) {
+      self->request(journal, timeout, atom::ready::value)
+        .then([cb](bool up) { cb(up); },
+              [cb](caf::error& err) { cb(std::move(err)); });
+    });
+  }
+
   void events(std::string user, int64_t after, int64_t limit,
               answer<std::vector<persistence::event_record>> cb) override {
     run([=, journal = journal_,

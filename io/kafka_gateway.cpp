@@ -86,6 +86,10 @@ void kafka_gateway::preview(std::string user,
   inner_.preview(std::move(user), std::move(req), std::move(cb));
 }
 
+void kafka_gateway::ready(answer<bool> cb) {
+  inner_.ready(std::move(cb));
+}
+
 void kafka_gateway::status(std::string user, std::string request_id,
                            answer<persistence::request_record> cb) {
   inner_.status(std::move(user), std::move(request_id), std::move(cb));

@@ -33,6 +33,7 @@ class kafka_gateway : public actors::gateway {
                    answer<actors::occurrence_list> cb) override;
   void preview(std::string user, actors::domain::preview_request req,
                answer<actors::occurrence_list> cb) override;
+  void ready(answer<bool> cb) override;
   void status(std::string user, std::string request_id,
               answer<persistence::request_record> cb) override;
   void events(std::string user, int64_t after, int64_t limit,

@@ -163,10 +163,8 @@ caf::error pg_connection::ensure() {
   return open();
 }
 
-bool pg_connection::reachable() {
-  if (ensure())
-    return false;
-  return !execute("SELECT 1");
+caf::error pg_connection::ping() {
+  return execute("SELECT 1");
 }
 
 caf::error pg_connection::failure(const std::string& what, PGresult* res) {

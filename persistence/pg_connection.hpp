@@ -82,8 +82,9 @@ class pg_connection {
   /// outcome is unknown because the connection broke: `ec::unavailable`).
   caf::error transaction(const std::vector<pg_call>& calls);
 
-  /// Whether the server answers now (reconnects when due).
-  bool reachable();
+  /// Whether the server answers now (reconnects when due): `unavailable`
+  /// when it does not.
+  caf::error ping();
 
   /// The SQLSTATE of the last failed statement ("" when none).
   const std::string& last_state() const noexcept {

@@ -256,6 +256,10 @@ caf::error pg_store::publish_position(int64_t position) {
     {{"set_position", {str(position)}}, {"delete_outbox", {str(position)}}});
 }
 
+caf::error pg_store::ping() {
+  return db_.ping();
+}
+
 caf::expected<int64_t> pg_store::outbox_backlog() {
   return single("count_outbox", {});
 }

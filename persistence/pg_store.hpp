@@ -56,6 +56,8 @@ class pg_store : public store {
   caf::error publish_position(int64_t position) override;
   caf::expected<int64_t> outbox_backlog() override;
 
+  caf::error ping() override;
+
  private:
   pg_store(pg_connection db, bool with_outbox)
     : db_(std::move(db)), with_outbox_(with_outbox) {}

@@ -206,6 +206,10 @@ caf::error sqlite_store::publish_position(int64_t position) {
   return txn->commit();
 }
 
+caf::error sqlite_store::ping() {
+  return caf::none;
+}
+
 caf::expected<int64_t> sqlite_store::outbox_backlog() {
   return reader_->outbox_backlog();
 }

@@ -62,6 +62,9 @@ class sqlite_store : public store {
   caf::error publish_position(int64_t position) override;
   caf::expected<int64_t> outbox_backlog() override;
 
+  /// A local file is always there; its failures show in the operations.
+  caf::error ping() override;
+
  private:
   struct statements;
 

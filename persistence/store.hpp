@@ -107,6 +107,11 @@ class outbox {
 class store : public event_log,
               public request_log,
               public wake_index,
-              public outbox {};
+              public outbox {
+ public:
+  /// Whether the store answers now (`/readyz`): `ec::unavailable` with a
+  /// retry time while it is unreachable.
+  virtual caf::error ping() = 0;
+};
 
 } // namespace actodo::persistence

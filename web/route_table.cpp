@@ -11,7 +11,7 @@ const std::vector<route>& routes() {
   constexpr auto user = access::user;
   static const std::vector<route> table{
     {"GET", "/healthz", any, &r::health},
-    {"GET", "/readyz", any, &r::health},
+    {"GET", "/readyz", any, &r::ready},
     {"GET", "/metrics", any, &r::metrics},
     {"POST", "/api/v1/auth/register", any, &r::account},
     {"POST", "/api/v1/auth/login", any, &r::account},

@@ -6,6 +6,7 @@
 
 #include "web/jwt.hpp"
 #include "web/media_type.hpp"
+#include "web/outcome_codec.hpp"
 #include "web/static_files.hpp"
 
 namespace actodo::web {
@@ -147,7 +148,7 @@ void router::handle(http_request req, responder done) {
 void router::dispatch(http_request& req, const route_match& match,
                       responder& reply) {
   auto& row = *match.hit;
-  auto probe = row.handler == &router::health
+  auto probe = row.handler == &router::health || row.handler == &router::ready
                || row.handler == &router::metrics;
   if (!probe)
     if (auto err = throttle(ip_limit_.get(), req.remote))
@@ -164,6 +165,15 @@ void router::dispatch(http_request& req, const route_match& match,
 
 void router::health(const http_request&, const path_params&, responder& done) {
   done(text(200, R"({"status":"ok"})"));
+}
+
+void router::ready(const http_request&, const path_params&, responder& done) {
+  gate_.ready([done](caf::expected<bool> up) mutable {
+    if (up)
+      done(text(200, R"({"status":"ok"})"));
+    else
+      done(response_of(up.error()));
+  });
 }
 
 void router::metrics(const http_request&, const path_params&, responder& done) {

@@ -55,6 +55,8 @@ class router {
 
   // Probes and metrics (router.cpp).
   void health(const http_request& req, const path_params& p, responder& done);
+  /// `/readyz`: 200 while the store answers, else 503 + `Retry-After`.
+  void ready(const http_request& req, const path_params& p, responder& done);
   void metrics(const http_request& req, const path_params& p, responder& done);
 
   // REST API, /api/v1 (api_routes.cpp).

@@ -91,6 +91,10 @@ class faulty_store : public persistence::store {
     return impl_->outbox_backlog();
   }
 
+  caf::error ping() override {
+    return impl_->ping();
+  }
+
  private:
   std::unique_ptr<persistence::store> impl_;
 };

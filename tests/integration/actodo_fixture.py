@@ -41,6 +41,27 @@ EVENT_TYPES = {"todo.created", "todo.updated", "todo.completed",
 
 Response = collections.namedtuple("Response", "status headers body")
 
+# With ACTODO_TEST_PG_DIR (a server of tests/pg/pg_server.sh), every Server
+# keeps its data in a fresh PostgreSQL database of that server instead of
+# SQLite: one database per data directory, so a restart finds its data.
+PG_DIR = os.environ.get("ACTODO_TEST_PG_DIR", "")
+PG_SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "..", "pg", "pg_server.sh")
+_pg_databases = {}
+
+
+def pg_store_for(data_dir):
+    """The `--store` URI of the PostgreSQL database kept for `data_dir`."""
+    uri = _pg_databases.get(data_dir)
+    if uri is None:
+        name = f"it_{os.getpid()}_{len(_pg_databases)}"
+        out = subprocess.run(["bash", PG_SERVER, "createdb", PG_DIR, name],
+                             check=True, capture_output=True, text=True,
+                             timeout=60)
+        uri = out.stdout.strip().splitlines()[-1]
+        _pg_databases[data_dir] = uri
+    return uri
+
 
 def actodo_bin():
     path = os.environ.get("ACTODO_BIN")
@@ -162,6 +183,17 @@ def all_of(*preds):
     return lambda frames: all(p(frames) for p in preds)
 
 
+def pg_dump(data_dir):
+    """Everything the PostgreSQL database of `data_dir` holds, as SQL text
+    (b"" without PostgreSQL)."""
+    if not PG_DIR or data_dir not in _pg_databases:
+        return b""
+    out = subprocess.run(["/usr/lib/postgresql/15/bin/pg_dump", "--data-only",
+                          _pg_databases[data_dir]],
+                         check=True, capture_output=True, timeout=60)
+    return out.stdout
+
+
 class Server:
     """A running actodo process. Use as a context manager or call close()."""
 
@@ -171,6 +203,9 @@ class Server:
         self.tmp = tempfile.mkdtemp(prefix="actodo-it-")
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         os.makedirs(self.data_dir, exist_ok=True)
+        if PG_DIR and not any(a.startswith("--store")
+                              for a in self.extra_args):
+            self.extra_args.append(f"--store={pg_store_for(self.data_dir)}")
         self.log_path = os.path.join(self.tmp, "server.log")
         self.log_text = ""
         self.proc = None

@@ -10,6 +10,7 @@ import unittest
 import websocket
 
 from actodo_fixture import (SOCKET_TIMEOUT, WAIT, ActodoTestCase, has_result,
+                            pg_dump,
                             http_request, recv_json, recv_until)
 
 PASSWORD_A = "correct horse battery staple"
@@ -115,6 +116,8 @@ class AccountFlowTest(TokenServer):
                 if stat.S_ISREG(os.lstat(path).st_mode):
                     with open(path, "rb") as f:
                         stored += f.read()
+        # With --store=postgresql://, what the database holds.
+        stored += pg_dump(self.srv.data_dir)
         self.assertNotIn(PASSWORD_A.encode(), stored)
         self.assertNotIn(tokens["refresh_token"].encode(), stored)
         self.assertIn(b"scrypt$", stored)

@@ -1,18 +1,67 @@
 """Issue #12, "Also": private files in the data directory and event pages
-bounded by bytes."""
+bounded by bytes; issue #15: the data directory is locked."""
 
 import http.client
 import json
 import os
 import stat
+import subprocess
 import tempfile
 
-from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase
+from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, actodo_bin
 from hostile import MIB, assert_serves
 
 
 def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+class DataDirectoryLockTest(ActodoTestCase):
+    """Issue #15: two processes on one data directory would each serve a
+    stale copy of the other's users; the second one must not start."""
+
+    def run_second(self, args):
+        return subprocess.run(
+            [actodo_bin(), "serve", "--port=0", "--admin-port=-1", *args],
+            capture_output=True, text=True, timeout=30)
+
+    def test_a_second_server_on_a_locked_directory_exits_2(self):
+        srv = self.server()
+        self.assertIn(f"actodo: store sqlite:{srv.data_dir}/actodo.db",
+                      srv.stdout_lines)
+        second = self.run_second([f"--data-dir={srv.data_dir}"])
+        self.assertEqual(second.returncode, 2, second.stderr)
+        self.assertIn(f"PID {srv.proc.pid}", second.stderr)
+        self.assertIn("actodo.lock", second.stderr)
+        # The first one is unharmed and keeps serving.
+        self.assertEqual(srv.create("still here")["title"], "still here")
+        # Once it is gone (even by kill -9), the directory is free again.
+        srv.kill9()
+        srv.restart()
+        self.assertEqual(len(srv.list_all()), 1)
+
+    def test_an_sqlite_file_outside_the_directory_is_locked_too(self):
+        store = os.path.join(tempfile.mkdtemp(prefix="actodo-store-"), "x.db")
+        self.addCleanup(lambda: __import__("shutil").rmtree(
+            os.path.dirname(store), True))
+        srv = self.server(extra_args=[f"--store=sqlite:{store}"])
+        srv.create("elsewhere")
+        other = tempfile.mkdtemp(prefix="actodo-other-")
+        self.addCleanup(lambda: __import__("shutil").rmtree(other, True))
+        second = self.run_second([f"--data-dir={other}",
+                                  f"--store=sqlite:{store}"])
+        self.assertEqual(second.returncode, 2, second.stderr)
+        self.assertIn(f"PID {srv.proc.pid}", second.stderr)
+        self.assertIn("x.db.lock", second.stderr)
+
+    def test_a_bad_store_is_a_usage_error_naming_the_option(self):
+        for value in ("mysql://db/x", "sqlite:",
+                      "postgresql://u:hunter2@h/db?bogus=1"):
+            with self.subTest(value=value):
+                r = self.run_second([f"--store={value}"])
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("--store", r.stderr)
+                self.assertNotIn("hunter2", r.stderr + r.stdout)
 
 
 class PrivateFilesTest(ActodoTestCase):

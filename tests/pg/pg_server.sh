@@ -5,6 +5,7 @@
 #                                   create database "actodo", print its URI
 #   pg_server.sh stop     DIR       stop the server (fast) and remove DIR
 #   pg_server.sh restart  DIR       stop (fast) and start again, same port/data
+#   pg_server.sh halt     DIR       stop (fast), keep DIR (restart starts it)
 #   pg_server.sh createdb DIR NAME  create database NAME, print its URI
 #
 # DIR holds data/ (the cluster), sock/ (Unix socket), server.log, port, pid
@@ -139,6 +140,12 @@ cmd_restart() {
   pg_start || start_failed "restart failed"
 }
 
+# Stops the server but keeps DIR (a database outage; `restart` ends it).
+cmd_halt() {
+  [[ -f $DIR/port && -d $DIR/data ]] || die "no server in $DIR (run start first)"
+  pg_stop
+}
+
 cmd_createdb() {
   need_pg
   [[ -f $DIR/port ]] || die "no server in $DIR (run start first)"
@@ -148,13 +155,14 @@ cmd_createdb() {
   uri "$1"
 }
 
-usage() { die "usage: $0 start|stop|restart DIR | createdb DIR NAME"; }
+usage() { die "usage: $0 start|stop|restart|halt DIR | createdb DIR NAME"; }
 
 [[ $# -ge 2 && -n $2 ]] || usage
 DIR=$(realpath -m -- "$2")
 [[ $DIR != / ]] || die "DIR must not be /"
 case $1:$# in
   start:2) cmd_start ;;  stop:2) cmd_stop ;;  restart:2) cmd_restart ;;
+  halt:2) cmd_halt ;;
   createdb:3) cmd_createdb "$3" ;;
   *) usage ;;
 esac

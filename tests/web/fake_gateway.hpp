@@ -60,6 +60,11 @@ class fake_gateway : public actors::gateway {
     calls.push_back("preview " + user);
     cb(make_field_error(ec::busy, "rrule", "an earlier one still runs"));
   }
+  /// What `/readyz` hears: ready, or the store's error.
+  caf::expected<bool> readiness = true;
+  void ready(answer<bool> cb) override {
+    cb(readiness);
+  }
   void status(std::string user, std::string id,
               answer<persistence::request_record> cb) override {
     calls.push_back("status " + user + " " + id);

@@ -83,6 +83,25 @@ CAF_TEST(routes that act for a user need a token in token mode) {
   CAF_CHECK(f.gate.calls.empty());
 }
 
+CAF_TEST(readyz answers 503 with Retry - After while the store is away) {
+  fixture f;
+  CAF_CHECK_EQUAL(f.call("GET", "/readyz").status, 200);
+  f.gate.readiness = make_retry_error(ec::unavailable, "",
+                                      "the PostgreSQL store is unreachable", 1);
+  auto res = f.call("GET", "/readyz");
+  CAF_CHECK_EQUAL(res.status, 503);
+  CAF_CHECK_EQUAL(res.content_type, "application/problem+json");
+  CAF_CHECK(res.body.find("unreachable") != std::string::npos);
+  auto retry = std::find_if(res.headers.begin(), res.headers.end(),
+                            [](auto& kvp) {
+                              return kvp.first == "Retry-After";
+                            });
+  CAF_REQUIRE(retry != res.headers.end());
+  CAF_CHECK_EQUAL(retry->second, "1");
+  // The liveness probe does not ask the store.
+  CAF_CHECK_EQUAL(f.call("GET", "/healthz").status, 200);
+}
+
 CAF_TEST(metrics labels come from the table only) {
   fixture f;
   f.call("GET", "/api/v1/todos/t1");
