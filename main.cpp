@@ -24,6 +24,7 @@
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
 #include "persistence/open_store.hpp"
+#include "persistence/store_copy.hpp"
 #include "web/http_metrics.hpp"
 #include "web/server.hpp"
 
@@ -42,6 +43,9 @@ commands:
                            [--admin-token T] [--data-dir DIR]
                            [--admin-tls-cert F --admin-tls-key F
                             --admin-tls-ca F | --admin-insecure]
+  store     copy everything between stores (stop the nodes first):
+            actodo store copy --from=URI --to=URI
+            URI: sqlite:PATH or postgresql://user@host:port/db
   help      show this text
 
 Valued options take `--name=value` or `--name value`. Options also come
@@ -263,6 +267,8 @@ int main(int argc, char** argv) {
     return actodo::io::run_broker({argv + 2, argv + argc});
   if (cmd == "console")
     return actodo::io::console::run_console({argv + 2, argv + argc}, environ);
+  if (cmd == "store")
+    return actodo::persistence::run_store_command({argv + 2, argv + argc});
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << usage;
     return 0;

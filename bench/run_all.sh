@@ -61,6 +61,35 @@ run async-create-closed-normal async-create --connections=16 --rate=0 \
 run async-create-closed-nometrics async-create --connections=16 --rate=0 \
   --duration=15s --server-arg=--no-metrics
 run sync-create sync-create --connections=16 --rate=0 --duration=15s
+# The same writes with --store=postgresql:// against a PostgreSQL 15 on this
+# machine (tests/pg/pg_server.sh; fsync and synchronous_commit on), a fresh
+# database per run.
+pg_dir=/tmp/actodo-bench-pg-$$
+pg_server="$(dirname "$0")/../tests/pg/pg_server.sh"
+run_pg() {
+  name=$1
+  shift
+  if [ -n "${ONLY:-}" ] && ! echo "$name" | grep -Eq "$ONLY"; then
+    return
+  fi
+  [ -d "$pg_dir" ] || bash "$pg_server" start "$pg_dir" >/dev/null || return
+  i=1
+  while [ "$i" -le "$runs" ]; do
+    uri=$(bash "$pg_server" createdb "$pg_dir" "bench_${i}_$(date +%s)")
+    quiet
+    echo "### $name run $i: $*"
+    "$bench" "$@" "$server" --server-arg=--store="$uri" \
+      --report="$out/$name-$i.json"
+    i=$((i + 1))
+  done
+}
+run_pg async-create-postgresql async-create --connections=16 --rate=0 \
+  --duration=15s
+run_pg async-create-postgresql-c64 async-create --connections=64 --rate=0 \
+  --duration=15s
+run_pg async-create-postgresql-1000-users async-create --users=1000 \
+  --connections=64 --rate=0 --duration=15s
+[ -d "$pg_dir" ] && bash "$pg_server" stop "$pg_dir"
 run fanout fanout --sessions=100 --connections=1 --rate=0 --duration=15s
 run fanout-c4 fanout --sessions=100 --connections=4 --rate=0 --duration=15s
 run fanout-open200 fanout --sessions=100 --connections=4 --rate=200 \

@@ -14,6 +14,24 @@
 
 namespace actodo::persistence {
 
+namespace {
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  auto x = std::filesystem::weakly_canonical(a, ec);
+  auto y = std::filesystem::weakly_canonical(b, ec);
+  return x == y;
+}
+
+} // namespace
+
+std::string sqlite_lock_path(const std::string& db_path) {
+  std::filesystem::path path{db_path};
+  if (path.filename() == "actodo.db")
+    return (path.parent_path() / "actodo.lock").string();
+  return db_path + ".lock";
+}
+
 caf::expected<opened_stores> open_stores(const store_uri& uri,
                                          const store_options& opts) {
   opened_stores result;
@@ -36,14 +54,16 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
     result.accounts = std::move(*accounts);
     return result;
   }
-  // The default database lies in the data directory, which is locked.
-  if (uri.path != database_path(opts.data_dir)) {
+  // A database in the data directory is covered by its lock (a second
+  // flock on the same file from this process would refuse itself).
+  auto own_lock = sqlite_lock_path(uri.path);
+  if (!same_file(own_lock, opts.data_dir + "/actodo.lock")) {
     auto dir = std::filesystem::path{uri.path}.parent_path().string();
     if (!dir.empty() && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
       return caf::make_error(ec::store_failure, "cannot create directory " + dir
                                                   + ": "
                                                   + std::strerror(errno));
-    auto own = file_lock::acquire(uri.path + ".lock");
+    auto own = file_lock::acquire(own_lock);
     if (!own)
       return std::move(own.error());
     result.locks.push_back(std::move(*own));

@@ -33,6 +33,10 @@ struct opened_stores {
   std::unique_ptr<account_store> accounts;
 };
 
+/// The lock file of an SQLite store: `<dir>/actodo.lock` for the default
+/// file name (the data directory's lock), `<path>.lock` otherwise.
+std::string sqlite_lock_path(const std::string& db_path);
+
 /// Locks the data directory (`<data_dir>/actodo.lock`; for an SQLite file
 /// elsewhere also `<file>.lock`) and opens the event store and the account
 /// store at `uri`. Fails with `ec::conflict` naming the holder's PID when
