@@ -1,5 +1,6 @@
 #include "persistence/migrations.hpp"
 
+#include <chrono>
 #include <string>
 
 #include <sqlite3.h>
@@ -28,8 +29,35 @@ caf::error step_failed(const migration& step, const caf::error& err) {
                         + " (" + step.what + ") failed: " + describe(err));
 }
 
+/// Records `step` (and, when it created the history, every step before it,
+/// at time 0: "before the history") in `schema_version`.
+caf::error record(sqlite3* db, const std::vector<migration>& steps,
+                  const migration& step) {
+  auto history = present(db, {"schema_version"});
+  if (!history)
+    return std::move(history.error());
+  if (!*history)
+    return caf::none;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  sqlite_statement insert{db,
+                          "INSERT OR IGNORE INTO schema_version "
+                          "(version, what, applied_ms) VALUES (?1, ?2, ?3)"};
+  for (auto& s : steps) {
+    if (s.version > step.version)
+      break;
+    insert.bind(1, s.version).bind(2, s.what);
+    insert.bind(3, s.version == step.version ? int64_t{now} : int64_t{0});
+    if (auto err = insert.run())
+      return err;
+  }
+  return caf::none;
+}
+
 /// Takes one step in a transaction of its own.
-caf::error apply(sqlite3* db, const migration& step, bool unversioned) {
+caf::error apply(sqlite3* db, const std::vector<migration>& steps,
+                 const migration& step, bool unversioned) {
   auto txn = sqlite_transaction::begin(db);
   if (!txn)
     return step_failed(step, txn.error());
@@ -47,8 +75,10 @@ caf::error apply(sqlite3* db, const migration& step, bool unversioned) {
   if (!*done)
     if (auto err = execute(db, step.sql))
       return step_failed(step, err);
-  auto record = "PRAGMA user_version = " + std::to_string(step.version);
-  if (auto err = execute(db, record))
+  if (auto err = record(db, steps, step))
+    return step_failed(step, err);
+  auto version = "PRAGMA user_version = " + std::to_string(step.version);
+  if (auto err = execute(db, version))
     return step_failed(step, err);
   if (auto err = txn->commit())
     return step_failed(step, err);
@@ -83,7 +113,7 @@ caf::error migrate(sqlite3* db, const std::vector<migration>& steps) {
     return too_new(db, *current, latest);
   for (auto& step : steps)
     if (step.version > *current)
-      if (auto err = apply(db, step, *current == 0))
+      if (auto err = apply(db, steps, step, *current == 0))
         return err;
   return caf::none;
 }

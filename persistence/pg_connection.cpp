@@ -272,8 +272,12 @@ caf::error pg_connection::transaction(const std::vector<pg_call>& calls) {
   for (size_t i = 0; i < calls.size() + 2; ++i) {
     std::unique_ptr<PGresult, clear_result> res{PQgetResult(conn_)};
     if (!res) {
+      // Its outcome is unknown (the caller reloads); the protocol state is
+      // lost, so the next call starts on a new connection.
       first = failure("the connection broke during a commit", nullptr);
-      return first; // Its outcome is unknown; the caller reloads.
+      PQfinish(conn_);
+      conn_ = nullptr;
+      return first;
     }
     if (!succeeded(res.get()) && !first) {
       auto what = i == 0                  ? std::string{"BEGIN"}

@@ -76,6 +76,14 @@ UPDATE events SET time_ms = CAST(round((julianday(json_extract(json, '$.time'))
 CREATE INDEX events_by_time ON events (time_ms);
 )sql";
 
+/// Every step with when it ran (as PostgreSQL's `schema_version`);
+/// `PRAGMA user_version` stays the version that counts.
+constexpr const char* schema_history = R"sql(
+CREATE TABLE schema_version (
+  version INTEGER PRIMARY KEY, what TEXT NOT NULL,
+  applied_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -90,6 +98,7 @@ const std::vector<migration>& actodo_migrations() {
      outcome_by_reference,
      {"requests", "body_seq"}},
     {7, "event times", event_times, {"events", "time_ms"}},
+    {8, "schema history", schema_history, {"schema_version"}},
   };
   return steps;
 }

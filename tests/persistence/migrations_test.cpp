@@ -125,6 +125,23 @@ CAF_TEST(a fresh database gets the latest version) {
   // The other store on the same file finds nothing to do.
   CAF_CHECK(sqlite_account_store::open(database_path(dir)));
   CAF_CHECK_EQUAL(version(), latest());
+  // Every step is in the history, once; the ones before the history at 0.
+  auto db = raw();
+  sqlite_statement rows{db.get(), "SELECT count(*), min(version), "
+                                  "max(version) FROM schema_version"};
+  CAF_REQUIRE(rows.step());
+  CAF_CHECK_EQUAL(rows.column_int(0), latest());
+  CAF_CHECK_EQUAL(rows.column_int(1), 1);
+  CAF_CHECK_EQUAL(rows.column_int(2), latest());
+  rows.reset();
+  sqlite_statement last{db.get(), "SELECT applied_ms FROM schema_version "
+                                  "WHERE version = ?1"};
+  auto applied = last.bind(1, latest()).run_int();
+  CAF_REQUIRE(applied);
+  CAF_CHECK(*applied > 0);
+  sqlite_statement first{db.get(), "SELECT applied_ms FROM schema_version "
+                                   "WHERE version = 1"};
+  CAF_CHECK_EQUAL(first.run_int(), int64_t{0});
 }
 
 CAF_TEST(an unversioned database without the added columns upgrades) {

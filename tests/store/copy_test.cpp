@@ -1,0 +1,101 @@
+#define CAF_SUITE store.copy
+
+#include "caf/test/unit_test.hpp"
+
+#include "persistence/store_copy.hpp"
+
+#include "tests/store/backend.hpp"
+
+using namespace actodo;
+using namespace actodo::persistence;
+using actodo::test::batch;
+
+namespace {
+
+/// The store under test as the target of a copy from a seeded SQLite file.
+struct fixture : test::backend {
+  fixture() : source_uri("sqlite:" + source_dir.path + "/source.db") {
+    auto uri = parse_store_uri(source_uri, "");
+    CAF_REQUIRE(uri);
+    store_options opts;
+    opts.data_dir = source_dir.path + "/node";
+    auto opened = open_stores(*uri, opts);
+    if (!opened)
+      CAF_FAIL("cannot open the source: " << describe(opened.error()));
+    // Users whose keys sort across page boundaries: "u1" < "u10" < "u2".
+    std::vector<user_batch> xs;
+    for (auto user : {"u1", "u10", "u2"})
+      for (int64_t seq = 1; seq <= 5; ++seq) {
+        auto b = batch(user, seq, "t" + std::to_string(seq),
+                       std::string{user} + "-r" + std::to_string(seq));
+        b.todos[0].wake_at = seq % 2 ? 1000 * seq : -1;
+        b.request.idempotency_key = seq == 2 ? "key" : "";
+        xs.push_back(std::move(b));
+      }
+    CAF_REQUIRE(!opened->events->commit(xs));
+    CAF_REQUIRE(!opened->accounts->create_user({"u1", "ann", "h1", 1}));
+    CAF_REQUIRE(!opened->accounts->create_user({"u2", "ben", "h2", 2}));
+    CAF_REQUIRE(!opened->accounts->save_refresh("rt", "u1", "f", 99));
+    CAF_REQUIRE(!opened->events->publish_position(7));
+  }
+
+  /// Copies the source into the store under test (closed meanwhile).
+  caf::expected<copy_report> copy(int64_t page) {
+    stores = opened_stores{};
+    auto from_uri = parse_store_uri(source_uri, "");
+    auto to_uri = parse_store_uri(uri, "");
+    CAF_REQUIRE(from_uri && to_uri);
+    auto from = open_table_rows(*from_uri);
+    auto to = open_table_rows(*to_uri);
+    CAF_REQUIRE(from && to);
+    auto result = copy_store(**from, **to, page);
+    from->reset();
+    to->reset();
+    reopen();
+    return result;
+  }
+
+  test::temp_dir source_dir;
+  std::string source_uri;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(copy_tests, fixture)
+
+CAF_TEST(a copy in small pages carries every table) {
+  auto report = copy(2);
+  CAF_REQUIRE(report);
+  CAF_CHECK_EQUAL(report->users, 3u);
+  for (auto user : {"u1", "u10", "u2"}) {
+    auto snap = store->load_user(user);
+    CAF_REQUIRE(snap);
+    CAF_CHECK_EQUAL(snap->last_seq, 5);
+    CAF_CHECK_EQUAL(snap->todos.size(), 5u);
+    auto events = store->read_events(user, 0, 100);
+    CAF_REQUIRE(events);
+    CAF_CHECK_EQUAL(events->size(), 5u);
+    auto keyed = store->find_idempotent(user, "key");
+    CAF_REQUIRE(keyed);
+    CAF_REQUIRE(keyed->has_value());
+    CAF_CHECK_EQUAL((*keyed)->request_id, std::string{user} + "-r2");
+  }
+  CAF_CHECK_EQUAL(store->count_wakes(), int64_t{9});
+  CAF_CHECK_EQUAL(store->published_position(), int64_t{7});
+  auto ann = accounts->find_by_name("ann");
+  CAF_REQUIRE(ann);
+  CAF_REQUIRE(ann->has_value());
+  CAF_CHECK_EQUAL((*ann)->password_hash, "h1");
+  CAF_CHECK_EQUAL(accounts->count_refresh(), int64_t{1});
+}
+
+CAF_TEST(a target that holds anything is refused untouched) {
+  CAF_REQUIRE(!store->commit({batch("zed", 1, "t", "r")}));
+  auto report = copy(1000);
+  CAF_REQUIRE(!report);
+  CAF_CHECK_EQUAL(report.error(), ec::conflict);
+  CAF_CHECK_EQUAL(store->last_seq("u1"), int64_t{0});
+  CAF_CHECK_EQUAL(store->last_seq("zed"), int64_t{1});
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
