@@ -113,7 +113,6 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << actodo::describe(uri.error()) << '\n';
     return 2;
   }
-  std::cout << "actodo: store " << uri->display << std::endl;
   actodo::persistence::store_options store_opts;
   store_opts.data_dir = cfg.data_dir;
   store_opts.sync = cfg.sync;
@@ -241,6 +240,7 @@ int serve(int argc, char** argv) {
     std::cout << "actodo: console endpoint on " << cfg.admin_host << ':'
               << admin_port << (tls ? " (TLS)" : " (plain, insecure)")
               << std::endl;
+  std::cout << "actodo: store " << uri->display << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import tempfile
+import time
 
 from actodo_fixture import SOCKET_TIMEOUT, ActodoTestCase, actodo_bin
 from hostile import MIB, assert_serves
@@ -27,8 +28,12 @@ class DataDirectoryLockTest(ActodoTestCase):
 
     def test_a_second_server_on_a_locked_directory_exits_2(self):
         srv = self.server()
-        self.assertIn(f"actodo: store sqlite:{srv.data_dir}/actodo.db",
-                      srv.stdout_lines)
+        # After the listening line (scripts wait for that one first).
+        line = f"actodo: store sqlite:{srv.data_dir}/actodo.db"
+        deadline = time.monotonic() + 10
+        while line not in srv.stdout_lines:
+            self.assertLess(time.monotonic(), deadline, srv.stdout_lines)
+            time.sleep(0.05)
         second = self.run_second([f"--data-dir={srv.data_dir}"])
         self.assertEqual(second.returncode, 2, second.stderr)
         self.assertIn(f"PID {srv.proc.pid}", second.stderr)
