@@ -69,6 +69,32 @@ class DataDirectoryLockTest(ActodoTestCase):
                 self.assertNotIn("hunter2", r.stderr + r.stdout)
 
 
+    def test_an_unreachable_database_fails_the_start_without_the_password(
+            self):
+        data = tempfile.mkdtemp(prefix="actodo-nopg-")
+        self.addCleanup(lambda: __import__("shutil").rmtree(data, True))
+        # Port 1 on loopback: nothing listens, the connection is refused.
+        r = self.run_second(["--store=postgresql://app:hunter2@127.0.0.1:1/x",
+                             f"--data-dir={data}"])
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("unreachable", r.stderr)
+        self.assertNotIn("hunter2", r.stderr + r.stdout)
+
+    def test_the_store_comes_from_the_environment(self):
+        store = os.path.join(tempfile.mkdtemp(prefix="actodo-env-"), "e.db")
+        self.addCleanup(lambda: __import__("shutil").rmtree(
+            os.path.dirname(store), True))
+        os.environ["ACTODO_STORE"] = f"sqlite:{store}"
+        try:
+            srv = self.server()
+        finally:
+            del os.environ["ACTODO_STORE"]
+        srv.create("from the environment")
+        self.assertTrue(os.path.exists(store))
+        self.assertFalse(os.path.exists(
+            os.path.join(srv.data_dir, "actodo.db")))
+
+
 class PrivateFilesTest(ActodoTestCase):
 
     def test_files_are_0600_in_an_existing_directory(self):
