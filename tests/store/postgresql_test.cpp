@@ -83,6 +83,25 @@ CAF_TEST(a database from a newer actodo is refused untouched) {
   CAF_CHECK_EQUAL(rows->integer(0, 0), 99);
 }
 
+CAF_TEST(an outcome stored by reference keeps no copy in its row) {
+  auto todo = std::string{R"({"id":"t1"})"};
+  user_batch b;
+  b.user_id = "alice";
+  b.events.push_back(
+    {1, "todo.created", "t1", R"({"data":)" + todo + R"(,"sequence":1})"});
+  b.todos.push_back({"t1", todo});
+  b.request = {"r1", "done", 201, todo, "key-1", "fp", 1000, 1};
+  CAF_REQUIRE(!store->commit({b}));
+  auto db = pg_connection::connect(uri);
+  CAF_REQUIRE(db);
+  auto rows = db->select("SELECT length(body), body_seq FROM requests WHERE "
+                         "request_id = 'r1'");
+  CAF_REQUIRE(rows);
+  CAF_REQUIRE_EQUAL(rows->size(), 1);
+  CAF_CHECK_EQUAL(rows->integer(0, 0), 0);
+  CAF_CHECK_EQUAL(rows->integer(0, 1), 1);
+}
+
 CAF_TEST(the schema is migrated once and recorded) {
   reopen();
   auto db = pg_connection::connect(uri);
