@@ -7,15 +7,10 @@ timeout and every wait has a deadline, so a broken server makes the tests
 fail instead of hanging.
 """
 
-import collections
-import datetime
-import http.client
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,10 +21,14 @@ import urllib.parse
 
 import websocket
 
+from pg_databases import PG_DIR, PG_SERVER, pg_dump, pg_store_for  # noqa: F401
+from wire import (SOCKET_TIMEOUT, Response, all_of, has_event,  # noqa: F401
+                  has_result, http_request, parse_time, raw_http, recv_json,
+                  recv_until)
+
 LISTEN_RE = re.compile(r"actodo: listening on http://127\.0\.0\.1:(\d+)")
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
-SOCKET_TIMEOUT = 10.0
 WAIT = "wait=10"  # value of the Prefer header for synchronous writes
 
 PRIORITIES = ["none", "low", "medium", "high", "urgent"]
@@ -39,30 +38,6 @@ TODO_KEYS = {"id", "title", "notes", "completed", "completed_at", "priority",
 EVENT_TYPES = {"todo.created", "todo.updated", "todo.completed",
                "todo.reopened", "todo.deleted"}
 
-Response = collections.namedtuple("Response", "status headers body")
-
-# With ACTODO_TEST_PG_DIR (a server of tests/pg/pg_server.sh), every Server
-# keeps its data in a fresh PostgreSQL database of that server instead of
-# SQLite: one database per data directory, so a restart finds its data.
-PG_DIR = os.environ.get("ACTODO_TEST_PG_DIR", "")
-PG_SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                         "..", "pg", "pg_server.sh")
-_pg_databases = {}
-
-
-def pg_store_for(data_dir):
-    """The `--store` URI of the PostgreSQL database kept for `data_dir`."""
-    uri = _pg_databases.get(data_dir)
-    if uri is None:
-        name = f"it_{os.getpid()}_{len(_pg_databases)}"
-        out = subprocess.run(["bash", PG_SERVER, "createdb", PG_DIR, name],
-                             check=True, capture_output=True, text=True,
-                             timeout=60)
-        uri = out.stdout.strip().splitlines()[-1]
-        _pg_databases[data_dir] = uri
-    return uri
-
-
 def actodo_bin():
     path = os.environ.get("ACTODO_BIN")
     if not path:
@@ -70,128 +45,6 @@ def actodo_bin():
     if not os.access(path, os.X_OK):
         raise RuntimeError(f"ACTODO_BIN={path!r} is not an executable file")
     return path
-
-
-def parse_time(text):
-    """Parses an RFC 3339 timestamp into an aware datetime."""
-    return datetime.datetime.fromisoformat(text.replace("z", "Z"))
-
-
-def _decode_body(headers, data):
-    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-    if data and (ctype == "application/json" or ctype.endswith("+json")):
-        try:
-            return json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return data
-    return data
-
-
-def http_request(port, method, path, body=None, headers=None,
-                 timeout=SOCKET_TIMEOUT):
-    """One HTTP request on a fresh connection. `body` may be bytes, str or a
-    JSON-serialisable object (sent as application/json)."""
-    hdrs = dict(headers or {})
-    data = body
-    if body is not None and not isinstance(body, (bytes, bytearray, str)):
-        data = json.dumps(body).encode("utf-8")
-        if not any(k.lower() == "content-type" for k in hdrs):
-            hdrs["Content-Type"] = "application/json"
-    elif isinstance(body, str):
-        data = body.encode("utf-8")
-        if not any(k.lower() == "content-type" for k in hdrs):
-            hdrs["Content-Type"] = "application/json"
-    elif body is not None and not any(k.lower() == "content-type"
-                                      for k in hdrs):
-        hdrs["Content-Type"] = "application/json"
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=data, headers=hdrs)
-        resp = conn.getresponse()
-        raw = resp.read()
-        out_headers = {}
-        for k, v in resp.getheaders():
-            k = k.lower()
-            out_headers[k] = f"{out_headers[k]}, {v}" if k in out_headers else v
-        return Response(resp.status, out_headers,
-                        _decode_body(out_headers, raw))
-    finally:
-        conn.close()
-
-
-def raw_http(port, head, body=b"", timeout=SOCKET_TIMEOUT):
-    """Sends `head` (request line + headers, bytes) and `body` over a raw
-    socket, tolerating the server closing early, then parses the response.
-    Used where http.client would give up while still sending (413)."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        sock.sendall(head)
-        try:
-            view = memoryview(body)
-            for i in range(0, len(view), 65536):
-                sock.sendall(view[i:i + 65536])
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # The server may answer without reading everything.
-        resp = http.client.HTTPResponse(sock, method="POST")
-        resp.begin()
-        raw = resp.read()
-        headers = {k.lower(): v for k, v in resp.getheaders()}
-        return Response(resp.status, headers, _decode_body(headers, raw))
-    finally:
-        sock.close()
-
-
-def recv_json(ws, timeout=SOCKET_TIMEOUT):
-    """Receives one text frame and parses it as JSON."""
-    ws.settimeout(timeout)
-    msg = ws.recv()
-    if isinstance(msg, bytes):
-        msg = msg.decode("utf-8")
-    return json.loads(msg)
-
-
-def recv_until(ws, done, timeout=SOCKET_TIMEOUT, max_frames=10000):
-    """Receives frames until `done(frames)` is true; returns all frames.
-    Fails when the deadline passes first."""
-    deadline = time.monotonic() + timeout
-    frames = []
-    while not done(frames):
-        left = deadline - time.monotonic()
-        if left <= 0 or len(frames) >= max_frames:
-            raise AssertionError(
-                f"deadline passed waiting on websocket; got {frames!r}")
-        try:
-            frames.append(recv_json(ws, timeout=left))
-        except websocket.WebSocketTimeoutException:
-            raise AssertionError(
-                f"deadline passed waiting on websocket; got {frames!r}")
-    return frames
-
-
-def has_result(request_id):
-    return lambda frames: any(f.get("type") == "result"
-                              and f.get("request_id") == request_id
-                              for f in frames)
-
-
-def has_event(pred):
-    return lambda frames: any(f.get("type") == "event" and pred(f["event"])
-                              for f in frames)
-
-
-def all_of(*preds):
-    return lambda frames: all(p(frames) for p in preds)
-
-
-def pg_dump(data_dir):
-    """Everything the PostgreSQL database of `data_dir` holds, as SQL text
-    (b"" without PostgreSQL)."""
-    if not PG_DIR or data_dir not in _pg_databases:
-        return b""
-    out = subprocess.run(["/usr/lib/postgresql/15/bin/pg_dump", "--data-only",
-                          _pg_databases[data_dir]],
-                         check=True, capture_output=True, timeout=60)
-    return out.stdout
 
 
 class Server:
