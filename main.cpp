@@ -11,6 +11,7 @@
 
 #include "actors/auth/secret.hpp"
 #include "actors/node.hpp"
+#include "config/cluster_command.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
 #include "config/process_metrics.hpp"
@@ -43,6 +44,8 @@ commands:
                            [--admin-token T] [--data-dir DIR]
                            [--admin-tls-cert F --admin-tls-key F
                             --admin-tls-ca F | --admin-insecure]
+  cluster   certificates for the nodes of a cluster (BASP over TLS):
+            actodo cluster certs --out=DIR
   store     copy everything between stores (stop the nodes first):
             actodo store copy --from=URI --to=URI
             URI: sqlite:PATH or postgresql://user@host:port/db
@@ -269,6 +272,8 @@ int main(int argc, char** argv) {
     return actodo::io::console::run_console({argv + 2, argv + argc}, environ);
   if (cmd == "store")
     return actodo::persistence::run_store_command({argv + 2, argv + argc});
+  if (cmd == "cluster")
+    return actodo::config::run_cluster_command({argv + 2, argv + argc});
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::cout << usage;
     return 0;

@@ -5,6 +5,8 @@
 #include "caf/io/middleman.hpp"
 #include "caf/sec.hpp"
 
+#include "config/checks.hpp"
+
 namespace actodo::config {
 
 app_config::app_config() {
@@ -120,16 +122,31 @@ app_config::app_config() {
     .add(kafka.mode, "mode", "CloudEvents mode of events: binary|structured")
     .add(kafka.route_http, "route-http",
          "gateway mode: produce HTTP writes to the commands topic");
+  opt_group{custom_options_, "cluster"}
+    .add(cluster.redis, "redis",
+         "redis://HOST:PORT of the cluster; empty: the node runs alone")
+    .add(cluster.node_id, "node-id", "this node's name in the cluster")
+    .add(cluster.host, "host", "address of the node's BASP endpoint")
+    .add(cluster.port, "port", "port of the BASP endpoint; 0 picks one")
+    .add(cluster.advertise, "advertise",
+         "host:port other nodes dial (default: host and bound port)")
+    .add(cluster.tls_dir, "tls-dir",
+         "ca.pem, node.pem, node.key of `actodo cluster certs`")
+    .add(cluster.insecure, "insecure",
+         "plain BASP between nodes (loopback host only)")
+    .add(cluster.session_timeout, "session-timeout",
+         "a silent node loses its partitions after this time")
+    .add(cluster.heartbeat, "heartbeat",
+         "how often a node refreshes its registry entry");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
   set("logger.console", caf::atom("none"));
   load<caf::io::middleman>();
-  // The console endpoint is the only network service CAF runs here.
+  // Nodes dial each other from the registry's addresses, never through
+  // CAF's own discovery.
   set("middleman.enable-automatic-connections", false);
 }
-
-namespace {
 
 bool is_loopback(const std::string& host) {
   in_addr v4{};
@@ -152,6 +169,8 @@ caf::error invalid(const std::string& option, const std::string& why) {
   return caf::make_error(caf::sec::invalid_argument,
                          "invalid option --" + option + ": " + why);
 }
+
+namespace {
 
 /// The web hardening limits (README "Limits").
 caf::error validate_web_limits(const app_config& cfg) {
@@ -281,6 +300,8 @@ caf::error app_config::validate() const {
       && journal.event_retention < journal.request_retention)
     return invalid("event-retention",
                    "must be 0 (keep all) or at least --request-retention");
+  if (auto err = validate_cluster(*this))
+    return err;
   return validate_web_limits(*this);
 }
 

@@ -28,6 +28,7 @@ class app_config : public caf::actor_system_config {
   web_options web;
   list_options lists;
   kafka_options kafka;
+  cluster_options cluster;
   account_options accounts;
   journal_options journal;
 

@@ -136,4 +136,28 @@ struct kafka_options {
   std::vector<std::pair<std::string, std::string>> properties;
 };
 
+/// Cluster mode (`io::cluster`): several nodes as one actor system. Off
+/// while `redis` is empty; then the node runs alone.
+struct cluster_options {
+  /// The cluster's Redis: `redis://[:password@]host[:port][/db]`.
+  std::string redis;
+  /// This node's name in the cluster (letters, digits, `.`, `_`, `-`).
+  std::string node_id;
+  /// Address and port of the node's BASP endpoint (other nodes connect
+  /// here); port 0 picks a free one, -1: not given.
+  std::string host = "127.0.0.1";
+  int32_t port = -1;
+  /// `host:port` other nodes dial (default: host and the bound port).
+  std::string advertise;
+  /// PEM files of `actodo cluster certs`: `ca.pem`, `node.pem`, `node.key`.
+  std::string tls_dir;
+  /// Plain BASP between nodes; only on a loopback host.
+  bool insecure = false;
+  /// How long a silent node keeps its partitions (Kafka's session timeout)
+  /// and its registry entry.
+  caf::timespan session_timeout = std::chrono::seconds(10);
+  /// How often the node refreshes its registry entry and presence.
+  caf::timespan heartbeat = std::chrono::seconds(1);
+};
+
 } // namespace actodo::config

@@ -81,9 +81,13 @@ make_producer(const kafka_settings& cfg, const std::string& client_id,
               void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*),
               header_list defaults) {
   auto conf = rd_kafka_conf_new();
+  // Kafka's default partitioner (murmur2 on the key, as the Java client):
+  // a user's records land where `domain::partition_of` says, so Kafka and
+  // the cluster's ownership agree.
   defaults.insert(defaults.begin(), {{"client.id", client_id},
                                      {"enable.idempotence", "true"},
-                                     {"linger.ms", "2"}});
+                                     {"linger.ms", "2"},
+                                     {"partitioner", "murmur2_random"}});
   if (auto err = configure(conf, cfg, defaults)) {
     rd_kafka_conf_destroy(conf);
     return err;
