@@ -11,6 +11,7 @@
 
 #include "actors/account_messages.hpp"
 #include "actors/messages.hpp"
+#include "actors/routing_table.hpp"
 #include "persistence/records.hpp"
 
 // -- atoms (plain atom constants in CAF 0.17)
@@ -58,6 +59,12 @@ CAF_ADD_ATOM(actodo, actodo::atom, verify, "verify")
 CAF_ADD_ATOM(actodo, actodo::atom, expand, "expand")
 CAF_ADD_ATOM(actodo, actodo::atom, trim, "trim")
 CAF_ADD_ATOM(actodo, actodo::atom, ready, "ready")
+CAF_ADD_ATOM(actodo, actodo::atom, owners, "owners")
+CAF_ADD_ATOM(actodo, actodo::atom, owner, "owner")
+CAF_ADD_ATOM(actodo, actodo::atom, hello, "hello")
+CAF_ADD_ATOM(actodo, actodo::atom, assign, "assign")
+CAF_ADD_ATOM(actodo, actodo::atom, revoke, "revoke")
+CAF_ADD_ATOM(actodo, actodo::atom, nodes, "nodes")
 
 namespace actodo::actors {
 
@@ -120,7 +127,33 @@ using user_directory_actor = todo_api::extend<
   // A `todo_list` reports being idle after handling `n` routed messages.
   caf::reacts_to<atom::idle, std::string, uint64_t>,
   // Gives the heap freed by passivated lists back to the OS (self-sent).
-  caf::reacts_to<atom::trim>>;
+  caf::reacts_to<atom::trim>,
+  // Cluster mode: who owns which partition now (from the cluster agent).
+  // Lists of partitions this node lost stop; messages for users of other
+  // nodes go to their owner.
+  caf::reacts_to<atom::owners, routing_table>>;
+
+/// Hears which partitions of the commands topic the node's Kafka consumer
+/// got or lost (cluster mode: that is ownership).
+using ownership_listener_actor = caf::typed_actor<
+  // Assigned: partitions of the topic in total, the new ones.
+  caf::reacts_to<atom::assign, int32_t, std::vector<int32_t>>,
+  // Revoked.
+  caf::reacts_to<atom::revoke, std::vector<int32_t>>>;
+
+/// A node's cluster agent (io/cluster): keeps the registry, the partition
+/// map and the BASP links to the other nodes. Published on the cluster
+/// port; peers introduce themselves with `hello`.
+using cluster_agent_actor = ownership_listener_actor::extend<
+  // A peer's node id and directory -> this node's id and directory.
+  caf::replies_to<atom::hello, std::string, user_directory_actor>::with<
+    std::string, user_directory_actor>,
+  // Every live node of the cluster (console `nodes`).
+  caf::replies_to<atom::nodes>::with<std::vector<node_info>>,
+  // The node id owning a user's partition (empty: none right now).
+  caf::replies_to<atom::owner, std::string>::with<std::string>,
+  // The partition map in Redis changed (pub/sub), or a heartbeat is due.
+  caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>>;
 
 /// The only writer of the store; group-commits appends.
 using journal_actor = caf::typed_actor<
@@ -252,5 +285,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::account_info))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::token_pair))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::logged_out))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::routing_table))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::node_info))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::actors::node_info>))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<int32_t>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::user_directory_actor))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

@@ -49,6 +49,9 @@ struct todo_list_settings : config::list_options {
   /// default `malloc_trim` on a thread of its own: it can take hundreds of
   /// milliseconds on a fragmented heap).
   std::function<void()> release_memory = release_heap_async;
+  /// Cluster mode: the directory routes each user by the partition table
+  /// of the cluster agent; until the first one arrives it routes nothing.
+  bool clustered = false;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the

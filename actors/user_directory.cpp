@@ -6,6 +6,10 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
+
+#include "actors/domain/partition.hpp"
+#include "config/error.hpp"
 
 namespace actodo::actors {
 
@@ -24,6 +28,56 @@ todo_list_actor user_directory_state::route(const std::string& user) {
   }
   ++i->second.routed;
   return i->second.handle;
+}
+
+caf::expected<todo_api> user_directory_state::target(const std::string& user) {
+  if (!settings.clustered)
+    return todo_api{route(user)};
+  if (routes.partitions <= 0)
+    return make_retry_error(ec::unavailable, "",
+                            "this node has not joined the cluster yet", 1);
+  auto p = domain::partition_of(user, routes.partitions);
+  auto& owner = routes.owners[static_cast<size_t>(p)];
+  if (!owner)
+    return make_retry_error(ec::unavailable, "",
+                            "no node owns partition " + std::to_string(p)
+                              + " right now (the cluster is rebalancing)",
+                            1);
+  if (owner.address() == self->address())
+    return todo_api{route(user)};
+  // The sender's node thought we own it; ownership is moving. It retries
+  // with a newer table rather than have messages bounce between nodes.
+  auto sender = self->current_sender();
+  if (sender != nullptr && sender->node() != self->node())
+    return make_retry_error(
+      ec::unavailable, "",
+      "partition " + std::to_string(p) + " is moving to another node", 1);
+  count_message(*settings.messages, actor_kind::user_directory, self);
+  return caf::actor_cast<todo_api>(owner);
+}
+
+void user_directory_state::reroute(routing_table table) {
+  if (table.partitions < 0
+      || table.owners.size() != static_cast<size_t>(table.partitions))
+    table = routing_table{};
+  routes = std::move(table);
+  // Lists whose partition went elsewhere stop: their sessions subscribe
+  // again (to the new owner) and the new owner loads the user from the
+  // shared store.
+  for (auto i = users.begin(); i != users.end();) {
+    auto p = routes.partitions > 0
+               ? domain::partition_of(i->first, routes.partitions)
+               : -1;
+    auto owner = p >= 0 ? routes.owners[static_cast<size_t>(p)] : caf::actor{};
+    if (owner && owner.address() == self->address()) {
+      ++i;
+      continue;
+    }
+    self->demonitor(i->second.handle.address());
+    self->send_exit(i->second.handle, caf::exit_reason::user_shutdown);
+    stats->resident.add(-1);
+    i = users.erase(i);
+  }
 }
 
 void user_directory_state::idle(const std::string& user, uint64_t handled,
@@ -106,13 +160,26 @@ namespace {
 using directory_ptr = user_directory_actor::stateful_pointer<
   user_directory_state>;
 
-/// A handler that forwards `(Atom, user, xs...)` to the user's todo_list,
-/// which answers the original sender.
+template<class Delegated>
+struct result_of;
+
+template<class... Rs>
+struct result_of<caf::delegated<Rs...>> {
+  using type = caf::result<Rs...>;
+};
+
+/// A handler that forwards `(Atom, user, xs...)` to the user's todo_list
+/// (or its owning node), which answers the original sender.
 template<class Atom, class... Ts>
 auto routed(directory_ptr self) {
-  return [self](Atom x, std::string& user, Ts&... xs) {
-    auto hdl = self->state.route(user);
-    return self->delegate(hdl, x, std::move(user), std::move(xs)...);
+  using result = typename result_of<decltype(self->delegate(
+    std::declval<todo_api>(), std::declval<Atom>(), std::declval<std::string>(),
+    std::declval<Ts>()...))>::type;
+  return [self](Atom x, std::string& user, Ts&... xs) -> result {
+    auto hdl = self->state.target(user);
+    if (!hdl)
+      return std::move(hdl.error());
+    return self->delegate(*hdl, x, std::move(user), std::move(xs)...);
   };
 }
 
@@ -134,8 +201,11 @@ user_directory(directory_ptr self, journal_actor journal,
   self->set_down_handler(
     [self](caf::down_msg& dm) { self->state.forget(dm.source); });
   return {
-    [self](command& cmd) {
-      return self->delegate(self->state.route(cmd.user_id), std::move(cmd));
+    [self](command& cmd) -> caf::result<command_outcome> {
+      auto hdl = self->state.target(cmd.user_id);
+      if (!hdl)
+        return std::move(hdl.error());
+      return self->delegate(*hdl, std::move(cmd));
     },
     routed<atom::wake, std::string>(self),
     routed<atom::list, domain::query>(self),
@@ -153,6 +223,9 @@ user_directory(directory_ptr self, journal_actor journal,
                        sender ? sender->address() : caf::actor_addr{});
     },
     [self](atom::trim) { self->state.trim(); },
+    [self](atom::owners, routing_table& table) {
+      self->state.reroute(std::move(table));
+    },
   };
 }
 

@@ -36,9 +36,19 @@ struct user_directory_state {
   /// messages where its lists do (`settings.messages`).
   std::shared_ptr<list_metrics> stats;
 
+  /// Cluster mode: who owns which partition (see `target`).
+  routing_table routes;
+
   /// The `todo_list` of `user`, spawned when needed; counts one routed
   /// message.
   todo_list_actor route(const std::string& user);
+  /// Where a message for `user` goes: its local list (spawned when needed)
+  /// or, in cluster mode, the owning node's directory; `unavailable` (retry)
+  /// while the user's partition has no owner, or when another node sent a
+  /// message this node does not own (never forwarded twice).
+  caf::expected<todo_api> target(const std::string& user);
+  /// A new partition table: stops the lists of partitions this node lost.
+  void reroute(routing_table table);
   void idle(const std::string& user, uint64_t handled,
             const caf::actor_addr& reporter);
   /// Shutdown: takes every todo_list down too.

@@ -134,6 +134,9 @@ struct kafka_options {
   /// librdkafka properties passed through verbatim (name, value):
   /// `--kafka.property.NAME=VALUE`, `ACTODO_KAFKA_PROPERTY_NAME=VALUE`.
   std::vector<std::pair<std::string, std::string>> properties;
+  /// Set by the node, not by an option: properties of the command
+  /// consumer only (cluster mode: its session timeout).
+  std::vector<std::pair<std::string, std::string>> consumer_properties;
 };
 
 /// Cluster mode (`io::cluster`): several nodes as one actor system. Off

@@ -14,7 +14,8 @@ namespace actodo::io {
 bridge::bridge(caf::actor_system& sys, actors::journal_actor journal,
                actors::user_directory_actor directory, actors::gateway& inner,
                kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
-               caf::timespan timeout)
+               caf::timespan timeout,
+               actors::ownership_listener_actor ownership)
   : inner_(&inner) {
   auto report = [this] {
     auto result = std::make_shared<std::promise<caf::error>>();
@@ -24,7 +25,7 @@ bridge::bridge(caf::actor_system& sys, actors::journal_actor journal,
   egress_ = caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(
     kafka_egress, journal, settings, stats, timeout, report()));
   ingress_ = caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(
-    kafka_ingress, directory, settings, stats, timeout, report()));
+    kafka_ingress, directory, ownership, settings, stats, timeout, report()));
   if (settings.route_http) {
     auto producer = make_producer(settings, "actodo-gateway", nullptr,
                                   &kafka_gateway::on_delivery);

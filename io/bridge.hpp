@@ -20,7 +20,8 @@ class bridge {
   bridge(caf::actor_system& sys, actors::journal_actor journal,
          actors::user_directory_actor directory, actors::gateway& inner,
          kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
-         caf::timespan timeout);
+         caf::timespan timeout,
+         actors::ownership_listener_actor ownership = {});
 
   ~bridge();
 

@@ -104,13 +104,13 @@ make_consumer(const kafka_settings& cfg, const std::string& client_id,
               void (*rebalance)(rd_kafka_t*, rd_kafka_resp_err_t,
                                 rd_kafka_topic_partition_list_t*, void*)) {
   auto conf = rd_kafka_conf_new();
-  if (auto err = configure(conf, cfg,
-                           {{"client.id", client_id},
-                            {"group.id", cfg.group_id},
-                            {"enable.auto.commit", "false"},
-                            {"enable.auto.offset.store", "false"},
-                            {"auto.offset.reset", "earliest"},
-                            {"fetch.wait.max.ms", "10"}})) {
+  header_list defaults{
+    {"client.id", client_id},          {"group.id", cfg.group_id},
+    {"enable.auto.commit", "false"},   {"enable.auto.offset.store", "false"},
+    {"auto.offset.reset", "earliest"}, {"fetch.wait.max.ms", "10"}};
+  defaults.insert(defaults.end(), cfg.consumer_properties.begin(),
+                  cfg.consumer_properties.end());
+  if (auto err = configure(conf, cfg, defaults)) {
     rd_kafka_conf_destroy(conf);
     return err;
   }

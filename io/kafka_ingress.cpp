@@ -27,13 +27,23 @@ void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   auto st = static_cast<kafka_ingress_state*>(opaque);
   auto cooperative = std::string{rd_kafka_rebalance_protocol(rk)}
                      == "COOPERATIVE";
+  std::vector<int32_t> changed;
+  for (int i = 0; i < parts->cnt; ++i)
+    changed.push_back(parts->elems[i].partition);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // Ownership first (cluster mode): commands of these partitions may
+    // arrive as soon as they are assigned.
+    if (st->ownership)
+      caf::anon_send(st->ownership, atom::assign::value, st->partition_count(),
+                     std::move(changed));
     if (cooperative)
       rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
     else
       rd_kafka_assign(rk, parts);
     return;
   }
+  if (st->ownership)
+    caf::anon_send(st->ownership, atom::revoke::value, std::move(changed));
   // Revoked: commit what is finished; unfinished records go to the next
   // owner (applied at most once there thanks to the command id).
   st->commit(true);
@@ -46,6 +56,24 @@ void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 }
 
 } // namespace
+
+int32_t kafka_ingress_state::partition_count() {
+  auto topic = rd_kafka_topic_new(consumer.get(),
+                                  settings.commands_topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  int32_t result = 0;
+  if (rd_kafka_metadata(consumer.get(), 0, topic, &md, 5000)
+        == RD_KAFKA_RESP_ERR_NO_ERROR
+      && md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    result = md->topics[0].partition_cnt;
+  else
+    std::cerr << "actodo: kafka ingress: no metadata of "
+              << settings.commands_topic << std::endl;
+  if (md != nullptr)
+    rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_destroy(topic);
+  return result;
+}
 
 kafka_ingress_state::~kafka_ingress_state() {
   if (producer)
@@ -208,12 +236,14 @@ void kafka_ingress_state::update_lag() {
 
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
-              actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
-              start_promise started) {
+              actors::user_directory_actor directory,
+              actors::ownership_listener_actor ownership,
+              kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
+              caf::timespan timeout, start_promise started) {
   auto& st = self->state;
   st.self = self;
   st.directory = std::move(directory);
+  st.ownership = std::move(ownership);
   st.settings = std::move(settings);
   st.stats = std::move(stats);
   st.timeout = timeout;

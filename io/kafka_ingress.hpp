@@ -39,6 +39,8 @@ struct kafka_ingress_state {
 
   kafka_ingress_actor::pointer self = nullptr;
   actors::user_directory_actor directory;
+  /// Cluster mode: hears every assignment and revocation (may be null).
+  actors::ownership_listener_actor ownership;
   kafka_settings settings;
   std::shared_ptr<kafka_metrics> stats;
   caf::timespan timeout{};
@@ -66,12 +68,15 @@ struct kafka_ingress_state {
   void delivered(uint64_t token, bool ok);
   void commit(bool sync);
   void update_lag();
+  /// Partitions of the commands topic (metadata); 0 when unknown.
+  int32_t partition_count();
 };
 
 kafka_ingress_actor::behavior_type
 kafka_ingress(kafka_ingress_actor::stateful_pointer<kafka_ingress_state> self,
-              actors::user_directory_actor directory, kafka_settings settings,
-              std::shared_ptr<kafka_metrics> stats, caf::timespan timeout,
-              start_promise started);
+              actors::user_directory_actor directory,
+              actors::ownership_listener_actor ownership,
+              kafka_settings settings, std::shared_ptr<kafka_metrics> stats,
+              caf::timespan timeout, start_promise started);
 
 } // namespace actodo::io
