@@ -18,6 +18,7 @@
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
 #include "io/broker.hpp"
+#include "io/cluster/cluster.hpp"
 #include "io/console/client.hpp"
 #include "io/console/inspector.hpp"
 #include "io/kafka_client.hpp"
@@ -73,6 +74,7 @@ node_settings(const actodo::config::app_config& cfg,
   actodo::actors::node_settings result;
   result.journal = cfg.journal;
   static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
+  result.lists.clustered = !cfg.cluster.redis.empty();
   static_cast<actodo::config::account_options&>(result.tokens) = cfg.accounts;
   stats.messages->enabled = !cfg.no_metrics;
   result.stats = std::move(stats);
@@ -111,6 +113,28 @@ int serve(int argc, char** argv) {
   }
   auto signals = block_signals();
   auto kafka = !cfg.kafka.brokers.empty();
+  auto clustered = !cfg.cluster.redis.empty();
+  if (clustered) {
+    // The consumer group decides ownership: a node silent for the session
+    // timeout loses its partitions.
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    auto session = duration_cast<milliseconds>(cfg.cluster.session_timeout);
+    cfg.kafka.consumer_properties = {
+      {"session.timeout.ms", std::to_string(session.count())},
+      {"heartbeat.interval.ms",
+       std::to_string(std::max<int64_t>(session.count() / 4, 100))}};
+    // Peers are dialed with the cluster's certificate (libcaf_openssl).
+    if (!cfg.cluster.insecure) {
+      auto files = actodo::config::tls_files_in(cfg.cluster.tls_dir);
+      if (auto err = actodo::config::check_certificates(files)) {
+        std::cerr << "actodo: invalid option --cluster.tls-dir: "
+                  << actodo::describe(err) << '\n';
+        return 2;
+      }
+      actodo::config::enable_tls(cfg, files);
+    }
+  }
   auto uri = actodo::persistence::parse_store_uri(cfg.store, cfg.data_dir);
   if (!uri) {
     std::cerr << "actodo: " << actodo::describe(uri.error()) << '\n';
@@ -174,23 +198,42 @@ int serve(int argc, char** argv) {
   actodo::actors::node node{sys, std::move(stores->events),
                             std::move(stores->accounts),
                             node_settings(cfg, stats)};
+  std::unique_ptr<actodo::io::cluster::cluster> cluster;
+  if (clustered) {
+    actodo::io::cluster::cluster_settings cluster_cfg;
+    static_cast<actodo::config::cluster_options&>(cluster_cfg) = cfg.cluster;
+    cluster_cfg.data_dir = cfg.data_dir;
+    cluster_cfg.timeout = cfg.lists.request_timeout;
+    cluster = std::make_unique<actodo::io::cluster::cluster>(
+      sys, node.directory(), stats);
+    if (auto err = cluster->start(std::move(cluster_cfg))) {
+      std::cerr << "actodo: " << actodo::describe(err) << '\n';
+      node.shutdown();
+      return err == actodo::ec::invalid_field ? 2 : 1;
+    }
+  }
   // The console endpoint's actor: stopped with the node.
-  auto inspector = sys.spawn(actodo::io::console::inspector, admin_token,
-                             node.directory(), stats, cfg.lists.request_timeout,
-                             node.scheduler());
+  auto inspector = sys.spawn(
+    actodo::io::console::inspector, admin_token, node.directory(), stats,
+    cfg.lists.request_timeout, node.scheduler(),
+    cluster ? cluster->agent() : actodo::actors::cluster_agent_actor{});
   node.adopt(caf::actor_cast<caf::actor>(inspector));
   std::unique_ptr<actodo::io::bridge> bridge;
+  actodo::actors::ownership_listener_actor ownership;
+  if (cluster)
+    ownership = cluster->agent();
   if (kafka)
-    bridge = std::make_unique<actodo::io::bridge>(sys, node.journal(),
-                                                  node.directory(), node.gate(),
-                                                  cfg.kafka, kafka_stats,
-                                                  cfg.lists.request_timeout);
+    bridge = std::make_unique<actodo::io::bridge>(
+      sys, node.journal(), node.directory(), node.gate(), cfg.kafka,
+      kafka_stats, cfg.lists.request_timeout, ownership);
   // A Kafka client that does not start is a configuration error (exit 2).
   auto started = bridge ? bridge->started(cfg.lists.request_timeout)
                         : caf::error{};
   if (started) {
     std::cerr << "actodo: " << actodo::describe(started) << '\n';
     bridge->shutdown();
+    if (cluster)
+      cluster->shutdown();
     node.shutdown();
     return 2;
   }
@@ -200,6 +243,8 @@ int serve(int argc, char** argv) {
     std::cerr << "actodo: " << error << '\n';
     if (bridge)
       bridge->shutdown();
+    if (cluster)
+      cluster->shutdown();
     node.shutdown();
     return 1;
   }
@@ -229,6 +274,8 @@ int serve(int argc, char** argv) {
       server.stop();
       if (bridge)
         bridge->shutdown();
+      if (cluster)
+        cluster->shutdown();
       node.shutdown();
       return 1;
     }
@@ -244,6 +291,13 @@ int serve(int argc, char** argv) {
               << admin_port << (tls ? " (TLS)" : " (plain, insecure)")
               << std::endl;
   std::cout << "actodo: store " << uri->display << std::endl;
+  if (cluster) {
+    cluster->announce(host + ':' + std::to_string(server.port()));
+    std::cout << "actodo: cluster node " << cfg.cluster.node_id << " on "
+              << cluster->address()
+              << (cfg.cluster.insecure ? " (plain, insecure)" : " (TLS)")
+              << std::endl;
+  }
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "actodo: " << strsignal(sig) << ", shutting down" << std::endl;
@@ -253,6 +307,8 @@ int serve(int argc, char** argv) {
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)
     bridge->shutdown();
+  if (cluster)
+    cluster->shutdown();
   node.shutdown();
   // Callbacks still in flight post into the stopped io_context, which is
   // alive until `server` goes out of scope below.

@@ -153,7 +153,10 @@ using cluster_agent_actor = ownership_listener_actor::extend<
   // The node id owning a user's partition (empty: none right now).
   caf::replies_to<atom::owner, std::string>::with<std::string>,
   // The partition map in Redis changed (pub/sub), or a heartbeat is due.
-  caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>>;
+  caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>,
+  // The node serves: the address peers dial, the HTTP address (local,
+  // once; the agent joins the registry then).
+  caf::reacts_to<atom::start, std::string, std::string>>;
 
 /// The only writer of the store; group-commits appends.
 using journal_actor = caf::typed_actor<

@@ -145,6 +145,16 @@ void user_directory_state::forget(const caf::actor_addr& list) {
 
 caf::result<list_summary>
 user_directory_state::summary(const std::string& user) {
+  // Cluster mode: the owning node's directory knows.
+  if (settings.clustered && routes.partitions > 0) {
+    auto p = domain::partition_of(user, routes.partitions);
+    auto& owner = routes.owners[static_cast<size_t>(p)];
+    auto sender = self->current_sender();
+    if (owner && owner.address() != self->address()
+        && (sender == nullptr || sender->node() == self->node()))
+      return self->delegate(caf::actor_cast<user_directory_actor>(owner),
+                            atom::summary::value, user);
+  }
   auto i = users.find(user);
   if (i == users.end()) {
     list_summary absent;

@@ -10,6 +10,7 @@
 #include "actors/auth/crypto.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
+#include "io/console/render.hpp"
 
 namespace actodo::io::console {
 
@@ -39,7 +40,8 @@ json to_json(const actors::list_summary& x) {
 
 constexpr const char* help_text = R"(commands:
   help            this text
-  nodes           this node: pid, uptime
+  nodes           every node: id, address, partitions, users, sessions
+                  (alone: this node's pid and uptime)
   actors [kind]   live actors by kind (todo_list, session, journal, ...)
   user <id>       the state of a user's todo_list
   sessions        open WebSocket sessions and frames
@@ -48,26 +50,6 @@ constexpr const char* help_text = R"(commands:
   reminders next <n>  the next n entries of the due-time index
   trace user <id> live tail of the user's results and events (Ctrl-C ends)
 )";
-
-/// Renders `doc` as JSON or as `key: value` lines.
-std::string render(const json& doc, bool as_json) {
-  if (as_json)
-    return doc.dump();
-  std::ostringstream out;
-  for (auto& kvp : doc.items()) {
-    out << kvp.key() << ": ";
-    if (kvp.value().is_string())
-      out << kvp.value().get<std::string>();
-    else
-      out << kvp.value().dump();
-    out << '\n';
-  }
-  return out.str();
-}
-
-std::string fail(const std::string& msg, bool as_json) {
-  return as_json ? json{{"error", msg}}.dump() : "error: " + msg + "\n";
-}
 
 json to_json(const std::vector<actors::planned_wake>& wakes) {
   auto items = json::array();
@@ -101,9 +83,7 @@ caf::result<std::string> inspector_state::run(const std::string& line,
   if (cmd == "help" || cmd.empty())
     return as_json ? json{{"help", help_text}}.dump() : help_text;
   if (cmd == "nodes")
-    return render(json{{"nodes", json::array({json{{"pid", ::getpid()},
-                                                   {"uptime_s", uptime()}}})}},
-                  as_json);
+    return nodes_view(as_json);
   if (cmd == "actors")
     return actors_view(arg, as_json);
   if (cmd == "user")
@@ -181,13 +161,26 @@ caf::result<std::string> inspector_state::user_view(const std::string& user,
   if (user.empty())
     return fail("usage: user <id>", as_json);
   auto rp = self->make_response_promise<std::string>();
+  // The directory asks the owning node's directory in cluster mode.
   self->request(directory, timeout, atom::summary::value, user)
     .then(
-      [rp, as_json](actors::list_summary& summary) mutable {
-        rp.deliver(render(to_json(summary), as_json));
+      [this, rp, as_json, user](actors::list_summary& summary) mutable {
+        if (!cluster) {
+          rp.deliver(render(to_json(summary), as_json));
+          return;
+        }
+        self->request(cluster, timeout, atom::owner::value, user)
+          .then(
+            [rp, as_json, doc = to_json(summary)](std::string& owner) mutable {
+              doc["owner"] = owner;
+              rp.deliver(render(doc, as_json));
+            },
+            [rp, as_json](caf::error& err) mutable {
+              rp.deliver(fail(describe(err), as_json));
+            });
       },
       [rp, as_json](caf::error& err) mutable {
-        rp.deliver(fail(caf::to_string(err), as_json));
+        rp.deliver(fail(describe(err), as_json));
       });
   return rp;
 }
@@ -264,10 +257,12 @@ actors::inspector_actor::behavior_type
 inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, actors::user_directory_actor directory,
           actors::node_metrics stats, caf::timespan timeout,
-          actors::reminder_scheduler_actor scheduler) {
+          actors::reminder_scheduler_actor scheduler,
+          actors::cluster_agent_actor cluster) {
   auto& st = self->state;
   st.self = self;
   st.scheduler = std::move(scheduler);
+  st.cluster = std::move(cluster);
   st.token = std::move(admin_token);
   st.directory = std::move(directory);
   st.stats = std::move(stats);

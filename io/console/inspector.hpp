@@ -24,6 +24,8 @@ struct inspector_state {
   std::string token;
   actors::user_directory_actor directory;
   actors::reminder_scheduler_actor scheduler;
+  /// Cluster mode: the node's cluster agent (`nodes`, owners); else null.
+  actors::cluster_agent_actor cluster;
   /// Every metric of the node's actors (it shows them all).
   actors::node_metrics stats;
   std::chrono::steady_clock::time_point started;
@@ -36,6 +38,8 @@ struct inspector_state {
   double uptime() const;
   std::string actors_view(const std::string& kind, bool json) const;
   caf::result<std::string> user_view(const std::string& user, bool json);
+  /// Every node of the cluster (this one alone when not clustered).
+  caf::result<std::string> nodes_view(bool json);
   std::string journal_view(bool json) const;
   /// The scheduler's summary, or its next `next` wakes when above 0.
   caf::result<std::string> reminders_view(int32_t next, bool json);
@@ -48,6 +52,7 @@ actors::inspector_actor::behavior_type
 inspector(actors::inspector_actor::stateful_pointer<inspector_state> self,
           std::string admin_token, actors::user_directory_actor directory,
           actors::node_metrics stats, caf::timespan timeout,
-          actors::reminder_scheduler_actor scheduler = {});
+          actors::reminder_scheduler_actor scheduler = {},
+          actors::cluster_agent_actor cluster = {});
 
 } // namespace actodo::io::console

@@ -18,7 +18,8 @@ struct fixture : test::node_fixture {
   fixture() {
     inspector = sys.spawn(io::console::inspector, token, directory, stats,
                           caf::timespan{std::chrono::seconds(10)},
-                          actors::reminder_scheduler_actor{});
+                          actors::reminder_scheduler_actor{},
+                          actors::cluster_agent_actor{});
     sched.run();
   }
 

@@ -1,0 +1,300 @@
+#include "io/cluster/cluster_agent.hpp"
+
+#include <iostream>
+
+#include "caf/actor_system.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/openssl/manager.hpp"
+
+#include "actors/domain/partition.hpp"
+#include "actors/domain/time.hpp"
+#include "config/error.hpp"
+
+namespace actodo::io::cluster {
+
+namespace atom = actodo::atom;
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+/// Splits `host:port` (`[v6]:port`); port 0 when malformed.
+std::pair<std::string, uint16_t> split_address(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos)
+    return {address, 0};
+  auto host = address.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  auto port = std::strtoul(address.c_str() + colon + 1, nullptr, 10);
+  return {host, port <= 65535 ? static_cast<uint16_t>(port) : uint16_t{0}};
+}
+
+} // namespace
+
+void cluster_agent_state::redis_failed(const caf::error& err,
+                                       const char* what) {
+  if (redis_ok)
+    std::cerr << "actodo: cluster: " << what << ": " << describe(err)
+              << " (retrying)" << std::endl;
+  redis_ok = false;
+}
+
+void cluster_agent_state::heartbeat() {
+  redis::node_record me;
+  me.id = settings.node_id;
+  me.address = settings.address;
+  me.http = settings.http;
+  me.since_ms = since_ms;
+  for (auto& kvp : owned)
+    me.partitions.push_back(kvp.first);
+  me.users = stats.lists->resident.value();
+  me.sessions = stats.sessions->sessions.value();
+  auto ttl = duration_cast<milliseconds>(settings.session_timeout);
+  if (auto err = registry->put_node(me, ttl)) {
+    redis_failed(err, "cannot register in Redis");
+    return;
+  }
+  if (!redis_ok)
+    std::cerr << "actodo: cluster: Redis is back; registered again"
+              << std::endl;
+  redis_ok = true;
+  // A new connection may be a restarted Redis that forgot the partition
+  // map: publish ours again.
+  if (conn->generation() != written_generation) {
+    written_generation = conn->generation();
+    for (auto& kvp : owned)
+      claim(kvp.first);
+  }
+  if (auto nodes = registry->nodes()) {
+    for (auto& node : *nodes)
+      if (node.id > settings.node_id && peers.count(node.id) == 0)
+        dial(node);
+  } else {
+    redis_failed(nodes.error(), "cannot list the nodes");
+  }
+  refresh_owners();
+}
+
+void cluster_agent_state::claim(int32_t p) {
+  int64_t epoch = 1;
+  if (auto all = registry->owners()) {
+    auto i = all->find(p);
+    if (i != all->end())
+      epoch = i->second.node == settings.node_id
+                ? std::max(i->second.epoch, owned[p])
+                : i->second.epoch + 1;
+  }
+  epoch = std::max(epoch, owned[p]);
+  owned[p] = epoch;
+  auto written = registry->put_owner(p, {settings.node_id, epoch});
+  if (!written)
+    redis_failed(written.error(), "cannot publish a partition");
+}
+
+void cluster_agent_state::assign(int32_t total,
+                                 const std::vector<int32_t>& parts) {
+  if (total > 0)
+    partitions = total;
+  for (auto p : parts) {
+    owned.emplace(p, 0);
+    claim(p);
+  }
+  std::cout << "actodo: cluster: " << settings.node_id << " owns "
+            << owned.size() << " of " << partitions << " partitions"
+            << std::endl;
+  refresh_owners();
+}
+
+void cluster_agent_state::revoke(const std::vector<int32_t>& parts) {
+  for (auto p : parts) {
+    auto i = owned.find(p);
+    if (i == owned.end())
+      continue;
+    if (auto err = registry->clear_owner(p, i->second);
+        err && err != ec::conflict)
+      redis_failed(err, "cannot release a partition");
+    owned.erase(i);
+  }
+  refresh_owners();
+}
+
+void cluster_agent_state::refresh_owners() {
+  if (auto all = registry->owners())
+    owners = std::move(*all);
+  else
+    redis_failed(all.error(), "cannot read the partition map");
+  publish_routes();
+}
+
+void cluster_agent_state::dial(const redis::node_record& node) {
+  auto [host, port] = split_address(node.address);
+  if (port == 0 || dialing.count(node.id) > 0)
+    return;
+  dialing.insert(node.id);
+  auto& sys = self->system();
+  auto mm = settings.tls ? sys.openssl_manager().actor_handle()
+                         : sys.middleman().actor_handle();
+  auto id = node.id;
+  auto address = node.address;
+  self->request(mm, settings.timeout, caf::connect_atom::value, host, port)
+    .then(
+      [this, id, address](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                          const std::set<std::string>&) {
+        auto agent = caf::actor_cast<actors::cluster_agent_actor>(ptr);
+        self
+          ->request(agent, settings.timeout, atom::hello::value,
+                    settings.node_id, directory)
+          .then(
+            [this, address](std::string& peer_id,
+                            actors::user_directory_actor& dir) {
+              dialing.erase(peer_id);
+              add_peer(peer_id, address, std::move(dir));
+            },
+            [this, id](caf::error& err) {
+              dialing.erase(id);
+              std::cerr << "actodo: cluster: " << id
+                        << " did not answer hello: " << describe(err)
+                        << std::endl;
+            });
+      },
+      [this, id, address](caf::error& err) {
+        dialing.erase(id);
+        std::cerr << "actodo: cluster: cannot connect to " << id << " at "
+                  << address << ": " << describe(err) << std::endl;
+      });
+}
+
+void cluster_agent_state::add_peer(const std::string& id, std::string address,
+                                   actors::user_directory_actor dir) {
+  auto& entry = peers[id];
+  if (entry.directory && entry.directory != dir)
+    self->demonitor(entry.directory.address());
+  entry.address = std::move(address);
+  entry.directory = std::move(dir);
+  self->monitor(entry.directory);
+  std::cout << "actodo: cluster: linked with " << id << std::endl;
+  publish_routes();
+}
+
+void cluster_agent_state::peer_down(const caf::actor_addr& dir) {
+  for (auto i = peers.begin(); i != peers.end(); ++i) {
+    if (i->second.directory.address() == dir) {
+      std::cout << "actodo: cluster: lost " << i->first << std::endl;
+      peers.erase(i);
+      publish_routes();
+      return;
+    }
+  }
+}
+
+void cluster_agent_state::publish_routes() {
+  actors::routing_table table;
+  table.partitions = partitions;
+  table.owners.resize(static_cast<size_t>(std::max(partitions, 0)));
+  table.nodes.resize(table.owners.size());
+  for (int32_t p = 0; p < partitions; ++p) {
+    auto i = static_cast<size_t>(p);
+    if (owned.count(p) > 0) {
+      table.owners[i] = caf::actor_cast<caf::actor>(directory);
+      table.nodes[i] = settings.node_id;
+      continue;
+    }
+    auto o = owners.find(p);
+    if (o == owners.end())
+      continue;
+    table.nodes[i] = o->second.node;
+    // Owned by a node this one has no link to (yet): no route.
+    auto peer = peers.find(o->second.node);
+    if (peer != peers.end())
+      table.owners[i] = caf::actor_cast<caf::actor>(peer->second.directory);
+  }
+  if (table.partitions == sent.partitions && table.owners == sent.owners
+      && table.nodes == sent.nodes)
+    return;
+  sent = table;
+  self->send(directory, atom::owners::value, std::move(table));
+}
+
+std::vector<actors::node_info> cluster_agent_state::node_list() {
+  std::vector<actors::node_info> result;
+  auto nodes = registry->nodes();
+  if (!nodes) {
+    redis_failed(nodes.error(), "cannot list the nodes");
+    return result;
+  }
+  for (auto& x : *nodes)
+    result.push_back(actors::node_info{x.id, x.address, x.partitions, x.users,
+                                       x.sessions, x.since_ms});
+  return result;
+}
+
+actors::cluster_agent_actor::behavior_type cluster_agent(
+  actors::cluster_agent_actor::stateful_pointer<cluster_agent_state> self,
+  agent_settings settings, actors::user_directory_actor directory,
+  actors::node_metrics stats) {
+  auto& st = self->state;
+  st.self = self;
+  st.settings = std::move(settings);
+  st.directory = std::move(directory);
+  st.stats = std::move(stats);
+  st.since_ms = actors::domain::now_ms();
+  st.conn = std::make_unique<redis::redis_connection>(st.settings.redis);
+  st.registry = std::make_unique<redis::cluster_registry>(*st.conn);
+  self->set_down_handler(
+    [self](caf::down_msg& dm) { self->state.peer_down(dm.source); });
+  // A clean stop leaves the registry at once (the TTL covers a crash).
+  self->attach_functor([self](const caf::error&) {
+    auto& st = self->state;
+    if (st.registry && !st.settings.address.empty())
+      if (auto err = st.registry->remove_node(st.settings.node_id))
+        std::cerr << "actodo: cluster: cannot leave the registry: "
+                  << describe(err) << std::endl;
+  });
+  return {
+    [self](atom::start, std::string& address, std::string& http) {
+      // Once, from this node (the address is known after the endpoint
+      // opened).
+      auto sender = self->current_sender();
+      if (!self->state.settings.address.empty()
+          || (sender != nullptr && sender->node() != self->node()))
+        return;
+      self->state.settings.address = std::move(address);
+      self->state.settings.http = std::move(http);
+      self->send(self, atom::tick::value);
+    },
+    [self](atom::tick) {
+      self->state.heartbeat();
+      self->delayed_send(self, self->state.settings.heartbeat,
+                         atom::tick::value);
+    },
+    [self](atom::owners) { self->state.refresh_owners(); },
+    [self](atom::assign, int32_t total, std::vector<int32_t>& parts) {
+      self->state.assign(total, parts);
+    },
+    [self](atom::revoke, std::vector<int32_t>& parts) {
+      self->state.revoke(parts);
+    },
+    [self](atom::hello, std::string& id, actors::user_directory_actor& dir)
+      -> caf::result<std::string, actors::user_directory_actor> {
+      std::string address;
+      if (auto nodes = self->state.registry->nodes())
+        for (auto& node : *nodes)
+          if (node.id == id)
+            address = node.address;
+      self->state.add_peer(id, std::move(address), std::move(dir));
+      return {self->state.settings.node_id, self->state.directory};
+    },
+    [self](atom::nodes) { return self->state.node_list(); },
+    [self](atom::owner, const std::string& user) -> std::string {
+      auto& routes = self->state.sent;
+      if (routes.partitions <= 0)
+        return {};
+      return routes.nodes[static_cast<size_t>(
+        actors::domain::partition_of(user, routes.partitions))];
+    },
+  };
+}
+
+} // namespace actodo::io::cluster

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
+#include "io/redis/cluster_registry.hpp"
+#include "io/redis/redis_connection.hpp"
+
+namespace actodo::io::cluster {
+
+/// What a node's cluster agent needs (filled by `cluster::start`).
+struct agent_settings {
+  std::string node_id;
+  /// `host:port` other nodes dial for BASP.
+  std::string address;
+  /// `host:port` of the node's HTTP server.
+  std::string http;
+  redis::redis_endpoint redis;
+  /// Registry entry lifetime (and Kafka's session timeout).
+  caf::timespan session_timeout{};
+  caf::timespan heartbeat{};
+  /// Dial peers with mutually authenticated TLS (libcaf_openssl).
+  bool tls = false;
+  caf::timespan timeout{};
+};
+
+/// Keeps this node's view of the cluster: its registry entry in Redis
+/// (heartbeat with TTL), the partitions the Kafka consumer group gave it
+/// (published with a bumped epoch), the partition map of the other nodes
+/// and one BASP link per peer (the node with the smaller id dials and says
+/// `hello`; both learn the other's directory). Every change becomes a
+/// `routing_table` for the node's directory. Runs detached: hiredis
+/// blocks.
+struct cluster_agent_state {
+  static inline const char* name = "cluster-agent";
+
+  struct peer {
+    std::string address;
+    actors::user_directory_actor directory;
+  };
+
+  actors::cluster_agent_actor::pointer self = nullptr;
+  agent_settings settings;
+  actors::user_directory_actor directory;
+  actors::node_metrics stats;
+  std::unique_ptr<redis::redis_connection> conn;
+  std::unique_ptr<redis::cluster_registry> registry;
+  int64_t since_ms = 0;
+  /// Partitions of the commands topic (0 until the first assignment).
+  int32_t partitions = 0;
+  /// This node's partitions and the epoch it published for each.
+  std::map<int32_t, int64_t> owned;
+  /// The partition map as Redis last said.
+  std::map<int32_t, redis::partition_owner> owners;
+  std::map<std::string, peer> peers;
+  /// Peers being dialed (one attempt at a time each).
+  std::set<std::string> dialing;
+  /// The Redis connection's generation when everything was last written.
+  uint64_t written_generation = 0;
+  bool redis_ok = true;
+  actors::routing_table sent;
+
+  void heartbeat();
+  void assign(int32_t total, const std::vector<int32_t>& parts);
+  void revoke(const std::vector<int32_t>& parts);
+  /// Publishes `p` as ours with an epoch above the stored one.
+  void claim(int32_t p);
+  void refresh_owners();
+  void dial(const redis::node_record& node);
+  void add_peer(const std::string& id, std::string address,
+                actors::user_directory_actor dir);
+  void peer_down(const caf::actor_addr& dir);
+  /// Sends the directory a new table when ownership or peers changed.
+  void publish_routes();
+  /// Logs a Redis failure once per outage.
+  void redis_failed(const caf::error& err, const char* what);
+  std::vector<actors::node_info> node_list();
+};
+
+actors::cluster_agent_actor::behavior_type cluster_agent(
+  actors::cluster_agent_actor::stateful_pointer<cluster_agent_state> self,
+  agent_settings settings, actors::user_directory_actor directory,
+  actors::node_metrics stats);
+
+} // namespace actodo::io::cluster
