@@ -78,7 +78,9 @@ using session_actor = caf::typed_actor<
   // A command the client sent (decoded by the web layer).
   caf::reacts_to<command>,
   // The access token of the socket expired: close it.
-  caf::reacts_to<atom::expire>>;
+  caf::reacts_to<atom::expire>,
+  // Subscribe again (self-sent while the user's node is changing).
+  caf::reacts_to<atom::retry>>;
 
 /// Hears from the journal after every commit that wrote events (the Kafka
 /// egress tails the outbox this way instead of polling).

@@ -122,10 +122,15 @@ inline const char* state_of(const command_outcome& x) {
 /// as its text when it crosses the network.
 struct shared_frame {
   std::shared_ptr<const std::string> text;
+  /// The event sequence number of an event frame (0: other frames), so a
+  /// session that subscribes again (the user moved to another node) drops
+  /// what it has already sent.
+  int64_t seq = 0;
 
   shared_frame() = default;
-  explicit shared_frame(std::string str)
-    : text(std::make_shared<const std::string>(std::move(str))) {}
+  explicit shared_frame(std::string str, int64_t event_seq = 0)
+    : text(std::make_shared<const std::string>(std::move(str))),
+      seq(event_seq) {}
 };
 
 /// One page of a user's todos (`GET /api/v1/todos`).
@@ -202,7 +207,7 @@ typename Inspector::result_type inspect(Inspector& f, command_outcome& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shared_frame& x) {
   std::string tmp = x.text ? *x.text : std::string{};
-  return f(caf::meta::type_name("shared_frame"), tmp,
+  return f(caf::meta::type_name("shared_frame"), tmp, x.seq,
            caf::meta::load_callback([&]() -> caf::error {
              x.text = std::make_shared<const std::string>(std::move(tmp));
              return caf::none;

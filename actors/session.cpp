@@ -4,6 +4,7 @@
 
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
+#include "caf/sec.hpp"
 
 #include "actors/domain/time.hpp"
 #include "actors/record_codec.hpp"
@@ -14,6 +15,11 @@ namespace actodo::actors {
 namespace {
 
 constexpr int64_t replay_page = 1000;
+
+/// While the user's partition moves (a node failed), subscribing fails
+/// with `unavailable`; the session tries again for about a minute.
+constexpr auto resubscribe_delay = std::chrono::milliseconds(500);
+constexpr int32_t max_attempts = 120;
 
 } // namespace
 
@@ -26,7 +32,7 @@ void session_state::replay(int64_t after, int64_t until) {
       [this, until](std::vector<persistence::event_record>& events) {
         int64_t last = until;
         for (auto& ev : events) {
-          sink->send(shared_frame{records::event_frame(ev)});
+          sink->send(shared_frame{records::event_frame(ev), ev.seq});
           last = ev.seq;
         }
         if (!events.empty() && last < until)
@@ -63,7 +69,50 @@ void session_state::submit(command& cmd) {
       [this, rid](caf::error& err) { sink->error(rid, err, {}); });
 }
 
+void session_state::forward(const shared_frame& frame) {
+  if (frame.seq > 0) {
+    if (frame.seq <= last_seq)
+      return;
+    last_seq = frame.seq;
+  }
+  sink->send(frame);
+}
+
+void session_state::resubscribe() {
+  // Live frames of the new list wait in the mailbox until the gap between
+  // the last event the socket got and the list's sequence is replayed.
+  self
+    ->request(directory, timeout, atom::subscribe::value, user_id,
+              caf::actor_cast<session_actor>(self))
+    .await(
+      [this](int64_t seq) {
+        attempts = 0;
+        if (auto sender = self->current_sender()) {
+          source = sender->address();
+          self->monitor(caf::actor_cast<caf::actor>(sender));
+        }
+        auto from = last_seq;
+        last_seq = std::max(last_seq, seq);
+        replay(from, seq);
+      },
+      [this](caf::error& err) {
+        if (++attempts < max_attempts
+            && (err == ec::unavailable || err == ec::timeout
+                || err == caf::sec::request_timeout
+                || err == caf::sec::request_receiver_down)) {
+          self->delayed_send(self, resubscribe_delay, atom::retry::value);
+          return;
+        }
+        std::cerr << "actodo: session of " << user_id
+                  << ": cannot subscribe again: " << describe(err) << '\n';
+        sink->close(1011,
+                    "stream interrupted; reconnect with after=<sequence>");
+        self->quit(caf::exit_reason::user_shutdown);
+      });
+}
+
 void session_state::welcome(int64_t seq, const session_options& from) {
+  last_seq = seq;
   sink->send(shared_frame{R"({"type":"welcome","sequence":)"
                           + std::to_string(seq) + "}"});
   if (from.after >= 0 && seq - from.after > from.max_replay) {
@@ -97,14 +146,22 @@ void session_state::start(const session_options& from) {
   self
     ->request(directory, timeout, atom::subscribe::value, user_id,
               caf::actor_cast<session_actor>(self))
-    .await([this, from](int64_t seq) { welcome(seq, from); },
-           [this](caf::error& err) {
-             if (err == ec::limit_exceeded)
-               sink->close(1008, "too many sessions for this user");
-             else
-               sink->close(1011, "cannot subscribe");
-             self->quit(caf::exit_reason::user_shutdown);
-           });
+    .await(
+      [this, from](int64_t seq) {
+        // The answer comes from the list itself (the directory delegates).
+        if (auto sender = self->current_sender()) {
+          source = sender->address();
+          self->monitor(caf::actor_cast<caf::actor>(sender));
+        }
+        welcome(seq, from);
+      },
+      [this](caf::error& err) {
+        if (err == ec::limit_exceeded)
+          sink->close(1008, "too many sessions for this user");
+        else
+          sink->close(1011, "cannot subscribe");
+        self->quit(caf::exit_reason::user_shutdown);
+      });
 }
 
 session_actor::behavior_type
@@ -121,12 +178,22 @@ session(session_actor::stateful_pointer<session_state> self,
   st.journal = std::move(journal);
   st.sink = std::move(sink);
   st.timeout = timeout;
+  // A list that stops on a store failure takes its sessions down (exit);
+  // one that moved to another node (or whose node died) only goes away.
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (dm.source != st.source)
+      return;
+    st.source = nullptr;
+    st.resubscribe();
+  });
   st.start(from);
   return {
     [self](atom::frame, const shared_frame& frame) {
       count_message(*self->state.messages, actor_kind::session, self);
-      self->state.sink->send(frame);
+      self->state.forward(frame);
     },
+    [self](atom::retry) { self->state.resubscribe(); },
     [self](command& cmd) {
       count_message(*self->state.messages, actor_kind::session, self);
       self->state.submit(cmd);

@@ -27,6 +27,13 @@ struct session_state {
   caf::timespan timeout{};
   /// Where it counts its messages (kind `session`).
   std::shared_ptr<actor_metrics> messages;
+  /// The last event sequence the socket got (welcome, replay or live).
+  int64_t last_seq = -1;
+  /// The `todo_list` it is subscribed to (monitored: when it goes away,
+  /// e.g. the user moved to another node, the session subscribes again).
+  caf::actor_addr source;
+  /// Failed attempts to subscribe again, one every `resubscribe_delay`.
+  int32_t attempts = 0;
 
   /// Sends the missed events in (`after`, `until`], in pages.
   void replay(int64_t after, int64_t until);
@@ -36,6 +43,10 @@ struct session_state {
   void welcome(int64_t seq, const session_options& from);
   /// Sends a command the client's socket decoded to the user's list.
   void submit(command& cmd);
+  /// Forwards a live frame unless the socket had it already.
+  void forward(const shared_frame& frame);
+  /// The subscribed list went away: subscribe again and replay the gap.
+  void resubscribe();
 };
 
 session_actor::behavior_type

@@ -156,7 +156,7 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
   if (cmd.op != command_op::wake)
     f.result_frame = shared_frame{records::result_frame(batch.request)};
   for (auto& ev : batch.events)
-    f.event_frames.emplace_back(records::event_frame(ev));
+    f.event_frames.emplace_back(records::event_frame(ev), ev.seq);
   for (auto& frame : out.reminder_frames)
     f.event_frames.emplace_back(std::move(frame));
   f.wakes = std::move(out.wakes);

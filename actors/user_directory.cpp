@@ -57,6 +57,8 @@ caf::expected<todo_api> user_directory_state::target(const std::string& user) {
 }
 
 void user_directory_state::reroute(routing_table table) {
+  if (!settings.clustered)
+    return;
   if (table.partitions < 0
       || table.owners.size() != static_cast<size_t>(table.partitions))
     table = routing_table{};
@@ -73,8 +75,9 @@ void user_directory_state::reroute(routing_table table) {
       ++i;
       continue;
     }
+    // Not an exit: that would take its sessions down too.
     self->demonitor(i->second.handle.address());
-    self->send_exit(i->second.handle, caf::exit_reason::user_shutdown);
+    self->send(i->second.handle, atom::passivate::value);
     stats->resident.add(-1);
     i = users.erase(i);
   }

@@ -98,6 +98,12 @@ caf::error validate_cluster(const app_config& cfg) {
                    "with `actodo cluster certs --out=DIR` and give "
                    "--cluster.tls-dir=DIR (or --cluster.insecure on "
                    "loopback)");
+  if (cfg.auth == "token" && cfg.jwt_secret.empty()
+      && cfg.jwt_secret_file.empty())
+    return invalid("jwt-secret",
+                   "with --auth=token every node of a cluster must sign and "
+                   "check tokens with the same key: give --jwt-secret-file "
+                   "(or ACTODO_JWT_SECRET) on every node");
   if (c.session_timeout < 1s || c.session_timeout > 5min)
     return invalid("cluster.session-timeout", "must be between 1s and 5min");
   if (c.heartbeat < 100ms || c.heartbeat * 3 > c.session_timeout)

@@ -161,8 +161,11 @@ void cluster_agent_state::dial(const redis::node_record& node) {
       },
       [this, id, address](caf::error& err) {
         dialing.erase(id);
-        std::cerr << "actodo: cluster: cannot connect to " << id << " at "
-                  << address << ": " << describe(err) << std::endl;
+        // Once per outage: a dead node stays in the registry until its
+        // entry expires.
+        if (unreachable.insert(id).second)
+          std::cerr << "actodo: cluster: cannot connect to " << id << " at "
+                    << address << ": " << describe(err) << std::endl;
       });
 }
 
@@ -173,6 +176,7 @@ void cluster_agent_state::add_peer(const std::string& id, std::string address,
     self->demonitor(entry.directory.address());
   entry.address = std::move(address);
   entry.directory = std::move(dir);
+  unreachable.erase(id);
   self->monitor(entry.directory);
   std::cout << "actodo: cluster: linked with " << id << std::endl;
   publish_routes();

@@ -62,6 +62,8 @@ struct cluster_agent_state {
   std::map<std::string, peer> peers;
   /// Peers being dialed (one attempt at a time each).
   std::set<std::string> dialing;
+  /// Peers whose last dial failed (logged once).
+  std::set<std::string> unreachable;
   /// The Redis connection's generation when everything was last written.
   uint64_t written_generation = 0;
   bool redis_ok = true;

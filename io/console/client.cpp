@@ -209,6 +209,7 @@ int trace(caf::actor_system& sys, caf::scoped_actor& self,
         },
         [](actors::command&) {},
         [](atom::expire) {},
+        [](atom::retry) {},
       };
     },
     true);

@@ -132,6 +132,7 @@ recording_session(caf::actor_system& sys,
         },
         [](actors::command&) {},
         [](atom::expire) {},
+        [](atom::retry) {},
       };
     },
     std::move(frames));

@@ -33,6 +33,7 @@ actors::session_actor::behavior_type collector(actors::session_actor::pointer,
     },
     [](actors::command&) {},
     [](atom::expire) {},
+    [](atom::retry) {},
   };
 }
 

@@ -152,4 +152,55 @@ CAF_TEST(a resume from events the retention removed is refused naming after) {
   CAF_CHECK(sink->frames[1].find(R"("sequence":2)") != std::string::npos);
 }
 
+CAF_TEST(a session subscribes again when its list goes away) {
+  auto session = open();
+  caf::anon_send(session, create("r1", R"({"title":"milk"})"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 3u);
+  // The user moves (cluster mode) or the list stops: the session is not
+  // closed, it subscribes to the next list and misses nothing.
+  auto& users = directory_state().users;
+  CAF_REQUIRE_EQUAL(users.count("alice"), 1u);
+  auto old_list = users["alice"].handle;
+  auto& st = deref<actors::session_actor::stateful_base<actors::session_state>>(
+               session)
+               .state;
+  CAF_CHECK_EQUAL(st.source, old_list.address());
+  // What the directory does when the user's partition moved away.
+  caf::anon_send(old_list, atom::passivate::value);
+  sched.run();
+  // The first attempt may still reach the old list (the directory learns
+  // of its end in the same round); the retry comes 500 ms later.
+  sched.advance_time(std::chrono::milliseconds(500));
+  sched.run();
+  CAF_CHECK(sink->closed.empty());
+  CAF_REQUIRE_EQUAL(users.count("alice"), 1u);
+  auto new_list = users["alice"].handle;
+  CAF_CHECK_NOT_EQUAL(new_list, old_list);
+  CAF_CHECK_EQUAL(list_state(new_list).sessions.size(), 1u);
+  caf::anon_send(session, create("r2", R"({"title":"eggs"})"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 5u);
+  auto result = json::parse(sink->frames[3]);
+  auto event = json::parse(sink->frames[4]);
+  CAF_CHECK_EQUAL(result["request_id"], "r2");
+  CAF_CHECK_EQUAL(event["event"]["sequence"], 2);
+}
+
+CAF_TEST(a session drops event frames it has already sent) {
+  auto session = open();
+  caf::anon_send(session, create("r1", R"({"title":"milk"})"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 3u);
+  // Sequence 1 went out; the same event again (a new list replaying what
+  // the old one sent) is not sent twice, a later one is.
+  caf::anon_send(session, atom::frame::value, actors::shared_frame{"again", 1});
+  caf::anon_send(session, atom::frame::value, actors::shared_frame{"next", 2});
+  caf::anon_send(session, atom::frame::value, actors::shared_frame{"other"});
+  sched.run();
+  CAF_REQUIRE_EQUAL(sink->frames.size(), 5u);
+  CAF_CHECK_EQUAL(sink->frames[3], "next");
+  CAF_CHECK_EQUAL(sink->frames[4], "other");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -112,6 +112,7 @@ CAF_TEST(cluster mode needs a node id a port and TLS files) {
                 "redis://");
   check_refused(cluster_cli({"--cluster.heartbeat=9s"}), "cluster.heartbeat",
                 "a third");
+  check_refused(cluster_cli({"--auth=token"}), "jwt-secret", "the same key");
 }
 
 CAF_TEST(plain BASP only on loopback and never with TLS files) {

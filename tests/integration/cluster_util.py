@@ -1,0 +1,214 @@
+"""Several actodo nodes as one cluster for the integration tests: the
+Kafka mock broker (`actodo broker`), one shared PostgreSQL database (a
+server of tests/pg/pg_server.sh), Redis (tests/redis/redis_server.sh) and
+three `actodo serve` processes in cluster mode on 127.0.0.1."""
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+import websocket
+
+from actodo_fixture import SOCKET_TIMEOUT, Server, actodo_bin, http_request
+from kafka_util import Broker
+from pg_databases import pg_store_for
+
+REDIS_DIR = os.environ.get("ACTODO_TEST_REDIS_DIR", "")
+REDIS_SCRIPT = os.environ.get("ACTODO_TEST_REDIS_SCRIPT", "")
+ADMIN_RE = re.compile(r"actodo: console endpoint on 127\.0\.0\.1:(\d+)")
+NODE_RE = re.compile(r"actodo: cluster node (\S+) on 127\.0\.0\.1:(\d+)")
+PARTITIONS = 6
+SESSION_TIMEOUT = 6  # seconds (--cluster.session-timeout)
+JWT_SECRET = "cluster-test-secret-0123456789abcdef0123456789"
+PASSWORD = "correct horse battery staple"
+_redis_db = itertools.count(1)
+
+
+def redis_uri():
+    """The test Redis; each cluster gets a database of its own."""
+    with open(os.path.join(REDIS_DIR, "uri")) as f:
+        base = f.read().strip()
+    return f"{base}/{next(_redis_db) % 16}"
+
+
+def restart_redis():
+    subprocess.run([REDIS_SCRIPT, "restart", REDIS_DIR], check=True,
+                   timeout=60, capture_output=True)
+
+
+def make_certs(directory):
+    res = subprocess.run([actodo_bin(), "cluster", "certs",
+                          f"--out={directory}"], capture_output=True,
+                         timeout=60)
+    if res.returncode != 0:
+        raise AssertionError(f"cluster certs: {res.stderr!r}")
+
+
+class Node(Server):
+    """One node; `admin` is its console port, `cluster_port` its BASP
+    endpoint."""
+
+    def __init__(self, node_id, args):
+        self.node_id = node_id
+        super().__init__(extra_args=[f"--cluster.node-id={node_id}", *args])
+        self.admin = self._wait_line(ADMIN_RE)
+        self.cluster_port = self._wait_line(NODE_RE, group=2)
+
+    def _wait_line(self, regex, group=1):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for line in list(self.stdout_lines):
+                m = regex.search(line)
+                if m:
+                    return int(m.group(group))
+            time.sleep(0.02)
+        raise AssertionError(f"no {regex.pattern!r} in {self.stdout_lines}"
+                             f"\n{self.read_log()}")
+
+    def console(self, command, json_out=True):
+        args = [actodo_bin(), "console", f"127.0.0.1:{self.admin}",
+                "--admin-insecure", f"--exec={command}",
+                f"--data-dir={self.data_dir}"]
+        if json_out:
+            args.append("--json")
+        res = subprocess.run(args, capture_output=True, timeout=30,
+                             stdin=subprocess.DEVNULL)
+        if res.returncode != 0:
+            raise AssertionError(f"console {command}: {res.stderr!r}")
+        out = res.stdout.decode()
+        return json.loads(out) if json_out else out
+
+
+class Cluster:
+    """Broker, one PostgreSQL database, a Redis database and `n` nodes."""
+
+    def __init__(self, tmp, n=3, tls=True, extra_args=()):
+        self.broker = Broker(partitions=PARTITIONS)
+        self.redis = redis_uri()
+        self.store = pg_store_for(os.path.join(tmp, "cluster-store"))
+        self.certs = os.path.join(tmp, "certs")
+        if tls:
+            make_certs(self.certs)
+        self.args = [f"--store={self.store}",
+                     f"--kafka.brokers={self.broker.bootstrap}",
+                     f"--cluster.redis={self.redis}", "--cluster.port=0",
+                     f"--cluster.session-timeout={SESSION_TIMEOUT}s",
+                     "--auth=token", f"--jwt-secret={JWT_SECRET}",
+                     "--admin-insecure", *extra_args]
+        self.args.append(f"--cluster.tls-dir={self.certs}" if tls
+                         else "--cluster.insecure")
+        self.nodes = {}
+        try:
+            for i in range(n):
+                self.add(f"node-{chr(ord('a') + i)}")
+        except BaseException:
+            self.close()
+            raise
+
+    def add(self, node_id):
+        self.nodes[node_id] = Node(node_id, self.args)
+        return self.nodes[node_id]
+
+    def close(self):
+        for node in self.nodes.values():
+            try:
+                node.close()
+            except Exception:
+                pass
+        self.broker.close()
+
+    def logs(self):
+        return "\n".join(n.read_log() for n in self.nodes.values())
+
+    def wait_settled(self, timeout=60):
+        """Until every live node lists the same live nodes and every
+        partition has an owner among them."""
+        live = [n for n in self.nodes.values() if n.running()]
+        ids = sorted(n.node_id for n in live)
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                views = [n.console("nodes")["nodes"] for n in live]
+                last = views
+                ok = all(sorted(x["id"] for x in v) == ids for v in views)
+                owned = sorted(p for x in views[0] for p in x["partitions"])
+                if ok and owned == list(range(PARTITIONS)):
+                    return views[0]
+            except AssertionError:
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"cluster did not settle: {last}\n{self.logs()}")
+
+
+class User:
+    """An account and its access token."""
+
+    def __init__(self, node, name):
+        self.name = name
+        r = call(node, "POST", "/api/v1/auth/register",
+                 {"username": name, "password": PASSWORD})
+        if r.status != 201:
+            raise AssertionError(f"register {name}: {r.status} {r.body}")
+        self.id = r.body["id"]
+        r = call(node, "POST", "/api/v1/auth/login",
+                 {"username": name, "password": PASSWORD})
+        if r.status != 200:
+            raise AssertionError(f"login {name}: {r.status} {r.body}")
+        self.token = r.body["access_token"]
+
+    def headers(self, extra=None):
+        h = {"Content-Type": "application/json",
+             "Authorization": f"Bearer {self.token}"}
+        h.update(extra or {})
+        return h
+
+    def ws(self, node, after=None):
+        path = f"/api/v1/ws?access_token={self.token}"
+        if after is not None:
+            path += f"&after={after}"
+        return websocket.create_connection(
+            f"ws://127.0.0.1:{node.port}{path}", timeout=SOCKET_TIMEOUT)
+
+
+def call(node, method, path, body=None, user=None, headers=None,
+         timeout=SOCKET_TIMEOUT):
+    h = user.headers(headers) if user else {"Content-Type": "application/json"}
+    if headers and not user:
+        h.update(headers)
+    return http_request(node.port, method, path,
+                        None if body is None else json.dumps(body), h,
+                        timeout)
+
+
+def owner_of(node, user):
+    return node.console(f"user {user.id}")["owner"]
+
+
+class ClusterTestCase(unittest.TestCase):
+    tls = True
+
+    def setUp(self):
+        if not REDIS_DIR or not os.environ.get("ACTODO_TEST_PG_DIR"):
+            raise AssertionError("the cluster tests need ACTODO_TEST_REDIS_DIR"
+                                 " and ACTODO_TEST_PG_DIR (run them through"
+                                 " ctest: fixtures redis and pg)")
+        self.tmp = tempfile.mkdtemp(prefix="actodo-cluster-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.cluster = Cluster(self.tmp, tls=self.tls)
+        self.addCleanup(self.cluster.close)
+        self.cluster.wait_settled()
+
+    def users_by_owner(self, node, count=12):
+        """Registers `count` users; returns {owner node id: [users]}."""
+        out = {}
+        for i in range(count):
+            u = User(node, f"user{i}-{os.getpid()}-{id(self)}")
+            out.setdefault(owner_of(node, u), []).append(u)
+        return out
