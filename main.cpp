@@ -24,7 +24,6 @@
 #include "io/kafka_client.hpp"
 #include "io/kafka_metrics.hpp"
 #include "io/local_publish.hpp"
-#include "io/redis/redis_uri.hpp"
 #include "io/tls_relay.hpp"
 #include "persistence/open_store.hpp"
 #include "persistence/store_copy.hpp"
@@ -116,32 +115,9 @@ int serve(int argc, char** argv) {
   auto kafka = !cfg.kafka.brokers.empty();
   auto clustered = !cfg.cluster.redis.empty();
   if (clustered) {
-    if (auto redis = actodo::io::redis::parse_redis_uri(cfg.cluster.redis);
-        !redis) {
-      std::cerr << "actodo: invalid option --cluster.redis: "
-                << actodo::describe(redis.error()) << '\n';
+    if (auto err = actodo::io::cluster::prepare(cfg)) {
+      std::cerr << "actodo: " << actodo::describe(err) << '\n';
       return 2;
-    }
-    // The consumer group decides ownership: a node silent for the session
-    // timeout loses its partitions.
-    using std::chrono::duration_cast;
-    using std::chrono::milliseconds;
-    auto session = duration_cast<milliseconds>(cfg.cluster.session_timeout);
-    cfg.kafka.consumer_properties = {
-      {"session.timeout.ms", std::to_string(session.count())},
-      {"heartbeat.interval.ms",
-       std::to_string(std::max<int64_t>(session.count() / 12, 100))},
-      // Survivors keep their partitions while a dead node's move.
-      {"partition.assignment.strategy", "cooperative-sticky"}};
-    // Peers are dialed with the cluster's certificate (libcaf_openssl).
-    if (!cfg.cluster.insecure) {
-      auto files = actodo::config::tls_files_in(cfg.cluster.tls_dir);
-      if (auto err = actodo::config::check_certificates(files)) {
-        std::cerr << "actodo: invalid option --cluster.tls-dir: "
-                  << actodo::describe(err) << '\n';
-        return 2;
-      }
-      actodo::config::enable_tls(cfg, files);
     }
   }
   auto uri = actodo::persistence::parse_store_uri(cfg.store, cfg.data_dir);

@@ -6,6 +6,7 @@
 
 #include "config/certificates.hpp"
 #include "config/error.hpp"
+#include "config/tls.hpp"
 #include "io/cluster/cluster_agent.hpp"
 #include "io/local_publish.hpp"
 #include "io/redis/redis_subscriber.hpp"
@@ -15,6 +16,32 @@
 namespace actodo::io::cluster {
 
 namespace atom = actodo::atom;
+
+caf::error prepare(config::app_config& cfg) {
+  if (auto redis = redis::parse_redis_uri(cfg.cluster.redis); !redis)
+    return caf::make_error(ec::invalid_field, "invalid option --cluster.redis: "
+                                                + describe(redis.error()));
+  // The consumer group decides ownership: a node silent for the session
+  // timeout loses its partitions; survivors keep theirs while a dead
+  // node's move (cooperative-sticky).
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  auto session = duration_cast<milliseconds>(cfg.cluster.session_timeout);
+  cfg.kafka.consumer_properties = {
+    {"session.timeout.ms", std::to_string(session.count())},
+    {"heartbeat.interval.ms",
+     std::to_string(std::max<int64_t>(session.count() / 12, 100))},
+    {"partition.assignment.strategy", "cooperative-sticky"}};
+  if (cfg.cluster.insecure)
+    return caf::none;
+  auto files = config::tls_files_in(cfg.cluster.tls_dir);
+  if (auto err = config::check_certificates(files))
+    return caf::make_error(
+      ec::invalid_field, "invalid option --cluster.tls-dir: " + describe(err));
+  // Peers are dialed with the cluster's certificate.
+  config::enable_tls(cfg, files);
+  return caf::none;
+}
 
 cluster::cluster(caf::actor_system& sys, actors::user_directory_actor directory,
                  actors::node_metrics stats)

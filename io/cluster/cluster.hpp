@@ -8,6 +8,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
+#include "config/config.hpp"
 #include "config/settings.hpp"
 
 namespace actodo::io {
@@ -19,6 +20,12 @@ class redis_subscriber;
 } // namespace actodo::io::redis
 
 namespace actodo::io::cluster {
+
+/// Before the actor system starts: checks the Redis URI and the TLS files
+/// (errors name the option: exit 2), sets the command consumer's session
+/// timeout and assignment strategy, and loads libcaf_openssl with the
+/// cluster's files (outgoing links).
+caf::error prepare(config::app_config& cfg);
 
 /// What `cluster::start` needs besides the `cluster.*` options.
 struct cluster_settings : config::cluster_options {

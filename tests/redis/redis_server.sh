@@ -19,19 +19,8 @@ MARKER=.actodo-redis-server   # marks a DIR made by this script (guards rm -rf)
 
 die() { echo "redis_server.sh: $*" >&2; exit 1; }
 
-# Prints a TCP port on 127.0.0.1 that is free right now.
-free_port() {
-  if [[ -x /usr/bin/python3 ]]; then
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-    return
-  fi
-  local p   # no python3: try random ports; "connection refused" means free
-  for _ in {1..100}; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  die "no free TCP port found"
-}
+# free_port: prints a TCP port on 127.0.0.1 that is free right now.
+source "$(dirname "${BASH_SOURCE[0]}")/../free_port.sh"
 
 # True when the server on port $1 answers PING with PONG (within 1 s).
 answers() {
