@@ -33,6 +33,15 @@ std::pair<std::string, uint16_t> split_address(const std::string& address) {
 
 } // namespace
 
+cluster_agent_state::~cluster_agent_state() {
+  // A clean stop leaves the registry at once (the TTL covers a crash).
+  // Here, not in an attached functor: those run after the state is gone.
+  if (registry && !settings.address.empty())
+    if (auto err = registry->remove_node(settings.node_id))
+      std::cerr << "actodo: cluster: cannot leave the registry: "
+                << describe(err) << std::endl;
+}
+
 void cluster_agent_state::redis_failed(const caf::error& err,
                                        const char* what) {
   if (redis_ok)
@@ -248,14 +257,6 @@ actors::cluster_agent_actor::behavior_type cluster_agent(
   st.registry = std::make_unique<redis::cluster_registry>(*st.conn);
   self->set_down_handler(
     [self](caf::down_msg& dm) { self->state.peer_down(dm.source); });
-  // A clean stop leaves the registry at once (the TTL covers a crash).
-  self->attach_functor([self](const caf::error&) {
-    auto& st = self->state;
-    if (st.registry && !st.settings.address.empty())
-      if (auto err = st.registry->remove_node(st.settings.node_id))
-        std::cerr << "actodo: cluster: cannot leave the registry: "
-                  << describe(err) << std::endl;
-  });
   return {
     [self](atom::start, std::string& address, std::string& http) {
       // Once, from this node (the address is known after the endpoint

@@ -46,6 +46,12 @@ struct cluster_agent_state {
     actors::user_directory_actor directory;
   };
 
+  cluster_agent_state() = default;
+  cluster_agent_state(const cluster_agent_state&) = delete;
+  cluster_agent_state& operator=(const cluster_agent_state&) = delete;
+  /// Leaves the registry.
+  ~cluster_agent_state();
+
   actors::cluster_agent_actor::pointer self = nullptr;
   agent_settings settings;
   actors::user_directory_actor directory;

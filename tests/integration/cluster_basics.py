@@ -8,10 +8,11 @@ import ssl
 import subprocess
 import tempfile
 import unittest
+import uuid
 
 from actodo_fixture import actodo_bin, recv_until, has_event
 from cluster_util import (ClusterTestCase, PARTITIONS, User, call, make_certs,
-                          owner_of)
+                          owner_of, retried)
 
 
 class ForwardingTest(ClusterTestCase):
@@ -86,6 +87,43 @@ class ConsoleTest(ClusterTestCase):
         owned = {p for x in nodes[owner].console("nodes")["nodes"]
                  if x["id"] == owner for p in x["partitions"]}
         self.assertTrue(owned)
+
+
+class LeaveTest(ClusterTestCase):
+    def test_a_node_stopped_with_sigterm_hands_its_users_over(self):
+        nodes = self.cluster.nodes
+        by_owner = self.users_by_owner(nodes["node-a"])
+        self.assertIn("node-c", by_owner, by_owner.keys())
+        user = by_owner["node-c"][0]
+        r = call(nodes["node-a"], "POST", "/api/v1/todos",
+                 {"title": "before"}, user, {"Prefer": "wait=10"})
+        self.assertEqual(r.status, 201, r.body)
+        # Exit code 0 within 10 s (Server.stop asserts both).
+        nodes["node-c"].stop()
+        # It left the registry at once (no waiting for its TTL) ...
+        view = nodes["node-a"].console("nodes")["nodes"]
+        self.assertEqual([x["id"] for x in view], ["node-a", "node-b"])
+        # ... and its partitions move to the others.
+        self.cluster.wait_settled(timeout=60)
+        self.assertIn(retried(lambda: owner_of(nodes["node-b"], user)),
+                      ("node-a", "node-b"))
+        # The same Idempotency-Key again after a 503 or a timeout.
+        key = str(uuid.uuid4())
+
+        def write():
+            r = call(nodes["node-b"], "POST", "/api/v1/todos",
+                     {"title": "after"}, user,
+                     {"Prefer": "wait=10", "Idempotency-Key": key})
+            if r.status == 503:
+                raise AssertionError(r.body)
+            return r
+        r = retried(write)
+        self.assertEqual(r.status, 201, r.body)
+        r = retried(lambda: call(nodes["node-a"], "GET", "/api/v1/todos",
+                                 user=user))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(sorted(t["title"] for t in r.body["items"]),
+                         ["after", "before"])
 
 
 class TlsTest(ClusterTestCase):
