@@ -19,6 +19,9 @@ constexpr int64_t replay_page = 1000;
 /// While the user's partition moves (a node failed), subscribing fails
 /// with `unavailable`; the session tries again for about a minute.
 constexpr auto resubscribe_delay = std::chrono::milliseconds(500);
+/// A request to a node that just died can stay unanswered (CAF drops what
+/// reaches a dead proxy): each attempt waits this long at most.
+constexpr auto resubscribe_timeout = std::chrono::seconds(2);
 constexpr int32_t max_attempts = 120;
 
 } // namespace
@@ -82,7 +85,7 @@ void session_state::resubscribe() {
   // Live frames of the new list wait in the mailbox until the gap between
   // the last event the socket got and the list's sequence is replayed.
   self
-    ->request(directory, timeout, atom::subscribe::value, user_id,
+    ->request(directory, resubscribe_timeout, atom::subscribe::value, user_id,
               caf::actor_cast<session_actor>(self))
     .await(
       [this](int64_t seq) {

@@ -17,26 +17,14 @@
 #include "caf/scoped_actor.hpp"
 #include "caf/sec.hpp"
 
+#include "io/local_servants.hpp"
+
 namespace actodo::io {
 
 namespace {
 
-/// CAF 0.17.6 aborts when asked for the address of a Unix domain socket
-/// ("invalid protocol family"): these servants answer for it. BASP uses the
-/// doorman's port to find the published actor and sends it in its handshake.
-class local_scribe : public caf::io::network::scribe_impl {
- public:
-  using scribe_impl::scribe_impl;
-
-  std::string addr() const override {
-    return "localhost";
-  }
-
-  uint16_t port() const override {
-    return 0;
-  }
-};
-
+/// BASP uses the doorman's port to find the published actor and sends it in
+/// its handshake; CAF 0.17.6 cannot tell the address of a Unix socket.
 class local_doorman : public caf::io::network::doorman_impl {
  public:
   using doorman_impl::doorman_impl;

@@ -6,8 +6,8 @@
 
 #include "config/certificates.hpp"
 #include "config/error.hpp"
-#include "config/tls.hpp"
 #include "io/cluster/cluster_agent.hpp"
+#include "io/cluster/tls_dialer.hpp"
 #include "io/local_publish.hpp"
 #include "io/redis/redis_subscriber.hpp"
 #include "io/redis/redis_uri.hpp"
@@ -38,8 +38,6 @@ caf::error prepare(config::app_config& cfg) {
   if (auto err = config::check_certificates(files))
     return caf::make_error(
       ec::invalid_field, "invalid option --cluster.tls-dir: " + describe(err));
-  // Peers are dialed with the cluster's certificate.
-  config::enable_tls(cfg, files);
   return caf::none;
 }
 
@@ -76,7 +74,15 @@ caf::error cluster::start(cluster_settings cfg) {
   agent_cfg.redis = *endpoint;
   agent_cfg.session_timeout = cfg.session_timeout;
   agent_cfg.heartbeat = cfg.heartbeat;
-  agent_cfg.tls = !cfg.insecure;
+  if (!cfg.insecure) {
+    // Outgoing links: TLS in our dialer, BASP in CAF's plain middleman
+    // (incoming ones arrive there through the relay).
+    dialer_ = std::make_shared<tls_dialer>(config::tls_files_in(cfg.tls_dir));
+    if (auto err = dialer_->start())
+      return err;
+    connector_ = spawn_tls_connector(sys_, dialer_);
+    agent_cfg.connector = connector_;
+  }
   agent_cfg.timeout = cfg.timeout;
   auto agent = sys_.spawn<caf::detached>(cluster_agent, std::move(agent_cfg),
                                          directory_, stats_);
@@ -134,6 +140,14 @@ void cluster::shutdown() {
   if (agent_) {
     caf::anon_send_exit(agent_, caf::exit_reason::user_shutdown);
     agent_ = nullptr;
+  }
+  if (connector_) {
+    caf::anon_send_exit(connector_, caf::exit_reason::user_shutdown);
+    connector_ = nullptr;
+  }
+  if (dialer_) {
+    dialer_->stop();
+    dialer_.reset();
   }
   if (relay_) {
     relay_->stop();

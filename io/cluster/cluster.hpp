@@ -5,6 +5,7 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/error.hpp"
+#include "caf/io/middleman_actor.hpp"
 
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
@@ -21,10 +22,11 @@ class redis_subscriber;
 
 namespace actodo::io::cluster {
 
+class tls_dialer;
+
 /// Before the actor system starts: checks the Redis URI and the TLS files
 /// (errors name the option: exit 2), sets the command consumer's session
-/// timeout and assignment strategy, and loads libcaf_openssl with the
-/// cluster's files (outgoing links).
+/// timeout and assignment strategy.
 caf::error prepare(config::app_config& cfg);
 
 /// What `cluster::start` needs besides the `cluster.*` options.
@@ -77,6 +79,8 @@ class cluster {
   actors::node_metrics stats_;
   actors::cluster_agent_actor agent_;
   std::unique_ptr<tls_relay> relay_;
+  std::shared_ptr<tls_dialer> dialer_;
+  caf::io::middleman_actor connector_;
   std::unique_ptr<redis::redis_subscriber> subscriber_;
   std::string address_;
 };

@@ -4,7 +4,6 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/io/middleman.hpp"
-#include "caf/openssl/manager.hpp"
 
 #include "actors/domain/partition.hpp"
 #include "actors/domain/time.hpp"
@@ -74,7 +73,7 @@ void cluster_agent_state::heartbeat() {
   if (conn->generation() != written_generation) {
     written_generation = conn->generation();
     for (auto& kvp : owned)
-      claim(kvp.first);
+      renew(kvp.first);
   }
   if (auto nodes = registry->nodes()) {
     for (auto& node : *nodes)
@@ -98,6 +97,17 @@ void cluster_agent_state::claim(int32_t p) {
   epoch = std::max(epoch, owned[p]);
   owned[p] = epoch;
   auto written = registry->put_owner(p, {settings.node_id, epoch});
+  if (!written)
+    redis_failed(written.error(), "cannot publish a partition");
+}
+
+void cluster_agent_state::renew(int32_t p) {
+  // The epoch it holds: written only where the map lost the entry, never
+  // over a newer owner's (the consumer group moved it meanwhile; the
+  // revocation is on its way).
+  if (owned[p] == 0)
+    return claim(p);
+  auto written = registry->put_owner(p, {settings.node_id, owned[p]});
   if (!written)
     redis_failed(written.error(), "cannot publish a partition");
 }
@@ -143,8 +153,8 @@ void cluster_agent_state::dial(const redis::node_record& node) {
     return;
   dialing.insert(node.id);
   auto& sys = self->system();
-  auto mm = settings.tls ? sys.openssl_manager().actor_handle()
-                         : sys.middleman().actor_handle();
+  auto mm = settings.connector ? settings.connector
+                               : sys.middleman().actor_handle();
   auto id = node.id;
   auto address = node.address;
   self->request(mm, settings.timeout, caf::connect_atom::value, host, port)

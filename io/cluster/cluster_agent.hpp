@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "caf/io/middleman_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/interfaces.hpp"
@@ -26,8 +27,9 @@ struct agent_settings {
   /// Registry entry lifetime (and Kafka's session timeout).
   caf::timespan session_timeout{};
   caf::timespan heartbeat{};
-  /// Dial peers with mutually authenticated TLS (libcaf_openssl).
-  bool tls = false;
+  /// Dials peers with mutually authenticated TLS (`tls_dialer`); null:
+  /// plain BASP through CAF's middleman.
+  caf::io::middleman_actor connector;
   caf::timespan timeout{};
 };
 
@@ -80,6 +82,8 @@ struct cluster_agent_state {
   void revoke(const std::vector<int32_t>& parts);
   /// Publishes `p` as ours with an epoch above the stored one.
   void claim(int32_t p);
+  /// Publishes `p` again at the epoch it holds (after a reconnect).
+  void renew(int32_t p);
   void refresh_owners();
   void dial(const redis::node_record& node);
   void add_peer(const std::string& id, std::string address,

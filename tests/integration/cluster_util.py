@@ -10,8 +10,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
+import uuid
 
 import websocket
 
@@ -189,8 +191,9 @@ def call(node, method, path, body=None, user=None, headers=None,
 
 def retried(fn, attempts=5):
     """`fn()` again (1 s apart) after a timeout or a failed console call,
-    as a client would: in TLS mode the first request forwarded after a node
-    left can go unanswered (docs/cluster.md, "Known problem")."""
+    as a client would: a request forwarded to a node in the instant it goes
+    away can stay unanswered until the timeout (docs/cluster.md,
+    "Failover")."""
     for i in range(attempts):
         try:
             return fn()
@@ -225,3 +228,61 @@ class ClusterTestCase(unittest.TestCase):
             u = User(node, f"user{i}-{os.getpid()}-{id(self)}")
             out.setdefault(owner_of(node, u), []).append(u)
         return out
+
+
+class Writer(threading.Thread):
+    """Creates todos for `user` through `node` until stopped; each command
+    has an Idempotency-Key and is retried (503, timeouts) until it is
+    acknowledged with 202. Records what was acknowledged and when writes
+    failed."""
+
+    def __init__(self, node, user, tag):
+        super().__init__(daemon=True)
+        self.node, self.user, self.tag = node, user, tag
+        self.acked = []          # titles acknowledged with 202
+        self.acked_at = []       # and when (monotonic)
+        self.failures = []       # monotonic times of refused attempts
+        self.stop_flag = threading.Event()
+
+    def run(self):
+        n = 0
+        while not self.stop_flag.is_set():
+            title = f"{self.tag}-{n}"
+            key = str(uuid.uuid4())
+            while not self.stop_flag.is_set():
+                try:
+                    r = call(self.node, "POST", "/api/v1/todos",
+                             {"title": title}, self.user,
+                             {"Idempotency-Key": key}, timeout=10)
+                    if r.status == 202:
+                        self.acked.append(title)
+                        self.acked_at.append(time.monotonic())
+                        break
+                    self.failures.append(time.monotonic())
+                except OSError:
+                    self.failures.append(time.monotonic())
+                time.sleep(0.1)
+            n += 1
+            time.sleep(0.02)
+
+
+class Reader(threading.Thread):
+    """Collects the event sequence numbers a socket receives."""
+
+    def __init__(self, ws):
+        super().__init__(daemon=True)
+        self.ws = ws
+        self.seqs = []
+        self.closed = None
+
+    def run(self):
+        while True:
+            try:
+                frame = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue  # quiet while the user's node changes
+            except Exception as e:  # closed by the test or the server
+                self.closed = repr(e)
+                return
+            if frame.get("type") == "event":
+                self.seqs.append(frame["event"]["sequence"])

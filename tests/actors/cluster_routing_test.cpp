@@ -1,0 +1,139 @@
+#define CAF_SUITE actors.cluster_routing
+
+#include <nlohmann/json.hpp>
+
+#include "actors/domain/partition.hpp"
+#include "actors/user_directory.hpp"
+#include "config/error.hpp"
+
+#include "tests/actors/codec.hpp"
+#include "tests/actors/node_fixture.hpp"
+
+using namespace actodo;
+using actors::command;
+
+namespace {
+
+constexpr int32_t partitions = 4;
+
+/// A directory in cluster mode beside the fixture's, which plays the
+/// directory of another node.
+struct fixture : test::node_fixture {
+  fixture() {
+    auto clustered_settings = settings;
+    clustered_settings.clustered = true;
+    clustered = sys.spawn(actors::user_directory, journal, clustered_settings,
+                          stats.lists);
+    sched.run();
+  }
+
+  ~fixture() override {
+    caf::anon_send_exit(clustered, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  /// Sends a create for `user` to the clustered directory.
+  caf::expected<actors::command_outcome> create(const std::string& user) {
+    command cmd;
+    cmd.user_id = user;
+    cmd.request_id = "r" + std::to_string(++requests);
+    test::set_body(cmd, R"({"title":"t"})");
+    self->send(clustered, cmd);
+    sched.run();
+    caf::expected<actors::command_outcome> result{caf::error{}};
+    self->receive([&](actors::command_outcome& x) { result = std::move(x); },
+                  [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  /// Every partition owned by `owner` except `p`, owned by `p_owner`.
+  void route(const caf::actor& owner, int32_t p = -1,
+             const caf::actor& p_owner = caf::actor{}) {
+    actors::routing_table table;
+    table.partitions = partitions;
+    for (int32_t i = 0; i < partitions; ++i) {
+      table.owners.push_back(i == p ? p_owner : owner);
+      table.nodes.push_back(i == p && !p_owner ? "" : "node");
+    }
+    caf::anon_send(clustered, atom::owners::value, std::move(table));
+    sched.run();
+  }
+
+  actors::user_directory_state& clustered_state() {
+    return deref<actors::user_directory_actor::stateful_base<
+      actors::user_directory_state>>(clustered)
+      .state;
+  }
+
+  caf::actor self_handle() {
+    return caf::actor_cast<caf::actor>(clustered);
+  }
+
+  caf::actor other_node() {
+    return caf::actor_cast<caf::actor>(directory);
+  }
+
+  const int32_t alice = actors::domain::partition_of("alice", partitions);
+  actors::user_directory_actor clustered;
+  int requests = 0;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(cluster_routing_tests, fixture)
+
+CAF_TEST(nothing is routed before the first partition table) {
+  auto x = create("alice");
+  CAF_REQUIRE(!x);
+  CAF_CHECK_EQUAL(x.error(), ec::unavailable);
+  CAF_CHECK_EQUAL(retry_after(x.error()), 1);
+  CAF_CHECK(clustered_state().users.empty());
+}
+
+CAF_TEST(users of partitions this node owns get a local list) {
+  route(self_handle());
+  auto x = create("alice");
+  CAF_REQUIRE(x);
+  CAF_CHECK_EQUAL(x->code, actors::outcome_code::created);
+  CAF_CHECK_EQUAL(clustered_state().users.count("alice"), 1u);
+  CAF_CHECK(directory_state().users.empty());
+}
+
+CAF_TEST(users of other nodes go to the owning directory) {
+  route(self_handle(), alice, other_node());
+  auto x = create("alice");
+  CAF_REQUIRE(x);
+  CAF_CHECK_EQUAL(x->code, actors::outcome_code::created);
+  // The owner's directory holds the list and answered the requester.
+  CAF_CHECK_EQUAL(directory_state().users.count("alice"), 1u);
+  CAF_CHECK_EQUAL(clustered_state().users.count("alice"), 0u);
+}
+
+CAF_TEST(a partition without an owner answers unavailable) {
+  route(self_handle(), alice);
+  auto x = create("alice");
+  CAF_REQUIRE(!x);
+  CAF_CHECK_EQUAL(x.error(), ec::unavailable);
+  CAF_CHECK_NOT_EQUAL(describe(x.error()).find("no node owns partition"),
+                      std::string::npos);
+}
+
+CAF_TEST(lists of a partition that moved away are passivated) {
+  route(self_handle());
+  CAF_REQUIRE(create("alice"));
+  CAF_REQUIRE(create("bob"));
+  auto list = clustered_state().users.at("alice").handle;
+  route(self_handle(), alice, other_node());
+  CAF_CHECK_EQUAL(clustered_state().users.count("alice"), 0u);
+  auto bob = actors::domain::partition_of("bob", partitions);
+  CAF_CHECK_EQUAL(clustered_state().users.count("bob"), bob == alice ? 0u : 1u);
+  // Its commands go to the new owner, which loads the user from the store.
+  auto x = create("alice");
+  CAF_REQUIRE(x);
+  CAF_CHECK_EQUAL(directory_state().users.count("alice"), 1u);
+  CAF_CHECK_NOT_EQUAL(directory_state().users.at("alice").handle, list);
+  auto& moved = list_state(directory_state().users.at("alice").handle);
+  CAF_CHECK_EQUAL(moved.todos.by_id.size(), 2u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
