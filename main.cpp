@@ -189,6 +189,7 @@ int serve(int argc, char** argv) {
     static_cast<actodo::config::cluster_options&>(cluster_cfg) = cfg.cluster;
     cluster_cfg.data_dir = cfg.data_dir;
     cluster_cfg.timeout = cfg.lists.request_timeout;
+    cluster_cfg.journal = node.journal();
     cluster = std::make_unique<actodo::io::cluster::cluster>(
       sys, node.directory(), stats);
     if (auto err = cluster->start(std::move(cluster_cfg))) {

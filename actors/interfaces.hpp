@@ -65,6 +65,8 @@ CAF_ADD_ATOM(actodo, actodo::atom, hello, "hello")
 CAF_ADD_ATOM(actodo, actodo::atom, assign, "assign")
 CAF_ADD_ATOM(actodo, actodo::atom, revoke, "revoke")
 CAF_ADD_ATOM(actodo, actodo::atom, nodes, "nodes")
+CAF_ADD_ATOM(actodo, actodo::atom, claim, "claim")
+CAF_ADD_ATOM(actodo, actodo::atom, fenced, "fenced")
 
 namespace actodo::actors {
 
@@ -143,22 +145,28 @@ using ownership_listener_actor = caf::typed_actor<
   // Revoked.
   caf::reacts_to<atom::revoke, std::vector<int32_t>>>;
 
+/// Hears that the store refused commits of a partition at an epoch: another
+/// node claimed it (cluster mode).
+using fence_listener_actor = caf::typed_actor<
+  caf::reacts_to<atom::fenced, int32_t, int64_t>>;
+
 /// A node's cluster agent (io/cluster): keeps the registry, the partition
 /// map and the BASP links to the other nodes. Published on the cluster
 /// port; peers introduce themselves with `hello`.
-using cluster_agent_actor = ownership_listener_actor::extend<
-  // A peer's node id and directory -> this node's id and directory.
-  caf::replies_to<atom::hello, std::string, user_directory_actor>::with<
-    std::string, user_directory_actor>,
-  // Every live node of the cluster (console `nodes`).
-  caf::replies_to<atom::nodes>::with<std::vector<node_info>>,
-  // The node id owning a user's partition (empty: none right now).
-  caf::replies_to<atom::owner, std::string>::with<std::string>,
-  // The partition map in Redis changed (pub/sub), or a heartbeat is due.
-  caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>,
-  // The node serves: the address peers dial, the HTTP address (local,
-  // once; the agent joins the registry then).
-  caf::reacts_to<atom::start, std::string, std::string>>;
+using cluster_agent_actor = ownership_listener_actor::
+  extend_with<fence_listener_actor>::extend<
+    // A peer's node id and directory -> this node's id and directory.
+    caf::replies_to<atom::hello, std::string, user_directory_actor>::with<
+      std::string, user_directory_actor>,
+    // Every live node of the cluster (console `nodes`).
+    caf::replies_to<atom::nodes>::with<std::vector<node_info>>,
+    // The node id owning a user's partition (empty: none right now).
+    caf::replies_to<atom::owner, std::string>::with<std::string>,
+    // The partition map in Redis changed (pub/sub), or a heartbeat is due.
+    caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>,
+    // The node serves: the address peers dial, the HTTP address (local,
+    // once; the agent joins the registry then).
+    caf::reacts_to<atom::start, std::string, std::string>>;
 
 /// The only writer of the store; group-commits appends.
 using journal_actor = caf::typed_actor<
@@ -194,6 +202,12 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<atom::published, int64_t>::with<int64_t>,
   // Wake this listener after each commit that wrote events.
   caf::reacts_to<atom::tail, outbox_listener_actor>,
+  // Claims partitions in the store (cluster mode): their new epochs, in
+  // order. Everything appended before is committed first.
+  caf::replies_to<atom::claim,
+                  std::vector<int32_t>>::with<std::vector<int64_t>>,
+  // Who hears about fenced commits (the cluster agent).
+  caf::reacts_to<atom::fenced, fence_listener_actor>,
   // Whether the store answers now (`/readyz`).
   caf::replies_to<atom::ready>::with<bool>>;
 
@@ -295,5 +309,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::actors::node_info>))
   CAF_ADD_TYPE_ID(actodo, (std::vector<int32_t>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::user_directory_actor))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<int64_t>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::fence_listener_actor))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

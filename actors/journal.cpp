@@ -1,6 +1,8 @@
 #include "actors/journal.hpp"
 
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
@@ -41,17 +43,34 @@ void journal_state::flush() {
   flush_scheduled = false;
   if (pending.empty())
     return;
-  std::vector<persistence::user_batch> batches;
-  batches.reserve(pending.size());
-  for (auto& w : pending)
-    batches.push_back(std::move(w.batch));
   auto waiters = std::move(pending);
   pending.clear();
+  commit(std::move(waiters));
+}
+
+void journal_state::commit(std::vector<waiting> waiters) {
+  std::vector<persistence::user_batch> batches;
+  batches.reserve(waiters.size());
+  for (auto& w : waiters)
+    batches.push_back(std::move(w.batch));
   auto start = std::chrono::steady_clock::now();
   auto err = store->commit(batches);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   stats->commit_seconds.observe(took.count());
   stats->batch_size.observe(static_cast<double>(batches.size()));
+  if (err == ec::fenced) {
+    for (size_t i = 0; i < waiters.size(); ++i)
+      waiters[i].batch = std::move(batches[i]);
+    // Rare (a partition changed hands under a commit): the others go again.
+    if (drop_fenced(waiters)) {
+      if (!waiters.empty())
+        commit(std::move(waiters));
+      return;
+    }
+    batches.clear();
+    for (auto& w : waiters)
+      batches.push_back(std::move(w.batch));
+  }
   if (err) {
     stats->failures.add();
     // The in-memory sequence counters ran ahead of the store: reload them.
@@ -74,12 +93,63 @@ void journal_state::flush() {
     self->send(listener, atom::wake::value);
 }
 
+bool journal_state::drop_fenced(std::vector<waiting>& waiters) {
+  std::vector<int32_t> parts;
+  for (auto& w : waiters)
+    if (w.batch.fence.partition >= 0)
+      parts.push_back(w.batch.fence.partition);
+  auto held = store->current_epochs(parts);
+  if (!held)
+    return false;
+  std::map<int32_t, int64_t> current;
+  for (size_t i = 0; i < parts.size(); ++i)
+    current[parts[i]] = (*held)[i];
+  std::set<std::pair<int32_t, int64_t>> stale;
+  std::vector<waiting> rest;
+  for (auto& w : waiters) {
+    auto& f = w.batch.fence;
+    if (f.partition < 0 || current[f.partition] == f.epoch) {
+      rest.push_back(std::move(w));
+      continue;
+    }
+    stale.emplace(f.partition, f.epoch);
+    stats->fenced.add();
+    last_seq.erase(w.batch.user_id);
+    w.promise.deliver(
+      make_retry_error(ec::fenced, "",
+                       "partition " + std::to_string(f.partition)
+                         + " moved to another node; nothing was written",
+                       1));
+  }
+  waiters = std::move(rest);
+  for (auto& [p, epoch] : stale) {
+    std::cerr << "actodo: journal: the store refused commits of partition " << p
+              << " at epoch " << epoch
+              << " (another node claimed it); nothing of them was written\n";
+    if (fence_listener)
+      self->send(fence_listener, atom::fenced::value, p, epoch);
+  }
+  return !stale.empty();
+}
+
+caf::result<std::vector<int64_t>>
+journal_state::claim(const std::vector<int32_t>& parts) {
+  flush(); // What was appended under the old epochs goes first.
+  auto epochs = store->claim_partitions(parts);
+  if (!epochs)
+    return std::move(epochs.error());
+  return std::move(*epochs);
+}
+
 caf::result<persistence::user_snapshot>
 journal_state::load(const std::string& user) {
   flush(); // Reads see every acknowledged and pending write.
   auto snapshot = store->load_user(user);
   if (!snapshot)
     return std::move(snapshot.error());
+  // Another node may have written since this one last did (cluster mode:
+  // the partition came back).
+  last_seq[user] = snapshot->last_seq;
   return std::move(*snapshot);
 }
 
@@ -209,6 +279,12 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       self->state.listener = std::move(listener);
     },
     [=](atom::prune) { self->state.prune(); },
+    [=](atom::claim, const std::vector<int32_t>& parts) {
+      return self->state.claim(parts);
+    },
+    [=](atom::fenced, fence_listener_actor& listener) {
+      self->state.fence_listener = std::move(listener);
+    },
     [=](atom::ready) -> caf::result<bool> {
       if (auto err = self->state.store->ping())
         return err;

@@ -43,6 +43,9 @@ struct journal_state {
   /// Woken after commits that wrote events (the Kafka egress); may be null.
   outbox_listener_actor listener;
 
+  /// Hears about fenced commits (the cluster agent); may be null.
+  fence_listener_actor fence_listener;
+
   /// Statistics for the inspector and the benchmarks.
   uint64_t commits = 0;
   uint64_t committed_batches = 0;
@@ -53,6 +56,17 @@ struct journal_state {
 
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
+
+  /// Commits `waiters`; a commit that the store fenced is retried without
+  /// the batches of stale epochs, whose waiters get `ec::unavailable`.
+  void commit(std::vector<waiting> waiters);
+
+  /// Removes the waiters whose epochs the store no longer holds from
+  /// `waiters` and answers them; false when the epochs cannot be read.
+  bool drop_fenced(std::vector<waiting>& waiters);
+
+  /// Bumps the partitions' epochs in the store.
+  caf::result<std::vector<int64_t>> claim(const std::vector<int32_t>& parts);
   caf::result<persistence::user_snapshot> load(const std::string& user);
   /// Kafka outbox entries after `after` (-1: the published position).
   caf::result<std::vector<persistence::outbox_record>> outbox(int64_t after,

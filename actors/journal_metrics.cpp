@@ -8,6 +8,10 @@ journal_metrics::journal_metrics(std::shared_ptr<config::registry> reg)
                                   "Journal transactions committed.")),
     failures(registry->add_counter("actodo_journal_commit_failures_total",
                                    "Journal transactions that failed.")),
+    fenced(registry->add_counter(
+      "actodo_journal_fenced_total",
+      "Commands refused by the store because another node claimed their "
+      "partition (cluster mode); nothing of them was written.")),
     batch_size(registry->add_histogram(
       "actodo_journal_batch_size",
       "Commands per journal transaction (group commit).",

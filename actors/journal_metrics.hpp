@@ -19,6 +19,8 @@ struct journal_metrics {
   std::shared_ptr<config::registry> registry;
   config::gauge& commits;
   config::gauge& failures;
+  /// Commands of a partition another node claimed (cluster mode).
+  config::gauge& fenced;
   /// Commands per transaction.
   config::histogram& batch_size;
   /// Duration of one transaction, fsync included.

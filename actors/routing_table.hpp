@@ -21,12 +21,15 @@ struct routing_table {
   std::vector<caf::actor> owners;
   /// The owning node's id per partition (empty: none), for the console.
   std::vector<std::string> nodes;
+  /// The epoch this node claimed for each partition it owns (0 elsewhere):
+  /// its lists fence every commit with it.
+  std::vector<int64_t> epochs;
 };
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, routing_table& x) {
   return f(caf::meta::type_name("routing_table"), x.partitions, x.owners,
-           x.nodes);
+           x.nodes, x.epochs);
 }
 
 /// One node of the cluster as the registry knows it (console `nodes`).

@@ -167,6 +167,7 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
     f.fingerprint = batch.request.fingerprint;
     pending_keys.emplace(cmd.idempotency_key, id);
   }
+  batch.fence = settings.fence;
   self
     ->request(journal, 2 * settings.request_timeout, atom::append::value,
               std::move(batch))
@@ -217,8 +218,11 @@ void todo_list_state::failed(const caf::error& err) {
   pending.clear();
   pending_keys.clear();
   // Sessions lost their stream: they close their sockets, clients resume.
-  for (auto& session : sessions)
-    self->send_exit(session, err);
+  // A fenced list only goes away: its sessions subscribe again, to the
+  // partition's new owner.
+  if (err != ec::fenced)
+    for (auto& session : sessions)
+      self->send_exit(session, err);
   sessions.clear();
   self->quit(err);
 }

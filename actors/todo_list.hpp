@@ -52,6 +52,9 @@ struct todo_list_settings : config::list_options {
   /// Cluster mode: the directory routes each user by the partition table
   /// of the cluster agent; until the first one arrives it routes nothing.
   bool clustered = false;
+  /// Cluster mode: the partition and epoch every commit of this list is
+  /// fenced with (set by the directory per list).
+  persistence::partition_fence fence;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the

@@ -17,14 +17,21 @@ todo_list_actor user_directory_state::route(const std::string& user) {
   count_message(*settings.messages, actor_kind::user_directory, self);
   auto i = users.find(user);
   if (i == users.end()) {
+    auto cfg = settings;
+    if (settings.clustered) {
+      // Every commit of the list is fenced with this node's epoch.
+      auto p = domain::partition_of(user, routes.partitions);
+      cfg.fence = {p, routes.epochs[static_cast<size_t>(p)]};
+    }
+    auto epoch = cfg.fence.epoch;
     auto hdl = self->spawn(todo_list, user,
                            caf::actor_cast<user_directory_actor>(self), journal,
-                           settings);
+                           std::move(cfg));
     self->monitor(hdl);
     ++spawned;
     stats->spawned.add();
     stats->resident.add();
-    i = users.emplace(user, entry{std::move(hdl), 0}).first;
+    i = users.emplace(user, entry{std::move(hdl), 0, epoch}).first;
   }
   ++i->second.routed;
   return i->second.handle;
@@ -59,19 +66,22 @@ caf::expected<todo_api> user_directory_state::target(const std::string& user) {
 void user_directory_state::reroute(routing_table table) {
   if (!settings.clustered)
     return;
-  if (table.partitions < 0
-      || table.owners.size() != static_cast<size_t>(table.partitions))
+  auto size = static_cast<size_t>(std::max(table.partitions, 0));
+  if (table.partitions < 0 || table.owners.size() != size
+      || table.epochs.size() != size)
     table = routing_table{};
   routes = std::move(table);
-  // Lists whose partition went elsewhere stop: their sessions subscribe
-  // again (to the new owner) and the new owner loads the user from the
-  // shared store.
+  // Lists whose partition went elsewhere (or was claimed again) stop: their
+  // sessions subscribe again (to the new owner) and the owner loads the
+  // user from the shared store.
   for (auto i = users.begin(); i != users.end();) {
     auto p = routes.partitions > 0
                ? domain::partition_of(i->first, routes.partitions)
                : -1;
-    auto owner = p >= 0 ? routes.owners[static_cast<size_t>(p)] : caf::actor{};
-    if (owner && owner.address() == self->address()) {
+    auto k = static_cast<size_t>(p);
+    auto owner = p >= 0 ? routes.owners[k] : caf::actor{};
+    if (owner && owner.address() == self->address()
+        && routes.epochs[k] == i->second.epoch) {
       ++i;
       continue;
     }

@@ -21,6 +21,8 @@ struct user_directory_state {
     todo_list_actor handle;
     /// Messages routed to `handle` so far.
     uint64_t routed = 0;
+    /// The partition epoch it commits under (cluster mode; 0 otherwise).
+    int64_t epoch = 0;
   };
 
   user_directory_actor::pointer self = nullptr;

@@ -31,6 +31,7 @@ std::string to_string(ec x) {
     case ec::throttled: return "throttled";
     case ec::unavailable: return "unavailable";
     case ec::gone: return "gone";
+    case ec::fenced: return "fenced";
   }
   return "unknown";
 }

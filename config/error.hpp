@@ -49,6 +49,9 @@ enum class ec : uint8_t {
   /// What was asked for existed but was removed (events older than the
   /// event retention; context: field, detail).
   gone,
+  /// A commit carried a partition epoch the store no longer holds: another
+  /// node claimed the partition (cluster mode; see `partition_epochs`).
+  fenced,
 };
 
 std::string to_string(ec x);

@@ -51,6 +51,25 @@ CREATE INDEX refresh_by_family ON refresh_tokens (family);
 CREATE INDEX refresh_by_expiry ON refresh_tokens (expires_ms);
 )sql";
 
+/// Cluster mode's fencing epochs (issue #16). A commit fenced by a stale
+/// epoch fails with SQLSTATE AF001; `FOR SHARE` makes a claim (an update of
+/// the row) wait for the commits that hold the old epoch.
+constexpr const char* partition_epochs = R"sql(
+CREATE TABLE partition_epochs (
+  partition integer PRIMARY KEY, epoch bigint NOT NULL);
+CREATE FUNCTION actodo_check_fence(parts integer[], epochs bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM partition_epochs WHERE partition = ANY(parts)
+    ORDER BY partition FOR SHARE;
+  IF (SELECT count(*) FROM unnest(parts, epochs) AS f(part, epoch)
+      JOIN partition_epochs p ON p.partition = f.part AND p.epoch = f.epoch)
+     <> cardinality(parts) THEN
+    RAISE EXCEPTION 'a partition epoch is stale' USING ERRCODE = 'AF001';
+  END IF;
+END $$;
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -59,6 +78,7 @@ constexpr const char* lock_key = "7346512093";
 const std::vector<migration>& pg_migrations() {
   static const std::vector<migration> steps{
     {1, "events, todos, requests, outbox, accounts", initial_schema, {}},
+    {2, "partition epochs", partition_epochs, {}},
   };
   return steps;
 }

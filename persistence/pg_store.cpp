@@ -1,6 +1,9 @@
 #include "persistence/pg_store.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "config/error.hpp"
 #include "persistence/pg_schema.hpp"
@@ -70,11 +73,38 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"get_position", "SELECT coalesce(max(published), 0) FROM kafka_position "
                      "WHERE name = 'events'"},
     {"count_outbox", "SELECT count(*) FROM outbox"},
+    {"check_fence", "SELECT actodo_check_fence($1::integer[], $2::bigint[])"},
+    // Sorted: concurrent claims lock the rows in the same order.
+    {"claim", "INSERT INTO partition_epochs (partition, epoch) SELECT p, 1 "
+              "FROM unnest($1::integer[]) AS p ORDER BY p ON CONFLICT "
+              "(partition) DO UPDATE SET epoch = partition_epochs.epoch + 1 "
+              "RETURNING partition, epoch"},
+    {"epochs", "SELECT partition, epoch FROM partition_epochs WHERE "
+               "partition = ANY($1::integer[])"},
   };
 }
 
 std::string str(int64_t x) {
   return std::to_string(x);
+}
+
+/// A PostgreSQL array literal (`{1,2}`).
+template<class T>
+std::string array(const std::vector<T>& xs) {
+  std::string result = "{";
+  for (auto& x : xs) {
+    if (result.size() > 1)
+      result += ',';
+    result += std::to_string(x);
+  }
+  return result + "}";
+}
+
+/// Each partition once, sorted.
+std::vector<int32_t> distinct(std::vector<int32_t> xs) {
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  return xs;
 }
 
 } // namespace
@@ -123,9 +153,57 @@ caf::error pg_store::commit(const std::vector<user_batch>& batches) {
                   .count();
   auto now = str(now_ms);
   std::vector<pg_call> calls;
+  // Every distinct (partition, epoch) of the commit, checked first.
+  std::set<std::pair<int32_t, int64_t>> fences;
+  for (auto& b : batches)
+    if (b.fence.partition >= 0)
+      fences.emplace(b.fence.partition, b.fence.epoch);
+  if (!fences.empty()) {
+    std::vector<int32_t> parts;
+    std::vector<int64_t> epochs;
+    for (auto& [p, e] : fences) {
+      parts.push_back(p);
+      epochs.push_back(e);
+    }
+    calls.push_back({"check_fence", {array(parts), array(epochs)}});
+  }
   for (auto& b : batches)
     add_calls(b, now, calls);
-  return db_.transaction(calls);
+  auto err = db_.transaction(calls);
+  if (err && db_.last_state() == "AF001")
+    return caf::make_error(ec::fenced,
+                           "another node claimed a partition of this commit");
+  return err;
+}
+
+caf::expected<std::vector<int64_t>>
+pg_store::claim_partitions(const std::vector<int32_t>& partitions) {
+  auto rows = db_.query("claim", {array(distinct(partitions))});
+  if (!rows)
+    return std::move(rows.error());
+  std::map<int64_t, int64_t> claimed;
+  for (int i = 0; i < rows->size(); ++i)
+    claimed[rows->integer(i, 0)] = rows->integer(i, 1);
+  std::vector<int64_t> result;
+  for (auto p : partitions)
+    result.push_back(claimed[p]);
+  return result;
+}
+
+caf::expected<std::vector<int64_t>>
+pg_store::current_epochs(const std::vector<int32_t>& partitions) {
+  auto rows = db_.query("epochs", {array(distinct(partitions))});
+  if (!rows)
+    return std::move(rows.error());
+  std::map<int64_t, int64_t> known;
+  for (int i = 0; i < rows->size(); ++i)
+    known[rows->integer(i, 0)] = rows->integer(i, 1);
+  std::vector<int64_t> result;
+  for (auto p : partitions) {
+    auto j = known.find(p);
+    result.push_back(j == known.end() ? 0 : j->second);
+  }
+  return result;
 }
 
 caf::expected<int64_t> pg_store::single(const char* statement,

@@ -56,6 +56,11 @@ class pg_store : public store {
   caf::error publish_position(int64_t position) override;
   caf::expected<int64_t> outbox_backlog() override;
 
+  caf::expected<std::vector<int64_t>>
+  claim_partitions(const std::vector<int32_t>& partitions) override;
+  caf::expected<std::vector<int64_t>>
+  current_epochs(const std::vector<int32_t>& partitions) override;
+
   caf::error ping() override;
 
  private:

@@ -53,6 +53,14 @@ struct wake_entry {
   std::string todo_id;
 };
 
+/// The partition epoch a batch was written under (cluster mode): the store
+/// commits it only while it still holds that epoch for the partition.
+/// Partition -1: not fenced (a node on its own).
+struct partition_fence {
+  int32_t partition = -1;
+  int64_t epoch = 0;
+};
+
 /// Everything one command of one user writes; committed atomically together
 /// with the other batches of the same group commit.
 struct user_batch {
@@ -60,6 +68,7 @@ struct user_batch {
   std::vector<event_record> events;
   std::vector<todo_record> todos;
   request_record request;
+  partition_fence fence;
 };
 
 /// One committed event waiting in the Kafka outbox (`id` orders all users'
@@ -104,7 +113,7 @@ typename Inspector::result_type inspect(Inspector& f, wake_entry& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_batch& x) {
   return f(caf::meta::type_name("user_batch"), x.user_id, x.events, x.todos,
-           x.request);
+           x.request, x.fence.partition, x.fence.epoch);
 }
 
 template<class Inspector>

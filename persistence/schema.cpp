@@ -84,6 +84,13 @@ CREATE TABLE schema_version (
   applied_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
+/// Cluster mode's fencing epochs (issue #16); a node on its own never
+/// claims one, but the store answers the same as PostgreSQL's.
+constexpr const char* partition_epochs = R"sql(
+CREATE TABLE partition_epochs (
+  partition INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -99,6 +106,7 @@ const std::vector<migration>& actodo_migrations() {
      {"requests", "body_seq"}},
     {7, "event times", event_times, {"events", "time_ms"}},
     {8, "schema history", schema_history, {"schema_version"}},
+    {9, "partition epochs", partition_epochs, {"partition_epochs"}},
   };
   return steps;
 }

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
 
+#include "config/error.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/sqlite_reader.hpp"
 #include "persistence/sqlite_statement.hpp"
@@ -40,12 +42,16 @@ struct sqlite_store::statements {
       insert_outbox(db, "INSERT INTO outbox (user_id, seq) VALUES (?1, ?2)"),
       set_position(db, "INSERT OR REPLACE INTO kafka_position "
                        "VALUES ('events', ?1)"),
-      delete_outbox(db, "DELETE FROM outbox WHERE id <= ?1") {}
+      delete_outbox(db, "DELETE FROM outbox WHERE id <= ?1"),
+      claim(db, "INSERT INTO partition_epochs (partition, epoch) VALUES "
+                "(?1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = "
+                "epoch + 1 RETURNING epoch"),
+      epoch_of(db, "SELECT epoch FROM partition_epochs WHERE partition = ?1") {}
 
   const sqlite_statement* first_failed() const {
-    for (auto s :
-         {&insert_event, &upsert_todo, &delete_todo, &insert_request, &prune,
-          &prune_events, &insert_outbox, &set_position, &delete_outbox})
+    for (auto s : {&insert_event, &upsert_todo, &delete_todo, &insert_request,
+                   &prune, &prune_events, &insert_outbox, &set_position,
+                   &delete_outbox, &claim, &epoch_of})
       if (!s->ok())
         return s;
     return nullptr;
@@ -53,7 +59,7 @@ struct sqlite_store::statements {
 
   sqlite_statement insert_event, upsert_todo, delete_todo, insert_request;
   sqlite_statement prune, prune_events, insert_outbox, set_position;
-  sqlite_statement delete_outbox;
+  sqlite_statement delete_outbox, claim, epoch_of;
 };
 
 sqlite_store::sqlite_store(connection db, bool with_outbox)
@@ -136,10 +142,54 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
   auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count();
-  for (auto& b : batches)
+  for (auto& b : batches) {
+    if (b.fence.partition >= 0) {
+      auto held = stmts_->epoch_of.bind(1, int64_t{b.fence.partition})
+                    .run_int();
+      if (!held)
+        return std::move(held.error());
+      if (*held == 0 || *held != b.fence.epoch) // 0: never claimed
+        return caf::make_error(
+          ec::fenced, "another node claimed a partition of this commit");
+    }
     if (auto err = write(b, now_ms))
       return err; // Rolled back by `txn`.
+  }
   return txn->commit();
+}
+
+caf::expected<std::vector<int64_t>>
+sqlite_store::claim_partitions(const std::vector<int32_t>& partitions) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  std::map<int32_t, int64_t> claimed;
+  for (auto p : partitions) {
+    if (claimed.count(p) > 0)
+      continue;
+    auto epoch = stmts_->claim.bind(1, int64_t{p}).run_int();
+    if (!epoch)
+      return std::move(epoch.error());
+    claimed[p] = *epoch;
+  }
+  if (auto err = txn->commit())
+    return err;
+  std::vector<int64_t> result;
+  for (auto p : partitions)
+    result.push_back(claimed[p]);
+  return result;
+}
+
+caf::expected<std::vector<int64_t>>
+sqlite_store::current_epochs(const std::vector<int32_t>& partitions) {
+  std::vector<int64_t> result;
+  for (auto p : partitions) {
+    auto epoch = stmts_->epoch_of.bind(1, int64_t{p}).run_int();
+    if (!epoch)
+      return std::move(epoch.error());
+    result.push_back(*epoch);
+  }
+  return result;
 }
 
 caf::expected<int64_t> sqlite_store::last_seq(const std::string& user) {

@@ -62,6 +62,11 @@ class sqlite_store : public store {
   caf::error publish_position(int64_t position) override;
   caf::expected<int64_t> outbox_backlog() override;
 
+  caf::expected<std::vector<int64_t>>
+  claim_partitions(const std::vector<int32_t>& partitions) override;
+  caf::expected<std::vector<int64_t>>
+  current_epochs(const std::vector<int32_t>& partitions) override;
+
   /// A local file is always there; its failures show in the operations.
   caf::error ping() override;
 

@@ -28,7 +28,9 @@ class event_log {
 
   /// Commits all batches in one atomic, durable transaction: either all of
   /// them are written or none. A sequence number that already exists fails
-  /// the commit (the caller keeps sequences gap-free, see `last_seq`).
+  /// the commit (the caller keeps sequences gap-free, see `last_seq`), and
+  /// so does a batch fenced by an epoch the store no longer holds for its
+  /// partition: `ec::fenced` (see `partition_epochs`).
   virtual caf::error commit(const std::vector<user_batch>& batches) = 0;
 
   /// The highest committed sequence number of `user` (0 when none).
@@ -102,12 +104,33 @@ class outbox {
   virtual caf::expected<int64_t> outbox_backlog() = 0;
 };
 
+/// The fencing epochs of the commands topic's partitions (cluster mode). A
+/// node that the consumer group assigned a partition claims it here before
+/// it serves the partition's users; from then on, commits fenced with an
+/// older epoch fail, so a stalled former owner cannot write over the new
+/// owner's state. A claim waits for the commits that hold the old epoch,
+/// so whoever loads a user after its claim sees every one of them.
+class partition_epochs {
+ public:
+  virtual ~partition_epochs() = default;
+
+  /// Bumps the epoch of each partition (the first claim yields 1) and
+  /// returns the new epochs, in the order of `partitions`.
+  virtual caf::expected<std::vector<int64_t>>
+  claim_partitions(const std::vector<int32_t>& partitions) = 0;
+
+  /// The current epoch of each partition (0: never claimed).
+  virtual caf::expected<std::vector<int64_t>>
+  current_epochs(const std::vector<int32_t>& partitions) = 0;
+};
+
 /// The durable home of every user's event log, current todos and request
-/// outcomes: all four interfaces behind one handle (what the journal owns).
+/// outcomes: all five interfaces behind one handle (what the journal owns).
 class store : public event_log,
               public request_log,
               public wake_index,
-              public outbox {
+              public outbox,
+              public partition_epochs {
  public:
   /// Whether the store answers now (`/readyz`): `ec::unavailable` with a
   /// retry time while it is unreachable.

@@ -50,6 +50,7 @@ int status_of(const caf::error& err) {
     case ec::throttled: return 429;
     case ec::timeout: return 504;
     case ec::gone: return 410;
+    case ec::fenced: return 503;
     default: return 503;
   }
 }

@@ -84,6 +84,7 @@ caf::error cluster::start(cluster_settings cfg) {
     agent_cfg.connector = connector_;
   }
   agent_cfg.timeout = cfg.timeout;
+  agent_cfg.journal = cfg.journal;
   auto agent = sys_.spawn<caf::detached>(cluster_agent, std::move(agent_cfg),
                                          directory_, stats_);
   uint16_t port = 0;

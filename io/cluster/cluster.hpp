@@ -34,6 +34,8 @@ struct cluster_settings : config::cluster_options {
   /// The node's data directory (the TLS endpoint's Unix socket).
   std::string data_dir;
   caf::timespan timeout{};
+  /// Claims partitions in the store and reports fenced commits.
+  actors::journal_actor journal;
 };
 
 /// Cluster mode of a node (docs/cluster.md): the cluster agent, its BASP

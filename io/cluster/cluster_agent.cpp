@@ -56,7 +56,8 @@ void cluster_agent_state::heartbeat() {
   me.http = settings.http;
   me.since_ms = since_ms;
   for (auto& kvp : owned)
-    me.partitions.push_back(kvp.first);
+    if (kvp.second > 0)
+      me.partitions.push_back(kvp.first);
   me.users = stats.lists->resident.value();
   me.sessions = stats.sessions->sessions.value();
   auto ttl = duration_cast<milliseconds>(settings.session_timeout);
@@ -73,8 +74,9 @@ void cluster_agent_state::heartbeat() {
   if (conn->generation() != written_generation) {
     written_generation = conn->generation();
     for (auto& kvp : owned)
-      renew(kvp.first);
+      publish_owner(kvp.first);
   }
+  claim_pending(); // Retries a claim that failed.
   if (auto nodes = registry->nodes()) {
     for (auto& node : *nodes)
       if (node.id > settings.node_id && peers.count(node.id) == 0)
@@ -83,68 +85,6 @@ void cluster_agent_state::heartbeat() {
     redis_failed(nodes.error(), "cannot list the nodes");
   }
   refresh_owners();
-}
-
-void cluster_agent_state::claim(int32_t p) {
-  int64_t epoch = 1;
-  if (auto all = registry->owners()) {
-    auto i = all->find(p);
-    if (i != all->end())
-      epoch = i->second.node == settings.node_id
-                ? std::max(i->second.epoch, owned[p])
-                : i->second.epoch + 1;
-  }
-  epoch = std::max(epoch, owned[p]);
-  owned[p] = epoch;
-  auto written = registry->put_owner(p, {settings.node_id, epoch});
-  if (!written)
-    redis_failed(written.error(), "cannot publish a partition");
-}
-
-void cluster_agent_state::renew(int32_t p) {
-  // The epoch it holds: written only where the map lost the entry, never
-  // over a newer owner's (the consumer group moved it meanwhile; the
-  // revocation is on its way).
-  if (owned[p] == 0)
-    return claim(p);
-  auto written = registry->put_owner(p, {settings.node_id, owned[p]});
-  if (!written)
-    redis_failed(written.error(), "cannot publish a partition");
-}
-
-void cluster_agent_state::assign(int32_t total,
-                                 const std::vector<int32_t>& parts) {
-  if (total > 0)
-    partitions = total;
-  for (auto p : parts) {
-    owned.emplace(p, 0);
-    claim(p);
-  }
-  std::cout << "actodo: cluster: " << settings.node_id << " owns "
-            << owned.size() << " of " << partitions << " partitions"
-            << std::endl;
-  refresh_owners();
-}
-
-void cluster_agent_state::revoke(const std::vector<int32_t>& parts) {
-  for (auto p : parts) {
-    auto i = owned.find(p);
-    if (i == owned.end())
-      continue;
-    if (auto err = registry->clear_owner(p, i->second);
-        err && err != ec::conflict)
-      redis_failed(err, "cannot release a partition");
-    owned.erase(i);
-  }
-  refresh_owners();
-}
-
-void cluster_agent_state::refresh_owners() {
-  if (auto all = registry->owners())
-    owners = std::move(*all);
-  else
-    redis_failed(all.error(), "cannot read the partition map");
-  publish_routes();
 }
 
 void cluster_agent_state::dial(const redis::node_record& node) {
@@ -212,34 +152,6 @@ void cluster_agent_state::peer_down(const caf::actor_addr& dir) {
   }
 }
 
-void cluster_agent_state::publish_routes() {
-  actors::routing_table table;
-  table.partitions = partitions;
-  table.owners.resize(static_cast<size_t>(std::max(partitions, 0)));
-  table.nodes.resize(table.owners.size());
-  for (int32_t p = 0; p < partitions; ++p) {
-    auto i = static_cast<size_t>(p);
-    if (owned.count(p) > 0) {
-      table.owners[i] = caf::actor_cast<caf::actor>(directory);
-      table.nodes[i] = settings.node_id;
-      continue;
-    }
-    auto o = owners.find(p);
-    if (o == owners.end())
-      continue;
-    table.nodes[i] = o->second.node;
-    // Owned by a node this one has no link to (yet): no route.
-    auto peer = peers.find(o->second.node);
-    if (peer != peers.end())
-      table.owners[i] = caf::actor_cast<caf::actor>(peer->second.directory);
-  }
-  if (table.partitions == sent.partitions && table.owners == sent.owners
-      && table.nodes == sent.nodes)
-    return;
-  sent = table;
-  self->send(directory, atom::owners::value, std::move(table));
-}
-
 std::vector<actors::node_info> cluster_agent_state::node_list() {
   std::vector<actors::node_info> result;
   auto nodes = registry->nodes();
@@ -267,6 +179,9 @@ actors::cluster_agent_actor::behavior_type cluster_agent(
   st.registry = std::make_unique<redis::cluster_registry>(*st.conn);
   self->set_down_handler(
     [self](caf::down_msg& dm) { self->state.peer_down(dm.source); });
+  if (st.settings.journal)
+    self->send(st.settings.journal, atom::fenced::value,
+               caf::actor_cast<actors::fence_listener_actor>(self));
   return {
     [self](atom::start, std::string& address, std::string& http) {
       // Once, from this node (the address is known after the endpoint
@@ -290,6 +205,9 @@ actors::cluster_agent_actor::behavior_type cluster_agent(
     },
     [self](atom::revoke, std::vector<int32_t>& parts) {
       self->state.revoke(parts);
+    },
+    [self](atom::fenced, int32_t p, int64_t epoch) {
+      self->state.fenced(p, epoch);
     },
     [self](atom::hello, std::string& id, actors::user_directory_actor& dir)
       -> caf::result<std::string, actors::user_directory_actor> {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,11 +32,15 @@ struct agent_settings {
   /// plain BASP through CAF's middleman.
   caf::io::middleman_actor connector;
   caf::timespan timeout{};
+  /// Claims the assigned partitions in the store (their fencing epochs)
+  /// and reports the commits it fenced.
+  actors::journal_actor journal;
 };
 
 /// Keeps this node's view of the cluster: its registry entry in Redis
 /// (heartbeat with TTL), the partitions the Kafka consumer group gave it
-/// (published with a bumped epoch), the partition map of the other nodes
+/// (claimed in the store, which bumps their fencing epochs, then published
+/// with that epoch), the partition map of the other nodes
 /// and one BASP link per peer (the node with the smaller id dials and says
 /// `hello`; both learn the other's directory). Every change becomes a
 /// `routing_table` for the node's directory. Runs detached: hiredis
@@ -63,8 +68,19 @@ struct cluster_agent_state {
   int64_t since_ms = 0;
   /// Partitions of the commands topic (0 until the first assignment).
   int32_t partitions = 0;
-  /// This node's partitions and the epoch it published for each.
+  /// The epoch of a partition whose claim is pending (or failed and is
+  /// retried at the next heartbeat).
+  static constexpr int64_t unclaimed = 0;
+  /// The epoch of a partition another node claimed after this one: it is
+  /// not served until Kafka assigns it again or the map shows no owner.
+  static constexpr int64_t yielded = -1;
+  /// The partitions Kafka assigned to this node and the epoch it claimed
+  /// for each; only those with an epoch (> 0) are served here.
   std::map<int32_t, int64_t> owned;
+  /// Partitions with a claim on its way to the store.
+  std::set<int32_t> claiming;
+  /// When each partition was last yielded.
+  std::map<int32_t, std::chrono::steady_clock::time_point> yielded_at;
   /// The partition map as Redis last said.
   std::map<int32_t, redis::partition_owner> owners;
   std::map<std::string, peer> peers;
@@ -80,10 +96,16 @@ struct cluster_agent_state {
   void heartbeat();
   void assign(int32_t total, const std::vector<int32_t>& parts);
   void revoke(const std::vector<int32_t>& parts);
-  /// Publishes `p` as ours with an epoch above the stored one.
-  void claim(int32_t p);
-  /// Publishes `p` again at the epoch it holds (after a reconnect).
-  void renew(int32_t p);
+  /// Claims every unclaimed partition in the store, then publishes each
+  /// with its new epoch.
+  void claim_pending();
+  /// Publishes `p` at the epoch it holds (after a claim or a reconnect):
+  /// never over a newer owner's entry.
+  void publish_owner(int32_t p);
+  /// The store refused commits of `p` at `epoch`: another node claimed it.
+  void fenced(int32_t p, int64_t epoch);
+  /// Reads the partition map; yields what another node claimed later and
+  /// claims again what Kafka gave this node and nobody holds.
   void refresh_owners();
   void dial(const redis::node_record& node);
   void add_peer(const std::string& id, std::string address,

@@ -46,15 +46,40 @@ struct fixture : test::node_fixture {
     return result;
   }
 
-  /// Every partition owned by `owner` except `p`, owned by `p_owner`.
+  /// Claims `parts` in the store through the journal (as a cluster agent
+  /// does): their new epochs.
+  std::vector<int64_t> claim(std::vector<int32_t> parts) {
+    self->send(journal, atom::claim::value, std::move(parts));
+    sched.run();
+    std::vector<int64_t> result;
+    self->receive([&](std::vector<int64_t>& xs) { result = std::move(xs); },
+                  [&](caf::error& err) { CAF_FAIL(describe(err)); });
+    return result;
+  }
+
+  /// Every partition owned by `owner` except `p`, owned by `p_owner`; the
+  /// partitions of this node that it does not hold yet are claimed first.
   void route(const caf::actor& owner, int32_t p = -1,
              const caf::actor& p_owner = caf::actor{}) {
     actors::routing_table table;
     table.partitions = partitions;
+    std::vector<int32_t> mine;
     for (int32_t i = 0; i < partitions; ++i) {
       table.owners.push_back(i == p ? p_owner : owner);
       table.nodes.push_back(i == p && !p_owner ? "" : "node");
+      if (table.owners.back() && table.owners.back() == self_handle())
+        mine.push_back(i);
     }
+    std::vector<int32_t> fresh;
+    for (auto i : mine)
+      if (held.count(i) == 0)
+        fresh.push_back(i);
+    auto epochs = claim(fresh);
+    for (size_t i = 0; i < fresh.size(); ++i)
+      held[fresh[i]] = epochs[i];
+    table.epochs.resize(partitions);
+    for (auto i : mine)
+      table.epochs[static_cast<size_t>(i)] = held[i];
     caf::anon_send(clustered, atom::owners::value, std::move(table));
     sched.run();
   }
@@ -75,6 +100,8 @@ struct fixture : test::node_fixture {
 
   const int32_t alice = actors::domain::partition_of("alice", partitions);
   actors::user_directory_actor clustered;
+  /// The epochs this node claimed.
+  std::map<int32_t, int64_t> held;
   int requests = 0;
 };
 
@@ -134,6 +161,49 @@ CAF_TEST(lists of a partition that moved away are passivated) {
   CAF_CHECK_NOT_EQUAL(directory_state().users.at("alice").handle, list);
   auto& moved = list_state(directory_state().users.at("alice").handle);
   CAF_CHECK_EQUAL(moved.todos.by_id.size(), 2u);
+}
+
+CAF_TEST(a claim by another node fences the list and tells the listener) {
+  self->send(journal, atom::fenced::value,
+             caf::actor_cast<actors::fence_listener_actor>(self));
+  route(self_handle());
+  CAF_REQUIRE(create("alice"));
+  auto before = store->last_seq("alice");
+  // Another node claims alice's partition: this node's epoch is stale.
+  CAF_REQUIRE_EQUAL(claim({alice}), std::vector<int64_t>{2});
+  auto x = create("alice");
+  CAF_REQUIRE(!x);
+  CAF_CHECK_EQUAL(x.error(), ec::fenced);
+  CAF_CHECK_EQUAL(retry_after(x.error()), 1);
+  CAF_CHECK_EQUAL(store->last_seq("alice"), before);
+  auto heard = false;
+  self->receive([&](atom::fenced, int32_t p, int64_t epoch) {
+    heard = true;
+    CAF_CHECK_EQUAL(p, alice);
+    CAF_CHECK_EQUAL(epoch, 1);
+  });
+  CAF_CHECK(heard);
+  // The fenced list is gone; the other users' lists commit as before.
+  CAF_CHECK_EQUAL(clustered_state().users.count("alice"), 0u);
+  auto bob = actors::domain::partition_of("bob", partitions);
+  if (bob != alice)
+    CAF_CHECK(create("bob"));
+}
+
+CAF_TEST(a list loads again when its partition gets a new epoch) {
+  route(self_handle());
+  CAF_REQUIRE(create("alice"));
+  auto list = clustered_state().users.at("alice").handle;
+  // Claimed again here (the partition came back): the list under the old
+  // epoch goes, the next one reads what other nodes wrote meanwhile.
+  held.clear();
+  route(self_handle());
+  CAF_CHECK_EQUAL(clustered_state().users.count("alice"), 0u);
+  auto x = create("alice");
+  CAF_REQUIRE(x);
+  CAF_CHECK_NOT_EQUAL(clustered_state().users.at("alice").handle, list);
+  CAF_CHECK_EQUAL(clustered_state().users.at("alice").epoch, 2);
+  CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{2});
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -71,6 +71,14 @@ class faulty_store : public persistence::store {
   caf::expected<int64_t> count_wakes() override {
     return impl_->count_wakes();
   }
+  caf::expected<std::vector<int64_t>>
+  claim_partitions(const std::vector<int32_t>& partitions) override {
+    return impl_->claim_partitions(partitions);
+  }
+  caf::expected<std::vector<int64_t>>
+  current_epochs(const std::vector<int32_t>& partitions) override {
+    return impl_->current_epochs(partitions);
+  }
   caf::error prune_requests(int64_t cutoff) override {
     return impl_->prune_requests(cutoff);
   }

@@ -129,8 +129,10 @@ class Cluster:
         return "\n".join(n.read_log() for n in self.nodes.values())
 
     def wait_settled(self, timeout=60):
-        """Until every live node lists the same live nodes and every
-        partition has an owner among them."""
+        """Until every live node lists the same live nodes, every
+        partition has an owner among them and each of them owns some (a
+        node that joined the registry may not be in the consumer group's
+        assignment yet)."""
         live = [n for n in self.nodes.values() if n.running()]
         ids = sorted(n.node_id for n in live)
         deadline = time.monotonic() + timeout
@@ -141,7 +143,8 @@ class Cluster:
                 last = views
                 ok = all(sorted(x["id"] for x in v) == ids for v in views)
                 owned = sorted(p for x in views[0] for p in x["partitions"])
-                if ok and owned == list(range(PARTITIONS)):
+                busy = all(x["partitions"] for x in views[0])
+                if ok and busy and owned == list(range(PARTITIONS)):
                     return views[0]
             except AssertionError:
                 pass
@@ -207,8 +210,38 @@ def owner_of(node, user):
     return node.console(f"user {user.id}")["owner"]
 
 
+def murmur2(data):
+    """Kafka's murmur2 (the default partitioner's hash)."""
+    m, length = 0x5bd1e995, len(data)
+    h = (0x9747b28c ^ length) & 0xffffffff
+    for i in range(0, length - length % 4, 4):
+        k = int.from_bytes(data[i:i + 4], "little")
+        k = (k * m) & 0xffffffff
+        k ^= k >> 24
+        k = (k * m) & 0xffffffff
+        h = ((h * m) & 0xffffffff) ^ k
+    tail = length - length % 4
+    if length % 4 == 3:
+        h ^= data[tail + 2] << 16
+    if length % 4 >= 2:
+        h ^= data[tail + 1] << 8
+    if length % 4 >= 1:
+        h ^= data[tail]
+        h = (h * m) & 0xffffffff
+    h ^= h >> 13
+    h = (h * m) & 0xffffffff
+    h ^= h >> 15
+    return h
+
+
+def partition_of(user):
+    """The partition of `actodo.commands` that holds the user."""
+    return (murmur2(user.id.encode()) & 0x7fffffff) % PARTITIONS
+
+
 class ClusterTestCase(unittest.TestCase):
     tls = True
+    start_nodes = 3
 
     def setUp(self):
         if not REDIS_DIR or not os.environ.get("ACTODO_TEST_PG_DIR"):
@@ -217,7 +250,7 @@ class ClusterTestCase(unittest.TestCase):
                                  " ctest: fixtures redis and pg)")
         self.tmp = tempfile.mkdtemp(prefix="actodo-cluster-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.cluster = Cluster(self.tmp, tls=self.tls)
+        self.cluster = Cluster(self.tmp, n=self.start_nodes, tls=self.tls)
         self.addCleanup(self.cluster.close)
         self.cluster.wait_settled()
 

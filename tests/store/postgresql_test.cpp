@@ -108,7 +108,9 @@ CAF_TEST(the schema is migrated once and recorded) {
   CAF_REQUIRE(db);
   auto rows = db->select("SELECT count(*), max(version) FROM schema_version");
   CAF_REQUIRE(rows);
-  CAF_CHECK_EQUAL(rows->integer(0, 0), 1);
+  // One row per step, each applied once despite the reopen.
+  CAF_CHECK_EQUAL(rows->integer(0, 0),
+                  static_cast<int64_t>(pg_migrations().size()));
   CAF_CHECK_EQUAL(rows->integer(0, 1),
                   static_cast<int64_t>(pg_migrations().size()));
 }
