@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,7 @@ CAF_ADD_ATOM(actodo, actodo::atom, revoke, "revoke")
 CAF_ADD_ATOM(actodo, actodo::atom, nodes, "nodes")
 CAF_ADD_ATOM(actodo, actodo::atom, claim, "claim")
 CAF_ADD_ATOM(actodo, actodo::atom, fenced, "fenced")
+CAF_ADD_ATOM(actodo, actodo::atom, presence, "presence")
 
 namespace actodo::actors {
 
@@ -135,7 +137,10 @@ using user_directory_actor = todo_api::extend<
   // Cluster mode: who owns which partition now (from the cluster agent).
   // Lists of partitions this node lost stop; messages for users of other
   // nodes go to their owner.
-  caf::reacts_to<atom::owners, routing_table>>;
+  caf::reacts_to<atom::owners, routing_table>,
+  // Cluster mode: the users with WebSocket sessions on this node and how
+  // many each (presence in Redis).
+  caf::replies_to<atom::presence>::with<std::map<std::string, int64_t>>>;
 
 /// Hears which partitions of the commands topic the node's Kafka consumer
 /// got or lost (cluster mode: that is ownership).
@@ -160,8 +165,10 @@ using cluster_agent_actor = ownership_listener_actor::
       std::string, user_directory_actor>,
     // Every live node of the cluster (console `nodes`).
     caf::replies_to<atom::nodes>::with<std::vector<node_info>>,
-    // The node id owning a user's partition (empty: none right now).
-    caf::replies_to<atom::owner, std::string>::with<std::string>,
+    // The node id owning a user's partition (empty: none right now) and
+    // the nodes holding sessions of the user (presence in Redis).
+    caf::replies_to<atom::owner, std::string>::with<std::string,
+                                                    std::vector<std::string>>,
     // The partition map in Redis changed (pub/sub), or a heartbeat is due.
     caf::reacts_to<atom::owners>, caf::reacts_to<atom::tick>,
     // The node serves: the address peers dial, the HTTP address (local,
@@ -311,5 +318,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::user_directory_actor))
   CAF_ADD_TYPE_ID(actodo, (std::vector<int64_t>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::fence_listener_actor))
+  CAF_ADD_TYPE_ID(actodo, (std::map<std::string, int64_t>))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

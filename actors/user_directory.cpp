@@ -3,6 +3,7 @@
 #include <atomic>
 #include <malloc.h>
 #include <thread>
+#include <type_traits>
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
@@ -146,7 +147,25 @@ void user_directory_state::stop(const caf::error& reason) {
   self->quit(reason);
 }
 
+void user_directory_state::track(const std::string& user,
+                                 const session_actor& session) {
+  // Sessions of other nodes are counted by their own directory.
+  if (!settings.clustered || !session || session.node() != self->node())
+    return;
+  if (!session_users.emplace(session.address(), user).second)
+    return; // Subscribing again (its list moved).
+  ++present[user];
+  self->monitor(session);
+}
+
 void user_directory_state::forget(const caf::actor_addr& list) {
+  if (auto s = session_users.find(list); s != session_users.end()) {
+    auto i = present.find(s->second);
+    if (i != present.end() && --i->second <= 0)
+      present.erase(i);
+    session_users.erase(s);
+    return;
+  }
   for (auto i = users.begin(); i != users.end(); ++i) {
     if (i->second.handle.address() == list) {
       users.erase(i);
@@ -199,6 +218,8 @@ auto routed(directory_ptr self) {
     std::declval<todo_api>(), std::declval<Atom>(), std::declval<std::string>(),
     std::declval<Ts>()...))>::type;
   return [self](Atom x, std::string& user, Ts&... xs) -> result {
+    if constexpr (std::is_same_v<Atom, atom::subscribe>)
+      self->state.track(user, xs...);
     auto hdl = self->state.target(user);
     if (!hdl)
       return std::move(hdl.error());
@@ -249,6 +270,7 @@ user_directory(directory_ptr self, journal_actor journal,
     [self](atom::owners, routing_table& table) {
       self->state.reroute(std::move(table));
     },
+    [self](atom::presence) { return self->state.present; },
   };
 }
 

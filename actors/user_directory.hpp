@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -41,6 +42,14 @@ struct user_directory_state {
   /// Cluster mode: who owns which partition (see `target`).
   routing_table routes;
 
+  /// Cluster mode: the sessions on this node (monitored) and their users,
+  /// and how many sessions each user has here (presence).
+  std::map<caf::actor_addr, std::string> session_users;
+  std::map<std::string, int64_t> present;
+
+  /// Cluster mode: counts a session of this node subscribing to `user`.
+  void track(const std::string& user, const session_actor& session);
+
   /// The `todo_list` of `user`, spawned when needed; counts one routed
   /// message.
   todo_list_actor route(const std::string& user);
@@ -55,8 +64,8 @@ struct user_directory_state {
             const caf::actor_addr& reporter);
   /// Shutdown: takes every todo_list down too.
   void stop(const caf::error& reason);
-  /// A todo_list ended (failed or passivated).
-  void forget(const caf::actor_addr& list);
+  /// A todo_list ended (failed or passivated), or a tracked session.
+  void forget(const caf::actor_addr& actor);
   /// Schedules a `trim` unless one is due anyway.
   void schedule_trim();
   /// Returns free heap pages to the OS.

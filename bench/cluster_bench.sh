@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# One node vs a three-node cluster on this machine (issue #16): async
-# creates (202 = committed to PostgreSQL) of one user sent to its owner,
-# and the same sent to another node (forwarded over BASP), plus the
-# /healthz ceiling of one node. wrk, 1 thread, 16 connections, 10 s per
-# run, 3 runs per case; prints each run and the median.
+# One node vs a three-node cluster on this machine (issue #16), token
+# mode: async creates (202 = committed to PostgreSQL) of one user sent to
+# its owner and the same sent to another node (forwarded over BASP); 64
+# users spread over the three nodes at once (one wrk per node: throughput
+# per node and in total) against the same on one node alone; the /healthz
+# ceiling. wrk, 1 thread, 16 connections, 10 s per run, 3 runs per case;
+# prints each run and the median. Then the latency from a write to its
+# event frame on a socket at the owner and on one at another node
+# (bench/frame_latency.py), 3 runs.
 #   bench/cluster_bench.sh [tls|insecure]      (default: tls)
 # Starts and stops its own Redis, PostgreSQL, broker and nodes (by PID).
 set -euo pipefail
@@ -36,14 +40,38 @@ port_of() { grep -o 'http://127.0.0.1:[0-9]*' "$1" | grep -o '[0-9]*$'; }
 start_node() {  # name, extra args...
   local name=$1; shift
   "$B" serve --port=0 --admin-port=0 --admin-insecure --data-dir="$work/$name" \
-    --store="$pg" "$@" >"$work/$name.log" 2>&1 & pids+=($!)
+    --store="$pg" "${auth[@]}" "$@" >"$work/$name.log" 2>&1 & pids+=($!)
   for _ in $(seq 100); do port_of "$work/$name.log" >/dev/null && break; sleep 0.1; done
 }
-cat >"$work/post.lua" <<'LUA'
+secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+auth=(--auth=token --jwt-secret="$secret" --rate-limit=0 --ip-rate-limit=0)
+# A wrk script that posts as users FIRST..LAST in turn (tokens signed with
+# the nodes' key, as bench/seeded.py does).
+post_script() {  # out, first, last
+  /usr/bin/python3 - "$secret" "$1" "$2" "$3" <<'PY'
+import sys
+sys.path.insert(0, "bench")
+from seeded import access_token
+secret, out, first, last = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+tokens = ",".join(f'"{access_token(secret, f"bench-u{i:05}")}"'
+                  for i in range(first, last + 1))
+with open(out, "w") as f:
+    f.write(f"""local tokens = {{{tokens}}}
+local i = 0
 wrk.method = "POST"
-wrk.body = '{"title":"bench"}'
+wrk.body = '{{"title":"bench"}}'
 wrk.headers["Content-Type"] = "application/json"
-LUA
+request = function()
+  i = i % #tokens + 1
+  wrk.headers["Authorization"] = "Bearer " .. tokens[i]
+  return wrk.format()
+end
+""")
+PY
+}
+post_script "$work/post.lua" 1 1
+post_script "$work/spread.lua" 1 64
+token=$(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'bench'); from seeded import access_token; print(access_token('$secret', 'bench-u00001'))")
 run() {  # label, url, [script]
   local label=$1 url=$2 script=${3:-} rates=()
   for i in 1 2 3; do
@@ -68,17 +96,46 @@ done
 sleep 8
 admin=$(grep -o 'console endpoint on 127.0.0.1:[0-9]*' "$work/node-a.log" | grep -o '[0-9]*$')
 owner=$("$B" console "127.0.0.1:$admin" --admin-insecure --data-dir="$work/node-a" \
-  --exec 'user local' --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["owner"])')
+  --exec 'user bench-u00001' --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["owner"])')
 other=node-a; [ "$owner" = node-a ] && other=node-b
-echo "cluster ($mode): user 'local' is owned by $owner; forwarded through $other"
+echo "cluster ($mode): user bench-u00001 is owned by $owner; forwarded through $other"
 run "healthz ceiling ($owner)" "http://127.0.0.1:$(port_of "$work/$owner.log")/healthz"
 run "async-create at the owner" "http://127.0.0.1:$(port_of "$work/$owner.log")/api/v1/todos" "$work/post.lua"
 run "async-create forwarded" "http://127.0.0.1:$(port_of "$work/$other.log")/api/v1/todos" "$work/post.lua"
+# 64 users through all three nodes at once.
+for i in 1 2 3; do
+  loads=()
+  for n in a b c; do
+    wrk -t1 -c16 -d10s -s "$work/spread.lua" \
+      "http://127.0.0.1:$(port_of "$work/node-$n.log")/api/v1/todos" \
+      >"$work/spread-$n.out" & loads+=($!)
+  done
+  wait "${loads[@]}"
+  total=0
+  for n in a b c; do
+    rate=$(awk '/Requests\/sec/ {print $2}' "$work/spread-$n.out")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/spread-$n.out")
+    echo "spread run $i node-$n: $rate req/s non-2xx ${non2xx:-0}"
+    total=$(awk -v a="$total" -v b="$rate" 'BEGIN {print a + b}')
+  done
+  echo "spread run $i total: $total req/s"
+done
+# Frames: a socket at the owner and one at another node, writes sent to
+# the owner and then forwarded (1,000 each, one every 5 ms).
+for i in 1 2 3; do
+  echo "frames run $i, writes at the owner:"
+  /usr/bin/python3 bench/frame_latency.py --token="$token" "$(port_of "$work/$owner.log")" \
+    "owner=$(port_of "$work/$owner.log")" "other=$(port_of "$work/$other.log")"
+  echo "frames run $i, writes forwarded through $other:"
+  /usr/bin/python3 bench/frame_latency.py --token="$token" "$(port_of "$work/$other.log")" \
+    "owner=$(port_of "$work/$owner.log")" "other=$(port_of "$work/$other.log")"
+done
 for p in "${pids[@]:1}"; do kill "$p"; done
 sleep 3
 # One node alone on the same PostgreSQL (a fresh database).
 pg_single=$(tests/pg/pg_server.sh createdb "$pgdir" single)
 "$B" serve --port=0 --admin-port=-1 --data-dir="$work/single" --store="$pg_single" \
-  >"$work/single.log" 2>&1 & pids+=($!)
+  "${auth[@]}" >"$work/single.log" 2>&1 & pids+=($!)
 for _ in $(seq 100); do port_of "$work/single.log" >/dev/null && break; sleep 0.1; done
 run "async-create one node" "http://127.0.0.1:$(port_of "$work/single.log")/api/v1/todos" "$work/post.lua"
+run "async-create one node, 64 users" "http://127.0.0.1:$(port_of "$work/single.log")/api/v1/todos" "$work/spread.lua"

@@ -77,6 +77,13 @@ void cluster_agent_state::heartbeat() {
       publish_owner(kvp.first);
   }
   claim_pending(); // Retries a claim that failed.
+  // Presence, rewritten in full each time (a restarted Redis has it back
+  // after one heartbeat).
+  self->request(directory, settings.timeout, atom::presence::value)
+    .then([this](std::map<std::string, int64_t>& now) { put_presence(now); },
+          [](caf::error&) {
+            // The next heartbeat asks again.
+          });
   if (auto nodes = registry->nodes()) {
     for (auto& node : *nodes)
       if (node.id > settings.node_id && peers.count(node.id) == 0)
@@ -85,6 +92,23 @@ void cluster_agent_state::heartbeat() {
     redis_failed(nodes.error(), "cannot list the nodes");
   }
   refresh_owners();
+}
+
+void cluster_agent_state::put_presence(
+  const std::map<std::string, int64_t>& now) {
+  auto out = now;
+  for (auto& user : presence_sent)
+    out.emplace(user, 0); // Gone from this node: removed at once.
+  if (out.empty())
+    return;
+  auto ttl = duration_cast<milliseconds>(settings.session_timeout);
+  if (auto err = registry->put_presence(settings.node_id, out, ttl)) {
+    redis_failed(err, "cannot write presence");
+    return;
+  }
+  presence_sent.clear();
+  for (auto& kvp : now)
+    presence_sent.insert(kvp.first);
 }
 
 void cluster_agent_state::dial(const redis::node_record& node) {
@@ -220,12 +244,18 @@ actors::cluster_agent_actor::behavior_type cluster_agent(
       return {self->state.settings.node_id, self->state.directory};
     },
     [self](atom::nodes) { return self->state.node_list(); },
-    [self](atom::owner, const std::string& user) -> std::string {
-      auto& routes = self->state.sent;
-      if (routes.partitions <= 0)
-        return {};
-      return routes.nodes[static_cast<size_t>(
-        actors::domain::partition_of(user, routes.partitions))];
+    [self](atom::owner, const std::string& user)
+      -> caf::result<std::string, std::vector<std::string>> {
+      auto& st = self->state;
+      std::string owner;
+      if (st.sent.partitions > 0)
+        owner = st.sent.nodes[static_cast<size_t>(
+          actors::domain::partition_of(user, st.sent.partitions))];
+      auto present = st.registry->presence(user);
+      if (!present)
+        st.redis_failed(present.error(), "cannot read presence");
+      return {std::move(owner),
+              present ? std::move(*present) : std::vector<std::string>{}};
     },
   };
 }

@@ -79,6 +79,8 @@ struct cluster_agent_state {
   std::map<int32_t, int64_t> owned;
   /// Partitions with a claim on its way to the store.
   std::set<int32_t> claiming;
+  /// The users whose presence this node wrote last time.
+  std::set<std::string> presence_sent;
   /// When each partition was last yielded.
   std::map<int32_t, std::chrono::steady_clock::time_point> yielded_at;
   /// The partition map as Redis last said.
@@ -113,6 +115,8 @@ struct cluster_agent_state {
   void peer_down(const caf::actor_addr& dir);
   /// Sends the directory a new table when ownership or peers changed.
   void publish_routes();
+  /// Writes which users have sessions here (and removes those that left).
+  void put_presence(const std::map<std::string, int64_t>& now);
   /// Logs a Redis failure once per outage.
   void redis_failed(const caf::error& err, const char* what);
   std::vector<actors::node_info> node_list();

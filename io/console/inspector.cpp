@@ -171,8 +171,10 @@ caf::result<std::string> inspector_state::user_view(const std::string& user,
         }
         self->request(cluster, timeout, atom::owner::value, user)
           .then(
-            [rp, as_json, doc = to_json(summary)](std::string& owner) mutable {
+            [rp, as_json, doc = to_json(summary)](
+              std::string& owner, std::vector<std::string>& present) mutable {
               doc["owner"] = owner;
+              doc["sessions_on"] = present;
               rp.deliver(render(doc, as_json));
             },
             [rp, as_json](caf::error& err) mutable {

@@ -206,4 +206,45 @@ CAF_TEST(a list loads again when its partition gets a new epoch) {
   CAF_CHECK_EQUAL(store->last_seq("alice"), int64_t{2});
 }
 
+CAF_TEST(the directory counts the sessions of this node per user) {
+  route(self_handle());
+  auto spawn_session = [&] {
+    auto hdl = sys.spawn([]() -> caf::behavior {
+      return {[](atom::frame, const actors::shared_frame&) {}};
+    });
+    return caf::actor_cast<actors::session_actor>(hdl);
+  };
+  auto subscribe = [&](const std::string& user,
+                       const actors::session_actor& session) {
+    self->send(clustered, atom::subscribe::value, user, session);
+    sched.run();
+    self->receive([](int64_t) {},
+                  [](caf::error& err) { CAF_FAIL(describe(err)); });
+  };
+  auto presence = [&] {
+    std::map<std::string, int64_t> result;
+    self->send(clustered, atom::presence::value);
+    sched.run();
+    self->receive(
+      [&](std::map<std::string, int64_t>& xs) { result = std::move(xs); });
+    return result;
+  };
+  auto s1 = spawn_session();
+  auto s2 = spawn_session();
+  auto s3 = spawn_session();
+  subscribe("alice", s1);
+  subscribe("alice", s2);
+  subscribe("bob", s3);
+  subscribe("alice", s1); // Again, after its list moved: still one.
+  using counts = std::map<std::string, int64_t>;
+  CAF_CHECK_EQUAL(presence(), (counts{{"alice", 2}, {"bob", 1}}));
+  caf::anon_send_exit(s1, caf::exit_reason::kill);
+  caf::anon_send_exit(s3, caf::exit_reason::kill);
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (counts{{"alice", 1}}));
+  caf::anon_send_exit(s2, caf::exit_reason::kill);
+  sched.run();
+  CAF_CHECK(presence().empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

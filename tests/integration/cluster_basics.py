@@ -7,6 +7,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import time
 import unittest
 import uuid
 
@@ -87,6 +88,29 @@ class ConsoleTest(ClusterTestCase):
         owned = {p for x in nodes[owner].console("nodes")["nodes"]
                  if x["id"] == owner for p in x["partitions"]}
         self.assertTrue(owned)
+        # Presence: the nodes holding sessions of the user, from any node.
+        self.assertEqual(nodes["node-c"].console(f"user {user.id}")
+                         ["sessions_on"], [])
+        sockets = [user.ws(nodes["node-a"]), user.ws(nodes["node-b"])]
+        for ws in sockets:
+            self.addCleanup(ws.close)
+            self.assertEqual(json.loads(ws.recv())["type"], "welcome")
+        self.assertEqual(self.sessions_on(nodes["node-c"], user,
+                                          ["node-a", "node-b"]),
+                         ["node-a", "node-b"])
+        sockets[0].close()
+        self.assertEqual(self.sessions_on(nodes["node-c"], user, ["node-b"]),
+                         ["node-b"])
+
+    def sessions_on(self, node, user, expected, timeout=15):
+        """The user's presence as `node` reports it, once it is `expected`
+        (written at each heartbeat) or the time is up."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = node.console(f"user {user.id}")["sessions_on"]
+            if seen == expected or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
 
 
 class LeaveTest(ClusterTestCase):

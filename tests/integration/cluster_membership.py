@@ -3,7 +3,6 @@ load moves partitions without loss, and an owner stalled with SIGSTOP past
 the session timeout is fenced by the store when it resumes (SIGCONT) and
 rejoins cleanly."""
 
-import json
 import os
 import signal
 import threading
@@ -13,8 +12,8 @@ import uuid
 
 import psycopg2
 
-from cluster_util import (PARTITIONS, ClusterTestCase, Reader, User, Writer,
-                          call, owner_of, partition_of, retried)
+from cluster_util import (PARTITIONS, ClusterTestCase, User, Writer, call,
+                          owner_of, partition_of)
 
 
 class Request(threading.Thread):
@@ -30,59 +29,7 @@ class Request(threading.Thread):
                              {"title": self.title}, self.user, timeout=120)
 
 
-class MembershipTestCase(ClusterTestCase):
-    def events(self, node, user):
-        out, after = [], 0
-        while True:
-            r = call(node, "GET", f"/api/v1/events?after={after}&limit=1000",
-                     user=user)
-            self.assertEqual(r.status, 200, r.body)
-            out.extend(r.body["items"])
-            if not r.body["items"]:
-                return out
-            after = r.body["items"][-1]["sequence"]
-
-    def titles(self, node, user):
-        out, cursor = [], None
-        while True:
-            path = "/api/v1/todos?limit=500" + (f"&cursor={cursor}"
-                                                if cursor else "")
-            r = retried(lambda: call(node, "GET", path, user=user))
-            self.assertEqual(r.status, 200, r.body)
-            out.extend(t["title"] for t in r.body["items"])
-            cursor = r.body.get("next_cursor")
-            if not cursor:
-                return out
-
-    def check_user(self, node, user, acked, reader=None):
-        """Every acknowledged title once, a gap-free sequence, and every
-        event exactly once on the reader's socket."""
-        titles = self.titles(node, user)
-        self.assertEqual(sorted(set(acked) - set(titles)), [],
-                         self.cluster.logs())
-        self.assertEqual(len(titles), len(set(titles)))
-        seqs = [e["sequence"] for e in self.events(node, user)]
-        self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
-        if reader is None:
-            return titles
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and len(reader.seqs) < len(seqs):
-            time.sleep(0.2)
-        self.assertIsNone(reader.closed, self.cluster.logs())
-        self.assertEqual(sorted(reader.seqs), seqs, self.cluster.logs())
-        self.assertEqual(len(reader.seqs), len(set(reader.seqs)))
-        return titles
-
-    def watch(self, node, user):
-        ws = user.ws(node)
-        self.addCleanup(ws.close)
-        self.assertEqual(json.loads(ws.recv())["type"], "welcome")
-        reader = Reader(ws)
-        reader.start()
-        return reader
-
-
-class JoinTest(MembershipTestCase):
+class JoinTest(ClusterTestCase):
     start_nodes = 2
 
     def test_a_joining_node_moves_partitions_without_loss(self):
@@ -119,7 +66,7 @@ class JoinTest(MembershipTestCase):
             self.check_user(nodes["node-c"], u, w.acked, reader)
 
 
-class StallTest(MembershipTestCase):
+class StallTest(ClusterTestCase):
     def lock_waiters(self, db):
         with db.cursor() as cur:
             cur.execute("SELECT count(*) FROM pg_stat_activity WHERE "

@@ -102,6 +102,8 @@ class Cluster:
                      f"--cluster.redis={self.redis}", "--cluster.port=0",
                      f"--cluster.session-timeout={SESSION_TIMEOUT}s",
                      "--auth=token", f"--jwt-secret={JWT_SECRET}",
+                     # Every test user registers from 127.0.0.1.
+                     "--register-limit=0",
                      "--admin-insecure", *extra_args]
         self.args.append(f"--cluster.tls-dir={self.certs}" if tls
                          else "--cluster.insecure")
@@ -253,6 +255,56 @@ class ClusterTestCase(unittest.TestCase):
         self.cluster = Cluster(self.tmp, n=self.start_nodes, tls=self.tls)
         self.addCleanup(self.cluster.close)
         self.cluster.wait_settled()
+
+    def events(self, node, user):
+        out, after = [], 0
+        while True:
+            r = call(node, "GET", f"/api/v1/events?after={after}&limit=1000",
+                     user=user)
+            self.assertEqual(r.status, 200, r.body)
+            out.extend(r.body["items"])
+            if not r.body["items"]:
+                return out
+            after = r.body["items"][-1]["sequence"]
+
+    def titles(self, node, user):
+        out, cursor = [], None
+        while True:
+            path = "/api/v1/todos?limit=500" + (f"&cursor={cursor}"
+                                                if cursor else "")
+            r = retried(lambda: call(node, "GET", path, user=user))
+            self.assertEqual(r.status, 200, r.body)
+            out.extend(t["title"] for t in r.body["items"])
+            cursor = r.body.get("next_cursor")
+            if not cursor:
+                return out
+
+    def check_user(self, node, user, acked, reader=None):
+        """Every acknowledged title once, a gap-free sequence, and every
+        event exactly once on the reader's socket."""
+        titles = self.titles(node, user)
+        self.assertEqual(sorted(set(acked) - set(titles)), [],
+                         self.cluster.logs())
+        self.assertEqual(len(titles), len(set(titles)))
+        seqs = [e["sequence"] for e in self.events(node, user)]
+        self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
+        if reader is None:
+            return titles
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and len(reader.seqs) < len(seqs):
+            time.sleep(0.2)
+        self.assertIsNone(reader.closed, self.cluster.logs())
+        self.assertEqual(sorted(reader.seqs), seqs, self.cluster.logs())
+        self.assertEqual(len(reader.seqs), len(set(reader.seqs)))
+        return titles
+
+    def watch(self, node, user):
+        ws = user.ws(node)
+        self.addCleanup(ws.close)
+        self.assertEqual(json.loads(ws.recv())["type"], "welcome")
+        reader = Reader(ws)
+        reader.start()
+        return reader
 
     def users_by_owner(self, node, count=12):
         """Registers `count` users; returns {owner node id: [users]}."""
