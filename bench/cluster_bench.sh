@@ -44,7 +44,10 @@ start_node() {  # name, extra args...
   for _ in $(seq 100); do port_of "$work/$name.log" >/dev/null && break; sleep 0.1; done
 }
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-auth=(--auth=token --jwt-secret="$secret" --rate-limit=0 --ip-rate-limit=0)
+# Far above what the runs create for one user (the default 10,000 would
+# turn most creates into refusals).
+auth=(--auth=token --jwt-secret="$secret" --rate-limit=0 --ip-rate-limit=0
+  --max-todos=1000000)
 # A wrk script that posts as users FIRST..LAST in turn (tokens signed with
 # the nodes' key, as bench/seeded.py does).
 post_script() {  # out, first, last

@@ -35,12 +35,14 @@ class Socket(threading.Thread):
         if welcome.get("type") != "welcome":
             raise SystemExit(f"no welcome on port {port}: {welcome}")
         self.arrivals = {}
+        self.error = None
 
     def run(self):
         while True:
             try:
                 frame = json.loads(self.ws.recv())
-            except Exception:
+            except Exception as e:  # closed, or a timeout
+                self.error = repr(e)
                 return
             if frame.get("type") == "event":
                 title = frame["event"].get("data", {}).get("title")
@@ -92,6 +94,8 @@ def main():
         lat = [(s.arrivals[t] - sent[t]) * 1000 for t in sent
                if t in s.arrivals]
         missing = count - len(lat)
+        if not lat:
+            raise SystemExit(f"{label}: no event frame arrived ({s.error})")
         print(f"{label}: POST->event frame p50 {percentile(lat, 0.5):.2f} ms"
               f" p99 {percentile(lat, 0.99):.2f} ms mean "
               f"{statistics.fmean(lat):.2f} ms missing {missing}")

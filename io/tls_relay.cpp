@@ -253,6 +253,9 @@ struct tls_relay::impl {
         });
         return;
       }
+      // Small, latency-bound messages (BASP, console): no Nagle.
+      error_code ignored;
+      sock.set_option(tcp::no_delay(true), ignored);
       if (count < cfg.max_connections)
         std::make_shared<connection>(std::move(sock), ctx.native_handle(), cfg,
                                      count)

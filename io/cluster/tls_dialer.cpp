@@ -85,6 +85,9 @@ class link : public std::enable_shared_from_this<link> {
   void connected(error_code ec) {
     if (ec)
       return fail("cannot connect: " + ec.message());
+    // BASP messages are small and latency-bound: no Nagle (with delayed
+    // ACKs it held frames back by up to 40 ms).
+    sock_.set_option(tcp::no_delay(true), ec);
     sock_.non_blocking(true, ec);
     ssl_ = ec ? nullptr : SSL_new(ctx_);
     if (ssl_ == nullptr

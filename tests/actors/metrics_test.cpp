@@ -53,7 +53,7 @@ CAF_TEST(the node registers its families in the order of metrics) {
                     "actodo_todo_lists_passivated_total",
                     "actodo_journal_commits_total",
                     "actodo_journal_commit_failures_total",
-      "actodo_journal_fenced_total",
+                    "actodo_journal_fenced_total",
                     "actodo_journal_batch_size",
                     "actodo_journal_commit_seconds",
                     "actodo_reminders_pending",
