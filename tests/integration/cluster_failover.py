@@ -4,6 +4,7 @@ restarted under load. Nothing acknowledged is lost, sequences stay
 gap-free, a socket on a surviving node sees every event exactly once, and
 the nodes recover by themselves."""
 
+import sys
 import time
 import unittest
 
@@ -39,6 +40,13 @@ class FailoverTest(ClusterTestCase):
         for w in writers:
             after = [t - killed_at for t in w.acked_at if t > killed_at]
             self.assertGreaterEqual(len(after), 5, (w.tag, self.cluster.logs()))
+            # A figure for docs/cluster.md, not a pass criterion (timing
+            # goals belong in benchmarks).
+            times = [t - killed_at for t in w.acked_at]
+            gap = max(zip(times, times[1:]), key=lambda x: x[1] - x[0])
+            sys.stderr.write(f"failover: writes through node-{w.tag} stopped "
+                             f"{gap[0]:+.1f} s and resumed {gap[1]:.1f} s "
+                             f"after the kill\n")
         # Every acknowledged write is there, once; the user's sequence is
         # gap-free; the socket on a surviving node saw every event once.
         self.check_user(nodes["node-b"], user, acked, reader)
