@@ -177,33 +177,28 @@ caf::error pg_store::commit(const std::vector<user_batch>& batches) {
 }
 
 caf::expected<std::vector<int64_t>>
-pg_store::claim_partitions(const std::vector<int32_t>& partitions) {
-  auto rows = db_.query("claim", {array(distinct(partitions))});
+pg_store::epochs(const char* statement,
+                 const std::vector<int32_t>& partitions) {
+  auto rows = db_.query(statement, {array(distinct(partitions))});
   if (!rows)
     return std::move(rows.error());
-  std::map<int64_t, int64_t> claimed;
+  std::map<int64_t, int64_t> found;
   for (int i = 0; i < rows->size(); ++i)
-    claimed[rows->integer(i, 0)] = rows->integer(i, 1);
+    found[rows->integer(i, 0)] = rows->integer(i, 1);
   std::vector<int64_t> result;
   for (auto p : partitions)
-    result.push_back(claimed[p]);
+    result.push_back(found[p]); // 0: never claimed.
   return result;
 }
 
 caf::expected<std::vector<int64_t>>
+pg_store::claim_partitions(const std::vector<int32_t>& partitions) {
+  return epochs("claim", partitions);
+}
+
+caf::expected<std::vector<int64_t>>
 pg_store::current_epochs(const std::vector<int32_t>& partitions) {
-  auto rows = db_.query("epochs", {array(distinct(partitions))});
-  if (!rows)
-    return std::move(rows.error());
-  std::map<int64_t, int64_t> known;
-  for (int i = 0; i < rows->size(); ++i)
-    known[rows->integer(i, 0)] = rows->integer(i, 1);
-  std::vector<int64_t> result;
-  for (auto p : partitions) {
-    auto j = known.find(p);
-    result.push_back(j == known.end() ? 0 : j->second);
-  }
-  return result;
+  return epochs("epochs", partitions);
 }
 
 caf::expected<int64_t> pg_store::single(const char* statement,

@@ -72,6 +72,10 @@ class pg_store : public store {
   caf::expected<std::optional<request_record>>
   read_request(const char* statement, const pg_params& params);
   caf::expected<int64_t> single(const char* statement, const pg_params& params);
+  /// The epochs `statement` returns as (partition, epoch) rows, in the
+  /// order of `partitions`.
+  caf::expected<std::vector<int64_t>>
+  epochs(const char* statement, const std::vector<int32_t>& partitions);
 
   pg_connection db_;
   bool with_outbox_;
