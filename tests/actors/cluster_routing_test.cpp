@@ -209,9 +209,12 @@ CAF_TEST(a list loads again when its partition gets a new epoch) {
 CAF_TEST(the directory counts the sessions of this node per user) {
   route(self_handle());
   auto spawn_session = [&] {
-    auto hdl = sys.spawn([]() -> caf::behavior {
-      return {[](atom::frame, const actors::shared_frame&) {}};
-    });
+    // One argument: CAF 0.17 binds a null tuple for none (UBSan).
+    auto hdl = sys.spawn(
+      [](int) -> caf::behavior {
+        return {[](atom::frame, const actors::shared_frame&) {}};
+      },
+      0);
     return caf::actor_cast<actors::session_actor>(hdl);
   };
   auto subscribe = [&](const std::string& user,
