@@ -256,12 +256,22 @@ class ClusterTestCase(unittest.TestCase):
         self.addCleanup(self.cluster.close)
         self.cluster.wait_settled()
 
+    def read(self, node, path, user, timeout=30):
+        """GET `path` as a client would: again after a timeout or a 503
+        (a partition between owners; its Retry-After), up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = retried(lambda: call(node, "GET", path, user=user))
+            if r.status != 503 or time.monotonic() > deadline:
+                self.assertEqual(r.status, 200, r.body)
+                return r
+            time.sleep(float(r.headers.get("retry-after", "1")))
+
     def events(self, node, user):
         out, after = [], 0
         while True:
-            r = call(node, "GET", f"/api/v1/events?after={after}&limit=1000",
-                     user=user)
-            self.assertEqual(r.status, 200, r.body)
+            r = self.read(node, f"/api/v1/events?after={after}&limit=1000",
+                          user)
             out.extend(r.body["items"])
             if not r.body["items"]:
                 return out
@@ -272,8 +282,7 @@ class ClusterTestCase(unittest.TestCase):
         while True:
             path = "/api/v1/todos?limit=500" + (f"&cursor={cursor}"
                                                 if cursor else "")
-            r = retried(lambda: call(node, "GET", path, user=user))
-            self.assertEqual(r.status, 200, r.body)
+            r = self.read(node, path, user)
             out.extend(t["title"] for t in r.body["items"])
             cursor = r.body.get("next_cursor")
             if not cursor:
