@@ -58,7 +58,8 @@ struct journal_state {
   void flush();
 
   /// Commits `waiters`; a commit that the store fenced is retried without
-  /// the batches of stale epochs, whose waiters get `ec::unavailable`.
+  /// the batches of stale epochs, whose waiters get `ec::fenced` (503 with
+  /// Retry-After).
   void commit(std::vector<waiting> waiters);
 
   /// Removes the waiters whose epochs the store no longer holds from
