@@ -25,6 +25,7 @@
 #include "io/kafka_metrics.hpp"
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
+#include "io/webhooks/service.hpp"
 #include "persistence/open_store.hpp"
 #include "persistence/store_copy.hpp"
 #include "web/http_metrics.hpp"
@@ -223,8 +224,16 @@ int serve(int argc, char** argv) {
     node.shutdown();
     return 2;
   }
+  // Webhooks run on a node on its own; in a cluster each would be
+  // delivered by every node, so their routes answer 503 there (docs).
+  std::unique_ptr<actodo::io::webhooks::service> hooks;
+  if (!clustered)
+    hooks = std::make_unique<actodo::io::webhooks::service>(
+      sys, std::move(stores->webhooks), cfg.webhooks, node.journal(),
+      node.directory(), cfg.lists.request_timeout);
   actodo::web::server server{web_settings(cfg, secret, http_stats, stats),
-                             bridge ? bridge->gate() : node.gate()};
+                             bridge ? bridge->gate() : node.gate(),
+                             hooks ? &hooks->gate() : nullptr};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     if (bridge)
@@ -290,6 +299,8 @@ int serve(int argc, char** argv) {
   if (relay)
     relay->stop();
   server.stop();
+  if (hooks)
+    hooks->shutdown();
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)
     bridge->shutdown();

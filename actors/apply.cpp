@@ -152,6 +152,11 @@ command_outcome apply_remove(context& ctx) {
   return done(ctx, outcome_code::deleted);
 }
 
+command_outcome apply_notice(context& ctx) {
+  add_event(ctx, "webhook.disabled", ctx.cmd.todo_id, ctx.cmd.canonical_body);
+  return done(ctx, outcome_code::updated);
+}
+
 } // namespace actodo::actors::steps
 
 namespace actodo::actors {
@@ -187,6 +192,7 @@ command_outcome dispatch(steps::context& ctx) {
     case command_op::wake: return steps::apply_wake(ctx);
     case command_op::remove:
     case command_op::clear: return steps::apply_remove(ctx);
+    case command_op::webhook_disabled: return steps::apply_notice(ctx);
   }
   return steps::rejected(ctx, outcome_code::invalid, "unknown operation", "op");
 }
@@ -218,8 +224,8 @@ applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
     out.result = std::move(r);
     return out;
   }
-  // Wakes are internal: they leave no request record behind.
-  if (cmd.op != command_op::wake)
+  // Wakes and notices are internal: they leave no request record behind.
+  if (cmd.op != command_op::wake && cmd.op != command_op::webhook_disabled)
     out.batch.request = records::request_of(
       cmd, r, ctx.todo_json, ctx.todo_seq,
       cmd.idempotency_key.empty() ? std::string{} : command_fingerprint(cmd),

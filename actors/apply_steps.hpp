@@ -54,6 +54,10 @@ void insert_successor(context& ctx, domain::todo t);
 
 command_outcome apply_write(context& ctx);
 command_outcome apply_remove(context& ctx);
+
+/// A `webhook.disabled` event (`command_op::webhook_disabled`); no todo
+/// changes.
+command_outcome apply_notice(context& ctx);
 command_outcome apply_wake(context& ctx);
 command_outcome apply_reminder(context& ctx);
 

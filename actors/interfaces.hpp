@@ -13,6 +13,7 @@
 #include "actors/account_messages.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_table.hpp"
+#include "actors/webhook_messages.hpp"
 #include "persistence/records.hpp"
 
 // -- atoms (plain atom constants in CAF 0.17)
@@ -69,6 +70,16 @@ CAF_ADD_ATOM(actodo, actodo::atom, nodes, "nodes")
 CAF_ADD_ATOM(actodo, actodo::atom, claim, "claim")
 CAF_ADD_ATOM(actodo, actodo::atom, fenced, "fenced")
 CAF_ADD_ATOM(actodo, actodo::atom, presence, "presence")
+CAF_ADD_ATOM(actodo, actodo::atom, committed, "committed")
+CAF_ADD_ATOM(actodo, actodo::atom, create, "create")
+CAF_ADD_ATOM(actodo, actodo::atom, update, "update")
+CAF_ADD_ATOM(actodo, actodo::atom, remove, "remove")
+CAF_ADD_ATOM(actodo, actodo::atom, replay, "replay")
+CAF_ADD_ATOM(actodo, actodo::atom, deliveries, "deliveries")
+CAF_ADD_ATOM(actodo, actodo::atom, delivered, "delivered")
+CAF_ADD_ATOM(actodo, actodo::atom, disable, "disable")
+CAF_ADD_ATOM(actodo, actodo::atom, vetted, "vetted")
+CAF_ADD_ATOM(actodo, actodo::atom, cursor, "cursor")
 
 namespace actodo::actors {
 
@@ -89,6 +100,11 @@ using session_actor = caf::typed_actor<
 /// Hears from the journal after every commit that wrote events (the Kafka
 /// egress tails the outbox this way instead of polling).
 using outbox_listener_actor = caf::typed_actor<caf::reacts_to<atom::wake>>;
+
+/// Hears from the journal after every commit that wrote events: the users
+/// whose logs grew, each with its last committed sequence (the webhooks).
+using commit_listener_actor = caf::typed_actor<
+  caf::reacts_to<atom::committed, std::map<std::string, int64_t>>>;
 
 /// The client-facing protocol of a user's todos; `user_directory` routes it
 /// to the right `todo_list` and `todo_list` answers it.
@@ -215,8 +231,58 @@ using journal_actor = caf::typed_actor<
                   std::vector<int32_t>>::with<std::vector<int64_t>>,
   // Who hears about fenced commits (the cluster agent).
   caf::reacts_to<atom::fenced, fence_listener_actor>,
+  // Who hears which users' logs grew after each commit (the webhooks).
+  caf::reacts_to<atom::committed, commit_listener_actor>,
   // Whether the store answers now (`/readyz`).
   caf::replies_to<atom::ready>::with<bool>>;
+
+/// One per enabled webhook (io/webhooks/deliverer): posts the user's
+/// matching events to the receiver, one at a time, in sequence order.
+using deliverer_actor = caf::typed_actor<
+  // The user's log grew up to this sequence.
+  caf::reacts_to<atom::committed, int64_t>,
+  // Deliver again from after this cursor (a replay).
+  caf::reacts_to<atom::replay, int64_t>,
+  // The backoff of this generation ran out: try again.
+  caf::reacts_to<atom::retry, uint64_t>,
+  // How a POST of this generation ended (status, latency, error, body).
+  caf::reacts_to<atom::delivered, uint64_t, persistence::delivery_record>>;
+
+/// The node's webhooks (io/webhooks/webhooks): owns the webhook store,
+/// answers the REST routes and runs one `deliverer` per enabled webhook.
+using webhooks_actor = caf::typed_actor<
+  // Registers a webhook for a user.
+  caf::replies_to<atom::create, std::string,
+                  webhook_spec>::with<persistence::webhook_record>,
+  caf::replies_to<atom::list,
+                  std::string>::with<std::vector<persistence::webhook_record>>,
+  // user, id
+  caf::replies_to<atom::get, std::string,
+                  std::string>::with<persistence::webhook_record>,
+  // user, id, the members to change
+  caf::replies_to<atom::update, std::string, std::string,
+                  webhook_spec>::with<persistence::webhook_record>,
+  caf::replies_to<atom::remove, std::string, std::string>::with<bool>,
+  // user, id, limit
+  caf::replies_to<atom::deliveries, std::string, std::string,
+                  int64_t>::with<std::vector<persistence::delivery_record>>,
+  // user, id, first sequence to deliver again
+  caf::replies_to<atom::replay, std::string, std::string,
+                  int64_t>::with<persistence::webhook_record>,
+  // From the journal: users whose logs grew.
+  caf::reacts_to<atom::committed, std::map<std::string, int64_t>>,
+  // From a deliverer: an attempt, the cursor it reached (-1: same) and
+  // the deliverer's generation (cursors of an older one than the last
+  // replay are not stored).
+  caf::reacts_to<atom::delivered, persistence::delivery_record, int64_t,
+                 uint64_t>,
+  // From a deliverer: events up to this sequence did not match (id,
+  // cursor, generation).
+  caf::reacts_to<atom::cursor, std::string, int64_t, uint64_t>,
+  // From a deliverer: give up on this webhook (id, reason).
+  caf::reacts_to<atom::disable, std::string, std::string>,
+  // From the poster's thread: a URL check ended (ticket, refusal or "").
+  caf::reacts_to<atom::vetted, uint64_t, std::string>>;
 
 /// The clock of reminders and `from_due` series: keeps the earliest part of
 /// the durable due-time index in memory, arms one timer for its first entry
@@ -319,5 +385,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::vector<int64_t>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::fence_listener_actor))
   CAF_ADD_TYPE_ID(actodo, (std::map<std::string, int64_t>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::commit_listener_actor))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::webhook_spec))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::webhook_record))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::webhook_record>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::delivery_record))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::delivery_record>))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

@@ -91,6 +91,13 @@ void journal_state::commit(std::vector<waiting> waiters) {
   }
   if (wrote_events && listener)
     self->send(listener, atom::wake::value);
+  if (wrote_events && commit_listener) {
+    std::map<std::string, int64_t> grown;
+    for (auto& b : batches)
+      if (!b.events.empty())
+        grown[b.user_id] = b.events.back().seq;
+    self->send(commit_listener, atom::committed::value, std::move(grown));
+  }
 }
 
 bool journal_state::drop_fenced(std::vector<waiting>& waiters) {
@@ -281,6 +288,9 @@ journal(journal_actor::stateful_pointer<journal_state> self,
     [=](atom::prune) { self->state.prune(); },
     [=](atom::claim, const std::vector<int32_t>& parts) {
       return self->state.claim(parts);
+    },
+    [=](atom::committed, commit_listener_actor& listener) {
+      self->state.commit_listener = std::move(listener);
     },
     [=](atom::fenced, fence_listener_actor& listener) {
       self->state.fence_listener = std::move(listener);

@@ -46,6 +46,9 @@ struct journal_state {
   /// Hears about fenced commits (the cluster agent); may be null.
   fence_listener_actor fence_listener;
 
+  /// Hears which users' logs grew (the webhooks); may be null.
+  commit_listener_actor commit_listener;
+
   /// Statistics for the inspector and the benchmarks.
   uint64_t commits = 0;
   uint64_t committed_batches = 0;

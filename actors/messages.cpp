@@ -11,6 +11,7 @@ std::string to_string(command_op x) {
     case command_op::snooze: return "snooze";
     case command_op::dismiss: return "dismiss";
     case command_op::wake: return "wake";
+    case command_op::webhook_disabled: return "webhook_disabled";
   }
   return "unknown";
 }

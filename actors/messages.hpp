@@ -33,6 +33,10 @@ enum class command_op : uint8_t {
   /// passed `from_due` series. Internal: the `todo_list` makes it from the
   /// scheduler's `wake` message; no edge accepts it.
   wake,
+  /// Records that a webhook was disabled (`webhook.disabled`): `todo_id`
+  /// is the webhook's id, `canonical_body` the event's data as JSON.
+  /// Internal: only the webhooks actor makes it; no edge accepts it.
+  webhook_disabled,
 };
 
 std::string to_string(command_op x);

@@ -4,30 +4,18 @@
 #include <atomic>
 #include <thread>
 
-#include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/sec.hpp"
 
 #include "actors/accounts.hpp"
+#include "actors/gateway_worker.hpp"
 #include "actors/hasher.hpp"
 #include "actors/journal.hpp"
 #include "actors/reminder_scheduler.hpp"
 #include "actors/session.hpp"
 #include "actors/user_directory.hpp"
-
-namespace actodo::actors {
-
-/// Work for a gateway worker: make one request, answer one callback. Never
-/// leaves the node (it holds a callback into the web layer).
-struct gateway_job {
-  std::function<void(caf::event_based_actor*)> fn;
-};
-
-} // namespace actodo::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actodo::actors::gateway_job)
 
 namespace actodo::actors {
 
@@ -54,11 +42,6 @@ class session_link_impl : public gateway::session_link {
   session_actor hdl_;
   std::atomic_flag closed_ = ATOMIC_FLAG_INIT;
 };
-
-/// A long-lived actor that runs the gateway's jobs.
-caf::behavior gateway_worker(caf::event_based_actor* self) {
-  return {[self](gateway_job& job) { job.fn(self); }};
-}
 
 class gateway_impl : public gateway {
  public:

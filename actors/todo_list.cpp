@@ -153,7 +153,7 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
   auto& f = pending[id];
   f.result = std::move(out.result);
   // Encoded once here, shared by every session.
-  if (cmd.op != command_op::wake)
+  if (cmd.op != command_op::wake && cmd.op != command_op::webhook_disabled)
     f.result_frame = shared_frame{records::result_frame(batch.request)};
   for (auto& ev : batch.events)
     f.event_frames.emplace_back(records::event_frame(ev), ev.seq);

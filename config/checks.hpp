@@ -20,4 +20,9 @@ caf::error invalid(const std::string& option, const std::string& why);
 /// Checks the `cluster.*` options (config/cluster_check.cpp).
 caf::error validate_cluster(const app_config& cfg);
 
+struct webhook_options;
+
+/// Checks the `webhooks.*` options (config/webhook_check.cpp).
+caf::error validate_webhooks(const webhook_options& x);
+
 } // namespace actodo::config

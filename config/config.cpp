@@ -138,6 +138,18 @@ app_config::app_config() {
          "a silent node loses its partitions after this time")
     .add(cluster.heartbeat, "heartbeat",
          "how often a node refreshes its registry entry");
+  opt_group{custom_options_, "webhooks"}
+    .add(webhooks.max_per_user, "max-per-user", "most webhooks per user")
+    .add(webhooks.retry_initial, "retry-initial",
+         "first retry delay of a failed delivery (doubles, with jitter)")
+    .add(webhooks.retry_max, "retry-max", "longest delay between retries")
+    .add(webhooks.retry_for, "retry-for",
+         "retry an event this long, then disable the webhook")
+    .add(webhooks.timeout, "timeout", "longest wait for a receiver's answer")
+    .add(webhooks.allow_private, "allow-private",
+         "deliver to loopback, private, link-local and multicast addresses")
+    .add(webhooks.keep_deliveries, "keep-deliveries",
+         "delivery attempts kept per webhook");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
@@ -301,6 +313,8 @@ caf::error app_config::validate() const {
     return invalid("event-retention",
                    "must be 0 (keep all) or at least --request-retention");
   if (auto err = validate_cluster(*this))
+    return err;
+  if (auto err = validate_webhooks(webhooks))
     return err;
   return validate_web_limits(*this);
 }

@@ -29,6 +29,7 @@ class app_config : public caf::actor_system_config {
   list_options lists;
   kafka_options kafka;
   cluster_options cluster;
+  webhook_options webhooks;
   account_options accounts;
   journal_options journal;
 

@@ -11,11 +11,13 @@ namespace {
 
 /// `DATA_DIR` -> `data-dir`, `KAFKA_GROUP_ID` -> `kafka.group-id`,
 /// `KAFKA_PROPERTY_SASL_PASSWORD` -> `kafka.property.sasl.password`,
-/// `CLUSTER_NODE_ID` -> `cluster.node-id`.
+/// `CLUSTER_NODE_ID` -> `cluster.node-id`, `WEBHOOKS_RETRY_MAX` ->
+/// `webhooks.retry-max`.
 std::string option_name(std::string var) {
   static constexpr std::string_view property = "KAFKA_PROPERTY_";
   static constexpr std::string_view kafka = "KAFKA_";
   static constexpr std::string_view cluster = "CLUSTER_";
+  static constexpr std::string_view webhooks = "WEBHOOKS_";
   auto lower = [](std::string x, char sep) {
     std::transform(x.begin(), x.end(), x.begin(), [sep](unsigned char c) {
       return c == '_' ? sep : static_cast<char>(std::tolower(c));
@@ -28,6 +30,8 @@ std::string option_name(std::string var) {
     return "kafka." + lower(var.substr(kafka.size()), '-');
   if (var.compare(0, cluster.size(), cluster) == 0)
     return "cluster." + lower(var.substr(cluster.size()), '-');
+  if (var.compare(0, webhooks.size(), webhooks) == 0)
+    return "webhooks." + lower(var.substr(webhooks.size()), '-');
   return lower(std::move(var), '-');
 }
 
@@ -47,12 +51,14 @@ environment_arguments(const app_config& cfg, char** envp,
       continue;
     auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
     auto name = option_name(var);
-    // Every Actodo option (the `global`, `kafka` and `cluster` groups, as
-    // declared in config.cpp) has a variable; CAF's own options do not.
+    // Every Actodo option (the `global`, `kafka`, `cluster` and `webhooks`
+    // groups, as declared in config.cpp) has a variable; CAF's own options
+    // do not.
     auto opt = cfg.find_option(name);
     auto ours = opt != nullptr
                 && (opt->category() == "global" || opt->category() == "kafka"
-                    || opt->category() == "cluster");
+                    || opt->category() == "cluster"
+                    || opt->category() == "webhooks");
     if (!ours && name.compare(0, 15, "kafka.property.") != 0) {
       unknown.emplace_back(std::string{prefix} + var);
       continue;

@@ -163,4 +163,23 @@ struct cluster_options {
   caf::timespan heartbeat = std::chrono::seconds(1);
 };
 
+/// Webhooks (`io::webhooks`): signed deliveries of a user's events to URLs.
+struct webhook_options {
+  /// Most webhooks per user.
+  int64_t max_per_user = 20;
+  /// First retry delay after a failed delivery; doubles per attempt (with
+  /// jitter) up to `retry_max`.
+  caf::timespan retry_initial = std::chrono::seconds(5);
+  caf::timespan retry_max = std::chrono::hours(1);
+  /// How long an event is retried before the webhook is disabled.
+  caf::timespan retry_for = std::chrono::hours(24);
+  /// Longest wait for a receiver's answer.
+  caf::timespan timeout = std::chrono::seconds(10);
+  /// Deliver to loopback, private, link-local and multicast addresses
+  /// (tests, trusted networks). Off: refused at registration and delivery.
+  bool allow_private = false;
+  /// Delivery attempts kept per webhook for `/deliveries`.
+  int64_t keep_deliveries = 100;
+};
+
 } // namespace actodo::config

@@ -8,9 +8,11 @@
 #include "config/error.hpp"
 #include "persistence/pg_account_store.hpp"
 #include "persistence/pg_store.hpp"
+#include "persistence/pg_webhook_store.hpp"
 #include "persistence/sqlite_account_store.hpp"
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_store.hpp"
+#include "persistence/sqlite_webhook_store.hpp"
 
 namespace actodo::persistence {
 
@@ -52,6 +54,10 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
     if (!accounts)
       return std::move(accounts.error());
     result.accounts = std::move(*accounts);
+    auto webhooks = pg_webhook_store::open(uri.conninfo);
+    if (!webhooks)
+      return std::move(webhooks.error());
+    result.webhooks = std::move(*webhooks);
     return result;
   }
   // A database in the data directory is covered by its lock (a second
@@ -77,6 +83,10 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
   if (!accounts)
     return std::move(accounts.error());
   result.accounts = std::move(*accounts);
+  auto webhooks = sqlite_webhook_store::open(uri.path);
+  if (!webhooks)
+    return std::move(webhooks.error());
+  result.webhooks = std::move(*webhooks);
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include "persistence/file_lock.hpp"
 #include "persistence/store.hpp"
 #include "persistence/store_uri.hpp"
+#include "persistence/webhook_store.hpp"
 
 namespace actodo::persistence {
 
@@ -31,6 +32,7 @@ struct opened_stores {
   std::vector<file_lock> locks;
   std::unique_ptr<store> events;
   std::unique_ptr<account_store> accounts;
+  std::unique_ptr<webhook_store> webhooks;
 };
 
 /// The lock file of an SQLite store: `<dir>/actodo.lock` for the default
@@ -38,9 +40,9 @@ struct opened_stores {
 std::string sqlite_lock_path(const std::string& db_path);
 
 /// Locks the data directory (`<data_dir>/actodo.lock`; for an SQLite file
-/// elsewhere also `<file>.lock`) and opens the event store and the account
-/// store at `uri`. Fails with `ec::conflict` naming the holder's PID when
-/// another process holds a lock.
+/// elsewhere also `<file>.lock`) and opens the event store, the account
+/// store and the webhook store at `uri`. Fails with `ec::conflict` naming the
+/// holder's PID when another process holds a lock.
 caf::expected<opened_stores> open_stores(const store_uri& uri,
                                          const store_options& opts);
 

@@ -70,6 +70,24 @@ BEGIN
 END $$;
 )sql";
 
+/// Users' webhooks (`events`: a JSON array of type patterns; `cursor`: the
+/// last sequence delivered) and the latest delivery attempts of each.
+constexpr const char* webhooks = R"sql(
+CREATE TABLE webhooks (
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  url text NOT NULL, events text NOT NULL, description text NOT NULL,
+  secret text NOT NULL, enabled integer NOT NULL,
+  disabled_reason text NOT NULL, cursor bigint NOT NULL,
+  created_ms bigint NOT NULL, updated_ms bigint NOT NULL);
+CREATE INDEX webhooks_by_user ON webhooks (user_id, created_ms);
+CREATE TABLE webhook_deliveries (
+  id bigserial PRIMARY KEY, webhook_id text COLLATE "C" NOT NULL,
+  sequence bigint NOT NULL, attempt integer NOT NULL, status integer NOT NULL,
+  latency_ms bigint NOT NULL, error text NOT NULL, response text NOT NULL,
+  at_ms bigint NOT NULL);
+CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id);
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -79,6 +97,7 @@ const std::vector<migration>& pg_migrations() {
   static const std::vector<migration> steps{
     {1, "events, todos, requests, outbox, accounts", initial_schema, {}},
     {2, "partition epochs", partition_epochs, {}},
+    {3, "webhooks and their deliveries", webhooks, {}},
   };
   return steps;
 }

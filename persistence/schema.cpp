@@ -91,6 +91,24 @@ CREATE TABLE partition_epochs (
   partition INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
 )sql";
 
+/// Users' webhooks (`events`: a JSON array of type patterns; `cursor`: the
+/// last sequence delivered) and the latest delivery attempts of each.
+constexpr const char* webhooks = R"sql(
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, url TEXT NOT NULL,
+  events TEXT NOT NULL, description TEXT NOT NULL, secret TEXT NOT NULL,
+  enabled INTEGER NOT NULL, disabled_reason TEXT NOT NULL,
+  cursor INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX webhooks_by_user ON webhooks (user_id, created_ms);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, webhook_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL, attempt INTEGER NOT NULL,
+  status INTEGER NOT NULL, latency_ms INTEGER NOT NULL, error TEXT NOT NULL,
+  response TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -107,6 +125,7 @@ const std::vector<migration>& actodo_migrations() {
     {7, "event times", event_times, {"events", "time_ms"}},
     {8, "schema history", schema_history, {"schema_version"}},
     {9, "partition epochs", partition_epochs, {"partition_epochs"}},
+    {10, "webhooks and their deliveries", webhooks, {"webhooks"}},
   };
   return steps;
 }

@@ -40,6 +40,17 @@ const std::vector<table_spec>& copied_tables() {
      2,
      {3, 7, 8}},
     {"kafka_position", {"name", "published"}, 1, {1}},
+    {"webhooks",
+     {"id", "user_id", "url", "events", "description", "secret", "enabled",
+      "disabled_reason", "cursor", "created_ms", "updated_ms"},
+     1,
+     {6, 8, 9, 10}},
+    {"webhook_deliveries",
+     {"id", "webhook_id", "sequence", "attempt", "status", "latency_ms",
+      "error", "response", "at_ms"},
+     1,
+     {0, 2, 3, 4, 5, 8},
+     "id"},
   };
   return tables;
 }
@@ -81,6 +92,15 @@ std::string page_sql(const table_spec& t, bool first, bool pg) {
 std::string insert_sql(const table_spec& t, bool pg) {
   return "INSERT INTO " + std::string{t.name} + " (" + column_list(t)
          + ") VALUES (" + placeholders(t, t.columns.size(), pg) + ")";
+}
+
+/// PostgreSQL: moves the sequence of `t.serial` to the largest copied id,
+/// so that the next row the server numbers does not collide with one.
+std::string serial_sql(const table_spec& t) {
+  auto table = std::string{t.name};
+  auto column = std::string{t.serial};
+  return "SELECT setval(pg_get_serial_sequence('" + table + "', '" + column
+         + "'), (SELECT max(" + column + ") FROM " + table + "))";
 }
 
 constexpr const char* last_seqs_sql = "SELECT user_id, max(seq) FROM events "
@@ -183,6 +203,9 @@ class pg_rows_impl : public table_rows {
     calls.reserve(rows.size());
     for (auto& row : rows)
       calls.push_back({names_.emplace(name).first->c_str(), row});
+    if (t.serial != nullptr)
+      calls.push_back(
+        {names_.emplace(std::string{"serial_"} + t.name).first->c_str(), {}});
     return db_.transaction(calls);
   }
 
@@ -226,6 +249,8 @@ open_table_rows(const store_uri& uri) {
       stmts.emplace_back(std::string{"read_"} + t.name + "1",
                          page_sql(t, false, true));
       stmts.emplace_back(std::string{"insert_"} + t.name, insert_sql(t, true));
+      if (t.serial != nullptr)
+        stmts.emplace_back(std::string{"serial_"} + t.name, serial_sql(t));
     }
     if (auto err = db->prepare(std::move(stmts)))
       return err;

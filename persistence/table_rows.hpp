@@ -22,14 +22,18 @@ struct table_spec {
   size_t key_size;
   /// Integer columns, by index into `columns`.
   std::vector<size_t> integers;
+  /// The column a PostgreSQL `bigserial` numbers (null: none): after a
+  /// copy its sequence continues after the copied ids.
+  const char* serial = nullptr;
 
   bool integer(size_t column) const;
 };
 
 /// Every table whose content a copy moves, parents first: accounts, the
 /// event log, todos with their due times, request outcomes, the Kafka
-/// position. (The outbox is not copied: its entries name events the source
-/// node has yet to publish; copy a stopped node with an empty backlog.)
+/// position, webhooks with their deliveries (ids kept). (The outbox is not
+/// copied: its entries name events the source node has yet to publish;
+/// copy a stopped node with an empty backlog.)
 const std::vector<table_spec>& copied_tables();
 
 using table_row = std::vector<std::string>;

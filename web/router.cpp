@@ -22,8 +22,12 @@ http_response text(int status, std::string body) {
 
 } // namespace
 
-router::router(actors::gateway& gate, const settings& cfg)
-  : gate_(gate), cfg_(cfg), origins_(!cfg.token_auth, cfg.cors_origins) {
+router::router(actors::gateway& gate, const settings& cfg,
+               actors::webhook_gateway* hooks)
+  : gate_(gate),
+    cfg_(cfg),
+    hooks_(hooks),
+    origins_(!cfg.token_auth, cfg.cors_origins) {
   // Per-user and per-address limits only mean something with accounts:
   // in local mode every request is the one local user.
   if (cfg.token_auth && cfg.rate_limit > 0)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "actors/gateway.hpp"
+#include "actors/webhook_gateway.hpp"
 #include "web/http_types.hpp"
 #include "web/origin_policy.hpp"
 #include "web/preconditions.hpp"
@@ -18,7 +19,9 @@ namespace actodo::web {
 /// no sockets: `http_session` parses and writes, the router decides.
 class router {
  public:
-  router(actors::gateway& gate, const settings& cfg);
+  /// `hooks` may be null: the webhook routes then answer 503.
+  router(actors::gateway& gate, const settings& cfg,
+         actors::webhook_gateway* hooks = nullptr);
 
   void handle(http_request req, responder done);
 
@@ -93,6 +96,24 @@ class router {
   void account(const http_request& req, const path_params& p, responder& done);
   void me(const http_request& req, const path_params& p, responder& done);
 
+  // Webhooks, /api/v1/webhooks (webhook_routes.cpp).
+  void list_webhooks(const http_request& req, const path_params& p,
+                     responder& done);
+  void create_webhook(const http_request& req, const path_params& p,
+                      responder& done);
+  void get_webhook(const http_request& req, const path_params& p,
+                   responder& done);
+  void update_webhook(const http_request& req, const path_params& p,
+                      responder& done);
+  void delete_webhook(const http_request& req, const path_params& p,
+                      responder& done);
+  void webhook_deliveries(const http_request& req, const path_params& p,
+                          responder& done);
+  void replay_webhook(const http_request& req, const path_params& p,
+                      responder& done);
+  /// Whether this node serves webhooks; else answers 503.
+  bool webhooks_on(responder& done) const;
+
   // Todo-Backend API, /todos (todobackend_routes.cpp).
   void backend_list(const http_request& req, const path_params& p,
                     responder& done);
@@ -116,6 +137,7 @@ class router {
 
   actors::gateway& gate_;
   const settings& cfg_;
+  actors::webhook_gateway* hooks_;
   origin_policy origins_;
   std::unique_ptr<rate_limiter> user_limit_;
   std::unique_ptr<rate_limiter> ip_limit_;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "actors/gateway.hpp"
+#include "actors/webhook_gateway.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -12,7 +13,9 @@ namespace actodo::web {
 /// Beast stays inside web/; callers see only this class.
 class server {
  public:
-  server(settings cfg, actors::gateway& gate);
+  /// `hooks` may be null (the webhook routes then answer 503).
+  server(settings cfg, actors::gateway& gate,
+         actors::webhook_gateway* hooks = nullptr);
   ~server();
 
   /// Binds and starts serving; returns the bound port, or an error message.

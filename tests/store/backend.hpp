@@ -21,6 +21,7 @@
 #include "persistence/pg_connection.hpp"
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/store_uri.hpp"
+#include "persistence/webhook_store.hpp"
 
 #include "tests/temp_dir.hpp"
 
@@ -100,6 +101,7 @@ struct backend {
     stores = std::move(*opened);
     store = stores.events.get();
     accounts = stores.accounts.get();
+    webhooks = stores.webhooks.get();
   }
 
   std::string kind;
@@ -108,6 +110,7 @@ struct backend {
   persistence::opened_stores stores;
   persistence::store* store = nullptr;
   persistence::account_store* accounts = nullptr;
+  persistence::webhook_store* webhooks = nullptr;
 };
 
 /// One event, its todo and a request outcome for `user`.

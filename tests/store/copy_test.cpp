@@ -37,6 +37,29 @@ struct fixture : test::backend {
     CAF_REQUIRE(!opened->accounts->create_user({"u2", "ben", "h2", 2}));
     CAF_REQUIRE(!opened->accounts->save_refresh("rt", "u1", "f", 99));
     CAF_REQUIRE(!opened->events->publish_position(7));
+    webhook_record hook;
+    hook.id = "wh_1";
+    hook.user_id = "u1";
+    hook.url = "https://a.example/";
+    hook.events = {"todo.*"};
+    hook.secret = "whsec_1";
+    CAF_REQUIRE_EQUAL(opened->webhooks->create_webhook(hook, 10), 5);
+    hook.id = "wh_2";
+    hook.user_id = "u2";
+    hook.events = {"todo.created", "*"};
+    hook.created_ms = 20;
+    CAF_REQUIRE(opened->webhooks->create_webhook(hook, 10));
+    hook.enabled = false;
+    hook.disabled_reason = "gone";
+    hook.cursor = 3;
+    CAF_REQUIRE(!opened->webhooks->update_webhook(hook));
+    // Five deliveries: more than one page, ids in insertion order.
+    for (int64_t seq = 1; seq <= 3; ++seq)
+      CAF_REQUIRE(!opened->webhooks->add_delivery(
+        {"wh_1", seq, 1, 200, seq, "", "ok", 100 + seq}, 10));
+    for (int64_t seq = 1; seq <= 2; ++seq)
+      CAF_REQUIRE(!opened->webhooks->add_delivery(
+        {"wh_2", seq, 2, 500, seq, "HTTP 500", "no", 200 + seq}, 10));
   }
 
   /// Copies the source into the store under test (closed meanwhile).
@@ -87,6 +110,44 @@ CAF_TEST(a copy in small pages carries every table) {
   CAF_REQUIRE(ann->has_value());
   CAF_CHECK_EQUAL((*ann)->password_hash, "h1");
   CAF_CHECK_EQUAL(accounts->count_refresh(), int64_t{1});
+  auto rows = [&report](const std::string& table) {
+    for (auto& [name, n] : report->rows)
+      if (name == table)
+        return n;
+    return int64_t{-1};
+  };
+  CAF_CHECK_EQUAL(rows("webhooks"), 2);
+  CAF_CHECK_EQUAL(rows("webhook_deliveries"), 5);
+  auto hooks = webhooks->enabled_webhooks();
+  CAF_REQUIRE(hooks);
+  CAF_REQUIRE_EQUAL(hooks->size(), 1u);
+  CAF_CHECK_EQUAL(hooks->at(0).id, "wh_1");
+  CAF_CHECK_EQUAL(hooks->at(0).cursor, 5);
+  CAF_CHECK_EQUAL(hooks->at(0).secret, "whsec_1");
+  auto off = webhooks->find_webhook("u2", "wh_2");
+  CAF_REQUIRE(off);
+  CAF_REQUIRE(off->has_value());
+  CAF_CHECK_EQUAL((*off)->enabled, false);
+  CAF_CHECK_EQUAL((*off)->disabled_reason, "gone");
+  CAF_CHECK_EQUAL((*off)->cursor, 3);
+  CAF_CHECK_EQUAL((*off)->events,
+                  (std::vector<std::string>{"todo.created", "*"}));
+  auto failed = webhooks->deliveries("wh_2", 10);
+  CAF_REQUIRE(failed);
+  CAF_REQUIRE_EQUAL(failed->size(), 2u);
+  CAF_CHECK_EQUAL(failed->at(0).sequence, 2);
+  CAF_CHECK_EQUAL(failed->at(0).error, "HTTP 500");
+  CAF_CHECK_EQUAL(failed->at(0).at_ms, 202);
+  // New deliveries number after the copied ones (PostgreSQL: the
+  // sequence continues after the largest copied id).
+  CAF_REQUIRE(
+    !webhooks->add_delivery({"wh_1", 4, 1, 200, 1, "", "ok", 104}, 3));
+  auto latest = webhooks->deliveries("wh_1", 10);
+  CAF_REQUIRE(latest);
+  std::vector<int64_t> seqs;
+  for (auto& x : *latest)
+    seqs.push_back(x.sequence);
+  CAF_CHECK_EQUAL(seqs, (std::vector<int64_t>{4, 3, 2}));
 }
 
 CAF_TEST(a target that holds anything is refused untouched) {

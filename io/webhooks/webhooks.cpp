@@ -1,0 +1,386 @@
+#include "io/webhooks/webhooks.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include "caf/actor_cast.hpp"
+#include "caf/send.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/apply.hpp"
+#include "actors/domain/time.hpp"
+#include "config/error.hpp"
+#include "io/webhooks/deliverer.hpp"
+#include "io/webhooks/rules.hpp"
+#include "io/webhooks/signature.hpp"
+
+namespace actodo::io::webhooks {
+
+namespace {
+
+constexpr size_t max_patterns = 32;
+constexpr size_t max_description = 1000;
+
+caf::error field_error(std::string field, std::string detail) {
+  return make_field_error(ec::invalid_field, std::move(field),
+                          std::move(detail));
+}
+
+caf::error not_found(const std::string& id) {
+  return make_field_error(ec::not_found, "id", "no webhook with id " + id);
+}
+
+} // namespace
+
+void webhooks_state::start_all() {
+  auto hooks = store->enabled_webhooks();
+  if (!hooks) {
+    std::cerr << "actodo: webhooks: cannot read the webhooks: "
+              << describe(hooks.error()) << '\n';
+    return;
+  }
+  for (auto& h : *hooks)
+    start(h);
+}
+
+void webhooks_state::start(const persistence::webhook_record& hook) {
+  deliverer_settings cfg;
+  cfg.options = settings.options;
+  cfg.journal = settings.journal;
+  cfg.parent = self;
+  cfg.poster = settings.poster;
+  running[hook.id] = self->spawn<caf::linked>(deliverer, hook, std::move(cfg));
+  generations[hook.id] = 0;
+  users[hook.id] = hook.user_id;
+  by_user[hook.user_id].push_back(hook.id);
+}
+
+void webhooks_state::stop(const std::string& id) {
+  auto i = running.find(id);
+  if (i == running.end())
+    return;
+  self->unlink_from(i->second);
+  self->send_exit(i->second, caf::exit_reason::user_shutdown);
+  running.erase(i);
+  generations.erase(id);
+  auto u = users.find(id);
+  if (u == users.end())
+    return;
+  if (auto j = by_user.find(u->second); j != by_user.end()) {
+    auto& ids = j->second;
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+    if (ids.empty())
+      by_user.erase(j);
+  }
+  users.erase(u);
+}
+
+caf::error webhooks_state::apply(const actors::webhook_spec& spec,
+                                 persistence::webhook_record& hook) {
+  if (spec.url) {
+    std::string why;
+    if (!parse_url(*spec.url, &why))
+      return field_error("url", "must be an http(s) URL: " + why);
+    hook.url = *spec.url;
+  }
+  if (spec.events) {
+    if (spec.events->empty() || spec.events->size() > max_patterns)
+      return field_error("events", "must hold 1 to "
+                                     + std::to_string(max_patterns)
+                                     + " event type patterns");
+    for (size_t i = 0; i < spec.events->size(); ++i)
+      if (auto why = pattern_error((*spec.events)[i]))
+        return field_error("events",
+                           "pattern " + std::to_string(i) + " " + *why);
+    hook.events = *spec.events;
+  }
+  if (spec.description) {
+    if (spec.description->size() > max_description)
+      return field_error("description", "must be at most "
+                                          + std::to_string(max_description)
+                                          + " bytes");
+    hook.description = *spec.description;
+  }
+  if (spec.enabled) {
+    hook.enabled = *spec.enabled;
+    if (hook.enabled)
+      hook.disabled_reason.clear();
+    else if (hook.disabled_reason.empty())
+      hook.disabled_reason = "disabled by the user";
+  }
+  hook.updated_ms = actors::domain::now_ms();
+  return {};
+}
+
+caf::result<persistence::webhook_record>
+webhooks_state::create(const std::string& user, actors::webhook_spec spec) {
+  if (!spec.url)
+    return field_error("url", "is required");
+  if (!spec.events)
+    return field_error("events", "is required");
+  vetting v;
+  v.user = user;
+  v.create = true;
+  v.hook.id = actors::new_id("wh_");
+  v.hook.user_id = user;
+  v.hook.secret = make_secret();
+  v.hook.created_ms = actors::domain::now_ms();
+  if (auto err = apply(spec, v.hook))
+    return err;
+  v.spec = std::move(spec);
+  return check_url(std::move(v));
+}
+
+caf::result<persistence::webhook_record>
+webhooks_state::update(const std::string& user, const std::string& id,
+                       actors::webhook_spec spec) {
+  auto found = store->find_webhook(user, id);
+  if (!found)
+    return std::move(found.error());
+  if (!*found)
+    return not_found(id);
+  auto hook = std::move(**found);
+  if (auto err = apply(spec, hook))
+    return err;
+  vetting v;
+  v.user = user;
+  v.hook = std::move(hook);
+  v.spec = std::move(spec);
+  if (!v.spec.url) {
+    // Nothing to vet: finish now.
+    auto ticket = ++next_ticket;
+    v.promise = self->make_response_promise<persistence::webhook_record>();
+    auto rp = v.promise;
+    pending.emplace(ticket, std::move(v));
+    vetted(ticket, "");
+    return rp;
+  }
+  return check_url(std::move(v));
+}
+
+caf::result<persistence::webhook_record> webhooks_state::check_url(vetting v) {
+  auto ticket = ++next_ticket;
+  v.promise = self->make_response_promise<persistence::webhook_record>();
+  auto rp = v.promise;
+  auto url = v.hook.url;
+  pending.emplace(ticket, std::move(v));
+  auto hdl = caf::actor_cast<actors::webhooks_actor>(self);
+  settings.poster->vet(url, [hdl, ticket](std::string refusal) {
+    caf::anon_send(hdl, atom::vetted::value, ticket, std::move(refusal));
+  });
+  return rp;
+}
+
+void webhooks_state::vetted(uint64_t ticket, const std::string& refusal) {
+  auto i = pending.find(ticket);
+  if (i == pending.end())
+    return;
+  auto v = std::move(i->second);
+  pending.erase(i);
+  if (!refusal.empty()) {
+    v.promise.deliver(field_error("url", refusal));
+    return;
+  }
+  if (v.create) {
+    auto cursor = store->create_webhook(v.hook, settings.options.max_per_user);
+    if (!cursor) {
+      v.promise.deliver(std::move(cursor.error()));
+      return;
+    }
+    v.hook.cursor = *cursor;
+    start(v.hook);
+    {
+      v.promise.deliver(std::move(v.hook));
+      return;
+    }
+  }
+  // Re-read: the cursor moved while the URL was checked.
+  auto found = store->find_webhook(v.user, v.hook.id);
+  if (!found) {
+    v.promise.deliver(std::move(found.error()));
+    return;
+  }
+  if (!*found) {
+    v.promise.deliver(not_found(v.hook.id));
+    return;
+  }
+  auto hook = std::move(**found);
+  if (auto err = apply(v.spec, hook)) {
+    v.promise.deliver(err);
+    return;
+  }
+  if (auto err = store->update_webhook(hook)) {
+    v.promise.deliver(err);
+    return;
+  }
+  stop(hook.id);
+  if (hook.enabled)
+    start(hook);
+  v.promise.deliver(std::move(hook));
+}
+
+caf::result<persistence::webhook_record>
+webhooks_state::replay(const std::string& user, const std::string& id,
+                       int64_t from) {
+  if (from < 1)
+    return field_error("from_sequence", "must be at least 1");
+  auto found = store->find_webhook(user, id);
+  if (!found)
+    return std::move(found.error());
+  if (!*found)
+    return not_found(id);
+  auto hook = std::move(**found);
+  hook.cursor = from - 1;
+  if (auto err = store->set_cursor(id, hook.cursor))
+    return err;
+  if (auto i = running.find(id); i != running.end()) {
+    ++generations[id];
+    self->send(i->second, atom::replay::value, hook.cursor);
+  }
+  return hook;
+}
+
+void webhooks_state::disable(const std::string& id, const std::string& reason) {
+  auto u = users.find(id);
+  if (u == users.end())
+    return;
+  auto user = u->second;
+  stop(id);
+  auto found = store->find_webhook(user, id);
+  if (!found || !*found) {
+    std::cerr << "actodo: webhooks: cannot disable " << id << ": "
+              << (found ? std::string{"it was deleted"}
+                        : describe(found.error()))
+              << '\n';
+    return;
+  }
+  auto hook = std::move(**found);
+  hook.enabled = false;
+  hook.disabled_reason = reason;
+  hook.updated_ms = actors::domain::now_ms();
+  if (auto err = store->update_webhook(hook))
+    std::cerr << "actodo: webhooks: cannot disable " << id << ": "
+              << describe(err) << '\n';
+  std::cerr << "actodo: webhooks: disabled " << id << " of user "
+            << hook.user_id << ": " << reason << '\n';
+  actors::command cmd;
+  cmd.user_id = hook.user_id;
+  cmd.request_id = actors::new_id("r_");
+  cmd.op = actors::command_op::webhook_disabled;
+  cmd.todo_id = hook.id;
+  cmd.canonical_body = nlohmann::json{
+    {"id", hook.id},
+    {"url", hook.url},
+    {"reason",
+     reason}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  self->request(settings.directory, settings.request_timeout, std::move(cmd))
+    .then([](actors::command_outcome&) {},
+          [id](caf::error& err) {
+            std::cerr << "actodo: webhooks: the webhook.disabled event of "
+                      << id << " was not recorded: " << describe(err) << '\n';
+          });
+}
+
+actors::webhooks_actor::behavior_type
+webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
+         std::shared_ptr<persistence::webhook_store> store,
+         webhooks_settings settings) {
+  auto& st = self->state;
+  st.self = self;
+  st.store = std::move(store);
+  st.settings = std::move(settings);
+  st.start_all();
+  return {
+    [self](atom::create, const std::string& user, actors::webhook_spec& spec) {
+      return self->state.create(user, std::move(spec));
+    },
+    [self](atom::list, const std::string& user)
+      -> caf::result<std::vector<persistence::webhook_record>> {
+      auto hooks = self->state.store->list_webhooks(user);
+      if (!hooks)
+        return std::move(hooks.error());
+      return std::move(*hooks);
+    },
+    [self](atom::get, const std::string& user,
+           const std::string& id) -> caf::result<persistence::webhook_record> {
+      auto found = self->state.store->find_webhook(user, id);
+      if (!found)
+        return std::move(found.error());
+      if (!*found)
+        return not_found(id);
+      return std::move(**found);
+    },
+    [self](atom::update, const std::string& user, const std::string& id,
+           actors::webhook_spec& spec) {
+      return self->state.update(user, id, std::move(spec));
+    },
+    [self](atom::remove, const std::string& user,
+           const std::string& id) -> caf::result<bool> {
+      auto found = self->state.store->find_webhook(user, id);
+      if (!found)
+        return std::move(found.error());
+      if (!*found)
+        return not_found(id);
+      self->state.stop(id);
+      if (auto err = self->state.store->delete_webhook(user, id))
+        return err;
+      return true;
+    },
+    [self](
+      atom::deliveries, const std::string& user, const std::string& id,
+      int64_t limit) -> caf::result<std::vector<persistence::delivery_record>> {
+      auto found = self->state.store->find_webhook(user, id);
+      if (!found)
+        return std::move(found.error());
+      if (!*found)
+        return not_found(id);
+      auto xs = self->state.store->deliveries(id, limit);
+      if (!xs)
+        return std::move(xs.error());
+      return std::move(*xs);
+    },
+    [self](atom::replay, const std::string& user, const std::string& id,
+           int64_t from) { return self->state.replay(user, id, from); },
+    [self](atom::committed, const std::map<std::string, int64_t>& grown) {
+      auto& st = self->state;
+      for (auto& [user, seq] : grown) {
+        auto i = st.by_user.find(user);
+        if (i == st.by_user.end())
+          continue;
+        for (auto& id : i->second)
+          if (auto j = st.running.find(id); j != st.running.end())
+            self->send(j->second, atom::committed::value, seq);
+      }
+    },
+    [self](atom::delivered, const persistence::delivery_record& x,
+           int64_t cursor, uint64_t gen) {
+      auto& st = self->state;
+      if (st.running.count(x.webhook_id) == 0)
+        return; // Deleted or restarted meanwhile.
+      if (auto err = st.store->add_delivery(
+            x, st.settings.options.keep_deliveries))
+        std::cerr << "actodo: webhooks: cannot record a delivery of "
+                  << x.webhook_id << ": " << describe(err) << '\n';
+      if (cursor >= 0 && st.generations[x.webhook_id] == gen)
+        if (auto err = st.store->set_cursor(x.webhook_id, cursor))
+          std::cerr << "actodo: webhooks: cannot store the cursor of "
+                    << x.webhook_id << ": " << describe(err) << '\n';
+    },
+    [self](atom::cursor, const std::string& id, int64_t cursor, uint64_t gen) {
+      auto& st = self->state;
+      if (st.running.count(id) == 0 || st.generations[id] != gen)
+        return;
+      if (auto err = st.store->set_cursor(id, cursor))
+        std::cerr << "actodo: webhooks: cannot store the cursor of " << id
+                  << ": " << describe(err) << '\n';
+    },
+    [self](atom::disable, const std::string& id, const std::string& reason) {
+      self->state.disable(id, reason);
+    },
+    [self](atom::vetted, uint64_t ticket, const std::string& refusal) {
+      self->state.vetted(ticket, refusal);
+    },
+  };
+}
+
+} // namespace actodo::io::webhooks

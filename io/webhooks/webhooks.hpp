@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/typed_event_based_actor.hpp"
+#include "caf/typed_response_promise.hpp"
+
+#include "actors/interfaces.hpp"
+#include "config/settings.hpp"
+#include "io/webhooks/http_poster.hpp"
+#include "persistence/webhook_store.hpp"
+
+namespace actodo::io::webhooks {
+
+struct webhooks_settings {
+  config::webhook_options options;
+  actors::journal_actor journal;
+  /// Takes the `webhook.disabled` notices (routes them to the user's list).
+  actors::user_directory_actor directory;
+  std::shared_ptr<http_poster> poster;
+  caf::timespan request_timeout = std::chrono::seconds(10);
+};
+
+/// The node's webhooks: the only user of the webhook store (blocking: run
+/// it detached). Validates and stores registrations (a URL is resolved and
+/// vetted by the poster before it is stored), runs one `deliverer` per
+/// enabled webhook, wakes them when the journal reports that their user's
+/// log grew, stores their attempts and cursors, and disables a webhook a
+/// deliverer gave up on, with a `webhook.disabled` event in the user's log.
+struct webhooks_state {
+  static inline const char* name = "webhooks";
+
+  /// A create or update waiting for the poster's verdict on its URL.
+  struct vetting {
+    caf::typed_response_promise<persistence::webhook_record> promise;
+    std::string user;
+    /// The new webhook (create) or the id to update.
+    persistence::webhook_record hook;
+    actors::webhook_spec spec;
+    bool create = false;
+  };
+
+  actors::webhooks_actor::pointer self = nullptr;
+  std::shared_ptr<persistence::webhook_store> store;
+  webhooks_settings settings;
+  std::unordered_map<std::string, actors::deliverer_actor> running;
+  /// Replays sent per webhook: a deliverer's cursor of an older generation
+  /// is stale.
+  std::unordered_map<std::string, uint64_t> generations;
+  /// The user of each running webhook, and the running webhooks per user.
+  std::unordered_map<std::string, std::string> users;
+  std::unordered_map<std::string, std::vector<std::string>> by_user;
+  std::unordered_map<uint64_t, vetting> pending;
+  uint64_t next_ticket = 0;
+
+  void start_all();
+  void start(const persistence::webhook_record& hook);
+  void stop(const std::string& id);
+
+  caf::result<persistence::webhook_record> create(const std::string& user,
+                                                  actors::webhook_spec spec);
+  caf::result<persistence::webhook_record> update(const std::string& user,
+                                                  const std::string& id,
+                                                  actors::webhook_spec spec);
+  caf::result<persistence::webhook_record>
+  replay(const std::string& user, const std::string& id, int64_t from);
+  /// Finishes a create or update whose URL check ended.
+  void vetted(uint64_t ticket, const std::string& refusal);
+  /// Applies `spec` to `hook`; a field error when a member is invalid.
+  caf::error apply(const actors::webhook_spec& spec,
+                   persistence::webhook_record& hook);
+  caf::result<persistence::webhook_record> check_url(vetting v);
+  void disable(const std::string& id, const std::string& reason);
+};
+
+actors::webhooks_actor::behavior_type
+webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
+         std::shared_ptr<persistence::webhook_store> store,
+         webhooks_settings settings);
+
+} // namespace actodo::io::webhooks
