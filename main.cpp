@@ -184,6 +184,15 @@ int serve(int argc, char** argv) {
   actodo::actors::node node{sys, std::move(stores->events),
                             std::move(stores->accounts),
                             node_settings(cfg, stats)};
+  // Webhooks: in a cluster each node delivers those of the users it owns
+  // (the agent tells it which).
+  actodo::io::webhooks::service hooks{sys,
+                                      std::move(stores->webhooks),
+                                      cfg.webhooks,
+                                      node.journal(),
+                                      node.directory(),
+                                      cfg.lists.request_timeout,
+                                      clustered};
   std::unique_ptr<actodo::io::cluster::cluster> cluster;
   if (clustered) {
     actodo::io::cluster::cluster_settings cluster_cfg;
@@ -191,6 +200,7 @@ int serve(int argc, char** argv) {
     cluster_cfg.data_dir = cfg.data_dir;
     cluster_cfg.timeout = cfg.lists.request_timeout;
     cluster_cfg.journal = node.journal();
+    cluster_cfg.routing_listener = hooks.actor();
     cluster = std::make_unique<actodo::io::cluster::cluster>(
       sys, node.directory(), stats);
     if (auto err = cluster->start(std::move(cluster_cfg))) {
@@ -224,16 +234,9 @@ int serve(int argc, char** argv) {
     node.shutdown();
     return 2;
   }
-  // Webhooks run on a node on its own; in a cluster each would be
-  // delivered by every node, so their routes answer 503 there (docs).
-  std::unique_ptr<actodo::io::webhooks::service> hooks;
-  if (!clustered)
-    hooks = std::make_unique<actodo::io::webhooks::service>(
-      sys, std::move(stores->webhooks), cfg.webhooks, node.journal(),
-      node.directory(), cfg.lists.request_timeout);
   actodo::web::server server{web_settings(cfg, secret, http_stats, stats),
                              bridge ? bridge->gate() : node.gate(),
-                             hooks ? &hooks->gate() : nullptr};
+                             &hooks.gate()};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     if (bridge)
@@ -299,8 +302,7 @@ int serve(int argc, char** argv) {
   if (relay)
     relay->stop();
   server.stop();
-  if (hooks)
-    hooks->shutdown();
+  hooks.shutdown();
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)
     bridge->shutdown();

@@ -241,12 +241,15 @@ using journal_actor = caf::typed_actor<
 using deliverer_actor = caf::typed_actor<
   // The user's log grew up to this sequence.
   caf::reacts_to<atom::committed, int64_t>,
-  // Deliver again from after this cursor (a replay).
-  caf::reacts_to<atom::replay, int64_t>,
-  // The backoff of this generation ran out: try again.
-  caf::reacts_to<atom::retry, uint64_t>,
-  // How a POST of this generation ended (status, latency, error, body).
-  caf::reacts_to<atom::delivered, uint64_t, persistence::delivery_record>>;
+  // The backoff ran out: try again.
+  caf::reacts_to<atom::retry>,
+  // How a POST ended (status, latency, error, body).
+  caf::reacts_to<atom::delivered, persistence::delivery_record>>;
+
+/// Hears the cluster's routing table whenever ownership changes (the
+/// webhooks run deliverers only for the users this node owns).
+using routing_listener_actor = caf::typed_actor<
+  caf::reacts_to<atom::owners, routing_table>>;
 
 /// The node's webhooks (io/webhooks/webhooks): owns the webhook store,
 /// answers the REST routes and runs one `deliverer` per enabled webhook.
@@ -272,8 +275,7 @@ using webhooks_actor = caf::typed_actor<
   // From the journal: users whose logs grew.
   caf::reacts_to<atom::committed, std::map<std::string, int64_t>>,
   // From a deliverer: an attempt, the cursor it reached (-1: same) and
-  // the deliverer's generation (cursors of an older one than the last
-  // replay are not stored).
+  // the deliverer's generation (a stopped one's cursors are not stored).
   caf::reacts_to<atom::delivered, persistence::delivery_record, int64_t,
                  uint64_t>,
   // From a deliverer: events up to this sequence did not match (id,
@@ -282,7 +284,12 @@ using webhooks_actor = caf::typed_actor<
   // From a deliverer: give up on this webhook (id, reason).
   caf::reacts_to<atom::disable, std::string, std::string>,
   // From the poster's thread: a URL check ended (ticket, refusal or "").
-  caf::reacts_to<atom::vetted, uint64_t, std::string>>;
+  caf::reacts_to<atom::vetted, uint64_t, std::string>,
+  // Cluster mode: which partitions this node owns now.
+  caf::reacts_to<atom::owners, routing_table>,
+  // Cluster mode: compare the running deliverers with the store (webhooks
+  // created, changed or replayed through other nodes).
+  caf::reacts_to<atom::tick>>;
 
 /// The clock of reminders and `from_due` series: keeps the earliest part of
 /// the durable due-time index in memory, arms one timer for its first entry

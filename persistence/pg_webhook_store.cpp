@@ -55,7 +55,8 @@ std::vector<std::pair<std::string, std::string>> statements() {
                     "deliveries AS (DELETE FROM webhook_deliveries WHERE "
                     "webhook_id IN (SELECT id FROM gone)) "
                     "SELECT count(*) FROM gone"},
-    {"set_cursor", "UPDATE webhooks SET cursor = $2 WHERE id = $1"},
+    {"set_cursor", "UPDATE webhooks SET cursor = $2 WHERE id = $1 "
+                   "AND updated_ms = $3"},
     {"insert_delivery", "INSERT INTO webhook_deliveries (webhook_id, "
                         "sequence, attempt, status, latency_ms, error, "
                         "response, at_ms) "
@@ -196,8 +197,10 @@ caf::error pg_webhook_store::delete_webhook(const std::string& user_id,
   return caf::none;
 }
 
-caf::error pg_webhook_store::set_cursor(const std::string& id, int64_t cursor) {
-  auto n = db_.change("set_cursor", {id, std::to_string(cursor)});
+caf::error pg_webhook_store::set_cursor(const std::string& id, int64_t cursor,
+                                        int64_t updated_ms) {
+  auto n = db_.change("set_cursor",
+                      {id, std::to_string(cursor), std::to_string(updated_ms)});
   return n ? caf::error{} : std::move(n.error());
 }
 

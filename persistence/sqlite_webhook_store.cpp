@@ -59,7 +59,8 @@ struct sqlite_webhook_store::statements {
       remove(db, "DELETE FROM webhooks WHERE user_id = ?1 AND id = ?2"),
       remove_deliveries(db, "DELETE FROM webhook_deliveries "
                             "WHERE webhook_id = ?1"),
-      set_cursor(db, "UPDATE webhooks SET cursor = ?2 WHERE id = ?1"),
+      set_cursor(db, "UPDATE webhooks SET cursor = ?2 WHERE id = ?1 "
+                     "AND updated_ms = ?3"),
       insert_delivery(db, "INSERT INTO webhook_deliveries (webhook_id, "
                           "sequence, attempt, status, latency_ms, error, "
                           "response, at_ms) "
@@ -219,8 +220,12 @@ caf::error sqlite_webhook_store::delete_webhook(const std::string& user_id,
 }
 
 caf::error sqlite_webhook_store::set_cursor(const std::string& id,
-                                            int64_t cursor) {
-  return stmts_->set_cursor.bind(1, id).bind(2, cursor).run();
+                                            int64_t cursor,
+                                            int64_t updated_ms) {
+  return stmts_->set_cursor.bind(1, id)
+    .bind(2, cursor)
+    .bind(3, updated_ms)
+    .run();
 }
 
 caf::error sqlite_webhook_store::add_delivery(const delivery_record& x,

@@ -32,7 +32,8 @@ class sqlite_webhook_store : public webhook_store {
   caf::error update_webhook(const webhook_record& hook) override;
   caf::error delete_webhook(const std::string& user_id,
                             const std::string& id) override;
-  caf::error set_cursor(const std::string& id, int64_t cursor) override;
+  caf::error set_cursor(const std::string& id, int64_t cursor,
+                        int64_t updated_ms) override;
   caf::error add_delivery(const delivery_record& x, int64_t keep) override;
   caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) override;

@@ -85,8 +85,13 @@ class webhook_store {
   delete_webhook(const std::string& user_id, const std::string& id)
     = 0;
 
-  /// Moves the cursor of a webhook (no-op when it was deleted).
-  virtual caf::error set_cursor(const std::string& id, int64_t cursor) = 0;
+  /// Moves the cursor of a webhook, only while its `updated_ms` is still
+  /// `updated_ms` (a deliverer's cursor is stale once a replay or a change
+  /// rewrote the webhook, possibly on another node); no-op otherwise or
+  /// when it was deleted.
+  virtual caf::error
+  set_cursor(const std::string& id, int64_t cursor, int64_t updated_ms)
+    = 0;
 
   /// Records an attempt and keeps only the `keep` latest of its webhook
   /// (latest by insertion, not by sequence: a retry of an older event is

@@ -228,7 +228,11 @@ void router::events(const http_request& req, const path_params&,
 
 void router::websocket_only(const http_request&, const path_params&,
                             responder& done) {
-  done(problem(426, "this endpoint speaks WebSocket only"));
+  auto res = problem(426, "this endpoint speaks WebSocket only");
+  // RFC 9110, 15.5.22: a 426 names the protocol to switch to.
+  res.headers.emplace_back("Upgrade", "websocket");
+  res.headers.emplace_back("Connection", "Upgrade");
+  done(std::move(res));
 }
 
 } // namespace actodo::web

@@ -17,6 +17,7 @@ const std::vector<route>& routes() {
     {"POST", "/api/v1/auth/login", any, &r::account},
     {"POST", "/api/v1/auth/refresh", any, &r::account},
     {"POST", "/api/v1/auth/logout", any, &r::account},
+    {"GET", "/api/v1/openapi.json", any, &r::openapi},
     {"GET", "/api/v1/me", user, &r::me},
     {"GET", "/api/v1/todos", user, &r::list_todos},
     {"POST", "/api/v1/todos", user, &r::api_write<op::create>},

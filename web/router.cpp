@@ -6,6 +6,7 @@
 
 #include "web/jwt.hpp"
 #include "web/media_type.hpp"
+#include "web/openapi.hpp"
 #include "web/outcome_codec.hpp"
 #include "web/static_files.hpp"
 
@@ -178,6 +179,12 @@ void router::ready(const http_request&, const path_params&, responder& done) {
     else
       done(response_of(up.error()));
   });
+}
+
+void router::openapi(const http_request&, const path_params&, responder& done) {
+  http_response res;
+  res.body = std::string{openapi_document()};
+  done(std::move(res));
 }
 
 void router::metrics(const http_request&, const path_params&, responder& done) {

@@ -61,6 +61,8 @@ class router {
   /// `/readyz`: 200 while the store answers, else 503 + `Retry-After`.
   void ready(const http_request& req, const path_params& p, responder& done);
   void metrics(const http_request& req, const path_params& p, responder& done);
+  /// The OpenAPI document (`web/openapi.json`).
+  void openapi(const http_request& req, const path_params& p, responder& done);
 
   // REST API, /api/v1 (api_routes.cpp).
   void list_todos(const http_request& req, const path_params& p,

@@ -90,6 +90,8 @@ void router::update_webhook(const http_request& req, const path_params& p,
   actors::webhook_spec spec;
   if (auto err = decode_webhook_spec(req.body, spec))
     return done(std::move(*err));
+  if (!spec.url && !spec.events && !spec.description && !spec.enabled)
+    return done(problem(400, "the body names no field to change"));
   hooks_->update(req.user, p[0], std::move(spec), respond_hook(done));
 }
 

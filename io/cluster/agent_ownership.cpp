@@ -156,6 +156,8 @@ void cluster_agent_state::publish_routes() {
       && table.nodes == sent.nodes && table.epochs == sent.epochs)
     return;
   sent = table;
+  if (settings.routing_listener)
+    self->send(settings.routing_listener, atom::owners::value, table);
   self->send(directory, atom::owners::value, std::move(table));
 }
 

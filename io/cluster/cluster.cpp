@@ -85,6 +85,7 @@ caf::error cluster::start(cluster_settings cfg) {
   }
   agent_cfg.timeout = cfg.timeout;
   agent_cfg.journal = cfg.journal;
+  agent_cfg.routing_listener = cfg.routing_listener;
   auto agent = sys_.spawn<caf::detached>(cluster_agent, std::move(agent_cfg),
                                          directory_, stats_);
   uint16_t port = 0;

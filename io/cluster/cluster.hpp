@@ -36,6 +36,8 @@ struct cluster_settings : config::cluster_options {
   caf::timespan timeout{};
   /// Claims partitions in the store and reports fenced commits.
   actors::journal_actor journal;
+  /// Also gets every routing table (the webhooks); may be null.
+  actors::routing_listener_actor routing_listener;
 };
 
 /// Cluster mode of a node (docs/cluster.md): the cluster agent, its BASP

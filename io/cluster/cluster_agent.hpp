@@ -35,6 +35,8 @@ struct agent_settings {
   /// Claims the assigned partitions in the store (their fencing epochs)
   /// and reports the commits it fenced.
   actors::journal_actor journal;
+  /// Also gets every routing table (the webhooks); may be null.
+  actors::routing_listener_actor routing_listener;
 };
 
 /// Keeps this node's view of the cluster: its registry entry in Redis

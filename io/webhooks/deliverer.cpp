@@ -23,7 +23,7 @@ void deliverer_state::pump() {
   }
   if (skipped)
     self->send(settings.parent, atom::cursor::value, hook.id, cursor,
-               generation);
+               settings.generation);
   if (!queue.empty())
     return post(queue.front());
   if (known >= 0 && cursor >= known)
@@ -33,14 +33,11 @@ void deliverer_state::pump() {
 
 void deliverer_state::read() {
   reading = true;
-  auto gen = generation;
   self
     ->request(settings.journal, settings.options.timeout, atom::events::value,
               hook.user_id, cursor, settings.page)
     .then(
-      [this, gen](std::vector<persistence::event_record>& evs) {
-        if (gen != generation)
-          return;
+      [this](std::vector<persistence::event_record>& evs) {
         reading = false;
         if (evs.empty())
           known = cursor; // Nothing after the cursor: wait for a commit.
@@ -48,9 +45,7 @@ void deliverer_state::read() {
           queue.push_back(std::move(ev));
         pump();
       },
-      [this, gen](caf::error& err) {
-        if (gen != generation)
-          return;
+      [this](caf::error& err) {
         reading = false;
         if (err == ec::gone)
           return give_up("the events after sequence " + std::to_string(cursor)
@@ -59,8 +54,7 @@ void deliverer_state::read() {
         std::cerr << "actodo: webhooks: " << hook.id
                   << ": cannot read events: " << describe(err) << '\n';
         backing_off = true;
-        self->delayed_send(self, std::chrono::seconds(1), atom::retry::value,
-                           gen);
+        self->delayed_send(self, std::chrono::seconds(1), atom::retry::value);
       });
 }
 
@@ -77,10 +71,9 @@ void deliverer_state::post(const persistence::event_record& ev) {
                  {"webhook-signature", sign(key, msg_id, now_s, ev.json)}};
   req.body = ev.json;
   auto hdl = caf::actor_cast<actors::deliverer_actor>(self);
-  auto gen = generation;
   auto seq = ev.seq;
   auto n = attempt;
-  settings.poster->post(std::move(req), [hdl, gen, seq, n](post_result r) {
+  settings.poster->post(std::move(req), [hdl, seq, n](post_result r) {
     persistence::delivery_record x;
     x.sequence = seq;
     x.attempt = n;
@@ -88,7 +81,7 @@ void deliverer_state::post(const persistence::event_record& ev) {
     x.latency_ms = r.latency_ms;
     x.error = std::move(r.error);
     x.response = std::move(r.body);
-    caf::anon_send(hdl, atom::delivered::value, gen, std::move(x));
+    caf::anon_send(hdl, atom::delivered::value, std::move(x));
   });
 }
 
@@ -103,7 +96,7 @@ void deliverer_state::on_result(persistence::delivery_record r) {
                     + " (redirects are not followed)"
                 : "HTTP " + std::to_string(r.status);
   self->send(settings.parent, atom::delivered::value, r,
-             acked ? r.sequence : int64_t{-1}, generation);
+             acked ? r.sequence : int64_t{-1}, settings.generation);
   if (acked) {
     cursor = r.sequence;
     if (!queue.empty() && queue.front().seq == r.sequence)
@@ -129,7 +122,7 @@ void deliverer_state::on_result(persistence::delivery_record r) {
     std::chrono::duration_cast<milliseconds>(settings.options.retry_max),
     std::uniform_real_distribution<double>{0.0, 1.0}(random));
   backing_off = true;
-  self->delayed_send(self, delay, atom::retry::value, generation);
+  self->delayed_send(self, delay, atom::retry::value);
 }
 
 void deliverer_state::give_up(std::string reason) {
@@ -153,27 +146,15 @@ deliverer(actors::deliverer_actor::stateful_pointer<deliverer_state> self,
       st.known = std::max(st.known, seq);
       st.pump();
     },
-    [self](atom::replay, int64_t cursor) {
+    [self](atom::retry) {
       auto& st = self->state;
-      ++st.generation;
-      st.cursor = cursor;
-      st.known = -1;
-      st.queue.clear();
-      st.reading = st.posting = st.backing_off = false;
-      st.attempt = 0;
-      st.failing_since_ms = 0;
-      st.pump();
-    },
-    [self](atom::retry, uint64_t gen) {
-      auto& st = self->state;
-      if (gen != st.generation || !st.backing_off)
+      if (!st.backing_off)
         return;
       st.backing_off = false;
       st.pump();
     },
-    [self](atom::delivered, uint64_t gen, persistence::delivery_record& r) {
-      if (gen == self->state.generation)
-        self->state.on_result(std::move(r));
+    [self](atom::delivered, persistence::delivery_record& r) {
+      self->state.on_result(std::move(r));
     },
   };
 }

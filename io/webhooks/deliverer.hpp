@@ -24,6 +24,9 @@ struct deliverer_settings {
   std::shared_ptr<http_poster> poster;
   /// Events read from the journal per request.
   int64_t page = 100;
+  /// Tags what this deliverer reports: the parent drops reports of one it
+  /// replaced.
+  uint64_t generation = 0;
 };
 
 /// Delivers one webhook's events in sequence order, one POST at a time:
@@ -32,7 +35,7 @@ struct deliverer_settings {
 /// it. A 2xx moves the cursor; anything else is retried with exponential
 /// backoff and jitter under the same `webhook-id` until `retry_for` has
 /// passed since the first failure, then the webhook is disabled. A replay
-/// starts a new generation: answers and timers of the old one are ignored.
+/// or a change replaces the deliverer.
 struct deliverer_state {
   static inline const char* name = "webhook-deliverer";
 
@@ -48,7 +51,6 @@ struct deliverer_state {
   bool reading = false;
   bool posting = false;
   bool backing_off = false;
-  uint64_t generation = 0;
   /// Attempts at `queue.front()`; when its first attempt failed.
   int32_t attempt = 0;
   int64_t failing_since_ms = 0;

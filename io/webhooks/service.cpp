@@ -79,8 +79,8 @@ class gateway_impl : public actors::webhook_gateway {
 service::service(caf::actor_system& sys,
                  std::shared_ptr<persistence::webhook_store> store,
                  config::webhook_options options, actors::journal_actor journal,
-                 actors::user_directory_actor directory,
-                 caf::timespan timeout) {
+                 actors::user_directory_actor directory, caf::timespan timeout,
+                 bool clustered) {
   poster_settings pcfg;
   pcfg.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
     options.timeout);
@@ -92,6 +92,7 @@ service::service(caf::actor_system& sys,
   cfg.directory = std::move(directory);
   cfg.poster = poster_;
   cfg.request_timeout = timeout;
+  cfg.clustered = clustered;
   actor_ = sys.spawn<caf::detached>(webhooks, std::move(store), std::move(cfg));
   caf::anon_send(journal, atom::committed::value,
                  actors::commit_listener_actor{actor_});

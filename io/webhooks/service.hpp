@@ -21,7 +21,8 @@ class service {
   service(caf::actor_system& sys,
           std::shared_ptr<persistence::webhook_store> store,
           config::webhook_options options, actors::journal_actor journal,
-          actors::user_directory_actor directory, caf::timespan timeout);
+          actors::user_directory_actor directory, caf::timespan timeout,
+          bool clustered);
 
   ~service();
 

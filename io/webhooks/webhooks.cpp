@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
+#include "actors/domain/partition.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 #include "io/webhooks/deliverer.hpp"
@@ -32,26 +33,55 @@ caf::error not_found(const std::string& id) {
 
 } // namespace
 
-void webhooks_state::start_all() {
+bool webhooks_state::local(const std::string& user) const {
+  if (!settings.clustered)
+    return true;
+  if (partitions <= 0)
+    return false;
+  auto p = actors::domain::partition_of(user, partitions);
+  return static_cast<size_t>(p) < owned.size() && owned[p];
+}
+
+void webhooks_state::reconcile() {
   auto hooks = store->enabled_webhooks();
   if (!hooks) {
     std::cerr << "actodo: webhooks: cannot read the webhooks: "
               << describe(hooks.error()) << '\n';
     return;
   }
+  std::unordered_map<std::string, const persistence::webhook_record*> wanted;
   for (auto& h : *hooks)
-    start(h);
+    if (local(h.user_id))
+      wanted.emplace(h.id, &h);
+  std::vector<std::string> gone;
+  for (auto& [id, r] : running) {
+    auto i = wanted.find(id);
+    if (i == wanted.end() || i->second->updated_ms != r.updated_ms)
+      gone.push_back(id);
+  }
+  for (auto& id : gone)
+    stop(id);
+  for (auto& [id, h] : wanted)
+    if (running.count(id) == 0)
+      start(*h);
 }
 
 void webhooks_state::start(const persistence::webhook_record& hook) {
+  if (!hook.enabled || !local(hook.user_id))
+    return;
+  stop(hook.id);
   deliverer_settings cfg;
   cfg.options = settings.options;
   cfg.journal = settings.journal;
   cfg.parent = self;
   cfg.poster = settings.poster;
-  running[hook.id] = self->spawn<caf::linked>(deliverer, hook, std::move(cfg));
-  generations[hook.id] = 0;
-  users[hook.id] = hook.user_id;
+  cfg.generation = ++next_generation;
+  running_hook r;
+  r.hdl = self->spawn<caf::linked>(deliverer, hook, std::move(cfg));
+  r.user = hook.user_id;
+  r.updated_ms = hook.updated_ms;
+  r.generation = next_generation;
+  running.emplace(hook.id, std::move(r));
   by_user[hook.user_id].push_back(hook.id);
 }
 
@@ -59,20 +89,26 @@ void webhooks_state::stop(const std::string& id) {
   auto i = running.find(id);
   if (i == running.end())
     return;
-  self->unlink_from(i->second);
-  self->send_exit(i->second, caf::exit_reason::user_shutdown);
-  running.erase(i);
-  generations.erase(id);
-  auto u = users.find(id);
-  if (u == users.end())
-    return;
-  if (auto j = by_user.find(u->second); j != by_user.end()) {
+  self->unlink_from(i->second.hdl);
+  self->send_exit(i->second.hdl, caf::exit_reason::user_shutdown);
+  if (auto j = by_user.find(i->second.user); j != by_user.end()) {
     auto& ids = j->second;
     ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     if (ids.empty())
       by_user.erase(j);
   }
-  users.erase(u);
+  running.erase(i);
+}
+
+caf::error webhooks_state::rewrite(persistence::webhook_record& hook) {
+  // A new `updated_ms` also tells the cursor writes of the deliverer it
+  // replaces (maybe on another node) that they are stale.
+  hook.updated_ms = std::max(actors::domain::now_ms(), hook.updated_ms + 1);
+  if (auto err = store->update_webhook(hook))
+    return err;
+  stop(hook.id);
+  start(hook);
+  return {};
 }
 
 caf::error webhooks_state::apply(const actors::webhook_spec& spec,
@@ -108,7 +144,6 @@ caf::error webhooks_state::apply(const actors::webhook_spec& spec,
     else if (hook.disabled_reason.empty())
       hook.disabled_reason = "disabled by the user";
   }
-  hook.updated_ms = actors::domain::now_ms();
   return {};
 }
 
@@ -124,7 +159,7 @@ webhooks_state::create(const std::string& user, actors::webhook_spec spec) {
   v.hook.id = actors::new_id("wh_");
   v.hook.user_id = user;
   v.hook.secret = make_secret();
-  v.hook.created_ms = actors::domain::now_ms();
+  v.hook.created_ms = v.hook.updated_ms = actors::domain::now_ms();
   if (auto err = apply(spec, v.hook))
     return err;
   v.spec = std::move(spec);
@@ -209,13 +244,10 @@ void webhooks_state::vetted(uint64_t ticket, const std::string& refusal) {
     v.promise.deliver(err);
     return;
   }
-  if (auto err = store->update_webhook(hook)) {
+  if (auto err = rewrite(hook)) {
     v.promise.deliver(err);
     return;
   }
-  stop(hook.id);
-  if (hook.enabled)
-    start(hook);
   v.promise.deliver(std::move(hook));
 }
 
@@ -224,27 +256,63 @@ webhooks_state::replay(const std::string& user, const std::string& id,
                        int64_t from) {
   if (from < 1)
     return field_error("from_sequence", "must be at least 1");
+  if (from == 1) {
+    auto hook = replay_from(user, id, 0);
+    if (!hook)
+      return std::move(hook.error());
+    return std::move(*hook);
+  }
+  // The event before `from` must still be in the log: a replay from
+  // beyond its end would skip the events up to `from`, one from before
+  // the event retention could not be delivered.
+  auto rp = self->make_response_promise<persistence::webhook_record>();
+  self
+    ->request(settings.journal, settings.request_timeout, atom::events::value,
+              user, from - 2, int64_t{1})
+    .then(
+      [this, rp, user, id,
+       from](std::vector<persistence::event_record>& evs) mutable {
+        if (evs.empty() || evs.front().seq != from - 1) {
+          auto last = evs.empty() ? std::string{"no event after "
+                                                + std::to_string(from - 2)}
+                                  : "the log goes on at "
+                                      + std::to_string(evs.front().seq);
+          rp.deliver(field_error("from_sequence",
+                                 "must be at most the user's last sequence "
+                                 "+ 1 ("
+                                   + last + ")"));
+          return;
+        }
+        auto hook = replay_from(user, id, from - 1);
+        if (hook)
+          rp.deliver(std::move(*hook));
+        else
+          rp.deliver(std::move(hook.error()));
+      },
+      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+caf::expected<persistence::webhook_record>
+webhooks_state::replay_from(const std::string& user, const std::string& id,
+                            int64_t cursor) {
   auto found = store->find_webhook(user, id);
   if (!found)
     return std::move(found.error());
   if (!*found)
     return not_found(id);
   auto hook = std::move(**found);
-  hook.cursor = from - 1;
-  if (auto err = store->set_cursor(id, hook.cursor))
+  hook.cursor = cursor;
+  if (auto err = rewrite(hook))
     return err;
-  if (auto i = running.find(id); i != running.end()) {
-    ++generations[id];
-    self->send(i->second, atom::replay::value, hook.cursor);
-  }
   return hook;
 }
 
 void webhooks_state::disable(const std::string& id, const std::string& reason) {
-  auto u = users.find(id);
-  if (u == users.end())
+  auto r = running.find(id);
+  if (r == running.end())
     return;
-  auto user = u->second;
+  auto user = r->second.user;
   stop(id);
   auto found = store->find_webhook(user, id);
   if (!found || !*found) {
@@ -257,8 +325,7 @@ void webhooks_state::disable(const std::string& id, const std::string& reason) {
   auto hook = std::move(**found);
   hook.enabled = false;
   hook.disabled_reason = reason;
-  hook.updated_ms = actors::domain::now_ms();
-  if (auto err = store->update_webhook(hook))
+  if (auto err = rewrite(hook))
     std::cerr << "actodo: webhooks: cannot disable " << id << ": "
               << describe(err) << '\n';
   std::cerr << "actodo: webhooks: disabled " << id << " of user "
@@ -289,7 +356,9 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
   st.self = self;
   st.store = std::move(store);
   st.settings = std::move(settings);
-  st.start_all();
+  st.reconcile();
+  if (st.settings.clustered)
+    self->delayed_send(self, st.settings.reconcile_interval, atom::tick::value);
   return {
     [self](atom::create, const std::string& user, actors::webhook_spec& spec) {
       return self->state.create(user, std::move(spec));
@@ -349,28 +418,31 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
           continue;
         for (auto& id : i->second)
           if (auto j = st.running.find(id); j != st.running.end())
-            self->send(j->second, atom::committed::value, seq);
+            self->send(j->second.hdl, atom::committed::value, seq);
       }
     },
     [self](atom::delivered, const persistence::delivery_record& x,
            int64_t cursor, uint64_t gen) {
       auto& st = self->state;
-      if (st.running.count(x.webhook_id) == 0)
-        return; // Deleted or restarted meanwhile.
+      auto i = st.running.find(x.webhook_id);
+      if (i == st.running.end())
+        return; // Deleted, disabled or moved to another node meanwhile.
       if (auto err = st.store->add_delivery(
             x, st.settings.options.keep_deliveries))
         std::cerr << "actodo: webhooks: cannot record a delivery of "
                   << x.webhook_id << ": " << describe(err) << '\n';
-      if (cursor >= 0 && st.generations[x.webhook_id] == gen)
-        if (auto err = st.store->set_cursor(x.webhook_id, cursor))
+      if (cursor >= 0 && i->second.generation == gen)
+        if (auto err = st.store->set_cursor(x.webhook_id, cursor,
+                                            i->second.updated_ms))
           std::cerr << "actodo: webhooks: cannot store the cursor of "
                     << x.webhook_id << ": " << describe(err) << '\n';
     },
     [self](atom::cursor, const std::string& id, int64_t cursor, uint64_t gen) {
       auto& st = self->state;
-      if (st.running.count(id) == 0 || st.generations[id] != gen)
+      auto i = st.running.find(id);
+      if (i == st.running.end() || i->second.generation != gen)
         return;
-      if (auto err = st.store->set_cursor(id, cursor))
+      if (auto err = st.store->set_cursor(id, cursor, i->second.updated_ms))
         std::cerr << "actodo: webhooks: cannot store the cursor of " << id
                   << ": " << describe(err) << '\n';
     },
@@ -379,6 +451,20 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::vetted, uint64_t ticket, const std::string& refusal) {
       self->state.vetted(ticket, refusal);
+    },
+    [self](atom::owners, const actors::routing_table& table) {
+      auto& st = self->state;
+      st.partitions = table.partitions;
+      st.owned.assign(static_cast<size_t>(std::max(table.partitions, 0)),
+                      false);
+      for (size_t p = 0; p < table.epochs.size() && p < st.owned.size(); ++p)
+        st.owned[p] = table.epochs[p] != 0;
+      st.reconcile();
+    },
+    [self](atom::tick) {
+      self->state.reconcile();
+      self->delayed_send(self, self->state.settings.reconcile_interval,
+                         atom::tick::value);
     },
   };
 }

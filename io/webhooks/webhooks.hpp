@@ -23,6 +23,11 @@ struct webhooks_settings {
   actors::user_directory_actor directory;
   std::shared_ptr<http_poster> poster;
   caf::timespan request_timeout = std::chrono::seconds(10);
+  /// Cluster mode: deliver only for users of partitions this node owns
+  /// (from the routing tables), and compare with the store every
+  /// `reconcile_interval` (webhooks changed through other nodes).
+  bool clustered = false;
+  caf::timespan reconcile_interval = std::chrono::seconds(2);
 };
 
 /// The node's webhooks: the only user of the webhook store (blocking: run
@@ -44,22 +49,39 @@ struct webhooks_state {
     bool create = false;
   };
 
+  /// A deliverer and what it was started with.
+  struct running_hook {
+    actors::deliverer_actor hdl;
+    std::string user;
+    /// The webhook's `updated_ms` when started: its cursors are stored
+    /// only while the store still has this one, and a different one in
+    /// the store (a change through another node) restarts it.
+    int64_t updated_ms = 0;
+    uint64_t generation = 0;
+  };
+
   actors::webhooks_actor::pointer self = nullptr;
   std::shared_ptr<persistence::webhook_store> store;
   webhooks_settings settings;
-  std::unordered_map<std::string, actors::deliverer_actor> running;
-  /// Replays sent per webhook: a deliverer's cursor of an older generation
-  /// is stale.
-  std::unordered_map<std::string, uint64_t> generations;
-  /// The user of each running webhook, and the running webhooks per user.
-  std::unordered_map<std::string, std::string> users;
+  std::unordered_map<std::string, running_hook> running;
   std::unordered_map<std::string, std::vector<std::string>> by_user;
+  uint64_t next_generation = 0;
   std::unordered_map<uint64_t, vetting> pending;
   uint64_t next_ticket = 0;
+  /// Cluster mode: the partitions of the commands topic (0: unknown, so
+  /// none is owned) and which of them this node owns.
+  int32_t partitions = 0;
+  std::vector<bool> owned;
 
-  void start_all();
+  /// Whether this node delivers the user's webhooks.
+  bool local(const std::string& user) const;
+  /// Starts what the store holds and this node should run, stops the rest
+  /// and restarts what changed.
+  void reconcile();
   void start(const persistence::webhook_record& hook);
   void stop(const std::string& id);
+  /// Stores a changed webhook and restarts its deliverer.
+  caf::error rewrite(persistence::webhook_record& hook);
 
   caf::result<persistence::webhook_record> create(const std::string& user,
                                                   actors::webhook_spec spec);
@@ -68,6 +90,9 @@ struct webhooks_state {
                                                   actors::webhook_spec spec);
   caf::result<persistence::webhook_record>
   replay(const std::string& user, const std::string& id, int64_t from);
+  /// Moves the cursor of a found webhook and restarts its deliverer.
+  caf::expected<persistence::webhook_record>
+  replay_from(const std::string& user, const std::string& id, int64_t cursor);
   /// Finishes a create or update whose URL check ended.
   void vetted(uint64_t ticket, const std::string& refusal);
   /// Applies `spec` to `hook`; a field error when a member is invalid.

@@ -244,6 +244,7 @@ def partition_of(user):
 class ClusterTestCase(unittest.TestCase):
     tls = True
     start_nodes = 3
+    extra_args = ()
 
     def setUp(self):
         if not REDIS_DIR or not os.environ.get("ACTODO_TEST_PG_DIR"):
@@ -252,7 +253,8 @@ class ClusterTestCase(unittest.TestCase):
                                  " ctest: fixtures redis and pg)")
         self.tmp = tempfile.mkdtemp(prefix="actodo-cluster-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.cluster = Cluster(self.tmp, n=self.start_nodes, tls=self.tls)
+        self.cluster = Cluster(self.tmp, n=self.start_nodes, tls=self.tls,
+                               extra_args=self.extra_args)
         self.addCleanup(self.cluster.close)
         self.cluster.wait_settled()
 

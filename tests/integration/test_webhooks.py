@@ -245,6 +245,18 @@ class DeliveryTest(WebhookTestCase):
         bad = srv.request("POST", f"/api/v1/webhooks/{hook['id']}/replay",
                           {"from": 1})
         self.assertProblem(bad, 400, "from")
+        # Past the end of the log (6 events): up to 7 replays nothing new,
+        # 8 would skip event 7 when it comes.
+        bad = srv.request("POST", f"/api/v1/webhooks/{hook['id']}/replay",
+                          {"from_sequence": 8})
+        self.assertProblem(bad, 400, "from_sequence")
+        r = srv.request("POST", f"/api/v1/webhooks/{hook['id']}/replay",
+                        {"from_sequence": 7})
+        self.assertEqual(r.status, 202, r.body)
+        self.assertEqual(r.body["cursor"], 6)
+        srv.create("seventh")
+        self.wait_for("the seventh", lambda: rec.sequences()[-1] == 7)
+        self.assertEqual(rec.sequences(), [1, 2, 3, 4, 5, 3, 4, 5, 6, 7])
 
     def test_restart_mid_backlog_resumes(self):
         srv = self.server(extra_args=FAST_RETRY)
@@ -362,6 +374,8 @@ class RegistrationTest(WebhookTestCase):
         self.assertEqual(r.body["description"], "changed")
         self.assertProblem(srv.request("PATCH", f"/api/v1/webhooks/{a['id']}",
                                        {"url": "gopher://x/"}), 400, "url")
+        self.assertProblem(srv.request("PATCH", f"/api/v1/webhooks/{a['id']}",
+                                       {}), 400)
         r = srv.request("DELETE", f"/api/v1/webhooks/{a['id']}")
         self.assertEqual(r.status, 204, r.body)
         self.assertProblem(srv.get(f"/api/v1/webhooks/{a['id']}"), 404)

@@ -208,15 +208,24 @@ CAF_TEST(start up finds the enabled webhooks of every user) {
   CAF_CHECK_EQUAL(ids(webhooks->list_webhooks("bob")), (strings{"wh_2"}));
 }
 
-CAF_TEST(a cursor moves by id alone) {
+CAF_TEST(a cursor moves while the webhook is unchanged) {
   create(hook("wh_1", "alice"));
-  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 42));
+  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 42, 1000));
   CAF_CHECK_EQUAL(find("alice", "wh_1").cursor, 42);
-  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 43));
+  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 43, 1000));
   reopen();
   CAF_CHECK_EQUAL(find("alice", "wh_1").cursor, 43);
+  // A replay rewrote it: a deliverer's older cursor is dropped.
+  auto replayed = find("alice", "wh_1");
+  replayed.cursor = 10;
+  replayed.updated_ms = 2000;
+  CAF_REQUIRE(!webhooks->update_webhook(replayed));
+  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 44, 1000));
+  CAF_CHECK_EQUAL(find("alice", "wh_1").cursor, 10);
+  CAF_REQUIRE(!webhooks->set_cursor("wh_1", 11, 2000));
+  CAF_CHECK_EQUAL(find("alice", "wh_1").cursor, 11);
   // A webhook deleted meanwhile: nothing to move, no error.
-  CAF_CHECK(!webhooks->set_cursor("wh_gone", 7));
+  CAF_CHECK(!webhooks->set_cursor("wh_gone", 7, 1000));
   CAF_CHECK(ids(webhooks->list_webhooks("alice")) == strings{"wh_1"});
 }
 
