@@ -223,6 +223,8 @@ void http_session::upgrade(http::request<http::string_body> req) {
 }
 
 void http_session::send(http_response res) {
+  if (res.stream)
+    return send_stream(std::move(res));
   auto msg = std::make_shared<http::response<http::string_body>>(
     static_cast<http::status>(res.status), version_);
   msg->set(http::field::server, "actodo");
@@ -241,6 +243,67 @@ void http_session::send(http_response res) {
                     beast::bind_front_handler(&http_session::on_write,
                                               shared_from_this(),
                                               msg->need_eof()));
+}
+
+void http_session::send_stream(http_response res) {
+  auto msg = std::make_shared<http::response<http::empty_body>>(
+    static_cast<http::status>(res.status), version_);
+  msg->set(http::field::server, "actodo");
+  for (auto& [name, value] : res.headers)
+    msg->set(name, value);
+  if (!res.content_type.empty())
+    msg->set(http::field::content_type, res.content_type);
+  msg->keep_alive(keep_alive_);
+  msg->chunked(true);
+  auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*msg);
+  response_ = msg;
+  stream_.expires_after(cfg_.read_timeout);
+  http::async_write_header(stream_, *sr,
+                           [self = shared_from_this(), msg, sr,
+                            src = std::move(res.stream)](beast::error_code ec,
+                                                         std::size_t) {
+                             if (ec)
+                               return fail(ec, "http write");
+                             if (self->head_)
+                               return self->on_write(!self->keep_alive_, {}, 0);
+                             self->next_piece(src);
+                           });
+}
+
+void http_session::next_piece(std::shared_ptr<body_stream> src) {
+  src->next([self = shared_from_this(), src](bool ok, std::string piece) {
+    net::post(self->stream_.get_executor(),
+              [self, src, ok, piece = std::move(piece)]() mutable {
+                self->write_piece(std::move(src), ok, std::move(piece));
+              });
+  });
+}
+
+void http_session::write_piece(std::shared_ptr<body_stream> src, bool ok,
+                               std::string piece) {
+  if (!ok) {
+    // No last chunk: the client sees a body that did not end.
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+    return;
+  }
+  stream_.expires_after(cfg_.read_timeout);
+  auto close = !keep_alive_;
+  if (piece.empty()) {
+    net::async_write(stream_, http::make_chunk_last(),
+                     beast::bind_front_handler(&http_session::on_write,
+                                               shared_from_this(), close));
+    return;
+  }
+  auto buf = std::make_shared<std::string>(std::move(piece));
+  net::async_write(stream_, http::make_chunk(net::buffer(*buf)),
+                   [self = shared_from_this(), buf,
+                    src = std::move(src)](beast::error_code ec, std::size_t) {
+                     if (ec)
+                       return fail(ec, "http write");
+                     self->next_piece(src);
+                   });
 }
 
 void http_session::on_write(bool close, beast::error_code ec, std::size_t) {

@@ -32,6 +32,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_read(beast::error_code ec, std::size_t bytes);
   void upgrade(http::request<http::string_body> req);
   void send(http_response res);
+  /// A streamed body (`http_response::stream`): the header, then one chunk
+  /// per piece as the stream produces them, then the last chunk.
+  void send_stream(http_response res);
+  void next_piece(std::shared_ptr<body_stream> src);
+  void write_piece(std::shared_ptr<body_stream> src, bool ok,
+                   std::string piece);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
   /// Lingering close: after the response, drain what the client still

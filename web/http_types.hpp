@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,12 +29,30 @@ struct http_request {
   bool has_header(std::string_view lower_name) const;
 };
 
+/// A response body made piece by piece and sent chunked (an export of any
+/// size): the session asks for the next piece only after the previous one
+/// was written, so at most one piece is in memory per connection.
+class body_stream {
+ public:
+  /// A piece, or the end (`ok` and empty), or a failure (`!ok`: the
+  /// connection closes without the last chunk, so the client sees that the
+  /// body is incomplete).
+  using piece_callback = std::function<void(bool ok, std::string piece)>;
+
+  virtual ~body_stream() = default;
+
+  /// Produces the next piece; `done` may run on any thread, once.
+  virtual void next(piece_callback done) = 0;
+};
+
 struct http_response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   /// Empty when there is no body.
   std::string content_type = "application/json";
+  /// When set, the body comes from here (chunked) and `body` is unused.
+  std::shared_ptr<body_stream> stream;
 };
 
 /// Completes a request; may be called from any thread, exactly once.

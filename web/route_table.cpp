@@ -30,6 +30,7 @@ const std::vector<route>& routes() {
     {"GET", "/api/v1/occurrences", user, &r::preview},
     {"GET", "/api/v1/requests/{id}", user, &r::request_status},
     {"GET", "/api/v1/events", user, &r::events},
+    {"GET", "/api/v1/export", user, &r::export_todos},
     {"GET", "/api/v1/ws", user, &r::websocket_only},
     {"GET", "/api/v1/webhooks", user, &r::list_webhooks},
     {"POST", "/api/v1/webhooks", user, &r::create_webhook},

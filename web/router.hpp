@@ -76,6 +76,9 @@ class router {
   void request_status(const http_request& req, const path_params& p,
                       responder& done);
   void events(const http_request& req, const path_params& p, responder& done);
+  /// `GET /api/v1/export` (export_routes.cpp): streamed.
+  void export_todos(const http_request& req, const path_params& p,
+                    responder& done);
   void websocket_only(const http_request& req, const path_params& p,
                       responder& done);
   /// Snooze or dismiss reminder `p[1]` of todo `p[0]`.

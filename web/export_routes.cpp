@@ -1,0 +1,87 @@
+// GET /api/v1/export: a user's todos as JSON, CSV or iCalendar, streamed.
+#include "io/codec/export_codec.hpp"
+#include "web/outcome_codec.hpp"
+#include "web/router.hpp"
+
+namespace actodo::web {
+
+namespace {
+
+/// Pages through the user's todos (oldest first, 500 at a time) and hands
+/// each page to the exporter; one page in memory at a time.
+class export_stream : public body_stream,
+                      public std::enable_shared_from_this<export_stream> {
+ public:
+  export_stream(actors::gateway& gate, std::string user,
+                std::unique_ptr<io::codec::todo_exporter> out)
+    : gate_(gate), user_(std::move(user)), out_(std::move(out)) {
+    query_.limit = actors::domain::max_query_limit;
+  }
+
+  void next(piece_callback done) override {
+    switch (state_) {
+      case state::begin:
+        state_ = state::pages;
+        return done(true, out_->begin());
+      case state::pages: return fetch(std::move(done));
+      case state::end: {
+        state_ = state::done;
+        auto tail = out_->end();
+        if (!tail.empty())
+          return done(true, std::move(tail));
+        return done(true, {});
+      }
+      case state::done: return done(true, {});
+    }
+  }
+
+ private:
+  enum class state { begin, pages, end, done };
+
+  void fetch(piece_callback done) {
+    auto self = shared_from_this();
+    gate_.list(user_, query_,
+               [self, done](caf::expected<actors::todo_page> page) mutable {
+                 if (!page)
+                   return done(false, {});
+                 self->query_.after = page->next;
+                 if (!page->next)
+                   self->state_ = state::end;
+                 auto text = self->out_->page(page->items);
+                 if (text.empty())
+                   return self->next(std::move(done));
+                 done(true, std::move(text));
+               });
+  }
+
+  actors::gateway& gate_;
+  std::string user_;
+  std::unique_ptr<io::codec::todo_exporter> out_;
+  actors::domain::query query_;
+  state state_ = state::begin;
+};
+
+} // namespace
+
+void router::export_todos(const http_request& req, const path_params&,
+                          responder& done) {
+  std::string format = "json";
+  for (auto& [key, value] : req.query) {
+    if (key != "format")
+      return done(problem(400, "unknown parameter", key));
+    format = value;
+  }
+  auto out = io::codec::make_exporter(format);
+  if (!out)
+    return done(problem(400, "must be ics, json or csv", "format"));
+  http_response res;
+  res.content_type = std::string{out->media_type()} + "; charset=utf-8";
+  res.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"actodo-todos."
+                             + std::string{out->extension()} + "\"");
+  res.headers.emplace_back("Cache-Control", "no-store");
+  res.stream = std::make_shared<export_stream>(gate_, req.user, std::move(out));
+  done(std::move(res));
+}
+
+} // namespace actodo::web
