@@ -26,6 +26,7 @@
 #include "io/local_publish.hpp"
 #include "io/tls_relay.hpp"
 #include "io/webhooks/service.hpp"
+#include "io/webhooks/webhook_metrics.hpp"
 #include "persistence/open_store.hpp"
 #include "persistence/store_copy.hpp"
 #include "web/http_metrics.hpp"
@@ -180,6 +181,8 @@ int serve(int argc, char** argv) {
   auto http_stats = std::make_shared<actodo::web::http_metrics>(metrics);
   actodo::actors::node_metrics stats{metrics};
   auto kafka_stats = std::make_shared<actodo::io::kafka_metrics>(metrics);
+  auto webhook_stats = std::make_shared<actodo::io::webhooks::webhook_metrics>(
+    metrics);
   actodo::config::add_process_metrics(*metrics);
   actodo::actors::node node{sys, std::move(stores->events),
                             std::move(stores->accounts),
@@ -192,7 +195,8 @@ int serve(int argc, char** argv) {
                                       node.journal(),
                                       node.directory(),
                                       cfg.lists.request_timeout,
-                                      clustered};
+                                      clustered,
+                                      webhook_stats};
   std::unique_ptr<actodo::io::cluster::cluster> cluster;
   if (clustered) {
     actodo::io::cluster::cluster_settings cluster_cfg;

@@ -80,7 +80,7 @@ service::service(caf::actor_system& sys,
                  std::shared_ptr<persistence::webhook_store> store,
                  config::webhook_options options, actors::journal_actor journal,
                  actors::user_directory_actor directory, caf::timespan timeout,
-                 bool clustered) {
+                 bool clustered, std::shared_ptr<webhook_metrics> stats) {
   poster_settings pcfg;
   pcfg.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
     options.timeout);
@@ -93,6 +93,7 @@ service::service(caf::actor_system& sys,
   cfg.poster = poster_;
   cfg.request_timeout = timeout;
   cfg.clustered = clustered;
+  cfg.stats = std::move(stats);
   actor_ = sys.spawn<caf::detached>(webhooks, std::move(store), std::move(cfg));
   caf::anon_send(journal, atom::committed::value,
                  actors::commit_listener_actor{actor_});

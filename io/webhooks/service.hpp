@@ -12,6 +12,7 @@
 namespace actodo::io::webhooks {
 
 class http_poster;
+struct webhook_metrics;
 
 /// Webhooks on one node, wired: the poster's thread, the `webhooks` actor
 /// (detached: it owns the blocking store) with its deliverers, the
@@ -22,7 +23,7 @@ class service {
           std::shared_ptr<persistence::webhook_store> store,
           config::webhook_options options, actors::journal_actor journal,
           actors::user_directory_actor directory, caf::timespan timeout,
-          bool clustered);
+          bool clustered, std::shared_ptr<webhook_metrics> stats);
 
   ~service();
 

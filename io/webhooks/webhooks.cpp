@@ -83,6 +83,7 @@ void webhooks_state::start(const persistence::webhook_record& hook) {
   r.generation = next_generation;
   running.emplace(hook.id, std::move(r));
   by_user[hook.user_id].push_back(hook.id);
+  settings.stats->running.set(static_cast<int64_t>(running.size()));
 }
 
 void webhooks_state::stop(const std::string& id) {
@@ -98,6 +99,7 @@ void webhooks_state::stop(const std::string& id) {
       by_user.erase(j);
   }
   running.erase(i);
+  settings.stats->running.set(static_cast<int64_t>(running.size()));
 }
 
 caf::error webhooks_state::rewrite(persistence::webhook_record& hook) {
@@ -323,6 +325,7 @@ void webhooks_state::disable(const std::string& id, const std::string& reason) {
     return;
   }
   auto hook = std::move(**found);
+  settings.stats->disabled.add();
   hook.enabled = false;
   hook.disabled_reason = reason;
   if (auto err = rewrite(hook))
@@ -424,6 +427,11 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     [self](atom::delivered, const persistence::delivery_record& x,
            int64_t cursor, uint64_t gen) {
       auto& st = self->state;
+      st.settings.stats->attempts.add();
+      if (cursor < 0)
+        st.settings.stats->failures.add();
+      st.settings.stats->seconds.observe(static_cast<double>(x.latency_ms)
+                                         / 1000.0);
       auto i = st.running.find(x.webhook_id);
       if (i == st.running.end())
         return; // Deleted, disabled or moved to another node meanwhile.

@@ -12,6 +12,7 @@
 #include "actors/interfaces.hpp"
 #include "config/settings.hpp"
 #include "io/webhooks/http_poster.hpp"
+#include "io/webhooks/webhook_metrics.hpp"
 #include "persistence/webhook_store.hpp"
 
 namespace actodo::io::webhooks {
@@ -23,6 +24,7 @@ struct webhooks_settings {
   actors::user_directory_actor directory;
   std::shared_ptr<http_poster> poster;
   caf::timespan request_timeout = std::chrono::seconds(10);
+  std::shared_ptr<webhook_metrics> stats = std::make_shared<webhook_metrics>();
   /// Cluster mode: deliver only for users of partitions this node owns
   /// (from the routing tables), and compare with the store every
   /// `reconcile_interval` (webhooks changed through other nodes).

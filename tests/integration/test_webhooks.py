@@ -38,6 +38,18 @@ def verify(secret, headers, body):
     return msg_id
 
 
+def metric_values(srv):
+    """The unlabelled samples of /metrics."""
+    r = srv.get("/metrics")
+    text = r.body if isinstance(r.body, str) else r.body.decode()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "{" not in line:
+            name, value = line.split()[:2]
+            out[name] = float(value)
+    return out
+
+
 class Receiver:
     """Records every POST; `mode` decides the answer: "ok" (200), "fail"
     (500), "hang" (never answers while the receiver runs) or a callable
@@ -185,6 +197,11 @@ class DeliveryTest(WebhookTestCase):
         # The cursor reached the last event.
         self.wait_for("cursor 5", lambda: srv.get(
             f"/api/v1/webhooks/{hook['id']}").body["cursor"] == 5)
+        metrics = metric_values(srv)
+        self.assertEqual(metrics["actodo_webhook_attempts_total"], 6)
+        self.assertEqual(metrics["actodo_webhook_failures_total"], 2)
+        self.assertEqual(metrics["actodo_webhooks_running"], 1)
+        self.assertEqual(metrics["actodo_webhook_delivery_seconds_count"], 6)
 
     def test_receiver_down_then_back_gets_everything_in_order(self):
         srv = self.server(extra_args=FAST_RETRY)
@@ -288,6 +305,9 @@ class DeliveryTest(WebhookTestCase):
                              and b)(srv.get(f"/api/v1/webhooks/{hook['id']}")
                                     .body))
         self.assertIn("event 1 failed", body["disabled_reason"])
+        metrics = metric_values(srv)
+        self.assertEqual(metrics["actodo_webhooks_disabled_total"], 1)
+        self.assertEqual(metrics["actodo_webhooks_running"], 0)
         events = self.wait_for("the event", lambda: [
             e for e in srv.events() if e["type"] == "webhook.disabled"])
         self.assertEqual(events[0]["data"]["id"], hook["id"])
