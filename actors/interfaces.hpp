@@ -285,6 +285,8 @@ using webhooks_actor = caf::typed_actor<
   caf::reacts_to<atom::disable, std::string, std::string>,
   // From the poster's thread: a URL check ended (ticket, refusal or "").
   caf::reacts_to<atom::vetted, uint64_t, std::string>,
+  // Store the attempts and cursors queued so far (self-sent, shutdown).
+  caf::reacts_to<atom::flush>,
   // Cluster mode: which partitions this node owns now.
   caf::reacts_to<atom::owners, routing_table>,
   // Cluster mode: compare the running deliverers with the store (webhooks

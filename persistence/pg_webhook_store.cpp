@@ -1,6 +1,7 @@
 #include "persistence/pg_webhook_store.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "config/error.hpp"
 #include "persistence/pg_schema.hpp"
@@ -213,6 +214,32 @@ caf::error pg_webhook_store::add_delivery(const delivery_record& x,
        x.response, std::to_string(x.at_ms)}},
      {"trim_deliveries",
       {x.webhook_id, std::to_string(std::max(keep, int64_t{0}))}}});
+}
+
+caf::error
+pg_webhook_store::record_progress(const std::vector<delivery_record>& xs,
+                                  const std::vector<cursor_update>& cursors,
+                                  int64_t keep) {
+  std::vector<pg_call> calls;
+  std::set<std::string> trimmed;
+  for (auto& x : xs) {
+    calls.push_back(
+      {"insert_delivery",
+       {x.webhook_id, std::to_string(x.sequence), std::to_string(x.attempt),
+        std::to_string(x.status), std::to_string(x.latency_ms), x.error,
+        x.response, std::to_string(x.at_ms)}});
+    trimmed.insert(x.webhook_id);
+  }
+  for (auto& id : trimmed)
+    calls.push_back(
+      {"trim_deliveries", {id, std::to_string(std::max(keep, int64_t{0}))}});
+  for (auto& c : cursors)
+    calls.push_back(
+      {"set_cursor",
+       {c.id, std::to_string(c.cursor), std::to_string(c.updated_ms)}});
+  if (calls.empty())
+    return {};
+  return db_.transaction(calls);
 }
 
 caf::expected<std::vector<delivery_record>>

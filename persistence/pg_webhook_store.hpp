@@ -31,6 +31,10 @@ class pg_webhook_store : public webhook_store {
   caf::error set_cursor(const std::string& id, int64_t cursor,
                         int64_t updated_ms) override;
   caf::error add_delivery(const delivery_record& x, int64_t keep) override;
+
+  caf::error record_progress(const std::vector<delivery_record>& xs,
+                             const std::vector<cursor_update>& cursors,
+                             int64_t keep) override;
   caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) override;
 

@@ -1,6 +1,7 @@
 #include "persistence/sqlite_webhook_store.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -244,6 +245,37 @@ caf::error sqlite_webhook_store::add_delivery(const delivery_record& x,
                    .bind(2, std::max(keep, int64_t{0}))
                    .run())
     return err;
+  return txn->commit();
+}
+
+caf::error
+sqlite_webhook_store::record_progress(const std::vector<delivery_record>& xs,
+                                      const std::vector<cursor_update>& cursors,
+                                      int64_t keep) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  std::set<std::string> trimmed;
+  for (auto& x : xs) {
+    auto& stmt = stmts_->insert_delivery;
+    stmt.bind(1, x.webhook_id).bind(2, x.sequence);
+    stmt.bind(3, int64_t{x.attempt}).bind(4, int64_t{x.status});
+    stmt.bind(5, x.latency_ms).bind(6, x.error).bind(7, x.response);
+    if (auto err = stmt.bind(8, x.at_ms).run())
+      return err;
+    trimmed.insert(x.webhook_id);
+  }
+  for (auto& id : trimmed)
+    if (auto err = stmts_->trim.bind(1, id)
+                     .bind(2, std::max(keep, int64_t{0}))
+                     .run())
+      return err;
+  for (auto& c : cursors)
+    if (auto err = stmts_->set_cursor.bind(1, c.id)
+                     .bind(2, c.cursor)
+                     .bind(3, c.updated_ms)
+                     .run())
+      return err;
   return txn->commit();
 }
 

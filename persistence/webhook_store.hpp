@@ -50,6 +50,13 @@ struct delivery_record {
   int64_t at_ms = 0;
 };
 
+/// A cursor a deliverer reached (see `webhook_store::set_cursor`).
+struct cursor_update {
+  std::string id;
+  int64_t cursor = 0;
+  int64_t updated_ms = 0;
+};
+
 /// Webhooks and their delivery history. Blocking and not thread-safe: one
 /// owner (the `webhooks` actor) calls an implementation.
 class webhook_store {
@@ -97,6 +104,14 @@ class webhook_store {
   /// (latest by insertion, not by sequence: a retry of an older event is
   /// the newest; `keep` <= 0 keeps none), in one transaction.
   virtual caf::error add_delivery(const delivery_record& x, int64_t keep) = 0;
+
+  /// Records attempts and moves cursors in one transaction (the webhooks
+  /// actor batches them): each attempt as `add_delivery` would, each cursor
+  /// as `set_cursor` would.
+  virtual caf::error record_progress(const std::vector<delivery_record>& xs,
+                                     const std::vector<cursor_update>& cursors,
+                                     int64_t keep)
+    = 0;
 
   /// The latest attempts of a webhook, newest first, at most `limit`.
   virtual caf::expected<std::vector<delivery_record>>

@@ -113,6 +113,8 @@ void service::shutdown() {
     worker_ = nullptr;
   }
   if (actor_) {
+    // Store the last attempts and cursors before it stops.
+    caf::anon_send(actor_, atom::flush::value);
     caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
     actor_ = nullptr;
   }

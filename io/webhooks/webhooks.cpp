@@ -105,6 +105,7 @@ void webhooks_state::stop(const std::string& id) {
 caf::error webhooks_state::rewrite(persistence::webhook_record& hook) {
   // A new `updated_ms` also tells the cursor writes of the deliverer it
   // replaces (maybe on another node) that they are stale.
+  flush();
   hook.updated_ms = std::max(actors::domain::now_ms(), hook.updated_ms + 1);
   if (auto err = store->update_webhook(hook))
     return err;
@@ -351,6 +352,43 @@ void webhooks_state::disable(const std::string& id, const std::string& reason) {
           });
 }
 
+void webhooks_state::record(const persistence::delivery_record& x,
+                            int64_t cursor, uint64_t gen) {
+  auto i = running.find(x.webhook_id);
+  if (x.sequence > 0) {
+    settings.stats->attempts.add();
+    if (cursor < 0)
+      settings.stats->failures.add();
+    settings.stats->seconds.observe(static_cast<double>(x.latency_ms) / 1000.0);
+    if (i != running.end())
+      unsaved.push_back(x);
+  }
+  // A cursor of a replaced or stopped deliverer is stale.
+  if (cursor >= 0 && i != running.end() && i->second.generation == gen)
+    unsaved_cursors[x.webhook_id] = {x.webhook_id, cursor,
+                                     i->second.updated_ms};
+  if (!flush_armed && (!unsaved.empty() || !unsaved_cursors.empty())) {
+    flush_armed = true;
+    // Behind what is queued already: a burst of answers is one commit.
+    self->send(self, atom::flush::value);
+  }
+}
+
+void webhooks_state::flush() {
+  if (unsaved.empty() && unsaved_cursors.empty())
+    return;
+  std::vector<persistence::cursor_update> cursors;
+  for (auto& [id, c] : unsaved_cursors)
+    cursors.push_back(c);
+  if (auto err = store->record_progress(unsaved, cursors,
+                                        settings.options.keep_deliveries))
+    std::cerr << "actodo: webhooks: cannot store " << unsaved.size()
+              << " delivery attempts and " << cursors.size()
+              << " cursors: " << describe(err) << '\n';
+  unsaved.clear();
+  unsaved_cursors.clear();
+}
+
 actors::webhooks_actor::behavior_type
 webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
          std::shared_ptr<persistence::webhook_store> store,
@@ -368,6 +406,7 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::list, const std::string& user)
       -> caf::result<std::vector<persistence::webhook_record>> {
+      self->state.flush();
       auto hooks = self->state.store->list_webhooks(user);
       if (!hooks)
         return std::move(hooks.error());
@@ -375,6 +414,7 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::get, const std::string& user,
            const std::string& id) -> caf::result<persistence::webhook_record> {
+      self->state.flush();
       auto found = self->state.store->find_webhook(user, id);
       if (!found)
         return std::move(found.error());
@@ -388,6 +428,7 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::remove, const std::string& user,
            const std::string& id) -> caf::result<bool> {
+      self->state.flush();
       auto found = self->state.store->find_webhook(user, id);
       if (!found)
         return std::move(found.error());
@@ -401,6 +442,7 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     [self](
       atom::deliveries, const std::string& user, const std::string& id,
       int64_t limit) -> caf::result<std::vector<persistence::delivery_record>> {
+      self->state.flush();
       auto found = self->state.store->find_webhook(user, id);
       if (!found)
         return std::move(found.error());
@@ -425,34 +467,16 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
       }
     },
     [self](atom::delivered, const persistence::delivery_record& x,
-           int64_t cursor, uint64_t gen) {
-      auto& st = self->state;
-      st.settings.stats->attempts.add();
-      if (cursor < 0)
-        st.settings.stats->failures.add();
-      st.settings.stats->seconds.observe(static_cast<double>(x.latency_ms)
-                                         / 1000.0);
-      auto i = st.running.find(x.webhook_id);
-      if (i == st.running.end())
-        return; // Deleted, disabled or moved to another node meanwhile.
-      if (auto err = st.store->add_delivery(
-            x, st.settings.options.keep_deliveries))
-        std::cerr << "actodo: webhooks: cannot record a delivery of "
-                  << x.webhook_id << ": " << describe(err) << '\n';
-      if (cursor >= 0 && i->second.generation == gen)
-        if (auto err = st.store->set_cursor(x.webhook_id, cursor,
-                                            i->second.updated_ms))
-          std::cerr << "actodo: webhooks: cannot store the cursor of "
-                    << x.webhook_id << ": " << describe(err) << '\n';
-    },
+           int64_t cursor,
+           uint64_t gen) { self->state.record(x, cursor, gen); },
     [self](atom::cursor, const std::string& id, int64_t cursor, uint64_t gen) {
-      auto& st = self->state;
-      auto i = st.running.find(id);
-      if (i == st.running.end() || i->second.generation != gen)
-        return;
-      if (auto err = st.store->set_cursor(id, cursor, i->second.updated_ms))
-        std::cerr << "actodo: webhooks: cannot store the cursor of " << id
-                  << ": " << describe(err) << '\n';
+      persistence::delivery_record none;
+      none.webhook_id = id;
+      self->state.record(none, cursor, gen);
+    },
+    [self](atom::flush) {
+      self->state.flush_armed = false;
+      self->state.flush();
     },
     [self](atom::disable, const std::string& id, const std::string& reason) {
       self->state.disable(id, reason);

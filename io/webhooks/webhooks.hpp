@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -74,6 +75,19 @@ struct webhooks_state {
   /// none is owned) and which of them this node owns.
   int32_t partitions = 0;
   std::vector<bool> owned;
+  /// Attempts and cursors not stored yet: the first queues a `flush`
+  /// behind the messages already waiting, so a burst of answers becomes
+  /// one transaction (group commit); a crash before it means those events
+  /// are delivered again (at least once).
+  std::vector<persistence::delivery_record> unsaved;
+  std::map<std::string, persistence::cursor_update> unsaved_cursors;
+  bool flush_armed = false;
+
+  /// Queues an attempt (and the cursor it moved, -1: none).
+  void record(const persistence::delivery_record& x, int64_t cursor,
+              uint64_t gen);
+  /// Stores what is queued.
+  void flush();
 
   /// Whether this node delivers the user's webhooks.
   bool local(const std::string& user) const;

@@ -282,6 +282,10 @@ class DeliveryTest(WebhookTestCase):
         srv.create("acked")
         rec.mode = "ok"
         self.wait_for("the first", lambda: 1 in rec.sequences())
+        # Its cursor is stored (an acknowledgement not stored yet when the
+        # process dies is delivered again: at least once).
+        self.wait_for("cursor 1", lambda: srv.get(
+            f"/api/v1/webhooks/{hook['id']}").body["cursor"] == 1)
         rec.mode = "fail"
         for i in range(4):
             srv.create(f"backlog {i}")

@@ -229,6 +229,24 @@ CAF_TEST(a cursor moves while the webhook is unchanged) {
   CAF_CHECK(ids(webhooks->list_webhooks("alice")) == strings{"wh_1"});
 }
 
+CAF_TEST(progress is recorded in one batch) {
+  create(hook("wh_1", "alice"));
+  create(hook("wh_2", "bob"));
+  std::vector<delivery_record> xs;
+  for (int64_t seq = 1; seq <= 4; ++seq)
+    xs.push_back(delivery("wh_1", seq));
+  xs.push_back(delivery("wh_2", 7));
+  // wh_2's cursor is stale (its webhook changed at 1000, not 999).
+  std::vector<cursor_update> cursors{{"wh_1", 4, 1000}, {"wh_2", 7, 999}};
+  CAF_REQUIRE(!webhooks->record_progress(xs, cursors, 3));
+  reopen();
+  CAF_CHECK_EQUAL(sequences("wh_1"), (seqs{4, 3, 2}));
+  CAF_CHECK_EQUAL(sequences("wh_2"), (seqs{7}));
+  CAF_CHECK_EQUAL(find("alice", "wh_1").cursor, 4);
+  CAF_CHECK_EQUAL(find("bob", "wh_2").cursor, 0);
+  CAF_CHECK(!webhooks->record_progress({}, {}, 3));
+}
+
 CAF_TEST(a webhook keeps only its latest deliveries) {
   create(hook("wh_1", "alice"));
   create(hook("wh_2", "bob"));
