@@ -49,6 +49,8 @@ decode_preview(const std::vector<std::pair<std::string, std::string>>& params,
     return field_error{"limit", "must be 1-100"};
   if (!body.contains("due"))
     return field_error{"due", "is required"};
+  if (!rec.contains("rrule") && !rec.contains("preset"))
+    return field_error{"rrule", "rrule or preset is required"};
   out.field = rec.contains("preset") ? "preset" : "rrule";
   body["recurrence"] = std::move(rec);
   todo_patch patch;

@@ -374,5 +374,16 @@ class ValidatedBeforeTheListTest(TokenUsers):
         self.assertStillServes()
 
 
+class PreviewParametersTest(ActodoTestCase):
+    def test_a_preview_without_a_rule_names_rrule(self):
+        srv = self.server()
+        r = srv.get("/api/v1/occurrences?due=2026-01-01")
+        self.assertProblem(r, 400, "rrule")
+        self.assertIn("preset", r.body["detail"])
+        r = srv.get("/api/v1/occurrences?preset=daily&due=2026-01-01&limit=2")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(len(r.body["items"]), 2)
+
+
 if __name__ == "__main__":
     unittest.main()
