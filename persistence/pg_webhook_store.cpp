@@ -207,13 +207,7 @@ caf::error pg_webhook_store::set_cursor(const std::string& id, int64_t cursor,
 
 caf::error pg_webhook_store::add_delivery(const delivery_record& x,
                                           int64_t keep) {
-  return db_.transaction(
-    {{"insert_delivery",
-      {x.webhook_id, std::to_string(x.sequence), std::to_string(x.attempt),
-       std::to_string(x.status), std::to_string(x.latency_ms), x.error,
-       x.response, std::to_string(x.at_ms)}},
-     {"trim_deliveries",
-      {x.webhook_id, std::to_string(std::max(keep, int64_t{0}))}}});
+  return record_progress({x}, {}, keep);
 }
 
 caf::error

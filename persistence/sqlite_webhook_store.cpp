@@ -231,21 +231,7 @@ caf::error sqlite_webhook_store::set_cursor(const std::string& id,
 
 caf::error sqlite_webhook_store::add_delivery(const delivery_record& x,
                                               int64_t keep) {
-  auto txn = sqlite_transaction::begin(db_.get());
-  if (!txn)
-    return std::move(txn.error());
-  auto& stmt = stmts_->insert_delivery;
-  stmt.bind(1, x.webhook_id).bind(2, x.sequence);
-  stmt.bind(3, int64_t{x.attempt}).bind(4, int64_t{x.status});
-  stmt.bind(5, x.latency_ms).bind(6, x.error).bind(7, x.response);
-  if (auto err = stmt.bind(8, x.at_ms).run())
-    return err;
-  auto& trim = stmts_->trim;
-  if (auto err = trim.bind(1, x.webhook_id)
-                   .bind(2, std::max(keep, int64_t{0}))
-                   .run())
-    return err;
-  return txn->commit();
+  return record_progress({x}, {}, keep);
 }
 
 caf::error

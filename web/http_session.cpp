@@ -66,6 +66,22 @@ std::optional<http_response> read_upgrade_query(
 }
 
 /// Converts Beast's request into the router's.
+/// A response's status line and headers (server, the handler's headers,
+/// content type, keep-alive), ready for a body of type `Body`.
+template<class Body>
+std::shared_ptr<http::response<Body>>
+make_head(const http_response& res, unsigned version, bool keep_alive) {
+  auto msg = std::make_shared<http::response<Body>>(
+    static_cast<http::status>(res.status), version);
+  msg->set(http::field::server, "actodo");
+  for (auto& [name, value] : res.headers)
+    msg->set(name, value);
+  if (!res.content_type.empty())
+    msg->set(http::field::content_type, res.content_type);
+  msg->keep_alive(keep_alive);
+  return msg;
+}
+
 std::optional<http_response> convert(const http::request<http::string_body>& in,
                                      http_request& out) {
   out.method = std::string{in.method_string()};
@@ -225,14 +241,7 @@ void http_session::upgrade(http::request<http::string_body> req) {
 void http_session::send(http_response res) {
   if (res.stream)
     return send_stream(std::move(res));
-  auto msg = std::make_shared<http::response<http::string_body>>(
-    static_cast<http::status>(res.status), version_);
-  msg->set(http::field::server, "actodo");
-  for (auto& [name, value] : res.headers)
-    msg->set(name, value);
-  if (!res.content_type.empty())
-    msg->set(http::field::content_type, res.content_type);
-  msg->keep_alive(keep_alive_);
+  auto msg = make_head<http::string_body>(res, version_, keep_alive_);
   msg->body() = std::move(res.body);
   msg->prepare_payload();
   if (head_)
@@ -246,14 +255,7 @@ void http_session::send(http_response res) {
 }
 
 void http_session::send_stream(http_response res) {
-  auto msg = std::make_shared<http::response<http::empty_body>>(
-    static_cast<http::status>(res.status), version_);
-  msg->set(http::field::server, "actodo");
-  for (auto& [name, value] : res.headers)
-    msg->set(name, value);
-  if (!res.content_type.empty())
-    msg->set(http::field::content_type, res.content_type);
-  msg->keep_alive(keep_alive_);
+  auto msg = make_head<http::empty_body>(res, version_, keep_alive_);
   msg->chunked(true);
   auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*msg);
   response_ = msg;

@@ -66,6 +66,17 @@ void webhooks_state::reconcile() {
       start(*h);
 }
 
+caf::expected<persistence::webhook_record>
+webhooks_state::find(const std::string& user, const std::string& id) {
+  flush(); // Its cursor as far as the deliverer got.
+  auto found = store->find_webhook(user, id);
+  if (!found)
+    return std::move(found.error());
+  if (!*found)
+    return not_found(id);
+  return std::move(**found);
+}
+
 void webhooks_state::start(const persistence::webhook_record& hook) {
   if (!hook.enabled || !local(hook.user_id))
     return;
@@ -172,12 +183,10 @@ webhooks_state::create(const std::string& user, actors::webhook_spec spec) {
 caf::result<persistence::webhook_record>
 webhooks_state::update(const std::string& user, const std::string& id,
                        actors::webhook_spec spec) {
-  auto found = store->find_webhook(user, id);
+  auto found = find(user, id);
   if (!found)
     return std::move(found.error());
-  if (!*found)
-    return not_found(id);
-  auto hook = std::move(**found);
+  auto hook = std::move(*found);
   if (auto err = apply(spec, hook))
     return err;
   vetting v;
@@ -233,16 +242,12 @@ void webhooks_state::vetted(uint64_t ticket, const std::string& refusal) {
     }
   }
   // Re-read: the cursor moved while the URL was checked.
-  auto found = store->find_webhook(v.user, v.hook.id);
+  auto found = find(v.user, v.hook.id);
   if (!found) {
     v.promise.deliver(std::move(found.error()));
     return;
   }
-  if (!*found) {
-    v.promise.deliver(not_found(v.hook.id));
-    return;
-  }
-  auto hook = std::move(**found);
+  auto hook = std::move(*found);
   if (auto err = apply(v.spec, hook)) {
     v.promise.deliver(err);
     return;
@@ -299,12 +304,10 @@ webhooks_state::replay(const std::string& user, const std::string& id,
 caf::expected<persistence::webhook_record>
 webhooks_state::replay_from(const std::string& user, const std::string& id,
                             int64_t cursor) {
-  auto found = store->find_webhook(user, id);
+  auto found = find(user, id);
   if (!found)
-    return std::move(found.error());
-  if (!*found)
-    return not_found(id);
-  auto hook = std::move(**found);
+    return found;
+  auto hook = std::move(*found);
   hook.cursor = cursor;
   if (auto err = rewrite(hook))
     return err;
@@ -414,13 +417,10 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::get, const std::string& user,
            const std::string& id) -> caf::result<persistence::webhook_record> {
-      self->state.flush();
-      auto found = self->state.store->find_webhook(user, id);
+      auto found = self->state.find(user, id);
       if (!found)
         return std::move(found.error());
-      if (!*found)
-        return not_found(id);
-      return std::move(**found);
+      return std::move(*found);
     },
     [self](atom::update, const std::string& user, const std::string& id,
            actors::webhook_spec& spec) {
@@ -428,12 +428,9 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::remove, const std::string& user,
            const std::string& id) -> caf::result<bool> {
-      self->state.flush();
-      auto found = self->state.store->find_webhook(user, id);
+      auto found = self->state.find(user, id);
       if (!found)
         return std::move(found.error());
-      if (!*found)
-        return not_found(id);
       self->state.stop(id);
       if (auto err = self->state.store->delete_webhook(user, id))
         return err;
@@ -442,12 +439,9 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     [self](
       atom::deliveries, const std::string& user, const std::string& id,
       int64_t limit) -> caf::result<std::vector<persistence::delivery_record>> {
-      self->state.flush();
-      auto found = self->state.store->find_webhook(user, id);
+      auto found = self->state.find(user, id);
       if (!found)
         return std::move(found.error());
-      if (!*found)
-        return not_found(id);
       auto xs = self->state.store->deliveries(id, limit);
       if (!xs)
         return std::move(xs.error());

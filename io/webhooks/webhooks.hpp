@@ -89,6 +89,9 @@ struct webhooks_state {
   /// Stores what is queued.
   void flush();
 
+  /// One webhook of the user (flushes first); `not_found` naming `id`.
+  caf::expected<persistence::webhook_record> find(const std::string& user,
+                                                  const std::string& id);
   /// Whether this node delivers the user's webhooks.
   bool local(const std::string& user) const;
   /// Starts what the store holds and this node should run, stops the rest
