@@ -281,8 +281,8 @@ using webhooks_actor = caf::typed_actor<
   // From a deliverer: events up to this sequence did not match (id,
   // cursor, generation).
   caf::reacts_to<atom::cursor, std::string, int64_t, uint64_t>,
-  // From a deliverer: give up on this webhook (id, reason).
-  caf::reacts_to<atom::disable, std::string, std::string>,
+  // From a deliverer: give up on this webhook (id, reason, generation).
+  caf::reacts_to<atom::disable, std::string, std::string, uint64_t>,
   // From the poster's thread: a URL check ended (ticket, refusal or "").
   caf::reacts_to<atom::vetted, uint64_t, std::string>,
   // Store the attempts and cursors queued so far (self-sent, shutdown).

@@ -1,4 +1,7 @@
 // GET /api/v1/export: a user's todos as JSON, CSV or iCalendar, streamed.
+#include <exception>
+#include <iostream>
+
 #include "io/codec/export_codec.hpp"
 #include "web/outcome_codec.hpp"
 #include "web/router.hpp"
@@ -47,7 +50,14 @@ class export_stream : public body_stream,
                  self->query_.after = page->next;
                  if (!page->next)
                    self->state_ = state::end;
-                 auto text = self->out_->page(page->items);
+                 std::string text;
+                 try {
+                   text = self->out_->page(page->items);
+                 } catch (const std::exception& ex) {
+                   // Runs on a gateway worker: nothing may escape.
+                   std::cerr << "actodo: export: " << ex.what() << '\n';
+                   return done(false, {});
+                 }
                  if (text.empty())
                    return self->next(std::move(done));
                  done(true, std::move(text));

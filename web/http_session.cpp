@@ -255,8 +255,11 @@ void http_session::send(http_response res) {
 }
 
 void http_session::send_stream(http_response res) {
+  // HTTP/1.0 knows no chunks: the body ends with the connection.
+  if (version_ < 11)
+    keep_alive_ = false;
   auto msg = make_head<http::empty_body>(res, version_, keep_alive_);
-  msg->chunked(true);
+  msg->chunked(version_ >= 11);
   auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*msg);
   response_ = msg;
   stream_.expires_after(cfg_.read_timeout);
@@ -292,6 +295,8 @@ void http_session::write_piece(std::shared_ptr<body_stream> src, bool ok,
   }
   stream_.expires_after(cfg_.read_timeout);
   auto close = !keep_alive_;
+  if (piece.empty() && version_ < 11)
+    return on_write(true, {}, 0);
   if (piece.empty()) {
     net::async_write(stream_, http::make_chunk_last(),
                      beast::bind_front_handler(&http_session::on_write,
@@ -299,13 +304,17 @@ void http_session::write_piece(std::shared_ptr<body_stream> src, bool ok,
     return;
   }
   auto buf = std::make_shared<std::string>(std::move(piece));
-  net::async_write(stream_, http::make_chunk(net::buffer(*buf)),
-                   [self = shared_from_this(), buf,
-                    src = std::move(src)](beast::error_code ec, std::size_t) {
-                     if (ec)
-                       return fail(ec, "http write");
-                     self->next_piece(src);
-                   });
+  auto then = [self = shared_from_this(), buf,
+               src = std::move(src)](beast::error_code ec, std::size_t) {
+    if (ec)
+      return fail(ec, "http write");
+    self->next_piece(src);
+  };
+  if (version_ < 11)
+    net::async_write(stream_, net::buffer(*buf), std::move(then));
+  else
+    net::async_write(stream_, http::make_chunk(net::buffer(*buf)),
+                     std::move(then));
 }
 
 void http_session::on_write(bool close, beast::error_code ec, std::size_t) {

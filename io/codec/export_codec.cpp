@@ -67,10 +67,10 @@ class csv_exporter : public todo_exporter {
     for (auto& t : todos) {
       auto j = actors::domain::to_json(t);
       // Tags joined by commas, or as a JSON array when one holds a comma
-      // (the import reads both).
+      // or starts like one (the import reads both).
       std::string tags;
       for (auto& tag : t.tags) {
-        if (tag.find(',') != std::string::npos) {
+        if (tag.find(',') != std::string::npos || tag.front() == '[') {
           tags = dump(j["tags"]);
           break;
         }

@@ -1,4 +1,5 @@
 // iCalendar (RFC 5545) export of todos as VTODO components, with libical.
+#include <algorithm>
 #include <cstdlib>
 #include <libical/ical.h>
 #include <set>
@@ -124,15 +125,19 @@ std::string escape_text(const std::string& x) {
 std::string folded(const std::string& line) {
   std::string out;
   size_t width = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
+  size_t i = 0;
+  while (i < line.size()) {
+    // One whole UTF-8 sequence at a time.
     auto c = static_cast<unsigned char>(line[i]);
-    auto starts_char = (c & 0xC0) != 0x80;
-    if (starts_char && width >= 74) {
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    n = std::min(n, line.size() - i);
+    if (width + n > 75) {
       out += "\r\n ";
       width = 1;
     }
-    out += line[i];
-    ++width;
+    out.append(line, i, n);
+    width += n;
+    i += n;
   }
   return out + "\r\n";
 }
@@ -222,10 +227,11 @@ std::string vtodo(const todo& t) {
   for (auto& tag : t.tags)
     cats += folded("CATEGORIES:" + escape_text(tag));
   if (!cats.empty()) {
-    auto at = text.find("BEGIN:VALARM\r\n");
-    if (at == std::string::npos)
-      at = text.rfind("END:VTODO\r\n");
-    text.insert(at, cats);
+    // Before the first alarm (a line of its own), else before the end.
+    auto at = text.find("\r\nBEGIN:VALARM\r\n");
+    at = at != std::string::npos ? at + 2 : text.rfind("END:VTODO\r\n");
+    if (at != std::string::npos)
+      text.insert(at, cats);
   }
   return text;
 }

@@ -126,7 +126,8 @@ void deliverer_state::on_result(persistence::delivery_record r) {
 }
 
 void deliverer_state::give_up(std::string reason) {
-  self->send(settings.parent, atom::disable::value, hook.id, std::move(reason));
+  self->send(settings.parent, atom::disable::value, hook.id, std::move(reason),
+             settings.generation);
   self->quit();
 }
 

@@ -57,7 +57,8 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
 
   void start() {
     started_ = clock_type::now();
-    deadline_.expires_after(cfg_.timeout);
+    deadline_at_ = started_ + cfg_.timeout;
+    deadline_.expires_at(deadline_at_);
     deadline_.async_wait(
       [self = this->shared_from_this()](beast::error_code ec) {
         if (!ec)
@@ -80,7 +81,8 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
   }
 
   void on_resolve(beast::error_code ec, tcp::resolver::results_type rs) {
-    if (ec)
+    // The deadline may have passed while this result was queued.
+    if (ec || timed_out_)
       return fail(ec, "resolve " + target_.host);
     std::vector<tcp::endpoint> vetted;
     std::string refused;
@@ -100,6 +102,9 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
     }
     if (only_vet_)
       return finish(0, "");
+    // From here the stream's own expiry bounds connect, handshake, write
+    // and read by the same deadline.
+    beast::get_lowest_layer(stream_).expires_at(deadline_at_);
     beast::get_lowest_layer(stream_).async_connect(
       vetted, [self = this->shared_from_this()](beast::error_code ec,
                                                 const tcp::endpoint&) {
@@ -112,8 +117,12 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
       return fail(ec, "connect to " + host_header(target_));
     if constexpr (std::is_same_v<Stream,
                                  beast::ssl_stream<beast::tcp_stream>>) {
-      if (!SSL_set_tlsext_host_name(stream_.native_handle(),
-                                    target_.host.c_str()))
+      // SNI names hosts, never addresses (RFC 6066, 3).
+      beast::error_code not_ip;
+      net::ip::make_address(target_.host, not_ip);
+      if (not_ip
+          && !SSL_set_tlsext_host_name(stream_.native_handle(),
+                                       target_.host.c_str()))
         return finish(0, "TLS: cannot set the server name");
       stream_.set_verify_callback(ssl::host_name_verification(target_.host));
       stream_.async_handshake(
@@ -172,7 +181,7 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
   }
 
   void fail(beast::error_code ec, const std::string& what) {
-    if (timed_out_)
+    if (timed_out_ || ec == beast::error::timeout)
       return finish(0, "timeout after " + std::to_string(cfg_.timeout.count())
                          + " ms");
     finish(0, what + ": " + ec.message());
@@ -188,7 +197,7 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
     r.error = std::move(error);
     if (status != 0) {
       auto& body = parser_.get().body();
-      r.body = body.substr(0, std::min(body.size(), cfg_.max_body));
+      r.body = printable_utf8(body, cfg_.max_body);
     }
     r.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      clock_type::now() - started_)
@@ -213,6 +222,7 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
   http::response_parser<http::string_body> parser_;
   beast::flat_buffer buffer_;
   clock_type::time_point started_;
+  clock_type::time_point deadline_at_;
   int32_t status_ = 0;
   bool timed_out_ = false;
   bool finished_ = false;

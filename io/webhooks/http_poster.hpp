@@ -22,7 +22,8 @@ struct post_request {
 struct post_result {
   /// The receiver's HTTP status; 0 when none arrived.
   int32_t status = 0;
-  /// The start of the response body, at most `max_body` bytes.
+  /// The start of the response body, at most `max_body` bytes of valid
+  /// UTF-8 (`printable_utf8`).
   std::string body;
   /// Empty when a status arrived; else what failed (refused address,
   /// resolve, connect, TLS, timeout).
@@ -64,8 +65,9 @@ class http_poster {
   /// may reach; `done` gets an empty string when it does, else the reason.
   void vet(std::string url, vet_callback done);
 
-  /// Cancels what runs (the callbacks run with an error) and joins the
-  /// thread; called by the destructor.
+  /// Stops the thread and joins it; callbacks of exchanges still running
+  /// never run (at shutdown, after the actors that wait for them are
+  /// gone). Called by the destructor.
   void stop();
 
  private:

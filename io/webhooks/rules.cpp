@@ -123,10 +123,10 @@ std::optional<target_url> parse_url(std::string_view url, std::string* why) {
 namespace {
 
 bool forbidden_v4(const unsigned char* b) {
-  auto in = [b](unsigned a0, unsigned a1, int bits) {
+  auto in = [b](unsigned a0, unsigned a1, int bits, unsigned a2 = 0) {
     uint32_t x = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16)
                  | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
-    uint32_t net = (a0 << 24) | (a1 << 16);
+    uint32_t net = (a0 << 24) | (a1 << 16) | (a2 << 8);
     uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
     return (x & mask) == (net & mask);
   };
@@ -139,6 +139,8 @@ bool forbidden_v4(const unsigned char* b) {
          || in(192, 0, 24) // IETF protocol assignments (192.0.0/24)
          || in(192, 168, 16) // private
          || in(198, 18, 15) // benchmarking
+         || in(192, 0, 24, 2) || in(198, 51, 24, 100) // documentation
+         || in(203, 0, 24, 113) // documentation (TEST-NET-3)
          || in(224, 0, 4) // multicast
          || in(240, 0, 4); // reserved, broadcast
 }
@@ -152,7 +154,10 @@ bool forbidden_v6(const unsigned char* b) {
   if (std::memcmp(b, mapped, 12) == 0 || std::memcmp(b, zero, 12) == 0)
     return forbidden_v4(b + 12); // IPv4-mapped and -compatible
   if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)
-    return forbidden_v4(b + 12); // NAT64 64:ff9b::/96
+    return (b[4] == 0 && b[5] == 1) // local-use NAT64 64:ff9b:1::/48
+           || forbidden_v4(b + 12); // NAT64 64:ff9b::/96
+  if (b[0] == 0x20 && b[1] == 0x02)
+    return forbidden_v4(b + 2); // 6to4 2002::/16 embeds an IPv4 address
   return (b[0] & 0xfe) == 0xfc // unique local fc00::/7
          || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) // link-local fe80::/10
          || (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) // site-local fec0::/10
@@ -169,6 +174,37 @@ bool forbidden_address(std::string_view address) {
   if (inet_pton(AF_INET6, text.c_str(), buf) == 1)
     return forbidden_v6(buf);
   return true;
+}
+
+std::string printable_utf8(std::string_view x, size_t max) {
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  size_t i = 0;
+  while (i < x.size()) {
+    auto c = static_cast<unsigned char>(x[i]);
+    size_t n = c < 0x80         ? 1
+               : (c >> 5) == 6  ? 2
+               : (c >> 4) == 14 ? 3
+               : (c >> 3) == 30 ? 4
+                                : 0;
+    auto valid = n > 0 && i + n <= x.size() && c != 0;
+    for (size_t k = 1; valid && k < n; ++k)
+      valid = (static_cast<unsigned char>(x[i + k]) & 0xC0) == 0x80;
+    if (valid && n > 1) {
+      // No overlong forms, surrogates or code points past U+10FFFF.
+      uint32_t cp = c & (0x7Fu >> n);
+      for (size_t k = 1; k < n; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(x[i + k]) & 0x3Fu);
+      static constexpr uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+      valid = cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+    }
+    auto piece = valid ? x.substr(i, n) : replacement;
+    if (out.size() + piece.size() > max)
+      break;
+    out += piece;
+    i += valid ? n : 1;
+  }
+  return out;
 }
 
 std::chrono::milliseconds

@@ -42,6 +42,11 @@ std::optional<target_url> parse_url(std::string_view url, std::string* why);
 /// that does not parse is refused too.
 bool forbidden_address(std::string_view address);
 
+/// At most `max` bytes of `x` as valid UTF-8 without NUL: each invalid
+/// byte and NUL becomes U+FFFD, and the cut falls between characters (a
+/// receiver's response body, stored and rendered as JSON text).
+std::string printable_utf8(std::string_view x, size_t max);
+
 /// The wait before retry number `attempt` (1: the first retry): `initial`
 /// doubled per attempt, at most `max`, then scaled by `0.5 + jitter / 2`
 /// (`jitter` uniform in [0, 1)), so retries of many webhooks spread out.

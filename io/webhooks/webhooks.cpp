@@ -42,12 +42,15 @@ bool webhooks_state::local(const std::string& user) const {
   return static_cast<size_t>(p) < owned.size() && owned[p];
 }
 
-void webhooks_state::reconcile() {
+bool webhooks_state::reconcile() {
   auto hooks = store->enabled_webhooks();
   if (!hooks) {
-    std::cerr << "actodo: webhooks: cannot read the webhooks: "
-              << describe(hooks.error()) << '\n';
-    return;
+    std::cerr << "actodo: webhooks: cannot read the webhooks (again in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   settings.reconcile_interval)
+                   .count()
+              << " ms): " << describe(hooks.error()) << '\n';
+    return false;
   }
   std::unordered_map<std::string, const persistence::webhook_record*> wanted;
   for (auto& h : *hooks)
@@ -64,6 +67,7 @@ void webhooks_state::reconcile() {
   for (auto& [id, h] : wanted)
     if (running.count(id) == 0)
       start(*h);
+  return true;
 }
 
 caf::expected<persistence::webhook_record>
@@ -264,23 +268,17 @@ webhooks_state::replay(const std::string& user, const std::string& id,
                        int64_t from) {
   if (from < 1)
     return field_error("from_sequence", "must be at least 1");
-  if (from == 1) {
-    auto hook = replay_from(user, id, 0);
-    if (!hook)
-      return std::move(hook.error());
-    return std::move(*hook);
-  }
   // The event before `from` must still be in the log: a replay from
   // beyond its end would skip the events up to `from`, one from before
-  // the event retention could not be delivered.
+  // the event retention could not be delivered (410).
   auto rp = self->make_response_promise<persistence::webhook_record>();
   self
     ->request(settings.journal, settings.request_timeout, atom::events::value,
-              user, from - 2, int64_t{1})
+              user, std::max(from - 2, int64_t{0}), int64_t{1})
     .then(
       [this, rp, user, id,
        from](std::vector<persistence::event_record>& evs) mutable {
-        if (evs.empty() || evs.front().seq != from - 1) {
+        if (from > 1 && (evs.empty() || evs.front().seq != from - 1)) {
           auto last = evs.empty() ? std::string{"no event after "
                                                 + std::to_string(from - 2)}
                                   : "the log goes on at "
@@ -297,7 +295,14 @@ webhooks_state::replay(const std::string& user, const std::string& id,
         else
           rp.deliver(std::move(hook.error()));
       },
-      [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      [rp](caf::error& err) mutable {
+        if (err == ec::gone)
+          err = make_field_error(ec::gone, "from_sequence",
+                                 "events before it were removed "
+                                 "(--event-retention): "
+                                   + describe(err));
+        rp.deliver(std::move(err));
+      });
   return rp;
 }
 
@@ -314,21 +319,29 @@ webhooks_state::replay_from(const std::string& user, const std::string& id,
   return hook;
 }
 
-void webhooks_state::disable(const std::string& id, const std::string& reason) {
+void webhooks_state::disable(const std::string& id, const std::string& reason,
+                             uint64_t gen) {
   auto r = running.find(id);
-  if (r == running.end())
+  // A deliverer replaced meanwhile (a change or replay) gave up on the
+  // old state of the webhook: nothing to disable.
+  if (r == running.end() || r->second.generation != gen)
     return;
   auto user = r->second.user;
-  stop(id);
-  auto found = store->find_webhook(user, id);
-  if (!found || !*found) {
+  auto started = r->second.updated_ms;
+  auto found = find(user, id);
+  if (!found) {
     std::cerr << "actodo: webhooks: cannot disable " << id << ": "
-              << (found ? std::string{"it was deleted"}
-                        : describe(found.error()))
-              << '\n';
+              << describe(found.error()) << '\n';
+    stop(id);
     return;
   }
-  auto hook = std::move(**found);
+  auto hook = std::move(*found);
+  stop(id);
+  if (hook.updated_ms != started) {
+    // Changed through another node: the comparison with the store starts
+    // the new state.
+    return;
+  }
   settings.stats->disabled.add();
   hook.enabled = false;
   hook.disabled_reason = reason;
@@ -383,13 +396,22 @@ void webhooks_state::flush() {
   std::vector<persistence::cursor_update> cursors;
   for (auto& [id, c] : unsaved_cursors)
     cursors.push_back(c);
-  if (auto err = store->record_progress(unsaved, cursors,
-                                        settings.options.keep_deliveries))
-    std::cerr << "actodo: webhooks: cannot store " << unsaved.size()
-              << " delivery attempts and " << cursors.size()
-              << " cursors: " << describe(err) << '\n';
+  auto err = store->record_progress(unsaved, cursors,
+                                    settings.options.keep_deliveries);
+  // The attempts are a history: dropped when the store fails. Cursors (one
+  // per webhook at most) wait for the next try a second later.
   unsaved.clear();
-  unsaved_cursors.clear();
+  if (!err) {
+    unsaved_cursors.clear();
+    return;
+  }
+  std::cerr << "actodo: webhooks: cannot store delivery attempts and "
+            << cursors.size() << " cursors (again in 1s): " << describe(err)
+            << '\n';
+  if (!flush_armed) {
+    flush_armed = true;
+    self->delayed_send(self, std::chrono::seconds(1), atom::flush::value);
+  }
 }
 
 actors::webhooks_actor::behavior_type
@@ -400,8 +422,9 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
   st.self = self;
   st.store = std::move(store);
   st.settings = std::move(settings);
-  st.reconcile();
-  if (st.settings.clustered)
+  // Ticks compare with the store: always in a cluster, else until the
+  // first comparison succeeded (the store was unreachable at start).
+  if (!st.reconcile() || st.settings.clustered)
     self->delayed_send(self, st.settings.reconcile_interval, atom::tick::value);
   return {
     [self](atom::create, const std::string& user, actors::webhook_spec& spec) {
@@ -431,9 +454,10 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
       auto found = self->state.find(user, id);
       if (!found)
         return std::move(found.error());
-      self->state.stop(id);
+      // Deleted first: a failed delete leaves the webhook delivering.
       if (auto err = self->state.store->delete_webhook(user, id))
         return err;
+      self->state.stop(id);
       return true;
     },
     [self](
@@ -472,9 +496,8 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
       self->state.flush_armed = false;
       self->state.flush();
     },
-    [self](atom::disable, const std::string& id, const std::string& reason) {
-      self->state.disable(id, reason);
-    },
+    [self](atom::disable, const std::string& id, const std::string& reason,
+           uint64_t gen) { self->state.disable(id, reason, gen); },
     [self](atom::vetted, uint64_t ticket, const std::string& refusal) {
       self->state.vetted(ticket, refusal);
     },
@@ -488,9 +511,10 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
       st.reconcile();
     },
     [self](atom::tick) {
-      self->state.reconcile();
-      self->delayed_send(self, self->state.settings.reconcile_interval,
-                         atom::tick::value);
+      auto& st = self->state;
+      if (!st.reconcile() || st.settings.clustered)
+        self->delayed_send(self, st.settings.reconcile_interval,
+                           atom::tick::value);
     },
   };
 }

@@ -95,8 +95,8 @@ struct webhooks_state {
   /// Whether this node delivers the user's webhooks.
   bool local(const std::string& user) const;
   /// Starts what the store holds and this node should run, stops the rest
-  /// and restarts what changed.
-  void reconcile();
+  /// and restarts what changed; false when the store could not be read.
+  bool reconcile();
   void start(const persistence::webhook_record& hook);
   void stop(const std::string& id);
   /// Stores a changed webhook and restarts its deliverer.
@@ -118,7 +118,9 @@ struct webhooks_state {
   caf::error apply(const actors::webhook_spec& spec,
                    persistence::webhook_record& hook);
   caf::result<persistence::webhook_record> check_url(vetting v);
-  void disable(const std::string& id, const std::string& reason);
+  /// A deliverer of generation `gen` gave up: disables the webhook unless
+  /// it was replaced or changed meanwhile.
+  void disable(const std::string& id, const std::string& reason, uint64_t gen);
 };
 
 actors::webhooks_actor::behavior_type

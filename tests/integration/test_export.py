@@ -8,6 +8,7 @@ import datetime
 import http.client
 import io
 import json
+import socket
 import unittest
 import zoneinfo
 
@@ -178,6 +179,23 @@ class ExportTest(ActodoTestCase):
             todos["done"]["completed_at"].replace("Z", "+00:00"))
         self.assertEqual(done["completed"].dt,
                          completed.replace(microsecond=0))
+
+    def test_http_1_0_gets_the_body_unchunked(self):
+        srv = self.server()
+        srv.create("one")
+        srv.create("two")
+        with socket.create_connection(("127.0.0.1", srv.port), 10) as s:
+            s.sendall(b"GET /api/v1/export?format=csv HTTP/1.0\r\n"
+                      b"Host: 127.0.0.1\r\n\r\n")
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.0 200"), head)
+        self.assertNotIn(b"chunked", head.lower())
+        rows = list(csv.reader(io.StringIO(body.decode(), newline="")))
+        self.assertEqual(rows[0], COLUMNS)
+        self.assertEqual([r[1] for r in rows[1:]], ["one", "two"])
 
     def test_empty_and_refused(self):
         srv = self.server()

@@ -84,7 +84,11 @@ class Receiver:
                     return
                 status = mode(doc) if callable(mode) else (
                     200 if mode == "ok" else 500)
-                body = b'{"ok":true}' if status < 300 else b"nope " * 400
+                # A failure answers 1,201 bytes: 600 two-byte characters
+                # and an invalid byte (kept: the first 1,024 bytes as
+                # valid UTF-8).
+                body = (b'{"ok":true}' if status < 300
+                        else "é".encode() * 600 + b"\xff")
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -189,7 +193,8 @@ class DeliveryTest(WebhookTestCase):
         failed = [d for d in log if d["status"] == 500]
         self.assertEqual([(d["sequence"], d["attempt"]) for d in
                           reversed(failed)], [(3, 1), (3, 2)])
-        self.assertTrue(all(len(d["response"]) <= 1024 for d in log))
+        self.assertTrue(all(len(d["response"].encode()) <= 1024 for d in log))
+        self.assertEqual(failed[0]["response"], "é" * 512)
         self.assertEqual(failed[0]["error"], "HTTP 500")
         ok = [d for d in log if d["status"] == 200]
         self.assertEqual(len(ok), 4)
@@ -351,6 +356,8 @@ class RegistrationTest(WebhookTestCase):
     def test_ssrf_guard_without_the_option(self):
         srv = self.server()
         for url in ["http://127.0.0.1:9/x", "http://localhost/x",
+                    "http://2130706433/", "http://0x7f.1/", "http://127.1/",
+                    "http://[2002:7f00:1::1]/",
                     "http://10.1.2.3/", "http://[::1]:8080/",
                     "http://169.254.169.254/latest/meta-data",
                     "http://192.168.0.1/", "http://224.0.0.1/",

@@ -112,6 +112,7 @@ CAF_TEST(private and special addresses are forbidden) {
     CAF_CHECK(wh::forbidden_address(bad));
   }
   for (auto ok : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1",
+                  "2002:808:808::1", "192.0.3.1", "203.0.114.1",
                   "2001:4860:4860::8888", "::ffff:8.8.8.8", "1.1.1.1"}) {
     CAF_MESSAGE("case: " << ok);
     CAF_CHECK(!wh::forbidden_address(ok));
@@ -131,4 +132,23 @@ CAF_TEST(retry delays double up to the maximum with jitter) {
   CAF_CHECK_EQUAL(d(20, 1.0), 3600000);
   CAF_CHECK_EQUAL(d(1000, 0.0), 1800000);
   CAF_CHECK_EQUAL(d(3, 0.5), 15000);
+}
+
+CAF_TEST(response bodies are cut to valid UTF - 8) {
+  using wh::printable_utf8;
+  CAF_CHECK_EQUAL(printable_utf8("plain", 1024), "plain");
+  CAF_CHECK_EQUAL(printable_utf8("plain", 3), "pla");
+  // A two-byte character is never cut in half.
+  CAF_CHECK_EQUAL(printable_utf8("a\xC3\xA9", 2), "a");
+  CAF_CHECK_EQUAL(printable_utf8("a\xC3\xA9", 3), "a\xC3\xA9");
+  // Invalid bytes, NUL, overlong forms and surrogates become U+FFFD.
+  CAF_CHECK_EQUAL(printable_utf8("x\xFFy", 100), "x\xEF\xBF\xBDy");
+  CAF_CHECK_EQUAL(printable_utf8(std::string("a\0b", 3), 100), "a\xEF\xBF\xBD"
+                                                               "b");
+  CAF_CHECK_EQUAL(printable_utf8("\xC0\xAF", 100), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  CAF_CHECK_EQUAL(printable_utf8("\xED\xA0\x80", 100),
+                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  CAF_CHECK_EQUAL(printable_utf8("\xF0\x9F\x98\x80", 100), "\xF0\x9F\x98\x80");
+  CAF_CHECK_EQUAL(printable_utf8("ab\xE2\x82", 100),
+                  "ab\xEF\xBF\xBD\xEF\xBF\xBD");
 }
