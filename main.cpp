@@ -21,6 +21,8 @@
 #include "io/cluster/cluster.hpp"
 #include "io/console/client.hpp"
 #include "io/console/inspector.hpp"
+#include "io/feeds/service.hpp"
+#include "io/jobs/service.hpp"
 #include "io/kafka_client.hpp"
 #include "io/kafka_metrics.hpp"
 #include "io/local_publish.hpp"
@@ -95,6 +97,7 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.sessions = stats.sessions;
   result.metrics = stats.registry;
   result.jwt_secret = key;
+  result.upload_limit = static_cast<uint64_t>(cfg.imports.max_bytes);
   return result;
 }
 
@@ -197,6 +200,18 @@ int serve(int argc, char** argv) {
                                       cfg.lists.request_timeout,
                                       clustered,
                                       webhook_stats};
+  // Import jobs: each node runs those it accepted (and resumes them).
+  actodo::io::jobs::jobs_settings jobs_cfg;
+  jobs_cfg.options = cfg.imports;
+  jobs_cfg.directory = node.directory();
+  jobs_cfg.node = clustered ? cfg.cluster.node_id : std::string{};
+  jobs_cfg.request_timeout = cfg.lists.request_timeout;
+  actodo::io::jobs::service imports{sys, std::move(stores->jobs),
+                                    std::move(jobs_cfg)};
+  actodo::io::feeds::feeds_settings feeds_cfg;
+  feeds_cfg.max_per_user = cfg.feeds.max_per_user;
+  actodo::io::feeds::service feeds{sys, std::move(stores->feeds), feeds_cfg,
+                                   cfg.lists.request_timeout};
   std::unique_ptr<actodo::io::cluster::cluster> cluster;
   if (clustered) {
     actodo::io::cluster::cluster_settings cluster_cfg;
@@ -240,7 +255,7 @@ int serve(int argc, char** argv) {
   }
   actodo::web::server server{web_settings(cfg, secret, http_stats, stats),
                              bridge ? bridge->gate() : node.gate(),
-                             &hooks.gate()};
+                             {&hooks.gate(), &imports.gate(), &feeds.gate()}};
   if (!server.start(error)) {
     std::cerr << "actodo: " << error << '\n';
     if (bridge)
@@ -307,6 +322,8 @@ int serve(int argc, char** argv) {
     relay->stop();
   server.stop();
   hooks.shutdown();
+  imports.shutdown();
+  feeds.shutdown();
   // Kafka first: the ingress commits what is finished and leaves the group.
   if (bridge)
     bridge->shutdown();

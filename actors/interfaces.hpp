@@ -11,6 +11,7 @@
 #include "caf/typed_actor.hpp"
 
 #include "actors/account_messages.hpp"
+#include "actors/job_messages.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_table.hpp"
 #include "actors/webhook_messages.hpp"
@@ -80,6 +81,8 @@ CAF_ADD_ATOM(actodo, actodo::atom, delivered, "delivered")
 CAF_ADD_ATOM(actodo, actodo::atom, disable, "disable")
 CAF_ADD_ATOM(actodo, actodo::atom, vetted, "vetted")
 CAF_ADD_ATOM(actodo, actodo::atom, cursor, "cursor")
+CAF_ADD_ATOM(actodo, actodo::atom, progress, "progress")
+CAF_ADD_ATOM(actodo, actodo::atom, cancel, "cancel")
 
 namespace actodo::actors {
 
@@ -131,7 +134,10 @@ using todo_api = caf::typed_actor<
   // Occurrences of an unsaved rule, computed by (and charged to) the
   // user's `todo_list`: user id, the decoded rule.
   caf::replies_to<atom::preview, std::string,
-                  domain::preview_request>::with<occurrence_list>>;
+                  domain::preview_request>::with<occurrence_list>,
+  // A frame for every session of the user that is not about a command
+  // (an import job's progress): user id, frame.
+  caf::reacts_to<atom::frame, std::string, shared_frame>>;
 
 /// Owns the todos of one user; see actors/README.md.
 using todo_list_actor = todo_api::extend<
@@ -293,6 +299,38 @@ using webhooks_actor = caf::typed_actor<
   // created, changed or replayed through other nodes).
   caf::reacts_to<atom::tick>>;
 
+/// One per running import job (io/jobs/import_job): reads the next batch
+/// of items, applies them as commands and reports the batch.
+using import_job_actor = caf::typed_actor<caf::reacts_to<atom::next>>;
+
+/// The node's import jobs (io/jobs/jobs): owns the job store, answers the
+/// REST routes and runs one `import_job` per queued or running job.
+using jobs_actor = caf::typed_actor<
+  // Stores an import and starts it: user, format, payload.
+  caf::replies_to<atom::create, std::string, std::string,
+                  std::string>::with<persistence::job_record>,
+  // user, id
+  caf::replies_to<atom::get, std::string, std::string>::with<job_view>,
+  // user, id
+  caf::replies_to<atom::cancel, std::string,
+                  std::string>::with<persistence::job_record>,
+  // From a job: the todos of UIDs imported before (user, UIDs).
+  caf::replies_to<atom::find, std::string, std::vector<std::string>>::with<
+    std::map<std::string, std::string>>,
+  // From a job: a batch is done; false: the job ended (cancelled), stop.
+  caf::replies_to<atom::progress, persistence::job_progress>::with<bool>>;
+
+/// The node's calendar feeds (io/feeds/feeds): owns the feed store.
+using feeds_actor = caf::typed_actor<
+  // A new feed: user, description.
+  caf::replies_to<atom::create, std::string, std::string>::with<feed_created>,
+  caf::replies_to<atom::list,
+                  std::string>::with<std::vector<persistence::feed_record>>,
+  // Revokes one: user, id.
+  caf::replies_to<atom::remove, std::string, std::string>::with<bool>,
+  // The user of a token.
+  caf::replies_to<atom::find, std::string>::with<std::string>>;
+
 /// The clock of reminders and `from_due` series: keeps the earliest part of
 /// the durable due-time index in memory, arms one timer for its first entry
 /// and wakes the todo's `todo_list` (through the directory) when it is due.
@@ -400,5 +438,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::webhook_record>))
   CAF_ADD_TYPE_ID(actodo, (actodo::persistence::delivery_record))
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::delivery_record>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::job_record))
+  CAF_ADD_TYPE_ID(actodo, (actodo::persistence::job_progress))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::job_view))
+  CAF_ADD_TYPE_ID(actodo, (std::map<std::string, std::string>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::feed_created))
+  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::feed_record>))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

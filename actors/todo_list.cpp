@@ -348,6 +348,10 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
       self->state.on_routed();
       return self->state.preview(req);
     },
+    [self](atom::frame, const std::string&, const shared_frame& frame) {
+      self->state.on_routed();
+      self->state.broadcast(frame);
+    },
     [self](atom::summary, const std::string&) { return self->state.summary(); },
     [self](atom::tick) { self->state.tick(); },
     [self](atom::passivate) { self->quit(); },

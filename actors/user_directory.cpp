@@ -258,6 +258,13 @@ user_directory(directory_ptr self, journal_actor journal,
     routed<atom::subscribe, session_actor>(self),
     routed<atom::occurs, std::string, int32_t>(self),
     routed<atom::preview, domain::preview_request>(self),
+    [self](atom::frame, std::string& user, shared_frame& frame) {
+      // Loads the list when it is not resident: its sessions are the
+      // user's, and a job's progress frames come while it applies
+      // commands anyway.
+      if (auto hdl = self->state.target(user))
+        self->send(*hdl, atom::frame::value, std::move(user), std::move(frame));
+    },
     [self](atom::summary, const std::string& user) {
       return self->state.summary(user);
     },

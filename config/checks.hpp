@@ -21,8 +21,12 @@ caf::error invalid(const std::string& option, const std::string& why);
 caf::error validate_cluster(const app_config& cfg);
 
 struct webhook_options;
+struct import_options;
 
 /// Checks the `webhooks.*` options (config/webhook_check.cpp).
 caf::error validate_webhooks(const webhook_options& x);
+
+/// The `imports` group's ranges.
+caf::error validate_imports(const import_options& x);
 
 } // namespace actodo::config

@@ -150,6 +150,13 @@ app_config::app_config() {
          "deliver to loopback, private, link-local and multicast addresses")
     .add(webhooks.keep_deliveries, "keep-deliveries",
          "delivery attempts kept per webhook");
+  opt_group{custom_options_, "imports"}
+    .add(imports.max_bytes, "max-bytes", "largest import body in bytes")
+    .add(imports.max_items, "max-items", "most items in one import")
+    .add(imports.max_active, "max-active",
+         "most queued or running import jobs per user");
+  opt_group{custom_options_, "feeds"}.add(feeds.max_per_user, "max-per-user",
+                                          "most calendar feeds per user");
   // Two cores: measured better than work stealing with four threads.
   set("scheduler.policy", caf::atom("sharing"));
   set("scheduler.max-threads", 2);
@@ -316,6 +323,10 @@ caf::error app_config::validate() const {
     return err;
   if (auto err = validate_webhooks(webhooks))
     return err;
+  if (auto err = validate_imports(imports))
+    return err;
+  if (feeds.max_per_user < 0 || feeds.max_per_user > 1000)
+    return invalid("feeds.max-per-user", "must be between 0 and 1000");
   return validate_web_limits(*this);
 }
 

@@ -30,6 +30,8 @@ class app_config : public caf::actor_system_config {
   kafka_options kafka;
   cluster_options cluster;
   webhook_options webhooks;
+  import_options imports;
+  feed_options feeds;
   account_options accounts;
   journal_options journal;
 

@@ -18,6 +18,8 @@ std::string option_name(std::string var) {
   static constexpr std::string_view kafka = "KAFKA_";
   static constexpr std::string_view cluster = "CLUSTER_";
   static constexpr std::string_view webhooks = "WEBHOOKS_";
+  static constexpr std::string_view imports = "IMPORTS_";
+  static constexpr std::string_view feeds = "FEEDS_";
   auto lower = [](std::string x, char sep) {
     std::transform(x.begin(), x.end(), x.begin(), [sep](unsigned char c) {
       return c == '_' ? sep : static_cast<char>(std::tolower(c));
@@ -32,6 +34,10 @@ std::string option_name(std::string var) {
     return "cluster." + lower(var.substr(cluster.size()), '-');
   if (var.compare(0, webhooks.size(), webhooks) == 0)
     return "webhooks." + lower(var.substr(webhooks.size()), '-');
+  if (var.compare(0, imports.size(), imports) == 0)
+    return "imports." + lower(var.substr(imports.size()), '-');
+  if (var.compare(0, feeds.size(), feeds) == 0)
+    return "feeds." + lower(var.substr(feeds.size()), '-');
   return lower(std::move(var), '-');
 }
 
@@ -51,14 +57,16 @@ environment_arguments(const app_config& cfg, char** envp,
       continue;
     auto var = std::string{entry.substr(prefix.size(), eq - prefix.size())};
     auto name = option_name(var);
-    // Every Actodo option (the `global`, `kafka`, `cluster` and `webhooks`
-    // groups, as declared in config.cpp) has a variable; CAF's own options
-    // do not.
+    // Every Actodo option (the `global`, `kafka`, `cluster`, `webhooks`,
+    // `imports` and `feeds` groups, as declared in config.cpp) has a variable;
+    // CAF's own options do not.
     auto opt = cfg.find_option(name);
     auto ours = opt != nullptr
                 && (opt->category() == "global" || opt->category() == "kafka"
                     || opt->category() == "cluster"
-                    || opt->category() == "webhooks");
+                    || opt->category() == "webhooks"
+                    || opt->category() == "imports"
+                    || opt->category() == "feeds");
     if (!ours && name.compare(0, 15, "kafka.property.") != 0) {
       unknown.emplace_back(std::string{prefix} + var);
       continue;

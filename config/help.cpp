@@ -12,8 +12,8 @@ namespace {
 
 /// The option groups Actodo defines (CAF's own `global` options such as
 /// `--config-file` share the first one).
-constexpr std::array<caf::string_view, 4> actodo_groups{
-  {"global", "kafka", "cluster", "webhooks"}};
+constexpr std::array<caf::string_view, 6> actodo_groups{
+  {"global", "kafka", "cluster", "webhooks", "imports", "feeds"}};
 
 bool actodo_group(caf::string_view category) {
   return std::find(actodo_groups.begin(), actodo_groups.end(), category)

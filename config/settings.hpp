@@ -182,4 +182,22 @@ struct webhook_options {
   int64_t keep_deliveries = 100;
 };
 
+/// Import jobs (`io::jobs`): files of todos applied as commands.
+struct import_options {
+  /// Largest import body in bytes (50 MiB); larger: 413. Raised for
+  /// `POST /api/v1/imports` only, and only once the request is
+  /// authenticated.
+  int64_t max_bytes = 50 * 1024 * 1024;
+  /// Most items in one import; more: 413.
+  int64_t max_items = 100000;
+  /// Most queued or running jobs per user; more: 409.
+  int64_t max_active = 2;
+};
+
+/// Read-only calendar feeds (`io::feeds`).
+struct feed_options {
+  /// Most feeds per user; more: 409.
+  int64_t max_per_user = 10;
+};
+
 } // namespace actodo::config

@@ -21,4 +21,14 @@ caf::error validate_webhooks(const webhook_options& x) {
   return {};
 }
 
+caf::error validate_imports(const import_options& x) {
+  if (x.max_bytes < 1024 || x.max_bytes > int64_t{1} << 30)
+    return invalid("imports.max-bytes", "must be between 1024 and 1073741824");
+  if (x.max_items < 1 || x.max_items > 10000000)
+    return invalid("imports.max-items", "must be between 1 and 10000000");
+  if (x.max_active < 1 || x.max_active > 100)
+    return invalid("imports.max-active", "must be between 1 and 100");
+  return {};
+}
+
 } // namespace actodo::config

@@ -7,10 +7,14 @@
 
 #include "config/error.hpp"
 #include "persistence/pg_account_store.hpp"
+#include "persistence/pg_feed_store.hpp"
+#include "persistence/pg_job_store.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/pg_webhook_store.hpp"
 #include "persistence/sqlite_account_store.hpp"
 #include "persistence/sqlite_connection.hpp"
+#include "persistence/sqlite_feed_store.hpp"
+#include "persistence/sqlite_job_store.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "persistence/sqlite_webhook_store.hpp"
 
@@ -58,6 +62,14 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
     if (!webhooks)
       return std::move(webhooks.error());
     result.webhooks = std::move(*webhooks);
+    auto jobs = pg_job_store::open(uri.conninfo);
+    if (!jobs)
+      return std::move(jobs.error());
+    result.jobs = std::move(*jobs);
+    auto feeds = pg_feed_store::open(uri.conninfo);
+    if (!feeds)
+      return std::move(feeds.error());
+    result.feeds = std::move(*feeds);
     return result;
   }
   // A database in the data directory is covered by its lock (a second
@@ -87,6 +99,14 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
   if (!webhooks)
     return std::move(webhooks.error());
   result.webhooks = std::move(*webhooks);
+  auto jobs = sqlite_job_store::open(uri.path);
+  if (!jobs)
+    return std::move(jobs.error());
+  result.jobs = std::move(*jobs);
+  auto feeds = sqlite_feed_store::open(uri.path);
+  if (!feeds)
+    return std::move(feeds.error());
+  result.feeds = std::move(*feeds);
   return result;
 }
 

@@ -7,7 +7,9 @@
 #include "caf/expected.hpp"
 
 #include "persistence/account_store.hpp"
+#include "persistence/feed_store.hpp"
 #include "persistence/file_lock.hpp"
+#include "persistence/job_store.hpp"
 #include "persistence/store.hpp"
 #include "persistence/store_uri.hpp"
 #include "persistence/webhook_store.hpp"
@@ -33,6 +35,8 @@ struct opened_stores {
   std::unique_ptr<store> events;
   std::unique_ptr<account_store> accounts;
   std::unique_ptr<webhook_store> webhooks;
+  std::unique_ptr<job_store> jobs;
+  std::unique_ptr<feed_store> feeds;
 };
 
 /// The lock file of an SQLite store: `<dir>/actodo.lock` for the default
@@ -41,8 +45,9 @@ std::string sqlite_lock_path(const std::string& db_path);
 
 /// Locks the data directory (`<data_dir>/actodo.lock`; for an SQLite file
 /// elsewhere also `<file>.lock`) and opens the event store, the account
-/// store and the webhook store at `uri`. Fails with `ec::conflict` naming the
-/// holder's PID when another process holds a lock.
+/// store, the webhook store, the job store and the feed store at `uri`.
+/// Fails with `ec::conflict` naming the holder's PID when another process
+/// holds a lock.
 caf::expected<opened_stores> open_stores(const store_uri& uri,
                                          const store_options& opts);
 

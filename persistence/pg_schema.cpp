@@ -88,6 +88,36 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id);
 )sql";
 
+/// Import jobs (`payload`: the uploaded file while the job is unfinished,
+/// NULL once it is final), the errors of their items, and which todo each
+/// imported iCalendar UID of a user became.
+constexpr const char* import_jobs = R"sql(
+CREATE TABLE jobs (
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  node text COLLATE "C" NOT NULL, format text NOT NULL, state text NOT NULL,
+  total bigint NOT NULL, done bigint NOT NULL, failed bigint NOT NULL,
+  detail text NOT NULL, created_ms bigint NOT NULL,
+  updated_ms bigint NOT NULL, payload bytea);
+CREATE INDEX jobs_by_user ON jobs (user_id, state);
+CREATE INDEX jobs_by_node ON jobs (node, state);
+CREATE TABLE job_errors (
+  job_id text COLLATE "C" NOT NULL, idx bigint NOT NULL, field text NOT NULL,
+  detail text NOT NULL, PRIMARY KEY (job_id, idx));
+CREATE TABLE import_uids (
+  user_id text COLLATE "C" NOT NULL, uid text COLLATE "C" NOT NULL,
+  todo_id text COLLATE "C" NOT NULL, PRIMARY KEY (user_id, uid));
+)sql";
+
+/// Users' calendar feeds (`token_hash`: the SHA-256 of the feed URL's
+/// token, never the token).
+constexpr const char* calendar_feeds = R"sql(
+CREATE TABLE feeds (
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  token_hash text COLLATE "C" NOT NULL UNIQUE, description text NOT NULL,
+  created_ms bigint NOT NULL);
+CREATE INDEX feeds_by_user ON feeds (user_id, created_ms);
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -98,6 +128,8 @@ const std::vector<migration>& pg_migrations() {
     {1, "events, todos, requests, outbox, accounts", initial_schema, {}},
     {2, "partition epochs", partition_epochs, {}},
     {3, "webhooks and their deliveries", webhooks, {}},
+    {4, "import jobs, their errors, imported UIDs", import_jobs, {}},
+    {5, "calendar feeds", calendar_feeds, {}},
   };
   return steps;
 }

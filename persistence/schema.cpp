@@ -109,6 +109,36 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, id);
 )sql";
 
+/// Import jobs (`payload`: the uploaded file while the job is unfinished,
+/// NULL once it is final; a rowid table, as SQLite advises for large rows
+/// and as its blob API needs), the errors of their items, and which todo
+/// each imported iCalendar UID of a user became.
+constexpr const char* import_jobs = R"sql(
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, node TEXT NOT NULL,
+  format TEXT NOT NULL, state TEXT NOT NULL, total INTEGER NOT NULL,
+  done INTEGER NOT NULL, failed INTEGER NOT NULL, detail TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, payload BLOB);
+CREATE INDEX jobs_by_user ON jobs (user_id, state);
+CREATE INDEX jobs_by_node ON jobs (node, state);
+CREATE TABLE job_errors (
+  job_id TEXT NOT NULL, idx INTEGER NOT NULL, field TEXT NOT NULL,
+  detail TEXT NOT NULL, PRIMARY KEY (job_id, idx)) WITHOUT ROWID;
+CREATE TABLE import_uids (
+  user_id TEXT NOT NULL, uid TEXT NOT NULL, todo_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, uid)) WITHOUT ROWID;
+)sql";
+
+/// Users' calendar feeds (`token_hash`: the SHA-256 of the feed URL's
+/// token, never the token).
+constexpr const char* calendar_feeds = R"sql(
+CREATE TABLE feeds (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE, description TEXT NOT NULL,
+  created_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX feeds_by_user ON feeds (user_id, created_ms);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -126,6 +156,8 @@ const std::vector<migration>& actodo_migrations() {
     {8, "schema history", schema_history, {"schema_version"}},
     {9, "partition epochs", partition_epochs, {"partition_epochs"}},
     {10, "webhooks and their deliveries", webhooks, {"webhooks"}},
+    {11, "import jobs, their errors, imported UIDs", import_jobs, {"jobs"}},
+    {12, "calendar feeds", calendar_feeds, {"feeds"}},
   };
   return steps;
 }

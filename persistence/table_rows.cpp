@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+
+#include <sqlite3.h>
 
 #include "config/error.hpp"
 #include "persistence/file_lock.hpp"
@@ -12,6 +15,7 @@
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_schema.hpp"
 #include "persistence/sqlite_connection.hpp"
+#include "persistence/sqlite_job_store.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "persistence/sqlite_transaction.hpp"
@@ -20,6 +24,10 @@ namespace actodo::persistence {
 
 bool table_spec::integer(size_t column) const {
   return std::find(integers.begin(), integers.end(), column) != integers.end();
+}
+
+bool table_spec::binary(size_t column) const {
+  return std::find(binaries.begin(), binaries.end(), column) != binaries.end();
 }
 
 const std::vector<table_spec>& copied_tables() {
@@ -51,6 +59,19 @@ const std::vector<table_spec>& copied_tables() {
      1,
      {0, 2, 3, 4, 5, 8},
      "id"},
+    {"jobs",
+     {"id", "user_id", "node", "format", "state", "total", "done", "failed",
+      "detail", "created_ms", "updated_ms", "payload"},
+     1,
+     {5, 6, 7, 9, 10},
+     nullptr,
+     {11}},
+    {"job_errors", {"job_id", "idx", "field", "detail"}, 2, {1}},
+    {"import_uids", {"user_id", "uid", "todo_id"}, 2, {}},
+    {"feeds",
+     {"id", "user_id", "token_hash", "description", "created_ms"},
+     1,
+     {4}},
   };
   return tables;
 }
@@ -66,15 +87,43 @@ std::string column_list(const table_spec& t, size_t n = 0) {
   return result;
 }
 
+/// The columns as a page reads them: a binary one as `x` + hex, NULL as
+/// "" (`table_spec`).
+std::string select_list(const table_spec& t, bool pg) {
+  std::string result;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    std::string c = t.columns[i];
+    result += i > 0 ? ", " : "";
+    if (!t.binary(i))
+      result += c;
+    else if (pg)
+      result += "coalesce('x' || encode(" + c + ", 'hex'), '')";
+    else
+      result += "CASE WHEN " + c + " IS NULL THEN '' ELSE 'x' || lower(hex(" + c
+                + ")) END";
+  }
+  return result;
+}
+
 /// `?1, ?2` (SQLite) or `$1::bigint, $2::text` (PostgreSQL) for columns
-/// [0, n).
+/// [0, n). A binary column takes the `x` + hex text (PostgreSQL) or the
+/// size of its value, unbound for NULL (SQLite: a zeroblob that
+/// `write_blob` fills).
 std::string placeholders(const table_spec& t, size_t n, bool pg) {
   std::string result;
   for (size_t i = 0; i < n; ++i) {
     result += i > 0 ? ", " : "";
-    result += (pg ? "$" : "?") + std::to_string(i + 1);
-    if (pg)
-      result += t.integer(i) ? "::bigint" : "::text";
+    auto p = (pg ? "$" : "?") + std::to_string(i + 1);
+    if (t.binary(i) && pg)
+      result += "CASE WHEN " + p + "::text = '' THEN NULL ELSE decode(substr("
+                + p + "::text, 2), 'hex') END";
+    else if (t.binary(i))
+      result += "CASE WHEN " + p + " IS NULL THEN NULL ELSE zeroblob(" + p
+                + ") END";
+    else if (pg)
+      result += p + (t.integer(i) ? "::bigint" : "::text");
+    else
+      result += p;
   }
   return result;
 }
@@ -82,7 +131,7 @@ std::string placeholders(const table_spec& t, size_t n, bool pg) {
 std::string page_sql(const table_spec& t, bool first, bool pg) {
   auto key = column_list(t, t.key_size);
   auto limit = (pg ? "$" : "?") + std::to_string(first ? 1 : t.key_size + 1);
-  return "SELECT " + column_list(t) + " FROM " + t.name
+  return "SELECT " + select_list(t, pg) + " FROM " + t.name
          + (first ? std::string{}
                   : " WHERE (" + key + ") > (" + placeholders(t, t.key_size, pg)
                       + ")")
@@ -137,10 +186,30 @@ class sqlite_rows : public table_rows {
       return std::move(txn.error());
     sqlite_statement stmt{db_.get(), insert_sql(t, false)};
     for (auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i)
-        bind(stmt, t, i, static_cast<int>(i + 1), row[i]);
+      std::vector<std::pair<size_t, std::string>> blobs;
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (!t.binary(i)) {
+          bind(stmt, t, i, static_cast<int>(i + 1), row[i]);
+          continue;
+        }
+        if (row[i].empty())
+          continue; // NULL: left unbound.
+        auto bytes = decode_hex(std::string_view{row[i]}.substr(1));
+        if (!bytes || row[i][0] != 'x') {
+          stmt.reset();
+          return caf::make_error(ec::invalid_record,
+                                 std::string{"not a binary value in "} + t.name
+                                   + "." + t.columns[i]);
+        }
+        stmt.bind(static_cast<int>(i + 1), static_cast<int64_t>(bytes->size()));
+        blobs.emplace_back(i, std::move(*bytes));
+      }
       if (auto err = stmt.run())
         return err;
+      for (auto& [i, bytes] : blobs)
+        if (auto err = write_blob(db_.get(), t.name, t.columns[i],
+                                  sqlite3_last_insert_rowid(db_.get()), bytes))
+          return err;
     }
     return txn->commit();
   }

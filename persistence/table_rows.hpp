@@ -14,7 +14,8 @@
 namespace actodo::persistence {
 
 /// One table as `actodo store copy` moves it: its columns (the key first)
-/// and which of them are integers; every value travels as text.
+/// and which of them are integers or binary; every value travels as text
+/// (a binary value as `x` and its bytes in lower-case hex, NULL as "").
 struct table_spec {
   const char* name;
   std::vector<const char*> columns;
@@ -25,15 +26,20 @@ struct table_spec {
   /// The column a PostgreSQL `bigserial` numbers (null: none): after a
   /// copy its sequence continues after the copied ids.
   const char* serial = nullptr;
+  /// Binary columns that may be NULL (never in the key), by index. In
+  /// SQLite their table must have a rowid (see `write_blob`).
+  std::vector<size_t> binaries = {};
 
   bool integer(size_t column) const;
+  bool binary(size_t column) const;
 };
 
 /// Every table whose content a copy moves, parents first: accounts, the
 /// event log, todos with their due times, request outcomes, the Kafka
-/// position, webhooks with their deliveries (ids kept). (The outbox is not
-/// copied: its entries name events the source node has yet to publish;
-/// copy a stopped node with an empty backlog.)
+/// position, webhooks with their deliveries (ids kept), import jobs with
+/// their payloads and errors, the imported UIDs, calendar feeds. (The
+/// outbox is not copied: its entries name events the source node has yet
+/// to publish; copy a stopped node with an empty backlog.)
 const std::vector<table_spec>& copied_tables();
 
 using table_row = std::vector<std::string>;

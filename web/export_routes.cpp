@@ -1,7 +1,9 @@
-// GET /api/v1/export: a user's todos as JSON, CSV or iCalendar, streamed.
+// GET /api/v1/export: a user's todos as JSON, CSV or iCalendar, streamed;
+// GET /feeds/{token}.ics: the same iCalendar for a feed's token.
 #include <exception>
 #include <iostream>
 
+#include "config/error.hpp"
 #include "io/codec/export_codec.hpp"
 #include "web/outcome_codec.hpp"
 #include "web/router.hpp"
@@ -84,14 +86,46 @@ void router::export_todos(const http_request& req, const path_params&,
   auto out = io::codec::make_exporter(format);
   if (!out)
     return done(problem(400, "must be ics, json or csv", "format"));
+  done(export_response(req.user, std::move(out)));
+}
+
+void router::serve_feed(const http_request& req, const path_params& p,
+                        responder& done) {
+  if (!feeds_on(done))
+    return;
+  static constexpr std::string_view suffix = ".ics";
+  auto& file = p[0];
+  // Unknown, revoked and malformed tokens get the same answer.
+  auto none = [] { return problem(404, "no such feed"); };
+  if (file.size() <= suffix.size()
+      || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return done(none());
+  if (!req.query.empty())
+    return done(problem(400, "unknown parameter", req.query.front().first));
+  auto token = file.substr(0, file.size() - suffix.size());
+  feeds_->owner(token, [this, done, none](caf::expected<std::string> user) {
+    if (!user)
+      return done(user.error() == ec::not_found ? none()
+                                                : response_of(user.error()));
+    auto res = export_response(*user, io::codec::make_exporter("ics"));
+    // A calendar app subscribes to it: inline, not an attachment.
+    res.headers.clear();
+    res.headers.emplace_back("Cache-Control", "private, no-cache");
+    done(std::move(res));
+  });
+}
+
+http_response
+router::export_response(const std::string& user,
+                        std::unique_ptr<io::codec::todo_exporter> out) {
   http_response res;
   res.content_type = std::string{out->media_type()} + "; charset=utf-8";
   res.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"actodo-todos."
                              + std::string{out->extension()} + "\"");
   res.headers.emplace_back("Cache-Control", "no-store");
-  res.stream = std::make_shared<export_stream>(gate_, req.user, std::move(out));
-  done(std::move(res));
+  res.stream = std::make_shared<export_stream>(gate_, user, std::move(out));
+  return res;
 }
 
 } // namespace actodo::web

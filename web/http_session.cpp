@@ -132,14 +132,67 @@ void http_session::do_read() {
   head_ = false;
   version_ = 11;
   parser_.emplace();
-  parser_->body_limit(cfg_.body_limit);
+  // Beast checks a Content-Length against the limit as the head ends:
+  // the larger one until `on_header` knows whether the route may have it.
+  body_limit_ = std::max<std::uint64_t>(cfg_.body_limit, cfg_.upload_limit);
+  parser_->body_limit(body_limit_);
   parser_->header_limit(static_cast<std::uint32_t>(cfg_.header_limit));
   parser_->on_chunk_header(on_chunk_header_);
   extension_bytes_ = 0;
   stream_.expires_after(cfg_.read_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&http_session::on_read,
-                                             shared_from_this()));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header,
+                                                    shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec || parser_->is_done())
+    return on_read(ec, bytes);
+  auto& head = parser_->get();
+  // Only an authenticated upload gets the upload limit, and the time to
+  // send that much.
+  auto upload = cfg_.upload_limit > 0 && upload_allowed(head);
+  body_limit_ = upload ? cfg_.upload_limit : cfg_.body_limit;
+  auto length = parser_->content_length();
+  if (length && *length > body_limit_)
+    return on_read(http::error::body_limit, bytes);
+  // A chunked body counts against it as it comes.
+  parser_->body_limit(body_limit_);
+  if (upload)
+    stream_.expires_after(4 * cfg_.read_timeout);
+  auto read_body = [self = shared_from_this()] {
+    http::async_read(self->stream_, self->buffer_, *self->parser_,
+                     beast::bind_front_handler(&http_session::on_read, self));
+  };
+  if (!beast::iequals(head[http::field::expect], "100-continue")
+      || head.version() < 11)
+    return read_body();
+  // The client waits for this before it sends the body (RFC 9110, 10.1.1).
+  auto go_on = std::make_shared<http::response<http::empty_body>>(
+    http::status::continue_, 11);
+  http::async_write(stream_, *go_on,
+                    [self = shared_from_this(), go_on,
+                     read_body](beast::error_code wec, std::size_t) {
+                      if (wec)
+                        return fail(wec, "http write");
+                      read_body();
+                    });
+}
+
+bool http_session::upload_allowed(
+  const http::request<http::string_body>& head) const {
+  auto target = std::string_view{head.target().data(), head.target().size()};
+  auto match = find_route(std::string_view{head.method_string().data(),
+                                           head.method_string().size()},
+                          target.substr(0, target.find('?')));
+  if (match.hit == nullptr || !match.hit->upload)
+    return false;
+  http_request in;
+  if (convert(head, in))
+    return false;
+  std::string user;
+  int64_t expires = 0;
+  return !router_.authenticate(in, {}, user, expires);
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
@@ -147,8 +200,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return do_close();
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
-    return send(problem(413, "the body exceeds "
-                               + std::to_string(cfg_.body_limit) + " bytes"));
+    return send(problem(413, "the body exceeds " + std::to_string(body_limit_)
+                               + " bytes"));
   }
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     // Also a chunk header, its extensions or the trailer section that

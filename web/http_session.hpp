@@ -29,6 +29,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read();
+  /// The head is in: an authenticated upload route raises the body limit;
+  /// `Expect: 100-continue` is answered; then the body.
+  void on_header(beast::error_code ec, std::size_t bytes);
+  bool upload_allowed(const http::request<http::string_body>& head) const;
   void on_read(beast::error_code ec, std::size_t bytes);
   void upgrade(http::request<http::string_body> req);
   void send(http_response res);
@@ -57,6 +61,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   /// Counts chunk-extension bytes against the header limit.
   chunk_header_cb on_chunk_header_;
   std::size_t extension_bytes_ = 0;
+  /// The body limit of the request being read.
+  std::uint64_t body_limit_ = 0;
   std::unique_ptr<char[]> drain_;
   std::size_t drained_ = 0;
   std::shared_ptr<void> response_;

@@ -29,6 +29,9 @@ struct route {
   std::string_view pattern;
   access who;
   route_handler handler;
+  /// Takes bodies up to `settings::upload_limit` (not `body_limit`) once
+  /// the request is authenticated (`POST /api/v1/imports`).
+  bool upload = false;
 };
 
 /// Every REST route of the server.

@@ -24,10 +24,12 @@ http_response text(int status, std::string body) {
 } // namespace
 
 router::router(actors::gateway& gate, const settings& cfg,
-               actors::webhook_gateway* hooks)
+               service_gateways more)
   : gate_(gate),
     cfg_(cfg),
-    hooks_(hooks),
+    hooks_(more.hooks),
+    jobs_(more.jobs),
+    feeds_(more.feeds),
     origins_(!cfg.token_auth, cfg.cors_origins) {
   // Per-user and per-address limits only mean something with accounts:
   // in local mode every request is the one local user.
@@ -133,7 +135,8 @@ void router::handle(http_request req, responder done) {
     return reply(origins_.preflight(req));
   // Every route that reads a body reads JSON: anything else (a cross-site
   // form post, `application/jsonp`) is refused before it is looked at.
-  if (has_json_body(req)
+  // Upload routes check their own types (none a form can send).
+  if (has_json_body(req) && (match.hit == nullptr || !match.hit->upload)
       && (!req.body.empty() || req.has_header("content-type"))
       && !is_json_media_type(req.header("content-type")))
     return reply(problem(415, "send application/json", "Content-Type"));

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "actors/gateway.hpp"
-#include "actors/webhook_gateway.hpp"
+#include "web/gateways.hpp"
 #include "web/http_types.hpp"
 #include "web/origin_policy.hpp"
 #include "web/preconditions.hpp"
@@ -13,15 +13,19 @@
 #include "web/route_table.hpp"
 #include "web/settings.hpp"
 
+namespace actodo::io::codec {
+class todo_exporter;
+} // namespace actodo::io::codec
+
 namespace actodo::web {
 
 /// Maps HTTP requests to gateway calls and replies to HTTP responses. Knows
 /// no sockets: `http_session` parses and writes, the router decides.
 class router {
  public:
-  /// `hooks` may be null: the webhook routes then answer 503.
+  /// A null member of `more` makes its routes answer 503.
   router(actors::gateway& gate, const settings& cfg,
-         actors::webhook_gateway* hooks = nullptr);
+         service_gateways more = {});
 
   void handle(http_request req, responder done);
 
@@ -119,6 +123,31 @@ class router {
   /// Whether this node serves webhooks; else answers 503.
   bool webhooks_on(responder& done) const;
 
+  // Import jobs, /api/v1/imports and /api/v1/jobs (job_routes.cpp).
+  void create_import(const http_request& req, const path_params& p,
+                     responder& done);
+  void get_job(const http_request& req, const path_params& p, responder& done);
+  void cancel_job(const http_request& req, const path_params& p,
+                  responder& done);
+  /// Whether this node runs import jobs; else answers 503.
+  bool jobs_on(responder& done) const;
+
+  // Calendar feeds, /api/v1/feeds and /feeds/{token}.ics
+  // (feed_routes.cpp).
+  void create_feed(const http_request& req, const path_params& p,
+                   responder& done);
+  void list_feeds(const http_request& req, const path_params& p,
+                  responder& done);
+  void revoke_feed(const http_request& req, const path_params& p,
+                   responder& done);
+  /// The iCalendar export of a feed's user; no other authentication.
+  void serve_feed(const http_request& req, const path_params& p,
+                  responder& done);
+  bool feeds_on(responder& done) const;
+  /// The streamed export of a user's todos in the exporter's format.
+  http_response export_response(const std::string& user,
+                                std::unique_ptr<io::codec::todo_exporter> out);
+
   // Todo-Backend API, /todos (todobackend_routes.cpp).
   void backend_list(const http_request& req, const path_params& p,
                     responder& done);
@@ -143,6 +172,8 @@ class router {
   actors::gateway& gate_;
   const settings& cfg_;
   actors::webhook_gateway* hooks_;
+  actors::job_gateway* jobs_;
+  actors::feed_gateway* feeds_;
   origin_policy origins_;
   std::unique_ptr<rate_limiter> user_limit_;
   std::unique_ptr<rate_limiter> ip_limit_;

@@ -11,12 +11,12 @@
 namespace actodo::web {
 
 struct server::impl {
-  impl(settings c, actors::gateway& gate, actors::webhook_gateway* hooks)
+  impl(settings c, actors::gateway& gate, service_gateways more)
     : cfg(std::move(c)),
       slots(cfg.max_connections > 0
               ? cfg.max_connections
               : default_max_connections(raise_fd_limit())),
-      routes(gate, cfg, hooks),
+      routes(gate, cfg, more),
       ioc(static_cast<int>(cfg.io_threads)),
       work(net::make_work_guard(ioc)) {
     if (cfg.max_connections > 0)
@@ -39,9 +39,8 @@ struct server::impl {
   bool stopped = false;
 };
 
-server::server(settings cfg, actors::gateway& gate,
-               actors::webhook_gateway* hooks)
-  : impl_(std::make_unique<impl>(std::move(cfg), gate, hooks)) {}
+server::server(settings cfg, actors::gateway& gate, service_gateways more)
+  : impl_(std::make_unique<impl>(std::move(cfg), gate, more)) {}
 
 server::~server() {
   stop();

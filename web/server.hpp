@@ -4,7 +4,7 @@
 #include <string>
 
 #include "actors/gateway.hpp"
-#include "actors/webhook_gateway.hpp"
+#include "web/gateways.hpp"
 #include "web/settings.hpp"
 
 namespace actodo::web {
@@ -13,9 +13,8 @@ namespace actodo::web {
 /// Beast stays inside web/; callers see only this class.
 class server {
  public:
-  /// `hooks` may be null (the webhook routes then answer 503).
-  server(settings cfg, actors::gateway& gate,
-         actors::webhook_gateway* hooks = nullptr);
+  /// A null member of `more` makes its routes answer 503.
+  server(settings cfg, actors::gateway& gate, service_gateways more = {});
   ~server();
 
   /// Binds and starts serving; returns the bound port, or an error message.

@@ -29,6 +29,9 @@ struct settings : config::web_options {
   /// reads them too).
   std::shared_ptr<actors::session_metrics>
     sessions = std::make_shared<actors::session_metrics>(metrics);
+  /// The body limit of upload routes (`--imports.max-bytes`), for
+  /// authenticated requests only; at most `body_limit` turns it off.
+  uint64_t upload_limit = 0;
   /// HS256 key of the access tokens (never logged).
   std::string jwt_secret;
 };

@@ -60,13 +60,61 @@ struct fixture : test::backend {
     for (int64_t seq = 1; seq <= 2; ++seq)
       CAF_REQUIRE(!opened->webhooks->add_delivery(
         {"wh_2", seq, 2, 500, seq, "HTTP 500", "no", 200 + seq}, 10));
+    // Import jobs: a running one with a binary payload, a done one (its
+    // payload NULL), their errors and the imported UIDs.
+    job_record job;
+    job.id = "job_1";
+    job.user_id = "u1";
+    job.node = "n";
+    job.format = "ics";
+    job.total = 3;
+    job.created_ms = 30;
+    job.updated_ms = 30;
+    CAF_REQUIRE(!opened->jobs->create_job(job, job_payload(), 10));
+    job.id = "job_2";
+    job.user_id = "u2";
+    job.created_ms = 31;
+    CAF_REQUIRE(!opened->jobs->create_job(job, "gone", 10));
+    job_progress p;
+    p.id = "job_1";
+    p.state = "running";
+    p.done = 2;
+    p.failed = 1;
+    p.updated_ms = 40;
+    p.errors = {{1, "due", "bad"}};
+    p.uids = {{"uid-a", "t1"}, {"uid-b", "t2"}};
+    auto written = opened->jobs->record_progress(p);
+    CAF_REQUIRE(written && *written);
+    p.id = "job_2";
+    p.state = "done";
+    p.detail = "";
+    p.done = 3;
+    p.failed = 2;
+    p.errors = {{0, "", "x"}, {2, "title", "y"}};
+    p.uids = {{"uid-a", "t9"}};
+    written = opened->jobs->record_progress(p);
+    CAF_REQUIRE(written && *written);
+    CAF_REQUIRE(
+      !opened->feeds->create_feed({"feed_1", "u1", "hash-1", "mine", 50}, 10));
+  }
+
+  /// Bytes that are not text: a NUL, invalid UTF-8.
+  static std::string job_payload() {
+    return std::string{"BEGIN\0\xff\xfe\xc3(end", 13};
   }
 
   /// Copies the source into the store under test (closed meanwhile).
   caf::expected<copy_report> copy(int64_t page) {
+    return copy(source_uri, uri, page);
+  }
+
+  /// Copies `from_text` into `to_text` (the store under test closed
+  /// meanwhile).
+  caf::expected<copy_report> copy(const std::string& from_text,
+                                  const std::string& to_text, int64_t page) {
     stores = opened_stores{};
-    auto from_uri = parse_store_uri(source_uri, "");
-    auto to_uri = parse_store_uri(uri, "");
+    auto from_uri = parse_store_uri(from_text, "");
+    auto to_uri = parse_store_uri(to_text, "");
     CAF_REQUIRE(from_uri && to_uri);
     auto from = open_table_rows(*from_uri);
     auto to = open_table_rows(*to_uri);
@@ -148,6 +196,79 @@ CAF_TEST(a copy in small pages carries every table) {
   for (auto& x : *latest)
     seqs.push_back(x.sequence);
   CAF_CHECK_EQUAL(seqs, (std::vector<int64_t>{4, 3, 2}));
+  CAF_CHECK_EQUAL(rows("jobs"), 2);
+  CAF_CHECK_EQUAL(rows("job_errors"), 3);
+  CAF_CHECK_EQUAL(rows("import_uids"), 3);
+  auto& jobs = *stores.jobs;
+  auto running = jobs.find_job("u1", "job_1");
+  CAF_REQUIRE(running && running->has_value());
+  CAF_CHECK_EQUAL((*running)->state, "running");
+  CAF_CHECK_EQUAL((*running)->node, "n");
+  CAF_CHECK_EQUAL((*running)->done, 2);
+  CAF_CHECK_EQUAL((*running)->failed, 1);
+  CAF_CHECK_EQUAL((*running)->created_ms, 30);
+  CAF_CHECK_EQUAL((*running)->updated_ms, 40);
+  auto payload = jobs.job_payload("job_1");
+  CAF_REQUIRE(payload);
+  CAF_CHECK(*payload == job_payload());
+  auto dropped = jobs.job_payload("job_2");
+  CAF_REQUIRE(dropped);
+  CAF_CHECK_EQUAL(*dropped, "");
+  auto unfinished = jobs.unfinished_jobs("n");
+  CAF_REQUIRE(unfinished);
+  CAF_REQUIRE_EQUAL(unfinished->size(), 1u);
+  CAF_CHECK_EQUAL(unfinished->at(0).id, "job_1");
+  auto done = jobs.find_job("u2", "job_2");
+  CAF_REQUIRE(done && done->has_value());
+  CAF_CHECK_EQUAL((*done)->state, "done");
+  auto errors = jobs.job_errors("job_2", 10);
+  CAF_REQUIRE(errors);
+  CAF_REQUIRE_EQUAL(errors->size(), 2u);
+  CAF_CHECK_EQUAL(errors->at(1).index, 2);
+  CAF_CHECK_EQUAL(errors->at(1).field, "title");
+  CAF_CHECK_EQUAL(errors->at(1).detail, "y");
+  auto uids = jobs.imported_uids("u1", {"uid-a", "uid-b"});
+  CAF_REQUIRE(uids);
+  CAF_CHECK_EQUAL(uids->size(), 2u);
+  CAF_CHECK_EQUAL(uids->at("uid-a"), "t1");
+  auto other = jobs.imported_uids("u2", {"uid-a", "uid-b"});
+  CAF_REQUIRE(other);
+  CAF_CHECK_EQUAL(other->size(), 1u);
+  CAF_CHECK_EQUAL(other->at("uid-a"), "t9");
+  CAF_CHECK_EQUAL(rows("feeds"), 1);
+  auto feed = stores.feeds->find_feed("hash-1");
+  CAF_REQUIRE(feed && feed->has_value());
+  CAF_CHECK_EQUAL((*feed)->id, "feed_1");
+  CAF_CHECK_EQUAL((*feed)->user_id, "u1");
+  CAF_CHECK_EQUAL((*feed)->description, "mine");
+  CAF_CHECK_EQUAL((*feed)->created_ms, 50);
+}
+
+CAF_TEST(a copy back keeps job payloads byte for byte) {
+  CAF_REQUIRE(copy(2));
+  // The store under test (PostgreSQL in its run) into a new SQLite file.
+  test::temp_dir back_dir;
+  auto back_uri = "sqlite:" + back_dir.path + "/back.db";
+  auto report = copy(uri, back_uri, 2);
+  CAF_REQUIRE(report);
+  auto parsed = parse_store_uri(back_uri, "");
+  CAF_REQUIRE(parsed);
+  store_options opts;
+  opts.data_dir = back_dir.path + "/node";
+  auto back = open_stores(*parsed, opts);
+  CAF_REQUIRE(back);
+  auto payload = back->jobs->job_payload("job_1");
+  CAF_REQUIRE(payload);
+  CAF_CHECK(*payload == job_payload());
+  auto dropped = back->jobs->job_payload("job_2");
+  CAF_REQUIRE(dropped);
+  CAF_CHECK_EQUAL(*dropped, "");
+  auto errors = back->jobs->job_errors("job_2", 10);
+  CAF_REQUIRE(errors);
+  CAF_CHECK_EQUAL(errors->size(), 2u);
+  auto uids = back->jobs->imported_uids("u2", {"uid-a"});
+  CAF_REQUIRE(uids);
+  CAF_CHECK_EQUAL(uids->size(), 1u);
 }
 
 CAF_TEST(a target that holds anything is refused untouched) {

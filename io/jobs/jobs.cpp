@@ -1,0 +1,257 @@
+#include "io/jobs/jobs.hpp"
+
+#include <iostream>
+
+#include "caf/actor_cast.hpp"
+#include "caf/send.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/apply.hpp"
+#include "actors/domain/time.hpp"
+#include "config/error.hpp"
+#include "io/codec/import_codec.hpp"
+#include "io/jobs/import_job.hpp"
+
+namespace actodo::io::jobs {
+
+namespace {
+
+using persistence::job_record;
+
+caf::error no_job(const std::string& id) {
+  return make_field_error(ec::not_found, "id", "no job with id " + id);
+}
+
+std::optional<codec::import_format> format_named(const std::string& name) {
+  using codec::import_format;
+  for (auto x : {import_format::ics, import_format::json, import_format::csv})
+    if (codec::to_string(x) == name)
+      return x;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string job_frame(const job_record& job) {
+  nlohmann::json frame{{"type", "job"},      {"job_id", job.id},
+                       {"state", job.state}, {"done", job.done},
+                       {"total", job.total}, {"failed", job.failed}};
+  return frame.dump();
+}
+
+void jobs_state::start_up(actors::jobs_actor::pointer ptr,
+                          std::shared_ptr<persistence::job_store> db,
+                          jobs_settings cfg) {
+  self = ptr;
+  store = std::move(db);
+  settings = std::move(cfg);
+  resume();
+}
+
+void jobs_state::resume() {
+  auto jobs = store->unfinished_jobs(settings.node);
+  if (!jobs) {
+    // Nothing is lost: they stay in the store for the next start.
+    std::cerr << "actodo: import jobs not resumed: " << describe(jobs.error())
+              << '\n';
+    return;
+  }
+  for (auto& job : *jobs) {
+    auto payload = store->job_payload(job.id);
+    if (!payload) {
+      std::cerr << "actodo: import job " << job.id
+                << " not resumed: " << describe(payload.error()) << '\n';
+      continue;
+    }
+    run(job, std::make_shared<const std::string>(std::move(*payload)));
+  }
+}
+
+caf::result<job_record> jobs_state::create(const std::string& user,
+                                           const std::string& format,
+                                           std::string& payload) {
+  auto fmt = format_named(format);
+  if (!fmt)
+    return make_field_error(ec::invalid_field, "format",
+                            "must be ics, json or csv");
+  codec::import_index index;
+  auto max_items = static_cast<size_t>(settings.options.max_items);
+  if (auto err = codec::index_import(*fmt, payload, max_items, index)) {
+    auto code = err->field == "items" ? ec::limit_exceeded : ec::invalid_field;
+    return make_field_error(code, err->field, err->detail);
+  }
+  job_record job;
+  job.id = actors::new_id("job_");
+  job.user_id = user;
+  job.node = settings.node;
+  job.format = format;
+  job.total = static_cast<int64_t>(index.items.size());
+  job.created_ms = job.updated_ms = actors::domain::now_ms();
+  if (auto err = store->create_job(job, payload, settings.options.max_active))
+    return err;
+  auto shared = std::make_shared<const std::string>(std::move(payload));
+  run(job, std::move(shared));
+  notify(user, job);
+  return job;
+}
+
+void jobs_state::run(const job_record& job,
+                     std::shared_ptr<const std::string> payload) {
+  import_job_settings cfg;
+  auto index = std::make_shared<codec::import_index>();
+  auto fmt = format_named(job.format);
+  // Indexed again on a resume: the same payload gives the same items.
+  if (!fmt
+      || codec::index_import(*fmt, *payload, static_cast<size_t>(-1), *index)) {
+    persistence::job_progress failed;
+    failed.id = job.id;
+    failed.state = "failed";
+    failed.done = job.done;
+    failed.failed = job.failed;
+    failed.detail = "the stored file can no longer be read";
+    failed.updated_ms = actors::domain::now_ms();
+    if (auto ok = store->record_progress(failed); !ok)
+      std::cerr << "actodo: import job " << job.id << ": "
+                << describe(ok.error()) << '\n';
+    return;
+  }
+  cfg.job = job;
+  cfg.payload = std::move(payload);
+  cfg.index = std::move(index);
+  cfg.jobs = self;
+  cfg.directory = settings.directory;
+  cfg.request_timeout = settings.request_timeout;
+  cfg.batch = settings.batch;
+  auto hdl = self->spawn(import_job, std::move(cfg));
+  self->monitor(hdl);
+  running[job.id] = running_job{hdl, job.user_id, job.total};
+  caf::anon_send(hdl, atom::next::value);
+}
+
+caf::result<actors::job_view> jobs_state::get(const std::string& user,
+                                              const std::string& id) {
+  auto job = store->find_job(user, id);
+  if (!job)
+    return std::move(job.error());
+  if (!*job)
+    return no_job(id);
+  actors::job_view view;
+  view.job = std::move(**job);
+  auto errors = store->job_errors(id, settings.options.max_items);
+  if (!errors)
+    return std::move(errors.error());
+  view.errors = std::move(*errors);
+  return view;
+}
+
+caf::result<job_record> jobs_state::cancel(const std::string& user,
+                                           const std::string& id) {
+  auto job = store->cancel_job(user, id, actors::domain::now_ms());
+  if (!job) {
+    if (job.error() == ec::not_found)
+      return no_job(id);
+    if (job.error() == ec::conflict)
+      return make_field_error(ec::conflict, "state",
+                              "the job is no longer queued or running");
+    return std::move(job.error());
+  }
+  // A job of another node learns it from its next batch's record.
+  if (auto i = running.find(id); i != running.end()) {
+    self->demonitor(i->second.hdl.address());
+    caf::anon_send_exit(i->second.hdl, caf::exit_reason::user_shutdown);
+    running.erase(i);
+  }
+  notify(user, *job);
+  return std::move(*job);
+}
+
+caf::result<bool> jobs_state::record(const persistence::job_progress& x) {
+  auto recorded = store->record_progress(x);
+  if (!recorded)
+    return std::move(recorded.error());
+  auto i = running.find(x.id);
+  if (i == running.end())
+    return *recorded;
+  if (*recorded) {
+    job_record job;
+    job.id = x.id;
+    job.state = x.state;
+    job.done = x.done;
+    job.failed = x.failed;
+    job.total = i->second.total;
+    notify(i->second.user, job);
+  }
+  if (!*recorded || x.state != "running") {
+    self->demonitor(i->second.hdl.address());
+    running.erase(i);
+  }
+  return *recorded;
+}
+
+void jobs_state::lost(const caf::down_msg& dm) {
+  for (auto i = running.begin(); i != running.end(); ++i) {
+    if (i->second.hdl.address() != dm.source)
+      continue;
+    auto job = store->find_job(i->second.user, i->first);
+    if (job && *job) {
+      auto& rec = **job;
+      persistence::job_progress failed;
+      failed.id = rec.id;
+      failed.state = "failed";
+      failed.done = rec.done;
+      failed.failed = rec.failed;
+      failed.detail = "the job stopped: " + to_string(dm.reason);
+      failed.updated_ms = actors::domain::now_ms();
+      if (auto ok = store->record_progress(failed); ok && *ok) {
+        rec.state = failed.state;
+        notify(i->second.user, rec);
+      }
+    }
+    running.erase(i);
+    return;
+  }
+}
+
+void jobs_state::notify(const std::string& user, const job_record& job) {
+  self->send(settings.directory, atom::frame::value, user,
+             actors::shared_frame{job_frame(job)});
+}
+
+actors::jobs_actor::behavior_type
+jobs(actors::jobs_actor::stateful_pointer<jobs_state> self,
+     std::shared_ptr<persistence::job_store> store, jobs_settings cfg) {
+  self->state.start_up(self, std::move(store), std::move(cfg));
+  self->set_down_handler([self](caf::down_msg& dm) { self->state.lost(dm); });
+  // Shutdown: the jobs stop with it (they resume at the next start).
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& kvp : self->state.running)
+      caf::anon_send_exit(kvp.second.hdl, caf::exit_reason::user_shutdown);
+    self->state.running.clear();
+    self->quit(msg.reason);
+  });
+  return {
+    [self](atom::create, const std::string& user, const std::string& format,
+           std::string& payload) {
+      return self->state.create(user, format, payload);
+    },
+    [self](atom::get, const std::string& user, const std::string& id) {
+      return self->state.get(user, id);
+    },
+    [self](atom::cancel, const std::string& user, const std::string& id) {
+      return self->state.cancel(user, id);
+    },
+    [self](atom::find, const std::string& user,
+           const std::vector<std::string>& uids)
+      -> caf::result<std::map<std::string, std::string>> {
+      auto known = self->state.store->imported_uids(user, uids);
+      if (!known)
+        return std::move(known.error());
+      return std::move(*known);
+    },
+    [self](atom::progress, const persistence::job_progress& x) {
+      return self->state.record(x);
+    },
+  };
+}
+
+} // namespace actodo::io::jobs

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/interfaces.hpp"
+#include "config/settings.hpp"
+#include "persistence/job_store.hpp"
+
+namespace actodo::io::jobs {
+
+struct jobs_settings {
+  config::import_options options;
+  /// Applies the jobs' commands and takes their progress frames.
+  actors::user_directory_actor directory;
+  /// This node's id (`--cluster.node-id`, empty alone): stored with each
+  /// job, so a restarted node resumes its own.
+  std::string node;
+  caf::timespan request_timeout = std::chrono::seconds(10);
+  /// Items per batch of a job.
+  size_t batch = 256;
+};
+
+/// The node's import jobs: the only user of the job store (blocking: run it
+/// detached). Indexes an upload, refuses what is too large, stores the job
+/// with its payload before answering (a 202 is durable), runs one
+/// `import_job` per queued or running job (also those a crash interrupted,
+/// at start), records each batch in one transaction and sends the user's
+/// sessions a `job` frame for every change.
+struct jobs_state {
+  static inline const char* name = "jobs";
+
+  /// A running job: its actor and what its frames need.
+  struct running_job {
+    actors::import_job_actor hdl;
+    std::string user;
+    int64_t total = 0;
+  };
+
+  actors::jobs_actor::pointer self = nullptr;
+  std::shared_ptr<persistence::job_store> store;
+  jobs_settings settings;
+  std::unordered_map<std::string, running_job> running;
+
+  void start_up(actors::jobs_actor::pointer ptr,
+                std::shared_ptr<persistence::job_store> db, jobs_settings cfg);
+
+  caf::result<persistence::job_record> create(const std::string& user,
+                                              const std::string& format,
+                                              std::string& payload);
+
+  caf::result<actors::job_view> get(const std::string& user,
+                                    const std::string& id);
+
+  caf::result<persistence::job_record> cancel(const std::string& user,
+                                              const std::string& id);
+
+  caf::result<bool> record(const persistence::job_progress& x);
+
+  /// A job actor went down before its last batch: the job failed.
+  void lost(const caf::down_msg& dm);
+
+ private:
+  /// Resumes the unfinished jobs of this node.
+  void resume();
+  /// Spawns the actor of a stored job.
+  void run(const persistence::job_record& job,
+           std::shared_ptr<const std::string> payload);
+  /// Sends the user's sessions the job's state.
+  void notify(const std::string& user, const persistence::job_record& job);
+};
+
+actors::jobs_actor::behavior_type
+jobs(actors::jobs_actor::stateful_pointer<jobs_state> self,
+     std::shared_ptr<persistence::job_store> store, jobs_settings cfg);
+
+/// The `job` frame of a job's state: `{"type":"job","job_id","state",
+/// "done","total","failed"}`.
+std::string job_frame(const persistence::job_record& job);
+
+} // namespace actodo::io::jobs

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "persistence/job_store.hpp"
+#include "persistence/pg_connection.hpp"
+
+namespace actodo::persistence {
+
+/// Import jobs, their errors and the imported UIDs in the PostgreSQL
+/// store, on a connection of their own (owned by the `jobs` actor); the
+/// schema is migrated by whichever store opens first.
+class pg_job_store : public job_store {
+ public:
+  static caf::expected<std::unique_ptr<pg_job_store>>
+  open(const std::string& conninfo);
+
+  caf::error create_job(const job_record& job, const std::string& payload,
+                        int64_t max_active) override;
+  caf::expected<std::optional<job_record>>
+  find_job(const std::string& user_id, const std::string& id) override;
+  caf::expected<std::vector<job_error>> job_errors(const std::string& id,
+                                                   int64_t limit) override;
+  caf::expected<std::vector<job_record>>
+  unfinished_jobs(const std::string& node) override;
+  caf::expected<std::string> job_payload(const std::string& id) override;
+  caf::expected<bool> record_progress(const job_progress& x) override;
+  caf::expected<job_record> cancel_job(const std::string& user_id,
+                                       const std::string& id,
+                                       int64_t updated_ms) override;
+  caf::expected<std::map<std::string, std::string>>
+  imported_uids(const std::string& user_id,
+                const std::vector<std::string>& uids) override;
+
+ private:
+  explicit pg_job_store(pg_connection db) : db_(std::move(db)) {}
+
+  /// The jobs a prepared statement that selects every column finds.
+  caf::expected<std::vector<job_record>> read_jobs(const char* statement,
+                                                   const pg_params& args);
+
+  pg_connection db_;
+};
+
+} // namespace actodo::persistence

@@ -1,0 +1,325 @@
+#include "persistence/sqlite_job_store.hpp"
+
+#include <algorithm>
+#include <climits>
+
+#include <sqlite3.h>
+
+#include "config/error.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/sqlite_statement.hpp"
+#include "persistence/sqlite_transaction.hpp"
+
+namespace actodo::persistence {
+
+caf::error write_blob(sqlite3* db, const char* table, const char* column,
+                      int64_t rowid, std::string_view bytes) {
+  if (bytes.empty())
+    return caf::none;
+  auto what = std::string{table} + "." + column;
+  if (bytes.size() > static_cast<size_t>(INT_MAX))
+    return sqlite_failure("cannot write " + what + ": 2 GiB or more");
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db, "main", table, column, rowid, 1, &blob)
+      != SQLITE_OK) {
+    auto err = sqlite_failure("cannot open " + what + ": "
+                              + sqlite3_errmsg(db));
+    sqlite3_blob_close(blob); // Null on failure; harmless.
+    return err;
+  }
+  auto rc = sqlite3_blob_write(blob, bytes.data(),
+                               static_cast<int>(bytes.size()), 0);
+  std::string msg = rc == SQLITE_OK ? "" : sqlite3_errmsg(db);
+  if (sqlite3_blob_close(blob) != SQLITE_OK && msg.empty())
+    msg = sqlite3_errmsg(db);
+  if (!msg.empty())
+    return sqlite_failure("cannot write " + what + ": " + msg);
+  return caf::none;
+}
+
+std::string encode_hex(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string result;
+  result.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    result += digits[c >> 4];
+    result += digits[c & 0x0f];
+  }
+  return result;
+}
+
+caf::expected<std::string> decode_hex(std::string_view text) {
+  auto value = [](char c) {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  };
+  if (text.size() % 2 != 0)
+    return caf::make_error(ec::invalid_record, "odd number of hex digits");
+  std::string result;
+  result.reserve(text.size() / 2);
+  for (size_t i = 0; i < text.size(); i += 2) {
+    auto hi = value(text[i]);
+    auto lo = value(text[i + 1]);
+    if (hi < 0 || lo < 0)
+      return caf::make_error(ec::invalid_record,
+                             "not a hex digit at " + std::to_string(i));
+    result += static_cast<char>(hi * 16 + lo);
+  }
+  return result;
+}
+
+namespace {
+
+constexpr const char* job_columns = "id, user_id, node, format, state, total, "
+                                    "done, failed, detail, "
+                                    "created_ms, updated_ms";
+
+/// The states that are not final, as an SQL list.
+constexpr const char* active = "('queued', 'running')";
+
+std::string select_jobs(const std::string& where) {
+  return std::string{"SELECT "} + job_columns + " FROM jobs " + where;
+}
+
+} // namespace
+
+struct sqlite_job_store::statements {
+  explicit statements(sqlite3* db)
+    : count_active(db, std::string{"SELECT count(*) FROM jobs "
+                                   "WHERE user_id = ?1 AND state IN "}
+                         + active),
+      // The payload is a zeroblob of its size, filled by `write_blob`.
+      insert(db, std::string{"INSERT INTO jobs ("} + job_columns
+                   + ", payload) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, "
+                     "?7, ?8, ?9, ?10, zeroblob(?11))"),
+      find(db, select_jobs("WHERE user_id = ?1 AND id = ?2")),
+      errors(db, "SELECT idx, field, detail FROM job_errors "
+                 "WHERE job_id = ?1 ORDER BY idx LIMIT ?2"),
+      unfinished(db, select_jobs(std::string{"WHERE node = ?1 AND state IN "}
+                                 + active + " ORDER BY created_ms, id")),
+      payload(db, std::string{"SELECT payload FROM jobs WHERE id = ?1 "
+                              "AND state IN "}
+                    + active),
+      progress(db, std::string{"UPDATE jobs SET state = ?2, done = ?3, "
+                               "failed = ?4, detail = ?5, updated_ms = ?6, "
+                               "payload = CASE WHEN ?2 IN "}
+                     + active + " THEN payload END WHERE id = ?1 AND state IN "
+                     + active),
+      insert_error(db, "INSERT OR REPLACE INTO job_errors "
+                       "(job_id, idx, field, detail) VALUES (?1, ?2, ?3, ?4)"),
+      // The WHERE tells SQLite's parser that ON CONFLICT is the upsert's.
+      upsert_uid(db, "INSERT INTO import_uids (user_id, uid, todo_id) "
+                     "SELECT user_id, ?2, ?3 FROM jobs WHERE id = ?1 "
+                     "ON CONFLICT (user_id, uid) "
+                     "DO UPDATE SET todo_id = excluded.todo_id"),
+      cancel(db, std::string{"UPDATE jobs SET state = 'cancelled', "
+                             "updated_ms = ?3, payload = NULL "
+                             "WHERE user_id = ?1 AND id = ?2 AND state IN "}
+                   + active),
+      uid(db, "SELECT todo_id FROM import_uids "
+              "WHERE user_id = ?1 AND uid = ?2") {}
+
+  sqlite_statement count_active, insert, find, errors, unfinished, payload,
+    progress, insert_error, upsert_uid, cancel, uid;
+};
+
+sqlite_job_store::sqlite_job_store(connection db) : db_(std::move(db)) {}
+
+sqlite_job_store::~sqlite_job_store() = default;
+
+caf::expected<std::unique_ptr<sqlite_job_store>>
+sqlite_job_store::open(const std::string& path) {
+  auto db = open_database(path, "PRAGMA synchronous=FULL;");
+  if (!db)
+    return std::move(db.error());
+  if (auto err = migrate(db->get(), actodo_migrations()))
+    return err;
+  std::unique_ptr<sqlite_job_store> result{
+    new sqlite_job_store(std::move(*db))};
+  result->stmts_ = std::make_unique<statements>(result->db_.get());
+  auto& s = *result->stmts_;
+  for (auto stmt : {&s.count_active, &s.insert, &s.find, &s.errors,
+                    &s.unfinished, &s.payload, &s.progress, &s.insert_error,
+                    &s.upsert_uid, &s.cancel, &s.uid})
+    if (!stmt->ok())
+      return sqlite_failure(stmt->error());
+  return result;
+}
+
+caf::error sqlite_job_store::create_job(const job_record& job,
+                                        const std::string& payload,
+                                        int64_t max_active) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  auto count = stmts_->count_active.bind(1, job.user_id).run_int();
+  if (!count)
+    return std::move(count.error());
+  if (*count >= max_active)
+    return make_field_error(ec::limit_exceeded, "jobs",
+                            "a user has at most " + std::to_string(max_active)
+                              + " unfinished jobs");
+  auto& stmt = stmts_->insert;
+  stmt.bind(1, job.id).bind(2, job.user_id).bind(3, job.node);
+  stmt.bind(4, job.format).bind(5, job.total).bind(6, job.done);
+  stmt.bind(7, job.failed).bind(8, job.detail).bind(9, job.created_ms);
+  stmt.bind(10, job.updated_ms).bind(11, static_cast<int64_t>(payload.size()));
+  stmt.step();
+  if (!stmt.ok()) {
+    auto code = sqlite3_extended_errcode(db_.get());
+    auto err = stmt.fail();
+    if (code == SQLITE_CONSTRAINT_PRIMARYKEY
+        || code == SQLITE_CONSTRAINT_UNIQUE)
+      return caf::make_error(ec::conflict, "job id taken: " + job.id);
+    return err;
+  }
+  stmt.reset();
+  if (auto err = write_blob(db_.get(), "jobs", "payload",
+                            sqlite3_last_insert_rowid(db_.get()), payload))
+    return err;
+  return txn->commit();
+}
+
+namespace {
+
+/// Every row of a statement that selects `job_columns`.
+caf::expected<std::vector<job_record>> read_jobs(sqlite_statement& stmt) {
+  std::vector<job_record> result;
+  while (stmt.step()) {
+    job_record job;
+    job.id = stmt.column_text(0);
+    job.user_id = stmt.column_text(1);
+    job.node = stmt.column_text(2);
+    job.format = stmt.column_text(3);
+    job.state = stmt.column_text(4);
+    job.total = stmt.column_int(5);
+    job.done = stmt.column_int(6);
+    job.failed = stmt.column_int(7);
+    job.detail = stmt.column_text(8);
+    job.created_ms = stmt.column_int(9);
+    job.updated_ms = stmt.column_int(10);
+    result.push_back(std::move(job));
+  }
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+} // namespace
+
+caf::expected<std::optional<job_record>>
+sqlite_job_store::find_job(const std::string& user_id, const std::string& id) {
+  auto jobs = read_jobs(stmts_->find.bind(1, user_id).bind(2, id));
+  if (!jobs)
+    return std::move(jobs.error());
+  if (jobs->empty())
+    return std::optional<job_record>{};
+  return std::move(jobs->front());
+}
+
+caf::expected<std::vector<job_error>>
+sqlite_job_store::job_errors(const std::string& id, int64_t limit) {
+  auto& stmt = stmts_->errors;
+  stmt.bind(1, id).bind(2, std::max(limit, int64_t{0}));
+  std::vector<job_error> result;
+  while (stmt.step())
+    result.push_back(
+      {stmt.column_int(0), stmt.column_text(1), stmt.column_text(2)});
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+caf::expected<std::vector<job_record>>
+sqlite_job_store::unfinished_jobs(const std::string& node) {
+  return read_jobs(stmts_->unfinished.bind(1, node));
+}
+
+caf::expected<std::string>
+sqlite_job_store::job_payload(const std::string& id) {
+  auto& stmt = stmts_->payload;
+  // `column_text` of a BLOB is its bytes (a NULL: empty).
+  std::string result = stmt.bind(1, id).step() ? stmt.column_text(0) : "";
+  if (!stmt.ok())
+    return stmt.fail();
+  stmt.reset();
+  return result;
+}
+
+caf::expected<bool> sqlite_job_store::record_progress(const job_progress& x) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  auto& up = stmts_->progress;
+  up.bind(1, x.id).bind(2, x.state).bind(3, x.done).bind(4, x.failed);
+  up.bind(5, x.detail).bind(6, x.updated_ms);
+  if (auto err = up.run())
+    return err;
+  if (sqlite3_changes(db_.get()) == 0)
+    return false; // Final or gone: the transaction rolls back (empty).
+  for (auto& e : x.errors)
+    if (auto err = stmts_->insert_error.bind(1, x.id)
+                     .bind(2, e.index)
+                     .bind(3, e.field)
+                     .bind(4, e.detail)
+                     .run())
+      return err;
+  for (auto& [uid, todo_id] : x.uids)
+    if (auto err = stmts_->upsert_uid.bind(1, x.id)
+                     .bind(2, uid)
+                     .bind(3, todo_id)
+                     .run())
+      return err;
+  if (auto err = txn->commit())
+    return err;
+  return true;
+}
+
+caf::expected<job_record>
+sqlite_job_store::cancel_job(const std::string& user_id, const std::string& id,
+                             int64_t updated_ms) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  if (auto err = stmts_->cancel.bind(1, user_id)
+                   .bind(2, id)
+                   .bind(3, updated_ms)
+                   .run())
+    return err;
+  auto changed = sqlite3_changes(db_.get()) > 0;
+  auto job = find_job(user_id, id);
+  if (!job)
+    return std::move(job.error());
+  if (!*job)
+    return caf::make_error(ec::not_found, "no job " + id);
+  if (!changed)
+    return caf::make_error(ec::conflict,
+                           "job " + id + " is " + (*job)->state + " already");
+  if (auto err = txn->commit())
+    return err;
+  return std::move(**job);
+}
+
+caf::expected<std::map<std::string, std::string>>
+sqlite_job_store::imported_uids(const std::string& user_id,
+                                const std::vector<std::string>& uids) {
+  std::map<std::string, std::string> result;
+  auto& stmt = stmts_->uid;
+  for (auto& uid : uids) {
+    if (stmt.bind(1, user_id).bind(2, uid).step())
+      result.emplace(uid, stmt.column_text(0));
+    if (!stmt.ok())
+      return stmt.fail();
+    stmt.reset();
+  }
+  return result;
+}
+
+} // namespace actodo::persistence
