@@ -98,6 +98,7 @@ web_settings(const actodo::config::app_config& cfg, const std::string& key,
   result.metrics = stats.registry;
   result.jwt_secret = key;
   result.upload_limit = static_cast<uint64_t>(cfg.imports.max_bytes);
+  result.max_uploads = cfg.imports.max_uploads;
   return result;
 }
 

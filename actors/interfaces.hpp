@@ -301,7 +301,11 @@ using webhooks_actor = caf::typed_actor<
 
 /// One per running import job (io/jobs/import_job): reads the next batch
 /// of items, applies them as commands and reports the batch.
-using import_job_actor = caf::typed_actor<caf::reacts_to<atom::next>>;
+using import_job_actor = caf::typed_actor<caf::reacts_to<atom::next>,
+                                          // A backoff ran out: send the batch's
+                                          // unsettled commands (or its report)
+                                          // again.
+                                          caf::reacts_to<atom::retry>>;
 
 /// The node's import jobs (io/jobs/jobs): owns the job store, answers the
 /// REST routes and runs one `import_job` per queued or running job.

@@ -58,6 +58,11 @@ struct command {
   int64_t if_match = -1;
   /// `Idempotency-Key`, empty when not given.
   std::string idempotency_key;
+  /// The sender guarantees that no earlier command carried
+  /// `idempotency_key` (an import batch's first attempt): the list records
+  /// the key with the outcome but does not look it up first. Internal: no
+  /// edge sets it.
+  bool fresh_key = false;
   /// The body in canonical form as the edge decoded it: the fingerprint an
   /// `Idempotency-Key` is bound to, and what a Kafka gateway forwards.
   /// Opaque to the actors.
@@ -198,7 +203,7 @@ template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.user_id, x.request_id, x.op,
            x.todo_id, x.patch, x.action, x.if_match, x.idempotency_key,
-           x.canonical_body);
+           x.fresh_key, x.canonical_body);
 }
 
 template<class Inspector>

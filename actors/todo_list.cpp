@@ -75,6 +75,11 @@ caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
     return rp;
   }
   auto rp = self->make_response_promise<command_outcome>();
+  if (cmd.fresh_key) {
+    // Nothing to find: skip the lookup (and the commit it forces).
+    execute(cmd, rp);
+    return rp;
+  }
   // Awaiting keeps later commands of this user behind this one.
   ++lookups;
   self

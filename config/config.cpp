@@ -154,7 +154,11 @@ app_config::app_config() {
     .add(imports.max_bytes, "max-bytes", "largest import body in bytes")
     .add(imports.max_items, "max-items", "most items in one import")
     .add(imports.max_active, "max-active",
-         "most queued or running import jobs per user");
+         "most queued or running import jobs per user")
+    .add(imports.max_running, "max-running",
+         "import jobs a node runs at once (the others wait)")
+    .add(imports.max_uploads, "max-uploads",
+         "import bodies a node reads at once (more: 503)");
   opt_group{custom_options_, "feeds"}.add(feeds.max_per_user, "max-per-user",
                                           "most calendar feeds per user");
   // Two cores: measured better than work stealing with four threads.

@@ -192,6 +192,12 @@ struct import_options {
   int64_t max_items = 100000;
   /// Most queued or running jobs per user; more: 409.
   int64_t max_active = 2;
+  /// Jobs a node runs at once (each holds its file in memory); the others
+  /// wait, queued.
+  int64_t max_running = 2;
+  /// Upload bodies a node reads at once (each in memory until stored);
+  /// more: 503.
+  int64_t max_uploads = 4;
 };
 
 /// Read-only calendar feeds (`io::feeds`).

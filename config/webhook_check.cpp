@@ -28,6 +28,10 @@ caf::error validate_imports(const import_options& x) {
     return invalid("imports.max-items", "must be between 1 and 10000000");
   if (x.max_active < 1 || x.max_active > 100)
     return invalid("imports.max-active", "must be between 1 and 100");
+  if (x.max_running < 1 || x.max_running > 64)
+    return invalid("imports.max-running", "must be between 1 and 64");
+  if (x.max_uploads < 1 || x.max_uploads > 1024)
+    return invalid("imports.max-uploads", "must be between 1 and 1024");
   return {};
 }
 

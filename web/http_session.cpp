@@ -82,7 +82,7 @@ make_head(const http_response& res, unsigned version, bool keep_alive) {
   return msg;
 }
 
-std::optional<http_response> convert(const http::request<http::string_body>& in,
+std::optional<http_response> convert(http::request<http::string_body>& in,
                                      http_request& out) {
   out.method = std::string{in.method_string()};
   auto target = std::string_view{in.target().data(), in.target().size()};
@@ -98,8 +98,22 @@ std::optional<http_response> convert(const http::request<http::string_body>& in,
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers.emplace_back(std::move(name), std::string{field.value()});
   }
-  out.body = in.body();
+  // Moved: an import body may be tens of MiB.
+  out.body = std::move(in.body());
   return std::nullopt;
+}
+
+/// A place among the uploads read at once (`--imports.max-uploads`), given
+/// back when the pointer goes; null when all are taken.
+std::shared_ptr<void> take_upload_slot(const settings& cfg) {
+  auto counter = cfg.uploads;
+  if (counter->fetch_add(1) >= cfg.max_uploads) {
+    counter->fetch_sub(1);
+    return nullptr;
+  }
+  // Not null (a null shared_ptr tests false even with a deleter).
+  return std::shared_ptr<void>(counter.get(),
+                               [counter](void*) { counter->fetch_sub(1); });
 }
 
 } // namespace
@@ -156,6 +170,17 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
   auto length = parser_->content_length();
   if (length && *length > body_limit_)
     return on_read(http::error::body_limit, bytes);
+  if (upload) {
+    // Each upload's body is in memory until the job has stored it: a few
+    // at once per node.
+    upload_slot_ = take_upload_slot(cfg_);
+    if (!upload_slot_) {
+      keep_alive_ = false;
+      auto res = problem(503, "too many imports are being uploaded; retry");
+      res.headers.emplace_back("Retry-After", "1");
+      return send(std::move(res));
+    }
+  }
   // A chunked body counts against it as it comes.
   parser_->body_limit(body_limit_);
   if (upload)
@@ -164,8 +189,12 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
     http::async_read(self->stream_, self->buffer_, *self->parser_,
                      beast::bind_front_handler(&http_session::on_read, self));
   };
-  if (!beast::iequals(head[http::field::expect], "100-continue")
-      || head.version() < 11)
+  auto expect = head[http::field::expect];
+  if (!expect.empty() && !beast::iequals(expect, "100-continue")) {
+    keep_alive_ = false;
+    return send(problem(417, "only 100-continue is expected", "Expect"));
+  }
+  if (expect.empty() || head.version() < 11)
     return read_body();
   // The client waits for this before it sends the body (RFC 9110, 10.1.1).
   auto go_on = std::make_shared<http::response<http::empty_body>>(
@@ -180,7 +209,7 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
 }
 
 bool http_session::upload_allowed(
-  const http::request<http::string_body>& head) const {
+  http::request<http::string_body>& head) const {
   auto target = std::string_view{head.target().data(), head.target().size()};
   auto match = find_route(std::string_view{head.method_string().data(),
                                            head.method_string().size()},
@@ -292,6 +321,8 @@ void http_session::upgrade(http::request<http::string_body> req) {
 }
 
 void http_session::send(http_response res) {
+  // The request is answered: its body is no longer held here.
+  upload_slot_.reset();
   if (res.stream)
     return send_stream(std::move(res));
   auto msg = make_head<http::string_body>(res, version_, keep_alive_);

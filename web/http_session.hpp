@@ -32,7 +32,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   /// The head is in: an authenticated upload route raises the body limit;
   /// `Expect: 100-continue` is answered; then the body.
   void on_header(beast::error_code ec, std::size_t bytes);
-  bool upload_allowed(const http::request<http::string_body>& head) const;
+  bool upload_allowed(http::request<http::string_body>& head) const;
   void on_read(beast::error_code ec, std::size_t bytes);
   void upgrade(http::request<http::string_body> req);
   void send(http_response res);
@@ -63,6 +63,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::size_t extension_bytes_ = 0;
   /// The body limit of the request being read.
   std::uint64_t body_limit_ = 0;
+  /// Held from an upload's head until its answer (`take_upload_slot`).
+  std::shared_ptr<void> upload_slot_;
   std::unique_ptr<char[]> drain_;
   std::size_t drained_ = 0;
   std::shared_ptr<void> response_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -32,6 +33,11 @@ struct settings : config::web_options {
   /// The body limit of upload routes (`--imports.max-bytes`), for
   /// authenticated requests only; at most `body_limit` turns it off.
   uint64_t upload_limit = 0;
+  /// Upload bodies read or waiting for their answer at once on this node
+  /// (`--imports.max-uploads`); more: 503.
+  int64_t max_uploads = 4;
+  std::shared_ptr<std::atomic<int64_t>>
+    uploads = std::make_shared<std::atomic<int64_t>>(0);
   /// HS256 key of the access tokens (never logged).
   std::string jwt_secret;
 };

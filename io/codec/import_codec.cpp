@@ -250,6 +250,8 @@ struct csv_record {
   /// Start of the next record.
   size_t next = 0;
   csv_status status = csv_status::ok;
+  /// More fields than `max_fields`: the rest were not kept.
+  bool too_many_fields = false;
 };
 
 /// Scans one RFC 4180 record from `pos` (fields into `fields` when given).
@@ -257,7 +259,8 @@ struct csv_record {
 /// Both `index_import` and `decode_item` read records with this, so they
 /// agree on where one ends.
 csv_record scan_csv(std::string_view text, size_t pos,
-                    std::vector<std::string>* fields) {
+                    std::vector<std::string>* fields,
+                    size_t max_fields = static_cast<size_t>(-1)) {
   auto n = text.size();
   csv_record result;
   auto is_break = [](char c) { return c == '\n' || c == '\r'; };
@@ -299,6 +302,11 @@ csv_record scan_csv(std::string_view text, size_t pos,
         field.assign(text.substr(pos, stop - pos));
       pos = stop;
     }
+    if (fields != nullptr && fields->size() >= max_fields) {
+      // A row of a million commas must not become a million strings.
+      result.too_many_fields = true;
+      fields = nullptr;
+    }
     if (fields != nullptr)
       fields->push_back(std::move(field));
     if (pos >= n) {
@@ -339,12 +347,16 @@ std::optional<field_error> index_csv(std::string_view payload, size_t max_items,
   auto n = payload.size();
   auto pos = skip_bom(payload);
   std::vector<std::string> names;
-  auto header = scan_csv(payload, pos, &names);
+  auto header = scan_csv(payload, pos, &names, csv_columns().size() + 1);
   if (header.status == csv_status::unterminated)
     return fail("body", "line 1: a quoted field is not terminated");
   if (header.status == csv_status::junk_after_quote)
     return fail("body",
                 "line 1: text after the closing quote of a column name");
+  if (header.too_many_fields)
+    return fail("body", "the header names more than the "
+                          + std::to_string(csv_columns().size())
+                          + " columns there are");
   if (names.size() == 1 && ascii_trim_lower(names[0]).empty())
     return fail("body", "the first row must be a header row naming the "
                         "columns (title is required)");
@@ -422,9 +434,12 @@ std::optional<field_error> read_csv(std::string_view text,
                                     const std::vector<std::string>& columns,
                                     json& body) {
   std::vector<std::string> fields;
-  auto rec = scan_csv(text, 0, &fields);
+  auto rec = scan_csv(text, 0, &fields, columns.size() + 1);
   if (rec.status != csv_status::ok || rec.end != text.size())
     return fail("", "malformed row: text after the closing quote of a field");
+  if (rec.too_many_fields)
+    return fail("", "the row has more fields than the header's "
+                      + std::to_string(columns.size()));
   if (fields.size() != columns.size())
     return fail("", "the row has " + std::to_string(fields.size())
                       + " fields, the header "

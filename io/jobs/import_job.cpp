@@ -14,8 +14,8 @@ namespace {
 
 /// The idempotency key of item `index`'s command (`u`: the update of a
 /// re-imported UID, `c`: its create).
-std::string item_key(const std::string& job, int64_t index, char kind) {
-  return "import:" + job + ":" + std::to_string(index) + ":" + kind;
+std::string item_key(const std::string& job, int64_t index, bool create) {
+  return "import:" + job + ":" + std::to_string(index) + (create ? ":c" : ":u");
 }
 
 /// Whether a UID may be one of our own todo ids (an export of this service
@@ -35,17 +35,13 @@ codec::import_format format_named(const std::string& name) {
 /// Longest UID kept in the UID map.
 constexpr size_t max_uid_bytes = 1000;
 
-/// Refusals that may pass when the command is tried again.
-bool passing(actors::outcome_code x) {
-  return x == actors::outcome_code::in_progress;
-}
-
 } // namespace
 
 void import_job_state::start(actors::import_job_actor::pointer ptr,
                              import_job_settings cfg) {
   self = ptr;
   settings = std::move(cfg);
+  fresh = !settings.resumed;
   auto& items = settings.index->items;
   for (size_t i = 0; i < items.size(); ++i)
     if (!items[i].uid.empty())
@@ -59,13 +55,13 @@ void import_job_state::next() {
   progress.id = job.id;
   progress.failed = job.failed;
   slots.clear();
-  transient = false;
+  in_flight = 0;
+  reporting = false;
   auto end = std::min(total, job.done + static_cast<int64_t>(settings.batch));
   std::vector<std::string> uids;
+  auto format = format_named(job.format);
   for (auto i = job.done; i < end; ++i) {
     auto& span = settings.index->items[static_cast<size_t>(i)];
-    slot s;
-    s.index = i;
     if (span.uid.size() > max_uid_bytes
         || webhooks::printable_utf8(span.uid, max_uid_bytes) != span.uid) {
       failed_item(i, "",
@@ -82,9 +78,10 @@ void import_job_state::next() {
         continue;
       }
     }
-    if (auto err = codec::decode_item(format_named(job.format),
-                                      *settings.payload, *settings.index, span,
-                                      s.item)) {
+    slot s;
+    s.index = i;
+    if (auto err = codec::decode_item(format, *settings.payload,
+                                      *settings.index, span, s.item)) {
       failed_item(i, err->field, err->detail);
       continue;
     }
@@ -103,75 +100,90 @@ void import_job_state::next() {
         apply(std::move(known));
       },
       [this](caf::error&) {
-        self->delayed_send(self, settings.retry_delay, atom::next::value);
+        // Nothing was sent: read the batch again after the backoff.
+        reporting = false;
+        slots.clear();
+        back_off();
       });
 }
 
 void import_job_state::apply(std::map<std::string, std::string> known) {
-  outstanding = 0;
   for (auto& s : slots) {
     if (auto i = known.find(s.item.uid); i != known.end())
       s.todo_id = i->second;
     else if (own_todo_id(s.item.uid))
       s.todo_id = s.item.uid;
   }
-  if (slots.empty())
-    return settle();
-  // Count first: an answer may only settle the batch once all are sent.
-  outstanding = slots.size();
-  for (auto& s : slots)
-    submit(s, s.todo_id.empty());
+  pump();
 }
 
-void import_job_state::submit(slot& s, bool create) {
+void import_job_state::pump() {
+  auto window = fresh ? slots.size() : settings.window;
+  for (auto& s : slots) {
+    if (in_flight >= window)
+      return;
+    if (s.state == slot_state::waiting)
+      submit(s);
+  }
+  if (in_flight == 0)
+    settle();
+}
+
+void import_job_state::submit(slot& s) {
+  auto create = s.todo_id.empty();
   actors::command cmd;
   cmd.user_id = settings.job.user_id;
   cmd.request_id = actors::new_id("r_");
   cmd.op = create ? actors::command_op::create : actors::command_op::update;
-  cmd.idempotency_key = item_key(settings.job.id, s.index, create ? 'c' : 'u');
+  cmd.idempotency_key = item_key(settings.job.id, s.index, create);
+  cmd.fresh_key = fresh;
   if (!create)
     cmd.todo_id = s.todo_id;
   auto body = create ? s.item.body : codec::replacing_body(s.item.body);
   if (auto err = codec::decode_todo_body(body, create, cmd.patch,
                                          cmd.canonical_body)) {
     failed_item(s.index, err->field, err->detail);
-    s.settled = true;
-    if (--outstanding == 0)
-      settle();
+    s.state = slot_state::done;
     return;
   }
+  s.state = slot_state::sent;
+  ++in_flight;
   auto* target = &s;
   self->request(settings.directory, settings.request_timeout, std::move(cmd))
-    .then([this, target, create](
-            actors::command_outcome& x) { answered(*target, create, x); },
+    .then([this, target](actors::command_outcome& x) { answered(*target, x); },
           [this, target](caf::error& err) {
-            if (err == ec::invalid_field)
+            if (err == ec::invalid_field) {
               failed_item(target->index, error_field(err), describe(err));
-            else
-              transient = true;
-            target->settled = true;
-            if (--outstanding == 0)
-              settle();
+              target->state = slot_state::done;
+            } else {
+              // A timeout, no owner, the store down: the same key again
+              // later (joins or replays the first if it was applied).
+              target->state = slot_state::again;
+            }
+            --in_flight;
+            pump();
           });
 }
 
-void import_job_state::answered(slot& s, bool create,
-                                const actors::command_outcome& x) {
+void import_job_state::answered(slot& s, const actors::command_outcome& x) {
   using actors::outcome_code;
-  // A todo of the UID that is gone (or was never ours): create it anew.
-  if (!create && x.code == outcome_code::not_found)
-    return submit(s, true);
-  if (passing(x.code)) {
-    transient = true;
+  --in_flight;
+  if (!s.todo_id.empty() && x.code == outcome_code::not_found) {
+    // The todo of the UID is gone (or was never ours): create it anew.
+    s.todo_id.clear();
+    s.state = slot_state::waiting;
+  } else if (x.code == outcome_code::in_progress) {
+    s.state = slot_state::again;
   } else if (actors::is_rejection(x.code)) {
     auto detail = x.detail.empty() ? to_string(x.code) : x.detail;
     failed_item(s.index, x.field, std::move(detail));
-  } else if (!s.item.uid.empty() && !x.todo_id.empty()) {
-    progress.uids[s.item.uid] = x.todo_id;
+    s.state = slot_state::done;
+  } else {
+    if (!s.item.uid.empty() && !x.todo_id.empty())
+      progress.uids[s.item.uid] = x.todo_id;
+    s.state = slot_state::done;
   }
-  s.settled = true;
-  if (--outstanding == 0)
-    settle();
+  pump();
 }
 
 void import_job_state::failed_item(int64_t index, std::string field,
@@ -183,12 +195,16 @@ void import_job_state::failed_item(int64_t index, std::string field,
 }
 
 void import_job_state::settle() {
-  if (transient) {
-    // Nothing is recorded: the whole batch goes again after the delay, its
-    // applied items answered from their idempotency keys.
-    self->delayed_send(self, settings.retry_delay, atom::next::value);
-    return;
+  auto again = std::any_of(slots.begin(), slots.end(), [](const slot& s) {
+    return s.state == slot_state::again;
+  });
+  if (again) {
+    // Only the unsettled commands go again, with their keys looked up.
+    fresh = false;
+    reporting = false;
+    return back_off();
   }
+  retries = 0;
   std::sort(progress.errors.begin(), progress.errors.end(),
             [](auto& x, auto& y) { return x.index < y.index; });
   progress.failed += static_cast<int64_t>(progress.errors.size());
@@ -197,7 +213,28 @@ void import_job_state::settle() {
   report();
 }
 
+void import_job_state::retry() {
+  if (reporting)
+    return report();
+  if (slots.empty())
+    return next();
+  for (auto& s : slots)
+    if (s.state == slot_state::again)
+      s.state = slot_state::waiting;
+  pump();
+}
+
+void import_job_state::back_off() {
+  auto delay = settings.retry_delay;
+  for (int i = 0; i < retries && delay < settings.max_delay; ++i)
+    delay *= 2;
+  ++retries;
+  self->delayed_send(self, std::min(delay, settings.max_delay),
+                     atom::retry::value);
+}
+
 void import_job_state::report() {
+  reporting = true;
   progress.updated_ms = actors::domain::now_ms();
   self
     ->request(settings.jobs, settings.request_timeout, atom::progress::value,
@@ -208,16 +245,39 @@ void import_job_state::report() {
           self->quit();
           return;
         }
+        retries = 0;
         settings.job.done = progress.done;
         settings.job.failed = progress.failed;
-        settings.job.state = progress.state;
-        self->send(self, atom::next::value);
+        fresh = true;
+        next();
       },
-      [this](caf::error&) {
-        // The store did not take it: the same batch again later (its
-        // commands replay from their keys).
-        self->delayed_send(self, settings.retry_delay, atom::next::value);
-      });
+      [this](caf::error&) { resync(); });
+}
+
+void import_job_state::resync() {
+  // The store may have taken the report even though its answer was lost:
+  // going on from a stale `done` would send a batch again.
+  self
+    ->request(settings.jobs, settings.request_timeout, atom::get::value,
+              settings.job.user_id, settings.job.id)
+    .then(
+      [this](actors::job_view& view) {
+        auto& stored = view.job;
+        if (stored.state != "queued" && stored.state != "running") {
+          self->quit();
+          return;
+        }
+        if (stored.done >= progress.done) {
+          retries = 0;
+          settings.job.done = stored.done;
+          settings.job.failed = stored.failed;
+          fresh = true;
+          next();
+          return;
+        }
+        back_off(); // Not recorded: report the same batch again.
+      },
+      [this](caf::error&) { back_off(); });
 }
 
 actors::import_job_actor::behavior_type
@@ -226,6 +286,7 @@ import_job(actors::import_job_actor::stateful_pointer<import_job_state> self,
   self->state.start(self, std::move(cfg));
   return {
     [self](atom::next) { self->state.next(); },
+    [self](atom::retry) { self->state.retry(); },
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -26,21 +27,32 @@ struct import_job_settings {
   /// Applies the commands (routes them to the user's list, on any node).
   actors::user_directory_actor directory;
   caf::timespan request_timeout = std::chrono::seconds(10);
-  /// Items applied at once: their commands share the journal's commits.
+  /// Items per batch: one progress record each.
   size_t batch = 256;
-  /// Wait before a batch that met a transient failure (a timeout, the
-  /// store down, no owner) is tried again.
+  /// Commands in flight while their keys must be looked up (a batch that
+  /// may have been sent before); a first attempt sends the whole batch.
+  size_t window = 16;
+  /// The job ran before (a restart): its first batch may have been sent.
+  bool resumed = false;
+  /// First wait before a batch's failed commands (a timeout, the store
+  /// down, no owner) or its report go again; doubles up to `max_delay`.
   caf::timespan retry_delay = std::chrono::seconds(1);
+  caf::timespan max_delay = std::chrono::seconds(30);
 };
 
 /// One running import: reads the items of the next batch (`decode_item`),
 /// applies each valid one as a command with the idempotency key
-/// `import:<job>:<index>` (so a batch tried again, or resumed after a
-/// crash, applies nothing twice), reports the batch to the `jobs` actor
-/// (one transaction) and goes on until the file is done. A re-imported
-/// iCalendar UID updates the todo it made before.
+/// `import:<job>:<index>:c|u`, reports the batch to the `jobs` actor (one
+/// transaction) and goes on until the file is done. The first attempt of
+/// a batch marks its keys fresh (`command::fresh_key`: nothing to look up,
+/// so the commands share the journal's commits); a batch sent again (after
+/// a transient failure or a restart) has its keys looked up, so nothing is
+/// applied twice. A re-imported iCalendar UID updates the todo it made
+/// before.
 struct import_job_state {
   static inline const char* name = "import_job";
+
+  enum class slot_state { waiting, sent, done, again };
 
   /// One item of the batch in flight.
   struct slot {
@@ -48,7 +60,7 @@ struct import_job_state {
     codec::import_item item;
     /// The todo a UID maps to (an update), empty for a create.
     std::string todo_id;
-    bool settled = false;
+    slot_state state = slot_state::waiting;
   };
 
   actors::import_job_actor::pointer self = nullptr;
@@ -56,23 +68,34 @@ struct import_job_state {
   /// For each UID, the index of the first item that has it.
   std::unordered_map<std::string, int64_t> first_of_uid;
   std::vector<slot> slots;
-  /// Commands of the batch not answered yet.
-  size_t outstanding = 0;
-  /// A command of the batch failed for a reason that may pass.
-  bool transient = false;
+  size_t in_flight = 0;
+  /// The batch's keys were never sent before.
+  bool fresh = true;
+  /// Waiting to report (not to send commands) when a backoff ends.
+  bool reporting = false;
+  /// Backoffs in a row.
+  int retries = 0;
   persistence::job_progress progress;
 
   void start(actors::import_job_actor::pointer ptr, import_job_settings cfg);
   /// Reads and applies the next batch, or reports the end.
   void next();
+  /// A backoff ended.
+  void retry();
 
  private:
   void apply(std::map<std::string, std::string> known);
-  void submit(slot& s, bool create);
-  void answered(slot& s, bool create, const actors::command_outcome& x);
+  /// Sends waiting commands up to the window; settles the batch when none
+  /// is left.
+  void pump();
+  void submit(slot& s);
+  void answered(slot& s, const actors::command_outcome& x);
   void failed_item(int64_t index, std::string field, std::string detail);
   void settle();
   void report();
+  /// The report's answer was lost: read what the store has.
+  void resync();
+  void back_off();
 };
 
 actors::import_job_actor::behavior_type

@@ -45,25 +45,35 @@ void jobs_state::start_up(actors::jobs_actor::pointer ptr,
   self = ptr;
   store = std::move(db);
   settings = std::move(cfg);
-  resume();
+  start_queued();
 }
 
-void jobs_state::resume() {
+void jobs_state::start_queued() {
+  auto max = static_cast<size_t>(settings.options.max_running);
+  if (running.size() >= max)
+    return;
   auto jobs = store->unfinished_jobs(settings.node);
   if (!jobs) {
-    // Nothing is lost: they stay in the store for the next start.
-    std::cerr << "actodo: import jobs not resumed: " << describe(jobs.error())
+    // Nothing is lost: they stay in the store for the next start or the
+    // next job that ends.
+    std::cerr << "actodo: import jobs not started: " << describe(jobs.error())
               << '\n';
     return;
   }
   for (auto& job : *jobs) {
+    if (running.size() >= max)
+      return;
+    if (running.count(job.id) > 0)
+      continue;
     auto payload = store->job_payload(job.id);
     if (!payload) {
       std::cerr << "actodo: import job " << job.id
-                << " not resumed: " << describe(payload.error()) << '\n';
+                << " not started: " << describe(payload.error()) << '\n';
       continue;
     }
-    run(job, std::make_shared<const std::string>(std::move(*payload)));
+    // From the store: it may have run before a crash.
+    run(job, std::make_shared<const std::string>(std::move(*payload)), nullptr,
+        true);
   }
 }
 
@@ -74,9 +84,9 @@ caf::result<job_record> jobs_state::create(const std::string& user,
   if (!fmt)
     return make_field_error(ec::invalid_field, "format",
                             "must be ics, json or csv");
-  codec::import_index index;
+  auto index = std::make_shared<codec::import_index>();
   auto max_items = static_cast<size_t>(settings.options.max_items);
-  if (auto err = codec::index_import(*fmt, payload, max_items, index)) {
+  if (auto err = codec::index_import(*fmt, payload, max_items, *index)) {
     auto code = err->field == "items" ? ec::limit_exceeded : ec::invalid_field;
     return make_field_error(code, err->field, err->detail);
   }
@@ -85,36 +95,44 @@ caf::result<job_record> jobs_state::create(const std::string& user,
   job.user_id = user;
   job.node = settings.node;
   job.format = format;
-  job.total = static_cast<int64_t>(index.items.size());
+  job.total = static_cast<int64_t>(index->items.size());
   job.created_ms = job.updated_ms = actors::domain::now_ms();
   if (auto err = store->create_job(job, payload, settings.options.max_active))
     return err;
-  auto shared = std::make_shared<const std::string>(std::move(payload));
-  run(job, std::move(shared));
   notify(user, job);
+  // Beyond `max_running` it waits in the store (its file not in memory).
+  if (running.size() < static_cast<size_t>(settings.options.max_running))
+    run(job, std::make_shared<const std::string>(std::move(payload)),
+        std::move(index), false);
   return job;
 }
 
 void jobs_state::run(const job_record& job,
-                     std::shared_ptr<const std::string> payload) {
-  import_job_settings cfg;
-  auto index = std::make_shared<codec::import_index>();
-  auto fmt = format_named(job.format);
-  // Indexed again on a resume: the same payload gives the same items.
-  if (!fmt
-      || codec::index_import(*fmt, *payload, static_cast<size_t>(-1), *index)) {
-    persistence::job_progress failed;
-    failed.id = job.id;
-    failed.state = "failed";
-    failed.done = job.done;
-    failed.failed = job.failed;
-    failed.detail = "the stored file can no longer be read";
-    failed.updated_ms = actors::domain::now_ms();
-    if (auto ok = store->record_progress(failed); !ok)
-      std::cerr << "actodo: import job " << job.id << ": "
-                << describe(ok.error()) << '\n';
-    return;
+                     std::shared_ptr<const std::string> payload,
+                     std::shared_ptr<const codec::import_index> index,
+                     bool resumed) {
+  if (!index) {
+    // Indexed again on a resume: the same payload gives the same items.
+    auto fresh = std::make_shared<codec::import_index>();
+    auto fmt = format_named(job.format);
+    if (!fmt
+        || codec::index_import(*fmt, *payload, static_cast<size_t>(-1),
+                               *fresh)) {
+      persistence::job_progress failed;
+      failed.id = job.id;
+      failed.state = "failed";
+      failed.done = job.done;
+      failed.failed = job.failed;
+      failed.detail = "the stored file can no longer be read";
+      failed.updated_ms = actors::domain::now_ms();
+      if (auto ok = store->record_progress(failed); !ok)
+        std::cerr << "actodo: import job " << job.id << ": "
+                  << describe(ok.error()) << '\n';
+      return;
+    }
+    index = std::move(fresh);
   }
+  import_job_settings cfg;
   cfg.job = job;
   cfg.payload = std::move(payload);
   cfg.index = std::move(index);
@@ -122,10 +140,20 @@ void jobs_state::run(const job_record& job,
   cfg.directory = settings.directory;
   cfg.request_timeout = settings.request_timeout;
   cfg.batch = settings.batch;
+  cfg.resumed = resumed;
   auto hdl = self->spawn(import_job, std::move(cfg));
   self->monitor(hdl);
   running[job.id] = running_job{hdl, job.user_id, job.total};
   caf::anon_send(hdl, atom::next::value);
+}
+
+void jobs_state::ended(const std::string& id) {
+  auto i = running.find(id);
+  if (i == running.end())
+    return;
+  self->demonitor(i->second.hdl.address());
+  running.erase(i);
+  start_queued();
 }
 
 caf::result<actors::job_view> jobs_state::get(const std::string& user,
@@ -137,7 +165,7 @@ caf::result<actors::job_view> jobs_state::get(const std::string& user,
     return no_job(id);
   actors::job_view view;
   view.job = std::move(**job);
-  auto errors = store->job_errors(id, settings.options.max_items);
+  auto errors = store->job_errors(id, max_errors_shown);
   if (!errors)
     return std::move(errors.error());
   view.errors = std::move(*errors);
@@ -157,9 +185,8 @@ caf::result<job_record> jobs_state::cancel(const std::string& user,
   }
   // A job of another node learns it from its next batch's record.
   if (auto i = running.find(id); i != running.end()) {
-    self->demonitor(i->second.hdl.address());
     caf::anon_send_exit(i->second.hdl, caf::exit_reason::user_shutdown);
-    running.erase(i);
+    ended(id);
   }
   notify(user, *job);
   return std::move(*job);
@@ -181,10 +208,8 @@ caf::result<bool> jobs_state::record(const persistence::job_progress& x) {
     job.total = i->second.total;
     notify(i->second.user, job);
   }
-  if (!*recorded || x.state != "running") {
-    self->demonitor(i->second.hdl.address());
-    running.erase(i);
-  }
+  if (!*recorded || x.state != "running")
+    ended(x.id);
   return *recorded;
 }
 
@@ -207,7 +232,8 @@ void jobs_state::lost(const caf::down_msg& dm) {
         notify(i->second.user, rec);
       }
     }
-    running.erase(i);
+    auto id = i->first;
+    ended(id);
     return;
   }
 }

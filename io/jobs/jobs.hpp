@@ -9,6 +9,7 @@
 
 #include "actors/interfaces.hpp"
 #include "config/settings.hpp"
+#include "io/codec/import_codec.hpp"
 #include "persistence/job_store.hpp"
 
 namespace actodo::io::jobs {
@@ -28,9 +29,10 @@ struct jobs_settings {
 /// The node's import jobs: the only user of the job store (blocking: run it
 /// detached). Indexes an upload, refuses what is too large, stores the job
 /// with its payload before answering (a 202 is durable), runs one
-/// `import_job` per queued or running job (also those a crash interrupted,
-/// at start), records each batch in one transaction and sends the user's
-/// sessions a `job` frame for every change.
+/// `import_job` each for at most `max_running` jobs at once (the others
+/// wait in the store, `queued`, their files not in memory; at start also
+/// those a crash interrupted), records each batch in one transaction and
+/// sends the user's sessions a `job` frame for every change.
 struct jobs_state {
   static inline const char* name = "jobs";
 
@@ -45,6 +47,8 @@ struct jobs_state {
   std::shared_ptr<persistence::job_store> store;
   jobs_settings settings;
   std::unordered_map<std::string, running_job> running;
+  /// Errors `GET /api/v1/jobs/{id}` shows at most.
+  static constexpr int64_t max_errors_shown = 1000;
 
   void start_up(actors::jobs_actor::pointer ptr,
                 std::shared_ptr<persistence::job_store> db, jobs_settings cfg);
@@ -65,11 +69,17 @@ struct jobs_state {
   void lost(const caf::down_msg& dm);
 
  private:
-  /// Resumes the unfinished jobs of this node.
-  void resume();
-  /// Spawns the actor of a stored job.
+  /// Starts stored jobs of this node that are not running (at start: those
+  /// a crash interrupted), oldest first, while fewer than `max_running`
+  /// run.
+  void start_queued();
+  /// Spawns the actor of a stored job. `resumed`: it may have run before,
+  /// so its first batch's keys are looked up.
   void run(const persistence::job_record& job,
-           std::shared_ptr<const std::string> payload);
+           std::shared_ptr<const std::string> payload,
+           std::shared_ptr<const codec::import_index> index, bool resumed);
+  /// A job ended (or was cancelled) here: its slot is free.
+  void ended(const std::string& id);
   /// Sends the user's sessions the job's state.
   void notify(const std::string& user, const persistence::job_record& job);
 };

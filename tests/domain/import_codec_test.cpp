@@ -368,6 +368,9 @@ TEST(import_codec, csv_index_refuses_bad_headers_and_quotes) {
             "body: line 3: a quoted field is not terminated");
   EXPECT_EQ(index_error(f, "\"title\r\n"),
             "body: line 1: a quoted field is not terminated");
+  // A header of a million commas is refused without a million strings.
+  EXPECT_EQ(index_error(f, "title" + std::string(1000000, ',') + "\r\n"),
+            "body: the header names more than the 14 columns there are");
   // Names are matched ignoring ASCII case and surrounding blanks.
   EXPECT_EQ(index_ok(f, " Title ,DUE\r\n").columns,
             (std::vector<std::string>{"title", "due"}));
@@ -397,6 +400,8 @@ TEST(import_codec, csv_decode_errors_name_the_column) {
             ": the row has 2 fields, the header 3");
   EXPECT_EQ(one_error(f, "title\r\na,b\r\n"),
             ": the row has 2 fields, the header 1");
+  EXPECT_EQ(one_error(f, "title\r\na" + std::string(100000, ',') + "\r\n"),
+            ": the row has more fields than the header's 1");
   EXPECT_EQ(one_error(f, "title\r\n\"a\"b\r\n"),
             ": malformed row: text after the closing quote of a field");
   EXPECT_EQ(one_error(f, "title,completed\r\na,yes\r\n"),

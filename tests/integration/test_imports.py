@@ -9,6 +9,7 @@ import datetime
 import http.client
 import io
 import json
+import socket
 import time
 import unittest
 import zoneinfo
@@ -290,6 +291,50 @@ class ImportTest(ActodoTestCase):
         r = srv.request("POST", "/api/v1/auth/login", creds)
         self.assertEqual(r.status, 200, r.body)
         return r.body["access_token"]
+
+    def test_uploads_at_once_are_bounded_and_100_continue_is_answered(self):
+        srv = self.server(extra_args=["--imports.max-uploads=1"])
+        body = json.dumps([{"title": "held"}]).encode()
+        head = (f"POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n"
+                f"Expect: 100-continue\r\n\r\n").encode()
+        held = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        self.addCleanup(held.close)
+        held.sendall(head)
+        # The server asks for the body, holding the node's one upload place.
+        self.assertEqual(held.recv(100), b"HTTP/1.1 100 Continue\r\n\r\n")
+        r = self.post_import(srv, "[]", "application/json")
+        self.assertEqual(r.status, 503, r.body)
+        self.assertEqual(r.headers.get("retry-after"), "1")
+        held.sendall(body)
+        answer = held.recv(4096).decode()
+        self.assertTrue(answer.startswith("HTTP/1.1 202"), answer)
+        # Given back with the answer.
+        self.wait_job(srv, self.start_import(srv, "[]", "application/json"))
+        # Any other expectation: 417.
+        with socket.create_connection(("127.0.0.1", srv.port),
+                                      timeout=10) as other:
+            other.sendall(head.replace(b"100-continue", b"200-ok"))
+            answer = other.recv(4096).decode()
+            self.assertTrue(answer.startswith("HTTP/1.1 417"), answer)
+        self.assertEqual(sorted(t["title"] for t in srv.list_all()),
+                         ["held"])
+
+    def test_jobs_beyond_max_running_wait_queued(self):
+        srv = self.server(extra_args=["--imports.max-running=1"])
+        first = self.start_import(srv, json.dumps(
+            [{"title": f"first {i}"} for i in range(9000)]),
+            "application/json")
+        second = self.start_import(srv, json.dumps(
+            [{"title": f"second {i}"} for i in range(50)]),
+            "application/json")
+        r = srv.request("GET", f"/api/v1/jobs/{second}")
+        self.assertEqual(r.body["state"], "queued", r.body)
+        self.assertEqual(r.body["done"], 0)
+        self.assertEqual(self.wait_job(srv, first)["done"], 9000)
+        self.assertEqual(self.wait_job(srv, second)["done"], 50)
+        self.assertEqual(len(srv.list_all()), 9050)
 
     # -- jobs -----------------------------------------------------------------
 
