@@ -207,6 +207,8 @@ int serve(int argc, char** argv) {
   jobs_cfg.directory = node.directory();
   jobs_cfg.node = clustered ? cfg.cluster.node_id : std::string{};
   jobs_cfg.request_timeout = cfg.lists.request_timeout;
+  jobs_cfg.lease = cfg.imports.lease;
+  jobs_cfg.renew_interval = cfg.imports.lease / 3;
   actodo::io::jobs::service imports{sys, std::move(stores->jobs),
                                     std::move(jobs_cfg)};
   actodo::io::feeds::feeds_settings feeds_cfg;

@@ -321,8 +321,12 @@ using jobs_actor = caf::typed_actor<
   // From a job: the todos of UIDs imported before (user, UIDs).
   caf::replies_to<atom::find, std::string, std::vector<std::string>>::with<
     std::map<std::string, std::string>>,
-  // From a job: a batch is done; false: the job ended (cancelled), stop.
-  caf::replies_to<atom::progress, persistence::job_progress>::with<bool>>;
+  // From a job: a batch is done; false: the job ended (cancelled, or
+  // another node took it over), stop.
+  caf::replies_to<atom::progress, persistence::job_progress>::with<bool>,
+  // Renew the leases of the running jobs, take over jobs whose node
+  // stopped (self-sent, periodic).
+  caf::reacts_to<atom::tick>>;
 
 /// The node's calendar feeds (io/feeds/feeds): owns the feed store.
 using feeds_actor = caf::typed_actor<

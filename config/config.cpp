@@ -158,7 +158,9 @@ app_config::app_config() {
     .add(imports.max_running, "max-running",
          "import jobs a node runs at once (the others wait)")
     .add(imports.max_uploads, "max-uploads",
-         "import bodies a node reads at once (more: 503)");
+         "import bodies a node reads at once (more: 503)")
+    .add(imports.lease, "lease",
+         "a stopped node's import jobs move to another node after this");
   opt_group{custom_options_, "feeds"}.add(feeds.max_per_user, "max-per-user",
                                           "most calendar feeds per user");
   // Two cores: measured better than work stealing with four threads.

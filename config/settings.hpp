@@ -198,6 +198,9 @@ struct import_options {
   /// Upload bodies a node reads at once (each in memory until stored);
   /// more: 503.
   int64_t max_uploads = 4;
+  /// How long a node holds a job without renewing it (every third of
+  /// this): a node that stops loses its jobs to the others after it.
+  caf::timespan lease = std::chrono::seconds(30);
 };
 
 /// Read-only calendar feeds (`io::feeds`).

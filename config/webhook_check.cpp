@@ -22,6 +22,7 @@ caf::error validate_webhooks(const webhook_options& x) {
 }
 
 caf::error validate_imports(const import_options& x) {
+  using namespace std::chrono_literals;
   if (x.max_bytes < 1024 || x.max_bytes > int64_t{1} << 30)
     return invalid("imports.max-bytes", "must be between 1024 and 1073741824");
   if (x.max_items < 1 || x.max_items > 10000000)
@@ -32,6 +33,8 @@ caf::error validate_imports(const import_options& x) {
     return invalid("imports.max-running", "must be between 1 and 64");
   if (x.max_uploads < 1 || x.max_uploads > 1024)
     return invalid("imports.max-uploads", "must be between 1 and 1024");
+  if (x.lease < 2s || x.lease > 10min)
+    return invalid("imports.lease", "must be between 2s and 10min");
   return {};
 }
 

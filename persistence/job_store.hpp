@@ -18,7 +18,8 @@ struct job_record {
   std::string id;
   std::string user_id;
   /// The node that runs it (its `--cluster.node-id`, empty alone): a node
-  /// that restarts resumes its own unfinished jobs.
+  /// that restarts resumes its own unfinished jobs; another node takes
+  /// them over once `lease_until_ms` passed (see `claim_jobs`).
   std::string node;
   /// `ics`, `json` or `csv`.
   std::string format;
@@ -35,6 +36,8 @@ struct job_record {
   std::string detail;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  /// Until when `node` holds the job; renewed while it runs.
+  int64_t lease_until_ms = 0;
 };
 
 /// Why one item of a job was not applied.
@@ -49,6 +52,9 @@ struct job_error {
 /// What a batch of a running job did, written in one transaction.
 struct job_progress {
   std::string id;
+  /// The node recording it: nothing is written once another node took the
+  /// job over.
+  std::string node;
   /// The job's new state (`running` while batches remain, or a final one).
   std::string state;
   int64_t done = 0;
@@ -69,7 +75,8 @@ class job_store {
  public:
   virtual ~job_store() = default;
 
-  /// Stores a new job (`state` queued) with its payload. Fails with
+  /// Stores a new job (`state` queued, its `node` and `lease_until_ms`)
+  /// with its payload. Fails with
   /// `ec::limit_exceeded` (field `jobs`) when the user has `max_active`
   /// jobs that are queued or running already.
   virtual caf::error create_job(const job_record& job,
@@ -84,10 +91,26 @@ class job_store {
   virtual caf::expected<std::vector<job_error>>
   job_errors(const std::string& id, int64_t limit) = 0;
 
-  /// The jobs of `node` that are queued or running (start-up), oldest
-  /// first.
+  /// The jobs of `node` that are queued or running, oldest first.
   virtual caf::expected<std::vector<job_record>>
   unfinished_jobs(const std::string& node) = 0;
+
+  /// Takes over up to `limit` queued or running jobs, oldest first: those
+  /// of `node` itself that are not in `running` (a restart, or queued
+  /// behind others) and those of any node whose lease ended before
+  /// `now_ms` (that node stopped). Sets their `node` and their lease to
+  /// `lease_until_ms`, atomically: two nodes never take the same job.
+  /// Returns them as stored after the change.
+  virtual caf::expected<std::vector<job_record>>
+  claim_jobs(const std::string& node, const std::vector<std::string>& running,
+             int64_t now_ms, int64_t lease_until_ms, int64_t limit)
+    = 0;
+
+  /// Extends the leases of these jobs while `node` still holds them.
+  virtual caf::error renew_jobs(const std::string& node,
+                                const std::vector<std::string>& ids,
+                                int64_t lease_until_ms)
+    = 0;
 
   /// The payload of a job that is not final yet (empty once it is: the
   /// payload is dropped when the job ends).
@@ -95,9 +118,9 @@ class job_store {
 
   /// Records a batch: the job's state, counters, detail and updated_ms,
   /// its errors and UIDs, only while the job is not final (a cancelled job
-  /// stays cancelled). Drops the payload when the new state is final.
-  /// Returns false when nothing was written because the job is final or
-  /// gone.
+  /// stays cancelled) and `x.node` still holds it. Drops the payload when
+  /// the new state is final. Returns false when nothing was written
+  /// because the job is final, gone or another node's now.
   virtual caf::expected<bool> record_progress(const job_progress& x) = 0;
 
   /// Cancels a job of a user that is queued or running (and drops its
@@ -121,7 +144,7 @@ template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_record& x) {
   return f(caf::meta::type_name("job_record"), x.id, x.user_id, x.node,
            x.format, x.state, x.total, x.done, x.failed, x.detail, x.created_ms,
-           x.updated_ms);
+           x.updated_ms, x.lease_until_ms);
 }
 
 template<class Inspector>
@@ -131,7 +154,7 @@ typename Inspector::result_type inspect(Inspector& f, job_error& x) {
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_progress& x) {
-  return f(caf::meta::type_name("job_progress"), x.id, x.state, x.done,
+  return f(caf::meta::type_name("job_progress"), x.id, x.node, x.state, x.done,
            x.failed, x.detail, x.updated_ms, x.errors, x.uids);
 }
 

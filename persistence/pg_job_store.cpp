@@ -15,7 +15,7 @@ constexpr const char* unique_violation = "23505";
 
 constexpr const char* job_columns = "id, user_id, node, format, state, total, "
                                     "done, failed, detail, "
-                                    "created_ms, updated_ms";
+                                    "created_ms, updated_ms, lease_until_ms";
 
 /// The states that are not final, as an SQL list.
 const std::string active = "('queued', 'running')";
@@ -25,25 +25,28 @@ std::string select_jobs(const std::string& where) {
 }
 
 /// The new row, unless the user has $12 unfinished jobs already (no row
-/// then). The payload travels as hex.
+/// then); $13 is its lease. The payload travels as hex.
 std::string insert_job() {
   return std::string{"INSERT INTO jobs ("} + job_columns
          + ", payload) SELECT $1::text, $2::text, $3::text, $4::text, "
            "'queued', $5::bigint, $6::bigint, $7::bigint, $8::text, "
-           "$9::bigint, $10::bigint, decode($11::text, 'hex') "
+           "$9::bigint, $10::bigint, $13::bigint, decode($11::text, 'hex') "
            "WHERE (SELECT count(*) FROM jobs WHERE user_id = $2 AND state IN "
          + active + ") < $12::bigint RETURNING id";
 }
 
 /// One statement (so all of it or none takes effect): the job's progress,
-/// only while it is unfinished, and then (only when it was) its errors
-/// ($7-$9: index, field and detail arrays) and the UIDs of its user
-/// ($10-$11: UID and todo id arrays). Answers how many jobs changed.
+/// only while it is unfinished and node $12 holds it, and then (only when
+/// it was) its errors ($7-$9: index, field and detail arrays) and the UIDs
+/// of its user ($10-$11: UID and todo id arrays). Answers how many jobs
+/// changed.
 std::string record_progress_sql() {
   return "WITH job AS (UPDATE jobs SET state = $2::text, done = $3, "
          "failed = $4, detail = $5, updated_ms = $6, "
          "payload = CASE WHEN $2::text IN "
-         + active + " THEN payload END WHERE id = $1 AND state IN " + active
+         + active
+         + " THEN payload END WHERE id = $1 AND node = $12::text AND state IN "
+         + active
          + " RETURNING id, user_id), "
            "errors AS (INSERT INTO job_errors (job_id, idx, field, detail) "
            "SELECT job.id, e.idx, e.field, e.detail FROM job, "
@@ -58,6 +61,22 @@ std::string record_progress_sql() {
            "SELECT count(*) FROM job";
 }
 
+/// One statement: node $1 takes up to $5 unfinished jobs, oldest first,
+/// its own except those in $2 (a text array) and other nodes' whose lease
+/// ended before $3, leased until $4. `SKIP LOCKED`: a job another node is
+/// taking at the same moment is left to it (its row lock is held until
+/// that node commits, and a row changed meanwhile is checked again).
+std::string claim_jobs_sql() {
+  return "UPDATE jobs SET node = $1::text, lease_until_ms = $4::bigint "
+         "WHERE id IN (SELECT id FROM jobs WHERE state IN "
+         + active
+         + " AND ((node = $1::text AND NOT (id = ANY($2::text[]))) "
+           "OR (node <> $1::text AND lease_until_ms < $3::bigint)) "
+           "ORDER BY created_ms, id LIMIT $5::bigint "
+           "FOR UPDATE SKIP LOCKED) RETURNING "
+         + job_columns;
+}
+
 std::vector<std::pair<std::string, std::string>> statements() {
   return {
     // Serializes the creations of one user's jobs across nodes (the count
@@ -70,6 +89,9 @@ std::vector<std::pair<std::string, std::string>> statements() {
                    "WHERE job_id = $1 ORDER BY idx LIMIT $2"},
     {"unfinished_jobs", select_jobs("WHERE node = $1 AND state IN " + active
                                     + " ORDER BY created_ms, id")},
+    {"claim_jobs", claim_jobs_sql()},
+    {"renew_jobs", "UPDATE jobs SET lease_until_ms = $3::bigint "
+                   "WHERE node = $1 AND id = ANY($2::text[])"},
     {"job_payload", "SELECT encode(payload, 'hex') FROM jobs WHERE id = $1 "
                     "AND state IN "
                       + active},
@@ -118,6 +140,7 @@ std::vector<job_record> jobs_of(const pg_rows& rows) {
     job.detail = rows.text(r, 8);
     job.created_ms = rows.integer(r, 9);
     job.updated_ms = rows.integer(r, 10);
+    job.lease_until_ms = rows.integer(r, 11);
     result.push_back(std::move(job));
   }
   return result;
@@ -154,7 +177,8 @@ caf::error pg_job_store::create_job(const job_record& job,
     {job.id, job.user_id, job.node, job.format, std::to_string(job.total),
      std::to_string(job.done), std::to_string(job.failed), job.detail,
      std::to_string(job.created_ms), std::to_string(job.updated_ms),
-     encode_hex(payload), std::to_string(max_active)});
+     encode_hex(payload), std::to_string(max_active),
+     std::to_string(job.lease_until_ms)});
   if (!rows) {
     if (db_.last_state() == unique_violation)
       return fail(caf::make_error(ec::conflict, "job id taken: " + job.id));
@@ -204,6 +228,38 @@ pg_job_store::unfinished_jobs(const std::string& node) {
   return read_jobs("unfinished_jobs", {node});
 }
 
+caf::expected<std::vector<job_record>>
+pg_job_store::claim_jobs(const std::string& node,
+                         const std::vector<std::string>& running,
+                         int64_t now_ms, int64_t lease_until_ms,
+                         int64_t limit) {
+  if (limit <= 0)
+    return std::vector<job_record>{};
+  auto jobs = read_jobs(
+    "claim_jobs", {node, text_array(running), std::to_string(now_ms),
+                   std::to_string(lease_until_ms), std::to_string(limit)});
+  if (!jobs)
+    return jobs;
+  // RETURNING keeps no order.
+  std::sort(jobs->begin(), jobs->end(), [](const auto& x, const auto& y) {
+    return x.created_ms != y.created_ms ? x.created_ms < y.created_ms
+                                        : x.id < y.id;
+  });
+  return jobs;
+}
+
+caf::error pg_job_store::renew_jobs(const std::string& node,
+                                    const std::vector<std::string>& ids,
+                                    int64_t lease_until_ms) {
+  if (ids.empty())
+    return caf::none;
+  auto rows = db_.query("renew_jobs", {node, text_array(ids),
+                                       std::to_string(lease_until_ms)});
+  if (!rows)
+    return std::move(rows.error());
+  return caf::none;
+}
+
 caf::expected<std::string> pg_job_store::job_payload(const std::string& id) {
   auto rows = db_.query("job_payload", {id});
   if (!rows)
@@ -233,7 +289,7 @@ caf::expected<bool> pg_job_store::record_progress(const job_progress& x) {
     "record_job_progress",
     {x.id, x.state, std::to_string(x.done), std::to_string(x.failed), x.detail,
      std::to_string(x.updated_ms), text_array(indexes), text_array(fields),
-     text_array(details), text_array(uids), text_array(todo_ids)});
+     text_array(details), text_array(uids), text_array(todo_ids), x.node});
   if (!rows)
     return std::move(rows.error());
   return rows->integer(0, 0) > 0;

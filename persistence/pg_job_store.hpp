@@ -27,6 +27,12 @@ class pg_job_store : public job_store {
                                                    int64_t limit) override;
   caf::expected<std::vector<job_record>>
   unfinished_jobs(const std::string& node) override;
+  caf::expected<std::vector<job_record>>
+  claim_jobs(const std::string& node, const std::vector<std::string>& running,
+             int64_t now_ms, int64_t lease_until_ms, int64_t limit) override;
+  caf::error renew_jobs(const std::string& node,
+                        const std::vector<std::string>& ids,
+                        int64_t lease_until_ms) override;
   caf::expected<std::string> job_payload(const std::string& id) override;
   caf::expected<bool> record_progress(const job_progress& x) override;
   caf::expected<job_record> cancel_job(const std::string& user_id,

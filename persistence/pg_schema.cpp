@@ -118,6 +118,13 @@ CREATE TABLE feeds (
 CREATE INDEX feeds_by_user ON feeds (user_id, created_ms);
 )sql";
 
+/// Job leases: until when a job's node holds it (another node takes over
+/// the unfinished jobs whose lease ended), indexed for that claim.
+constexpr const char* job_leases = R"sql(
+ALTER TABLE jobs ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0;
+CREATE INDEX jobs_by_lease ON jobs (state, lease_until_ms);
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -130,6 +137,7 @@ const std::vector<migration>& pg_migrations() {
     {3, "webhooks and their deliveries", webhooks, {}},
     {4, "import jobs, their errors, imported UIDs", import_jobs, {}},
     {5, "calendar feeds", calendar_feeds, {}},
+    {6, "job leases", job_leases, {}},
   };
   return steps;
 }

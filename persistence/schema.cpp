@@ -139,6 +139,13 @@ CREATE TABLE feeds (
 CREATE INDEX feeds_by_user ON feeds (user_id, created_ms);
 )sql";
 
+/// Job leases: until when a job's node holds it (another node takes over
+/// the unfinished jobs whose lease ended), indexed for that claim.
+constexpr const char* job_leases = R"sql(
+ALTER TABLE jobs ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_by_lease ON jobs (state, lease_until_ms);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -158,6 +165,7 @@ const std::vector<migration>& actodo_migrations() {
     {10, "webhooks and their deliveries", webhooks, {"webhooks"}},
     {11, "import jobs, their errors, imported UIDs", import_jobs, {"jobs"}},
     {12, "calendar feeds", calendar_feeds, {"feeds"}},
+    {13, "job leases", job_leases, {"jobs", "lease_until_ms"}},
   };
   return steps;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <set>
 
 #include <sqlite3.h>
 
@@ -77,7 +78,7 @@ namespace {
 
 constexpr const char* job_columns = "id, user_id, node, format, state, total, "
                                     "done, failed, detail, "
-                                    "created_ms, updated_ms";
+                                    "created_ms, updated_ms, lease_until_ms";
 
 /// The states that are not final, as an SQL list.
 constexpr const char* active = "('queued', 'running')";
@@ -96,19 +97,34 @@ struct sqlite_job_store::statements {
       // The payload is a zeroblob of its size, filled by `write_blob`.
       insert(db, std::string{"INSERT INTO jobs ("} + job_columns
                    + ", payload) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, "
-                     "?7, ?8, ?9, ?10, zeroblob(?11))"),
+                     "?7, ?8, ?9, ?10, ?12, zeroblob(?11))"),
       find(db, select_jobs("WHERE user_id = ?1 AND id = ?2")),
+      find_by_id(db, select_jobs("WHERE id = ?1")),
       errors(db, "SELECT idx, field, detail FROM job_errors "
                  "WHERE job_id = ?1 ORDER BY idx LIMIT ?2"),
       unfinished(db, select_jobs(std::string{"WHERE node = ?1 AND state IN "}
                                  + active + " ORDER BY created_ms, id")),
+      // Those of ?1 (the ones it runs are left out afterwards: ?3 is the
+      // limit plus their number) and those whose lease ended before ?2.
+      candidates(db, std::string{"SELECT id, node FROM jobs WHERE state IN "}
+                       + active
+                       + " AND (node = ?1 OR lease_until_ms < ?2) "
+                         "ORDER BY created_ms, id LIMIT ?3"),
+      claim(db, std::string{"UPDATE jobs SET node = ?2, lease_until_ms = ?3 "
+                            "WHERE id = ?1 AND (node = ?2 OR lease_until_ms "
+                            "< ?4) AND state IN "}
+                  + active),
+      renew(db, "UPDATE jobs SET lease_until_ms = ?3 "
+                "WHERE id = ?2 AND node = ?1"),
       payload(db, std::string{"SELECT payload FROM jobs WHERE id = ?1 "
                               "AND state IN "}
                     + active),
       progress(db, std::string{"UPDATE jobs SET state = ?2, done = ?3, "
                                "failed = ?4, detail = ?5, updated_ms = ?6, "
                                "payload = CASE WHEN ?2 IN "}
-                     + active + " THEN payload END WHERE id = ?1 AND state IN "
+                     + active
+                     + " THEN payload END WHERE id = ?1 AND node = ?7 "
+                       "AND state IN "
                      + active),
       insert_error(db, "INSERT OR REPLACE INTO job_errors "
                        "(job_id, idx, field, detail) VALUES (?1, ?2, ?3, ?4)"),
@@ -124,8 +140,9 @@ struct sqlite_job_store::statements {
       uid(db, "SELECT todo_id FROM import_uids "
               "WHERE user_id = ?1 AND uid = ?2") {}
 
-  sqlite_statement count_active, insert, find, errors, unfinished, payload,
-    progress, insert_error, upsert_uid, cancel, uid;
+  sqlite_statement count_active, insert, find, find_by_id, errors, unfinished,
+    candidates, claim, renew, payload, progress, insert_error, upsert_uid,
+    cancel, uid;
 };
 
 sqlite_job_store::sqlite_job_store(connection db) : db_(std::move(db)) {}
@@ -143,9 +160,10 @@ sqlite_job_store::open(const std::string& path) {
     new sqlite_job_store(std::move(*db))};
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   auto& s = *result->stmts_;
-  for (auto stmt : {&s.count_active, &s.insert, &s.find, &s.errors,
-                    &s.unfinished, &s.payload, &s.progress, &s.insert_error,
-                    &s.upsert_uid, &s.cancel, &s.uid})
+  for (auto stmt :
+       {&s.count_active, &s.insert, &s.find, &s.find_by_id, &s.errors,
+        &s.unfinished, &s.candidates, &s.claim, &s.renew, &s.payload,
+        &s.progress, &s.insert_error, &s.upsert_uid, &s.cancel, &s.uid})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
@@ -169,6 +187,7 @@ caf::error sqlite_job_store::create_job(const job_record& job,
   stmt.bind(4, job.format).bind(5, job.total).bind(6, job.done);
   stmt.bind(7, job.failed).bind(8, job.detail).bind(9, job.created_ms);
   stmt.bind(10, job.updated_ms).bind(11, static_cast<int64_t>(payload.size()));
+  stmt.bind(12, job.lease_until_ms);
   stmt.step();
   if (!stmt.ok()) {
     auto code = sqlite3_extended_errcode(db_.get());
@@ -203,6 +222,7 @@ caf::expected<std::vector<job_record>> read_jobs(sqlite_statement& stmt) {
     job.detail = stmt.column_text(8);
     job.created_ms = stmt.column_int(9);
     job.updated_ms = stmt.column_int(10);
+    job.lease_until_ms = stmt.column_int(11);
     result.push_back(std::move(job));
   }
   if (!stmt.ok())
@@ -242,6 +262,73 @@ sqlite_job_store::unfinished_jobs(const std::string& node) {
   return read_jobs(stmts_->unfinished.bind(1, node));
 }
 
+caf::expected<std::vector<job_record>>
+sqlite_job_store::claim_jobs(const std::string& node,
+                             const std::vector<std::string>& running,
+                             int64_t now_ms, int64_t lease_until_ms,
+                             int64_t limit) {
+  std::vector<job_record> result;
+  if (limit <= 0)
+    return result;
+  // BEGIN IMMEDIATE: no other connection writes between the selection and
+  // the updates (each update checks the condition again all the same).
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  std::set<std::string> skip{running.begin(), running.end()};
+  auto& select = stmts_->candidates;
+  auto max_rows = static_cast<int64_t>(skip.size()) > INT64_MAX - limit
+                    ? INT64_MAX
+                    : limit + static_cast<int64_t>(skip.size());
+  select.bind(1, node).bind(2, now_ms).bind(3, max_rows);
+  std::vector<std::string> ids;
+  while (select.step()) {
+    auto id = select.column_text(0);
+    if (select.column_text(1) == node && skip.count(id) > 0)
+      continue;
+    if (static_cast<int64_t>(ids.size()) < limit)
+      ids.push_back(std::move(id));
+  }
+  if (!select.ok())
+    return select.fail();
+  select.reset();
+  for (auto& id : ids) {
+    if (auto err = stmts_->claim.bind(1, id)
+                     .bind(2, node)
+                     .bind(3, lease_until_ms)
+                     .bind(4, now_ms)
+                     .run())
+      return err;
+    if (sqlite3_changes(db_.get()) == 0)
+      continue;
+    auto jobs = read_jobs(stmts_->find_by_id.bind(1, id));
+    if (!jobs)
+      return std::move(jobs.error());
+    for (auto& job : *jobs)
+      result.push_back(std::move(job));
+  }
+  if (auto err = txn->commit())
+    return err;
+  return result;
+}
+
+caf::error sqlite_job_store::renew_jobs(const std::string& node,
+                                        const std::vector<std::string>& ids,
+                                        int64_t lease_until_ms) {
+  if (ids.empty())
+    return caf::none;
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  for (auto& id : ids)
+    if (auto err = stmts_->renew.bind(1, node)
+                     .bind(2, id)
+                     .bind(3, lease_until_ms)
+                     .run())
+      return err;
+  return txn->commit();
+}
+
 caf::expected<std::string>
 sqlite_job_store::job_payload(const std::string& id) {
   auto& stmt = stmts_->payload;
@@ -259,11 +346,12 @@ caf::expected<bool> sqlite_job_store::record_progress(const job_progress& x) {
     return std::move(txn.error());
   auto& up = stmts_->progress;
   up.bind(1, x.id).bind(2, x.state).bind(3, x.done).bind(4, x.failed);
-  up.bind(5, x.detail).bind(6, x.updated_ms);
+  up.bind(5, x.detail).bind(6, x.updated_ms).bind(7, x.node);
   if (auto err = up.run())
     return err;
   if (sqlite3_changes(db_.get()) == 0)
-    return false; // Final or gone: the transaction rolls back (empty).
+    return false; // Final, gone or another node's: the transaction rolls
+                  // back (empty).
   for (auto& e : x.errors)
     if (auto err = stmts_->insert_error.bind(1, x.id)
                      .bind(2, e.index)

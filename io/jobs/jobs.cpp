@@ -52,28 +52,67 @@ void jobs_state::start_queued() {
   auto max = static_cast<size_t>(settings.options.max_running);
   if (running.size() >= max)
     return;
-  auto jobs = store->unfinished_jobs(settings.node);
+  std::vector<std::string> ids;
+  for (auto& kvp : running)
+    ids.push_back(kvp.first);
+  auto now = actors::domain::now_ms();
+  auto jobs = store->claim_jobs(settings.node, ids, now, lease_end(),
+                                static_cast<int64_t>(max - running.size()));
   if (!jobs) {
-    // Nothing is lost: they stay in the store for the next start or the
-    // next job that ends.
+    // Nothing is lost: they stay in the store for the next tick.
     std::cerr << "actodo: import jobs not started: " << describe(jobs.error())
               << '\n';
     return;
   }
   for (auto& job : *jobs) {
-    if (running.size() >= max)
-      return;
-    if (running.count(job.id) > 0)
-      continue;
     auto payload = store->job_payload(job.id);
     if (!payload) {
       std::cerr << "actodo: import job " << job.id
                 << " not started: " << describe(payload.error()) << '\n';
       continue;
     }
-    // From the store: it may have run before a crash.
+    // From the store: it may have run before (a crash, another node).
     run(job, std::make_shared<const std::string>(std::move(*payload)), nullptr,
         true);
+  }
+}
+
+void jobs_state::tick() {
+  if (!running.empty()) {
+    std::vector<std::string> ids;
+    for (auto& kvp : running)
+      ids.push_back(kvp.first);
+    if (auto err = store->renew_jobs(settings.node, ids, lease_end()))
+      std::cerr << "actodo: import job leases not renewed: " << describe(err)
+                << '\n';
+  }
+  start_queued();
+  self->delayed_send(self, settings.renew_interval, atom::tick::value);
+}
+
+int64_t jobs_state::lease_end() const {
+  return actors::domain::now_ms()
+         + std::chrono::duration_cast<std::chrono::milliseconds>(settings.lease)
+             .count();
+}
+
+void jobs_state::fail(const job_record& job, std::string detail) {
+  persistence::job_progress failed;
+  failed.id = job.id;
+  failed.node = settings.node;
+  failed.state = "failed";
+  failed.done = job.done;
+  failed.failed = job.failed;
+  failed.detail = std::move(detail);
+  failed.updated_ms = actors::domain::now_ms();
+  auto ok = store->record_progress(failed);
+  if (!ok)
+    std::cerr << "actodo: import job " << job.id << ": " << describe(ok.error())
+              << '\n';
+  else if (*ok) {
+    auto rec = job;
+    rec.state = failed.state;
+    notify(rec.user_id, rec);
   }
 }
 
@@ -97,6 +136,7 @@ caf::result<job_record> jobs_state::create(const std::string& user,
   job.format = format;
   job.total = static_cast<int64_t>(index->items.size());
   job.created_ms = job.updated_ms = actors::domain::now_ms();
+  job.lease_until_ms = lease_end();
   if (auto err = store->create_job(job, payload, settings.options.max_active))
     return err;
   notify(user, job);
@@ -118,16 +158,7 @@ void jobs_state::run(const job_record& job,
     if (!fmt
         || codec::index_import(*fmt, *payload, static_cast<size_t>(-1),
                                *fresh)) {
-      persistence::job_progress failed;
-      failed.id = job.id;
-      failed.state = "failed";
-      failed.done = job.done;
-      failed.failed = job.failed;
-      failed.detail = "the stored file can no longer be read";
-      failed.updated_ms = actors::domain::now_ms();
-      if (auto ok = store->record_progress(failed); !ok)
-        std::cerr << "actodo: import job " << job.id << ": "
-                  << describe(ok.error()) << '\n';
+      fail(job, "the stored file can no longer be read");
       return;
     }
     index = std::move(fresh);
@@ -193,7 +224,9 @@ caf::result<job_record> jobs_state::cancel(const std::string& user,
 }
 
 caf::result<bool> jobs_state::record(const persistence::job_progress& x) {
-  auto recorded = store->record_progress(x);
+  auto mine = x;
+  mine.node = settings.node;
+  auto recorded = store->record_progress(mine);
   if (!recorded)
     return std::move(recorded.error());
   auto i = running.find(x.id);
@@ -217,22 +250,10 @@ void jobs_state::lost(const caf::down_msg& dm) {
   for (auto i = running.begin(); i != running.end(); ++i) {
     if (i->second.hdl.address() != dm.source)
       continue;
-    auto job = store->find_job(i->second.user, i->first);
-    if (job && *job) {
-      auto& rec = **job;
-      persistence::job_progress failed;
-      failed.id = rec.id;
-      failed.state = "failed";
-      failed.done = rec.done;
-      failed.failed = rec.failed;
-      failed.detail = "the job stopped: " + to_string(dm.reason);
-      failed.updated_ms = actors::domain::now_ms();
-      if (auto ok = store->record_progress(failed); ok && *ok) {
-        rec.state = failed.state;
-        notify(i->second.user, rec);
-      }
-    }
     auto id = i->first;
+    auto job = store->find_job(i->second.user, id);
+    if (job && *job)
+      fail(**job, "the job stopped: " + to_string(dm.reason));
     ended(id);
     return;
   }
@@ -247,6 +268,8 @@ actors::jobs_actor::behavior_type
 jobs(actors::jobs_actor::stateful_pointer<jobs_state> self,
      std::shared_ptr<persistence::job_store> store, jobs_settings cfg) {
   self->state.start_up(self, std::move(store), std::move(cfg));
+  self->delayed_send(self, self->state.settings.renew_interval,
+                     atom::tick::value);
   self->set_down_handler([self](caf::down_msg& dm) { self->state.lost(dm); });
   // Shutdown: the jobs stop with it (they resume at the next start).
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -277,6 +300,7 @@ jobs(actors::jobs_actor::stateful_pointer<jobs_state> self,
     [self](atom::progress, const persistence::job_progress& x) {
       return self->state.record(x);
     },
+    [self](atom::tick) { self->state.tick(); },
   };
 }
 

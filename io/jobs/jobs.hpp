@@ -24,6 +24,11 @@ struct jobs_settings {
   caf::timespan request_timeout = std::chrono::seconds(10);
   /// Items per batch of a job.
   size_t batch = 256;
+  /// How long a job stays this node's without a renewal: a node that
+  /// stops longer loses its jobs to the others.
+  caf::timespan lease = std::chrono::seconds(30);
+  /// How often the leases are renewed (and stopped nodes' jobs looked for).
+  caf::timespan renew_interval = std::chrono::seconds(10);
 };
 
 /// The node's import jobs: the only user of the job store (blocking: run it
@@ -68,10 +73,14 @@ struct jobs_state {
   /// A job actor went down before its last batch: the job failed.
   void lost(const caf::down_msg& dm);
 
+  /// Renews the running jobs' leases and starts what waits (periodic).
+  void tick();
+
  private:
-  /// Starts stored jobs of this node that are not running (at start: those
-  /// a crash interrupted), oldest first, while fewer than `max_running`
-  /// run.
+  /// Takes and starts stored jobs that are not running, oldest first, while
+  /// fewer than `max_running` run: this node's (at start: those a crash
+  /// interrupted; queued ones behind others) and those of nodes whose
+  /// lease ran out (`claim_jobs`).
   void start_queued();
   /// Spawns the actor of a stored job. `resumed`: it may have run before,
   /// so its first batch's keys are looked up.
@@ -80,6 +89,9 @@ struct jobs_state {
            std::shared_ptr<const codec::import_index> index, bool resumed);
   /// A job ended (or was cancelled) here: its slot is free.
   void ended(const std::string& id);
+  /// Records a failure of the whole job.
+  void fail(const persistence::job_record& job, std::string detail);
+  int64_t lease_end() const;
   /// Sends the user's sessions the job's state.
   void notify(const std::string& user, const persistence::job_record& job);
 };

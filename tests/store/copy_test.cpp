@@ -70,6 +70,7 @@ struct fixture : test::backend {
     job.total = 3;
     job.created_ms = 30;
     job.updated_ms = 30;
+    job.lease_until_ms = 60030;
     CAF_REQUIRE(!opened->jobs->create_job(job, job_payload(), 10));
     job.id = "job_2";
     job.user_id = "u2";
@@ -77,6 +78,7 @@ struct fixture : test::backend {
     CAF_REQUIRE(!opened->jobs->create_job(job, "gone", 10));
     job_progress p;
     p.id = "job_1";
+    p.node = "n";
     p.state = "running";
     p.done = 2;
     p.failed = 1;
@@ -208,6 +210,7 @@ CAF_TEST(a copy in small pages carries every table) {
   CAF_CHECK_EQUAL((*running)->failed, 1);
   CAF_CHECK_EQUAL((*running)->created_ms, 30);
   CAF_CHECK_EQUAL((*running)->updated_ms, 40);
+  CAF_CHECK_EQUAL((*running)->lease_until_ms, 60030);
   auto payload = jobs.job_payload("job_1");
   CAF_REQUIRE(payload);
   CAF_CHECK(*payload == job_payload());

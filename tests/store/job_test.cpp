@@ -48,10 +48,11 @@ struct fixture : test::backend {
   }
 
   static job_progress progress(const std::string& id, const std::string& state,
-                               int64_t done, int64_t failed,
-                               int64_t updated_ms) {
+                               int64_t done, int64_t failed, int64_t updated_ms,
+                               const std::string& node = "n1") {
     job_progress x;
     x.id = id;
+    x.node = node;
     x.state = state;
     x.done = done;
     x.failed = failed;
@@ -116,6 +117,32 @@ struct fixture : test::backend {
     return std::move(*found);
   }
 
+  /// The jobs `node` claims, as returned.
+  std::vector<job_record> claim(const std::string& node, const strings& running,
+                                int64_t now_ms, int64_t lease_until_ms,
+                                int64_t limit = 100) {
+    auto xs = jobs().claim_jobs(node, running, now_ms, lease_until_ms, limit);
+    if (!xs)
+      CAF_FAIL("claim_jobs " << node << ": " << describe(xs.error()));
+    return std::move(*xs);
+  }
+
+  /// The ids of the jobs `node` claims.
+  strings claim_ids(const std::string& node, const strings& running,
+                    int64_t now_ms, int64_t lease_until_ms,
+                    int64_t limit = 100) {
+    strings result;
+    for (auto& x : claim(node, running, now_ms, lease_until_ms, limit))
+      result.push_back(x.id);
+    return result;
+  }
+
+  void renew(const std::string& node, const strings& ids,
+             int64_t lease_until_ms) {
+    if (auto err = jobs().renew_jobs(node, ids, lease_until_ms))
+      CAF_FAIL("renew_jobs " << node << ": " << describe(err));
+  }
+
   strings unfinished(const std::string& node) {
     auto xs = jobs().unfinished_jobs(node);
     if (!xs)
@@ -133,6 +160,7 @@ CAF_TEST_FIXTURE_SCOPE(job_tests, fixture)
 
 CAF_TEST(a new job is queued and found by its user only) {
   auto x = job("job_1", "alice", 1500, "node-a");
+  x.lease_until_ms = 61500;
   x.format = "csv";
   x.total = 42;
   x.state = "running"; // Ignored: a new job is queued.
@@ -150,6 +178,12 @@ CAF_TEST(a new job is queued and found by its user only) {
   CAF_CHECK_EQUAL(y.detail, "");
   CAF_CHECK_EQUAL(y.created_ms, 1500);
   CAF_CHECK_EQUAL(y.updated_ms, 1500);
+  CAF_CHECK_EQUAL(y.lease_until_ms, 61500);
+  auto mine = jobs().unfinished_jobs("node-a");
+  CAF_REQUIRE(mine);
+  CAF_REQUIRE_EQUAL(mine->size(), 1u);
+  CAF_CHECK_EQUAL(mine->front().node, "node-a");
+  CAF_CHECK_EQUAL(mine->front().lease_until_ms, 61500);
   // Another user's job, or none, is not there.
   CAF_CHECK(missing("bob", "job_1"));
   CAF_CHECK(missing("alice", "job_2"));
@@ -368,6 +402,196 @@ CAF_TEST(a cancelled job stays cancelled) {
   CAF_REQUIRE(queued);
   CAF_CHECK_EQUAL(queued->state, "cancelled");
   CAF_CHECK(unfinished("n1").empty());
+}
+
+CAF_TEST(a claim takes idle own jobs and lapsed ones of others oldest first) {
+  auto lease = [this](const std::string& id, int64_t created_ms,
+                      const std::string& node, int64_t lease_until_ms) {
+    auto x = job(id, "alice", created_ms, node);
+    x.lease_until_ms = lease_until_ms;
+    create(x);
+  };
+  lease("job_own", 1000, "n1", 5000); // Own, idle: taken.
+  lease("job_run", 1100, "n1", 30000); // Own, running: skipped.
+  lease("job_live", 900, "n2", 20000); // Another's, live: skipped.
+  lease("job_lapsed", 1200, "n2", 9000); // Another's, lapsed: taken.
+  lease("job_edge", 1250, "n3", 10000); // Ends at now: still live.
+  lease("job_gone", 1300, "n3", 0); // Another's, lapsed: taken.
+  lease("job_done", 800, "n3", 0); // Final: never taken.
+  lease("job_cancelled", 700, "n1", 0); // Own but final: never taken.
+  CAF_REQUIRE(record(progress("job_lapsed", "running", 4, 1, 1500, "n2")));
+  CAF_REQUIRE(record(progress("job_done", "done", 10, 0, 1500, "n3")));
+  CAF_REQUIRE(jobs().cancel_job("alice", "job_cancelled", 1500));
+  auto taken = claim("n1", {"job_run"}, 10000, 40000);
+  CAF_REQUIRE_EQUAL(taken.size(), 3u);
+  CAF_CHECK_EQUAL(taken[0].id, "job_own");
+  CAF_CHECK_EQUAL(taken[1].id, "job_lapsed");
+  CAF_CHECK_EQUAL(taken[2].id, "job_gone");
+  for (auto& x : taken) {
+    CAF_CHECK_EQUAL(x.node, "n1");
+    CAF_CHECK_EQUAL(x.lease_until_ms, 40000);
+  }
+  // Returned as stored: a running job keeps its state and counters.
+  CAF_CHECK_EQUAL(taken[0].state, "queued");
+  CAF_CHECK_EQUAL(taken[1].state, "running");
+  CAF_CHECK_EQUAL(taken[1].done, 4);
+  CAF_CHECK_EQUAL(taken[1].failed, 1);
+  CAF_CHECK_EQUAL(taken[1].user_id, "alice");
+  CAF_CHECK_EQUAL(taken[1].format, "ics");
+  CAF_CHECK_EQUAL(taken[1].created_ms, 1200);
+  CAF_CHECK_EQUAL(taken[1].updated_ms, 1500);
+  reopen();
+  for (auto& x : taken) {
+    auto y = find("alice", x.id);
+    CAF_CHECK_EQUAL(y.node, "n1");
+    CAF_CHECK_EQUAL(y.lease_until_ms, 40000);
+    CAF_CHECK_EQUAL(y.state, x.state);
+    CAF_CHECK_EQUAL(y.done, x.done);
+  }
+  // The others are untouched.
+  auto run = find("alice", "job_run");
+  CAF_CHECK_EQUAL(run.node, "n1");
+  CAF_CHECK_EQUAL(run.lease_until_ms, 30000);
+  auto live = find("alice", "job_live");
+  CAF_CHECK_EQUAL(live.node, "n2");
+  CAF_CHECK_EQUAL(live.lease_until_ms, 20000);
+  auto edge = find("alice", "job_edge");
+  CAF_CHECK_EQUAL(edge.node, "n3");
+  CAF_CHECK_EQUAL(edge.lease_until_ms, 10000);
+  auto done = find("alice", "job_done");
+  CAF_CHECK_EQUAL(done.node, "n3");
+  CAF_CHECK_EQUAL(done.state, "done");
+  CAF_CHECK_EQUAL(done.lease_until_ms, 0);
+  auto cancelled = find("alice", "job_cancelled");
+  CAF_CHECK_EQUAL(cancelled.state, "cancelled");
+  CAF_CHECK_EQUAL(cancelled.lease_until_ms, 0);
+  CAF_CHECK_EQUAL(unfinished("n1"),
+                  (strings{"job_own", "job_run", "job_lapsed", "job_gone"}));
+  CAF_CHECK_EQUAL(unfinished("n2"), (strings{"job_live"}));
+  // Another node claiming right after gets nothing; so does n2, which runs
+  // its one job, and n1 again, running them all.
+  CAF_CHECK(claim_ids("n4", {}, 10000, 40000).empty());
+  CAF_CHECK(claim_ids("n2", {"job_live"}, 10000, 40000).empty());
+  CAF_CHECK(claim_ids("n1", {"job_own", "job_run", "job_lapsed", "job_gone"},
+                      10000, 40000)
+              .empty());
+  CAF_CHECK_EQUAL(find("alice", "job_own").lease_until_ms, 40000);
+  // Once a lease ends, the boundary job goes too.
+  CAF_CHECK_EQUAL(claim_ids("n4", {}, 10001, 50000), (strings{"job_edge"}));
+  CAF_CHECK_EQUAL(find("alice", "job_edge").node, "n4");
+}
+
+CAF_TEST(a claim skips only the own jobs the node runs) {
+  auto x = job("job_1", "alice", 1000, "n1"); // Lease 0: long lapsed.
+  create(x);
+  create(job("job_2", "alice", 2000, "n1"));
+  // Ids that need quoting in an array literal.
+  create(job("job_\"q\\,{}", "alice", 3000, "n1"));
+  create(job("job_3", "alice", 4000, "n2"));
+  // `running` names own jobs only: another node's lapsed job is taken.
+  CAF_CHECK_EQUAL(
+    claim_ids("n1", {"job_1", "job_\"q\\,{}", "job_3", "job_none"}, 5000, 9000),
+    (strings{"job_2", "job_3"}));
+  CAF_CHECK_EQUAL(find("alice", "job_1").lease_until_ms, 0);
+  CAF_CHECK_EQUAL(find("alice", "job_\"q\\,{}").lease_until_ms, 0);
+  CAF_CHECK_EQUAL(find("alice", "job_3").node, "n1");
+  // An own job is taken whatever its lease (a restart runs none).
+  CAF_CHECK_EQUAL(claim_ids("n1", {}, 5000, 9500),
+                  (strings{"job_1", "job_2", "job_\"q\\,{}", "job_3"}));
+  CAF_CHECK_EQUAL(find("alice", "job_2").lease_until_ms, 9500);
+}
+
+CAF_TEST(a claim takes at most limit jobs oldest first) {
+  create(job("job_e", "alice", 5000, "n2"));
+  create(job("job_b", "alice", 2000, "n2"));
+  create(job("job_d", "bob", 3000, "n3"));
+  create(job("job_c", "alice", 3000, "n2"));
+  create(job("job_a", "carol", 1000, "n2"));
+  CAF_CHECK(claim_ids("n1", {}, 100, 500, 0).empty());
+  CAF_CHECK(claim_ids("n1", {}, 100, 500, -1).empty());
+  CAF_CHECK_EQUAL(find("carol", "job_a").node, "n2");
+  CAF_CHECK_EQUAL(claim_ids("n1", {}, 100, 500, 2),
+                  (strings{"job_a", "job_b"}));
+  CAF_CHECK_EQUAL(claim_ids("n4", {}, 100, 500, 2),
+                  (strings{"job_c", "job_d"}));
+  CAF_CHECK_EQUAL(claim_ids("n5", {}, 100, 500, 2), (strings{"job_e"}));
+  CAF_CHECK_EQUAL(unfinished("n1"), (strings{"job_a", "job_b"}));
+  CAF_CHECK_EQUAL(unfinished("n4"), (strings{"job_c", "job_d"}));
+  CAF_CHECK_EQUAL(unfinished("n5"), (strings{"job_e"}));
+  CAF_CHECK(unfinished("n2").empty());
+  // The limit counts taken jobs: running ones left out do not use it up.
+  CAF_CHECK_EQUAL(claim_ids("n1", {"job_a"}, 100, 600, 1), (strings{"job_b"}));
+}
+
+CAF_TEST(a renewal extends only the leases the node holds) {
+  auto lease = [this](const std::string& id, const std::string& node) {
+    auto x = job(id, "alice", 1000, node);
+    x.lease_until_ms = 5000;
+    create(x);
+  };
+  lease("job_1", "n1");
+  lease("job_2", "n1");
+  lease("job_3", "n2");
+  renew("n1", {"job_1", "job_3", "job_none"}, 20000);
+  CAF_CHECK_EQUAL(find("alice", "job_1").lease_until_ms, 20000);
+  CAF_CHECK_EQUAL(find("alice", "job_2").lease_until_ms, 5000);
+  CAF_CHECK_EQUAL(find("alice", "job_3").lease_until_ms, 5000);
+  CAF_CHECK_EQUAL(find("alice", "job_3").node, "n2");
+  renew("n1", {}, 30000);
+  CAF_CHECK_EQUAL(find("alice", "job_1").lease_until_ms, 20000);
+  // After n2 took job_2 over, n1 no longer renews it.
+  CAF_CHECK_EQUAL(claim_ids("n2", {"job_3"}, 6000, 16000), (strings{"job_2"}));
+  renew("n1", {"job_1", "job_2"}, 40000);
+  reopen();
+  CAF_CHECK_EQUAL(find("alice", "job_1").lease_until_ms, 40000);
+  CAF_CHECK_EQUAL(find("alice", "job_2").lease_until_ms, 16000);
+  CAF_CHECK_EQUAL(find("alice", "job_2").node, "n2");
+  renew("n2", {"job_2", "job_3"}, 50000);
+  CAF_CHECK_EQUAL(find("alice", "job_2").lease_until_ms, 50000);
+  CAF_CHECK_EQUAL(find("alice", "job_3").lease_until_ms, 50000);
+}
+
+CAF_TEST(a node that lost a job records no more of it) {
+  create(job("job_1", "alice", 1000, "n1"));
+  auto first = progress("job_1", "running", 2, 1, 2000);
+  first.errors = {{1, "due", "not a date"}};
+  first.uids = {{"uid-1@x", "t1"}};
+  CAF_REQUIRE(record(first));
+  // n1 stopped renewing: n2 takes the job over.
+  CAF_REQUIRE_EQUAL(claim_ids("n2", {}, 3000, 33000), (strings{"job_1"}));
+  // n1's late batch, even a final one, writes nothing.
+  auto late = progress("job_1", "running", 5, 2, 4000);
+  late.errors = {{3, "", "late"}};
+  late.uids = {{"uid-2@x", "late"}, {"uid-1@x", "late"}};
+  CAF_CHECK(!record(late));
+  late.state = "done";
+  CAF_CHECK(!record(late));
+  late.node = "";
+  CAF_CHECK(!record(late));
+  reopen();
+  auto x = find("alice", "job_1");
+  CAF_CHECK_EQUAL(x.node, "n2");
+  CAF_CHECK_EQUAL(x.state, "running");
+  CAF_CHECK_EQUAL(x.done, 2);
+  CAF_CHECK_EQUAL(x.failed, 1);
+  CAF_CHECK_EQUAL(x.updated_ms, 2000);
+  CAF_CHECK_EQUAL(x.lease_until_ms, 33000);
+  CAF_CHECK_EQUAL(payload("job_1"), "payload");
+  CAF_CHECK_EQUAL(error_indexes("job_1"), (indexes{1}));
+  CAF_CHECK_EQUAL(uids("alice", {"uid-1@x", "uid-2@x"}),
+                  (uid_map{{"uid-1@x", "t1"}}));
+  // n2 carries on.
+  auto next = progress("job_1", "done", 10, 2, 5000, "n2");
+  next.errors = {{7, "", "bad"}};
+  next.uids = {{"uid-2@x", "t2"}};
+  CAF_CHECK(record(next));
+  auto y = find("alice", "job_1");
+  CAF_CHECK_EQUAL(y.state, "done");
+  CAF_CHECK_EQUAL(y.done, 10);
+  CAF_CHECK_EQUAL(error_indexes("job_1"), (indexes{1, 7}));
+  CAF_CHECK_EQUAL(uids("alice", {"uid-1@x", "uid-2@x"}),
+                  (uid_map{{"uid-1@x", "t1"}, {"uid-2@x", "t2"}}));
+  CAF_CHECK_EQUAL(payload("job_1"), "");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
