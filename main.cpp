@@ -187,6 +187,7 @@ int serve(int argc, char** argv) {
   auto kafka_stats = std::make_shared<actodo::io::kafka_metrics>(metrics);
   auto webhook_stats = std::make_shared<actodo::io::webhooks::webhook_metrics>(
     metrics);
+  auto import_stats = std::make_shared<actodo::io::jobs::job_metrics>(metrics);
   actodo::config::add_process_metrics(*metrics);
   actodo::actors::node node{sys, std::move(stores->events),
                             std::move(stores->accounts),
@@ -209,6 +210,7 @@ int serve(int argc, char** argv) {
   jobs_cfg.request_timeout = cfg.lists.request_timeout;
   jobs_cfg.lease = cfg.imports.lease;
   jobs_cfg.renew_interval = cfg.imports.lease / 3;
+  jobs_cfg.stats = import_stats;
   actodo::io::jobs::service imports{sys, std::move(stores->jobs),
                                     std::move(jobs_cfg)};
   actodo::io::feeds::feeds_settings feeds_cfg;

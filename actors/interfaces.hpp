@@ -310,8 +310,10 @@ using import_job_actor = caf::typed_actor<caf::reacts_to<atom::next>,
 /// The node's import jobs (io/jobs/jobs): owns the job store, answers the
 /// REST routes and runs one `import_job` per queued or running job.
 using jobs_actor = caf::typed_actor<
-  // Stores an import and starts it: user, format, payload.
-  caf::replies_to<atom::create, std::string, std::string,
+  // Stores an import and starts it: user, format, `Idempotency-Key` (may
+  // be empty), payload. A key used before for the same upload answers
+  // that job.
+  caf::replies_to<atom::create, std::string, std::string, std::string,
                   std::string>::with<persistence::job_record>,
   // user, id
   caf::replies_to<atom::get, std::string, std::string>::with<job_view>,

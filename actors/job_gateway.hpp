@@ -20,9 +20,12 @@ class job_gateway {
   virtual ~job_gateway() = default;
 
   /// Stores an import job for `payload` in `format` (`ics`, `json`, `csv`)
-  /// and starts it; the answer is the queued job, durable.
-  virtual void import(std::string user, std::string format, std::string payload,
-                      answer<persistence::job_record> cb)
+  /// and starts it; the answer is the queued job, durable. With a `key`
+  /// (`Idempotency-Key`, may be empty) the same upload again answers the
+  /// job it made; another upload with that key is refused (`conflict`,
+  /// field `Idempotency-Key`).
+  virtual void import(std::string user, std::string format, std::string key,
+                      std::string payload, answer<persistence::job_record> cb)
     = 0;
 
   /// A job of the user with the errors of its failed items.

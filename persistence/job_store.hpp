@@ -38,6 +38,10 @@ struct job_record {
   int64_t updated_ms = 0;
   /// Until when `node` holds the job; renewed while it runs.
   int64_t lease_until_ms = 0;
+  /// The upload's `Idempotency-Key` (empty: none) and the SHA-256 (hex) of
+  /// its format and payload, so the same upload again is the same job.
+  std::string idempotency_key;
+  std::string fingerprint;
 };
 
 /// Why one item of a job was not applied.
@@ -75,13 +79,18 @@ class job_store {
  public:
   virtual ~job_store() = default;
 
-  /// Stores a new job (`state` queued, its `node` and `lease_until_ms`)
-  /// with its payload. Fails with
+  /// Stores a new job (`state` queued, its `node`, `lease_until_ms`,
+  /// `idempotency_key` and `fingerprint`) with its payload. Fails with
   /// `ec::limit_exceeded` (field `jobs`) when the user has `max_active`
   /// jobs that are queued or running already.
   virtual caf::error create_job(const job_record& job,
                                 const std::string& payload, int64_t max_active)
     = 0;
+
+  /// The job a user created with an `Idempotency-Key` (any state;
+  /// `std::nullopt`: none).
+  virtual caf::expected<std::optional<job_record>>
+  find_keyed_job(const std::string& user_id, const std::string& key) = 0;
 
   /// One job of one user (`std::nullopt`: not there or another user's).
   virtual caf::expected<std::optional<job_record>>
@@ -144,7 +153,7 @@ template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_record& x) {
   return f(caf::meta::type_name("job_record"), x.id, x.user_id, x.node,
            x.format, x.state, x.total, x.done, x.failed, x.detail, x.created_ms,
-           x.updated_ms, x.lease_until_ms);
+           x.updated_ms, x.lease_until_ms, x.idempotency_key, x.fingerprint);
 }
 
 template<class Inspector>

@@ -15,7 +15,8 @@ constexpr const char* unique_violation = "23505";
 
 constexpr const char* job_columns = "id, user_id, node, format, state, total, "
                                     "done, failed, detail, "
-                                    "created_ms, updated_ms, lease_until_ms";
+                                    "created_ms, updated_ms, lease_until_ms, "
+                                    "idempotency_key, fingerprint";
 
 /// The states that are not final, as an SQL list.
 const std::string active = "('queued', 'running')";
@@ -25,12 +26,14 @@ std::string select_jobs(const std::string& where) {
 }
 
 /// The new row, unless the user has $12 unfinished jobs already (no row
-/// then); $13 is its lease. The payload travels as hex.
+/// then); $13 is its lease, $14 and $15 its idempotency key and
+/// fingerprint. The payload travels as hex.
 std::string insert_job() {
   return std::string{"INSERT INTO jobs ("} + job_columns
          + ", payload) SELECT $1::text, $2::text, $3::text, $4::text, "
            "'queued', $5::bigint, $6::bigint, $7::bigint, $8::text, "
-           "$9::bigint, $10::bigint, $13::bigint, decode($11::text, 'hex') "
+           "$9::bigint, $10::bigint, $13::bigint, $14::text, $15::text, "
+           "decode($11::text, 'hex') "
            "WHERE (SELECT count(*) FROM jobs WHERE user_id = $2 AND state IN "
          + active + ") < $12::bigint RETURNING id";
 }
@@ -85,6 +88,9 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"lock_user_jobs", "SELECT pg_advisory_xact_lock(2, hashtext($1))"},
     {"insert_job", insert_job()},
     {"find_job", select_jobs("WHERE user_id = $1 AND id = $2")},
+    // The last term lets PostgreSQL use the partial index `jobs_by_key`.
+    {"find_keyed_job", select_jobs("WHERE user_id = $1 AND idempotency_key = "
+                                   "$2 AND idempotency_key <> ''")},
     {"job_errors", "SELECT idx, field, detail FROM job_errors "
                    "WHERE job_id = $1 ORDER BY idx LIMIT $2"},
     {"unfinished_jobs", select_jobs("WHERE node = $1 AND state IN " + active
@@ -103,6 +109,14 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"imported_uids", "SELECT uid, todo_id FROM import_uids "
                       "WHERE user_id = $1 AND uid = ANY($2::text[])"},
   };
+}
+
+/// A key the user gave another job already (`id`: that job, if known).
+caf::error key_taken(const std::string& id) {
+  return make_field_error(ec::conflict, "Idempotency-Key",
+                          "the key is taken by "
+                            + (id.empty() ? std::string{"another job"}
+                                          : "job " + id));
 }
 
 /// A PostgreSQL array literal of strings (`{"a","b\"c"}`).
@@ -141,6 +155,8 @@ std::vector<job_record> jobs_of(const pg_rows& rows) {
     job.created_ms = rows.integer(r, 9);
     job.updated_ms = rows.integer(r, 10);
     job.lease_until_ms = rows.integer(r, 11);
+    job.idempotency_key = rows.text(r, 12);
+    job.fingerprint = rows.text(r, 13);
     result.push_back(std::move(job));
   }
   return result;
@@ -172,16 +188,30 @@ caf::error pg_job_store::create_job(const job_record& job,
   };
   if (auto lock = db_.query("lock_user_jobs", {job.user_id}); !lock)
     return fail(std::move(lock.error()));
+  // Before the limit: a retried upload is told about its job, not refused.
+  // (Under the lock no other node creates a job of this user meanwhile.)
+  if (!job.idempotency_key.empty()) {
+    auto taken = read_jobs("find_keyed_job",
+                           {job.user_id, job.idempotency_key});
+    if (!taken)
+      return fail(std::move(taken.error()));
+    if (!taken->empty())
+      return fail(key_taken(taken->front().id));
+  }
   auto rows = db_.query(
     "insert_job",
     {job.id, job.user_id, job.node, job.format, std::to_string(job.total),
      std::to_string(job.done), std::to_string(job.failed), job.detail,
      std::to_string(job.created_ms), std::to_string(job.updated_ms),
      encode_hex(payload), std::to_string(max_active),
-     std::to_string(job.lease_until_ms)});
+     std::to_string(job.lease_until_ms), job.idempotency_key, job.fingerprint});
   if (!rows) {
-    if (db_.last_state() == unique_violation)
+    if (db_.last_state() == unique_violation) {
+      // Which constraint: the message names it.
+      if (describe(rows.error()).find("jobs_by_key") != std::string::npos)
+        return fail(key_taken(""));
       return fail(caf::make_error(ec::conflict, "job id taken: " + job.id));
+    }
     return fail(std::move(rows.error()));
   }
   if (rows->empty())
@@ -199,6 +229,17 @@ pg_job_store::read_jobs(const char* statement, const pg_params& args) {
   if (!rows)
     return std::move(rows.error());
   return jobs_of(*rows);
+}
+
+caf::expected<std::optional<job_record>>
+pg_job_store::find_keyed_job(const std::string& user_id,
+                             const std::string& key) {
+  auto jobs = read_jobs("find_keyed_job", {user_id, key});
+  if (!jobs)
+    return std::move(jobs.error());
+  if (jobs->empty())
+    return std::optional<job_record>{};
+  return std::move(jobs->front());
 }
 
 caf::expected<std::optional<job_record>>

@@ -22,6 +22,8 @@ class pg_job_store : public job_store {
   caf::error create_job(const job_record& job, const std::string& payload,
                         int64_t max_active) override;
   caf::expected<std::optional<job_record>>
+  find_keyed_job(const std::string& user_id, const std::string& key) override;
+  caf::expected<std::optional<job_record>>
   find_job(const std::string& user_id, const std::string& id) override;
   caf::expected<std::vector<job_error>> job_errors(const std::string& id,
                                                    int64_t limit) override;

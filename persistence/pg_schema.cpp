@@ -125,6 +125,16 @@ ALTER TABLE jobs ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0;
 CREATE INDEX jobs_by_lease ON jobs (state, lease_until_ms);
 )sql";
 
+/// An upload's `Idempotency-Key` (empty: none, as for older jobs) and the
+/// SHA-256 of its format and payload; a user's keys are unique.
+constexpr const char* job_keys = R"sql(
+ALTER TABLE jobs ADD COLUMN idempotency_key text COLLATE "C" NOT NULL
+  DEFAULT '';
+ALTER TABLE jobs ADD COLUMN fingerprint text NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX jobs_by_key
+  ON jobs (user_id, idempotency_key) WHERE idempotency_key <> '';
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -138,6 +148,7 @@ const std::vector<migration>& pg_migrations() {
     {4, "import jobs, their errors, imported UIDs", import_jobs, {}},
     {5, "calendar feeds", calendar_feeds, {}},
     {6, "job leases", job_leases, {}},
+    {7, "job idempotency keys", job_keys, {}},
   };
   return steps;
 }

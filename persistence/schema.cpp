@@ -146,6 +146,15 @@ ALTER TABLE jobs ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_by_lease ON jobs (state, lease_until_ms);
 )sql";
 
+/// An upload's `Idempotency-Key` (empty: none, as for older jobs) and the
+/// SHA-256 of its format and payload; a user's keys are unique.
+constexpr const char* job_keys = R"sql(
+ALTER TABLE jobs ADD COLUMN idempotency_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX jobs_by_key
+  ON jobs (user_id, idempotency_key) WHERE idempotency_key <> '';
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -166,6 +175,7 @@ const std::vector<migration>& actodo_migrations() {
     {11, "import jobs, their errors, imported UIDs", import_jobs, {"jobs"}},
     {12, "calendar feeds", calendar_feeds, {"feeds"}},
     {13, "job leases", job_leases, {"jobs", "lease_until_ms"}},
+    {14, "job idempotency keys", job_keys, {"jobs", "idempotency_key"}},
   };
   return steps;
 }

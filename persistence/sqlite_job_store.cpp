@@ -78,7 +78,8 @@ namespace {
 
 constexpr const char* job_columns = "id, user_id, node, format, state, total, "
                                     "done, failed, detail, "
-                                    "created_ms, updated_ms, lease_until_ms";
+                                    "created_ms, updated_ms, lease_until_ms, "
+                                    "idempotency_key, fingerprint";
 
 /// The states that are not final, as an SQL list.
 constexpr const char* active = "('queued', 'running')";
@@ -97,8 +98,11 @@ struct sqlite_job_store::statements {
       // The payload is a zeroblob of its size, filled by `write_blob`.
       insert(db, std::string{"INSERT INTO jobs ("} + job_columns
                    + ", payload) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, "
-                     "?7, ?8, ?9, ?10, ?12, zeroblob(?11))"),
+                     "?7, ?8, ?9, ?10, ?12, ?13, ?14, zeroblob(?11))"),
       find(db, select_jobs("WHERE user_id = ?1 AND id = ?2")),
+      // The last term lets SQLite use the partial index `jobs_by_key`.
+      find_key(db, select_jobs("WHERE user_id = ?1 AND idempotency_key = ?2 "
+                               "AND idempotency_key <> ''")),
       find_by_id(db, select_jobs("WHERE id = ?1")),
       errors(db, "SELECT idx, field, detail FROM job_errors "
                  "WHERE job_id = ?1 ORDER BY idx LIMIT ?2"),
@@ -140,9 +144,9 @@ struct sqlite_job_store::statements {
       uid(db, "SELECT todo_id FROM import_uids "
               "WHERE user_id = ?1 AND uid = ?2") {}
 
-  sqlite_statement count_active, insert, find, find_by_id, errors, unfinished,
-    candidates, claim, renew, payload, progress, insert_error, upsert_uid,
-    cancel, uid;
+  sqlite_statement count_active, insert, find, find_key, find_by_id, errors,
+    unfinished, candidates, claim, renew, payload, progress, insert_error,
+    upsert_uid, cancel, uid;
 };
 
 sqlite_job_store::sqlite_job_store(connection db) : db_(std::move(db)) {}
@@ -161,50 +165,23 @@ sqlite_job_store::open(const std::string& path) {
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   auto& s = *result->stmts_;
   for (auto stmt :
-       {&s.count_active, &s.insert, &s.find, &s.find_by_id, &s.errors,
-        &s.unfinished, &s.candidates, &s.claim, &s.renew, &s.payload,
+       {&s.count_active, &s.insert, &s.find, &s.find_key, &s.find_by_id,
+        &s.errors, &s.unfinished, &s.candidates, &s.claim, &s.renew, &s.payload,
         &s.progress, &s.insert_error, &s.upsert_uid, &s.cancel, &s.uid})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
 }
 
-caf::error sqlite_job_store::create_job(const job_record& job,
-                                        const std::string& payload,
-                                        int64_t max_active) {
-  auto txn = sqlite_transaction::begin(db_.get());
-  if (!txn)
-    return std::move(txn.error());
-  auto count = stmts_->count_active.bind(1, job.user_id).run_int();
-  if (!count)
-    return std::move(count.error());
-  if (*count >= max_active)
-    return make_field_error(ec::limit_exceeded, "jobs",
-                            "a user has at most " + std::to_string(max_active)
-                              + " unfinished jobs");
-  auto& stmt = stmts_->insert;
-  stmt.bind(1, job.id).bind(2, job.user_id).bind(3, job.node);
-  stmt.bind(4, job.format).bind(5, job.total).bind(6, job.done);
-  stmt.bind(7, job.failed).bind(8, job.detail).bind(9, job.created_ms);
-  stmt.bind(10, job.updated_ms).bind(11, static_cast<int64_t>(payload.size()));
-  stmt.bind(12, job.lease_until_ms);
-  stmt.step();
-  if (!stmt.ok()) {
-    auto code = sqlite3_extended_errcode(db_.get());
-    auto err = stmt.fail();
-    if (code == SQLITE_CONSTRAINT_PRIMARYKEY
-        || code == SQLITE_CONSTRAINT_UNIQUE)
-      return caf::make_error(ec::conflict, "job id taken: " + job.id);
-    return err;
-  }
-  stmt.reset();
-  if (auto err = write_blob(db_.get(), "jobs", "payload",
-                            sqlite3_last_insert_rowid(db_.get()), payload))
-    return err;
-  return txn->commit();
-}
-
 namespace {
+
+/// A key the user gave another job already (`id`: that job, if known).
+caf::error key_taken(const std::string& id) {
+  return make_field_error(ec::conflict, "Idempotency-Key",
+                          "the key is taken by "
+                            + (id.empty() ? std::string{"another job"}
+                                          : "job " + id));
+}
 
 /// Every row of a statement that selects `job_columns`.
 caf::expected<std::vector<job_record>> read_jobs(sqlite_statement& stmt) {
@@ -223,6 +200,8 @@ caf::expected<std::vector<job_record>> read_jobs(sqlite_statement& stmt) {
     job.created_ms = stmt.column_int(9);
     job.updated_ms = stmt.column_int(10);
     job.lease_until_ms = stmt.column_int(11);
+    job.idempotency_key = stmt.column_text(12);
+    job.fingerprint = stmt.column_text(13);
     result.push_back(std::move(job));
   }
   if (!stmt.ok())
@@ -232,6 +211,66 @@ caf::expected<std::vector<job_record>> read_jobs(sqlite_statement& stmt) {
 }
 
 } // namespace
+
+caf::error sqlite_job_store::create_job(const job_record& job,
+                                        const std::string& payload,
+                                        int64_t max_active) {
+  auto txn = sqlite_transaction::begin(db_.get());
+  if (!txn)
+    return std::move(txn.error());
+  // Before the limit: a retried upload is told about its job, not refused.
+  if (!job.idempotency_key.empty()) {
+    auto taken = read_jobs(
+      stmts_->find_key.bind(1, job.user_id).bind(2, job.idempotency_key));
+    if (!taken)
+      return std::move(taken.error());
+    if (!taken->empty())
+      return key_taken(taken->front().id);
+  }
+  auto count = stmts_->count_active.bind(1, job.user_id).run_int();
+  if (!count)
+    return std::move(count.error());
+  if (*count >= max_active)
+    return make_field_error(ec::limit_exceeded, "jobs",
+                            "a user has at most " + std::to_string(max_active)
+                              + " unfinished jobs");
+  auto& stmt = stmts_->insert;
+  stmt.bind(1, job.id).bind(2, job.user_id).bind(3, job.node);
+  stmt.bind(4, job.format).bind(5, job.total).bind(6, job.done);
+  stmt.bind(7, job.failed).bind(8, job.detail).bind(9, job.created_ms);
+  stmt.bind(10, job.updated_ms).bind(11, static_cast<int64_t>(payload.size()));
+  stmt.bind(12, job.lease_until_ms).bind(13, job.idempotency_key);
+  stmt.bind(14, job.fingerprint);
+  stmt.step();
+  if (!stmt.ok()) {
+    auto code = sqlite3_extended_errcode(db_.get());
+    // "UNIQUE constraint failed: jobs.user_id, jobs.idempotency_key".
+    auto key = stmt.error().find("idempotency_key") != std::string::npos;
+    auto err = stmt.fail();
+    if (code == SQLITE_CONSTRAINT_UNIQUE && key)
+      return key_taken("");
+    if (code == SQLITE_CONSTRAINT_PRIMARYKEY
+        || code == SQLITE_CONSTRAINT_UNIQUE)
+      return caf::make_error(ec::conflict, "job id taken: " + job.id);
+    return err;
+  }
+  stmt.reset();
+  if (auto err = write_blob(db_.get(), "jobs", "payload",
+                            sqlite3_last_insert_rowid(db_.get()), payload))
+    return err;
+  return txn->commit();
+}
+
+caf::expected<std::optional<job_record>>
+sqlite_job_store::find_keyed_job(const std::string& user_id,
+                                 const std::string& key) {
+  auto jobs = read_jobs(stmts_->find_key.bind(1, user_id).bind(2, key));
+  if (!jobs)
+    return std::move(jobs.error());
+  if (jobs->empty())
+    return std::optional<job_record>{};
+  return std::move(jobs->front());
+}
 
 caf::expected<std::optional<job_record>>
 sqlite_job_store::find_job(const std::string& user_id, const std::string& id) {

@@ -1,4 +1,6 @@
 // Import jobs: /api/v1/imports and /api/v1/jobs (docs/api.md, "Import").
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/time.hpp"
@@ -92,16 +94,27 @@ void router::create_import(const http_request& req, const path_params&,
                              "text/calendar, application/json, text/csv");
     return done(std::move(res));
   }
+  std::string key;
+  if (req.has_header("idempotency-key")) {
+    key = std::string{req.header("idempotency-key")};
+    auto visible = [](char c) { return c >= 0x20 && c <= 0x7e; };
+    if (key.empty() || key.size() > 255
+        || !std::all_of(key.begin(), key.end(), visible))
+      return done(problem(400, "must be 1-255 visible ASCII characters",
+                          "Idempotency-Key"));
+  }
   // The router owns the request and this is its body's last reader: moved,
   // not copied (up to --imports.max-bytes).
   auto body = std::move(const_cast<std::string&>(req.body));
   jobs_->import(
-    req.user, std::string{io::codec::to_string(*format)}, std::move(body),
-    [done](caf::expected<job_record> job) {
+    req.user, std::string{io::codec::to_string(*format)}, std::move(key),
+    std::move(body), [done](caf::expected<job_record> job) {
       if (!job) {
         auto& err = job.error();
         if (err == ec::limit_exceeded && error_field(err) == "items")
           return done(problem(413, describe(err), "items"));
+        if (err == ec::conflict && error_field(err) == "Idempotency-Key")
+          return done(problem(422, describe(err), "Idempotency-Key"));
         return done(response_of(err));
       }
       auto res = json_response(

@@ -39,13 +39,8 @@ class gateway_impl : public actors::feed_gateway {
  private:
   template<class T, class... Ts>
   void ask(answer<T> cb, Ts... xs) {
-    auto job = [=, feeds = feeds_,
-                timeout = timeout_](caf::event_based_actor* self) {
-      self->request(feeds, timeout, xs...)
-        .then([cb](T& x) { cb(std::move(x)); },
-              [cb](caf::error& err) { cb(std::move(err)); });
-    };
-    caf::anon_send(worker_, actors::gateway_job{std::move(job)});
+    actors::ask_through<T>(worker_, feeds_, timeout_, std::move(cb),
+                           std::move(xs)...);
   }
 
   caf::actor worker_;

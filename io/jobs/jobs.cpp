@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/apply.hpp"
+#include "actors/auth/crypto.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 #include "io/codec/import_codec.hpp"
@@ -116,13 +117,28 @@ void jobs_state::fail(const job_record& job, std::string detail) {
   }
 }
 
-caf::result<job_record> jobs_state::create(const std::string& user,
-                                           const std::string& format,
-                                           std::string& payload) {
+caf::result<job_record>
+jobs_state::create(const std::string& user, const std::string& format,
+                   const std::string& key, std::string& payload) {
   auto fmt = format_named(format);
   if (!fmt)
     return make_field_error(ec::invalid_field, "format",
                             "must be ics, json or csv");
+  auto fingerprint = actors::auth::sha256_hex(format + '\n' + payload);
+  // The same upload again (a client that lost the answer) is the same job.
+  auto earlier = [&]() -> caf::expected<std::optional<job_record>> {
+    if (key.empty())
+      return std::optional<job_record>{};
+    auto found = store->find_keyed_job(user, key);
+    if (!found || !*found || (*found)->fingerprint == fingerprint)
+      return found;
+    return make_field_error(ec::conflict, "Idempotency-Key",
+                            "Idempotency-Key was used for another upload");
+  };
+  if (auto found = earlier(); !found)
+    return std::move(found.error());
+  else if (*found)
+    return std::move(**found);
   auto index = std::make_shared<codec::import_index>();
   auto max_items = static_cast<size_t>(settings.options.max_items);
   if (auto err = codec::index_import(*fmt, payload, max_items, *index)) {
@@ -137,8 +153,19 @@ caf::result<job_record> jobs_state::create(const std::string& user,
   job.total = static_cast<int64_t>(index->items.size());
   job.created_ms = job.updated_ms = actors::domain::now_ms();
   job.lease_until_ms = lease_end();
-  if (auto err = store->create_job(job, payload, settings.options.max_active))
-    return err;
+  job.idempotency_key = key;
+  job.fingerprint = fingerprint;
+  if (auto err = store->create_job(job, payload, settings.options.max_active)) {
+    if (err != ec::conflict || key.empty())
+      return err;
+    // Another node stored the same key in the meantime.
+    auto found = earlier();
+    if (!found)
+      return std::move(found.error());
+    if (!*found)
+      return err;
+    return std::move(**found);
+  }
   notify(user, job);
   // Beyond `max_running` it waits in the store (its file not in memory).
   if (running.size() < static_cast<size_t>(settings.options.max_running))
@@ -174,7 +201,9 @@ void jobs_state::run(const job_record& job,
   cfg.resumed = resumed;
   auto hdl = self->spawn(import_job, std::move(cfg));
   self->monitor(hdl);
-  running[job.id] = running_job{hdl, job.user_id, job.total};
+  running[job.id] = running_job{hdl, job.user_id, job.total, job.done,
+                                job.failed};
+  settings.stats->running.set(static_cast<int64_t>(running.size()));
   caf::anon_send(hdl, atom::next::value);
 }
 
@@ -184,6 +213,8 @@ void jobs_state::ended(const std::string& id) {
     return;
   self->demonitor(i->second.hdl.address());
   running.erase(i);
+  settings.stats->finished.add();
+  settings.stats->running.set(static_cast<int64_t>(running.size()));
   start_queued();
 }
 
@@ -233,6 +264,11 @@ caf::result<bool> jobs_state::record(const persistence::job_progress& x) {
   if (i == running.end())
     return *recorded;
   if (*recorded) {
+    auto& rj = i->second;
+    settings.stats->items.add(x.done - rj.done);
+    settings.stats->failures.add(x.failed - rj.failed);
+    rj.done = x.done;
+    rj.failed = x.failed;
     job_record job;
     job.id = x.id;
     job.state = x.state;
@@ -280,8 +316,8 @@ jobs(actors::jobs_actor::stateful_pointer<jobs_state> self,
   });
   return {
     [self](atom::create, const std::string& user, const std::string& format,
-           std::string& payload) {
-      return self->state.create(user, format, payload);
+           const std::string& key, std::string& payload) {
+      return self->state.create(user, format, key, payload);
     },
     [self](atom::get, const std::string& user, const std::string& id) {
       return self->state.get(user, id);

@@ -10,6 +10,7 @@
 #include "actors/interfaces.hpp"
 #include "config/settings.hpp"
 #include "io/codec/import_codec.hpp"
+#include "io/jobs/job_metrics.hpp"
 #include "persistence/job_store.hpp"
 
 namespace actodo::io::jobs {
@@ -29,6 +30,7 @@ struct jobs_settings {
   caf::timespan lease = std::chrono::seconds(30);
   /// How often the leases are renewed (and stopped nodes' jobs looked for).
   caf::timespan renew_interval = std::chrono::seconds(10);
+  std::shared_ptr<job_metrics> stats = std::make_shared<job_metrics>();
 };
 
 /// The node's import jobs: the only user of the job store (blocking: run it
@@ -46,6 +48,9 @@ struct jobs_state {
     actors::import_job_actor hdl;
     std::string user;
     int64_t total = 0;
+    /// As last recorded (for the metrics).
+    int64_t done = 0;
+    int64_t failed = 0;
   };
 
   actors::jobs_actor::pointer self = nullptr;
@@ -58,9 +63,9 @@ struct jobs_state {
   void start_up(actors::jobs_actor::pointer ptr,
                 std::shared_ptr<persistence::job_store> db, jobs_settings cfg);
 
-  caf::result<persistence::job_record> create(const std::string& user,
-                                              const std::string& format,
-                                              std::string& payload);
+  caf::result<persistence::job_record>
+  create(const std::string& user, const std::string& format,
+         const std::string& key, std::string& payload);
 
   caf::result<actors::job_view> get(const std::string& user,
                                     const std::string& id);

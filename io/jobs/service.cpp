@@ -18,16 +18,16 @@ class gateway_impl : public actors::job_gateway {
                caf::timespan timeout)
     : worker_(std::move(worker)), jobs_(std::move(jobs)), timeout_(timeout) {}
 
-  void import(std::string user, std::string format, std::string payload,
-              answer<job_record> cb) override {
+  void import(std::string user, std::string format, std::string key,
+              std::string payload, answer<job_record> cb) override {
     // The payload is moved into the message, never copied (up to
     // --imports.max-bytes).
     auto msg = std::make_shared<std::string>(std::move(payload));
     auto job = [cb = std::move(cb), jobs = jobs_, timeout = timeout_,
                 user = std::move(user), format = std::move(format),
-                msg](caf::event_based_actor* self) {
+                key = std::move(key), msg](caf::event_based_actor* self) {
       self
-        ->request(jobs, timeout, atom::create::value, user, format,
+        ->request(jobs, timeout, atom::create::value, user, format, key,
                   std::move(*msg))
         .then([cb](job_record& x) { cb(std::move(x)); },
               [cb](caf::error& err) { cb(std::move(err)); });
@@ -48,13 +48,8 @@ class gateway_impl : public actors::job_gateway {
  private:
   template<class T, class... Ts>
   void ask(answer<T> cb, Ts... xs) {
-    auto job = [=, jobs = jobs_,
-                timeout = timeout_](caf::event_based_actor* self) {
-      self->request(jobs, timeout, xs...)
-        .then([cb](T& x) { cb(std::move(x)); },
-              [cb](caf::error& err) { cb(std::move(err)); });
-    };
-    caf::anon_send(worker_, actors::gateway_job{std::move(job)});
+    actors::ask_through<T>(worker_, jobs_, timeout_, std::move(cb),
+                           std::move(xs)...);
   }
 
   caf::actor worker_;

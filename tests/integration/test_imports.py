@@ -200,6 +200,13 @@ class ImportTest(ActodoTestCase):
         view = self.wait_job(srv, job)
         self.assertEqual((view["total"], view["done"], view["failed"]),
                          (6, 6, 4), view)
+        metrics = srv.get("/metrics").body
+        metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
+        for line in ("actodo_import_items_total 6",
+                     "actodo_import_item_failures_total 4",
+                     "actodo_import_jobs_finished_total 1",
+                     "actodo_import_jobs_running 0"):
+            self.assertIn(line + "\n", metrics)
         errors = {e["index"]: e for e in view["errors"]}
         self.assertEqual(sorted(errors), [1, 2, 3, 4])
         self.assertEqual(errors[1]["field"], "priority")
@@ -291,6 +298,26 @@ class ImportTest(ActodoTestCase):
         r = srv.request("POST", "/api/v1/auth/login", creds)
         self.assertEqual(r.status, 200, r.body)
         return r.body["access_token"]
+
+    def test_an_upload_sent_again_with_its_key_is_the_same_job(self):
+        srv = self.server()
+        body = json.dumps([{"title": "once"}, {"title": "twice?"}])
+        key = {"Idempotency-Key": "upload-7"}
+        job = self.start_import(srv, body, "application/json", key)
+        self.wait_job(srv, job)
+        # The client lost the answer and sends it again.
+        r = self.post_import(srv, body, "application/json", key)
+        self.assertEqual(r.status, 202, r.body)
+        self.assertEqual(r.body, {"job_id": job, "state": "done"})
+        self.assertEqual(sorted(t["title"] for t in srv.list_all()),
+                         ["once", "twice?"])
+        r = self.post_import(srv, json.dumps([{"title": "other"}]),
+                             "application/json", key)
+        self.assertProblem(r, 422, "Idempotency-Key")
+        r = self.post_import(srv, body, "application/json",
+                             {"Idempotency-Key": "x" * 256})
+        self.assertProblem(r, 400, "Idempotency-Key")
+        self.assertEqual(len(srv.list_all()), 2)
 
     def test_uploads_at_once_are_bounded_and_100_continue_is_answered(self):
         srv = self.server(extra_args=["--imports.max-uploads=1"])

@@ -46,8 +46,9 @@ struct fixture : test::node_fixture {
   }
 
   caf::expected<persistence::job_record> import(const std::string& format,
-                                                const std::string& payload) {
-    self->send(jobs, atom::create::value, std::string{"alice"}, format,
+                                                const std::string& payload,
+                                                const std::string& key = {}) {
+    self->send(jobs, atom::create::value, std::string{"alice"}, format, key,
                payload);
     sched.run();
     caf::expected<persistence::job_record> result{caf::error{}};
@@ -188,10 +189,29 @@ CAF_TEST(a re - imported uid updates its todo and a repeated one fails) {
   CAF_CHECK_EQUAL(after[0].version, 2);
 }
 
+CAF_TEST(an upload sent again with its key is the same job) {
+  start(2);
+  auto first = import("csv", csv_payload, "upload-1");
+  CAF_REQUIRE(first);
+  auto again = import("csv", csv_payload, "upload-1");
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->id, first->id);
+  CAF_CHECK_EQUAL(again->state, "done");
+  CAF_CHECK_EQUAL(todos().size(), 3u);
+  auto other = import("csv", "title\r\nsomething else\r\n", "upload-1");
+  CAF_REQUIRE(!other);
+  CAF_CHECK_EQUAL(other.error(), ec::conflict);
+  CAF_CHECK_EQUAL(error_field(other.error()), "Idempotency-Key");
+  // Without a key the same file is another job.
+  auto keyless = import("csv", csv_payload);
+  CAF_REQUIRE(keyless);
+  CAF_CHECK_NOT_EQUAL(keyless->id, first->id);
+}
+
 CAF_TEST(a cancelled job applies nothing more) {
   start(2);
   self->send(jobs, atom::create::value, std::string{"alice"},
-             std::string{"csv"}, std::string{csv_payload});
+             std::string{"csv"}, std::string{}, std::string{csv_payload});
   // Handled before the job's first batch runs.
   self->send(jobs, atom::cancel::value, std::string{"alice"},
              std::string{"unknown"});

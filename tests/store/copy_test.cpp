@@ -71,10 +71,14 @@ struct fixture : test::backend {
     job.created_ms = 30;
     job.updated_ms = 30;
     job.lease_until_ms = 60030;
+    job.idempotency_key = "key-1";
+    job.fingerprint = "fp-1";
     CAF_REQUIRE(!opened->jobs->create_job(job, job_payload(), 10));
     job.id = "job_2";
     job.user_id = "u2";
     job.created_ms = 31;
+    job.idempotency_key = "";
+    job.fingerprint = "";
     CAF_REQUIRE(!opened->jobs->create_job(job, "gone", 10));
     job_progress p;
     p.id = "job_1";
@@ -211,6 +215,11 @@ CAF_TEST(a copy in small pages carries every table) {
   CAF_CHECK_EQUAL((*running)->created_ms, 30);
   CAF_CHECK_EQUAL((*running)->updated_ms, 40);
   CAF_CHECK_EQUAL((*running)->lease_until_ms, 60030);
+  CAF_CHECK_EQUAL((*running)->idempotency_key, "key-1");
+  CAF_CHECK_EQUAL((*running)->fingerprint, "fp-1");
+  auto keyed = jobs.find_keyed_job("u1", "key-1");
+  CAF_REQUIRE(keyed && keyed->has_value());
+  CAF_CHECK_EQUAL((*keyed)->id, "job_1");
   auto payload = jobs.job_payload("job_1");
   CAF_REQUIRE(payload);
   CAF_CHECK(*payload == job_payload());
@@ -224,6 +233,8 @@ CAF_TEST(a copy in small pages carries every table) {
   auto done = jobs.find_job("u2", "job_2");
   CAF_REQUIRE(done && done->has_value());
   CAF_CHECK_EQUAL((*done)->state, "done");
+  CAF_CHECK_EQUAL((*done)->idempotency_key, "");
+  CAF_CHECK_EQUAL((*done)->fingerprint, "");
   auto errors = jobs.job_errors("job_2", 10);
   CAF_REQUIRE(errors);
   CAF_REQUIRE_EQUAL(errors->size(), 2u);
@@ -263,6 +274,10 @@ CAF_TEST(a copy back keeps job payloads byte for byte) {
   auto payload = back->jobs->job_payload("job_1");
   CAF_REQUIRE(payload);
   CAF_CHECK(*payload == job_payload());
+  auto keyed = back->jobs->find_keyed_job("u1", "key-1");
+  CAF_REQUIRE(keyed && keyed->has_value());
+  CAF_CHECK_EQUAL((*keyed)->id, "job_1");
+  CAF_CHECK_EQUAL((*keyed)->fingerprint, "fp-1");
   auto dropped = back->jobs->job_payload("job_2");
   CAF_REQUIRE(dropped);
   CAF_CHECK_EQUAL(*dropped, "");

@@ -217,6 +217,100 @@ CAF_TEST(a user has at most max_active unfinished jobs) {
   CAF_CHECK(!jobs().create_job(job("job_5", "alice"), "e", 2));
 }
 
+CAF_TEST(an idempotency key names one job of its user) {
+  auto keyed = [](const std::string& id, const std::string& user,
+                  const std::string& key, const std::string& fingerprint) {
+    auto x = job(id, user);
+    x.idempotency_key = key;
+    x.fingerprint = fingerprint;
+    return x;
+  };
+  auto keyed_job = [this](const std::string& user, const std::string& key) {
+    auto found = jobs().find_keyed_job(user, key);
+    if (!found)
+      CAF_FAIL("find_keyed_job " << key << ": " << describe(found.error()));
+    return std::move(*found);
+  };
+  create(keyed("job_1", "alice", "key-1", "fp-1"));
+  reopen();
+  auto x = keyed_job("alice", "key-1");
+  CAF_REQUIRE(x);
+  CAF_CHECK_EQUAL(x->id, "job_1");
+  CAF_CHECK_EQUAL(x->user_id, "alice");
+  CAF_CHECK_EQUAL(x->state, "queued");
+  CAF_CHECK_EQUAL(x->idempotency_key, "key-1");
+  CAF_CHECK_EQUAL(x->fingerprint, "fp-1");
+  CAF_CHECK_EQUAL(find("alice", "job_1").idempotency_key, "key-1");
+  CAF_CHECK_EQUAL(find("alice", "job_1").fingerprint, "fp-1");
+  // Another user's key, an unknown one, or none, finds nothing.
+  CAF_CHECK(!keyed_job("bob", "key-1"));
+  CAF_CHECK(!keyed_job("alice", "key-2"));
+  CAF_CHECK(!keyed_job("alice", "KEY-1"));
+  // The same key again is a conflict, even when the user is at the limit
+  // (a retried upload learns of its job), and changes nothing.
+  for (int64_t max_active : {int64_t{1}, int64_t{10}}) {
+    auto again = jobs().create_job(keyed("job_2", "alice", "key-1", "fp-2"),
+                                   "other", max_active);
+    CAF_CHECK_EQUAL(again, ec::conflict);
+    CAF_CHECK_EQUAL(error_field(again), "Idempotency-Key");
+  }
+  CAF_CHECK(missing("alice", "job_2"));
+  CAF_CHECK_EQUAL(keyed_job("alice", "key-1")->fingerprint, "fp-1");
+  CAF_CHECK_EQUAL(payload("job_1"), "payload");
+  // A new key still counts against the limit.
+  CAF_CHECK_EQUAL(jobs().create_job(keyed("job_2", "alice", "key-2", "fp-2"),
+                                    "other", 1),
+                  ec::limit_exceeded);
+  CAF_CHECK(!keyed_job("alice", "key-2"));
+  // Another user may use the same key.
+  create(keyed("job_3", "bob", "key-1", "fp-3"));
+  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->id, "job_3");
+  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->fingerprint, "fp-3");
+  CAF_CHECK_EQUAL(keyed_job("alice", "key-1")->id, "job_1");
+  // Jobs without a key never conflict, and none is found by the empty key.
+  create(job("job_4", "alice"));
+  create(keyed("job_5", "alice", "", "fp-5"));
+  create(job("job_6", "alice"));
+  CAF_CHECK_EQUAL(find("alice", "job_4").idempotency_key, "");
+  CAF_CHECK_EQUAL(find("alice", "job_4").fingerprint, "");
+  CAF_CHECK_EQUAL(find("alice", "job_5").fingerprint, "fp-5");
+  CAF_CHECK(!keyed_job("alice", ""));
+  // Every read returns the key: claims, unfinished jobs, cancellations.
+  auto taken = claim("n2", {}, 5000, 9000);
+  CAF_REQUIRE_EQUAL(taken.size(), 5u);
+  CAF_CHECK_EQUAL(taken[0].id, "job_1");
+  CAF_CHECK_EQUAL(taken[0].idempotency_key, "key-1");
+  CAF_CHECK_EQUAL(taken[0].fingerprint, "fp-1");
+  auto mine = jobs().unfinished_jobs("n2");
+  CAF_REQUIRE(mine);
+  CAF_REQUIRE(!mine->empty());
+  CAF_CHECK_EQUAL(mine->front().idempotency_key, "key-1");
+  auto cancelled = jobs().cancel_job("bob", "job_3", 6000);
+  CAF_REQUIRE(cancelled);
+  CAF_CHECK_EQUAL(cancelled->idempotency_key, "key-1");
+  CAF_CHECK_EQUAL(cancelled->fingerprint, "fp-3");
+  // The key outlives the job: a final job is still found, and its key
+  // still taken (below the limit now).
+  CAF_REQUIRE(record(progress("job_1", "done", 10, 0, 7000, "n2")));
+  reopen();
+  auto done = keyed_job("alice", "key-1");
+  CAF_REQUIRE(done);
+  CAF_CHECK_EQUAL(done->id, "job_1");
+  CAF_CHECK_EQUAL(done->state, "done");
+  CAF_CHECK_EQUAL(done->fingerprint, "fp-1");
+  CAF_CHECK_EQUAL(payload("job_1"), "");
+  auto late = jobs().create_job(keyed("job_7", "alice", "key-1", "fp-1"),
+                                "payload", 10);
+  CAF_CHECK_EQUAL(late, ec::conflict);
+  CAF_CHECK_EQUAL(error_field(late), "Idempotency-Key");
+  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->state, "cancelled");
+  CAF_CHECK_EQUAL(jobs().create_job(keyed("job_8", "bob", "key-1", "fp"),
+                                    "payload", 10),
+                  ec::conflict);
+  CAF_CHECK(missing("alice", "job_7"));
+  CAF_CHECK(missing("bob", "job_8"));
+}
+
 CAF_TEST(start up finds the unfinished jobs of its node oldest first) {
   create(job("job_c", "alice", 3000));
   create(job("job_a", "bob", 1000));
