@@ -8,6 +8,7 @@
 
 #include "actors/calendar/calendar.hpp"
 #include "io/codec/import_codec.hpp"
+#include "io/codec/import_parts.hpp"
 
 namespace actodo::io::codec::ics {
 
@@ -20,9 +21,7 @@ using nlohmann::json;
 /// VALARM is 3).
 constexpr size_t max_nesting = 32;
 
-field_error fail(std::string field, std::string detail) {
-  return field_error{std::move(field), std::move(detail)};
-}
+using import_detail::fail;
 
 // -- Index -----------------------------------------------------------------
 

@@ -1,0 +1,95 @@
+#pragma once
+
+// Private to the import codec: what its pieces share. import_codec.cpp has
+// the helpers and the dispatch, import_json.cpp, import_csv.cpp and
+// ics_import.cpp one format each. Not for use outside io/codec.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "io/codec/import_codec.hpp"
+
+namespace actodo::io::codec {
+
+/// Helpers of every format (defined in import_codec.cpp).
+namespace import_detail {
+
+field_error fail(std::string field, std::string detail);
+
+/// The length of the valid UTF-8 sequence at `i` (no overlong forms, no
+/// surrogates, at most U+10FFFF), or 0.
+size_t utf8_sequence(std::string_view s, size_t i);
+
+bool valid_utf8(std::string_view s);
+
+/// `detail` as valid UTF-8 (U+FFFD for bad bytes) of at most 300 bytes: it
+/// is stored with the job and rendered as JSON.
+std::string clean(std::string_view detail);
+
+/// `err` with its field and detail `clean`ed.
+std::optional<field_error> cleaned(std::optional<field_error> err);
+
+/// The path of the first string in `x` that is not valid UTF-8.
+std::optional<std::string> bad_utf8(const nlohmann::json& x,
+                                    const std::string& path);
+
+/// The length of a UTF-8 byte order mark at the start of `payload` (3 or 0).
+size_t skip_bom(std::string_view payload);
+
+/// What a JSON or CSV body keeps of the read-only members the API renders
+/// inside reminders and the recurrence: nothing (`parse_patch` ignores
+/// them; dropping them keeps the body, and its fingerprint, to what counts).
+void strip_read_only(nlohmann::json& body);
+
+} // namespace import_detail
+
+/// JSON (defined in import_json.cpp).
+namespace json_items {
+
+/// `index_import` for a JSON array.
+std::optional<field_error> index(std::string_view payload, size_t max_items,
+                                 import_index& out);
+
+/// The body of one array element, before the checks `decode_item` runs on
+/// every format's body.
+std::optional<field_error> read(std::string_view text, nlohmann::json& body);
+
+} // namespace json_items
+
+/// CSV (defined in import_csv.cpp).
+namespace csv_items {
+
+/// `index_import` for CSV with a header row.
+std::optional<field_error> index(std::string_view payload, size_t max_items,
+                                 import_index& out);
+
+/// The body of one record, its fields named by `columns`, before the checks
+/// `decode_item` runs on every format's body.
+std::optional<field_error> read(std::string_view text,
+                                const std::vector<std::string>& columns,
+                                nlohmann::json& body);
+
+/// "column `name`", as details name a CSV column.
+std::string column(std::string_view name);
+
+} // namespace csv_items
+
+/// iCalendar (defined in ics_import.cpp).
+namespace ics {
+
+/// `index_import` for iCalendar.
+std::optional<field_error> index(std::string_view payload, size_t max_items,
+                                 import_index& out);
+
+/// The body of one `BEGIN:VTODO` .. `END:VTODO` block, before the checks
+/// `decode_item` runs on every format's body.
+std::optional<field_error> read(std::string_view vtodo, nlohmann::json& body);
+
+} // namespace ics
+
+} // namespace actodo::io::codec
