@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "config/error.hpp"
+#include "persistence/binary_values.hpp"
 #include "persistence/pg_schema.hpp"
-#include "persistence/sqlite_job_store.hpp"
 
 namespace actodo::persistence {
 

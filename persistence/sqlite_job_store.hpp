@@ -61,19 +61,4 @@ class sqlite_job_store : public job_store {
   std::unique_ptr<statements> stmts_;
 };
 
-/// Fills the `zeroblob` of `column` in row `rowid` of a rowid table with
-/// `bytes` (of the blob's size). SQLite keeps bound text with a NUL byte
-/// only by accident (`sqlite_statement` binds text), so binary values are
-/// inserted as a `zeroblob(size)` and written through the blob API.
-caf::error write_blob(sqlite3* db, const char* table, const char* column,
-                      int64_t rowid, std::string_view bytes);
-
-/// Bytes as lower-case hex: how job payloads travel as text (PostgreSQL's
-/// `decode(.., 'hex')`, `actodo store copy`).
-std::string encode_hex(std::string_view bytes);
-
-/// The bytes of `encode_hex`'s text; `ec::invalid_record` when it is not
-/// an even number of hex digits.
-caf::expected<std::string> decode_hex(std::string_view text);
-
 } // namespace actodo::persistence

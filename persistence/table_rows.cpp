@@ -10,12 +10,12 @@
 #include <sqlite3.h>
 
 #include "config/error.hpp"
+#include "persistence/binary_values.hpp"
 #include "persistence/file_lock.hpp"
 #include "persistence/open_store.hpp"
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_schema.hpp"
 #include "persistence/sqlite_connection.hpp"
-#include "persistence/sqlite_job_store.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_store.hpp"
 #include "persistence/sqlite_transaction.hpp"

@@ -1,12 +1,11 @@
 #include "web/http_session.hpp"
 
-#include <charconv>
 #include <exception>
 #include <iostream>
 
 #include "web/echo_session.hpp"
+#include "web/http_message.hpp"
 #include "web/router.hpp"
-#include "web/transfer_coding.hpp"
 #include "web/websocket_session.hpp"
 
 namespace actodo::web {
@@ -14,94 +13,6 @@ namespace actodo::web {
 namespace {
 
 constexpr std::size_t drain_chunk = 4096;
-
-/// Request smuggling guard (RFC 9112 §6.3): a body is framed by
-/// `Content-Length` or by `chunked` as the final transfer coding, nothing
-/// else.
-std::optional<http_response>
-check_framing(const http::request<http::string_body>& req) {
-  if (req.count(http::field::transfer_encoding) == 0)
-    return std::nullopt;
-  std::string codings;
-  auto [first, last] = req.equal_range(http::field::transfer_encoding);
-  for (auto i = first; i != last; ++i) {
-    if (!codings.empty())
-      codings += ',';
-    codings.append(i->value().data(), i->value().size());
-  }
-  std::string_view coding;
-  switch (classify_transfer_encoding(codings, coding)) {
-    case transfer_verdict::ok: return std::nullopt;
-    case transfer_verdict::bad_framing:
-      return problem(400,
-                     "the final transfer coding must be chunked, not "
-                       + std::string{coding},
-                     "Transfer-Encoding");
-    case transfer_verdict::not_implemented: break;
-  }
-  return problem(
-    501, "transfer coding " + std::string{coding} + " is not implemented",
-    "Transfer-Encoding");
-}
-
-/// Reads `access_token` (browsers cannot set headers on WebSocket upgrades)
-/// and, on the API socket, `after`.
-std::optional<http_response> read_upgrade_query(
-  const std::vector<std::pair<std::string, std::string>>& query, bool echo,
-  std::string_view& token, actors::session_options& opts) {
-  for (auto& [key, value] : query) {
-    if (key == "access_token") {
-      token = value;
-      continue;
-    }
-    if (key != "after" || echo)
-      return problem(400, "unknown parameter", key);
-    auto res = std::from_chars(value.data(), value.data() + value.size(),
-                               opts.after);
-    if (res.ec != std::errc{} || res.ptr != value.data() + value.size()
-        || opts.after < 0)
-      return problem(400, "must be a non-negative integer", "after");
-  }
-  return std::nullopt;
-}
-
-/// Converts Beast's request into the router's.
-/// A response's status line and headers (server, the handler's headers,
-/// content type, keep-alive), ready for a body of type `Body`.
-template<class Body>
-std::shared_ptr<http::response<Body>>
-make_head(const http_response& res, unsigned version, bool keep_alive) {
-  auto msg = std::make_shared<http::response<Body>>(
-    static_cast<http::status>(res.status), version);
-  msg->set(http::field::server, "actodo");
-  for (auto& [name, value] : res.headers)
-    msg->set(name, value);
-  if (!res.content_type.empty())
-    msg->set(http::field::content_type, res.content_type);
-  msg->keep_alive(keep_alive);
-  return msg;
-}
-
-std::optional<http_response> convert(http::request<http::string_body>& in,
-                                     http_request& out) {
-  out.method = std::string{in.method_string()};
-  auto target = std::string_view{in.target().data(), in.target().size()};
-  auto q = target.find('?');
-  if (!url_decode(target.substr(0, q), out.path, false))
-    return problem(400, "malformed percent-encoding in the path");
-  if (q != std::string_view::npos
-      && !parse_query(target.substr(q + 1), out.query))
-    return problem(400, "malformed percent-encoding in the query");
-  for (auto& field : in) {
-    auto name = std::string{field.name_string()};
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers.emplace_back(std::move(name), std::string{field.value()});
-  }
-  // Moved: an import body may be tens of MiB.
-  out.body = std::move(in.body());
-  return std::nullopt;
-}
 
 /// A place among the uploads read at once (`--imports.max-uploads`), given
 /// back when the pointer goes; null when all are taken.
