@@ -134,7 +134,7 @@ CAF_TEST(a feed is found by its token hash) {
   CAF_CHECK_EQUAL(x->token_hash, hash);
   CAF_CHECK_EQUAL(x->description, "feed feed_1");
   CAF_CHECK_EQUAL(x->created_ms, 1500);
-  CAF_CHECK_EQUAL(find("hash-feed_2")->id, "feed_2");
+  CAF_CHECK_EQUAL(std::string{find("hash-feed_2")->id}, "feed_2");
   CAF_CHECK(!find(std::string(64, 'b')));
   CAF_CHECK(!find(""));
   // Exact match only: the case of the hex matters.
@@ -156,7 +156,7 @@ CAF_TEST(a deleted feed is gone with its hash) {
   CAF_CHECK_EQUAL(feeds().delete_feed("alice", "feed_1"), ec::not_found);
   // A revoked token's hash is free again (a new token, a new row).
   create(feed("feed_3", "alice", 3000, "hash-feed_1"));
-  CAF_CHECK_EQUAL(find("hash-feed_1")->id, "feed_3");
+  CAF_CHECK_EQUAL(std::string{find("hash-feed_1")->id}, "feed_3");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

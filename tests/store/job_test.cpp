@@ -255,7 +255,8 @@ CAF_TEST(an idempotency key names one job of its user) {
     CAF_CHECK_EQUAL(error_field(again), "Idempotency-Key");
   }
   CAF_CHECK(missing("alice", "job_2"));
-  CAF_CHECK_EQUAL(keyed_job("alice", "key-1")->fingerprint, "fp-1");
+  CAF_CHECK_EQUAL(std::string{keyed_job("alice", "key-1")->fingerprint},
+                  "fp-1");
   CAF_CHECK_EQUAL(payload("job_1"), "payload");
   // A new key still counts against the limit.
   CAF_CHECK_EQUAL(jobs().create_job(keyed("job_2", "alice", "key-2", "fp-2"),
@@ -264,9 +265,9 @@ CAF_TEST(an idempotency key names one job of its user) {
   CAF_CHECK(!keyed_job("alice", "key-2"));
   // Another user may use the same key.
   create(keyed("job_3", "bob", "key-1", "fp-3"));
-  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->id, "job_3");
-  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->fingerprint, "fp-3");
-  CAF_CHECK_EQUAL(keyed_job("alice", "key-1")->id, "job_1");
+  CAF_CHECK_EQUAL(std::string{keyed_job("bob", "key-1")->id}, "job_3");
+  CAF_CHECK_EQUAL(std::string{keyed_job("bob", "key-1")->fingerprint}, "fp-3");
+  CAF_CHECK_EQUAL(std::string{keyed_job("alice", "key-1")->id}, "job_1");
   // Jobs without a key never conflict, and none is found by the empty key.
   create(job("job_4", "alice"));
   create(keyed("job_5", "alice", "", "fp-5"));
@@ -303,7 +304,7 @@ CAF_TEST(an idempotency key names one job of its user) {
                                 "payload", 10);
   CAF_CHECK_EQUAL(late, ec::conflict);
   CAF_CHECK_EQUAL(error_field(late), "Idempotency-Key");
-  CAF_CHECK_EQUAL(keyed_job("bob", "key-1")->state, "cancelled");
+  CAF_CHECK_EQUAL(std::string{keyed_job("bob", "key-1")->state}, "cancelled");
   CAF_CHECK_EQUAL(jobs().create_job(keyed("job_8", "bob", "key-1", "fp"),
                                     "payload", 10),
                   ec::conflict);
