@@ -91,8 +91,7 @@ void insert_successor(context& ctx, domain::todo t) {
   auto text = records::encode_todo(t);
   add_event(ctx, "todo.created", t.id, text);
   ctx.out.batch.todos.push_back({t.id, std::move(text)});
-  auto id = t.id;
-  ctx.todos.by_id.emplace(std::move(id), std::move(t));
+  ctx.todos.put(std::move(t));
 }
 
 command_outcome apply_write(context& ctx) {
@@ -112,23 +111,26 @@ command_outcome apply_write(context& ctx) {
     next = *target;
   }
   auto kind = domain::apply_patch(cmd.patch, mode, ctx.now, next);
-  if (kind)
+  if (kind) {
     if (auto err = domain::check_schedule(next))
       return rejected(ctx, outcome_code::invalid, err->detail, err->field);
+    if (auto why = place(ctx, target, next))
+      return std::move(*why);
+  }
   auto room = ctx.todos.by_id.size() + (create ? 1 : 0) < ctx.max_todos;
   auto successor = kind ? link_successor(ctx, next, room) : std::nullopt;
-  if (target != nullptr)
-    *target = next;
   auto r = done(ctx, create ? outcome_code::created : outcome_code::updated,
                 &next);
   if (!kind)
     return r; // Nothing changed: no event.
   add_event(ctx, domain::event_type(*kind), next.id, ctx.todo_json);
   ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
-  if (create)
-    ctx.todos.by_id.emplace(next.id, std::move(next));
+  auto before = target != nullptr ? *target : next;
+  ctx.todos.put(next);
   if (successor)
     insert_successor(ctx, std::move(*successor));
+  if (!create)
+    cascade(ctx, before, next);
   return r;
 }
 
@@ -138,7 +140,9 @@ command_outcome apply_remove(context& ctx) {
     command_outcome why;
     if (target_of(ctx, why) == nullptr)
       return why;
-    ids.push_back(ctx.cmd.todo_id);
+    // A parent goes with its subtasks.
+    ids = ctx.todos.descendants(ctx.cmd.todo_id);
+    ids.insert(ids.begin(), ctx.cmd.todo_id);
   } else {
     for (auto& kvp : ctx.todos.by_id)
       ids.push_back(kvp.first);
@@ -147,7 +151,7 @@ command_outcome apply_remove(context& ctx) {
   for (auto& id : ids) {
     add_event(ctx, "todo.deleted", id, records::deleted_data(id));
     ctx.out.batch.todos.push_back({id, std::string{}});
-    ctx.todos.by_id.erase(id);
+    ctx.todos.erase(id);
   }
   return done(ctx, outcome_code::deleted);
 }
@@ -168,11 +172,14 @@ namespace {
 std::unordered_map<std::string, int64_t> wakes_before(const user_todos& todos,
                                                       const command& cmd) {
   std::unordered_map<std::string, int64_t> before;
-  if (cmd.op == command_op::clear) {
+  if (cmd.op == command_op::clear || cmd.op == command_op::project_delete) {
     for (auto& [id, t] : todos.by_id)
       before.emplace(id, domain::wake_at(t));
   } else if (auto i = todos.by_id.find(cmd.todo_id); i != todos.by_id.end()) {
     before.emplace(i->first, domain::wake_at(i->second));
+    // A change of a parent may change its subtasks.
+    for (auto& id : todos.descendants(cmd.todo_id))
+      before.emplace(id, domain::wake_at(todos.by_id.at(id)));
   }
   return before;
 }
@@ -193,6 +200,9 @@ command_outcome dispatch(steps::context& ctx) {
     case command_op::remove:
     case command_op::clear: return steps::apply_remove(ctx);
     case command_op::webhook_disabled: return steps::apply_notice(ctx);
+    case command_op::project_create:
+    case command_op::project_update:
+    case command_op::project_delete: return steps::apply_project(ctx);
   }
   return steps::rejected(ctx, outcome_code::invalid, "unknown operation", "op");
 }

@@ -1,24 +1,48 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "actors/domain/project.hpp"
 #include "actors/domain/todo.hpp"
 #include "actors/messages.hpp"
 #include "persistence/records.hpp"
 
 namespace actodo::actors {
 
-/// The todos of one user as a `todo_list` holds them, plus its sequence
-/// counter (the last sequence number handed out).
+/// The todos and projects of one user as a `todo_list` holds them, plus
+/// its sequence counter (the last sequence number handed out).
 struct user_todos {
   std::string user_id;
   std::unordered_map<std::string, domain::todo> by_id;
   int64_t last_seq = 0;
+  /// By id; the Inbox is always one of them.
+  std::map<std::string, domain::project> projects{
+    {std::string{domain::inbox_id}, domain::default_inbox()}};
+  /// The ids of each todo's subtasks, by parent id (kept by `put` and
+  /// `erase`).
+  std::unordered_map<std::string, std::vector<std::string>> children;
+  /// The cap on projects (`--max-projects`).
+  size_t max_projects = 300;
+  /// The budget of an expansion made inline (the next occurrence of a
+  /// recurring subtask that a completed parent completes).
+  size_t recurrence_budget = 10000;
+
+  /// Inserts or replaces a todo, keeping `children` in step.
+  void put(domain::todo t);
+  /// Removes one todo (not its subtasks), keeping `children` in step.
+  void erase(const std::string& id);
+  /// The subtasks of `id`, their subtasks and so on, parents first.
+  std::vector<std::string> descendants(const std::string& id) const;
+  /// Levels from the root down to `id` (a root todo: 1).
+  size_t depth(const std::string& id) const;
+  /// Levels from `id` down to its deepest subtask (no subtasks: 1).
+  size_t height(const std::string& id) const;
 };
 
 /// A todo whose wake time changed (-1: never), for the reminder scheduler.

@@ -52,6 +52,24 @@ std::optional<domain::todo> link_successor(context& ctx, domain::todo& t,
 /// Records the next occurrence in the batch and in the todos.
 void insert_successor(context& ctx, domain::todo t);
 
+/// Checks where `next` goes (its project, its parent: depth, cycles, the
+/// parent's project) and fills in what follows (a subtask's project, the
+/// project an import names, created when missing); `before` is the todo
+/// before the command (null: a create). A refusal when it cannot go there.
+std::optional<command_outcome> place(context& ctx, const domain::todo* before,
+                                     domain::todo& next);
+
+/// What a change of `t` (from `before`) does to its subtasks in the same
+/// command: a completion completes the open ones, archiving archives them
+/// (and back), a new project moves them along.
+void cascade(context& ctx, const domain::todo& before, const domain::todo& t);
+
+/// A project's outcome, like `done` for a todo.
+command_outcome done(context& ctx, outcome_code code, const domain::project& p);
+
+/// Records a new or changed project in the batch (event `type`).
+void put_project(context& ctx, std::string_view type, domain::project p);
+
 command_outcome apply_write(context& ctx);
 command_outcome apply_remove(context& ctx);
 
@@ -60,5 +78,6 @@ command_outcome apply_remove(context& ctx);
 command_outcome apply_notice(context& ctx);
 command_outcome apply_wake(context& ctx);
 command_outcome apply_reminder(context& ctx);
+command_outcome apply_project(context& ctx);
 
 } // namespace actodo::actors::steps

@@ -64,6 +64,11 @@ class gateway {
   get(std::string user, std::string todo_id, answer<domain::todo> cb)
     = 0;
 
+  /// The user's projects (the Inbox first).
+  virtual void
+  projects(std::string user, answer<std::vector<domain::project>> cb)
+    = 0;
+
   /// Upcoming occurrences of a recurring todo.
   virtual void occurrences(std::string user, std::string todo_id, int32_t limit,
                            answer<occurrence_list> cb)

@@ -10,6 +10,7 @@
 #include "caf/meta/load_callback.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "actors/domain/project.hpp"
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/todo.hpp"
 #include "actors/domain/validation.hpp"
@@ -37,6 +38,13 @@ enum class command_op : uint8_t {
   /// is the webhook's id, `canonical_body` the event's data as JSON.
   /// Internal: only the webhooks actor makes it; no edge accepts it.
   webhook_disabled,
+  /// Creates a project (`project`).
+  project_create,
+  /// Changes the project `todo_id` names (`project`).
+  project_update,
+  /// Deletes the project `todo_id` names; its todos go to the project
+  /// `move_to`, or with it when `move_to` is empty.
+  project_delete,
 };
 
 std::string to_string(command_op x);
@@ -48,12 +56,17 @@ struct command {
   std::string user_id;
   std::string request_id;
   command_op op = command_op::create;
-  /// The target todo for everything but `create` and `clear`.
+  /// The target todo for everything but `create` and `clear`; the target
+  /// project of `project_update` and `project_delete`.
   std::string todo_id;
   /// The fields to set (`create`, `update`).
   domain::todo_patch patch;
   /// The reminder to snooze or dismiss.
   domain::reminder_action action;
+  /// The fields of a project to set (`project_create`, `project_update`).
+  domain::project_patch project;
+  /// `project_delete`: where the project's todos go (empty: deleted too).
+  std::string move_to;
   /// Expected version (`If-Match`); -1 when not given.
   int64_t if_match = -1;
   /// `Idempotency-Key`, empty when not given.
@@ -111,6 +124,8 @@ struct command_outcome {
   int64_t version = 0;
   /// The todo as the command left it (create, update, reminder actions).
   std::optional<domain::todo> todo;
+  /// The project as a project command left it (create, update).
+  std::optional<domain::project> project;
   /// For rejections: the offending field (may be empty) and why.
   std::string field;
   std::string detail;
@@ -202,15 +217,15 @@ struct scheduler_summary {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.user_id, x.request_id, x.op,
-           x.todo_id, x.patch, x.action, x.if_match, x.idempotency_key,
-           x.fresh_key, x.canonical_body);
+           x.todo_id, x.patch, x.action, x.project, x.move_to, x.if_match,
+           x.idempotency_key, x.fresh_key, x.canonical_body);
 }
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command_outcome& x) {
   return f(caf::meta::type_name("command_outcome"), x.request_id, x.code,
-           x.todo_id, x.version, optional_field(x.todo), x.field, x.detail,
-           x.replayed);
+           x.todo_id, x.version, optional_field(x.todo),
+           optional_field(x.project), x.field, x.detail, x.replayed);
 }
 
 template<class Inspector>

@@ -80,6 +80,11 @@ class gateway_impl : public gateway {
     ask(std::move(cb), atom::get::value, std::move(user), std::move(id));
   }
 
+  void projects(std::string user,
+                answer<std::vector<domain::project>> cb) override {
+    ask(std::move(cb), atom::projects::value, std::move(user));
+  }
+
   void status(std::string user, std::string id,
               answer<persistence::request_record> cb) override {
     ask(std::move(cb), atom::status::value, std::move(user), std::move(id));

@@ -90,6 +90,25 @@ caf::expected<domain::todo> decode_todo(std::string_view text) {
   }
 }
 
+std::string encode_project(const domain::project& p) {
+  return dump(domain::to_json(p));
+}
+
+caf::expected<stored_row> decode_row(std::string_view text) {
+  auto doc = json::parse(text, nullptr, false);
+  if (!doc.is_object())
+    return caf::make_error(ec::invalid_record, "stored row is not an object");
+  try {
+    auto id = doc.value("id", "");
+    if (id.rfind("p_", 0) == 0)
+      return stored_row{domain::project_from_json(doc)};
+    return stored_row{domain::todo_from_json(doc)};
+  } catch (const json::exception& e) {
+    return caf::make_error(ec::invalid_record,
+                           std::string{"stored row: "} + e.what());
+  }
+}
+
 persistence::event_record
 make_event(const envelope& env, int64_t seq, std::string_view type,
            const std::string& todo_id, std::string_view data_json) {
@@ -144,6 +163,8 @@ std::string reminder_data(std::string_view todo_json, size_t index,
 std::string body_of(const command_outcome& x) {
   if (is_rejection(x.code))
     return problem(status_of(x.code), x.detail, x.field);
+  if (x.project)
+    return encode_project(*x.project);
   return x.todo ? encode_todo(*x.todo) : std::string{};
 }
 
@@ -214,10 +235,17 @@ command_outcome outcome_of(const persistence::request_record& rec) {
   if (is_rejection(x.code)) {
     x.detail = doc.value("detail", "");
     x.field = doc.value("field", "");
-  } else if (auto t = decode_todo(rec.body)) {
-    x.todo_id = t->id;
-    x.version = t->version;
-    x.todo = std::move(*t);
+  } else if (auto row = decode_row(rec.body)) {
+    if (auto* p = std::get_if<domain::project>(&*row)) {
+      x.todo_id = p->id;
+      x.version = p->version;
+      x.project = std::move(*p);
+    } else {
+      auto& t = std::get<domain::todo>(*row);
+      x.todo_id = t.id;
+      x.version = t.version;
+      x.todo = std::move(t);
+    }
   }
   return x;
 }
@@ -236,7 +264,7 @@ std::string reminder_frame(const domain::todo& t, size_t index,
                    {"todo_id", t.id},
                    {"reminder", index},
                    {"title", t.title},
-                   {"due", t.due.empty() ? json{} : json{t.due}},
+                   {"due", t.due.empty() ? json{} : json(t.due)},
                    {"scheduled", domain::format_rfc3339_ms(scheduled_ms)},
                    {"fired_at", now}});
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "caf/expected.hpp"
 
@@ -21,8 +22,8 @@ namespace actodo::actors::records {
 /// The HTTP status an outcome is stored (and answered) with.
 int32_t status_of(outcome_code x);
 
-/// The body an outcome is stored (and answered) with: the todo, a problem
-/// document, or empty.
+/// The body an outcome is stored (and answered) with: the todo or project,
+/// a problem document, or empty.
 std::string body_of(const command_outcome& x);
 
 /// The stored JSON of a todo: a `todos` row, event data, an outcome body.
@@ -30,6 +31,16 @@ std::string encode_todo(const domain::todo& t);
 
 /// Inverse of `encode_todo` for rows loaded from the store.
 caf::expected<domain::todo> decode_todo(std::string_view text);
+
+/// The stored JSON of a project: a `todos` row (its id starts with `p_`),
+/// event data, an outcome body.
+std::string encode_project(const domain::project& p);
+
+/// One stored row of a user: a todo or a project (told apart by the id).
+using stored_row = std::variant<domain::todo, domain::project>;
+
+/// Inverse of `encode_todo` and `encode_project`.
+caf::expected<stored_row> decode_row(std::string_view text);
 
 /// What every event of one command shares.
 struct envelope {

@@ -262,19 +262,25 @@ void todo_list_state::reindex(
 }
 
 void todo_list_state::load(persistence::user_snapshot& snap) {
+  todos.max_projects = settings.max_projects;
+  todos.recurrence_budget = settings.recurrence_budget;
   for (auto& text : snap.todos) {
-    auto t = records::decode_todo(text);
-    if (!t) {
+    auto row = records::decode_row(text);
+    if (!row) {
       // A row this binary cannot read: serving the user without it would
       // lose it at the next write. Stop and say why.
       std::cerr << "actodo: todo_list " << todos.user_id
-                << ": cannot load a stored todo: " << describe(t.error())
+                << ": cannot load a stored row: " << describe(row.error())
                 << '\n';
-      self->quit(t.error());
+      self->quit(row.error());
       return;
     }
-    auto id = t->id;
-    todos.by_id.emplace(std::move(id), std::move(*t));
+    if (auto* p = std::get_if<domain::project>(&*row)) {
+      auto id = p->id;
+      todos.projects.insert_or_assign(std::move(id), std::move(*p));
+    } else {
+      todos.put(std::move(std::get<domain::todo>(*row)));
+    }
   }
   todos.last_seq = snap.last_seq;
   committed_seq = snap.last_seq;
@@ -334,6 +340,10 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
     [self](atom::get, const std::string&, const std::string& id) {
       self->state.on_routed();
       return self->state.get(id);
+    },
+    [self](atom::projects, const std::string&) {
+      self->state.on_routed();
+      return self->state.project_list();
     },
     [self](atom::status, const std::string&, const std::string& id) {
       self->state.on_routed();

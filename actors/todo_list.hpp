@@ -153,6 +153,8 @@ struct todo_list_state {
   std::variant<domain::page, domain::field_error>
   run_query(const domain::query& q) const;
   caf::result<domain::todo> get(const std::string& id) const;
+  /// The Inbox first, then by `order` and name.
+  std::vector<domain::project> project_list() const;
   caf::result<persistence::request_record>
   status(const std::string& request_id);
   caf::result<int64_t> subscribe(session_actor session);

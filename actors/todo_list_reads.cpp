@@ -1,6 +1,7 @@
 // The reads of a `todo_list`: queries, single todos, request outcomes,
 // occurrences (bounded RRULE expansions) and the inspector's summary.
 #include <algorithm>
+#include <tuple>
 
 #include "actors/domain/query.hpp"
 #include "actors/domain/schedule.hpp"
@@ -119,6 +120,19 @@ caf::result<domain::todo> todo_list_state::get(const std::string& id) const {
   if (i == todos.by_id.end())
     return make_field_error(ec::not_found, "id", "no todo with id " + id);
   return i->second;
+}
+
+std::vector<domain::project> todo_list_state::project_list() const {
+  std::vector<domain::project> result;
+  result.reserve(todos.projects.size());
+  for (auto& kvp : todos.projects)
+    result.push_back(kvp.second);
+  auto rank = [](const domain::project& x) {
+    return std::make_tuple(x.id != domain::inbox_id, x.order, x.name, x.id);
+  };
+  std::sort(result.begin(), result.end(),
+            [&](auto& x, auto& y) { return rank(x) < rank(y); });
+  return result;
 }
 
 caf::result<persistence::request_record>

@@ -12,6 +12,7 @@
 #include "caf/meta/type_name.hpp"
 
 #include "actors/domain/preview.hpp"
+#include "actors/domain/project.hpp"
 #include "actors/domain/query.hpp"
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/todo.hpp"
@@ -103,7 +104,8 @@ typename Inspector::result_type inspect(Inspector& f, todo& x) {
   return f(caf::meta::type_name("todo"), x.id, x.title, x.notes, x.completed,
            x.completed_at, x.prio, x.tags, x.due, x.order, x.created_at,
            x.updated_at, x.version, x.time_zone, x.reminders,
-           actors::optional_field(x.recur));
+           actors::optional_field(x.recur), x.project_id, x.parent_id,
+           x.archived);
 }
 
 template<class Inspector>
@@ -120,7 +122,23 @@ typename Inspector::result_type inspect(Inspector& f, todo_patch& x) {
            optional_field(x.prio), optional_field(x.tags),
            optional_field(x.due), optional_field(x.order),
            optional_field(x.time_zone), optional_field(x.reminders),
-           optional_field(x.recurrence));
+           optional_field(x.recurrence), optional_field(x.project_id),
+           optional_field(x.parent_id), optional_field(x.archived),
+           optional_field(x.project_name));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, project& x) {
+  return f(caf::meta::type_name("project"), x.id, x.name, x.color, x.order,
+           x.archived, x.created_at, x.updated_at, x.version);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, project_patch& x) {
+  using actors::optional_field;
+  return f(caf::meta::type_name("project_patch"), optional_field(x.name),
+           optional_field(x.color), optional_field(x.order),
+           optional_field(x.archived));
 }
 
 template<class Inspector>
@@ -145,8 +163,9 @@ typename Inspector::result_type inspect(Inspector& f, query& x) {
   using actors::optional_field;
   return f(caf::meta::type_name("query"), optional_field(x.completed),
            x.priorities, x.tags, x.q, optional_field(x.due_before),
-           optional_field(x.due_after), x.sort, x.limit,
-           optional_field(x.after));
+           optional_field(x.due_after), optional_field(x.project),
+           optional_field(x.parent), optional_field(x.archived), x.sort,
+           x.limit, optional_field(x.after));
 }
 
 template<class Inspector>

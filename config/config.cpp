@@ -74,6 +74,8 @@ app_config::app_config() {
     .add(no_metrics, "no-metrics",
          "do not count messages and requests (to measure what it costs)")
     .add(lists.max_todos, "max-todos", "most todos per user")
+    .add(lists.max_projects, "max-projects",
+         "most projects per user (the Inbox counts)")
     .add(lists.recurrence_budget, "recurrence-budget",
          "most steps one RRULE expansion may take (beyond: 422)")
     .add(lists.recurrence_time_limit, "recurrence-time-limit",
@@ -260,6 +262,8 @@ caf::error app_config::validate() const {
     return invalid("read-timeout", "must be between 1s and 10min");
   if (lists.max_todos < 1 || lists.max_todos > 1000000)
     return invalid("max-todos", "must be between 1 and 1000000");
+  if (lists.max_projects < 1 || lists.max_projects > 10000)
+    return invalid("max-projects", "must be between 1 and 10000");
   if (lists.recurrence_budget < 100 || lists.recurrence_budget > 1000000)
     return invalid("recurrence-budget", "must be between 100 and 1000000");
   if (lists.recurrence_time_limit < 10ms || lists.recurrence_time_limit > 10s)

@@ -73,6 +73,8 @@ struct list_options {
   caf::timespan request_timeout = std::chrono::seconds(30);
   /// Most todos one user may have.
   size_t max_todos = 10000;
+  /// Most projects one user may have (the Inbox counts).
+  size_t max_projects = 300;
   /// Most simultaneous WebSocket sessions of one user.
   size_t max_sessions = 32;
   /// Most work one RRULE expansion may do: iterator steps and periods of

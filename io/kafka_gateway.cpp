@@ -74,6 +74,11 @@ void kafka_gateway::get(std::string user, std::string todo_id,
   inner_.get(std::move(user), std::move(todo_id), std::move(cb));
 }
 
+void kafka_gateway::projects(std::string user,
+                             answer<std::vector<actors::domain::project>> cb) {
+  inner_.projects(std::move(user), std::move(cb));
+}
+
 void kafka_gateway::occurrences(std::string user, std::string todo_id,
                                 int32_t limit,
                                 answer<actors::occurrence_list> cb) {

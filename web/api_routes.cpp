@@ -41,22 +41,31 @@ occurrences_answer(responder& done) {
 std::optional<http_response> router::prepare(const http_request& req,
                                              actors::command& cmd,
                                              write_options& opts) const {
-  if (auto err = read_write_options(req, cmd.op, opts))
+  using op = actors::command_op;
+  // A route that made the body itself (archive) leaves nothing to read.
+  auto todo_body = (cmd.op == op::create || cmd.op == op::update)
+                   && cmd.canonical_body.empty();
+  auto project_body = cmd.op == op::project_create
+                      || cmd.op == op::project_update;
+  if (auto err = read_write_options(req, todo_body || project_body, opts))
     return err;
   cmd.user_id = req.user;
   cmd.request_id = actors::new_id("r_");
   cmd.if_match = opts.if_match;
   cmd.idempotency_key = opts.idempotency_key;
-  if (cmd.op != actors::command_op::create
-      && cmd.op != actors::command_op::update)
+  if (!todo_body && !project_body)
     return std::nullopt;
   // The one parse of the body: into the typed patch the command carries.
   nlohmann::json body;
   auto err = io::codec::parse_client_json(req.body, body);
-  if (!err)
-    err = io::codec::decode_todo_body(body,
-                                      cmd.op == actors::command_op::create,
-                                      cmd.patch, cmd.canonical_body);
+  if (!err && todo_body)
+    err = io::codec::decode_todo_body(body, cmd.op == op::create, cmd.patch,
+                                      cmd.canonical_body);
+  if (!err && project_body) {
+    err = actors::domain::parse_project_patch(
+      body, cmd.op == op::project_create, cmd.project);
+    cmd.canonical_body = io::codec::canonical(body);
+  }
   if (err)
     return problem(400, err->detail, err->field);
   return std::nullopt;
@@ -119,7 +128,9 @@ void router::write(const http_request& req, actors::command cmd,
       auto res = response_of(*x);
       res.headers.emplace_back("Preference-Applied", "wait");
       if (x->code == actors::outcome_code::created)
-        res.headers.emplace_back("Location", "/api/v1/todos/" + x->todo_id);
+        res.headers.emplace_back(
+          "Location",
+          (x->project ? "/api/v1/projects/" : "/api/v1/todos/") + x->todo_id);
       if (x->version > 0)
         res.headers.emplace_back("ETag", entity_tag(x->version));
       done(std::move(res));

@@ -18,16 +18,17 @@ class export_stream : public body_stream,
                       public std::enable_shared_from_this<export_stream> {
  public:
   export_stream(actors::gateway& gate, std::string user,
-                std::unique_ptr<io::codec::todo_exporter> out)
+                std::unique_ptr<io::codec::todo_exporter> out,
+                bool with_archived)
     : gate_(gate), user_(std::move(user)), out_(std::move(out)) {
     query_.limit = actors::domain::max_query_limit;
+    if (with_archived)
+      query_.archived.reset();
   }
 
   void next(piece_callback done) override {
     switch (state_) {
-      case state::begin:
-        state_ = state::pages;
-        return done(true, out_->begin());
+      case state::begin: return start(std::move(done));
       case state::pages: return fetch(std::move(done));
       case state::end: {
         state_ = state::done;
@@ -42,6 +43,23 @@ class export_stream : public body_stream,
 
  private:
   enum class state { begin, pages, end, done };
+
+  /// Names the projects for the exporter, then begins.
+  void start(piece_callback done) {
+    auto self = shared_from_this();
+    gate_.projects(
+      user_, [self, done](
+               caf::expected<std::vector<actors::domain::project>> xs) mutable {
+        if (!xs)
+          return done(false, {});
+        std::map<std::string, std::string> names;
+        for (auto& x : *xs)
+          names.emplace(x.id, x.name);
+        self->out_->name_projects(std::move(names));
+        self->state_ = state::pages;
+        done(true, self->out_->begin());
+      });
+  }
 
   void fetch(piece_callback done) {
     auto self = shared_from_this();
@@ -86,7 +104,8 @@ void router::export_todos(const http_request& req, const path_params&,
   auto out = io::codec::make_exporter(format);
   if (!out)
     return done(problem(400, "must be ics, json or csv", "format"));
-  done(export_response(req.user, std::move(out)));
+  // An export is a backup: archived todos belong to it.
+  done(export_response(req.user, std::move(out), true));
 }
 
 void router::serve_feed(const http_request& req, const path_params& p,
@@ -107,7 +126,8 @@ void router::serve_feed(const http_request& req, const path_params& p,
     if (!user)
       return done(user.error() == ec::not_found ? none()
                                                 : response_of(user.error()));
-    auto res = export_response(*user, io::codec::make_exporter("ics"));
+    // A calendar shows what is current: no archived todos.
+    auto res = export_response(*user, io::codec::make_exporter("ics"), false);
     // A calendar app subscribes to it: inline, not an attachment.
     res.headers.clear();
     res.headers.emplace_back("Cache-Control", "private, no-cache");
@@ -117,14 +137,16 @@ void router::serve_feed(const http_request& req, const path_params& p,
 
 http_response
 router::export_response(const std::string& user,
-                        std::unique_ptr<io::codec::todo_exporter> out) {
+                        std::unique_ptr<io::codec::todo_exporter> out,
+                        bool with_archived) {
   http_response res;
   res.content_type = std::string{out->media_type()} + "; charset=utf-8";
   res.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"actodo-todos."
                              + std::string{out->extension()} + "\"");
   res.headers.emplace_back("Cache-Control", "no-store");
-  res.stream = std::make_shared<export_stream>(gate_, user, std::move(out));
+  res.stream = std::make_shared<export_stream>(gate_, user, std::move(out),
+                                               with_archived);
   return res;
 }
 

@@ -47,7 +47,7 @@ std::optional<http_response> parse_prefer(std::string_view prefer, bool& wait) {
 } // namespace
 
 std::optional<http_response> read_write_options(const http_request& req,
-                                                actors::command_op op,
+                                                bool json_body,
                                                 write_options& out) {
   if (auto prefer = req.header("prefer"); !prefer.empty())
     if (auto err = parse_prefer(prefer, out.wait))
@@ -64,8 +64,7 @@ std::optional<http_response> read_write_options(const http_request& req,
       return problem(400, "must be 1-255 characters", "Idempotency-Key");
     out.idempotency_key = std::string{key};
   }
-  if (op == actors::command_op::remove || op == actors::command_op::clear
-      || op == actors::command_op::snooze || op == actors::command_op::dismiss)
+  if (!json_body)
     return std::nullopt;
   if (!is_json_media_type(req.header("content-type")))
     return problem(415, "send application/json", "Content-Type");

@@ -19,11 +19,11 @@ struct write_options {
   bool wait = false;
 };
 
-/// Checks the headers of a write (and the media type of a body); a problem
-/// response naming the header when something is wrong.
-std::optional<http_response> read_write_options(const http_request& req,
-                                                actors::command_op op,
-                                                write_options& out);
+/// Checks the headers of a write (and, with `json_body`, that the body is
+/// `application/json`); a problem response naming the header when
+/// something is wrong.
+std::optional<http_response>
+read_write_options(const http_request& req, bool json_body, write_options& out);
 
 /// `"<version>"`.
 std::string entity_tag(int64_t version);

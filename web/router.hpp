@@ -85,6 +85,19 @@ class router {
                     responder& done);
   void websocket_only(const http_request& req, const path_params& p,
                       responder& done);
+  // Projects and the archive (project_routes.cpp).
+  void list_projects(const http_request& req, const path_params& p,
+                     responder& done);
+  void get_project(const http_request& req, const path_params& p,
+                   responder& done);
+  /// `DELETE /api/v1/projects/{id}?move_to=`.
+  void delete_project(const http_request& req, const path_params& p,
+                      responder& done);
+  void archive(const http_request& req, const path_params& p, responder& done);
+  void unarchive(const http_request& req, const path_params& p,
+                 responder& done);
+  void set_archived(const http_request& req, const path_params& p,
+                    bool archived, responder& done);
   /// Snooze or dismiss reminder `p[1]` of todo `p[0]`.
   void reminder_action(const http_request& req, const path_params& p,
                        bool snooze, responder& done);
@@ -144,9 +157,11 @@ class router {
   void serve_feed(const http_request& req, const path_params& p,
                   responder& done);
   bool feeds_on(responder& done) const;
-  /// The streamed export of a user's todos in the exporter's format.
+  /// The streamed export of a user's todos in the exporter's format
+  /// (archived todos too when `with_archived`).
   http_response export_response(const std::string& user,
-                                std::unique_ptr<io::codec::todo_exporter> out);
+                                std::unique_ptr<io::codec::todo_exporter> out,
+                                bool with_archived);
 
   // Todo-Backend API, /todos (todobackend_routes.cpp).
   void backend_list(const http_request& req, const path_params& p,

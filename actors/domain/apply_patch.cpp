@@ -48,6 +48,12 @@ void assign(const todo_patch& p, todo& t) {
     else
       t.recur.reset();
   }
+  if (p.project_id)
+    t.project_id = *p.project_id;
+  if (p.parent_id)
+    t.parent_id = *p.parent_id;
+  if (p.archived)
+    t.archived = *p.archived;
 }
 
 /// Resets all client-writable members to their defaults.
@@ -63,6 +69,9 @@ void reset_writable(todo& t) {
   t.time_zone = defaults.time_zone;
   t.reminders = defaults.reminders;
   t.recur = defaults.recur;
+  t.project_id = defaults.project_id;
+  t.parent_id = defaults.parent_id;
+  // `archived` is state, like `completed_at`: a replacement keeps it.
 }
 
 } // namespace
@@ -88,6 +97,8 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
     if (next.completed != t.completed) {
       kind = next.completed ? change_kind::completed : change_kind::reopened;
       next.completed_at = next.completed ? std::string{now_rfc3339} : "";
+    } else if (next.archived != t.archived) {
+      kind = next.archived ? change_kind::archived : change_kind::unarchived;
     }
     next.version = t.version + 1;
   }
@@ -102,6 +113,8 @@ std::string_view event_type(change_kind x) {
     case change_kind::updated: return "todo.updated";
     case change_kind::completed: return "todo.completed";
     case change_kind::reopened: return "todo.reopened";
+    case change_kind::archived: return "todo.archived";
+    case change_kind::unarchived: return "todo.unarchived";
   }
   return "todo.updated";
 }

@@ -88,7 +88,13 @@ bool is_repeatable(std::string_view key) {
 } // namespace
 
 bool matches(const query& q, const todo& x, const sort_values& vals) {
+  if (q.archived && x.archived != *q.archived)
+    return false;
   if (q.completed && x.completed != *q.completed)
+    return false;
+  if (q.project && x.project_id != *q.project)
+    return false;
+  if (q.parent && x.parent_id != *q.parent)
     return false;
   if (!q.priorities.empty()
       && std::find(q.priorities.begin(), q.priorities.end(), x.prio)
@@ -132,13 +138,18 @@ parse_query(const std::vector<std::pair<std::string, std::string>>& params,
   for (auto& [key, val] : params) {
     if (!seen.insert(key).second && !is_repeatable(key))
       return fail(key, "must not be given more than once");
-    if (key == "completed") {
-      if (val == "true")
-        result.completed = true;
-      else if (val == "false")
-        result.completed = false;
-      else
+    if (key == "completed" || key == "archived") {
+      if (val != "true" && val != "false")
         return fail(key, "must be true or false");
+      (key == "completed" ? result.completed : result.archived) = val == "true";
+    } else if (key == "project") {
+      if (!valid_id(val))
+        return fail(key, "must be a project id");
+      result.project = val;
+    } else if (key == "parent") {
+      if (val != "null" && !valid_id(val))
+        return fail(key, "must be a todo id or null");
+      result.parent = val == "null" ? std::string{} : val;
     } else if (key == "priority") {
       auto prio = parse_priority(val);
       if (!prio)

@@ -66,6 +66,13 @@ struct query {
   /// Only todos due at or after this point in time (epoch ms). Todos without
   /// a due date never match.
   std::optional<int64_t> due_after;
+  /// Only todos in this project.
+  std::optional<std::string> project;
+  /// Only subtasks of this todo; an empty string: only root todos.
+  std::optional<std::string> parent;
+  /// Only archived (true) or only not archived (false, the default)
+  /// todos; nullopt: both (exports).
+  std::optional<bool> archived = false;
   /// Sort order; an empty vector means the default (created_at ascending).
   std::vector<sort_key> sort{sort_key{sort_key::created_at, false}};
   /// Page size, 1..max_query_limit.
@@ -80,7 +87,9 @@ struct query {
 ///
 /// Keys: `completed` (`true`|`false`), `priority` (repeatable), `tag`
 /// (repeatable, non-empty), `q`, `due_before`, `due_after` (RFC 3339 date or
-/// date-time with offset), `sort` (comma list of `due`, `priority`,
+/// date-time with offset), `project` (an id), `parent` (an id, or `null`
+/// for root todos), `archived` (`true`: only archived todos; `false`, the
+/// default: none of them), `sort` (comma list of `due`, `priority`,
 /// `created_at`, `updated_at`, `order`, `title`, each optionally prefixed
 /// with `-` for descending order; no duplicates) and `limit` (1..500). The
 /// `cursor` is the edge's (io/codec/cursor.hpp). Unknown keys, repeating a

@@ -79,6 +79,8 @@ void rearm(reminder& r) {
 
 int64_t wake_at(const todo& t) {
   int64_t result = -1;
+  if (t.archived)
+    return result; // An archived todo fires nothing.
   auto consider = [&result](int64_t x) {
     if (result < 0 || x < result)
       result = std::max(x, int64_t{0});
@@ -95,7 +97,7 @@ int64_t wake_at(const todo& t) {
 }
 
 bool needs_successor(const todo& t, int64_t now_ms) {
-  if (!t.recur || !t.recur->next_id.empty() || t.recur->ended)
+  if (!t.recur || !t.recur->next_id.empty() || t.recur->ended || t.archived)
     return false;
   if (t.completed)
     return true;

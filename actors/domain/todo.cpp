@@ -35,7 +35,7 @@ nlohmann::json to_json(const todo& t, const reminder& r) {
     doc["snoozed_until"] = format_rfc3339_ms(r.snoozed_until);
   doc["fired_at"] = nullable_json(r.fired_at);
   doc["next"] = nullptr;
-  if (auto at = reminder_instant(t, r); at && !t.completed)
+  if (auto at = reminder_instant(t, r); at && !t.completed && !t.archived)
     doc["next"] = format_rfc3339_ms(*at);
   return doc;
 }
@@ -185,7 +185,8 @@ bool operator==(const todo& x, const todo& y) {
          && x.order == y.order && x.created_at == y.created_at
          && x.updated_at == y.updated_at && x.version == y.version
          && x.time_zone == y.time_zone && x.reminders == y.reminders
-         && x.recur == y.recur;
+         && x.recur == y.recur && x.project_id == y.project_id
+         && x.parent_id == y.parent_id && x.archived == y.archived;
 }
 
 nlohmann::json to_json(const todo& x) {
@@ -208,12 +209,17 @@ nlohmann::json to_json(const todo& x) {
     {"time_zone", nullable_json(x.time_zone)},
     {"reminders", std::move(reminders)},
     {"recurrence", x.recur ? to_json(*x.recur) : nlohmann::json{}},
+    {"project_id", x.project_id},
+    {"parent_id", nullable_json(x.parent_id)},
+    {"archived", x.archived},
   };
 }
 
 void append_json(std::string& out, const todo& x) {
   // nlohmann::json objects are std::maps: keys in byte order.
-  out += R"({"completed":)";
+  out += R"({"archived":)";
+  out += x.archived ? "true" : "false";
+  out += R"(,"completed":)";
   out += x.completed ? "true" : "false";
   out += R"(,"completed_at":)";
   append_nullable(out, x.completed_at);
@@ -227,8 +233,12 @@ void append_json(std::string& out, const todo& x) {
   append_string(out, x.notes);
   out += R"(,"order":)";
   out += dump(x.order); // nlohmann's shortest round-trip form.
+  out += R"(,"parent_id":)";
+  append_nullable(out, x.parent_id);
   out += R"(,"priority":)";
   append_string(out, to_string(x.prio));
+  out += R"(,"project_id":)";
+  append_string(out, x.project_id);
   out += R"(,"recurrence":)";
   out += x.recur ? dump(to_json(*x.recur)) : "null";
   out += R"(,"reminders":[)";
@@ -283,6 +293,10 @@ todo todo_from_json(const nlohmann::json& obj) {
       result.reminders.push_back(reminder_from_json(r));
   if (auto i = obj.find("recurrence"); i != obj.end() && !i->is_null())
     result.recur = recurrence_from_json(*i);
+  if (auto i = obj.find("project_id"); i != obj.end())
+    result.project_id = i->get<std::string>();
+  result.parent_id = nullable_string(obj, "parent_id");
+  result.archived = obj.value("archived", false);
   return result;
 }
 

@@ -73,6 +73,13 @@ struct recurrence {
 
 bool operator==(const recurrence& x, const recurrence& y);
 
+/// The id of every user's `Inbox`: the project a todo is in unless it
+/// names another (see `project.hpp`).
+inline constexpr std::string_view inbox_id = "p_inbox";
+
+/// At most this many levels of subtasks, counting the root.
+inline constexpr size_t max_todo_depth = 4;
+
 /// A single todo item of one user.
 struct todo {
   /// Opaque, stable identifier.
@@ -99,6 +106,12 @@ struct todo {
   std::string time_zone;
   std::vector<reminder> reminders;
   std::optional<recurrence> recur;
+  /// The project the todo is in (`inbox_id` unless it names another).
+  std::string project_id{inbox_id};
+  /// The todo this one is a subtask of; empty for a root todo.
+  std::string parent_id;
+  /// Archived: out of the default list, fires nothing.
+  bool archived = false;
 };
 
 /// Compares all members.
@@ -113,7 +126,8 @@ inline bool operator!=(const todo& x, const todo& y) {
 /// `completed`, `completed_at` (null if empty), `priority` (string), `tags`,
 /// `due` (null if empty), `order`, `created_at`, `updated_at`, `version`,
 /// `time_zone` (null if empty), `reminders` (each with its computed `next`
-/// instant) and `recurrence` (null if none).
+/// instant), `recurrence` (null if none), `project_id`, `parent_id` (null if
+/// empty) and `archived`.
 nlohmann::json to_json(const todo& x);
 
 /// Appends the text of `to_json(x)` to `out`, byte for byte what
@@ -124,9 +138,10 @@ void append_json(std::string& out, const todo& x);
 
 /// Inverse of `to_json`, used for loading trusted data from the store.
 /// `completed_at` and `due` may be null or missing; `notes`, `tags`,
-/// `priority` and `order` default when missing. Throws a nlohmann::json
-/// exception on missing required keys or wrong types, and
-/// `nlohmann::json::other_error` on an unknown priority.
+/// `priority`, `order`, `project_id` (the Inbox), `parent_id` and
+/// `archived` default when missing (rows stored before projects existed).
+/// Throws a nlohmann::json exception on missing required keys or wrong types,
+/// and `nlohmann::json::other_error` on an unknown priority.
 todo todo_from_json(const nlohmann::json& obj);
 
 } // namespace actodo::actors::domain

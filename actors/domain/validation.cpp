@@ -31,7 +31,8 @@ bool is_read_only(std::string_view key) {
 bool is_writable(std::string_view key) {
   for (std::string_view x :
        {"title", "notes", "completed", "priority", "tags", "due", "order",
-        "time_zone", "reminders", "recurrence"})
+        "time_zone", "reminders", "recurrence", "project_id", "parent_id",
+        "archived"})
     if (key == x)
       return true;
   return false;
@@ -308,6 +309,34 @@ error parse_recurrence(const json& x, todo_patch& out) {
   return std::nullopt;
 }
 
+error parse_id_field(const json& x, const char* field, std::string null_value,
+                     std::optional<std::string>& out) {
+  if (x.is_null()) {
+    out = std::move(null_value);
+    return std::nullopt;
+  }
+  if (!x.is_string() || !valid_id(x.get_ref<const std::string&>()))
+    return fail(field, "must be an id (1-64 of A-Z, a-z, 0-9, _ and -) or "
+                       "null");
+  out = x.get<std::string>();
+  return std::nullopt;
+}
+
+error parse_project(const json& x, todo_patch& out) {
+  return parse_id_field(x, "project_id", std::string{inbox_id}, out.project_id);
+}
+
+error parse_parent(const json& x, todo_patch& out) {
+  return parse_id_field(x, "parent_id", std::string{}, out.parent_id);
+}
+
+error parse_archived(const json& x, todo_patch& out) {
+  if (!x.is_boolean())
+    return fail("archived", "must be a boolean");
+  out.archived = x.get<bool>();
+  return std::nullopt;
+}
+
 /// What the body alone tells about the due date a schedule needs: a body
 /// that leaves the todo without `due` (a create without it, or any body
 /// clearing it) cannot bring a recurrence or reminders relative to due.
@@ -328,6 +357,15 @@ error check_due_needed(const todo_patch& p, patch_mode mode) {
 
 } // namespace
 
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
 std::optional<field_error> parse_patch(const nlohmann::json& body,
                                        patch_mode mode, todo_patch& out) {
   if (!body.is_object())
@@ -347,6 +385,8 @@ std::optional<field_error> parse_patch(const nlohmann::json& body,
     {"tags", parse_tags},           {"due", parse_due},
     {"order", parse_order},         {"time_zone", parse_zone},
     {"reminders", parse_reminders}, {"recurrence", parse_recurrence},
+    {"project_id", parse_project},  {"parent_id", parse_parent},
+    {"archived", parse_archived},
   };
   todo_patch result;
   for (auto& [key, fn] : parsers) {

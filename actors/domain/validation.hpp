@@ -72,7 +72,19 @@ struct todo_patch {
   std::optional<std::vector<reminder>> reminders;
   /// Given as null -> an empty inner optional (no recurrence).
   std::optional<std::optional<recurrence_input>> recurrence;
+  /// Given as null -> `inbox_id`.
+  std::optional<std::string> project_id;
+  /// Given as null -> empty string (a root todo).
+  std::optional<std::string> parent_id;
+  std::optional<bool> archived;
+  /// Internal (an import item's `project`): the todo goes into the
+  /// project of this name (ASCII case ignored), which the command creates
+  /// when the user has none. No client body sets it.
+  std::optional<std::string> project_name;
 };
+
+/// Whether `id` has the shape of an id: 1-64 of `[A-Za-z0-9_-]`.
+bool valid_id(std::string_view id);
 
 /// Selects the rules `parse_patch` and `apply_patch` follow.
 enum class patch_mode {
@@ -88,7 +100,8 @@ enum class patch_mode {
 ///
 /// - The body must be a JSON object (error field `""`).
 /// - Only `title`, `notes`, `completed`, `priority`, `tags`, `due`,
-///   `order`, `time_zone`, `reminders` and `recurrence` are allowed. `id`,
+///   `order`, `time_zone`, `reminders`, `recurrence`, `project_id`,
+///   `parent_id` and `archived` are allowed. `id`,
 ///   `created_at`, `updated_at`, `version`, `completed_at` and `url` yield
 ///   `read-only field`, any other key yields `unknown field`.
 /// - `create` and `replace` require `title`; `update` requires at least one
@@ -111,6 +124,13 @@ enum class patch_mode {
 ///   or `preset`, optional `exdates` (at most 100 local dates or
 ///   date-times) and `mode` (`from_due` or `from_completion`); the read-only
 ///   keys `series_id`, `index`, `next_id`, `ended` are ignored.
+/// - `project_id`: an id (`valid_id`) or null (= the Inbox).
+/// - `parent_id`: an id or null (= a root todo).
+/// - `archived`: boolean.
+///
+/// Whether the project and the parent exist, and what they allow (depth,
+/// cycles, the parent's project), is checked against the user's todos
+/// (`actors/apply.cpp`).
 ///
 /// Whether reminders with offsets and recurrences have the `due` they need
 /// is checked on the resulting todo (`check_schedule`).
@@ -123,7 +143,14 @@ std::optional<field_error> parse_patch(const nlohmann::json& body,
                                        patch_mode mode, todo_patch& out);
 
 /// What kind of change `apply_patch` made.
-enum class change_kind { created, updated, completed, reopened };
+enum class change_kind {
+  created,
+  updated,
+  completed,
+  reopened,
+  archived,
+  unarchived
+};
 
 /// Applies a validated patch to `t`.
 ///
@@ -137,13 +164,14 @@ enum class change_kind { created, updated, completed, reopened };
 /// `now_rfc3339`. Updates and replacements increment `version` by one.
 ///
 /// Returns `completed` or `reopened` if the completed flag flipped, else
-/// `updated` (`created` for create mode). Returns `std::nullopt` if an
+/// `archived` or `unarchived` if the archived flag flipped, else `updated`
+/// (`created` for create mode). Returns `std::nullopt` if an
 /// update or replacement changes nothing, leaving `t` untouched.
 std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
                                        std::string_view now_rfc3339, todo& t);
 
-/// Returns `todo.created`, `todo.updated`, `todo.completed` or
-/// `todo.reopened`.
+/// Returns `todo.created`, `todo.updated`, `todo.completed`,
+/// `todo.reopened`, `todo.archived` or `todo.unarchived`.
 std::string_view event_type(change_kind x);
 
 } // namespace actodo::actors::domain

@@ -27,8 +27,18 @@ class json_exporter : public todo_exporter {
       first_ = false;
       out += '\n';
       actors::domain::append_json(out, t);
+      // The todo as the API renders it plus `project`, its project's name.
+      out.pop_back();
+      out += R"(,"project":)";
+      auto i = names_.find(t.project_id);
+      out += i == names_.end() ? "null" : dump(i->second);
+      out += '}';
     }
     return out;
+  }
+
+  void name_projects(std::map<std::string, std::string> names) override {
+    names_ = std::move(names);
   }
 
   std::string end() override {
@@ -45,6 +55,7 @@ class json_exporter : public todo_exporter {
 
  private:
   bool first_ = true;
+  std::map<std::string, std::string> names_;
 };
 
 /// A header row, then one row per todo (RFC 4180, CRLF); `tags` joined
@@ -92,6 +103,8 @@ class csv_exporter : public todo_exporter {
         t.updated_at,
         t.reminders.empty() ? std::string{} : dump(j["reminders"]),
         t.recur ? dump(j["recurrence"]) : std::string{},
+        t.archived ? "true" : "false",
+        project_name(t.project_id),
       };
       for (size_t i = 0; i < row.size(); ++i) {
         if (i > 0)
@@ -107,9 +120,21 @@ class csv_exporter : public todo_exporter {
     return {};
   }
 
+  void name_projects(std::map<std::string, std::string> names) override {
+    names_ = std::move(names);
+  }
+
   std::string_view media_type() const override {
     return "text/csv";
   }
+
+ private:
+  std::string project_name(const std::string& id) const {
+    auto i = names_.find(id);
+    return i == names_.end() ? std::string{} : i->second;
+  }
+
+  std::map<std::string, std::string> names_;
 
   std::string_view extension() const override {
     return "csv";
@@ -120,9 +145,10 @@ class csv_exporter : public todo_exporter {
 
 const std::vector<std::string_view>& csv_columns() {
   static const std::vector<std::string_view> columns{
-    "id",         "title",      "notes",     "completed", "completed_at",
-    "priority",   "tags",       "due",       "time_zone", "order",
-    "created_at", "updated_at", "reminders", "recurrence"};
+    "id",           "title",      "notes",      "completed",
+    "completed_at", "priority",   "tags",       "due",
+    "time_zone",    "order",      "created_at", "updated_at",
+    "reminders",    "recurrence", "archived",   "project"};
   return columns;
 }
 

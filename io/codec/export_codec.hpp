@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +16,13 @@ namespace actodo::io::codec {
 class todo_exporter {
  public:
   virtual ~todo_exporter() = default;
+
+  /// The user's project names by id, before `begin`: the JSON export
+  /// renders each todo's `project` (its name); the other formats have no
+  /// place for it.
+  virtual void name_projects(std::map<std::string, std::string> names) {
+    static_cast<void>(names);
+  }
 
   virtual std::string begin() = 0;
   virtual std::string page(const std::vector<actors::domain::todo>& todos) = 0;

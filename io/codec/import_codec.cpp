@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "actors/domain/project.hpp"
 #include "io/codec/command_body.hpp"
 #include "io/codec/import_parts.hpp"
 
@@ -193,6 +194,17 @@ decode(import_format format, std::string_view payload,
     auto src = source_of(format, *path);
     return fail(*path, (src.empty() ? "" : src + ": ") + "not valid UTF-8");
   }
+  std::string project;
+  if (auto i = body.find("project"); i != body.end()) {
+    actors::domain::project_patch named;
+    if (!i->is_null()) {
+      if (auto bad = actors::domain::parse_project_patch({{"name", *i}}, true,
+                                                         named))
+        return fail("project", bad->detail);
+      project = std::move(*named.name);
+    }
+    body.erase(i);
+  }
   actors::domain::todo_patch patch;
   std::string canonical_text;
   if (auto refused = decode_todo_body(body, true, patch, canonical_text)) {
@@ -203,6 +215,7 @@ decode(import_format format, std::string_view payload,
   }
   out.body = std::move(body);
   out.uid = span.uid;
+  out.project = std::move(project);
   return std::nullopt;
 }
 

@@ -64,6 +64,9 @@ struct import_item {
   nlohmann::json body;
   /// The iCalendar `UID` (empty for JSON and CSV).
   std::string uid;
+  /// The name of the project the todo goes in (a JSON item's `project`);
+  /// empty: the Inbox.
+  std::string project;
 };
 
 /// Reads item `span` of `payload` into `out`. Fails with the API field it

@@ -227,7 +227,7 @@ std::optional<field_error> read(std::string_view text,
     auto& value = fields[i];
     if (value.empty() || server_column(name))
       continue;
-    if (name == "completed") {
+    if (name == "completed" || name == "archived") {
       auto v = ascii_trim_lower(value);
       if (v != "true" && v != "false")
         return fail(name, column(name) + ": must be true or false");
@@ -258,7 +258,7 @@ std::optional<field_error> read(std::string_view text,
       if (auto err = json_column(name, value, body[name]))
         return err;
     } else {
-      body[name] = value; // title, notes, priority, due, time_zone
+      body[name] = value; // title, notes, priority, due, time_zone, project
     }
   }
   strip_read_only(body);

@@ -99,10 +99,10 @@ std::optional<field_error> read(std::string_view text, json& body) {
   }
   if (!body.is_object())
     return fail("", "item must be a JSON object");
-  // What the server assigns (and `project`/`project_id` of other todo
-  // services' exports).
+  // What the server assigns, and the links between ids of the exporting
+  // account (`project` names the project instead).
   for (auto key : {"id", "version", "created_at", "updated_at", "completed_at",
-                   "url", "project", "project_id"})
+                   "url", "project_id", "parent_id"})
     body.erase(key);
   strip_read_only(body);
   return std::nullopt;

@@ -146,6 +146,11 @@ void import_job_state::submit(slot& s) {
     s.state = slot_state::done;
     return;
   }
+  if (!s.item.project.empty()) {
+    cmd.patch.project_name = s.item.project;
+    // The key's fingerprint covers the project as well.
+    cmd.canonical_body += "\n" + s.item.project;
+  }
   s.state = slot_state::sent;
   ++in_flight;
   auto* target = &s;

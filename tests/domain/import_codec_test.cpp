@@ -359,7 +359,8 @@ TEST(import_codec, csv_index_refuses_bad_headers_and_quotes) {
   EXPECT_EQ(index_error(f, "title,colour\r\nx,red\r\n"),
             "body: unknown column `colour` (columns: id, title, notes, "
             "completed, completed_at, priority, tags, due, time_zone, order, "
-            "created_at, updated_at, reminders, recurrence)");
+            "created_at, updated_at, reminders, recurrence, archived, "
+            "project)");
   EXPECT_EQ(index_error(f, "title,notes,Title\r\n"),
             "body: column `title` appears twice");
   EXPECT_EQ(index_error(f, "notes,due\r\nx,\r\n"),
@@ -370,7 +371,7 @@ TEST(import_codec, csv_index_refuses_bad_headers_and_quotes) {
             "body: line 1: a quoted field is not terminated");
   // A header of a million commas is refused without a million strings.
   EXPECT_EQ(index_error(f, "title" + std::string(1000000, ',') + "\r\n"),
-            "body: the header names more than the 14 columns there are");
+            "body: the header names more than the 16 columns there are");
   // Names are matched ignoring ASCII case and surrounding blanks.
   EXPECT_EQ(index_ok(f, " Title ,DUE\r\n").columns,
             (std::vector<std::string>{"title", "due"}));
@@ -730,7 +731,7 @@ TEST(import_codec, json_export_round_trips) {
   EXPECT_EQ(x.items[0].body, json::parse(R"({
     "title": "Weekly review, \"the\" one",
     "notes": "line one\nline two; with, punctuation\\",
-    "completed": false, "priority": "high", "tags": ["work", "a,b", "Übung"],
+    "completed": false, "archived": false, "priority": "high", "tags": ["work", "a,b", "Übung"],
     "due": "2026-03-29T09:00:00+02:00", "order": 2.5,
     "time_zone": "Europe/Berlin",
     "reminders": [{"offset": "-PT15M", "misfire": "skip"},

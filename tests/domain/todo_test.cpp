@@ -49,7 +49,10 @@ TEST(todo, priority_names) {
 
 TEST(todo, to_json_renders_all_keys) {
   auto obj = to_json(sample());
-  EXPECT_EQ(obj.size(), 15u);
+  EXPECT_EQ(obj.size(), 18u);
+  EXPECT_EQ(obj.at("project_id"), "p_inbox");
+  EXPECT_TRUE(obj.at("parent_id").is_null());
+  EXPECT_EQ(obj.at("archived"), false);
   EXPECT_EQ(obj.at("id"), "t-1");
   EXPECT_EQ(obj.at("title"), "Buy milk");
   EXPECT_EQ(obj.at("notes"), "2 liters");

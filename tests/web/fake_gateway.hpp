@@ -50,6 +50,11 @@ class fake_gateway : public actors::gateway {
     t.id = id;
     cb(std::move(t));
   }
+  void projects(std::string user,
+                answer<std::vector<actors::domain::project>> cb) override {
+    calls.push_back("projects " + user);
+    cb(std::vector<actors::domain::project>{actors::domain::default_inbox()});
+  }
   void occurrences(std::string user, std::string id, int32_t,
                    answer<actors::occurrence_list> cb) override {
     calls.push_back("occurrences " + user + " " + id);

@@ -1,0 +1,68 @@
+#include <algorithm>
+
+#include "actors/apply.hpp"
+
+namespace actodo::actors {
+
+void user_todos::put(domain::todo t) {
+  auto i = by_id.find(t.id);
+  if (i != by_id.end() && i->second.parent_id == t.parent_id) {
+    i->second = std::move(t);
+    return;
+  }
+  if (i != by_id.end())
+    erase(t.id);
+  if (!t.parent_id.empty())
+    children[t.parent_id].push_back(t.id);
+  auto id = t.id;
+  by_id.emplace(std::move(id), std::move(t));
+}
+
+void user_todos::erase(const std::string& id) {
+  auto i = by_id.find(id);
+  if (i == by_id.end())
+    return;
+  if (auto& parent = i->second.parent_id; !parent.empty()) {
+    auto j = children.find(parent);
+    if (j != children.end()) {
+      auto& xs = j->second;
+      xs.erase(std::remove(xs.begin(), xs.end(), id), xs.end());
+      if (xs.empty())
+        children.erase(j);
+    }
+  }
+  by_id.erase(i);
+}
+
+std::vector<std::string> user_todos::descendants(const std::string& id) const {
+  std::vector<std::string> result;
+  auto add = [&](const std::string& parent) {
+    if (auto i = children.find(parent); i != children.end())
+      result.insert(result.end(), i->second.begin(), i->second.end());
+  };
+  add(id);
+  // Bounded by the number of todos even if stored data had a cycle.
+  for (size_t i = 0; i < result.size() && result.size() <= by_id.size(); ++i)
+    add(result[i]);
+  return result;
+}
+
+size_t user_todos::depth(const std::string& id) const {
+  size_t result = 0;
+  for (auto i = by_id.find(id); i != by_id.end() && result <= by_id.size();
+       i = by_id.find(i->second.parent_id))
+    ++result;
+  return result;
+}
+
+size_t user_todos::height(const std::string& id) const {
+  size_t result = 1;
+  auto i = children.find(id);
+  if (i == children.end())
+    return result;
+  for (auto& child : i->second)
+    result = std::max(result, 1 + height(child));
+  return result;
+}
+
+} // namespace actodo::actors
