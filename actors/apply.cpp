@@ -125,6 +125,7 @@ command_outcome apply_write(context& ctx) {
     return r; // Nothing changed: no event.
   add_event(ctx, domain::event_type(*kind), next.id, ctx.todo_json);
   ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
+  notify_if_ended(ctx, target, next);
   auto before = target != nullptr ? *target : next;
   ctx.todos.put(next);
   if (successor)
@@ -158,6 +159,8 @@ command_outcome apply_remove(context& ctx) {
 
 command_outcome apply_notice(context& ctx) {
   add_event(ctx, "webhook.disabled", ctx.cmd.todo_id, ctx.cmd.canonical_body);
+  notify(ctx, "webhook.disabled", ctx.cmd.todo_id, "Webhook disabled",
+         ctx.cmd.canonical_body);
   return done(ctx, outcome_code::updated);
 }
 
@@ -200,6 +203,9 @@ command_outcome dispatch(steps::context& ctx) {
     case command_op::remove:
     case command_op::clear: return steps::apply_remove(ctx);
     case command_op::webhook_disabled: return steps::apply_notice(ctx);
+    case command_op::settings_update: return steps::apply_settings(ctx);
+    case command_op::notifications_read: return steps::apply_read(ctx);
+    case command_op::job_finished: return steps::apply_job_finished(ctx);
     case command_op::project_create:
     case command_op::project_update:
     case command_op::project_delete: return steps::apply_project(ctx);
@@ -235,7 +241,7 @@ applied apply_command(user_todos& todos, const command& cmd, int64_t now_ms,
     return out;
   }
   // Wakes and notices are internal: they leave no request record behind.
-  if (cmd.op != command_op::wake && cmd.op != command_op::webhook_disabled)
+  if (!is_internal(cmd.op))
     out.batch.request = records::request_of(
       cmd, r, ctx.todo_json, ctx.todo_seq,
       cmd.idempotency_key.empty() ? std::string{} : command_fingerprint(cmd),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,14 @@ struct user_todos {
   /// The ids of each todo's subtasks, by parent id (kept by `put` and
   /// `erase`).
   std::unordered_map<std::string, std::vector<std::string>> children;
+  /// The user's time zone (`PATCH /api/v1/me`); empty: UTC.
+  std::string time_zone;
+  /// The latest notifications, oldest first (at most `max_notifications`).
+  std::deque<domain::notification> notifications;
+  /// Notifications up to this id are read.
+  int64_t read_up_to = 0;
+  /// The cap on kept notifications (`--max-notifications`).
+  size_t max_notifications = 200;
   /// The cap on projects (`--max-projects`).
   size_t max_projects = 300;
   /// The budget of an expansion made inline (the next occurrence of a
@@ -43,6 +52,8 @@ struct user_todos {
   size_t depth(const std::string& id) const;
   /// Levels from `id` down to its deepest subtask (no subtasks: 1).
   size_t height(const std::string& id) const;
+  /// The notifications with an id above `read_up_to`.
+  int64_t unread() const;
 };
 
 /// A todo whose wake time changed (-1: never), for the reminder scheduler.
@@ -64,6 +75,10 @@ struct applied {
   /// once they are durable).
   std::vector<int64_t> fired;
   std::vector<wake_change> wakes;
+  /// The number of unread notifications changed (the sessions hear it).
+  bool unread_changed = false;
+  /// The command left a notification (the last one of `notifications`).
+  bool noticed = false;
 };
 
 /// The next occurrence for a command that completes a recurring todo or

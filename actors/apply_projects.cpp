@@ -139,6 +139,17 @@ void put_project(context& ctx, std::string_view type, domain::project p) {
   ctx.todos.projects.insert_or_assign(std::move(id), std::move(p));
 }
 
+command_outcome apply_settings(context& ctx) {
+  auto zone = ctx.cmd.patch.time_zone.value_or(std::string{});
+  if (zone == ctx.todos.time_zone)
+    return done(ctx, outcome_code::updated);
+  ctx.todos.time_zone = zone;
+  auto text = records::encode_settings({zone, ctx.todos.read_up_to});
+  add_event(ctx, "user.updated", std::string{records::settings_id}, text);
+  ctx.out.batch.todos.push_back({std::string{records::settings_id}, text});
+  return done(ctx, outcome_code::updated);
+}
+
 command_outcome apply_project(context& ctx) {
   switch (ctx.cmd.op) {
     case command_op::project_create: return create_project(ctx);

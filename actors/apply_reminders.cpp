@@ -41,7 +41,8 @@ command_outcome apply_wake(context& ctx) {
   auto i = ctx.todos.by_id.find(ctx.cmd.todo_id);
   if (i == ctx.todos.by_id.end())
     return done(ctx, outcome_code::unchanged); // Deleted meanwhile.
-  auto next = i->second;
+  auto before = i->second;
+  auto next = before;
   auto firings = fire_due(next, ctx);
   auto successor = link_successor(ctx, next,
                                   ctx.todos.by_id.size() < ctx.max_todos);
@@ -57,6 +58,7 @@ command_outcome apply_wake(context& ctx) {
       ctx, f.skipped ? "todo.reminder.skipped" : "todo.reminder.due", next.id,
       records::reminder_data(ctx.todo_json, f.index, "scheduled", scheduled));
     if (!f.skipped) {
+      notify_reminder(ctx, next, f.index, scheduled);
       ctx.out.reminder_frames.push_back(
         records::reminder_frame(next, f.index, f.scheduled, ctx.now));
       ctx.out.fired.push_back(f.scheduled);
@@ -64,6 +66,7 @@ command_outcome apply_wake(context& ctx) {
   }
   if (firings.empty())
     add_event(ctx, "todo.updated", next.id, ctx.todo_json);
+  notify_if_ended(ctx, &before, next);
   ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
   if (successor)
     insert_successor(ctx, std::move(*successor));

@@ -79,5 +79,25 @@ command_outcome apply_notice(context& ctx);
 command_outcome apply_wake(context& ctx);
 command_outcome apply_reminder(context& ctx);
 command_outcome apply_project(context& ctx);
+/// Sets the user's time zone (`user.updated`).
+command_outcome apply_settings(context& ctx);
+
+/// Leaves a notification for the person about the event just added (its
+/// sequence number is the notification's id); the oldest beyond
+/// `max_notifications` go.
+void notify(context& ctx, std::string kind, std::string subject,
+            std::string title, std::string data);
+/// A reminder of `t` fired.
+void notify_reminder(context& ctx, const domain::todo& t, size_t index,
+                     const std::string& scheduled);
+/// `t`'s series ended in this command (`before`: the todo before it, null
+/// when new).
+void notify_if_ended(context& ctx, const domain::todo* before,
+                     const domain::todo& t);
+/// Marks notifications read up to `cmd.action.until_ms`
+/// (`notifications.read`).
+command_outcome apply_read(context& ctx);
+/// An import job finished (`job.finished` and a notification).
+command_outcome apply_job_finished(context& ctx);
 
 } // namespace actodo::actors::steps

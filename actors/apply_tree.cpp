@@ -80,6 +80,7 @@ void for_subtasks(context& ctx, const std::string& root, F fn) {
     auto text = records::encode_todo(t);
     add_event(ctx, domain::event_type(*kind), t.id, text);
     ctx.out.batch.todos.push_back({t.id, std::move(text)});
+    notify_if_ended(ctx, &before, t);
     ctx.todos.put(std::move(t));
     if (successor)
       insert_successor(ctx, std::move(*successor));

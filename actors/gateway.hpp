@@ -64,9 +64,13 @@ class gateway {
   get(std::string user, std::string todo_id, answer<domain::todo> cb)
     = 0;
 
-  /// The user's projects (the Inbox first).
-  virtual void
-  projects(std::string user, answer<std::vector<domain::project>> cb)
+  /// The user's time zone and projects (the Inbox first).
+  virtual void profile(std::string user, answer<user_profile> cb) = 0;
+
+  /// The user's newest `limit` notifications (only unread ones with
+  /// `unread`).
+  virtual void notifications(std::string user, bool unread, int32_t limit,
+                             answer<notification_page> cb)
     = 0;
 
   /// Upcoming occurrences of a recurring todo.

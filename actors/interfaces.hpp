@@ -84,6 +84,7 @@ CAF_ADD_ATOM(actodo, actodo::atom, cursor, "cursor")
 CAF_ADD_ATOM(actodo, actodo::atom, progress, "progress")
 CAF_ADD_ATOM(actodo, actodo::atom, cancel, "cancel")
 CAF_ADD_ATOM(actodo, actodo::atom, projects, "projects")
+CAF_ADD_ATOM(actodo, actodo::atom, notices, "notices")
 
 namespace actodo::actors {
 
@@ -122,9 +123,11 @@ using todo_api = caf::typed_actor<
   caf::replies_to<atom::list, std::string, domain::query>::with<todo_page>,
   // Reads one todo: user id, todo id.
   caf::replies_to<atom::get, std::string, std::string>::with<domain::todo>,
-  // Reads the user's projects (the Inbox first, then by order): user id.
-  caf::replies_to<atom::projects,
-                  std::string>::with<std::vector<domain::project>>,
+  // Reads the user's time zone and projects: user id.
+  caf::replies_to<atom::projects, std::string>::with<user_profile>,
+  // Reads the user's notifications: user id, only unread ones, limit.
+  caf::replies_to<atom::notices, std::string, bool,
+                  int32_t>::with<notification_page>,
   // Reads the outcome of a command: user id, request id (state `pending`
   // while it is not durable).
   caf::replies_to<atom::status, std::string,
@@ -458,6 +461,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(actodo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(actodo, (std::map<std::string, std::string>))
   CAF_ADD_TYPE_ID(actodo, (actodo::actors::feed_created))
   CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::persistence::feed_record>))
-  CAF_ADD_TYPE_ID(actodo, (std::vector<actodo::actors::domain::project>))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::user_profile))
+  CAF_ADD_TYPE_ID(actodo, (actodo::actors::notification_page))
 
 CAF_END_TYPE_ID_BLOCK(actodo)

@@ -12,6 +12,9 @@ std::string to_string(command_op x) {
     case command_op::dismiss: return "dismiss";
     case command_op::wake: return "wake";
     case command_op::webhook_disabled: return "webhook_disabled";
+    case command_op::settings_update: return "settings_update";
+    case command_op::notifications_read: return "notifications_read";
+    case command_op::job_finished: return "job_finished";
     case command_op::project_create: return "project_create";
     case command_op::project_update: return "project_update";
     case command_op::project_delete: return "project_delete";

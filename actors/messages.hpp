@@ -10,6 +10,7 @@
 #include "caf/meta/load_callback.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "actors/domain/notification.hpp"
 #include "actors/domain/project.hpp"
 #include "actors/domain/reminder_action.hpp"
 #include "actors/domain/todo.hpp"
@@ -34,6 +35,14 @@ enum class command_op : uint8_t {
   /// passed `from_due` series. Internal: the `todo_list` makes it from the
   /// scheduler's `wake` message; no edge accepts it.
   wake,
+  /// Sets the user's time zone (`patch.time_zone`; empty: UTC).
+  settings_update,
+  /// Marks the user's notifications up to `action.until_ms` (an id) read.
+  notifications_read,
+  /// Records that an import job finished (`job.finished`, a notification):
+  /// `todo_id` is the job's id, `canonical_body` the event's data as JSON
+  /// (`state` `done` or `failed`). Internal: only the jobs actor makes it.
+  job_finished,
   /// Records that a webhook was disabled (`webhook.disabled`): `todo_id`
   /// is the webhook's id, `canonical_body` the event's data as JSON.
   /// Internal: only the webhooks actor makes it; no edge accepts it.
@@ -48,6 +57,13 @@ enum class command_op : uint8_t {
 };
 
 std::string to_string(command_op x);
+
+/// Whether only the server makes `x` (no edge accepts it): such commands
+/// leave no request record and push no result frame.
+constexpr bool is_internal(command_op x) {
+  return x == command_op::wake || x == command_op::webhook_disabled
+         || x == command_op::job_finished;
+}
 
 /// A write, decoded and checked for shape by the edge that received it
 /// (web, a WebSocket frame, Kafka). The `todo_list` never sees JSON: it
@@ -165,6 +181,23 @@ struct todo_page {
   std::optional<domain::sort_values> next;
 };
 
+/// What a user's `todo_list` keeps besides the todos: the user's time zone
+/// and projects.
+struct user_profile {
+  /// IANA zone relative dates resolve in (`PATCH /api/v1/me`); empty: UTC.
+  std::string time_zone;
+  /// The Inbox first, then by `order` and name.
+  std::vector<domain::project> projects;
+};
+
+/// The user's notifications, newest first (`GET /api/v1/notifications`).
+struct notification_page {
+  std::vector<domain::notification> items;
+  /// Those with an id above `read_up_to` are unread.
+  int64_t read_up_to = 0;
+  int64_t unread = 0;
+};
+
 /// Upcoming due instants of a series, as its todos would have them.
 struct occurrence_list {
   std::vector<std::string> dues;
@@ -241,6 +274,17 @@ typename Inspector::result_type inspect(Inspector& f, shared_frame& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, todo_page& x) {
   return f(caf::meta::type_name("todo_page"), x.items, optional_field(x.next));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notification_page& x) {
+  return f(caf::meta::type_name("notification_page"), x.items, x.read_up_to,
+           x.unread);
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_profile& x) {
+  return f(caf::meta::type_name("user_profile"), x.time_zone, x.projects);
 }
 
 template<class Inspector>

@@ -80,8 +80,12 @@ class gateway_impl : public gateway {
     ask(std::move(cb), atom::get::value, std::move(user), std::move(id));
   }
 
-  void projects(std::string user,
-                answer<std::vector<domain::project>> cb) override {
+  void notifications(std::string user, bool unread, int32_t limit,
+                     answer<notification_page> cb) override {
+    ask(std::move(cb), atom::notices::value, std::move(user), unread, limit);
+  }
+
+  void profile(std::string user, answer<user_profile> cb) override {
     ask(std::move(cb), atom::projects::value, std::move(user));
   }
 

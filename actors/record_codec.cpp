@@ -94,12 +94,46 @@ std::string encode_project(const domain::project& p) {
   return dump(domain::to_json(p));
 }
 
+std::string encode_settings(const user_settings& x) {
+  return dump(
+    json{{"id", settings_id},
+         {"time_zone", x.time_zone.empty() ? json{} : json(x.time_zone)},
+         {"read_up_to", x.read_up_to}});
+}
+
+std::string notification_row(int64_t id) {
+  auto digits = std::to_string(id);
+  return "n_" + std::string(20 - std::min<size_t>(digits.size(), 20), '0')
+         + digits;
+}
+
+std::string encode_notification(const domain::notification& x) {
+  auto doc = domain::to_json(x);
+  doc["row"] = notification_row(x.id);
+  return dump(doc);
+}
+
+std::string notifications_frame(int64_t unread,
+                                const domain::notification* latest) {
+  return dump(json{{"type", "notifications"},
+                   {"unread", unread},
+                   {"latest", latest ? domain::to_json(*latest) : json{}}});
+}
+
 caf::expected<stored_row> decode_row(std::string_view text) {
   auto doc = json::parse(text, nullptr, false);
   if (!doc.is_object())
     return caf::make_error(ec::invalid_record, "stored row is not an object");
   try {
+    if (doc.contains("row"))
+      return stored_row{domain::notification_from_json(doc)};
     auto id = doc.value("id", "");
+    if (id == settings_id) {
+      auto zone = doc.at("time_zone");
+      return stored_row{
+        user_settings{zone.is_null() ? "" : zone.get<std::string>(),
+                      doc.value("read_up_to", int64_t{0})}};
+    }
     if (id.rfind("p_", 0) == 0)
       return stored_row{domain::project_from_json(doc)};
     return stored_row{domain::todo_from_json(doc)};

@@ -36,10 +36,37 @@ caf::expected<domain::todo> decode_todo(std::string_view text);
 /// event data, an outcome body.
 std::string encode_project(const domain::project& p);
 
-/// One stored row of a user: a todo or a project (told apart by the id).
-using stored_row = std::variant<domain::todo, domain::project>;
+/// The row of a user's settings (id `settings_id`).
+struct user_settings {
+  /// IANA zone; empty: UTC.
+  std::string time_zone;
+  /// Notifications up to this id are read.
+  int64_t read_up_to = 0;
+};
 
-/// Inverse of `encode_todo` and `encode_project`.
+inline constexpr std::string_view settings_id = "s_settings";
+
+/// `{"id":"s_settings","time_zone":...}`: the settings row, and the data
+/// of a `user.updated` event.
+std::string encode_settings(const user_settings& x);
+
+/// One stored row of a user: a todo, a project or the settings (told
+/// apart by the id).
+using stored_row = std::variant<domain::todo, domain::project, user_settings,
+                                domain::notification>;
+
+/// The row id of notification `id` (`n_` and 20 digits: rows sort by id).
+std::string notification_row(int64_t id);
+
+/// The stored JSON of a notification row (`id` is the row id).
+std::string encode_notification(const domain::notification& x);
+
+/// `{"type":"notifications","unread":n,"latest":{...}|null}`: what every
+/// session hears when the number of unread notifications changes.
+std::string notifications_frame(int64_t unread,
+                                const domain::notification* latest);
+
+/// Inverse of `encode_todo`, `encode_project` and `encode_settings`.
 caf::expected<stored_row> decode_row(std::string_view text);
 
 /// What every event of one command shares.

@@ -158,12 +158,17 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
   auto& f = pending[id];
   f.result = std::move(out.result);
   // Encoded once here, shared by every session.
-  if (cmd.op != command_op::wake && cmd.op != command_op::webhook_disabled)
+  if (!is_internal(cmd.op))
     f.result_frame = shared_frame{records::result_frame(batch.request)};
   for (auto& ev : batch.events)
     f.event_frames.emplace_back(records::event_frame(ev), ev.seq);
   for (auto& frame : out.reminder_frames)
     f.event_frames.emplace_back(std::move(frame));
+  if (out.unread_changed) {
+    auto* latest = out.noticed ? &todos.notifications.back() : nullptr;
+    f.event_frames.emplace_back(
+      records::notifications_frame(todos.unread(), latest));
+  }
   f.wakes = std::move(out.wakes);
   f.fired = std::move(out.fired);
   f.waiters.push_back(std::move(rp));
@@ -239,6 +244,11 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
                            "more than " + std::to_string(settings.max_sessions)
                              + " sessions");
   self->monitor(session);
+  // After the welcome (the session handles frames only once subscribed):
+  // how many notifications wait unread, if any.
+  if (auto n = todos.unread(); n > 0)
+    self->send(session, atom::frame::value,
+               shared_frame{records::notifications_frame(n, nullptr)});
   sessions.push_back(std::move(session));
   return committed_seq;
 }
@@ -264,6 +274,7 @@ void todo_list_state::reindex(
 void todo_list_state::load(persistence::user_snapshot& snap) {
   todos.max_projects = settings.max_projects;
   todos.recurrence_budget = settings.recurrence_budget;
+  todos.max_notifications = settings.max_notifications;
   for (auto& text : snap.todos) {
     auto row = records::decode_row(text);
     if (!row) {
@@ -278,6 +289,11 @@ void todo_list_state::load(persistence::user_snapshot& snap) {
     if (auto* p = std::get_if<domain::project>(&*row)) {
       auto id = p->id;
       todos.projects.insert_or_assign(std::move(id), std::move(*p));
+    } else if (auto* s = std::get_if<records::user_settings>(&*row)) {
+      todos.time_zone = s->time_zone;
+      todos.read_up_to = s->read_up_to;
+    } else if (auto* n = std::get_if<domain::notification>(&*row)) {
+      todos.notifications.push_back(std::move(*n));
     } else {
       todos.put(std::move(std::get<domain::todo>(*row)));
     }
@@ -343,7 +359,11 @@ todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
     },
     [self](atom::projects, const std::string&) {
       self->state.on_routed();
-      return self->state.project_list();
+      return self->state.profile();
+    },
+    [self](atom::notices, const std::string&, bool unread, int32_t limit) {
+      self->state.on_routed();
+      return self->state.notices(unread, limit);
     },
     [self](atom::status, const std::string&, const std::string& id) {
       self->state.on_routed();

@@ -153,8 +153,11 @@ struct todo_list_state {
   std::variant<domain::page, domain::field_error>
   run_query(const domain::query& q) const;
   caf::result<domain::todo> get(const std::string& id) const;
-  /// The Inbox first, then by `order` and name.
-  std::vector<domain::project> project_list() const;
+  /// The time zone and the projects (the Inbox first, then by `order`
+  /// and name).
+  user_profile profile() const;
+  /// The newest `limit` notifications (only unread ones with `unread`).
+  notification_page notices(bool unread, int32_t limit) const;
   caf::result<persistence::request_record>
   status(const std::string& request_id);
   caf::result<int64_t> subscribe(session_actor session);

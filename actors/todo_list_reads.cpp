@@ -122,8 +122,10 @@ caf::result<domain::todo> todo_list_state::get(const std::string& id) const {
   return i->second;
 }
 
-std::vector<domain::project> todo_list_state::project_list() const {
-  std::vector<domain::project> result;
+user_profile todo_list_state::profile() const {
+  user_profile out;
+  out.time_zone = todos.time_zone;
+  auto& result = out.projects;
   result.reserve(todos.projects.size());
   for (auto& kvp : todos.projects)
     result.push_back(kvp.second);
@@ -132,7 +134,22 @@ std::vector<domain::project> todo_list_state::project_list() const {
   };
   std::sort(result.begin(), result.end(),
             [&](auto& x, auto& y) { return rank(x) < rank(y); });
-  return result;
+  return out;
+}
+
+notification_page todo_list_state::notices(bool unread, int32_t limit) const {
+  notification_page out;
+  out.read_up_to = todos.read_up_to;
+  out.unread = todos.unread();
+  for (auto i = todos.notifications.rbegin();
+       i != todos.notifications.rend()
+       && out.items.size() < static_cast<size_t>(std::max(limit, 0));
+       ++i) {
+    if (unread && i->id <= todos.read_up_to)
+      break;
+    out.items.push_back(*i);
+  }
+  return out;
 }
 
 caf::result<persistence::request_record>

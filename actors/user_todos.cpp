@@ -65,4 +65,12 @@ size_t user_todos::height(const std::string& id) const {
   return result;
 }
 
+int64_t user_todos::unread() const {
+  int64_t n = 0;
+  for (auto i = notifications.rbegin();
+       i != notifications.rend() && i->id > read_up_to; ++i)
+    ++n;
+  return n;
+}
+
 } // namespace actodo::actors

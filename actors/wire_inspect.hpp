@@ -11,6 +11,7 @@
 #include "caf/detail/scope_guard.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "actors/domain/notification.hpp"
 #include "actors/domain/preview.hpp"
 #include "actors/domain/project.hpp"
 #include "actors/domain/query.hpp"
@@ -125,6 +126,12 @@ typename Inspector::result_type inspect(Inspector& f, todo_patch& x) {
            optional_field(x.recurrence), optional_field(x.project_id),
            optional_field(x.parent_id), optional_field(x.archived),
            optional_field(x.project_name));
+}
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notification& x) {
+  return f(caf::meta::type_name("notification"), x.id, x.kind, x.created_at,
+           x.subject, x.title, x.data);
 }
 
 template<class Inspector>

@@ -76,6 +76,8 @@ app_config::app_config() {
     .add(lists.max_todos, "max-todos", "most todos per user")
     .add(lists.max_projects, "max-projects",
          "most projects per user (the Inbox counts)")
+    .add(lists.max_notifications, "max-notifications",
+         "most notifications kept per user (the oldest go)")
     .add(lists.recurrence_budget, "recurrence-budget",
          "most steps one RRULE expansion may take (beyond: 422)")
     .add(lists.recurrence_time_limit, "recurrence-time-limit",
@@ -264,6 +266,8 @@ caf::error app_config::validate() const {
     return invalid("max-todos", "must be between 1 and 1000000");
   if (lists.max_projects < 1 || lists.max_projects > 10000)
     return invalid("max-projects", "must be between 1 and 10000");
+  if (lists.max_notifications < 1 || lists.max_notifications > 10000)
+    return invalid("max-notifications", "must be between 1 and 10000");
   if (lists.recurrence_budget < 100 || lists.recurrence_budget > 1000000)
     return invalid("recurrence-budget", "must be between 100 and 1000000");
   if (lists.recurrence_time_limit < 10ms || lists.recurrence_time_limit > 10s)

@@ -75,6 +75,8 @@ struct list_options {
   size_t max_todos = 10000;
   /// Most projects one user may have (the Inbox counts).
   size_t max_projects = 300;
+  /// Most notifications kept per user (the oldest go).
+  size_t max_notifications = 200;
   /// Most simultaneous WebSocket sessions of one user.
   size_t max_sessions = 32;
   /// Most work one RRULE expansion may do: iterator steps and periods of

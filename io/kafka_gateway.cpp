@@ -74,9 +74,13 @@ void kafka_gateway::get(std::string user, std::string todo_id,
   inner_.get(std::move(user), std::move(todo_id), std::move(cb));
 }
 
-void kafka_gateway::projects(std::string user,
-                             answer<std::vector<actors::domain::project>> cb) {
-  inner_.projects(std::move(user), std::move(cb));
+void kafka_gateway::notifications(std::string user, bool unread, int32_t limit,
+                                  answer<actors::notification_page> cb) {
+  inner_.notifications(std::move(user), unread, limit, std::move(cb));
+}
+
+void kafka_gateway::profile(std::string user, answer<actors::user_profile> cb) {
+  inner_.profile(std::move(user), std::move(cb));
 }
 
 void kafka_gateway::occurrences(std::string user, std::string todo_id,

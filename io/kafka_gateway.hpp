@@ -29,8 +29,9 @@ class kafka_gateway : public actors::gateway {
             answer<actors::todo_page> cb) override;
   void get(std::string user, std::string todo_id,
            answer<actors::domain::todo> cb) override;
-  void projects(std::string user,
-                answer<std::vector<actors::domain::project>> cb) override;
+  void profile(std::string user, answer<actors::user_profile> cb) override;
+  void notifications(std::string user, bool unread, int32_t limit,
+                     answer<actors::notification_page> cb) override;
   void occurrences(std::string user, std::string todo_id, int32_t limit,
                    answer<actors::occurrence_list> cb) override;
   void preview(std::string user, actors::domain::preview_request req,

@@ -103,12 +103,31 @@ void router::account(const http_request& req, const path_params&,
 }
 
 void router::me(const http_request& req, const path_params&, responder& done) {
-  if (!cfg_.token_auth) {
-    http_response res;
-    res.body = R"({"id":"local","username":"local","auth":"local"})";
-    return done(std::move(res));
-  }
-  gate_.me(req.user, respond<actors::account_info>(done));
+  // The account (or the local user), plus the settings the user's list
+  // keeps (`time_zone`).
+  auto with_settings = [this, user = req.user, done](nlohmann::json doc) {
+    gate_.profile(user, [doc = std::move(doc), done](
+                          caf::expected<actors::user_profile> profile) mutable {
+      if (!profile)
+        return done(response_of(profile.error()));
+      doc["time_zone"] = profile->time_zone.empty()
+                           ? nlohmann::json{}
+                           : nlohmann::json(profile->time_zone);
+      auto res = json_response(
+        doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      res.headers.emplace_back("Cache-Control", "no-store");
+      done(std::move(res));
+    });
+  };
+  if (!cfg_.token_auth)
+    return with_settings(
+      {{"id", "local"}, {"username", "local"}, {"auth", "local"}});
+  gate_.me(req.user,
+           [done, with_settings](caf::expected<actors::account_info> x) {
+             if (!x)
+               return done(response_of(x.error()));
+             with_settings(nlohmann::json::parse(encode(*x)));
+           });
 }
 
 } // namespace actodo::web

@@ -47,18 +47,17 @@ class export_stream : public body_stream,
   /// Names the projects for the exporter, then begins.
   void start(piece_callback done) {
     auto self = shared_from_this();
-    gate_.projects(
-      user_, [self, done](
-               caf::expected<std::vector<actors::domain::project>> xs) mutable {
-        if (!xs)
-          return done(false, {});
-        std::map<std::string, std::string> names;
-        for (auto& x : *xs)
-          names.emplace(x.id, x.name);
-        self->out_->name_projects(std::move(names));
-        self->state_ = state::pages;
-        done(true, self->out_->begin());
-      });
+    gate_.profile(user_,
+                  [self, done](caf::expected<actors::user_profile> xs) mutable {
+                    if (!xs)
+                      return done(false, {});
+                    std::map<std::string, std::string> names;
+                    for (auto& x : xs->projects)
+                      names.emplace(x.id, x.name);
+                    self->out_->name_projects(std::move(names));
+                    self->state_ = state::pages;
+                    done(true, self->out_->begin());
+                  });
   }
 
   void fetch(piece_callback done) {

@@ -28,32 +28,32 @@ void router::list_projects(const http_request& req, const path_params&,
       return done(problem(400, "must be true or false", key));
     archived = value == "true";
   }
-  gate_.projects(req.user,
-                 [done, archived](caf::expected<std::vector<project>> xs) {
-                   if (!xs)
-                     return done(response_of(xs.error()));
-                   auto items = nlohmann::json::array();
-                   for (auto& x : *xs)
-                     if (x.archived == *archived)
-                       items.push_back(to_json(x));
-                   done(json_response(dump({{"items", std::move(items)}})));
-                 });
+  gate_.profile(req.user,
+                [done, archived](caf::expected<actors::user_profile> xs) {
+                  if (!xs)
+                    return done(response_of(xs.error()));
+                  auto items = nlohmann::json::array();
+                  for (auto& x : xs->projects)
+                    if (x.archived == *archived)
+                      items.push_back(to_json(x));
+                  done(json_response(dump({{"items", std::move(items)}})));
+                });
 }
 
 void router::get_project(const http_request& req, const path_params& p,
                          responder& done) {
-  gate_.projects(req.user,
-                 [done, id = p[0]](caf::expected<std::vector<project>> xs) {
-                   if (!xs)
-                     return done(response_of(xs.error()));
-                   for (auto& x : *xs)
-                     if (x.id == id) {
-                       auto res = json_response(dump(to_json(x)));
-                       res.headers.emplace_back("ETag", entity_tag(x.version));
-                       return done(std::move(res));
-                     }
-                   done(problem(404, "no project with id " + id, "id"));
-                 });
+  gate_.profile(req.user,
+                [done, id = p[0]](caf::expected<actors::user_profile> xs) {
+                  if (!xs)
+                    return done(response_of(xs.error()));
+                  for (auto& x : xs->projects)
+                    if (x.id == id) {
+                      auto res = json_response(dump(to_json(x)));
+                      res.headers.emplace_back("ETag", entity_tag(x.version));
+                      return done(std::move(res));
+                    }
+                  done(problem(404, "no project with id " + id, "id"));
+                });
 }
 
 void router::delete_project(const http_request& req, const path_params& p,

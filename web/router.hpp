@@ -117,6 +117,17 @@ class router {
   // Accounts, /api/v1/auth and /api/v1/me (auth_routes.cpp).
   void account(const http_request& req, const path_params& p, responder& done);
   void me(const http_request& req, const path_params& p, responder& done);
+  /// `PATCH /api/v1/me` and `POST /api/v1/quick-add`
+  /// (quick_add_routes.cpp).
+  void update_me(const http_request& req, const path_params& p,
+                 responder& done);
+  void quick_add(const http_request& req, const path_params& p,
+                 responder& done);
+  /// The notifications feed (notification_routes.cpp).
+  void list_notifications(const http_request& req, const path_params& p,
+                          responder& done);
+  void read_notifications(const http_request& req, const path_params& p,
+                          responder& done);
 
   // Webhooks, /api/v1/webhooks (webhook_routes.cpp).
   void list_webhooks(const http_request& req, const path_params& p,

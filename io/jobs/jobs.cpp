@@ -298,6 +298,29 @@ void jobs_state::lost(const caf::down_msg& dm) {
 void jobs_state::notify(const std::string& user, const job_record& job) {
   self->send(settings.directory, atom::frame::value, user,
              actors::shared_frame{job_frame(job)});
+  if (job.state != "done" && job.state != "failed")
+    return;
+  // A notification for the person, in the user's log (once: the key).
+  actors::command cmd;
+  cmd.user_id = user;
+  cmd.request_id = actors::new_id("r_");
+  cmd.op = actors::command_op::job_finished;
+  cmd.todo_id = job.id;
+  cmd.idempotency_key = "job:" + job.id + ":finished";
+  cmd.canonical_body = nlohmann::json{
+    {"job_id", job.id},
+    {"state", job.state},
+    {"total", job.total},
+    {"done", job.done},
+    {"failed",
+     job.failed}}.dump();
+  self->request(settings.directory, settings.request_timeout, std::move(cmd))
+    .then([](actors::command_outcome&) {},
+          [id = job.id](caf::error& err) {
+            std::cerr << "actodo: import job " << id
+                      << ": its notification was not recorded: "
+                      << describe(err) << '\n';
+          });
 }
 
 actors::jobs_actor::behavior_type

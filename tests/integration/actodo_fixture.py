@@ -34,7 +34,8 @@ WAIT = "wait=10"  # value of the Prefer header for synchronous writes
 PRIORITIES = ["none", "low", "medium", "high", "urgent"]
 TODO_KEYS = {"id", "title", "notes", "completed", "completed_at", "priority",
              "tags", "due", "order", "created_at", "updated_at", "version",
-             "time_zone", "reminders", "recurrence"}
+             "time_zone", "reminders", "recurrence", "project_id",
+             "parent_id", "archived"}
 EVENT_TYPES = {"todo.created", "todo.updated", "todo.completed",
                "todo.reopened", "todo.deleted"}
 
@@ -364,6 +365,8 @@ class ActodoTestCase(unittest.TestCase):
         self.assertIn(todo["priority"], PRIORITIES)
         self.assertIsInstance(todo["tags"], list)
         self.assertIsInstance(todo["order"], (int, float))
+        self.assertIsInstance(todo["project_id"], str)
+        self.assertIsInstance(todo["archived"], bool)
         parse_time(todo["created_at"])
         parse_time(todo["updated_at"])
         if todo["completed"]:

@@ -18,7 +18,7 @@ from actodo_fixture import ActodoTestCase
 
 COLUMNS = ["id", "title", "notes", "completed", "completed_at", "priority",
            "tags", "due", "time_zone", "order", "created_at", "updated_at",
-           "reminders", "recurrence"]
+           "reminders", "recurrence", "archived", "project"]
 
 
 def raw_get(port, path, method="GET"):
@@ -73,6 +73,9 @@ class ExportTest(ActodoTestCase):
         self.assertIn('filename="actodo-todos.json"',
                       headers["content-disposition"])
         exported = json.loads(body)
+        # Each todo as the API renders it, plus its project's name.
+        self.assertEqual([t.pop("project") for t in exported],
+                         ["Inbox"] * len(listed))
         self.assertEqual(exported, listed)
 
     def wait_all(self, srv, n):
@@ -112,6 +115,8 @@ class ExportTest(ActodoTestCase):
                              t["reminders"], key)
             self.assertEqual(json.loads(row["recurrence"] or "null"),
                              t["recurrence"], key)
+            self.assertEqual(row["archived"], str(t["archived"]).lower())
+            self.assertEqual(row["project"], "Inbox", key)
         # A tag with a comma makes the cell a JSON array.
         self.assertEqual(by_id[todos["tricky"]["id"]]["tags"],
                          '["home","b,c"]')

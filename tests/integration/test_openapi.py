@@ -542,7 +542,7 @@ class LiveTest(ActodoTestCase):
         check(srv.get("/metrics"), "/metrics", "get", 200)
         me = check(srv.get("/api/v1/me"), "/api/v1/me", "get", 200)
         self.assertEqual(me, {"id": "local", "username": "local",
-                              "auth": "local"})
+                              "auth": "local", "time_zone": None})
 
         # -- writes, synchronous and not; the documented examples are
         # accepted as they are.
@@ -793,7 +793,11 @@ class LiveTest(ActodoTestCase):
                      "/api/v1/auth/login", "post", 200)
         auth = {"Authorization": f"Bearer {pair['access_token']}"}
         me = check(srv.get("/api/v1/me", auth), "/api/v1/me", "get", 200)
-        self.assertEqual(me, account)
+        self.assertEqual(me, dict(account, time_zone=None))
+        me = check(srv.request("PATCH", "/api/v1/me",
+                               {"time_zone": "Europe/Berlin"}, auth),
+                   "/api/v1/me", "patch", 200)
+        self.assertEqual(me, dict(account, time_zone="Europe/Berlin"))
         check(srv.request("POST", "/api/v1/todos", {"title": "mine"},
                           dict(auth, Prefer=WAIT)), "/api/v1/todos", "post",
               201)

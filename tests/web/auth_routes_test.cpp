@@ -159,14 +159,18 @@ CAF_TEST(me answers the account of the authenticated user) {
   CAF_CHECK_EQUAL(res.status, 200);
   CAF_CHECK_EQUAL(
     res.body,
-    R"({"created_at":"1970-01-01T00:00:00.000Z","id":"u_1","username":"alice"})");
+    R"({"created_at":"1970-01-01T00:00:00.000Z","id":"u_1","time_zone":null,)"
+    R"("username":"alice"})");
   CAF_CHECK_EQUAL(header(res, "Cache-Control"), "no-store");
   gate.account = make_field_error(ec::not_found, {}, "no such account");
   res = call("GET", "/api/v1/me");
   CAF_CHECK_EQUAL(res.status, 404);
   CAF_CHECK_EQUAL(res.body, R"({"detail":"no such account","status":404,)"
                             R"("title":"Not Found","type":"about:blank"})");
-  CAF_CHECK_EQUAL(gate.calls, std::vector<std::string>({"me u_1", "me u_1"}));
+  // The account, then the settings the user's list keeps; none after a
+  // refusal.
+  CAF_CHECK_EQUAL(
+    gate.calls, std::vector<std::string>({"me u_1", "profile u_1", "me u_1"}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

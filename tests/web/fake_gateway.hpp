@@ -50,10 +50,14 @@ class fake_gateway : public actors::gateway {
     t.id = id;
     cb(std::move(t));
   }
-  void projects(std::string user,
-                answer<std::vector<actors::domain::project>> cb) override {
-    calls.push_back("projects " + user);
-    cb(std::vector<actors::domain::project>{actors::domain::default_inbox()});
+  void notifications(std::string user, bool, int32_t,
+                     answer<actors::notification_page> cb) override {
+    calls.push_back("notifications " + user);
+    cb(actors::notification_page{});
+  }
+  void profile(std::string user, answer<actors::user_profile> cb) override {
+    calls.push_back("profile " + user);
+    cb(actors::user_profile{{}, {actors::domain::default_inbox()}});
   }
   void occurrences(std::string user, std::string id, int32_t,
                    answer<actors::occurrence_list> cb) override {
