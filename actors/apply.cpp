@@ -34,6 +34,12 @@ command_outcome rejected(const context& ctx, outcome_code code,
   return x;
 }
 
+command_outcome invalid(const context& ctx, std::string detail,
+                        std::string field) {
+  return rejected(ctx, outcome_code::invalid, std::move(detail),
+                  std::move(field));
+}
+
 command_outcome done(context& ctx, outcome_code code, const domain::todo* t) {
   command_outcome x;
   x.request_id = ctx.cmd.request_id;

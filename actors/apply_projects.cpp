@@ -9,12 +9,6 @@ namespace actodo::actors::steps {
 
 namespace {
 
-command_outcome invalid(const context& ctx, std::string detail,
-                        std::string field) {
-  return rejected(ctx, outcome_code::invalid, std::move(detail),
-                  std::move(field));
-}
-
 /// Whether another project than `id` is called `name` (ASCII case ignored).
 bool name_taken(const user_todos& todos, const std::string& name,
                 const std::string& id) {

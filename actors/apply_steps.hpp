@@ -35,6 +35,10 @@ void add_event(context& ctx, std::string_view type, const std::string& todo_id,
 command_outcome rejected(const context& ctx, outcome_code code,
                          std::string detail, std::string field = {});
 
+/// A refusal of `ctx.cmd` as `invalid` (400 naming `field`).
+command_outcome invalid(const context& ctx, std::string detail,
+                        std::string field);
+
 /// A success of `ctx.cmd` leaving `t` behind (null: nothing to show).
 command_outcome done(context& ctx, outcome_code code,
                      const domain::todo* t = nullptr);

@@ -10,12 +10,6 @@ namespace actodo::actors::steps {
 
 namespace {
 
-command_outcome invalid(const context& ctx, std::string detail,
-                        std::string field) {
-  return rejected(ctx, outcome_code::invalid, std::move(detail),
-                  std::move(field));
-}
-
 /// Whether `id` is `ancestor` or below it.
 bool within(const user_todos& todos, const std::string& ancestor,
             const std::string& id) {
