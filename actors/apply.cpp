@@ -188,7 +188,8 @@ std::unordered_map<std::string, int64_t> wakes_before(const user_todos& todos,
     before.emplace(i->first, domain::wake_at(i->second));
     // A change of a parent may change its subtasks.
     for (auto& id : todos.descendants(cmd.todo_id))
-      before.emplace(id, domain::wake_at(todos.by_id.at(id)));
+      if (auto j = todos.by_id.find(id); j != todos.by_id.end())
+        before.emplace(id, domain::wake_at(j->second));
   }
   return before;
 }

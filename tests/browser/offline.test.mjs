@@ -52,7 +52,7 @@ test('writes made offline survive a reload and land exactly once', { timeout: 12
     const upstream = ws.connectToServer();
     open.add({ ws, upstream });
   });
-  const abortRest = (route) => route.abort('internetdisconnected');
+  const abortRest = (route) => route.abort('internetdisconnected').catch(() => {});
   const goOffline = async () => {
     offline = true;
     await context.route('**/api/v1/**', abortRest);
@@ -158,9 +158,11 @@ test('a write whose answer was lost is replayed with the same id and applied onc
   });
   // and a project create reaches the server, but its answer is cut
   const cutAnswer = async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    await route.fetch();
-    return route.abort('connectionreset');
+    try {
+      if (route.request().method() !== 'POST') return await route.continue();
+      await route.fetch();
+      return await route.abort('connectionreset');
+    } catch { /* the page went away (reload) while the request was in flight */ }
   };
   await context.route('**/api/v1/projects', cutAnswer);
 
@@ -175,9 +177,10 @@ test('a write whose answer was lost is replayed with the same id and applied onc
   await row(page, 'answer lost').getByRole('button', { name: 'Edit answer lost' }).click();
   await page.locator('li.todo.editing').getByLabel('Title', { exact: true }).fill('answer lost, renamed');
   await page.locator('li.todo.editing').getByRole('button', { name: 'Save' }).click();
-  await row(page, 'answer lost').getByRole('button', { name: 'Add subtask under answer lost' }).click();
-  await page.getByLabel('New subtask of answer lost').fill('child without answer');
-  await page.getByLabel('New subtask of answer lost').press('Enter');
+  // (the row shows the rename while it is pending)
+  await row(page, 'answer lost, renamed').getByRole('button', { name: 'Add subtask under answer lost, renamed' }).click();
+  await page.getByLabel('New subtask of answer lost, renamed').fill('child without answer');
+  await page.getByLabel('New subtask of answer lost, renamed').press('Enter');
   await page.getByLabel('New project name').fill('Unanswered project');
   await page.getByRole('button', { name: 'Add project' }).click();
 

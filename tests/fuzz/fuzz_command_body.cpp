@@ -37,9 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto op = (flags & 8) ? actors::command_op::update
                         : actors::command_op::create;
   web::write_options opts;
-  if (web::read_write_options(req, op, opts))
+  if (web::read_write_options(req, true, opts))
     return 0; // Refused with a problem: fine.
-  static actors::user_todos todos{"fuzz", {}, 0};
+  static actors::user_todos todos = [] {
+    actors::user_todos x;
+    x.user_id = "fuzz";
+    return x;
+  }();
   actors::command cmd;
   cmd.user_id = "fuzz";
   cmd.request_id = "r";
@@ -54,8 +58,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (op == actors::command_op::update && !todos.by_id.empty())
     cmd.todo_id = todos.by_id.begin()->first;
   auto out = actors::apply_command(todos, cmd, 1700000000000, 50);
-  if (todos.by_id.size() >= 50)
-    todos.by_id.clear();
+  if (todos.by_id.size() >= 50) {
+    todos = actors::user_todos{};
+    todos.user_id = "fuzz";
+  }
   // Keeps the result alive.
   return out.result.code == actors::outcome_code::accepted ? 1 : 0;
 }
