@@ -66,8 +66,16 @@ void router::quick_add(const http_request& req, const path_params&,
   if (auto err = object_body(req, body))
     return done(std::move(*err));
   for (auto& [key, value] : body.items())
-    if (key != "text" && key != "time_zone")
+    if (key != "text" && key != "time_zone" && key != "project_id")
       return done(problem(400, "unknown field", key));
+  // The project the UI shows, unless the text names one (`+name`).
+  std::string project;
+  if (auto i = body.find("project_id"); i != body.end() && !i->is_null()) {
+    if (!i->is_string()
+        || !actors::domain::valid_id(i->get_ref<const std::string&>()))
+      return done(problem(400, "must be a project id or null", "project_id"));
+    project = i->get<std::string>();
+  }
   auto text = body.find("text");
   if (text == body.end() || !text->is_string())
     return done(problem(400, "must be a string", "text"));
@@ -78,7 +86,7 @@ void router::quick_add(const http_request& req, const path_params&,
   write_options opts;
   if (auto err = read_write_options(req, false, opts))
     return done(std::move(*err));
-  gate_.profile(req.user, [this, req, done, dry_run, zone,
+  gate_.profile(req.user, [this, req, done, dry_run, zone, project,
                            text = text->get<std::string>()](
                             caf::expected<actors::user_profile>
                               profile) mutable {
@@ -92,6 +100,8 @@ void router::quick_add(const http_request& req, const path_params&,
     if (auto* err = std::get_if<actors::domain::field_error>(&parsed))
       return done(problem(400, err->detail, err->field));
     auto& result = std::get<actors::domain::quick_add_result>(parsed);
+    if (!project.empty() && !result.todo.contains("project_id"))
+      result.todo["project_id"] = project;
     if (dry_run) {
       auto spans = json::array();
       for (auto& s : result.spans)

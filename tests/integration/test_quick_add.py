@@ -58,6 +58,21 @@ class QuickAddTest(ActodoTestCase):
             {"start": 38, "end": 43, "kind": "project"},
             {"start": 44, "end": 46, "kind": "priority"},
             {"start": 47, "end": 70, "kind": "reminder"}])
+        # `project_id` is where the todo goes unless the text names one.
+        work = srv.request("POST", "/api/v1/projects", {"name": "Work"},
+                           WAIT).body["id"]
+        out = self.quick(srv, "file taxes", project_id=work)
+        self.assertEqual(out["todo"], {"title": "file taxes",
+                                       "project_id": work})
+        out = self.quick(srv, "file taxes +home", project_id=work)
+        self.assertEqual(out["todo"]["project_id"], home)
+        created = self.quick(srv, "plan offsite", status=201, dry_run=False,
+                             project_id=work)
+        self.assertEqual(created["project_id"], work)
+        r = srv.request("POST", "/api/v1/quick-add",
+                        {"text": "x", "project_id": "p_nope"}, WAIT)
+        self.assertEqual((r.status, r.body.get("field")), (400, "project_id"))
+        srv.request("DELETE", f"/api/v1/todos/{created['id']}", None, WAIT)
         # An unknown project stays in the title; a dry run creates nothing.
         out = self.quick(srv, "tidy +garage")
         self.assertEqual(out, {"todo": {"title": "tidy +garage"},

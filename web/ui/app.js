@@ -1,17 +1,26 @@
-// Actodo web UI: wiring of the modules (client, socket, store, view, editor, notices).
+// Actodo web UI: wiring of the modules (client, socket, store, view, editor, notices,
+// projects, quick add, notifications, the offline queue).
 
 import * as api from './client.js';
 import { auth, describeProblem } from './client.js';
 import { LiveSocket } from './socket.js';
 import { Store } from './store.js';
-import { ListView, SORTS, matches, compare, countsOf, allTags } from './view.js';
+import { ListView, SORTS, matches, inView, compare, arrange, countsOf, allTags } from './view.js';
 import { buildEditor } from './editor.js';
 import { toast, Reminders, notificationsSupported, askNotificationPermission } from './notices.js';
 import { reminderForWrite, recurrenceForWrite } from './schedule.js';
 import { el } from './dom.js';
+import * as queue from './queue.js';
+import { ProjectSidebar, INBOX, sortProjects } from './projects.js';
+import { QuickAddPreview } from './quickadd.js';
+import { NotificationBell } from './notifications.js';
+import { reorderWrites } from './ordering.js';
+import { browserZone } from './dates.js';
 
 const $ = (id) => document.getElementById(id);
 const PREFS_KEY = 'actodo.view';
+const ME_KEY = 'actodo.me';           // the last account seen, to start offline from the cache
+const FEATURES_KEY = 'actodo.features';
 
 const store = new Store();
 let features = { schedule: false };
@@ -22,13 +31,48 @@ let editingId = null;
 let currentId = null;
 let newEditor = null;
 let registerMode = false;
+let subtaskFor = null;  // the todo whose "add subtask" form is open
+let arranged = [];      // the rows as last shown (tree order, with depth and parent)
+let replaying = false;
 const prefs = loadPrefs();
 
 const listView = new ListView($('list'), {
   toggle: (id) => toggle(id),
   edit: (id) => openEditor(id),
   remove: (id) => removeTodo(id),
+  collapse: (id) => toggleCollapsed(id),
+  addSubtask: (id) => openSubtask(id),
+  closeSubtask: (id) => closeSubtask(id, true),
+  createSubtask: (id, title) => createSubtask(id, title),
+  archive: (id) => setArchived(id, true),
+  restore: (id) => setArchived(id, false),
+  move: (id, delta) => moveTodo(id, delta),
+  drop: (from, target, after) => dropTodo(from, target, after),
 });
+
+const sidebar = new ProjectSidebar({
+  list: $('project-list'), archived: $('archived-project-list'), archivedCount: $('archived-project-count'), views: $('views'),
+}, {
+  select: (id) => selectView(id),
+  rename: (id, name) => projectWrite('PATCH', id, { name }, name),
+  color: (id, color) => projectWrite('PATCH', id, { color }, 'the colour'),
+  move: (id, delta) => moveProject(id, delta),
+  drop: (from, target, after) => dropProject(from, target, after),
+  archive: (id) => archiveProject(id),
+  restore: (id) => projectWrite('PATCH', id, { archived: false }, 'the project'),
+  rerender: () => render(),
+});
+
+const bell = new NotificationBell({
+  button: $('bell'), badge: $('bell-count'), panel: $('notif-panel'), list: $('notif-list'), markAll: $('notif-read'),
+}, {
+  load: () => api.notifications(),
+  markRead: (upTo) => api.markNotificationsRead(upTo),
+  error: (msg) => toast(msg, { kind: 'error' }),
+});
+
+const preview = new QuickAddPreview($('new-title'), $('qa-preview'),
+  (text) => api.quickAddPreview(text, browserZone()), () => !!socket?.isOpen);
 
 const reminders = new Reminders({
   snooze: (id, n, body) => api.snoozeReminder(id, n, body),
@@ -39,9 +83,11 @@ const reminders = new Reminders({
 // ---------------------------------------------------------------- preferences
 
 function loadPrefs() {
-  const def = { status: 'open', priority: '', tag: '', q: '', sort: 'smart' };
+  const def = { status: 'open', priority: '', tag: '', q: '', sort: 'smart', view: 'all', collapsed: [] };
   try {
-    return { ...def, ...JSON.parse(localStorage.getItem(PREFS_KEY) || '{}'), q: '' };
+    const p = { ...def, ...JSON.parse(localStorage.getItem(PREFS_KEY) || '{}'), q: '' };
+    if (!Array.isArray(p.collapsed)) p.collapsed = [];
+    return p;
   } catch {
     return def;
   }
@@ -60,12 +106,32 @@ async function boot() {
   try {
     me = await api.detectSession();
   } catch (e) {
+    // offline: start from the cached list and the queued writes (IndexedDB) of the last account
+    const cached = readCachedMe();
+    if (cached && (cached.auth === 'local' || auth.tokens)) {
+      auth.mode = cached.auth === 'local' ? 'local' : 'token';
+      auth.user = cached;
+      startApp(cached, { offline: true });
+      return;
+    }
     $('boot').textContent = `The server cannot be reached (${e.message}). Retrying…`;
     setTimeout(boot, 3000);
     return;
   }
   if (me) startApp(me);
   else showSignIn();
+}
+
+function readCachedMe() {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function userKey(me) {
+  return `${auth.mode}:${me.id || me.username}`;
 }
 
 function showSignIn() {
@@ -120,7 +186,7 @@ async function onSignIn(e) {
   }
 }
 
-async function startApp(me) {
+async function startApp(me, { offline = false } = {}) {
   $('boot').hidden = true;
   $('signin-view').hidden = true;
   $('app-view').hidden = false;
@@ -130,7 +196,17 @@ async function startApp(me) {
     $('signout-btn').hidden = false;
   }
   updateNotifyButton();
-  features = await api.detectFeatures();
+  if (!offline) localStorage.setItem(ME_KEY, JSON.stringify({ ...me, auth: auth.mode }));
+  if (offline) everOnline = true; // show "Offline" and the banner, not "Connecting…"
+  await store.restore(userKey(me), { cache: true });
+  if (offline) {
+    try {
+      features = JSON.parse(localStorage.getItem(FEATURES_KEY) || '{}').schedule ? { schedule: true } : features;
+    } catch { /* defaults */ }
+  } else {
+    features = await api.detectFeatures();
+    localStorage.setItem(FEATURES_KEY, JSON.stringify(features));
+  }
   socket = new LiveSocket({
     url: (after) => api.wsUrl(after),
     after: () => (store.loaded && store.lastSeq != null ? store.lastSeq : null),
@@ -151,9 +227,13 @@ async function startApp(me) {
 async function signOut() {
   socket?.stop();
   socket = null;
+  if (store.user) await queue.forget(store.user);
+  localStorage.removeItem(ME_KEY);
   await api.signOut();
   store.todos.clear();
+  store.projects.clear();
   store.pending.clear();
+  store.user = null;
   store.lastSeq = null;
   store.loaded = false;
   everOnline = false;
@@ -178,13 +258,17 @@ function onFrame(frame) {
     case 'welcome':
       connection += 1;
       everOnline = true;
-      if (!store.loaded || store.lastSeq == null || frame.sequence < store.lastSeq) {
+      if (!store.loaded || store.fromCache || store.lastSeq == null || frame.sequence < store.lastSeq) {
         // first connection, or the server's log is behind ours (another data dir): start over
         store.lastSeq = frame.sequence;
         loadList();
       }
       store.flush((f) => socket.send(f), connection);
+      replayRest();
       renderConn();
+      break;
+    case 'notifications':
+      bell.onFrame(frame);
       break;
     case 'event':
       store.applyEvent(frame.event);
@@ -213,16 +297,41 @@ function reminderFromEvent(ev) {
 
 async function loadList() {
   try {
-    await store.reload(api.listAll);
+    await store.reload(api.listAll, api.listProjects);
+    store.fromCache = false;
     reminders.restore(store.todos.values());
+    bell.refresh();
   } catch (e) {
     if (e.status !== 401) toast(`Couldn't load the list: ${e.message}`, { kind: 'error' });
   }
 }
 
-store.addEventListener('change', () => scheduleRender());
+// The cache of the server's state: written at once after a list load, at most every 300 ms
+// after other changes (throttled, not debounced: a stream of changes must not starve it).
+let cacheTimer = null;
+function saveCacheSoon(now) {
+  if (store.fromCache) return;
+  if (now) {
+    clearTimeout(cacheTimer);
+    cacheTimer = null;
+    store.saveCache();
+  } else if (!cacheTimer) {
+    cacheTimer = setTimeout(() => {
+      cacheTimer = null;
+      if (!store.fromCache) store.saveCache();
+    }, 300);
+  }
+}
+store.addEventListener('change', (e) => {
+  scheduleRender();
+  if (e.detail.reason !== 'pending') saveCacheSoon(e.detail.reason === 'reload');
+});
+window.addEventListener('pagehide', () => saveCacheSoon(true));
 store.addEventListener('send', () => {
-  if (socket?.isOpen) store.flush((f) => socket.send(f), connection);
+  if (socket?.isOpen) {
+    store.flush((f) => socket.send(f), connection);
+    replayRest();
+  }
   renderConn();
 });
 store.addEventListener('gap', () => loadList());
@@ -278,21 +387,255 @@ function recreateBody(t) {
   return body;
 }
 
-function quickAdd(e) {
+/** The project new todos go to: the selected one (not the "all" and archive views). */
+function currentProject() {
+  return prefs.view && prefs.view !== 'all' && prefs.view !== 'archive' ? prefs.view : null;
+}
+
+/** Enter in the new-todo input: POST /quick-add (parsed by the server), or, offline, a plain
+ *  create through the queue with the text as the title. */
+async function quickAdd(e) {
   e.preventDefault();
   const input = $('new-title');
-  const title = input.value.trim();
-  if (!title) {
+  const text = input.value.trim();
+  if (!text) {
     input.focus();
     return;
   }
   input.value = '';
-  const body = { title };
+  preview.clear();
   if (prefs.status === 'done') {
     prefs.status = 'open';
     syncFilterControls();
   }
-  write('create', { body }, title);
+  if (prefs.view === 'archive') selectView('all');
+  const project = currentProject();
+  if (!socket?.isOpen) {
+    // offline: no parsing; a plain create through the queue, the whole text as the title
+    write('create', { body: project ? { title: text, project_id: project } : { title: text } }, text);
+    return;
+  }
+  // queued like any REST write (IndexedDB, Idempotency-Key) and sent at once; shown meanwhile
+  // as the last preview parsed it
+  const parsed = preview.answerFor(text)?.todo;
+  const optimistic = { ...(parsed || { title: text }) };
+  if (project && !optimistic.project_id) optimistic.project_id = project;
+  try {
+    const todo = await store.restWrite('POST', '/quick-add', { text, time_zone: browserZone() }, text, queue.newKey('qa'), optimistic);
+    // no "+project" in the text: the todo belongs where it was typed
+    if (todo?.id && project && (todo.project_id || INBOX) === INBOX && project !== INBOX) {
+      write('update', { id: todo.id, body: { project_id: project } }, todo.title);
+    }
+  } catch (ex) {
+    toast(`Couldn't add “${text}”: ${describeProblem(ex.problem, ex.status)}`, { kind: 'error' });
+  }
+}
+
+// ---------------------------------------------------------------- subtasks, archive, order
+
+function toggleCollapsed(id) {
+  const set = new Set(prefs.collapsed);
+  if (set.has(id)) set.delete(id); else set.add(id);
+  prefs.collapsed = [...set];
+  savePrefs();
+  render();
+  listView.row(id)?.querySelector('.twisty')?.focus();
+}
+
+function openSubtask(id) {
+  const item = findItem(id);
+  if (!item || item.pending === 'create') return;
+  subtaskFor = id;
+  render();
+}
+
+function closeSubtask(id, refocus) {
+  subtaskFor = null;
+  render();
+  if (refocus) listView.row(id)?.querySelector('.subtask')?.focus();
+}
+
+function createSubtask(parentId, title) {
+  const parent = findItem(parentId)?.todo;
+  if (!parent) return;
+  if (prefs.collapsed.includes(parentId)) toggleCollapsed(parentId);
+  write('create', { body: { title, parent_id: parentId } }, title);
+  closeSubtask(parentId, true);
+}
+
+function setArchived(id, archived) {
+  const item = findItem(id);
+  if (!item || item.pending === 'create') return;
+  const li = listView.row(id);
+  const next = li?.nextElementSibling || li?.previousElementSibling;
+  write('update', { id, body: { archived } }, item.todo.title);
+  toast(archived ? `Archived “${item.todo.title}”.` : `Restored “${item.todo.title}”.`, {
+    action: { label: 'Undo', run: () => write('update', { id, body: { archived: !archived } }, item.todo.title) },
+  });
+  if (next?.dataset.id) focusRow(next.dataset.id);
+}
+
+/** The shown siblings of a todo (same parent), in the order shown. */
+function siblingsOf(id) {
+  const me = arranged.find((i) => i.todo.id === id);
+  if (!me) return [];
+  return arranged.filter((i) => i.parent === me.parent && i.depth === me.depth)
+    .map((i) => ({ id: i.todo.id, order: i.todo.order ?? 0 }));
+}
+
+function writeOrders(writes) {
+  for (const w of writes) {
+    const t = findItem(w.id)?.todo;
+    write('update', { id: w.id, body: { order: w.order } }, t?.title || 'the order');
+  }
+}
+
+function ensureManualOrder() {
+  if (prefs.sort === 'order') return;
+  prefs.sort = 'order';
+  syncFilterControls();
+  savePrefs();
+  render();
+  toast('Sorted by manual order.');
+}
+
+function moveTodo(id, delta) {
+  if (findItem(id)?.pending === 'create') return;
+  ensureManualOrder();
+  const sib = siblingsOf(id);
+  const from = sib.findIndex((x) => x.id === id);
+  writeOrders(reorderWrites(sib, from, from + delta));
+  queueMicrotask(() => {
+    const grip = listView.row(id)?.querySelector('.grip');
+    if (grip && document.activeElement?.classList.contains('grip')) grip.focus();
+    else focusRow(id);
+  });
+}
+
+function dropTodo(from, target, after) {
+  const sib = siblingsOf(target);
+  const i = sib.findIndex((x) => x.id === from);
+  if (i < 0) {
+    toast('Drop a todo among its siblings to reorder it.');
+    return;
+  }
+  const without = sib.filter((x) => x.id !== from);
+  const to = without.findIndex((x) => x.id === target) + (after ? 1 : 0);
+  writeOrders(reorderWrites(sib, i, to));
+}
+
+// ---------------------------------------------------------------- projects
+
+function selectView(id) {
+  prefs.view = id;
+  savePrefs();
+  closeDrawer();
+  render();
+  $('list').focus({ preventScroll: true });
+}
+
+/** A project write over REST (Idempotency-Key, Prefer: wait); queued in IndexedDB while offline. */
+async function projectWrite(method, id, body, what) {
+  const path = id ? `/projects/${encodeURIComponent(id)}` : '/projects';
+  const key = queue.newKey('ui');
+  const fail = (e) => toast(`Couldn't save “${what}”: ${describeProblem(e.problem, e.status)}`, { kind: 'error' });
+  if (socket?.isOpen) {
+    try {
+      const p = await api.idempotentWrite(method, path, body, key);
+      if (p && typeof p.id === 'string' && 'name' in p) {
+        const cur = store.projects.get(p.id);
+        if (!cur || (p.version ?? 0) >= (cur.version ?? 0)) store.projects.set(p.id, p);
+        store.changed('project');
+      }
+      return p;
+    } catch (e) {
+      if (e.status !== 0) {
+        fail(e);
+        return null;
+      }
+      // the connection went: keep it, with the same key, so a request that did arrive counts once
+    }
+  }
+  return store.restWrite(method, path, body, what, key).catch((e) => { fail(e); return null; });
+}
+
+/** Send the queued REST writes, oldest first, each once (its Idempotency-Key). */
+async function replayRest() {
+  if (replaying) return;
+  replaying = true;
+  try {
+    for (const e of store.restWrites()) {
+      if (!e.stored) break;
+      try {
+        const body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
+        if (body && typeof body.id === 'string' && 'name' in body) store.projects.set(body.id, body);
+        if (body && typeof body.id === 'string' && 'title' in body && 'version' in body) store.upsert(body);
+        store.settleRest(e.key, true, body);
+      } catch (ex) {
+        if (ex.status === 0) break; // still offline: try again on the next connection
+        store.settleRest(e.key, false, ex);
+      }
+    }
+  } finally {
+    replaying = false;
+  }
+}
+
+function createProject(ev) {
+  ev.preventDefault();
+  const input = $('new-project');
+  const name = input.value.trim();
+  if (!name) {
+    input.focus();
+    return;
+  }
+  input.value = '';
+  projectWrite('POST', null, { name }, name).then((p) => {
+    if (p?.id) selectView(p.id);
+  });
+}
+
+function activeProjects() {
+  return sortProjects(store.projectItems().filter((i) => !i.project.archived && i.pending !== 'create'))
+    .filter((i) => i.project.id !== INBOX).map((i) => ({ id: i.project.id, order: i.project.order ?? 0 }));
+}
+
+function writeProjectOrders(writes) {
+  for (const w of writes) projectWrite('PATCH', w.id, { order: w.order }, 'the order');
+}
+
+function moveProject(id, delta) {
+  const list = activeProjects();
+  const from = list.findIndex((x) => x.id === id);
+  if (from < 0) return;
+  writeProjectOrders(reorderWrites(list, from, from + delta));
+}
+
+function dropProject(from, target, after) {
+  const list = activeProjects();
+  const i = list.findIndex((x) => x.id === from);
+  if (i < 0) return;
+  const without = list.filter((x) => x.id !== from);
+  const t = without.findIndex((x) => x.id === target);
+  const to = t < 0 ? 0 : t + (after ? 1 : 0); // dropped on the Inbox: first after it
+  writeProjectOrders(reorderWrites(list, i, to));
+}
+
+function archiveProject(id) {
+  if (prefs.view === id) selectView('all');
+  projectWrite('PATCH', id, { archived: true }, store.projects.get(id)?.name || 'the project');
+}
+
+function openDrawer() {
+  document.body.classList.add('drawer-open');
+  $('sidebar-toggle').setAttribute('aria-expanded', 'true');
+  $('sidebar').querySelector('button[aria-current], button')?.focus();
+}
+
+function closeDrawer() {
+  if (!document.body.classList.contains('drawer-open')) return;
+  document.body.classList.remove('drawer-open');
+  $('sidebar-toggle').setAttribute('aria-expanded', 'false');
 }
 
 // ---------------------------------------------------------------- editor
@@ -383,8 +726,26 @@ function scheduleRender() {
 
 function render() {
   if ($('app-view').hidden) return;
-  const items = store.items();
+  const all = store.items();
+  const projectItems = store.projectItems();
+  if (prefs.view !== 'all' && prefs.view !== 'archive' && !projectItems.some((i) => i.project.id === prefs.view && !i.project.archived)) {
+    if (store.loaded && !store.fromCache) prefs.view = 'all';
+  }
+  const items = all.filter((i) => inView(i, prefs));
   const counts = countsOf(items);
+  const perProject = new Map();
+  for (const i of all) {
+    if (i.deleting || i.todo.archived || i.todo.completed) continue;
+    const pid = i.todo.project_id || INBOX;
+    perProject.set(pid, (perProject.get(pid) || 0) + 1);
+  }
+  sidebar.render(projectItems, prefs.view, perProject);
+  $('view-count-all').textContent = String(all.filter((i) => !i.deleting && !i.todo.archived && !i.todo.completed).length);
+  $('view-count-archive').textContent = String(all.filter((i) => !i.deleting && i.todo.archived).length);
+  const viewName = prefs.view === 'all' ? 'All todos' : prefs.view === 'archive' ? 'Archive'
+    : projectItems.find((i) => i.project.id === prefs.view)?.project.name || 'Project';
+  if ($('view-title').textContent !== viewName) $('view-title').textContent = viewName;
+  $('app-view').dataset.view = prefs.view === 'archive' ? 'archive' : 'list';
   $('count-open').textContent = counts.open;
   $('count-done').textContent = counts.done;
   $('count-all').textContent = counts.all;
@@ -395,7 +756,12 @@ function render() {
     toast('The todo you were editing was deleted.', { kind: 'error' });
     editingId = null;
   }
-  const visible = items.filter((i) => i.todo.id === editingId || matches(i, prefs)).sort(compare(prefs.sort));
+  const shown = items.filter((i) => i.todo.id === editingId || matches(i, prefs));
+  const manual = prefs.sort === 'order' && prefs.view !== 'archive';
+  arranged = arrange(shown, compare(prefs.sort), new Set(prefs.collapsed)).map((i) => ({
+    ...i, archiveView: prefs.view === 'archive', draggable: manual, subtaskOpen: i.todo.id === subtaskFor,
+  }));
+  const visible = arranged;
   listView.render(visible, editingId);
   if (currentId && !listView.row(currentId)) currentId = null;
   listView.setCurrent(currentId || visible[0]?.todo.id || null);
@@ -432,7 +798,9 @@ function renderEmpty(shown, counts, filtered) {
   }
   box.hidden = false;
   let parts;
-  if (counts.all === 0) {
+  if (prefs.view === 'archive') {
+    parts = [el('p', { class: 'empty-title' }, 'The archive is empty')];
+  } else if (counts.all === 0) {
     parts = [el('p', { class: 'empty-title' }, 'Nothing to do yet'),
       el('p', {}, 'Add your first todo above — press ', el('kbd', {}, 'n'), ' to start typing.')];
   } else if (filtered) {
@@ -474,7 +842,12 @@ function setConn(state) {
   if (pending) d = `${d ? `${d} · ` : ''}${pending} unsaved`;
   detail.textContent = d;
   $('conn-retry').hidden = state !== 'offline';
-  $('offline-banner').hidden = state === 'online' || state === 'signedout' || !everOnline;
+  const banner = $('offline-banner');
+  banner.hidden = state === 'online' || state === 'signedout' || !everOnline;
+  const waiting = pending === 0 ? 'No changes waiting to be sent.'
+    : `${pending} change${pending === 1 ? '' : 's'} waiting to be sent.`;
+  if ($('pending-text').textContent !== waiting) $('pending-text').textContent = waiting;
+  banner.dataset.pending = String(pending);
   clearInterval(connTimer);
   if (state === 'offline') connTimer = setInterval(() => setConn(socket?.state || 'signedout'), 1000);
 }
@@ -547,9 +920,23 @@ function isTyping(t) {
 }
 
 function onKey(e) {
-  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-  if ($('app-view').hidden || $('help-dialog').open) return;
+  if (e.defaultPrevented || $('app-view').hidden || $('help-dialog').open) return;
   const t = e.target;
+  // Alt+ArrowUp/Down on a row (or on one of its buttons): move the todo among its siblings
+  if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+    const li = t.closest?.('li.todo');
+    if (li?.dataset.id && !isTyping(t)) {
+      e.preventDefault();
+      moveTodo(li.dataset.id, e.key === 'ArrowUp' ? -1 : 1);
+    }
+    return;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === 'Escape' && document.body.classList.contains('drawer-open')) {
+    closeDrawer();
+    $('sidebar-toggle').focus();
+    return;
+  }
   if (isTyping(t)) {
     if (e.key === 'Escape' && (t.id === 'search' || t.id === 'new-title')) {
       if (t.id === 'search' && t.value) {
@@ -609,6 +996,27 @@ function onKey(e) {
       e.preventDefault();
       $('help-dialog').showModal();
       break;
+    case 's':
+      if (currentId) {
+        e.preventDefault();
+        openSubtask(currentId);
+      }
+      break;
+    case 'a':
+      if (currentId) {
+        e.preventDefault();
+        setArchived(currentId, prefs.view !== 'archive');
+      }
+      break;
+    case 'p':
+      e.preventDefault();
+      if (getComputedStyle($('sidebar-toggle')).display !== 'none') openDrawer();
+      else ($('sidebar').querySelector('button[aria-current]') || $('views').querySelector('button'))?.focus();
+      break;
+    case 'b':
+      e.preventDefault();
+      bell.open();
+      break;
     case '1':
     case '2':
     case '3':
@@ -640,6 +1048,18 @@ function setupStaticUi() {
     toast(answer === 'granted' ? 'Reminders will also show as notifications.' : 'Notifications stay off; reminders show on this page.');
   });
   $('add-form').addEventListener('submit', quickAdd);
+  $('project-form').addEventListener('submit', createProject);
+  $('views').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-view]');
+    if (b) selectView(b.dataset.view);
+  });
+  $('sidebar-toggle').addEventListener('click', () => {
+    if (document.body.classList.contains('drawer-open')) closeDrawer(); else openDrawer();
+  });
+  $('drawer-close').addEventListener('click', () => {
+    closeDrawer();
+    $('sidebar-toggle').focus();
+  });
   $('add-more').addEventListener('click', openNewEditor);
   $('search').addEventListener('input', (e) => {
     prefs.q = e.target.value.trim();

@@ -220,12 +220,17 @@ export async function signOut() {
   }
 }
 
-/** Every todo of the user, page by page. */
+/** Every todo of the user, page by page, the archived ones too. */
 export async function listAll() {
+  const [live, archived] = await Promise.all([listPages({}), listPages({ archived: 'true' })]);
+  return [...live, ...archived];
+}
+
+async function listPages(params) {
   const items = [];
   let cursor = null;
   do {
-    const q = new URLSearchParams({ limit: '500' });
+    const q = new URLSearchParams({ limit: '500', ...params });
     if (cursor) q.set('cursor', cursor);
     const page = await request('GET', `/todos?${q}`);
     items.push(...page.items);
@@ -284,4 +289,29 @@ export function wsUrl(after) {
   if (after != null) u.searchParams.set('after', String(after));
   if (auth.mode === 'token' && auth.accessToken) u.searchParams.set('access_token', auth.accessToken);
   return u.toString();
+}
+
+/** Every project, the archived ones too (the Inbox first). */
+export async function listProjects() {
+  const [live, archived] = await Promise.all([
+    request('GET', '/projects'), request('GET', '/projects?archived=true')]);
+  const seen = new Set();
+  return [...live.items, ...archived.items].filter((p) => !seen.has(p.id) && seen.add(p.id));
+}
+
+/** A write with an Idempotency-Key, answered synchronously (Prefer: wait). */
+export function idempotentWrite(method, path, body, key) {
+  return request(method, path, { body, headers: { 'Idempotency-Key': key, Prefer: 'wait=10' } });
+}
+
+export function quickAddPreview(text, timeZone) {
+  return request('POST', '/quick-add?dry_run=true', { body: { text, time_zone: timeZone } });
+}
+
+export function notifications({ unread = false, limit = 50 } = {}) {
+  return request('GET', `/notifications?limit=${limit}${unread ? '&unread=true' : ''}`);
+}
+
+export function markNotificationsRead(upTo) {
+  return request('POST', '/notifications/read', { body: { up_to: upTo } });
 }

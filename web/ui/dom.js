@@ -52,6 +52,11 @@ const ICONS = {
   repeat: ['M4 12a8 8 0 0 1 14-5.3L20 9', 'M20 4v5h-5', 'M20 12a8 8 0 0 1-14 5.3L4 15', 'M4 20v-5h5'],
   bell: ['M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z', 'M10 21a2 2 0 0 0 4 0'],
   note: ['M5 4h14v16H5z', 'M8 9h8', 'M8 13h8', 'M8 17h5'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  archive: ['M3 5h18v4H3z', 'M5 9v10h14V9', 'M10 13h4'],
+  restore: ['M4 12a8 8 0 1 0 3-6.2', 'M4 4v5h5'],
+  grip: ['M9 6h.01', 'M15 6h.01', 'M9 12h.01', 'M15 12h.01', 'M9 18h.01', 'M15 18h.01'],
+  chevron: ['M9 6l6 6-6 6'],
 };
 
 export function icon(name) {

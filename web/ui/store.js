@@ -2,6 +2,7 @@
 // plus our own writes still in flight, which the view shows on top until their result arrives.
 
 import { ApiError } from './client.js';
+import * as queue from './queue.js';
 
 const PRIORITY_RANK = { urgent: 4, high: 3, medium: 2, low: 1, none: 0 };
 
@@ -9,17 +10,16 @@ export function priorityRank(p) {
   return PRIORITY_RANK[p] ?? 0;
 }
 
-function newRequestId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+const noop = () => {};
 
 export class Store extends EventTarget {
   constructor() {
     super();
     this.todos = new Map();      // id -> todo (server state)
+    this.projects = new Map();   // id -> project (server state)
+    this.user = null;            // whose queue and cache (IndexedDB) this is
     this.tombstones = new Set(); // deleted ids: a late list page or result must not bring them back
-    this.pending = new Map();    // request_id -> {frame, op, id, resolve, reject, sentOn}
+    this.pending = new Map();    // key -> {kind:'ws', frame, op, id, …} | {kind:'rest', method, path, body, …}
     this.lastSeq = null;         // highest event sequence applied; null: not synced
     this.loaded = false;
     this.buffer = null;          // events seen while a list reload is in flight
@@ -30,11 +30,12 @@ export class Store extends EventTarget {
   }
 
   /** Replace the model with a fresh list; events that arrive meanwhile are re-applied after it. */
-  async reload(fetchList) {
+  async reload(fetchList, fetchProjects) {
     this.buffer = [];
     let items;
+    let projects;
     try {
-      items = await fetchList();
+      [items, projects] = await Promise.all([fetchList(), fetchProjects ? fetchProjects() : null]);
     } catch (e) {
       this.buffer = null;
       throw e;
@@ -43,6 +44,10 @@ export class Store extends EventTarget {
     this.buffer = null;
     this.todos = new Map();
     for (const t of items) this.upsert(t);
+    if (projects) {
+      this.projects = new Map();
+      for (const p of projects) this.projects.set(p.id, p);
+    }
     for (const ev of buffered) this.applyEventData(ev);
     this.loaded = true;
     this.changed('reload');
@@ -76,7 +81,14 @@ export class Store extends EventTarget {
 
   applyEventData(ev) {
     const data = ev.data || {};
-    if (ev.type === 'todo.deleted') {
+    if (typeof ev.type === 'string' && ev.type.startsWith('project.')) {
+      const id = data.id || ev.subject;
+      if (ev.type === 'project.deleted') this.projects.delete(id);
+      else if (typeof data.id === 'string' && 'name' in data) {
+        const cur = this.projects.get(data.id);
+        if (!cur || (data.version ?? 0) >= (cur.version ?? 0)) this.projects.set(data.id, data);
+      }
+    } else if (ev.type === 'todo.deleted') {
       this.remove(data.id || ev.subject);
     } else if (data && typeof data.id === 'string' && 'version' in data && 'title' in data) {
       // todo.created/updated/completed/reopened and any later type that carries the todo
@@ -88,26 +100,81 @@ export class Store extends EventTarget {
 
   /** Queue a write; returns a promise of the server's answer body. */
   command(op, { id = null, body, ifMatch = null } = {}) {
-    const rid = newRequestId();
+    const rid = queue.newKey('ui');
     const frame = { type: 'command', request_id: rid, op };
     if (id) frame.id = id;
     if (body !== undefined) frame.body = body;
     if (ifMatch != null) frame.if_match = ifMatch;
+    return this.enqueue({ key: rid, kind: 'ws', frame, op, id: id || `new:${rid}` });
+  }
+
+  /** A REST write kept in the queue (made while offline): replayed with its Idempotency-Key. */
+  restWrite(method, path, body, what = '', key = queue.newKey('ui'), optimistic = null) {
+    return this.enqueue({ key, kind: 'rest', method, path, body, what, optimistic });
+  }
+
+  /** Store the write in IndexedDB first, then show it and let it be sent. */
+  enqueue(stored) {
     let resolve, reject;
     const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    this.pending.set(rid, {
-      frame, op, id: id || `new:${rid}`, resolve, reject, sentOn: null, at: Date.now(),
-    });
+    const entry = { ...stored, user: this.user, seq: queue.nextSeq(), at: Date.now() };
+    const live = { ...entry, resolve, reject, sentOn: null, stored: false };
+    this.pending.set(entry.key, live);
     this.changed('pending');
-    this.dispatchEvent(new CustomEvent('send'));
+    // without IndexedDB (private mode in some browsers) the write is still sent, just not kept
+    queue.putWrite(entry).catch(() => {}).then(() => {
+      live.stored = true;
+      if (this.pending.has(entry.key)) this.dispatchEvent(new CustomEvent('send'));
+    });
     return promise;
+  }
+
+  /** After a reload: the writes still queued in IndexedDB (their promises nobody awaits). */
+  async restore(user, { cache = false } = {}) {
+    this.user = user;
+    const [writes, cached] = await Promise.all([queue.loadWrites(user), cache ? queue.loadCache(user) : null]);
+    if (cached && !this.loaded) {
+      for (const t of cached.todos || []) this.upsert(t);
+      for (const p of cached.projects || []) this.projects.set(p.id, p);
+      this.fromCache = true; // shown until the server's list replaces it
+      this.loaded = true;
+    }
+    for (const w of writes) {
+      if (!this.pending.has(w.key)) {
+        this.pending.set(w.key, { ...w, resolve: noop, reject: noop, sentOn: null, stored: true });
+      }
+    }
+    this.changed('restore');
+    if (writes.length) this.dispatchEvent(new CustomEvent('send'));
+    return { writes: writes.length, cached: !!cached };
+  }
+
+  /** Keep the last server state for a reload while offline. */
+  saveCache() {
+    if (!this.user || !this.loaded) return;
+    queue.saveCache(this.user, { todos: [...this.todos.values()], projects: [...this.projects.values()], at: Date.now() });
+  }
+
+  /** The outcome of a queued REST write (anything but a network failure). */
+  settleRest(key, ok, value) {
+    const entry = this.pending.get(key);
+    if (!entry) return;
+    this.pending.delete(key);
+    queue.deleteWrite(key);
+    if (ok) entry.resolve(value); else entry.reject(value);
+    this.changed(ok ? 'confirmed' : 'rejected');
+  }
+
+  restWrites() {
+    return [...this.pending.values()].filter((e) => e.kind === 'rest');
   }
 
   /** Send every write not yet sent on this connection. Resending is safe: the
    *  server treats a command's request_id as its idempotency key. */
   flush(send, connection) {
     for (const entry of this.pending.values()) {
-      if (entry.sentOn === connection) continue;
+      if (entry.kind !== 'ws' || entry.sentOn === connection) continue;
+      if (!entry.stored) return; // kept in IndexedDB first; 'send' comes again once it is
       if (!send(entry.frame)) return;
       entry.sentOn = connection;
     }
@@ -118,12 +185,20 @@ export class Store extends EventTarget {
     const entry = frame.request_id ? this.pending.get(frame.request_id) : null;
     const ok = frame.type === 'result' && frame.status >= 200 && frame.status < 300;
     const body = frame.type === 'result' ? frame.body : frame.problem;
-    if (ok && body && typeof body.id === 'string' && 'version' in body) this.upsert(body);
+    // every command of the user is answered on every socket, project writes (REST) too
+    if (ok && body && typeof body.id === 'string' && 'version' in body) {
+      if ('title' in body) this.upsert(body);
+      else if ('name' in body) {
+        const cur = this.projects.get(body.id);
+        if (!cur || (body.version ?? 0) >= (cur.version ?? 0)) this.projects.set(body.id, body);
+      }
+    }
     if (!entry) {
       if (ok || body) this.changed('result');
       return;
     }
     this.pending.delete(frame.request_id);
+    queue.deleteWrite(frame.request_id);
     if (ok) {
       if (entry.op === 'delete') this.remove(entry.id);
       entry.resolve(body);
@@ -143,11 +218,25 @@ export class Store extends EventTarget {
     for (const [id, t] of this.todos) out.set(id, { todo: t, pending: null, deleting: false });
     for (const entry of this.pending.values()) {
       const { op, frame } = entry;
+      if (entry.kind === 'rest' && entry.path === '/quick-add' && entry.optimistic) {
+        const now = new Date(entry.at).toISOString();
+        out.set(`new:${entry.key}`, {
+          todo: {
+            notes: '', priority: 'none', tags: [], due: null, completed: false, completed_at: null,
+            project_id: null, parent_id: null, archived: false, order: 0, created_at: now, updated_at: now,
+            version: 0, ...entry.optimistic, id: `new:${entry.key}`,
+          },
+          pending: 'create',
+          deleting: false,
+        });
+      }
+      if (entry.kind !== 'ws') continue;
       if (op === 'create') {
         const now = new Date(entry.at).toISOString();
         out.set(entry.id, {
           todo: {
             notes: '', priority: 'none', tags: [], due: null, completed: false, completed_at: null,
+            project_id: null, parent_id: null, archived: false,
             order: 0, created_at: now, updated_at: now, version: 0, ...frame.body, id: entry.id,
           },
           pending: 'create',
@@ -165,6 +254,27 @@ export class Store extends EventTarget {
         const item = out.get(entry.id);
         if (item) out.set(entry.id, { ...item, pending: 'delete', deleting: true });
       }
+    }
+    return [...out.values()];
+  }
+
+  /** Projects as the person should see them: server state with queued REST writes applied. */
+  projectItems() {
+    const out = new Map();
+    for (const [id, p] of this.projects) out.set(id, { project: p, pending: null });
+    for (const e of this.pending.values()) {
+      if (e.kind !== 'rest') continue;
+      const m = /^\/projects(?:\/([^/?]+))?/.exec(e.path);
+      if (!m) continue;
+      const id = m[1] && decodeURIComponent(m[1]);
+      if (e.method === 'POST' && !id) {
+        out.set(`new:${e.key}`, {
+          project: { color: null, order: 0, archived: false, version: 0, ...e.body, id: `new:${e.key}` },
+          pending: 'create',
+        });
+      } else if (e.method === 'PATCH' && out.has(id)) {
+        out.set(id, { project: { ...out.get(id).project, ...e.body }, pending: 'update' });
+      } else if (e.method === 'DELETE') out.delete(id);
     }
     return [...out.values()];
   }

@@ -14,11 +14,20 @@ export const SORTS = [
   ['order', 'Manual order'],
 ];
 
-export function matches(item, f) {
+/** The view (all, archive or a project) a todo belongs to, before the other filters. */
+export function inView(item, f) {
   const t = item.todo;
   if (item.deleting) return false;
-  if (f.status === 'open' && t.completed) return false;
-  if (f.status === 'done' && !t.completed) return false;
+  if (f.view === 'archive') return !!t.archived;
+  if (t.archived) return false;
+  return !f.view || f.view === 'all' || (t.project_id || 'p_inbox') === f.view;
+}
+
+export function matches(item, f) {
+  const t = item.todo;
+  if (!inView(item, f)) return false;
+  if (f.view !== 'archive' && f.status === 'open' && t.completed) return false;
+  if (f.view !== 'archive' && f.status === 'done' && !t.completed) return false;
   if (f.priority && (t.priority || 'none') !== f.priority) return false;
   if (f.tag && !(t.tags || []).some((x) => x.toLowerCase() === f.tag.toLowerCase())) return false;
   if (f.q) {
@@ -52,6 +61,35 @@ export function compare(sort) {
   return (x, y) => (x.todo.completed - y.todo.completed) || cmp(x.todo, y.todo);
 }
 
+/**
+ * Subtasks under their parents: roots (and todos whose parent is not shown) sorted by `cmp`,
+ * each followed by its subtasks (unless collapsed), with depth and whether it has any.
+ */
+export function arrange(items, cmp, collapsed) {
+  const byId = new Map(items.map((i) => [i.todo.id, i]));
+  const kids = new Map();
+  const roots = [];
+  for (const i of items) {
+    const pid = i.todo.parent_id;
+    if (pid && byId.has(pid) && pid !== i.todo.id) {
+      if (!kids.has(pid)) kids.set(pid, []);
+      kids.get(pid).push(i);
+    } else roots.push(i);
+  }
+  const out = [];
+  const seen = new Set();
+  const walk = (i, depth, parent) => {
+    if (seen.has(i.todo.id)) return;
+    seen.add(i.todo.id);
+    const children = (kids.get(i.todo.id) || []).sort(cmp);
+    const expanded = !collapsed.has(i.todo.id);
+    out.push({ ...i, depth, parent, hasChildren: children.length > 0, expanded });
+    if (expanded) for (const c of children) walk(c, depth + 1, i.todo.id);
+  };
+  for (const r of roots.sort(cmp)) walk(r, 0, null);
+  return out;
+}
+
 export function countsOf(items) {
   let open = 0;
   let done = 0;
@@ -81,7 +119,8 @@ export function allTags(items) {
 function signature(item, minute) {
   const t = item.todo;
   return JSON.stringify([t.title, t.completed, t.priority, t.tags, t.due, t.time_zone, t.notes ? 1 : 0,
-    t.recurrence, (t.reminders || []).map((r) => [r.state, r.at, r.offset]), item.pending, t.version, minute]);
+    t.recurrence, (t.reminders || []).map((r) => [r.state, r.at, r.offset]), item.pending, t.version, minute,
+    item.depth, item.hasChildren, item.expanded, item.archiveView, item.draggable, item.subtaskOpen, t.archived]);
 }
 
 /**
@@ -97,6 +136,10 @@ export function fillRow(li, item, act) {
   li.className = ['todo', t.completed && 'done', item.pending && 'pending', !t.completed && isOverdue(t.due) && 'overdue']
     .filter(Boolean).join(' ');
   li.setAttribute('aria-labelledby', titleId);
+  li.dataset.depth = String(item.depth || 0);
+  li.style.setProperty('--depth', String(item.depth || 0));
+  li.draggable = !!item.draggable && !creating;
+  if (item.depth) li.setAttribute('aria-describedby', `title-${item.parent}`); else li.removeAttribute('aria-describedby');
   if (item.pending) li.setAttribute('aria-busy', 'true'); else li.removeAttribute('aria-busy');
 
   const meta = [];
@@ -132,16 +175,63 @@ export function fillRow(li, item, act) {
     type: 'checkbox', class: 'check', checked: !!t.completed, disabled: creating,
     'aria-label': `Done: ${t.title}`, onchange: () => act.toggle(t.id),
   });
+  const toggleKids = item.hasChildren
+    ? el('button', {
+      type: 'button', class: 'btn btn-icon twisty', 'aria-expanded': item.expanded ? 'true' : 'false',
+      'aria-label': `Subtasks of ${t.title}`, onclick: () => act.collapse(t.id),
+    }, icon('chevron'))
+    : el('span', { class: 'twisty-space', 'aria-hidden': 'true' });
+  const ghost = 'btn btn-small btn-ghost';
+  const actions = item.archiveView
+    ? [el('button', { type: 'button', class: `${ghost} restore`, disabled: creating, 'aria-label': `Restore ${t.title}`, onclick: () => act.restore(t.id) },
+      icon('restore'), el('span', { class: 'label' }, 'Restore'))]
+    : [el('button', { type: 'button', class: `${ghost} edit`, disabled: creating, 'aria-label': `Edit ${t.title}`, onclick: () => act.edit(t.id) },
+      icon('edit'), el('span', { class: 'label' }, 'Edit')),
+    el('button', { type: 'button', class: `${ghost} subtask`, disabled: creating, 'aria-label': `Add subtask under ${t.title}`, onclick: () => act.addSubtask(t.id) },
+      icon('plus'), el('span', { class: 'label' }, 'Subtask')),
+    el('button', { type: 'button', class: `${ghost} archive`, disabled: creating, 'aria-label': `Archive ${t.title}`, onclick: () => act.archive(t.id) },
+      icon('archive'), el('span', { class: 'label' }, 'Archive'))];
+  actions.push(el('button', { type: 'button', class: `${ghost} delete`, disabled: creating, 'aria-label': `Delete ${t.title}`, onclick: () => act.remove(t.id) },
+    icon('trash'), el('span', { class: 'label' }, 'Delete')));
+  if (item.draggable && !creating) {
+    actions.unshift(el('button', {
+      type: 'button', class: `${ghost} grip`, 'aria-label': `Move ${t.title} (Alt+Arrow up or down)`,
+      'aria-keyshortcuts': 'Alt+ArrowUp Alt+ArrowDown',
+      onkeydown: (e) => {
+        if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+          e.preventDefault();
+          act.move(t.id, e.key === 'ArrowUp' ? -1 : 1);
+        }
+      },
+    }, icon('grip')));
+  }
+  let subForm = null;
+  if (item.subtaskOpen) {
+    const input = el('input', { type: 'text', maxlength: '500', class: 'subtask-title', 'aria-label': `New subtask of ${t.title}` });
+    subForm = el('form', { class: 'subtask-form', autocomplete: 'off' }, input,
+      el('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Add'),
+      el('button', { type: 'button', class: 'btn btn-small', onclick: () => act.closeSubtask(t.id) }, 'Cancel'));
+    subForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (input.value.trim()) act.createSubtask(t.id, input.value.trim());
+    });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        act.closeSubtask(t.id);
+      }
+    });
+    queueMicrotask(() => input.focus());
+  }
   li.replaceChildren(
+    toggleKids,
     check,
     el('div', { class: 'todo-body', ondblclick: () => !creating && act.edit(t.id) },
       el('span', { class: 'todo-title', id: titleId }, t.title),
-      meta.length ? el('div', { class: 'meta' }, meta) : null),
-    el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'btn btn-small btn-ghost edit', disabled: creating, 'aria-label': `Edit ${t.title}`, onclick: () => act.edit(t.id) },
-        icon('edit'), el('span', { class: 'label' }, 'Edit')),
-      el('button', { type: 'button', class: 'btn btn-small btn-ghost delete', disabled: creating, 'aria-label': `Delete ${t.title}`, onclick: () => act.remove(t.id) },
-        icon('trash'), el('span', { class: 'label' }, 'Delete'))),
+      meta.length ? el('div', { class: 'meta' }, meta) : null,
+      subForm),
+    el('div', { class: 'actions' }, actions),
   );
 }
 
@@ -151,6 +241,32 @@ export class ListView {
     this.ul = ul;
     this.act = act;
     this.rows = new Map(); // id -> {li, sig}
+    this.dragId = null;
+    ul.addEventListener('dragstart', (e) => {
+      const li = e.target.closest?.('li.todo');
+      if (!li || !li.draggable) return;
+      this.dragId = li.dataset.id;
+      e.dataTransfer.effectAllowed = 'move';
+      e.dataTransfer.setData('text/plain', li.dataset.id);
+      li.classList.add('dragging');
+    });
+    ul.addEventListener('dragover', (e) => {
+      const li = e.target.closest?.('li.todo');
+      if (this.dragId && li && li.dataset.id !== this.dragId) e.preventDefault();
+    });
+    ul.addEventListener('drop', (e) => {
+      const li = e.target.closest?.('li.todo');
+      const from = this.dragId;
+      this.dragId = null;
+      if (!from || !li || li.dataset.id === from) return;
+      e.preventDefault();
+      const r = li.getBoundingClientRect();
+      act.drop(from, li.dataset.id, e.clientY > r.top + r.height / 2);
+    });
+    ul.addEventListener('dragend', () => {
+      this.dragId = null;
+      for (const li of ul.querySelectorAll('li.dragging')) li.classList.remove('dragging');
+    });
   }
 
   render(items, editingId) {
@@ -158,7 +274,7 @@ export class ListView {
     const focused = document.activeElement;
     const focusedRow = focused && this.ul.contains(focused) ? focused.closest('li.todo') : null;
     const focusedId = focusedRow?.dataset.id;
-    const focusedClass = focused && focused !== focusedRow ? [...focused.classList].find((c) => ['check', 'edit', 'delete'].includes(c)) : null;
+    const focusedClass = focused && focused !== focusedRow ? [...focused.classList].find((c) => ['check', 'edit', 'delete', 'grip', 'twisty', 'subtask'].includes(c)) : null;
 
     const keep = new Set();
     items.forEach((item, index) => {
