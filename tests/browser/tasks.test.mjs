@@ -170,6 +170,77 @@ test('quick add: highlighted spans while typing, Enter creates the parsed todo',
   await context.close();
 });
 
+/** The events of the user's log whose subject is `id` (paged through GET /events). */
+async function eventsOf(id) {
+  const out = [];
+  for (let after = 0; ;) {
+    const { items } = await api.ok('GET', `/events?after=${after}&limit=1000`);
+    if (!items.length) return out;
+    out.push(...items.filter((e) => e.subject === id));
+    after = items[items.length - 1].sequence;
+  }
+}
+
+test('quick add in a selected project: one write into it, a +name in the text wins', { timeout: 60_000 }, async () => {
+  await clearTodos();
+  for (const name of ['Errands', 'Work']) {
+    if (!await projectByName(name)) await api.ok('POST', '/projects', { name }, { Prefer: 'wait=5' });
+  }
+  const errands = await projectByName('Errands');
+  const work = await projectByName('Work');
+  const { context, page } = await openApp();
+  const sent = []; // every quick-add request the page makes: dry runs and creates
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/quick-add') sent.push({ dryRun: r.url().includes('dry_run=true'), body: r.postDataJSON() });
+  });
+  await page.locator('#project-list button', { hasText: 'Errands' }).click();
+  await page.locator('#view-title', { hasText: 'Errands' }).waitFor();
+
+  // without +name: the todo lands in the selected project with a single write
+  const text = 'call the plumber tomorrow !high';
+  await page.locator('#new-title').pressSequentially(text, { delay: 15 });
+  await page.locator(`#qa-preview[data-text="${text}"]`).waitFor();
+  await page.press('#new-title', 'Enter');
+  const todo = await eventually(async () => {
+    const t = await api.todoByTitle('call the plumber');
+    return t?.project_id === errands.id && t;
+  }, { message: 'the quick-added todo in the selected project (REST)' });
+  assert.equal(todo.priority, 'high');
+  await row(page, 'call the plumber').and(page.locator(':not(.pending)')).waitFor();
+  await page.locator('#offline-banner[data-pending="0"]').waitFor({ state: 'attached' });
+  await page.waitForTimeout(300); // room for a second write, should the page send one
+  const evs = await eventsOf(todo.id);
+  // exactly one todo.created, no todo.updated (nor anything else): a single write
+  assert.deepEqual(evs.map((e) => e.type), ['todo.created']);
+  assert.equal((await api.ok('GET', `/todos/${todo.id}`)).version, todo.version);
+
+  // +work in the text wins over the selected project
+  const other = 'book flights +work';
+  await page.locator('#new-title').pressSequentially(other, { delay: 15 });
+  await page.locator(`#qa-preview[data-text="${other}"]`).waitFor();
+  assert.deepEqual(await page.locator('#qa-preview mark').evaluateAll((ms) => ms.map((m) => m.dataset.kind)), ['project']);
+  await page.press('#new-title', 'Enter');
+  const booked = await eventually(() => api.todoByTitle('book flights'), { message: 'the +work todo in REST' });
+  assert.equal(booked.project_id, work.id);
+  await page.locator('#offline-banner[data-pending="0"]').waitFor({ state: 'attached' });
+  await page.waitForTimeout(300);
+  assert.deepEqual((await eventsOf(booked.id)).map((e) => e.type), ['todo.created']);
+  assert.equal((await api.ok('GET', `/todos/${booked.id}`)).project_id, work.id);
+  // shown under Work, not under Errands
+  assert.equal(await row(page, 'book flights').count(), 0);
+  await page.locator('#project-list button', { hasText: 'Work' }).click();
+  await row(page, 'book flights').waitFor();
+
+  // every quick-add request (previews and creates) carried the selected project
+  const creates = sent.filter((r) => !r.dryRun);
+  assert.deepEqual(creates.map((r) => [r.body.text, r.body.project_id]), [[text, errands.id], [other, errands.id]]);
+  const previews = sent.filter((r) => r.dryRun);
+  assert.ok(previews.length >= 2, `previews asked: ${previews.length}`);
+  for (const r of previews) assert.equal(r.body.project_id, errands.id, `preview of “${r.body.text}”`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('reorder by drag and drop and with Alt+Arrow writes order', { timeout: 60_000 }, async () => {
   await clearTodos();
   for (const title of ['one', 'two', 'three']) await api.create({ title });

@@ -304,8 +304,9 @@ export function idempotentWrite(method, path, body, key) {
   return request(method, path, { body, headers: { 'Idempotency-Key': key, Prefer: 'wait=10' } });
 }
 
-export function quickAddPreview(text, timeZone) {
-  return request('POST', '/quick-add?dry_run=true', { body: { text, time_zone: timeZone } });
+/** `body`: the quick-add body ({text, time_zone, project_id?}). */
+export function quickAddPreview(body) {
+  return request('POST', '/quick-add?dry_run=true', { body });
 }
 
 export function notifications({ unread = false, limit = 50 } = {}) {
