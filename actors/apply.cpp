@@ -132,12 +132,15 @@ command_outcome apply_write(context& ctx) {
   add_event(ctx, domain::event_type(*kind), next.id, ctx.todo_json);
   ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
   notify_if_ended(ctx, target, next);
-  auto before = target != nullptr ? *target : next;
-  ctx.todos.put(next);
+  // An update keeps the todo as it was for what its subtasks follow; a
+  // create hands the new todo over without a copy.
+  auto before = target != nullptr ? std::optional<domain::todo>{*target}
+                                  : std::nullopt;
+  ctx.todos.put(before ? next : std::move(next));
   if (successor)
     insert_successor(ctx, std::move(*successor));
-  if (!create)
-    cascade(ctx, before, next);
+  if (before)
+    cascade(ctx, *before, next);
   return r;
 }
 
