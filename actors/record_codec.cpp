@@ -285,7 +285,18 @@ command_outcome outcome_of(const persistence::request_record& rec) {
 }
 
 std::string result_frame(const persistence::request_record& rec) {
-  return outcome_object(R"({"type":"result",)", rec, false);
+  auto out = outcome_object(R"({"type":"result",)", rec, false);
+  // A REST write's Idempotency-Key: its client recognises the result here
+  // even before the HTTP answer. A command frame's key ("ws:" + request id)
+  // adds nothing to the request id.
+  const auto& key = rec.idempotency_key;
+  if (!key.empty() && key.rfind("ws:", 0) != 0) {
+    out.pop_back();
+    out += R"(,"idempotency_key":)";
+    out += json_string(key);
+    out += '}';
+  }
+  return out;
 }
 
 std::string event_frame(const persistence::event_record& ev) {

@@ -170,6 +170,36 @@ test('quick add: highlighted spans while typing, Enter creates the parsed todo',
   await context.close();
 });
 
+test('a quick add made while the previous one is still in flight is sent too', { timeout: 60_000 }, async () => {
+  await clearTodos();
+  const { context, page } = await openApp();
+  await page.locator('#views button[data-view="all"]').click();
+  // hold the first create's request until the second one is queued behind it
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let creates = 0;
+  await page.route('**/api/v1/quick-add', async (route) => {
+    if (route.request().url().includes('dry_run=true')) return route.continue();
+    creates += 1;
+    if (creates === 1) await held;
+    return route.continue();
+  });
+  await page.fill('#new-title', 'first in flight');
+  await page.press('#new-title', 'Enter');
+  await eventually(async () => creates === 1, { message: 'the first create sent' });
+  await page.fill('#new-title', 'queued behind it');
+  await page.press('#new-title', 'Enter');
+  await page.locator('#offline-banner[data-pending="2"]').waitFor({ state: 'attached' });
+  release();
+  const titles = async () => (await api.todos()).map((t) => t.title).sort();
+  await eventually(async () => (await titles()).length === 2, { message: 'both quick adds in REST' });
+  assert.deepEqual(await titles(), ['first in flight', 'queued behind it']);
+  await page.locator('#offline-banner[data-pending="0"]').waitFor({ state: 'attached' });
+  assert.equal(creates, 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 /** The events of the user's log whose subject is `id` (paged through GET /events). */
 async function eventsOf(id) {
   const out = [];

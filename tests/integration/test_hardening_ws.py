@@ -98,18 +98,26 @@ def lazy_socket(port):
 
 
 def close_code_of(sock):
-    """Reads the socket to its end; returns the close code the server sent
-    (None when none)."""
+    """Reads the socket until the server's close frame (or the end); returns
+    its close code (None when none came)."""
     data = b""
     sock.settimeout(SOCKET_TIMEOUT)
     while True:
+        code = close_code_in(data)
+        if code is not None:
+            return code
         try:
             got = sock.recv(1 << 20)
         except (ConnectionResetError, socket.timeout):
-            break
+            return None
         if not got:
-            break
+            return None
         data += got
+
+
+def close_code_in(data):
+    """The code of the first complete close frame in `data` (server frames
+    are unmasked), or None."""
     i = 0
     while i + 2 <= len(data):
         opcode = data[i] & 0x0F
@@ -121,6 +129,8 @@ def close_code_of(sock):
         elif n == 127:
             n = int.from_bytes(data[j:j + 8], "big")
             j += 8
+        if j + n > len(data):
+            return None
         if opcode == 8 and n >= 2:
             return int.from_bytes(data[j:j + 2], "big")
         i = j + n

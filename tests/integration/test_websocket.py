@@ -51,6 +51,27 @@ class WebSocketFanOutTest(ActodoTestCase):
         self.assertEqual(len(feed), 1)
         self.assertEqual(feed[0]["id"], ev["id"])
 
+    def test_rest_write_result_carries_its_idempotency_key(self):
+        ws1, ws2 = self.open_pair()
+        r = self.srv.request("POST", "/api/v1/todos", {"title": "keyed"},
+                             {"Idempotency-Key": "ui-key-7"})
+        self.assertEqual(r.status, 202, r.body)
+        rid = r.body["request_id"]
+        r = self.srv.request("POST", "/api/v1/todos", {"title": "unkeyed"})
+        self.assertEqual(r.status, 202, r.body)
+        plain = r.body["request_id"]
+        ws1.send(json.dumps({"type": "command", "request_id": "frame-1",
+                             "op": "create", "body": {"title": "framed"}}))
+        for ws in (ws1, ws2):
+            frames = recv_until(ws, all_of(has_result(rid), has_result(plain),
+                                           has_result("frame-1")))
+            by_id = {f["request_id"]: f for f in frames_of(frames, "result")}
+            self.assertEqual(by_id[rid]["idempotency_key"], "ui-key-7")
+            self.assertEqual(by_id[rid]["body"]["title"], "keyed")
+            # no key, no field; a command frame's key is its request id
+            self.assertNotIn("idempotency_key", by_id[plain])
+            self.assertNotIn("idempotency_key", by_id["frame-1"])
+
     def test_every_change_kind_reaches_the_socket(self):
         ws1, ws2 = self.open_pair()
         todo = self.srv.create("kinds")

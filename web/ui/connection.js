@@ -8,6 +8,7 @@ import { scheduleRender } from './list.js';
 import { loadList } from './live.js';
 
 let replaying = false;
+let replayAgain = false; // a write was queued during a replay
 let connTimer = null;
 let cacheTimer = null;
 
@@ -40,26 +41,39 @@ store.addEventListener('send', () => {
 });
 store.addEventListener('gap', () => loadList());
 
-/** Send the queued REST writes, oldest first, each once (its Idempotency-Key). */
+/** Send the queued REST writes, oldest first, each once (its Idempotency-Key). A write
+ *  queued while a replay is running is picked up by that replay before it ends. */
 export async function replayRest() {
-  if (replaying) return;
+  if (replaying) {
+    replayAgain = true;
+    return;
+  }
   replaying = true;
   try {
-    for (const e of store.restWrites()) {
-      if (!e.stored) break;
-      try {
-        const body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
-        if (body && typeof body.id === 'string' && 'name' in body) store.projects.set(body.id, body);
-        if (body && typeof body.id === 'string' && 'title' in body && 'version' in body) store.upsert(body);
-        store.settleRest(e.key, true, body);
-      } catch (ex) {
-        if (ex.status === 0) break; // still offline: try again on the next connection
-        store.settleRest(e.key, false, ex);
-      }
-    }
+    do {
+      replayAgain = false;
+      if (!(await replayOnce())) break; // offline: the next connection tries again
+    } while (replayAgain);
   } finally {
     replaying = false;
   }
+}
+
+/** One pass over the queued REST writes; false when the network failed. */
+async function replayOnce() {
+  for (const e of store.restWrites()) {
+    if (!e.stored) break; // kept in IndexedDB first; 'send' comes again once it is
+    try {
+      const body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
+      if (body && typeof body.id === 'string' && 'name' in body) store.projects.set(body.id, body);
+      if (body && typeof body.id === 'string' && 'title' in body && 'version' in body) store.upsert(body);
+      store.settleRest(e.key, true, body);
+    } catch (ex) {
+      if (ex.status === 0) return false;
+      store.settleRest(e.key, false, ex);
+    }
+  }
+  return true;
 }
 
 export function renderConn() {

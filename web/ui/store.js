@@ -182,7 +182,12 @@ export class Store extends EventTarget {
 
   /** A `result` or `error` frame. Results of other sessions' commands update the model too. */
   applyResult(frame) {
-    const entry = frame.request_id ? this.pending.get(frame.request_id) : null;
+    // our command frames by request id; our REST writes by their Idempotency-Key, whose
+    // result may come here before the HTTP answer does
+    const key = frame.request_id && this.pending.has(frame.request_id) ? frame.request_id
+      : frame.type === 'result' && this.pending.get(frame.idempotency_key)?.kind === 'rest' ? frame.idempotency_key
+        : null;
+    const entry = key ? this.pending.get(key) : null;
     const ok = frame.type === 'result' && frame.status >= 200 && frame.status < 300;
     const body = frame.type === 'result' ? frame.body : frame.problem;
     // every command of the user is answered on every socket, project writes (REST) too
@@ -197,8 +202,8 @@ export class Store extends EventTarget {
       if (ok || body) this.changed('result');
       return;
     }
-    this.pending.delete(frame.request_id);
-    queue.deleteWrite(frame.request_id);
+    this.pending.delete(key);
+    queue.deleteWrite(key);
     if (ok) {
       if (entry.op === 'delete') this.remove(entry.id);
       entry.resolve(body);
