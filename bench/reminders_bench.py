@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--sockets", type=int, default=1000)
     ap.add_argument("--lead", type=float, default=40.0)
     ap.add_argument("--report")
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="one more argument for `actodo serve` (repeatable)")
     ap.add_argument("--seeder", help="actodo_seed (default: bench/ next to "
                     "--server)")
     args = ap.parse_args()
@@ -88,6 +90,9 @@ def main():
         # (about a minute for 1,000,000 rows) and start-up.
         seed_start = time.time()
         burst_ms = int((seed_start + args.lead + 60) * 1000)
+        # for a profiler run alongside (perf record -p PID around it)
+        print(f"reminders_bench: burst at {burst_ms} ms since the epoch",
+              file=sys.stderr, flush=True)
         seed_todos(seeder, data,
                    rows(args.users, args.pending, args.burst, burst_ms))
         result["seed_seconds"] = round(time.time() - seed_start, 1)
@@ -98,9 +103,11 @@ def main():
         proc = subprocess.Popen(
             [args.server, "serve", "--port=0", "--admin-port=-1",
              f"--data-dir={data}", "--auth=token", "--rate-limit=0",
-             "--ip-rate-limit=0"],
+             "--ip-rate-limit=0", *args.server_arg],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=env)
+        print(f"reminders_bench: server pid {proc.pid}", file=sys.stderr,
+              flush=True)
         line = proc.stdout.readline()
         result["startup_listening_ms"] = round((time.time() - t0) * 1000, 1)
         port = int(line.split("127.0.0.1:")[1].split()[0].rstrip(")"))

@@ -11,6 +11,7 @@
 
 #include "config/error.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/sqlite_checkpointer.hpp"
 #include "persistence/sqlite_reader.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_transaction.hpp"
@@ -90,6 +91,11 @@ sqlite_store::open(const std::string& path, const std::string& sync,
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   if (auto bad = result->stmts_->first_failed())
     return sqlite_failure(bad->error());
+  auto checkpointer = sqlite_checkpointer::open(path, sync);
+  if (!checkpointer)
+    return std::move(checkpointer.error());
+  result->checkpointer_ = std::move(*checkpointer);
+  result->checkpointer_->watch(result->db_.get());
   auto reader = sqlite_reader::open(path);
   if (!reader)
     return std::move(reader.error());

@@ -8,11 +8,13 @@
 
 namespace actodo::persistence {
 
+class sqlite_checkpointer;
 class sqlite_reader;
 
 /// The embedded store: one SQLite database in WAL mode under the data
 /// directory, on two connections: commits on a read-write connection,
-/// reads on a read-only one (`sqlite_reader`). A commit is one transaction;
+/// reads on a read-only one (`sqlite_reader`), and WAL checkpoints on a
+/// thread of their own (`sqlite_checkpointer`). A commit is one transaction;
 /// with `synchronous=FULL` it is on disk before `commit` returns, so
 /// `kill -9` loses nothing acknowledged. Blocking and not thread-safe: one
 /// owner (the journal actor) calls it.
@@ -78,10 +80,11 @@ class sqlite_store : public store {
   caf::error write(const user_batch& batch, int64_t now_ms);
   caf::error write_events(const user_batch& batch, int64_t now_ms);
 
-  /// Destroyed in reverse: the reader's connection closes before the
-  /// writer's, which checkpoints the WAL.
+  /// Destroyed in reverse: the reader's and the checkpointer's connections
+  /// close before the writer's, which checkpoints the WAL.
   connection db_;
   std::unique_ptr<statements> stmts_;
+  std::unique_ptr<sqlite_checkpointer> checkpointer_;
   std::unique_ptr<sqlite_reader> reader_;
   bool with_outbox_;
 };
