@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/time.hpp"
+#include "actors/frame_key.hpp"
 #include "config/error.hpp"
 
 namespace actodo::actors::records {
@@ -287,10 +288,10 @@ command_outcome outcome_of(const persistence::request_record& rec) {
 std::string result_frame(const persistence::request_record& rec) {
   auto out = outcome_object(R"({"type":"result",)", rec, false);
   // A REST write's Idempotency-Key: its client recognises the result here
-  // even before the HTTP answer. A command frame's key ("ws:" + request id)
-  // adds nothing to the request id.
+  // even before the HTTP answer. A command frame's key adds nothing to the
+  // request id.
   const auto& key = rec.idempotency_key;
-  if (!key.empty() && key.rfind("ws:", 0) != 0) {
+  if (!key.empty() && !is_frame_key(key)) {
     out.pop_back();
     out += R"(,"idempotency_key":)";
     out += json_string(key);

@@ -11,9 +11,7 @@ sqlite_checkpointer::open(const std::string& path, const std::string& sync,
                           int64_t threshold_pages, int64_t limit_pages) {
   // The checkpoint syncs the database file before the WAL may restart: with
   // the same `synchronous` as the writer.
-  auto db = open_database(
-    path, "PRAGMA synchronous="
-            + std::string{sync == "normal" ? "NORMAL" : "FULL"} + ";");
+  auto db = open_database(path, synchronous_pragma(sync));
   if (!db)
     return std::move(db.error());
   return std::unique_ptr<sqlite_checkpointer>{

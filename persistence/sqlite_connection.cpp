@@ -60,6 +60,11 @@ caf::expected<connection> open_read_only(const std::string& path) {
   return open_with(path, SQLITE_OPEN_READONLY);
 }
 
+std::string synchronous_pragma(const std::string& sync) {
+  return std::string{"PRAGMA synchronous="}
+         + (sync == "normal" ? "NORMAL" : "FULL") + ";";
+}
+
 caf::error execute(sqlite3* db, const std::string& sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) == SQLITE_OK)

@@ -33,6 +33,9 @@ caf::expected<connection> open_database(const std::string& path,
 /// never take the write lock. The database must exist and be in WAL mode.
 caf::expected<connection> open_read_only(const std::string& path);
 
+/// `PRAGMA synchronous=…;` for a `--sync` value (`normal`, else `full`).
+std::string synchronous_pragma(const std::string& sync);
+
 /// Runs one or more SQL statements without results (`sqlite3_exec`).
 caf::error execute(sqlite3* db, const std::string& sql);
 

@@ -75,9 +75,7 @@ sqlite_store::open(const std::string& path, const std::string& sync,
   if (!dir.empty() && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return sqlite_failure("cannot create directory " + dir + ": "
                           + std::strerror(errno));
-  auto pragmas = "PRAGMA synchronous="
-                 + std::string{sync == "normal" ? "NORMAL" : "FULL"}
-                 + ";"
+  auto pragmas = synchronous_pragma(sync)
                  // Negative: KiB rather than pages.
                  + "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024)
                  + ";";

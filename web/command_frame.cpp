@@ -6,6 +6,7 @@
 
 #include "actors/apply.hpp"
 #include "actors/domain/time.hpp"
+#include "actors/frame_key.hpp"
 #include "io/codec/command_body.hpp"
 
 namespace actodo::web {
@@ -103,7 +104,7 @@ std::optional<field_error> decode_command_frame(std::string_view text,
   if (out.request_id.empty())
     out.request_id = actors::new_id("r_");
   else
-    out.idempotency_key = "ws:" + out.request_id;
+    out.idempotency_key = actors::frame_key(out.request_id);
   return std::nullopt;
 }
 

@@ -63,6 +63,7 @@ export async function replayRest() {
 async function replayOnce() {
   for (const e of store.restWrites()) {
     if (!e.stored) break; // kept in IndexedDB first; 'send' comes again once it is
+    if (!store.isPending(e.key)) continue; // settled meanwhile by its result frame
     try {
       const body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
       if (body && typeof body.id === 'string' && 'name' in body) store.projects.set(body.id, body);

@@ -165,6 +165,10 @@ export class Store extends EventTarget {
     this.changed(ok ? 'confirmed' : 'rejected');
   }
 
+  isPending(key) {
+    return this.pending.has(key);
+  }
+
   restWrites() {
     return [...this.pending.values()].filter((e) => e.kind === 'rest');
   }
