@@ -85,10 +85,10 @@ std::optional<domain::todo> link_successor(context& ctx, domain::todo& t,
   }
   auto next = *plan.next;
   next.id = new_id("t_");
-  next.created_at = next.updated_at = ctx.now;
+  next.created_ms = next.updated_ms = ctx.now_ms;
   next.version = 1;
   next.completed = false;
-  next.completed_at.clear();
+  next.completed_ms.reset();
   t.recur->next_id = next.id;
   return next;
 }
@@ -108,7 +108,7 @@ command_outcome apply_write(context& ctx) {
   domain::todo* target = nullptr;
   if (create) {
     next.id = new_id("t_");
-    next.created_at = ctx.now;
+    next.created_ms = ctx.now_ms;
   } else {
     command_outcome why;
     target = target_of(ctx, why);
@@ -116,7 +116,7 @@ command_outcome apply_write(context& ctx) {
       return why;
     next = *target;
   }
-  auto kind = domain::apply_patch(cmd.patch, mode, ctx.now, next);
+  auto kind = domain::apply_patch(cmd.patch, mode, ctx.now_ms, next);
   if (kind) {
     if (auto err = domain::check_schedule(next))
       return rejected(ctx, outcome_code::invalid, err->detail, err->field);
@@ -155,7 +155,7 @@ command_outcome apply_remove(context& ctx) {
     ids.insert(ids.begin(), ctx.cmd.todo_id);
   } else {
     for (auto& kvp : ctx.todos.by_id)
-      ids.push_back(kvp.first);
+      ids.emplace_back(kvp.first);
     std::sort(ids.begin(), ids.end());
   }
   for (auto& id : ids) {
@@ -284,8 +284,7 @@ successor_needed(const user_todos& todos, const command& cmd, int64_t now_ms) {
     return std::nullopt;
   auto next = i->second;
   if (cmd.op == command_op::update)
-    domain::apply_patch(cmd.patch, domain::patch_mode::update,
-                        domain::format_rfc3339_ms(now_ms), next);
+    domain::apply_patch(cmd.patch, domain::patch_mode::update, now_ms, next);
   if (!domain::needs_successor(next, now_ms))
     return std::nullopt;
   return next;

@@ -16,10 +16,13 @@ void notify(context& ctx, std::string kind, std::string subject,
   ctx.out.batch.todos.push_back(
     {records::notification_row(x.id), records::encode_notification(x)});
   todos.notifications.push_back(std::move(x));
-  while (todos.notifications.size() > todos.max_notifications) {
-    ctx.out.batch.todos.push_back(
-      {records::notification_row(todos.notifications.front().id), {}});
-    todos.notifications.pop_front();
+  auto& kept = todos.notifications;
+  if (kept.size() > todos.max_notifications) {
+    auto gone = kept.size() - todos.max_notifications;
+    for (size_t i = 0; i < gone; ++i)
+      ctx.out.batch.todos.push_back(
+        {records::notification_row(kept[i].id), {}});
+    kept.erase(kept.begin(), kept.begin() + static_cast<ptrdiff_t>(gone));
   }
   ctx.out.unread_changed = true;
   ctx.out.noticed = true;

@@ -87,7 +87,7 @@ command_outcome delete_project(context& ctx) {
   std::vector<std::string> ids;
   for (auto& [todo_id, t] : ctx.todos.by_id)
     if (t.project_id == id)
-      ids.push_back(todo_id);
+      ids.emplace_back(todo_id);
   std::sort(ids.begin(), ids.end());
   for (auto& todo_id : ids) {
     if (move_to.empty()) {
@@ -99,7 +99,7 @@ command_outcome delete_project(context& ctx) {
     auto t = ctx.todos.by_id.at(todo_id);
     t.project_id = move_to;
     t.version += 1;
-    t.updated_at = ctx.now;
+    t.updated_ms = ctx.now_ms;
     auto text = records::encode_todo(t);
     add_event(ctx, "todo.updated", todo_id, text);
     ctx.out.batch.todos.push_back({todo_id, std::move(text)});

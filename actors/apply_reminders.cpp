@@ -49,8 +49,8 @@ command_outcome apply_wake(context& ctx) {
   if (firings.empty() && next == i->second)
     return done(ctx, outcome_code::unchanged); // The entry was stale.
   next.version += 1;
-  next.updated_at = ctx.now;
-  i->second = next;
+  next.updated_ms = ctx.now_ms;
+  ctx.todos.put(next);
   auto r = done(ctx, outcome_code::updated, &next);
   for (auto& f : firings) {
     auto scheduled = domain::format_rfc3339_ms(f.scheduled);
@@ -96,8 +96,8 @@ command_outcome apply_reminder(context& ctx) {
     r.snoozed_until = 0;
   }
   next.version += 1;
-  next.updated_at = ctx.now;
-  *target = next;
+  next.updated_ms = ctx.now_ms;
+  ctx.todos.put(next); // `target` still points at it: same id, same parent
   auto res = done(ctx, outcome_code::updated, target);
   add_event(ctx, snooze ? "todo.reminder.snoozed" : "todo.reminder.dismissed",
             next.id,

@@ -61,7 +61,7 @@ void for_subtasks(context& ctx, const std::string& root, F fn) {
     if (!kind)
       continue;
     t.version = before.version + 1;
-    t.updated_at = ctx.now;
+    t.updated_ms = ctx.now_ms;
     std::optional<domain::todo> successor;
     if (*kind == domain::change_kind::completed
         && domain::needs_successor(t, ctx.now_ms)) {
@@ -137,7 +137,7 @@ void cascade(context& ctx, const domain::todo& before, const domain::todo& t) {
       if (x.completed)
         return std::nullopt;
       x.completed = true;
-      x.completed_at = ctx.now;
+      x.completed_ms = ctx.now_ms;
       return change_kind::completed;
     });
   if (t.archived != before.archived)

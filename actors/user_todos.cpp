@@ -4,18 +4,34 @@
 
 namespace actodo::actors {
 
+namespace {
+
+using todo_map = std::unordered_map<std::string_view, domain::todo>;
+
+/// Points the key of `node` at the id of its own todo and puts it back.
+void insert_keyed(todo_map& xs, todo_map::node_type node) {
+  node.key() = node.mapped().id;
+  xs.insert(std::move(node));
+}
+
+} // namespace
+
 void user_todos::put(domain::todo t) {
   auto i = by_id.find(t.id);
   if (i != by_id.end() && i->second.parent_id == t.parent_id) {
-    i->second = std::move(t);
+    auto node = by_id.extract(i);
+    node.mapped() = std::move(t);
+    insert_keyed(by_id, std::move(node));
     return;
   }
   if (i != by_id.end())
     erase(t.id);
   if (!t.parent_id.empty())
     children[t.parent_id].push_back(t.id);
-  auto id = t.id;
-  by_id.emplace(std::move(id), std::move(t));
+  // Ids are never empty: the empty key only stands in until the node knows
+  // where its todo's id lives.
+  auto added = by_id.try_emplace(std::string_view{}, std::move(t)).first;
+  insert_keyed(by_id, by_id.extract(added));
 }
 
 void user_todos::erase(const std::string& id) {

@@ -11,6 +11,7 @@
 #include "caf/detail/scope_guard.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "actors/domain/heap_optional.hpp"
 #include "actors/domain/notification.hpp"
 #include "actors/domain/preview.hpp"
 #include "actors/domain/project.hpp"
@@ -21,15 +22,22 @@
 
 namespace actodo::actors {
 
-/// Inspects a `std::optional` member (CAF 0.17 knows only `caf::optional`)
-/// as a presence flag plus, when present, the value.
-template<class T>
+/// Inspects a `std::optional` (or `domain::heap_optional`) member (CAF 0.17
+/// knows only `caf::optional`) as a presence flag plus, when present, the
+/// value.
+template<class T, class Holder = std::optional<T>>
 struct optional_ref {
-  std::optional<T>& x;
+  Holder& x;
 };
 
 template<class T>
 optional_ref<T> optional_field(std::optional<T>& x) {
+  return {x};
+}
+
+template<class T>
+optional_ref<T, domain::heap_optional<T>>
+optional_field(domain::heap_optional<T>& x) {
   return {x};
 }
 
@@ -58,8 +66,9 @@ typename Inspector::result_type inspect(Inspector& f, optional_storage<T>& x) {
   }
 }
 
-template<class Inspector, class T>
-typename Inspector::result_type inspect(Inspector& f, optional_ref<T>& x) {
+template<class Inspector, class T, class Holder>
+typename Inspector::result_type
+inspect(Inspector& f, optional_ref<T, Holder>& x) {
   if constexpr (Inspector::reads_state) {
     if (!x.x)
       return f(false);
@@ -103,10 +112,10 @@ typename Inspector::result_type inspect(Inspector& f, recurrence& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, todo& x) {
   return f(caf::meta::type_name("todo"), x.id, x.title, x.notes, x.completed,
-           x.completed_at, x.prio, x.tags, x.due, x.order, x.created_at,
-           x.updated_at, x.version, x.time_zone, x.reminders,
-           actors::optional_field(x.recur), x.project_id, x.parent_id,
-           x.archived);
+           actors::optional_field(x.completed_ms), x.prio, x.tags, x.due,
+           x.order, x.created_ms, x.updated_ms, x.version, x.time_zone,
+           x.reminders, actors::optional_field(x.recur), x.project_id,
+           x.parent_id, x.archived);
 }
 
 template<class Inspector>
@@ -162,7 +171,7 @@ template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sort_values& x) {
   using actors::optional_field;
   return f(caf::meta::type_name("sort_values"), optional_field(x.due), x.prio,
-           x.created_at, x.updated_at, x.order, x.title, x.title_folded, x.id);
+           x.created_ms, x.updated_ms, x.order, x.title, x.title_folded, x.id);
 }
 
 template<class Inspector>

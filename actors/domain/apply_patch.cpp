@@ -77,7 +77,7 @@ void reset_writable(todo& t) {
 } // namespace
 
 std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
-                                       std::string_view now_rfc3339, todo& t) {
+                                       int64_t now_ms, todo& t) {
   auto next = t;
   if (mode == patch_mode::replace)
     reset_writable(next);
@@ -90,19 +90,19 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
   if (mode == patch_mode::create) {
     kind = change_kind::created;
     next.version = 1;
-    next.completed_at = next.completed ? std::string{now_rfc3339} : "";
+    next.completed_ms = next.completed ? std::optional{now_ms} : std::nullopt;
   } else {
     if (next == t)
       return std::nullopt;
     if (next.completed != t.completed) {
       kind = next.completed ? change_kind::completed : change_kind::reopened;
-      next.completed_at = next.completed ? std::string{now_rfc3339} : "";
+      next.completed_ms = next.completed ? std::optional{now_ms} : std::nullopt;
     } else if (next.archived != t.archived) {
       kind = next.archived ? change_kind::archived : change_kind::unarchived;
     }
     next.version = t.version + 1;
   }
-  next.updated_at = std::string{now_rfc3339};
+  next.updated_ms = now_ms;
   t = std::move(next);
   return kind;
 }

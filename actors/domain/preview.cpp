@@ -61,7 +61,7 @@ decode_preview(const std::vector<std::pair<std::string, std::string>>& params,
   }
   out.sample = todo{};
   out.sample.id = "preview";
-  apply_patch(patch, patch_mode::create, format_rfc3339_ms(now_ms), out.sample);
+  apply_patch(patch, patch_mode::create, now_ms, out.sample);
   if (auto err = check_schedule(out.sample))
     return err;
   out.limit = *n;

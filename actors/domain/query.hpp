@@ -41,8 +41,9 @@ struct sort_values {
   /// Parsed due date; nullopt if the todo has none (or it does not parse).
   std::optional<int64_t> due;
   priority prio = priority::none;
-  std::string created_at;
-  std::string updated_at;
+  /// Ms since the epoch (`todo::created_ms`, `todo::updated_ms`).
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
   double order = 0;
   std::string title;
   /// `title` with ASCII letters folded to lower case.

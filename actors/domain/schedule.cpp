@@ -125,9 +125,7 @@ std::optional<todo> next_occurrence(const todo& t, int64_t now_ms,
   auto rule = calendar::without_count(rec.rrule);
   auto anchor = *start;
   if (rec.from_completion) {
-    auto done_ms = t.completed_at.empty()
-                     ? now_ms
-                     : parse_rfc3339(t.completed_at, false).value_or(now_ms);
+    auto done_ms = t.completed_ms.value_or(now_ms);
     anchor = at_time_of(calendar::to_local(done_ms, zone), *start);
   } else {
     // Late: continue after now instead of creating missed occurrences.

@@ -23,8 +23,8 @@ int compare_field(sort_key::field_t field, const sort_values& x,
       return cmp(!x.due.has_value(), !y.due.has_value());
     case sort_key::priority:
       return cmp(static_cast<int>(x.prio), static_cast<int>(y.prio));
-    case sort_key::created_at: return cmp(x.created_at, y.created_at);
-    case sort_key::updated_at: return cmp(x.updated_at, y.updated_at);
+    case sort_key::created_at: return cmp(x.created_ms, y.created_ms);
+    case sort_key::updated_at: return cmp(x.updated_ms, y.updated_ms);
     case sort_key::order: return cmp(x.order, y.order);
     case sort_key::title:
       if (auto res = cmp(x.title_folded, y.title_folded); res != 0)
@@ -47,8 +47,8 @@ sort_values make_sort_values(const todo& x) {
   if (!x.due.empty())
     result.due = parse_rfc3339(x.due, true);
   result.prio = x.prio;
-  result.created_at = x.created_at;
-  result.updated_at = x.updated_at;
+  result.created_ms = x.created_ms;
+  result.updated_ms = x.updated_ms;
   result.order = x.order;
   result.title = x.title;
   result.title_folded = ascii_lower(x.title);

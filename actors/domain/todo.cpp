@@ -22,6 +22,31 @@ nlohmann::json nullable_json(const std::string& str) {
   return str;
 }
 
+/// `obj[key]`, an RFC 3339 date-time, in ms since the epoch; throws
+/// `other_error` when it does not parse.
+int64_t instant_of(const nlohmann::json& obj, const char* key) {
+  auto str = obj.at(key).get<std::string>();
+  if (auto ms = parse_rfc3339(str, false))
+    return *ms;
+  throw nlohmann::json::other_error::create(
+    501, std::string{"not an RFC 3339 date-time: "} + key, &obj);
+}
+
+/// As `instant_of`, mapping null or missing to none.
+std::optional<int64_t> nullable_instant(const nlohmann::json& obj,
+                                        const char* key) {
+  auto i = obj.find(key);
+  if (i == obj.end() || i->is_null())
+    return std::nullopt;
+  return instant_of(obj, key);
+}
+
+nlohmann::json instant_json(std::optional<int64_t> ms) {
+  if (!ms)
+    return nullptr;
+  return format_rfc3339_ms(*ms);
+}
+
 nlohmann::json to_json(const todo& t, const reminder& r) {
   nlohmann::json doc;
   if (r.at.empty())
@@ -126,6 +151,13 @@ void append_nullable(std::string& out, const std::string& str) {
     append_string(out, str);
 }
 
+/// The RFC 3339 text of `ms` as a JSON string (nothing in it to escape).
+void append_instant(std::string& out, int64_t ms) {
+  out += '"';
+  out += format_rfc3339_ms(ms);
+  out += '"';
+}
+
 std::string dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -180,10 +212,10 @@ std::optional<priority> parse_priority(std::string_view str) {
 
 bool operator==(const todo& x, const todo& y) {
   return x.id == y.id && x.title == y.title && x.notes == y.notes
-         && x.completed == y.completed && x.completed_at == y.completed_at
+         && x.completed == y.completed && x.completed_ms == y.completed_ms
          && x.prio == y.prio && x.tags == y.tags && x.due == y.due
-         && x.order == y.order && x.created_at == y.created_at
-         && x.updated_at == y.updated_at && x.version == y.version
+         && x.order == y.order && x.created_ms == y.created_ms
+         && x.updated_ms == y.updated_ms && x.version == y.version
          && x.time_zone == y.time_zone && x.reminders == y.reminders
          && x.recur == y.recur && x.project_id == y.project_id
          && x.parent_id == y.parent_id && x.archived == y.archived;
@@ -198,13 +230,13 @@ nlohmann::json to_json(const todo& x) {
     {"title", x.title},
     {"notes", x.notes},
     {"completed", x.completed},
-    {"completed_at", nullable_json(x.completed_at)},
+    {"completed_at", instant_json(x.completed_ms)},
     {"priority", std::string{to_string(x.prio)}},
     {"tags", x.tags},
     {"due", nullable_json(x.due)},
     {"order", x.order},
-    {"created_at", x.created_at},
-    {"updated_at", x.updated_at},
+    {"created_at", format_rfc3339_ms(x.created_ms)},
+    {"updated_at", format_rfc3339_ms(x.updated_ms)},
     {"version", x.version},
     {"time_zone", nullable_json(x.time_zone)},
     {"reminders", std::move(reminders)},
@@ -222,9 +254,12 @@ void append_json(std::string& out, const todo& x) {
   out += R"(,"completed":)";
   out += x.completed ? "true" : "false";
   out += R"(,"completed_at":)";
-  append_nullable(out, x.completed_at);
+  if (x.completed_ms)
+    append_instant(out, *x.completed_ms);
+  else
+    out += "null";
   out += R"(,"created_at":)";
-  append_string(out, x.created_at);
+  append_instant(out, x.created_ms);
   out += R"(,"due":)";
   append_nullable(out, x.due);
   out += R"(,"id":)";
@@ -258,7 +293,7 @@ void append_json(std::string& out, const todo& x) {
   out += R"(,"title":)";
   append_string(out, x.title);
   out += R"(,"updated_at":)";
-  append_string(out, x.updated_at);
+  append_instant(out, x.updated_ms);
   out += R"(,"version":)";
   out += std::to_string(x.version);
   out += '}';
@@ -270,7 +305,7 @@ todo todo_from_json(const nlohmann::json& obj) {
   result.title = obj.at("title").get<std::string>();
   result.notes = nullable_string(obj, "notes");
   result.completed = obj.at("completed").get<bool>();
-  result.completed_at = nullable_string(obj, "completed_at");
+  result.completed_ms = nullable_instant(obj, "completed_at");
   if (auto i = obj.find("priority"); i != obj.end()) {
     auto str = i->get<std::string>();
     if (auto prio = parse_priority(str))
@@ -284,8 +319,8 @@ todo todo_from_json(const nlohmann::json& obj) {
   result.due = nullable_string(obj, "due");
   if (auto i = obj.find("order"); i != obj.end())
     result.order = i->get<double>();
-  result.created_at = obj.at("created_at").get<std::string>();
-  result.updated_at = obj.at("updated_at").get<std::string>();
+  result.created_ms = instant_of(obj, "created_at");
+  result.updated_ms = instant_of(obj, "updated_at");
   result.version = obj.at("version").get<int64_t>();
   result.time_zone = nullable_string(obj, "time_zone");
   if (auto i = obj.find("reminders"); i != obj.end())

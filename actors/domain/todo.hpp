@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/heap_optional.hpp"
+
 namespace actodo::actors::domain {
 
 /// Importance of a todo, ordered from least to most important.
@@ -87,8 +89,9 @@ struct todo {
   std::string title;
   std::string notes;
   bool completed = false;
-  /// RFC 3339 ms UTC timestamp of the last completion; empty means null.
-  std::string completed_at;
+  /// The last completion, ms since the epoch (`completed_at`, RFC 3339 ms
+  /// UTC on the wire); none means null.
+  std::optional<int64_t> completed_ms;
   priority prio = priority::none;
   std::vector<std::string> tags;
   /// Empty means null; otherwise exactly as the client gave it (validated
@@ -96,16 +99,18 @@ struct todo {
   std::string due;
   /// Client-defined position for manual ordering.
   double order = 0;
-  /// RFC 3339 ms UTC.
-  std::string created_at;
-  /// RFC 3339 ms UTC.
-  std::string updated_at;
+  /// Ms since the epoch (`created_at` and `updated_at` on the wire, RFC 3339
+  /// ms UTC): integers, not text, since two 24-character strings past the
+  /// small-string buffer cost every resident todo 128 bytes.
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
   /// Incremented on every change; a new todo has version 1.
   int64_t version = 1;
   /// IANA zone for `due` dates, reminders and recurrence; empty means UTC.
   std::string time_zone;
   std::vector<reminder> reminders;
-  std::optional<recurrence> recur;
+  /// On the heap: most todos do not recur.
+  heap_optional<recurrence> recur;
   /// The project the todo is in (`inbox_id` unless it names another).
   std::string project_id{inbox_id};
   /// The todo this one is a subtask of; empty for a root todo.
@@ -137,7 +142,8 @@ nlohmann::json to_json(const todo& x);
 void append_json(std::string& out, const todo& x);
 
 /// Inverse of `to_json`, used for loading trusted data from the store.
-/// `completed_at` and `due` may be null or missing; `notes`, `tags`,
+/// `completed_at` and `due` may be null or missing (the instants are RFC 3339
+/// date-times; one that does not parse throws `other_error`); `notes`, `tags`,
 /// `priority`, `order`, `project_id` (the Inbox), `parent_id` and
 /// `archived` default when missing (rows stored before projects existed).
 /// Throws a nlohmann::json exception on missing required keys or wrong types,

@@ -154,21 +154,22 @@ enum class change_kind {
 
 /// Applies a validated patch to `t`.
 ///
-/// For `create`, `t` is a fresh todo whose `id` and `created_at` the caller
+/// For `create`, `t` is a fresh todo whose `id` and `created_ms` the caller
 /// set; the result has version 1 and returns `created`. For `update`, only
 /// given fields change; for `replace`, fields not in the patch are reset to
-/// their defaults (`id`, `created_at` are kept).
+/// their defaults (`id`, `created_ms` are kept).
 ///
-/// Sets `completed_at` to `now_rfc3339` when `completed` goes from false to
-/// true and clears it when it goes back to false. Sets `updated_at` to
-/// `now_rfc3339`. Updates and replacements increment `version` by one.
+/// Sets `completed_ms` to `now_ms` (ms since the epoch) when `completed`
+/// goes from false to true and clears it when it goes back to false. Sets
+/// `updated_ms` to `now_ms`. Updates and replacements increment `version`
+/// by one.
 ///
 /// Returns `completed` or `reopened` if the completed flag flipped, else
 /// `archived` or `unarchived` if the archived flag flipped, else `updated`
 /// (`created` for create mode). Returns `std::nullopt` if an
 /// update or replacement changes nothing, leaving `t` untouched.
 std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
-                                       std::string_view now_rfc3339, todo& t);
+                                       int64_t now_ms, todo& t);
 
 /// Returns `todo.created`, `todo.updated`, `todo.completed`,
 /// `todo.reopened`, `todo.archived` or `todo.unarchived`.

@@ -4,6 +4,7 @@
 
 #include "actors/domain/sort_values.hpp"
 #include "actors/domain/text.hpp"
+#include "actors/domain/time.hpp"
 
 namespace actodo::io::codec {
 
@@ -19,8 +20,9 @@ json field_value(sort_key::field_t field, const sort_values& x) {
   switch (field) {
     case sort_key::due: return x.due ? json(*x.due) : json(nullptr);
     case sort_key::priority: return std::string{to_string(x.prio)};
-    case sort_key::created_at: return x.created_at;
-    case sort_key::updated_at: return x.updated_at;
+    // Instants as RFC 3339 text, as cursors of format 1 always had them.
+    case sort_key::created_at: return format_rfc3339_ms(x.created_ms);
+    case sort_key::updated_at: return format_rfc3339_ms(x.updated_ms);
     case sort_key::order: return x.order;
     case sort_key::title: return x.title;
   }
@@ -48,16 +50,19 @@ bool read_field(sort_key::field_t field, const json& val, sort_values& out) {
       }
       return false;
     case sort_key::created_at:
-    case sort_key::updated_at:
+    case sort_key::updated_at: {
+      if (!val.is_string())
+        return false;
+      auto ms = parse_rfc3339(val.get_ref<const std::string&>(), false);
+      if (!ms)
+        return false;
+      (field == sort_key::created_at ? out.created_ms : out.updated_ms) = *ms;
+      return true;
+    }
     case sort_key::title:
       if (!val.is_string())
         return false;
-      if (field == sort_key::created_at)
-        out.created_at = val.get<std::string>();
-      else if (field == sort_key::updated_at)
-        out.updated_at = val.get<std::string>();
-      else
-        out.title = val.get<std::string>();
+      out.title = val.get<std::string>();
       return true;
     case sort_key::order:
       if (!val.is_number())

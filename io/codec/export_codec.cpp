@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/time.hpp"
+
 namespace actodo::io::codec {
 
 namespace {
 
+using actors::domain::format_rfc3339_ms;
 using actors::domain::todo;
 
 std::string dump(const nlohmann::json& j) {
@@ -93,14 +96,14 @@ class csv_exporter : public todo_exporter {
         t.title,
         t.notes,
         t.completed ? "true" : "false",
-        t.completed_at,
+        t.completed_ms ? format_rfc3339_ms(*t.completed_ms) : std::string{},
         std::string{actors::domain::to_string(t.prio)},
         tags,
         t.due,
         t.time_zone,
         order,
-        t.created_at,
-        t.updated_at,
+        format_rfc3339_ms(t.created_ms),
+        format_rfc3339_ms(t.updated_ms),
         t.reminders.empty() ? std::string{} : dump(j["reminders"]),
         t.recur ? dump(j["recurrence"]) : std::string{},
         t.archived ? "true" : "false",

@@ -194,10 +194,10 @@ std::string vtodo(const todo& t) {
   if (!t.notes.empty())
     icalcomponent_add_property(v,
                                icalproperty_new_description(t.notes.c_str()));
-  if (auto ms = actors::domain::parse_rfc3339(t.created_at, false))
-    icalcomponent_add_property(v, icalproperty_new_created(utc_time(*ms)));
-  if (auto ms = actors::domain::parse_rfc3339(t.updated_at, false))
-    icalcomponent_add_property(v, icalproperty_new_lastmodified(utc_time(*ms)));
+  icalcomponent_add_property(v,
+                             icalproperty_new_created(utc_time(t.created_ms)));
+  icalcomponent_add_property(
+    v, icalproperty_new_lastmodified(utc_time(t.updated_ms)));
   if (!t.due.empty()) {
     add_time(v, icalproperty_new_due, t.due, zone);
     // A recurring component needs DTSTART (RFC 5545 3.8.5.3).
@@ -209,9 +209,9 @@ std::string vtodo(const todo& t) {
   icalcomponent_add_property(
     v, icalproperty_new_status(t.completed ? ICAL_STATUS_COMPLETED
                                            : ICAL_STATUS_NEEDSACTION));
-  if (t.completed)
-    if (auto ms = actors::domain::parse_rfc3339(t.completed_at, false))
-      icalcomponent_add_property(v, icalproperty_new_completed(utc_time(*ms)));
+  if (t.completed && t.completed_ms)
+    icalcomponent_add_property(
+      v, icalproperty_new_completed(utc_time(*t.completed_ms)));
   if (t.recur) {
     auto rule = icalrecurrencetype_from_string(t.recur->rrule.c_str());
     icalcomponent_add_property(v, icalproperty_new_rrule(rule));

@@ -8,9 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view t0 = "2026-01-01T00:00:00.000Z";
-constexpr std::string_view t1 = "2026-01-02T00:00:00.000Z";
-constexpr std::string_view t2 = "2026-01-03T00:00:00.000Z";
+constexpr int64_t t0 = 1767225600000; // 2026-01-01T00:00:00.000Z
+constexpr int64_t t1 = t0 + 86400000; // the next day
+constexpr int64_t t2 = t1 + 86400000;
 
 todo_patch patch(const json& body, patch_mode mode = patch_mode::update) {
   todo_patch result;
@@ -34,7 +34,7 @@ struct apply_patch_tests : ::testing::Test {
 
   void SetUp() override {
     t.id = "id-1";
-    t.created_at = std::string{t0};
+    t.created_ms = t0;
     auto res = apply_patch(patch({{"title", "Buy milk"}}, patch_mode::create),
                            patch_mode::create, t0, t);
     ASSERT_TRUE(res.has_value());
@@ -53,7 +53,7 @@ TEST(apply_patch, event_types) {
 TEST(apply_patch, create) {
   todo x;
   x.id = "abc";
-  x.created_at = std::string{t0};
+  x.created_ms = t0;
   auto p = patch({{"title", "T"},
                   {"notes", "N"},
                   {"priority", "low"},
@@ -70,9 +70,9 @@ TEST(apply_patch, create) {
   EXPECT_EQ(x.due, "2026-05-01");
   EXPECT_EQ(x.order, 4.0);
   EXPECT_EQ(x.completed, false);
-  EXPECT_EQ(x.completed_at, "");
-  EXPECT_EQ(x.created_at, t0);
-  EXPECT_EQ(x.updated_at, t1);
+  EXPECT_FALSE(x.completed_ms);
+  EXPECT_EQ(x.created_ms, t0);
+  EXPECT_EQ(x.updated_ms, t1);
   EXPECT_EQ(x.version, 1);
 }
 
@@ -82,14 +82,14 @@ TEST(apply_patch, create_completed) {
   auto p = patch({{"title", "T"}, {"completed", true}}, patch_mode::create);
   EXPECT_EQ(kind_of(apply_patch(p, patch_mode::create, t1, x)), "todo.created");
   EXPECT_EQ(x.completed, true);
-  EXPECT_EQ(x.completed_at, t1);
+  EXPECT_EQ(x.completed_ms, t1);
   EXPECT_EQ(x.version, 1);
 }
 
 TEST_F(apply_patch_tests, fixture_state) {
   EXPECT_EQ(t.title, "Buy milk");
   EXPECT_EQ(t.version, 1);
-  EXPECT_EQ(t.updated_at, t0);
+  EXPECT_EQ(t.updated_ms, t0);
 }
 
 TEST_F(apply_patch_tests, update_changes_only_given_fields) {
@@ -102,8 +102,8 @@ TEST_F(apply_patch_tests, update_changes_only_given_fields) {
   EXPECT_EQ(t.notes, "keep");
   EXPECT_EQ(t.tags, std::vector<std::string>{"x"});
   EXPECT_EQ(t.version, 2);
-  EXPECT_EQ(t.updated_at, t1);
-  EXPECT_EQ(t.created_at, t0);
+  EXPECT_EQ(t.updated_ms, t1);
+  EXPECT_EQ(t.created_ms, t0);
   EXPECT_EQ(t.id, "id-1");
 }
 
@@ -112,21 +112,21 @@ TEST_F(apply_patch_tests, complete_and_reopen) {
                          t);
   EXPECT_EQ(kind_of(res), "todo.completed");
   EXPECT_EQ(t.completed, true);
-  EXPECT_EQ(t.completed_at, t1);
+  EXPECT_EQ(t.completed_ms, t1);
   EXPECT_EQ(t.version, 2);
   // Changing something else keeps completed_at.
   res = apply_patch(patch({{"completed", true}, {"notes", "n"}}),
                     patch_mode::update, t2, t);
   EXPECT_EQ(kind_of(res), "todo.updated");
-  EXPECT_EQ(t.completed_at, t1);
-  EXPECT_EQ(t.updated_at, t2);
+  EXPECT_EQ(t.completed_ms, t1);
+  EXPECT_EQ(t.updated_ms, t2);
   EXPECT_EQ(t.version, 3);
   // Reopen clears completed_at; the flip wins over other changes.
   res = apply_patch(patch({{"completed", false}, {"title", "again"}}),
                     patch_mode::update, t2, t);
   EXPECT_EQ(kind_of(res), "todo.reopened");
   EXPECT_EQ(t.completed, false);
-  EXPECT_EQ(t.completed_at, "");
+  EXPECT_FALSE(t.completed_ms);
   EXPECT_EQ(t.title, "again");
   EXPECT_EQ(t.version, 4);
 }
@@ -164,7 +164,7 @@ TEST_F(apply_patch_tests, clearing_due_and_notes) {
   // Clearing again is a no-op.
   res = apply_patch(patch({{"due", nullptr}}), patch_mode::update, t2, t);
   EXPECT_EQ(kind_of(res), "none");
-  EXPECT_EQ(t.updated_at, t1);
+  EXPECT_EQ(t.updated_ms, t1);
 }
 
 TEST_F(apply_patch_tests, replace_resets_unspecified_fields) {
@@ -183,7 +183,7 @@ TEST_F(apply_patch_tests, replace_resets_unspecified_fields) {
   EXPECT_EQ(t.due, "");
   EXPECT_EQ(t.order, 0.0);
   EXPECT_EQ(t.id, "id-1");
-  EXPECT_EQ(t.created_at, t0);
+  EXPECT_EQ(t.created_ms, t0);
   EXPECT_EQ(t.version, 2);
   // Same content again: no change.
   res = apply_patch(patch({{"title", "New"}}, patch_mode::replace),
@@ -198,6 +198,6 @@ TEST_F(apply_patch_tests, replace_reopens_a_completed_todo) {
                          patch_mode::replace, t2, t);
   EXPECT_EQ(kind_of(res), "todo.reopened");
   EXPECT_EQ(t.completed, false);
-  EXPECT_EQ(t.completed_at, "");
+  EXPECT_FALSE(t.completed_ms);
   EXPECT_EQ(t.version, 3);
 }

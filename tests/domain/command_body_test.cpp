@@ -111,8 +111,7 @@ TEST(command_body, a_decoded_body_keeps_tabs_and_has_a_canonical_text) {
   EXPECT_EQ(canonical_text, R"({"tags":["c\td"],"title":"a\tb"})");
   todo t;
   t.id = "t1";
-  ASSERT_TRUE(
-    apply_patch(patch, patch_mode::create, "2026-01-01T00:00:00.000Z", t));
+  ASSERT_TRUE(apply_patch(patch, patch_mode::create, 1767225600000, t));
   auto doc = to_json(t);
   EXPECT_EQ(doc["title"], "a\tb");
   EXPECT_EQ(doc["tags"], json::array({"c\td"}));

@@ -64,8 +64,16 @@ TEST_F(cursor_tests, garbage_cursors_are_rejected) {
       base64url_encode(R"({"f":1,"s":"created_at",)"
                        R"("k":["2026-01-01T00:00:00.000Z"],"id":""})")}});
   ASSERT_TRUE(q.after.has_value());
-  EXPECT_EQ(q.after->created_at, "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(q.after->created_ms, 1767225600000);
   EXPECT_TRUE(std::holds_alternative<page>(run_query(q, all())));
+  // A created_at that is not an RFC 3339 date-time is refused.
+  query bad;
+  err = decode_query(
+    {{"cursor", base64url_encode(R"({"f":1,"s":"created_at",)"
+                                 R"("k":["yesterday"],"id":""})")}},
+    bad);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->field, "cursor");
 }
 
 TEST_F(cursor_tests, typed_cursor_values_are_checked) {

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view now = "2026-02-01T10:00:00.000Z";
+constexpr int64_t now = 1769940000000; // 2026-02-01T10:00:00.000Z
 
 std::string text_of(const std::optional<field_error>& err) {
   return err ? err->field + ": " + err->detail : "ok";
@@ -115,7 +115,7 @@ todo created_from(const json& body, const todo& original) {
   EXPECT_FALSE(err) << text_of(err);
   todo t;
   t.id = original.id;
-  t.created_at = original.created_at;
+  t.created_ms = original.created_ms;
   apply_patch(patch, patch_mode::create, now, t);
   return t;
 }
@@ -137,8 +137,8 @@ todo base(std::string id, std::string title) {
   todo t;
   t.id = std::move(id);
   t.title = std::move(title);
-  t.created_at = "2026-01-05T08:00:00.000Z";
-  t.updated_at = std::string{now};
+  t.created_ms = 1767600000000; // 2026-01-05T08:00:00.000Z
+  t.updated_ms = now;
   return t;
 }
 
@@ -172,7 +172,7 @@ std::vector<todo> portable_todos() {
 
   t = base("t-utc", "Call back");
   t.completed = true;
-  t.completed_at = std::string{now};
+  t.completed_ms = now;
   t.prio = priority::low;
   t.due = "2026-05-01T10:30:00Z";
   t.recur = recurrence{};

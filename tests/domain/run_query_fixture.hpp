@@ -29,8 +29,8 @@ struct run_query_tests : ::testing::Test {
     auto& x = store.emplace_back();
     x.id = std::move(id);
     x.title = "todo " + x.id;
-    x.created_at = "2026-01-01T00:00:00.000Z";
-    x.updated_at = x.created_at;
+    x.created_ms = 1767225600000; // 2026-01-01T00:00:00.000Z
+    x.updated_ms = x.created_ms;
     return x;
   }
 
@@ -114,8 +114,9 @@ struct run_query_tests : ::testing::Test {
       x.title = (i % 2 ? "Task " : "task ") + std::to_string(i % 6);
       if (i % 4 != 0)
         x.due = "2026-03-0" + std::to_string(1 + i % 3);
-      x.created_at = "2026-01-0" + std::to_string(1 + i % 5) + "T00:00:00.000Z";
-      x.updated_at = "2026-02-0" + std::to_string(1 + i % 2) + "T00:00:00.000Z";
+      // 2026-01-01 plus 0-4 days; 2026-02-01 plus 0-1 days.
+      x.created_ms = 1767225600000 + static_cast<int64_t>(i % 5) * 86400000;
+      x.updated_ms = 1769904000000 + static_cast<int64_t>(i % 2) * 86400000;
     }
   }
 };

@@ -1,5 +1,12 @@
 #include "tests/domain/run_query_fixture.hpp"
 
+namespace {
+
+constexpr int64_t jan1 = 1767225600000; // 2026-01-01T00:00:00.000Z
+constexpr int64_t day = 86400000;
+
+} // namespace
+
 TEST_F(run_query_tests, empty_input) {
   auto pg = run(make_query({}));
   EXPECT_TRUE(pg.items.empty());
@@ -7,9 +14,9 @@ TEST_F(run_query_tests, empty_input) {
 }
 
 TEST_F(run_query_tests, default_order_is_created_at_then_id) {
-  add("b").created_at = "2026-01-02T00:00:00.000Z";
-  add("c").created_at = "2026-01-01T00:00:00.000Z";
-  add("a").created_at = "2026-01-02T00:00:00.000Z";
+  add("b").created_ms = jan1 + day;
+  add("c").created_ms = jan1;
+  add("a").created_ms = jan1 + day;
   EXPECT_EQ(ids({}), "c,a,b");
   query q;
   q.sort.clear(); // empty sort falls back to the default
@@ -124,15 +131,15 @@ TEST_F(run_query_tests, sort_by_title_order_and_timestamps) {
   auto& a = add("a");
   a.title = "banana";
   a.order = 2;
-  a.updated_at = "2026-01-03T00:00:00.000Z";
+  a.updated_ms = jan1 + 2 * day;
   auto& b = add("b");
   b.title = "Apple";
   b.order = -1;
-  b.updated_at = "2026-01-01T00:00:00.000Z";
+  b.updated_ms = jan1;
   auto& c = add("c");
   c.title = "apple";
   c.order = 2;
-  c.updated_at = "2026-01-02T00:00:00.000Z";
+  c.updated_ms = jan1 + day;
   EXPECT_EQ(ids({{"sort", "title"}}), "b,c,a");
   EXPECT_EQ(ids({{"sort", "-title"}}), "a,c,b");
   EXPECT_EQ(ids({{"sort", "order"}}), "b,a,c");

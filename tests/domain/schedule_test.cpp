@@ -104,7 +104,7 @@ TEST(schedule, from_completion_continues_after_the_completion_day) {
   t.recur->from_completion = true;
   t.completed = true;
   // Completed on 2026-02-03 at 23:30 Berlin time (22:30Z).
-  t.completed_at = "2026-02-03T22:30:00.000Z";
+  t.completed_ms = ms("2026-02-03T22:30:00Z");
   auto next = next_occurrence(t, ms("2026-02-03T22:30:00Z"));
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->due, "2026-02-17");

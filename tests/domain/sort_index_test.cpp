@@ -12,6 +12,10 @@ using namespace actodo::actors::domain;
 
 namespace {
 
+constexpr int64_t jan1 = 1767225600000; // 2026-01-01T00:00:00.000Z
+constexpr int64_t feb1 = 1769904000000; // 2026-02-01T00:00:00.000Z
+constexpr int64_t day = 86400000;
+
 using params = std::vector<std::pair<std::string, std::string>>;
 
 struct sort_index_tests : ::testing::Test {
@@ -33,7 +37,7 @@ struct sort_index_tests : ::testing::Test {
     x.due = pick(4) == 0 ? "" : "2026-03-0" + std::to_string(1 + pick(3));
     x.tags = pick(2) ? std::vector<std::string>{"home"}
                      : std::vector<std::string>{};
-    x.updated_at = "2026-02-0" + std::to_string(1 + pick(5)) + "T00:00:00.000Z";
+    x.updated_ms = feb1 + static_cast<int64_t>(pick(5)) * day;
     x.version += 1;
   }
 
@@ -41,7 +45,7 @@ struct sort_index_tests : ::testing::Test {
     auto id = "t" + std::to_string(1000 + (next_id++ * 7919) % 9000);
     auto& x = todos[id];
     x.id = id;
-    x.created_at = "2026-01-0" + std::to_string(1 + pick(5)) + "T00:00:00.000Z";
+    x.created_ms = jan1 + static_cast<int64_t>(pick(5)) * day;
     randomize(x);
     indexes.put(x);
   }

@@ -17,13 +17,13 @@ todo sample() {
   x.title = "Buy milk";
   x.notes = "2 liters";
   x.completed = true;
-  x.completed_at = "2026-01-02T03:04:05.006Z";
+  x.completed_ms = 1767323045006; // 2026-01-02T03:04:05.006Z
   x.prio = priority::high;
   x.tags = {"home", "shopping"};
   x.due = "2026-01-03";
   x.order = 2.5;
-  x.created_at = "2026-01-01T00:00:00.000Z";
-  x.updated_at = "2026-01-02T03:04:05.006Z";
+  x.created_ms = 1767225600000; // 2026-01-01T00:00:00.000Z
+  x.updated_ms = 1767323045006;
   x.version = 3;
   return x;
 }
@@ -143,7 +143,7 @@ TEST(todo_json, direct_text_is_the_trees_text) {
   tricky.tags = {"ünïcödé", "日本語", "emoji 😀", ""};
   tricky.time_zone = "Europe/Berlin";
   tricky.completed = false;
-  tricky.completed_at.clear();
+  tricky.completed_ms.reset();
   tricky.due = "2026-03-01T09:00:00+01:00";
   tricky.version = 9007199254740993;
   cases.push_back(tricky);

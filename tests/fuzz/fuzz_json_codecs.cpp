@@ -38,8 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < xs.size(); ++i) {
       xs[i].id = "t" + std::to_string(i);
       xs[i].title = "title " + std::to_string(i);
-      xs[i].created_at = "2026-01-0" + std::to_string(i + 1) + "T00:00:00.000Z";
-      xs[i].updated_at = xs[i].created_at;
+      // 2026-01-01 plus i days.
+      xs[i].created_ms = 1767225600000 + static_cast<int64_t>(i) * 86400000;
+      xs[i].updated_ms = xs[i].created_ms;
     }
     xs[1].due = "2026-02-01";
     xs[2].tags = {"a", "b"};

@@ -36,9 +36,12 @@ class ReminderTest(ActodoTestCase):
         self.assertEqual(frame["todo_id"], todo["id"])
         self.assertEqual(frame["reminder"], 0)
         self.assertEqual(frame["title"], "call Bob")
-        # Not early; a sanity bound on lateness (the figure is in bench/).
+        # Not early; a sanity bound on lateness that a wake-up by polling
+        # (a second or more) would break. The figure is a benchmark's
+        # (bench/reminders_bench.py): under PostgreSQL on a busy 2-core
+        # runner one commit can take tens of milliseconds.
         self.assertGreaterEqual(received, at)
-        self.assertLess(received - at, 0.050, frame)
+        self.assertLess(received - at, 0.5, frame)
         events = [f["event"] for f in frames if f.get("type") == "event"]
         due = [e for e in events if e["type"] == "todo.reminder.due"]
         self.assertEqual(len(due), 1, events)
