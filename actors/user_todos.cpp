@@ -28,10 +28,12 @@ void user_todos::put(domain::todo t) {
     erase(t.id);
   if (!t.parent_id.empty())
     children[t.parent_id].push_back(t.id);
-  // Ids are never empty: the empty key only stands in until the node knows
-  // where its todo's id lives.
-  auto added = by_id.try_emplace(std::string_view{}, std::move(t)).first;
-  insert_keyed(by_id, by_id.extract(added));
+  // The node is made in a map of its own: its key can point at the todo's
+  // id only once the todo is in the node, and a stand-in key in `by_id`
+  // could meet a stored todo with that id (a bad row with an empty id).
+  todo_map staging;
+  auto added = staging.try_emplace(std::string_view{}, std::move(t)).first;
+  insert_keyed(by_id, staging.extract(added));
 }
 
 void user_todos::erase(const std::string& id) {

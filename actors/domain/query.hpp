@@ -129,8 +129,7 @@ bool matches(const query& q, const todo& x, const sort_values& vals);
 /// and before all others in descending order (a descending key reverses
 /// that key only; the final `id` tie-breaker always stays ascending).
 /// Titles compare ignoring ASCII case first, then byte-wise. Timestamps
-/// (`created_at`, `updated_at`) compare as strings, which matches their
-/// chronological order since they are all RFC 3339 ms UTC.
+/// (`created_at`, `updated_at`) compare as instants (ms since the epoch).
 ///
 /// Pagination is keyset-based: a page starts after `q.after`, the sort
 /// values plus id of the previous page's last item, so pages stay

@@ -173,3 +173,43 @@ CAF_TEST(new ids sort by creation time and keep their shape) {
     ids.insert(actors::new_id("r_"));
   CAF_CHECK_EQUAL(ids.size(), 1000u);
 }
+
+CAF_TEST(user_todos keys each todo by a view of its own id) {
+  using actors::domain::todo;
+  auto make_todo = [](std::string id, std::string parent = {}) {
+    todo t;
+    t.id = std::move(id);
+    t.title = "title of " + t.id;
+    t.parent_id = std::move(parent);
+    return t;
+  };
+  auto keys_view_ids = [](const actors::user_todos& xs) {
+    for (auto& [key, t] : xs.by_id)
+      if (key.data() != t.id.data() || key != t.id)
+        return false;
+    return true;
+  };
+  actors::user_todos todos;
+  // A bad stored row with an empty id does not swallow later todos.
+  todos.put(make_todo(""));
+  todos.put(make_todo("t_short"));
+  todos.put(make_todo("t_a_longer_id_on_the_heap"));
+  CAF_CHECK_EQUAL(todos.by_id.size(), 3u);
+  CAF_CHECK(keys_view_ids(todos));
+  // Replacing a todo (same parent) and moving it under a parent re-key it.
+  auto changed = todos.by_id.at("t_short");
+  changed.title = "renamed";
+  todos.put(changed);
+  todos.put(make_todo("t_a_longer_id_on_the_heap", "t_short"));
+  CAF_CHECK_EQUAL(todos.by_id.size(), 3u);
+  CAF_CHECK_EQUAL(todos.by_id.at("t_short").title, "renamed");
+  CAF_CHECK_EQUAL(todos.descendants("t_short"),
+                  std::vector<std::string>{"t_a_longer_id_on_the_heap"});
+  CAF_CHECK(keys_view_ids(todos));
+  // A moved list keeps its nodes, so its keys stay valid.
+  auto moved = std::move(todos);
+  CAF_CHECK(keys_view_ids(moved));
+  moved.erase("t_short");
+  CAF_CHECK_EQUAL(moved.by_id.count("t_short"), 0u);
+  CAF_CHECK(keys_view_ids(moved));
+}
