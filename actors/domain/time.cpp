@@ -46,9 +46,35 @@ int64_t now_ms() {
 }
 
 std::string format_rfc3339_ms(int64_t epoch_ms) {
+  std::string result;
+  append_rfc3339_ms(result, epoch_ms);
+  return result;
+}
+
+void append_rfc3339_ms(std::string& out, int64_t epoch_ms) {
   using std::chrono::milliseconds;
   date::sys_time<milliseconds> tp{milliseconds{epoch_ms}};
-  return date::format("%FT%TZ", tp);
+  auto day = date::floor<date::days>(tp);
+  date::year_month_day ymd{day};
+  auto year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    out += date::format("%FT%TZ", tp);
+    return;
+  }
+  auto ms = (tp - day).count(); // 0 <= ms < 86,400,000
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](size_t pos, int64_t value, size_t width) {
+    for (size_t i = width; i > 0; --i, value /= 10)
+      text[pos + i - 1] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, ms / 3600000, 2);
+  put(14, ms / 60000 % 60, 2);
+  put(17, ms / 1000 % 60, 2);
+  put(20, ms % 1000, 3);
+  out.append(text, sizeof(text) - 1);
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s, bool allow_date_only) {

@@ -14,6 +14,11 @@ int64_t now_ms();
 /// precision, e.g. `2026-11-23T12:16:07.123Z`.
 std::string format_rfc3339_ms(int64_t epoch_ms);
 
+/// Appends `format_rfc3339_ms(epoch_ms)` to `out`: digits written directly
+/// for the years 0000-9999 (every instant a todo carries is written this
+/// way on every list page), `date::format` beyond them.
+void append_rfc3339_ms(std::string& out, int64_t epoch_ms);
+
 /// Parses an RFC 3339 timestamp into milliseconds since the UNIX epoch.
 ///
 /// Accepts `YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)`, where the separator

@@ -154,7 +154,7 @@ void append_nullable(std::string& out, const std::string& str) {
 /// The RFC 3339 text of `ms` as a JSON string (nothing in it to escape).
 void append_instant(std::string& out, int64_t ms) {
   out += '"';
-  out += format_rfc3339_ms(ms);
+  append_rfc3339_ms(out, ms);
   out += '"';
 }
 

@@ -1,9 +1,14 @@
+#include <chrono>
+#include <date/date.h>
 #include <gtest/gtest.h>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "actors/domain/time.hpp"
 
+using actodo::actors::domain::append_rfc3339_ms;
 using actodo::actors::domain::format_rfc3339_ms;
 using actodo::actors::domain::now_ms;
 using actodo::actors::domain::parse_rfc3339;
@@ -33,6 +38,34 @@ TEST(time, formatting) {
   EXPECT_EQ(format_rfc3339_ms(sample_ms), "2026-11-23T12:16:07.123Z");
   EXPECT_EQ(format_rfc3339_ms(1709164800000), "2024-02-29T00:00:00.000Z");
   EXPECT_EQ(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(time, formatting_writes_what_date_format_writes) {
+  // The digits are written directly; date::format is the reference, over
+  // both ends of the four-digit years and instants spread in between.
+  auto reference = [](int64_t ms) {
+    using std::chrono::milliseconds;
+    return date::format("%FT%TZ",
+                        date::sys_time<milliseconds>{milliseconds{ms}});
+  };
+  std::vector<int64_t> cases{0,
+                             -1,
+                             -62167219200000, // 0000-01-01T00:00:00.000Z
+                             -62167219200001, // the last ms of year -1
+                             253402300799999, // 9999-12-31T23:59:59.999Z
+                             253402300800000, // 10000-01-01
+                             951782400000, // 2000-02-29
+                             sample_ms};
+  std::mt19937_64 gen{42};
+  std::uniform_int_distribution<int64_t> any{-62167219200000, 253402300799999};
+  for (int i = 0; i < 100000; ++i)
+    cases.push_back(any(gen));
+  for (auto ms : cases) {
+    ASSERT_EQ(format_rfc3339_ms(ms), reference(ms)) << ms;
+    std::string out = "x";
+    append_rfc3339_ms(out, ms);
+    ASSERT_EQ(out, "x" + reference(ms)) << ms;
+  }
 }
 
 TEST(time, now_is_plausible) {

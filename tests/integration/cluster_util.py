@@ -92,6 +92,16 @@ class Cluster:
 
     def __init__(self, tmp, n=3, tls=True, extra_args=()):
         self.broker = Broker(partitions=PARTITIONS)
+        self.nodes = {}
+        try:
+            self._start(tmp, n, tls, extra_args)
+        except BaseException:
+            # Nothing of a failed start outlives the test (a broker left
+            # running when the database could not be created, say).
+            self.close()
+            raise
+
+    def _start(self, tmp, n, tls, extra_args):
         self.redis = redis_uri()
         self.store = pg_store_for(os.path.join(tmp, "cluster-store"))
         self.certs = os.path.join(tmp, "certs")
@@ -107,13 +117,8 @@ class Cluster:
                      "--admin-insecure", *extra_args]
         self.args.append(f"--cluster.tls-dir={self.certs}" if tls
                          else "--cluster.insecure")
-        self.nodes = {}
-        try:
-            for i in range(n):
-                self.add(f"node-{chr(ord('a') + i)}")
-        except BaseException:
-            self.close()
-            raise
+        for i in range(n):
+            self.add(f"node-{chr(ord('a') + i)}")
 
     def add(self, node_id):
         self.nodes[node_id] = Node(node_id, self.args)
