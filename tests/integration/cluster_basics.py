@@ -19,7 +19,7 @@ from cluster_util import (ClusterTestCase, PARTITIONS, User, call, make_certs,
 class ForwardingTest(ClusterTestCase):
     def test_a_socket_on_a_gets_a_write_sent_to_b_for_a_user_owned_by_c(self):
         nodes = self.cluster.nodes
-        by_owner = self.users_by_owner(nodes["node-a"])
+        by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
         self.assertIn("node-c", by_owner, by_owner.keys())
         user = by_owner["node-c"][0]
         ws = user.ws(nodes["node-a"])
@@ -116,7 +116,7 @@ class ConsoleTest(ClusterTestCase):
 class LeaveTest(ClusterTestCase):
     def test_a_node_stopped_with_sigterm_hands_its_users_over(self):
         nodes = self.cluster.nodes
-        by_owner = self.users_by_owner(nodes["node-a"])
+        by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
         self.assertIn("node-c", by_owner, by_owner.keys())
         user = by_owner["node-c"][0]
         r = call(nodes["node-a"], "POST", "/api/v1/todos",

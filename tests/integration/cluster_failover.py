@@ -14,7 +14,7 @@ from cluster_util import ClusterTestCase, SESSION_TIMEOUT, Writer, restart_redis
 class FailoverTest(ClusterTestCase):
     def test_owner_killed_under_load_loses_nothing(self):
         nodes = self.cluster.nodes
-        by_owner = self.users_by_owner(nodes["node-a"])
+        by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
         self.assertIn("node-c", by_owner, by_owner.keys())
         user = by_owner["node-c"][0]
         reader = self.watch(nodes["node-a"], user)

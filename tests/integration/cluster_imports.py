@@ -21,7 +21,7 @@ class ImportClusterTest(ClusterTestCase):
 
     def test_a_dead_nodes_job_moves_to_another_node(self):
         a, b = self.cluster.nodes["node-a"], self.cluster.nodes["node-b"]
-        by_owner = self.users_by_owner(a, count=10)
+        by_owner = self.users_by_owner(a, count=10, want=("node-a",))
         self.assertIn("node-a", by_owner, by_owner.keys())
         user = by_owner["node-a"][0]
         n = 40000

@@ -83,7 +83,7 @@ class StallTest(ClusterTestCase):
 
     def test_a_stalled_owner_is_fenced_and_rejoins(self):
         nodes = self.cluster.nodes
-        by_owner = self.users_by_owner(nodes["node-a"])
+        by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
         self.assertIn("node-c", by_owner, by_owner.keys())
         user = by_owner["node-c"][0]
         stalled = nodes["node-c"]

@@ -322,10 +322,15 @@ class ClusterTestCase(unittest.TestCase):
         reader.start()
         return reader
 
-    def users_by_owner(self, node, count=12):
-        """Registers `count` users; returns {owner node id: [users]}."""
+    def users_by_owner(self, node, count=12, want=()):
+        """Registers `count` users, and more (up to 100 in all) until every
+        node in `want` owns one of them (users land on partitions by the
+        hash of their random id: 12 can all miss a node's partitions);
+        returns {owner node id: [users]}."""
         out = {}
-        for i in range(count):
+        for i in range(100):
+            if i >= count and all(n in out for n in want):
+                break
             u = User(node, f"user{i}-{os.getpid()}-{id(self)}")
             out.setdefault(owner_of(node, u), []).append(u)
         return out
