@@ -51,9 +51,11 @@ void notify_if_ended(context& ctx, const domain::todo* before,
 
 command_outcome apply_read(context& ctx) {
   auto& todos = ctx.todos;
-  auto up_to = ctx.cmd.action.until_ms;
-  if (!todos.notifications.empty())
-    up_to = std::min(up_to, todos.notifications.back().id);
+  // Never past the newest notification (an empty feed has nothing to
+  // read): a later one must count as unread.
+  auto newest = todos.notifications.empty() ? todos.read_up_to
+                                            : todos.notifications.back().id;
+  auto up_to = std::min(ctx.cmd.action.until_ms, newest);
   if (up_to <= todos.read_up_to)
     return done(ctx, outcome_code::updated);
   todos.read_up_to = up_to;

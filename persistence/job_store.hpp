@@ -128,8 +128,9 @@ class job_store {
   /// Records a batch: the job's state, counters, detail and updated_ms,
   /// its errors and UIDs, only while the job is not final (a cancelled job
   /// stays cancelled) and `x.node` still holds it. Drops the payload when
-  /// the new state is final. Returns false when nothing was written
-  /// because the job is final, gone or another node's now.
+  /// the new state is final; a job that ends `done` or `failed` owes its
+  /// user a notification (`owed_notifications`). Returns false when nothing was
+  /// written because the job is final, gone or another node's now.
   virtual caf::expected<bool> record_progress(const job_progress& x) = 0;
 
   /// Cancels a job of a user that is queued or running (and drops its
@@ -140,6 +141,15 @@ class job_store {
                                                const std::string& id,
                                                int64_t updated_ms)
     = 0;
+
+  /// Jobs that ended (`done` or `failed`) before `ended_before_ms` whose
+  /// notification the user's log has not confirmed yet (`record_progress`
+  /// owes one when it ends a job; `notified` settles it), oldest first.
+  virtual caf::expected<std::vector<job_record>>
+  owed_notifications(int64_t ended_before_ms, int64_t limit) = 0;
+
+  /// The job's notification is in its user's log.
+  virtual caf::error notified(const std::string& id) = 0;
 
   /// The todos imported earlier for these UIDs of the user (missing UIDs
   /// are absent from the map).

@@ -46,6 +46,7 @@ std::string insert_job() {
 std::string record_progress_sql() {
   return "WITH job AS (UPDATE jobs SET state = $2::text, done = $3, "
          "failed = $4, detail = $5, updated_ms = $6, "
+         "notify = CASE WHEN $2::text IN ('done', 'failed') THEN 1 ELSE 0 END, "
          "payload = CASE WHEN $2::text IN "
          + active
          + " THEN payload END WHERE id = $1 AND node = $12::text AND state IN "
@@ -108,6 +109,10 @@ std::vector<std::pair<std::string, std::string>> statements() {
                      + active + " RETURNING " + job_columns},
     {"imported_uids", "SELECT uid, todo_id FROM import_uids "
                       "WHERE user_id = $1 AND uid = ANY($2::text[])"},
+    {"owed_notifications",
+     select_jobs("WHERE notify = 1 AND updated_ms < $1::bigint "
+                 "ORDER BY updated_ms LIMIT $2::bigint")},
+    {"job_notified", "UPDATE jobs SET notify = 0 WHERE id = $1"},
   };
 }
 
@@ -352,6 +357,19 @@ caf::expected<job_record> pg_job_store::cancel_job(const std::string& user_id,
     return caf::make_error(ec::not_found, "no job " + id);
   return caf::make_error(ec::conflict,
                          "job " + id + " is " + (*job)->state + " already");
+}
+
+caf::expected<std::vector<job_record>>
+pg_job_store::owed_notifications(int64_t ended_before_ms, int64_t limit) {
+  return read_jobs("owed_notifications",
+                   {std::to_string(ended_before_ms), std::to_string(limit)});
+}
+
+caf::error pg_job_store::notified(const std::string& id) {
+  auto rows = db_.query("job_notified", {id});
+  if (!rows)
+    return std::move(rows.error());
+  return caf::none;
 }
 
 caf::expected<std::map<std::string, std::string>>

@@ -40,6 +40,9 @@ class pg_job_store : public job_store {
   caf::expected<job_record> cancel_job(const std::string& user_id,
                                        const std::string& id,
                                        int64_t updated_ms) override;
+  caf::expected<std::vector<job_record>>
+  owed_notifications(int64_t ended_before_ms, int64_t limit) override;
+  caf::error notified(const std::string& id) override;
   caf::expected<std::map<std::string, std::string>>
   imported_uids(const std::string& user_id,
                 const std::vector<std::string>& uids) override;

@@ -135,6 +135,13 @@ CREATE UNIQUE INDEX jobs_by_key
   ON jobs (user_id, idempotency_key) WHERE idempotency_key <> '';
 )sql";
 
+/// A job that ended owes its user a notification until the user's log has
+/// it (1); the partial index finds the few that do.
+constexpr const char* job_notifications = R"sql(
+ALTER TABLE jobs ADD COLUMN notify smallint NOT NULL DEFAULT 0;
+CREATE INDEX jobs_owing ON jobs (updated_ms) WHERE notify = 1;
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -149,6 +156,7 @@ const std::vector<migration>& pg_migrations() {
     {5, "calendar feeds", calendar_feeds, {}},
     {6, "job leases", job_leases, {}},
     {7, "job idempotency keys", job_keys, {}},
+    {8, "job notifications owed", job_notifications, {}},
   };
   return steps;
 }

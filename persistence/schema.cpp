@@ -155,6 +155,13 @@ CREATE UNIQUE INDEX jobs_by_key
   ON jobs (user_id, idempotency_key) WHERE idempotency_key <> '';
 )sql";
 
+/// A job that ended owes its user a notification until the user's log has
+/// it (1); the partial index finds the few that do.
+constexpr const char* job_notifications = R"sql(
+ALTER TABLE jobs ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_owing ON jobs (updated_ms) WHERE notify = 1;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -176,6 +183,7 @@ const std::vector<migration>& actodo_migrations() {
     {12, "calendar feeds", calendar_feeds, {"feeds"}},
     {13, "job leases", job_leases, {"jobs", "lease_until_ms"}},
     {14, "job idempotency keys", job_keys, {"jobs", "idempotency_key"}},
+    {15, "job notifications owed", job_notifications, {"jobs", "notify"}},
   };
   return steps;
 }

@@ -64,6 +64,7 @@ struct sqlite_job_store::statements {
                     + active),
       progress(db, std::string{"UPDATE jobs SET state = ?2, done = ?3, "
                                "failed = ?4, detail = ?5, updated_ms = ?6, "
+                               "notify = ?2 IN ('done', 'failed'), "
                                "payload = CASE WHEN ?2 IN "}
                      + active
                      + " THEN payload END WHERE id = ?1 AND node = ?7 "
@@ -81,11 +82,14 @@ struct sqlite_job_store::statements {
                              "WHERE user_id = ?1 AND id = ?2 AND state IN "}
                    + active),
       uid(db, "SELECT todo_id FROM import_uids "
-              "WHERE user_id = ?1 AND uid = ?2") {}
+              "WHERE user_id = ?1 AND uid = ?2"),
+      owed(db, select_jobs("WHERE notify = 1 AND updated_ms < ?1 "
+                           "ORDER BY updated_ms LIMIT ?2")),
+      notified(db, "UPDATE jobs SET notify = 0 WHERE id = ?1") {}
 
   sqlite_statement count_active, insert, find, find_key, find_by_id, errors,
     unfinished, candidates, claim, renew, payload, progress, insert_error,
-    upsert_uid, cancel, uid;
+    upsert_uid, cancel, uid, owed, notified;
 };
 
 sqlite_job_store::sqlite_job_store(connection db) : db_(std::move(db)) {}
@@ -106,7 +110,8 @@ sqlite_job_store::open(const std::string& path) {
   for (auto stmt :
        {&s.count_active, &s.insert, &s.find, &s.find_key, &s.find_by_id,
         &s.errors, &s.unfinished, &s.candidates, &s.claim, &s.renew, &s.payload,
-        &s.progress, &s.insert_error, &s.upsert_uid, &s.cancel, &s.uid})
+        &s.progress, &s.insert_error, &s.upsert_uid, &s.cancel, &s.uid, &s.owed,
+        &s.notified})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
@@ -371,6 +376,15 @@ sqlite_job_store::cancel_job(const std::string& user_id, const std::string& id,
   if (auto err = txn->commit())
     return err;
   return std::move(**job);
+}
+
+caf::expected<std::vector<job_record>>
+sqlite_job_store::owed_notifications(int64_t ended_before_ms, int64_t limit) {
+  return read_jobs(stmts_->owed.bind(1, ended_before_ms).bind(2, limit));
+}
+
+caf::error sqlite_job_store::notified(const std::string& id) {
+  return stmts_->notified.bind(1, id).run();
 }
 
 caf::expected<std::map<std::string, std::string>>

@@ -47,6 +47,7 @@ void jobs_state::start_up(actors::jobs_actor::pointer ptr,
   store = std::move(db);
   settings = std::move(cfg);
   start_queued();
+  pay_owed();
 }
 
 void jobs_state::start_queued() {
@@ -88,6 +89,7 @@ void jobs_state::tick() {
                 << '\n';
   }
   start_queued();
+  pay_owed();
   self->delayed_send(self, settings.renew_interval, atom::tick::value);
 }
 
@@ -298,9 +300,16 @@ void jobs_state::lost(const caf::down_msg& dm) {
 void jobs_state::notify(const std::string& user, const job_record& job) {
   self->send(settings.directory, atom::frame::value, user,
              actors::shared_frame{job_frame(job)});
-  if (job.state != "done" && job.state != "failed")
-    return;
-  // A notification for the person, in the user's log (once: the key).
+  if (job.state == "done" || job.state == "failed")
+    record_notification(user, job);
+}
+
+void jobs_state::record_notification(const std::string& user,
+                                     const job_record& job) {
+  if (!notifying.insert(job.id).second)
+    return; // Asked already; its answer settles it.
+  // A notification for the person, in the user's log: once (the key), and
+  // owed in the store until the log has it (`pay_owed` asks again).
   actors::command cmd;
   cmd.user_id = user;
   cmd.request_id = actors::new_id("r_");
@@ -315,12 +324,38 @@ void jobs_state::notify(const std::string& user, const job_record& job) {
     {"failed",
      job.failed}}.dump();
   self->request(settings.directory, settings.request_timeout, std::move(cmd))
-    .then([](actors::command_outcome&) {},
-          [id = job.id](caf::error& err) {
-            std::cerr << "actodo: import job " << id
-                      << ": its notification was not recorded: "
-                      << describe(err) << '\n';
-          });
+    .then(
+      [this, id = job.id](actors::command_outcome&) {
+        notifying.erase(id);
+        if (auto err = store->notified(id))
+          std::cerr << "actodo: import job " << id
+                    << ": its notification stays owed: " << describe(err)
+                    << '\n';
+      },
+      [this, id = job.id](caf::error& err) {
+        notifying.erase(id);
+        std::cerr << "actodo: import job " << id
+                  << ": its notification was not recorded (asked again "
+                     "later): "
+                  << describe(err) << '\n';
+      });
+}
+
+void jobs_state::pay_owed() {
+  // Those a crash, a timeout or a stopped owner left owed; a job that just
+  // ended has its first request still in flight.
+  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   settings.request_timeout)
+                   .count();
+  auto owed = store->owed_notifications(actors::domain::now_ms() - timeout,
+                                        max_owed_per_tick);
+  if (!owed) {
+    std::cerr << "actodo: owed job notifications not read: "
+              << describe(owed.error()) << '\n';
+    return;
+  }
+  for (auto& job : *owed)
+    record_notification(job.user_id, job);
 }
 
 actors::jobs_actor::behavior_type

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "caf/typed_event_based_actor.hpp"
 
@@ -57,6 +58,10 @@ struct jobs_state {
   std::shared_ptr<persistence::job_store> store;
   jobs_settings settings;
   std::unordered_map<std::string, running_job> running;
+  /// Jobs whose notification is being recorded (asked, not answered).
+  std::unordered_set<std::string> notifying;
+  /// Owed notifications asked for again per tick at most.
+  static constexpr int64_t max_owed_per_tick = 100;
   /// Errors `GET /api/v1/jobs/{id}` shows at most.
   static constexpr int64_t max_errors_shown = 1000;
 
@@ -97,8 +102,17 @@ struct jobs_state {
   /// Records a failure of the whole job.
   void fail(const persistence::job_record& job, std::string detail);
   int64_t lease_end() const;
-  /// Sends the user's sessions the job's state.
+  /// Sends the user's sessions the job's state; a job that ended also gets
+  /// its notification recorded.
   void notify(const std::string& user, const persistence::job_record& job);
+  /// Asks the user's list to log the notification of a job that ended
+  /// (idempotent: keyed by the job), and settles it in the store once the
+  /// log has it.
+  void record_notification(const std::string& user,
+                           const persistence::job_record& job);
+  /// Asks again for the notifications the store still owes (periodic, and
+  /// at start: a crash between a job's end and its notification).
+  void pay_owed();
 };
 
 actors::jobs_actor::behavior_type

@@ -182,6 +182,16 @@ CAF_TEST(an import names its project and creates it once) {
 }
 
 CAF_TEST(notifications are capped and read up to an id) {
+  command read;
+  read.user_id = "alice";
+  read.request_id = "rread0";
+  read.op = command_op::notifications_read;
+  // An empty feed: nothing to read, and a later notification is unread.
+  read.action.until_ms = 1000;
+  auto empty = actors::apply_command(todos, read, now, 100);
+  CAF_CHECK(!empty.unread_changed);
+  CAF_CHECK(empty.batch.events.empty());
+  CAF_CHECK_EQUAL(todos.read_up_to, 0);
   todos.max_notifications = 2;
   for (auto id : {"j1", "j2", "j3"}) {
     command cmd;
@@ -198,10 +208,7 @@ CAF_TEST(notifications are capped and read up to an id) {
   auto oldest = todos.notifications.front().subject;
   CAF_CHECK_EQUAL(oldest, "j2");
   CAF_CHECK_EQUAL(todos.unread(), 2);
-  command read;
-  read.user_id = "alice";
   read.request_id = "rread";
-  read.op = command_op::notifications_read;
   read.action.until_ms = todos.notifications.front().id;
   auto out = actors::apply_command(todos, read, now, 100);
   CAF_CHECK(out.unread_changed);
@@ -212,6 +219,12 @@ CAF_TEST(notifications are capped and read up to an id) {
   auto back = actors::apply_command(todos, read, now, 100);
   CAF_CHECK(!back.unread_changed);
   CAF_CHECK_EQUAL(todos.unread(), 1);
+  // Never past the newest.
+  read.request_id = "rread3";
+  read.action.until_ms = 1000000;
+  auto all = actors::apply_command(todos, read, now, 100);
+  CAF_CHECK(all.unread_changed);
+  CAF_CHECK_EQUAL(todos.read_up_to, todos.notifications.back().id);
   // The rows: two notifications written, the first one deleted again.
   auto row = actors::records::notification_row(1);
   CAF_CHECK_EQUAL(row, "n_00000000000000000001");

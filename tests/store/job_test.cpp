@@ -499,6 +499,45 @@ CAF_TEST(a cancelled job stays cancelled) {
   CAF_CHECK(unfinished("n1").empty());
 }
 
+CAF_TEST(a job that ends owes its user a notification until it is settled) {
+  auto owed = [&](int64_t before) {
+    auto xs = jobs().owed_notifications(before, 100);
+    if (!xs)
+      CAF_FAIL("owed_notifications: " << describe(xs.error()));
+    strings result;
+    for (auto& x : *xs)
+      result.push_back(x.id);
+    return result;
+  };
+  for (auto id : {"job_1", "job_2", "job_3", "job_4"})
+    create(job(id, "alice"));
+  CAF_REQUIRE(record(progress("job_1", "running", 2, 0, 2000)));
+  CAF_CHECK(owed(10000).empty());
+  CAF_REQUIRE(record(progress("job_1", "done", 10, 1, 3000)));
+  CAF_REQUIRE(record(progress("job_2", "failed", 0, 0, 2500)));
+  CAF_REQUIRE(jobs().cancel_job("alice", "job_3", 2600));
+  // Oldest end first; a cancelled or unfinished job owes nothing; only
+  // those that ended before the bound.
+  CAF_CHECK_EQUAL(owed(10000), strings({"job_2", "job_1"}));
+  CAF_CHECK_EQUAL(owed(3000), strings({"job_2"}));
+  auto first = jobs().owed_notifications(10000, 1);
+  CAF_REQUIRE(first && first->size() == 1);
+  CAF_CHECK_EQUAL(first->front().user_id, "alice");
+  CAF_CHECK_EQUAL(first->front().state, "failed");
+  reopen();
+  CAF_CHECK_EQUAL(owed(10000), strings({"job_2", "job_1"}));
+  if (auto err = jobs().notified("job_2"))
+    CAF_FAIL("notified: " << describe(err));
+  CAF_CHECK_EQUAL(owed(10000), strings({"job_1"}));
+  // A late batch of a final job changes nothing, the debt included.
+  CAF_CHECK(!record(progress("job_2", "done", 10, 0, 4000)));
+  CAF_CHECK_EQUAL(owed(10000), strings({"job_1"}));
+  if (auto err = jobs().notified("job_1"))
+    CAF_FAIL("notified: " << describe(err));
+  reopen();
+  CAF_CHECK(owed(10000).empty());
+}
+
 CAF_TEST(a claim takes idle own jobs and lapsed ones of others oldest first) {
   auto lease = [this](const std::string& id, int64_t created_ms,
                       const std::string& node, int64_t lease_until_ms) {
