@@ -1,6 +1,7 @@
 // Quick add wiring: the add form's preview (POST /quick-add?dry_run=true) and Enter, which
 // creates the todo through POST /quick-add in the project shown (unless the text names one
-// with +name), or, offline, a plain create with the whole text as the title.
+// with +name). Offline the same write is queued and the server parses the text when it gets
+// it (so "tomorrow" means the day after it arrives).
 
 import * as api from './client.js';
 import { describeProblem } from './client.js';
@@ -10,7 +11,6 @@ import { QuickAddPreview } from './quickadd.js';
 import { browserZone } from './dates.js';
 import { $, app, store, prefs, currentProject } from './state.js';
 import { syncFilterControls } from './list.js';
-import { write } from './rows.js';
 import { selectView } from './sidebar.js';
 import { openNewEditor } from './editing.js';
 
@@ -27,8 +27,8 @@ const preview = new QuickAddPreview($('new-title'), $('qa-preview'), async (text
   return { ...(await api.quickAddPreview(quickAddBody(text, project))), project };
 }, () => !!app.socket?.isOpen);
 
-/** Enter in the new-todo input: POST /quick-add (parsed by the server), or, offline, a plain
- *  create through the queue with the text as the title. */
+/** Enter in the new-todo input: POST /quick-add (parsed by the server), queued like any REST
+ *  write; offline it waits in the queue, shown with the text as its title. */
 async function quickAdd(e) {
   e.preventDefault();
   const input = $('new-title');
@@ -45,14 +45,10 @@ async function quickAdd(e) {
   }
   if (prefs.view === 'archive') selectView('all');
   const project = currentProject();
-  if (!app.socket?.isOpen) {
-    // offline: no parsing; a plain create through the queue, the whole text as the title
-    write('create', { body: project ? { title: text, project_id: project } : { title: text } }, text);
-    return;
-  }
-  // queued like any REST write (IndexedDB, Idempotency-Key) and sent at once; shown meanwhile
-  // as the last preview (for this project) parsed it
-  const answer = preview.answerFor(text);
+  // queued like any REST write (IndexedDB, Idempotency-Key) and sent when the connection is
+  // open (and a project still being created has its id); shown meanwhile as the last preview
+  // (for this project) parsed it, or, with no preview (offline), with the text as the title
+  const answer = app.socket?.isOpen ? preview.answerFor(text) : null;
   const parsed = answer && (answer.project ?? null) === project ? answer.todo : null;
   const optimistic = { ...(parsed || { title: text }) };
   if (project && !optimistic.project_id) optimistic.project_id = project;

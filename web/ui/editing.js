@@ -10,7 +10,7 @@ import { listView, findItem, write } from './rows.js';
 
 export function openEditor(id) {
   const item = findItem(id);
-  if (!item || item.pending === 'create') return;
+  if (!item) return;
   if (app.editingId && app.editingId !== id) closeEditor(false);
   closeNewEditor();
   app.editingId = id;
@@ -18,7 +18,7 @@ export function openEditor(id) {
   const li = listView.row(id);
   if (!li) return;
   const base = item.todo;
-  const cleanBase = !store.hasPendingFor(id);
+  const cleanBase = !item.pending && !store.hasPendingFor(id);
   const form = buildEditor({
     todo: base,
     features: app.features,

@@ -103,15 +103,15 @@ export class ProjectSidebar {
       }
     });
     li.append(select);
-    if (isSel && !creating) {
+    if (isSel) { // (a project still being created too: its writes wait behind the create)
       li.append(el('div', { class: 'project-actions' },
         el('input', {
           type: 'color', value: p.color || '#2f55d4', 'aria-label': `Colour of project ${p.name}`, dataset: { role: 'color' },
           onchange: (e) => this.act.color(p.id, e.target.value),
         }),
         el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'rename-btn' }, 'aria-label': `Rename project ${p.name}`, onclick: () => this.startRename(p.id) }, 'Rename'),
-        el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'up' }, disabled: index <= 1 || p.id === 'p_inbox', 'aria-label': `Move project ${p.name} up`, onclick: () => this.act.move(p.id, -1) }, '↑'),
-        el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'down' }, disabled: index >= count - 1 || p.id === 'p_inbox', 'aria-label': `Move project ${p.name} down`, onclick: () => this.act.move(p.id, 1) }, '↓'),
+        el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'up' }, disabled: creating || index <= 1 || p.id === 'p_inbox', 'aria-label': `Move project ${p.name} up`, onclick: () => this.act.move(p.id, -1) }, '↑'),
+        el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'down' }, disabled: creating || index >= count - 1 || p.id === 'p_inbox', 'aria-label': `Move project ${p.name} down`, onclick: () => this.act.move(p.id, 1) }, '↓'),
         p.id === INBOX ? null : el('button', { type: 'button', class: 'btn btn-small', dataset: { role: 'archive' }, 'aria-label': `Archive project ${p.name}`, onclick: () => this.act.archive(p.id) }, 'Archive')));
     }
     // drag and drop among the projects (the Inbox stays first)

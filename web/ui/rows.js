@@ -1,7 +1,7 @@
 // Row actions: the keyed list's callbacks and the todo writes behind them (complete, delete
 // with undo, subtasks, archive and restore, manual order by keyboard and drag and drop).
 
-import { describeProblem } from './client.js';
+import { refusalText } from './pending.js';
 import { ListView } from './view.js';
 import { toast } from './notices.js';
 import { reminderForWrite, recurrenceForWrite } from './schedule.js';
@@ -24,15 +24,11 @@ export const listView = new ListView($('list'), {
   drop: (from, target, after) => dropTodo(from, target, after),
 });
 
-/** A todo command (a socket frame, queued); a refusal is shown as a toast. */
+/** A todo command (a socket frame, queued); a refusal is shown as a toast. A write to a todo
+ *  still waiting to be created is queued behind its create (see tempids.js). */
 export function write(op, args, what) {
-  const verb = { create: 'add', update: 'save', delete: 'delete' }[op];
-  const p = store.command(op, args);
-  p.catch((e) => {
-    const reason = e.status === 412 ? 'it was changed elsewhere in the meantime, so your change was not applied'
-      : describeProblem(e.problem, e.status);
-    toast(`Couldn't ${verb} “${what}”: ${reason}`, { kind: 'error' });
-  });
+  const p = store.command(op, { ...args, what });
+  p.catch((e) => toast(refusalText(op, what, e), { kind: 'error' }));
   return p;
 }
 
@@ -42,13 +38,13 @@ export function findItem(id) {
 
 export function toggle(id) {
   const item = findItem(id);
-  if (!item || item.pending === 'create') return;
+  if (!item) return;
   write('update', { id, body: { completed: !item.todo.completed } }, item.todo.title);
 }
 
 export function removeTodo(id) {
   const item = findItem(id);
-  if (!item || item.pending === 'create') return;
+  if (!item) return;
   const t = item.todo;
   const li = listView.row(id);
   const next = li?.nextElementSibling || li?.previousElementSibling;
@@ -87,7 +83,7 @@ function toggleCollapsed(id) {
 
 export function openSubtask(id) {
   const item = findItem(id);
-  if (!item || item.pending === 'create') return;
+  if (!item) return;
   app.subtaskFor = id;
   render();
 }
@@ -108,7 +104,7 @@ function createSubtask(parentId, title) {
 
 export function setArchived(id, archived) {
   const item = findItem(id);
-  if (!item || item.pending === 'create') return;
+  if (!item) return;
   const li = listView.row(id);
   const next = li?.nextElementSibling || li?.previousElementSibling;
   write('update', { id, body: { archived } }, item.todo.title);
@@ -143,7 +139,6 @@ function ensureManualOrder() {
 }
 
 export function moveTodo(id, delta) {
-  if (findItem(id)?.pending === 'create') return;
   ensureManualOrder();
   const sib = siblingsOf(id);
   const from = sib.findIndex((x) => x.id === id);

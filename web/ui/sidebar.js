@@ -32,12 +32,14 @@ export function selectView(id) {
   $('list').focus({ preventScroll: true });
 }
 
-/** A project write over REST (Idempotency-Key, Prefer: wait); queued in IndexedDB while offline. */
+/** A project write over REST (Idempotency-Key, Prefer: wait); queued in IndexedDB while
+ *  offline or while the project is itself still queued for creation. */
 async function projectWrite(method, id, body, what) {
   const path = id ? `/projects/${encodeURIComponent(id)}` : '/projects';
   const key = queue.newKey('ui');
   const fail = (e) => toast(`Couldn't save “${what}”: ${describeProblem(e.problem, e.status)}`, { kind: 'error' });
-  if (app.socket?.isOpen) {
+  // a project still queued for creation: the write waits behind its create, in the queue
+  if (app.socket?.isOpen && !store.refersToPending(path, body)) {
     try {
       const p = await api.idempotentWrite(method, path, body, key);
       if (p && typeof p.id === 'string' && 'name' in p) {

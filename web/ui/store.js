@@ -3,6 +3,8 @@
 
 import { ApiError } from './client.js';
 import * as queue from './queue.js';
+import { overlayTodos, overlayProjects } from './overlay.js';
+import { tempId, createdTempId, refsOf, replaceIds, replacePath, rewriteEntry, persisted } from './tempids.js';
 
 const PRIORITY_RANK = { urgent: 4, high: 3, medium: 2, low: 1, none: 0 };
 
@@ -23,6 +25,7 @@ export class Store extends EventTarget {
     this.lastSeq = null;         // highest event sequence applied; null: not synced
     this.loaded = false;
     this.buffer = null;          // events seen while a list reload is in flight
+    this.created = new Map();    // temporary id (new:<key>) -> the real id its create was given
   }
 
   changed(reason) {
@@ -98,19 +101,32 @@ export class Store extends EventTarget {
     }
   }
 
-  /** Queue a write; returns a promise of the server's answer body. */
-  command(op, { id = null, body, ifMatch = null } = {}) {
+  /** Queue a write; returns a promise of the server's answer body. `what`: how the person
+   *  knows the todo (its title), for messages about the write. */
+  command(op, { id = null, body, ifMatch = null, what = '' } = {}) {
     const rid = queue.newKey('ui');
+    // a temporary id whose create was answered meanwhile: the real one
+    if (id) id = this.created.get(id) ?? id;
+    if (body !== undefined) body = replaceIds(body, this.created);
     const frame = { type: 'command', request_id: rid, op };
     if (id) frame.id = id;
     if (body !== undefined) frame.body = body;
     if (ifMatch != null) frame.if_match = ifMatch;
-    return this.enqueue({ key: rid, kind: 'ws', frame, op, id: id || `new:${rid}` });
+    return this.enqueue({ key: rid, kind: 'ws', frame, op, id: id || tempId(rid), what });
   }
 
   /** A REST write kept in the queue (made while offline): replayed with its Idempotency-Key. */
   restWrite(method, path, body, what = '', key = queue.newKey('ui'), optimistic = null) {
+    path = replacePath(path, this.created);
+    if (body !== undefined) body = replaceIds(body, this.created);
+    if (optimistic) optimistic = replaceIds(optimistic, this.created);
     return this.enqueue({ key, kind: 'rest', method, path, body, what, optimistic });
+  }
+
+  /** Whether a write refers to a todo or project still queued for creation (so it must be
+   *  queued behind it, not sent at once). */
+  refersToPending(path, body) {
+    return refsOf({ kind: 'rest', path, body }).size > 0;
   }
 
   /** Store the write in IndexedDB first, then show it and let it be sent. */
@@ -129,7 +145,8 @@ export class Store extends EventTarget {
     return promise;
   }
 
-  /** After a reload: the writes still queued in IndexedDB (their promises nobody awaits). */
+  /** After a reload: the writes still queued in IndexedDB. Nobody awaits their promises, so
+   *  a refusal is announced as a 'refused' event (the page shows it). */
   async restore(user, { cache = false } = {}) {
     this.user = user;
     const [writes, cached] = await Promise.all([queue.loadWrites(user), cache ? queue.loadCache(user) : null]);
@@ -141,7 +158,9 @@ export class Store extends EventTarget {
     }
     for (const w of writes) {
       if (!this.pending.has(w.key)) {
-        this.pending.set(w.key, { ...w, resolve: noop, reject: noop, sentOn: null, stored: true });
+        const live = { ...w, resolve: noop, sentOn: null, stored: true, restored: true };
+        live.reject = (error) => this.dispatchEvent(new CustomEvent('refused', { detail: { entry: live, error } }));
+        this.pending.set(w.key, live);
       }
     }
     this.changed('restore');
@@ -159,10 +178,62 @@ export class Store extends EventTarget {
   settleRest(key, ok, value) {
     const entry = this.pending.get(key);
     if (!entry) return;
-    this.pending.delete(key);
-    queue.deleteWrite(key);
+    this.settle(entry, ok, ok ? value : null);
     if (ok) entry.resolve(value); else entry.reject(value);
     this.changed(ok ? 'confirmed' : 'rejected');
+  }
+
+  /** A write's outcome arrived: it leaves the queue, and the writes waiting for it (it was a
+   *  create) are rewritten with the real id, or, when it was refused, refused too. */
+  settle(entry, ok, body) {
+    this.pending.delete(entry.key);
+    const temp = createdTempId(entry);
+    if (temp && ok && body && typeof body.id === 'string') this.mapId(temp, body.id);
+    else if (temp && !ok) this.refuseDependents(entry);
+    // after the rewritten dependents were put (IndexedDB runs the transactions in order), so a
+    // reload in between finds them with the real id
+    queue.deleteWrite(entry.key);
+  }
+
+  mapId(temp, real) {
+    this.created.set(temp, real);
+    const map = new Map([[temp, real]]);
+    const key = temp.slice('new:'.length);
+    for (const e of this.pending.values()) {
+      if (!refsOf(e).has(key)) continue;
+      rewriteEntry(e, map);
+      queue.putWrite(persisted(e)).catch(() => {});
+    }
+    this.dispatchEvent(new CustomEvent('created', { detail: { temp, real } }));
+    this.dispatchEvent(new CustomEvent('send'));
+  }
+
+  /** The create `cause` was refused: every write that waits for it is refused as well. */
+  refuseDependents(cause) {
+    const key = cause.key;
+    const name = cause.kind === 'ws' ? cause.frame?.body?.title : cause.body?.name ?? cause.body?.text;
+    for (const e of [...this.pending.values()]) {
+      if (!this.pending.has(e.key) || !refsOf(e).has(key)) continue;
+      this.refuse(e, `it refers to “${name || cause.what || 'a new item'}”, which could not be created`);
+    }
+  }
+
+  /** Refuse a queued write without sending it (what it refers to will never exist). */
+  refuse(entry, detail) {
+    this.settle(entry, false, null);
+    // after the refusal of what it depends on, which its caller reports right after this
+    queueMicrotask(() => entry.reject(new ApiError(409, { title: 'Not sent', detail })));
+    this.changed('rejected');
+  }
+
+  /** 'wait': it refers to a create still queued; 'orphan': to one that is gone unanswered. */
+  blocked(entry) {
+    let state = null;
+    for (const k of refsOf(entry)) {
+      if (this.pending.has(k)) state = 'wait';
+      else if (!this.created.has(tempId(k))) return 'orphan';
+    }
+    return state;
   }
 
   isPending(key) {
@@ -176,9 +247,19 @@ export class Store extends EventTarget {
   /** Send every write not yet sent on this connection. Resending is safe: the
    *  server treats a command's request_id as its idempotency key. */
   flush(send, connection) {
-    for (const entry of this.pending.values()) {
-      if (entry.kind !== 'ws' || entry.sentOn === connection) continue;
+    const held = new Set(); // todos with an earlier write still waiting: theirs wait too
+    for (const entry of [...this.pending.values()]) {
+      if (entry.kind !== 'ws' || entry.sentOn === connection || !this.pending.has(entry.key)) continue;
       if (!entry.stored) return; // kept in IndexedDB first; 'send' comes again once it is
+      const b = this.blocked(entry);
+      if (b === 'orphan') {
+        this.refuse(entry, 'it refers to a todo or project that was never created');
+        continue;
+      }
+      if (b === 'wait' || held.has(entry.id)) {
+        held.add(entry.id);
+        continue;
+      }
       if (!send(entry.frame)) return;
       entry.sentOn = connection;
     }
@@ -206,8 +287,7 @@ export class Store extends EventTarget {
       if (ok || body) this.changed('result');
       return;
     }
-    this.pending.delete(key);
-    queue.deleteWrite(key);
+    this.settle(entry, ok, ok ? body : null);
     if (ok) {
       if (entry.op === 'delete') this.remove(entry.id);
       entry.resolve(body);
@@ -223,73 +303,16 @@ export class Store extends EventTarget {
 
   /** Todos as the person should see them: server state with our writes in flight applied. */
   items() {
-    const out = new Map();
-    for (const [id, t] of this.todos) out.set(id, { todo: t, pending: null, deleting: false });
-    for (const entry of this.pending.values()) {
-      const { op, frame } = entry;
-      if (entry.kind === 'rest' && entry.path === '/quick-add' && entry.optimistic) {
-        const now = new Date(entry.at).toISOString();
-        out.set(`new:${entry.key}`, {
-          todo: {
-            notes: '', priority: 'none', tags: [], due: null, completed: false, completed_at: null,
-            project_id: null, parent_id: null, archived: false, order: 0, created_at: now, updated_at: now,
-            version: 0, ...entry.optimistic, id: `new:${entry.key}`,
-          },
-          pending: 'create',
-          deleting: false,
-        });
-      }
-      if (entry.kind !== 'ws') continue;
-      if (op === 'create') {
-        const now = new Date(entry.at).toISOString();
-        out.set(entry.id, {
-          todo: {
-            notes: '', priority: 'none', tags: [], due: null, completed: false, completed_at: null,
-            project_id: null, parent_id: null, archived: false,
-            order: 0, created_at: now, updated_at: now, version: 0, ...frame.body, id: entry.id,
-          },
-          pending: 'create',
-          deleting: false,
-        });
-      } else if (op === 'update') {
-        const item = out.get(entry.id);
-        if (!item) continue;
-        const todo = { ...item.todo, ...frame.body };
-        if ('completed' in frame.body && frame.body.completed !== item.todo.completed) {
-          todo.completed_at = frame.body.completed ? new Date(entry.at).toISOString() : null;
-        }
-        out.set(entry.id, { todo, pending: 'update', deleting: false });
-      } else if (op === 'delete') {
-        const item = out.get(entry.id);
-        if (item) out.set(entry.id, { ...item, pending: 'delete', deleting: true });
-      }
-    }
-    return [...out.values()];
+    return overlayTodos(this);
   }
 
   /** Projects as the person should see them: server state with queued REST writes applied. */
   projectItems() {
-    const out = new Map();
-    for (const [id, p] of this.projects) out.set(id, { project: p, pending: null });
-    for (const e of this.pending.values()) {
-      if (e.kind !== 'rest') continue;
-      const m = /^\/projects(?:\/([^/?]+))?/.exec(e.path);
-      if (!m) continue;
-      const id = m[1] && decodeURIComponent(m[1]);
-      if (e.method === 'POST' && !id) {
-        out.set(`new:${e.key}`, {
-          project: { color: null, order: 0, archived: false, version: 0, ...e.body, id: `new:${e.key}` },
-          pending: 'create',
-        });
-      } else if (e.method === 'PATCH' && out.has(id)) {
-        out.set(id, { project: { ...out.get(id).project, ...e.body }, pending: 'update' });
-      } else if (e.method === 'DELETE') out.delete(id);
-    }
-    return [...out.values()];
+    return overlayProjects(this);
   }
 
   hasPendingFor(id) {
-    for (const e of this.pending.values()) if (e.id === id) return true;
+    for (const e of this.pending.values()) if (e.id === id || createdTempId(e) === id) return true;
     return false;
   }
 }

@@ -138,7 +138,7 @@ export function fillRow(li, item, act) {
   li.setAttribute('aria-labelledby', titleId);
   li.dataset.depth = String(item.depth || 0);
   li.style.setProperty('--depth', String(item.depth || 0));
-  li.draggable = !!item.draggable && !creating;
+  li.draggable = !!item.draggable;
   if (item.depth) li.setAttribute('aria-describedby', `title-${item.parent}`); else li.removeAttribute('aria-describedby');
   if (item.pending) li.setAttribute('aria-busy', 'true'); else li.removeAttribute('aria-busy');
 
@@ -172,7 +172,7 @@ export function fillRow(li, item, act) {
   }
 
   const check = el('input', {
-    type: 'checkbox', class: 'check', checked: !!t.completed, disabled: creating,
+    type: 'checkbox', class: 'check', checked: !!t.completed,
     'aria-label': `Done: ${t.title}`, onchange: () => act.toggle(t.id),
   });
   const toggleKids = item.hasChildren
@@ -183,17 +183,17 @@ export function fillRow(li, item, act) {
     : el('span', { class: 'twisty-space', 'aria-hidden': 'true' });
   const ghost = 'btn btn-small btn-ghost';
   const actions = item.archiveView
-    ? [el('button', { type: 'button', class: `${ghost} restore`, disabled: creating, 'aria-label': `Restore ${t.title}`, onclick: () => act.restore(t.id) },
+    ? [el('button', { type: 'button', class: `${ghost} restore`, 'aria-label': `Restore ${t.title}`, onclick: () => act.restore(t.id) },
       icon('restore'), el('span', { class: 'label' }, 'Restore'))]
-    : [el('button', { type: 'button', class: `${ghost} edit`, disabled: creating, 'aria-label': `Edit ${t.title}`, onclick: () => act.edit(t.id) },
+    : [el('button', { type: 'button', class: `${ghost} edit`, 'aria-label': `Edit ${t.title}`, onclick: () => act.edit(t.id) },
       icon('edit'), el('span', { class: 'label' }, 'Edit')),
-    el('button', { type: 'button', class: `${ghost} subtask`, disabled: creating, 'aria-label': `Add subtask under ${t.title}`, onclick: () => act.addSubtask(t.id) },
+    el('button', { type: 'button', class: `${ghost} subtask`, 'aria-label': `Add subtask under ${t.title}`, onclick: () => act.addSubtask(t.id) },
       icon('plus'), el('span', { class: 'label' }, 'Subtask')),
-    el('button', { type: 'button', class: `${ghost} archive`, disabled: creating, 'aria-label': `Archive ${t.title}`, onclick: () => act.archive(t.id) },
+    el('button', { type: 'button', class: `${ghost} archive`, 'aria-label': `Archive ${t.title}`, onclick: () => act.archive(t.id) },
       icon('archive'), el('span', { class: 'label' }, 'Archive'))];
-  actions.push(el('button', { type: 'button', class: `${ghost} delete`, disabled: creating, 'aria-label': `Delete ${t.title}`, onclick: () => act.remove(t.id) },
+  actions.push(el('button', { type: 'button', class: `${ghost} delete`, 'aria-label': `Delete ${t.title}`, onclick: () => act.remove(t.id) },
     icon('trash'), el('span', { class: 'label' }, 'Delete')));
-  if (item.draggable && !creating) {
+  if (item.draggable) {
     actions.unshift(el('button', {
       type: 'button', class: `${ghost} grip`, 'aria-label': `Move ${t.title} (Alt+Arrow up or down)`,
       'aria-keyshortcuts': 'Alt+ArrowUp Alt+ArrowDown',
@@ -227,7 +227,7 @@ export function fillRow(li, item, act) {
   li.replaceChildren(
     toggleKids,
     check,
-    el('div', { class: 'todo-body', ondblclick: () => !creating && act.edit(t.id) },
+    el('div', { class: 'todo-body', ondblclick: () => act.edit(t.id) },
       el('span', { class: 'todo-title', id: titleId }, t.title),
       meta.length ? el('div', { class: 'meta' }, meta) : null,
       subForm),
@@ -312,6 +312,17 @@ export class ListView {
 
   row(id) {
     return this.rows.get(id)?.li || null;
+  }
+
+  /** A row shown under a temporary id now has its real one: the same element (focus, an open
+   *  editor) stays, filled anew at the next render. */
+  rekey(from, to) {
+    const row = this.rows.get(from);
+    if (!row || this.rows.has(to)) return;
+    this.rows.delete(from);
+    row.li.dataset.id = to;
+    row.sig = null;
+    this.rows.set(to, row);
   }
 
   /** Roving tabindex: the current row is the list's one tab stop. */
