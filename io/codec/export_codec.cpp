@@ -108,6 +108,7 @@ class csv_exporter : public todo_exporter {
         t.recur ? dump(j["recurrence"]) : std::string{},
         t.archived ? "true" : "false",
         project_name(t.project_id),
+        t.parent_id,
       };
       for (size_t i = 0; i < row.size(); ++i) {
         if (i > 0)
@@ -148,10 +149,10 @@ class csv_exporter : public todo_exporter {
 
 const std::vector<std::string_view>& csv_columns() {
   static const std::vector<std::string_view> columns{
-    "id",           "title",      "notes",      "completed",
-    "completed_at", "priority",   "tags",       "due",
-    "time_zone",    "order",      "created_at", "updated_at",
-    "reminders",    "recurrence", "archived",   "project"};
+    "id",         "title",      "notes",     "completed",  "completed_at",
+    "priority",   "tags",       "due",       "time_zone",  "order",
+    "created_at", "updated_at", "reminders", "recurrence", "archived",
+    "project",    "parent_id"};
   return columns;
 }
 

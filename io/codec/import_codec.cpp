@@ -276,6 +276,17 @@ decode_item(import_format format, std::string_view payload,
   return cleaned(std::move(err));
 }
 
+std::vector<import_link> import_links(import_format format,
+                                      std::string_view payload,
+                                      const import_index& index) {
+  std::vector<import_link> result;
+  if (format == import_format::json)
+    json_items::links(payload, index, result);
+  else if (format == import_format::csv)
+    csv_items::links(payload, index, result);
+  return result;
+}
+
 json replacing_body(const json& body) {
   auto out = body;
   if (!out.is_object())

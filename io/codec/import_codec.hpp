@@ -78,6 +78,22 @@ decode_item(import_format format, std::string_view payload,
             const import_index& index, const import_span& span,
             import_item& out);
 
+/// How an item of a JSON or CSV file names itself and its parent: the `id`
+/// and `parent_id` the exporting account gave them (members or columns;
+/// empty when absent). They only link items of the same file: the import
+/// assigns new ids.
+struct import_link {
+  std::string id;
+  std::string parent;
+};
+
+/// The links of every item of `index` (by item index), or an empty vector
+/// when no item names a parent (always for iCalendar). An item
+/// that cannot be read has no links (`decode_item` reports it).
+std::vector<import_link> import_links(import_format format,
+                                      std::string_view payload,
+                                      const import_index& index);
+
 /// The body of the update that makes an existing todo equal to an imported
 /// one (a re-imported iCalendar UID): `body` with every member the import
 /// did not give reset (`notes`, `due`, `time_zone`, `recurrence` null,

@@ -117,9 +117,10 @@ std::string ascii_trim_lower(std::string_view x) {
   return out;
 }
 
+/// What the server assigns, and the links between items (`links`).
 bool server_column(std::string_view name) {
   return name == "id" || name == "completed_at" || name == "created_at"
-         || name == "updated_at";
+         || name == "updated_at" || name == "parent_id";
 }
 
 /// A JSON column's value (`reminders`, `recurrence`, `tags` as an array).
@@ -263,6 +264,33 @@ std::optional<field_error> read(std::string_view text,
   }
   strip_read_only(body);
   return std::nullopt;
+}
+
+void links(std::string_view payload, const import_index& index,
+           std::vector<import_link>& out) {
+  out.clear();
+  auto& cols = index.columns;
+  auto id = std::find(cols.begin(), cols.end(), "id") - cols.begin();
+  auto parent = std::find(cols.begin(), cols.end(), "parent_id") - cols.begin();
+  if (static_cast<size_t>(parent) == cols.size())
+    return;
+  out.resize(index.items.size());
+  bool any = false;
+  std::vector<std::string> fields;
+  for (size_t i = 0; i < index.items.size(); ++i) {
+    auto& span = index.items[i];
+    fields.clear();
+    auto rec = scan_csv(payload.substr(span.offset, span.length), 0, &fields,
+                        cols.size() + 1);
+    if (rec.status != csv_status::ok || fields.size() != cols.size())
+      continue; // `read` reports it.
+    if (static_cast<size_t>(id) < cols.size())
+      out[i].id = std::move(fields[static_cast<size_t>(id)]);
+    out[i].parent = std::move(fields[static_cast<size_t>(parent)]);
+    any = any || !out[i].parent.empty();
+  }
+  if (!any)
+    out.clear();
 }
 
 } // namespace actodo::io::codec::csv_items

@@ -100,12 +100,38 @@ std::optional<field_error> read(std::string_view text, json& body) {
   if (!body.is_object())
     return fail("", "item must be a JSON object");
   // What the server assigns, and the links between ids of the exporting
-  // account (`project` names the project instead).
+  // account (`project` names the project instead; the job turns `id` and
+  // `parent_id` into a link between items of the file: `import_links`).
   for (auto key : {"id", "version", "created_at", "updated_at", "completed_at",
                    "url", "project_id", "parent_id"})
     body.erase(key);
   strip_read_only(body);
   return std::nullopt;
+}
+
+void links(std::string_view payload, const import_index& index,
+           std::vector<import_link>& out) {
+  out.clear();
+  if (payload.find("\"parent_id\"") == std::string_view::npos)
+    return;
+  out.resize(index.items.size());
+  bool any = false;
+  for (size_t i = 0; i < index.items.size(); ++i) {
+    auto& span = index.items[i];
+    auto item = json::parse(payload.substr(span.offset, span.length), nullptr,
+                            false);
+    if (!item.is_object())
+      continue;
+    if (auto id = item.find("id"); id != item.end() && id->is_string())
+      out[i].id = id->get<std::string>();
+    if (auto parent = item.find("parent_id");
+        parent != item.end() && parent->is_string()) {
+      out[i].parent = parent->get<std::string>();
+      any = any || !out[i].parent.empty();
+    }
+  }
+  if (!any)
+    out.clear();
 }
 
 } // namespace actodo::io::codec::json_items

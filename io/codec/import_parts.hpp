@@ -59,6 +59,10 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
 /// every format's body.
 std::optional<field_error> read(std::string_view text, nlohmann::json& body);
 
+/// `import_links` for a JSON array.
+void links(std::string_view payload, const import_index& index,
+           std::vector<import_link>& out);
+
 } // namespace json_items
 
 /// CSV (defined in import_csv.cpp).
@@ -76,6 +80,10 @@ std::optional<field_error> read(std::string_view text,
 
 /// "column `name`", as details name a CSV column.
 std::string column(std::string_view name);
+
+/// `import_links` for CSV: the `id` and `parent_id` columns.
+void links(std::string_view payload, const import_index& index,
+           std::vector<import_link>& out);
 
 } // namespace csv_items
 

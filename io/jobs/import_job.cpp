@@ -32,6 +32,13 @@ codec::import_format format_named(const std::string& name) {
                          : import_format::json;
 }
 
+/// The key under which the UID map keeps the new todo id of item `index`
+/// (an item with subtasks): job ids are unique, so no UID of a calendar
+/// can meet it.
+std::string link_key(const std::string& job, int64_t index) {
+  return "import:" + job + ":" + std::to_string(index);
+}
+
 /// Longest UID kept in the UID map.
 constexpr size_t max_uid_bytes = 1000;
 
@@ -46,6 +53,9 @@ void import_job_state::start(actors::import_job_actor::pointer ptr,
   for (size_t i = 0; i < items.size(); ++i)
     if (!items[i].uid.empty())
       first_of_uid.emplace(items[i].uid, static_cast<int64_t>(i));
+  plan = import_plan{items.size(),
+                     codec::import_links(format_named(settings.job.format),
+                                         *settings.payload, *settings.index)};
 }
 
 void import_job_state::next() {
@@ -60,7 +70,8 @@ void import_job_state::next() {
   auto end = std::min(total, job.done + static_cast<int64_t>(settings.batch));
   std::vector<std::string> uids;
   auto format = format_named(job.format);
-  for (auto i = job.done; i < end; ++i) {
+  for (auto position = job.done; position < end; ++position) {
+    auto i = plan.item_at(position);
     auto& span = settings.index->items[static_cast<size_t>(i)];
     if (span.uid.size() > max_uid_bytes
         || webhooks::printable_utf8(span.uid, max_uid_bytes) != span.uid) {
@@ -85,10 +96,25 @@ void import_job_state::next() {
       failed_item(i, err->field, err->detail);
       continue;
     }
+    s.parent = plan.parent_of(i);
+    if (s.parent == import_plan::missing) {
+      failed_item(i, "parent_id", "no item of the file has this id");
+      continue;
+    }
+    if (s.parent == import_plan::cycle) {
+      failed_item(i, "parent_id",
+                  "the file's parent_id links form a cycle above this item");
+      continue;
+    }
     if (!s.item.uid.empty())
       uids.push_back(s.item.uid);
     slots.push_back(std::move(s));
   }
+  // Parents applied by an earlier batch (before a restart: only the store
+  // knows their new ids).
+  for (auto& s : slots)
+    if (s.parent >= 0 && linked.count(s.parent) == 0)
+      uids.push_back(link_key(job.id, s.parent));
   progress.done = end;
   if (uids.empty())
     return apply({});
@@ -109,6 +135,10 @@ void import_job_state::next() {
 
 void import_job_state::apply(std::map<std::string, std::string> known) {
   for (auto& s : slots) {
+    if (s.parent >= 0 && linked.count(s.parent) == 0)
+      if (auto i = known.find(link_key(settings.job.id, s.parent));
+          i != known.end())
+        linked.emplace(s.parent, i->second);
     if (auto i = known.find(s.item.uid); i != known.end())
       s.todo_id = i->second;
     else if (own_todo_id(s.item.uid))
@@ -122,11 +152,29 @@ void import_job_state::pump() {
   for (auto& s : slots) {
     if (in_flight >= window)
       return;
-    if (s.state == slot_state::waiting)
+    if (s.state == slot_state::waiting && link(s))
       submit(s);
   }
   if (in_flight == 0)
     settle();
+}
+
+bool import_job_state::link(slot& s) {
+  if (s.parent < 0)
+    return true;
+  if (auto i = linked.find(s.parent); i != linked.end()) {
+    s.item.body["parent_id"] = i->second;
+    return true;
+  }
+  // The parent comes first in the plan: in this batch it may be under way.
+  for (auto& other : slots)
+    if (other.index == s.parent && other.state != slot_state::done)
+      return false;
+  failed_item(s.index, "parent_id",
+              "its parent, item " + std::to_string(s.parent)
+                + ", was not imported");
+  s.state = slot_state::done;
+  return false;
 }
 
 void import_job_state::submit(slot& s) {
@@ -186,6 +234,10 @@ void import_job_state::answered(slot& s, const actors::command_outcome& x) {
   } else {
     if (!s.item.uid.empty() && !x.todo_id.empty())
       progress.uids[s.item.uid] = x.todo_id;
+    if (plan.has_subtasks(s.index) && !x.todo_id.empty()) {
+      linked[s.index] = x.todo_id;
+      progress.uids[link_key(settings.job.id, s.index)] = x.todo_id;
+    }
     s.state = slot_state::done;
   }
   pump();

@@ -12,6 +12,7 @@
 
 #include "actors/interfaces.hpp"
 #include "io/codec/import_codec.hpp"
+#include "io/jobs/import_plan.hpp"
 #include "persistence/job_store.hpp"
 
 namespace actodo::io::jobs {
@@ -60,6 +61,8 @@ struct import_job_state {
     codec::import_item item;
     /// The todo a UID maps to (an update), empty for a create.
     std::string todo_id;
+    /// The item whose subtask this is (`import_plan::parent_of`).
+    int64_t parent = import_plan::root;
     slot_state state = slot_state::waiting;
   };
 
@@ -67,6 +70,11 @@ struct import_job_state {
   import_job_settings settings;
   /// For each UID, the index of the first item that has it.
   std::unordered_map<std::string, int64_t> first_of_uid;
+  /// The order of the items and their parent links (JSON `id`/`parent_id`).
+  import_plan plan{0, {}};
+  /// The new todo ids of items with subtasks, by item (also in the store's
+  /// UID map under `link_key`, for a job that resumes).
+  std::unordered_map<int64_t, std::string> linked;
   std::vector<slot> slots;
   size_t in_flight = 0;
   /// The batch's keys were never sent before.
@@ -88,6 +96,9 @@ struct import_job_state {
   /// Sends waiting commands up to the window; settles the batch when none
   /// is left.
   void pump();
+  /// Gives a subtask the new id of its parent; false while the parent's
+  /// command is under way, or when the parent failed (the item too, then).
+  bool link(slot& s);
   void submit(slot& s);
   void answered(slot& s, const actors::command_outcome& x);
   void failed_item(int64_t index, std::string field, std::string detail);

@@ -18,7 +18,7 @@ from actodo_fixture import ActodoTestCase
 
 COLUMNS = ["id", "title", "notes", "completed", "completed_at", "priority",
            "tags", "due", "time_zone", "order", "created_at", "updated_at",
-           "reminders", "recurrence", "archived", "project"]
+           "reminders", "recurrence", "archived", "project", "parent_id"]
 
 
 def raw_get(port, path, method="GET"):
@@ -117,6 +117,7 @@ class ExportTest(ActodoTestCase):
                              t["recurrence"], key)
             self.assertEqual(row["archived"], str(t["archived"]).lower())
             self.assertEqual(row["project"], "Inbox", key)
+            self.assertEqual(row["parent_id"], t["parent_id"] or "", key)
         # A tag with a comma makes the cell a JSON array.
         self.assertEqual(by_id[todos["tricky"]["id"]]["tags"],
                          '["home","b,c"]')

@@ -244,6 +244,43 @@ class ImportTest(ActodoTestCase):
         self.assertEqual(titles, ["fine", "json ok", "json ok 2", "ok one",
                                   "ok, two"])
 
+    def test_parent_links_of_a_file_become_subtasks(self):
+        srv = self.server()
+        items = [
+            {"id": "child", "title": "child", "parent_id": "root"},
+            {"id": "lost", "title": "lost", "parent_id": "nowhere"},
+            {"id": "b", "title": "b", "parent_id": "c"},
+            {"id": "c", "title": "c", "parent_id": "b"},
+            {"id": "under b", "title": "under b", "parent_id": "b"},
+            {"id": "bad", "title": "bad", "priority": "extreme"},
+            {"id": "orphan", "title": "orphan", "parent_id": "bad"},
+            {"id": "root", "title": "root"},
+            {"id": "grandchild", "title": "grandchild", "parent_id": "child"},
+        ]
+        view = self.wait_job(srv, self.start_import(srv, json.dumps(items),
+                                                    "application/json"))
+        self.assertEqual((view["total"], view["done"], view["failed"]),
+                         (9, 9, 6), view)
+        errors = {e["index"]: (e["field"], e["detail"])
+                  for e in view["errors"]}
+        self.assertEqual(errors, {
+            1: ("parent_id", "no item of the file has this id"),
+            2: ("parent_id",
+                "the file's parent_id links form a cycle above this item"),
+            3: ("parent_id",
+                "the file's parent_id links form a cycle above this item"),
+            4: ("parent_id",
+                "the file's parent_id links form a cycle above this item"),
+            5: ("priority", errors[5][1]),
+            6: ("parent_id", "its parent, item 5, was not imported"),
+        })
+        todos = {t["title"]: t for t in srv.list_all()}
+        self.assertEqual(sorted(todos), ["child", "grandchild", "root"])
+        self.assertIsNone(todos["root"]["parent_id"])
+        self.assertEqual(todos["child"]["parent_id"], todos["root"]["id"])
+        self.assertEqual(todos["grandchild"]["parent_id"],
+                         todos["child"]["id"])
+
     def test_files_that_cannot_be_read_are_refused(self):
         srv = self.server(extra_args=["--imports.max-items=5",
                                       "--imports.max-bytes=4096"])
@@ -400,7 +437,12 @@ class ImportTest(ActodoTestCase):
     def test_a_killed_server_resumes_the_job_without_duplicates(self):
         srv = self.server()
         n = 8000  # under the 10,000 todos a user may have
-        items = json.dumps([{"title": f"resume {i}"} for i in range(n)])
+        # Every 100th item has the next 99 as subtasks: links that cross
+        # batches (256 items) and the restart.
+        items = json.dumps([
+            {"id": f"i{i}", "title": f"resume {i}"} if i % 100 == 0 else
+            {"id": f"i{i}", "title": f"resume {i}",
+             "parent_id": f"i{i - i % 100}"} for i in range(n)])
         ws = srv.ws()
         json.loads(ws.recv())
         job = self.start_import(srv, items, "application/json")
@@ -413,9 +455,15 @@ class ImportTest(ActodoTestCase):
         self.assertEqual((view["done"], view["failed"]), (n, 0),
                          {k: v for k, v in view.items() if k != "errors"}
                          | {"errors": view["errors"][:3]})
-        titles = [t["title"] for t in srv.list_all()]
+        todos = srv.list_all()
+        titles = [t["title"] for t in todos]
         self.assertEqual(len(titles), n)
         self.assertEqual(len(set(titles)), n)
+        by_title = {t["title"]: t for t in todos}
+        for i in range(n):
+            parent = by_title[f"resume {i - i % 100}"]["id"] if i % 100 \
+                else None
+            self.assertEqual(by_title[f"resume {i}"]["parent_id"], parent, i)
 
     # -- round trips into another account --------------------------------------
 
@@ -438,16 +486,32 @@ class ImportTest(ActodoTestCase):
                          "exdates": ["2026-12-14T08:30:00"]})
         make("date only", due="2026-12-31", priority="medium", tags=["[x]"])
         make("done", completed=True, priority="low")
+        # A project with a tree of subtasks, one of them moved under a
+        # newer todo (so the export lists it before its parent).
+        r = srv.request("POST", "/api/v1/projects", {"name": "Garden"},
+                        dict(auth, Prefer="wait=10"))
+        self.assertEqual(r.status, 201, r.body)
+        garden = r.body["id"]
+        moved = make("moved child", project_id=garden)
+        plant = make("plant", project_id=garden, priority="high")
+        dig = make("dig", parent_id=plant["id"], tags=["spade"])
+        make("seeds", parent_id=dig["id"], completed=True)
+        late = make("late parent", project_id=garden)
+        r = srv.request("PATCH", f"/api/v1/todos/{moved['id']}",
+                        {"parent_id": late["id"]},
+                        dict(auth, Prefer="wait=10"))
+        self.assertEqual(r.status, 200, r.body)
+        return 10
 
     def round_trip(self, fmt, media_type):
         srv = self.server(extra_args=["--auth=token"])
         alice = {"Authorization": f"Bearer {self.login(srv, 'alice')}"}
         bob = {"Authorization": f"Bearer {self.login(srv, 'bob')}"}
-        self.fixture(srv, alice)
+        n = self.fixture(srv, alice)
         exported = raw_get(srv, f"/api/v1/export?format={fmt}", alice)
         job = self.start_import(srv, exported, media_type, bob)
         view = self.wait_job(srv, job, headers=bob)
-        self.assertEqual((view["total"], view["failed"]), (5, 0), view)
+        self.assertEqual((view["total"], view["failed"]), (n, 0), view)
         again = raw_get(srv, f"/api/v1/export?format={fmt}", bob)
         self.assertNotEqual(again, exported)  # other ids and timestamps
         return exported, again
@@ -456,8 +520,15 @@ class ImportTest(ActodoTestCase):
         first, second = self.round_trip("json", "application/json")
         def strip(raw):
             out = []
-            for t in json.loads(raw):
-                t = {k: v for k, v in t.items() if k not in SERVER_FIELDS}
+            todos = json.loads(raw)
+            titles = {t["id"]: t["title"] for t in todos}
+            # A subtask's parent by title: the ids are the account's own.
+            self.assertEqual(len([t for t in todos if t["parent_id"]]), 3)
+            for t in todos:
+                t["parent_id"] = titles[t["parent_id"]] if t["parent_id"] \
+                    else None
+                t = {k: v for k, v in t.items()
+                     if k not in SERVER_FIELDS + ("project_id",)}
                 if t["recurrence"]:  # the series is the new todo
                     t["recurrence"].pop("series_id")
                 out.append(json.dumps(t, sort_keys=True))
@@ -470,8 +541,12 @@ class ImportTest(ActodoTestCase):
         def strip(raw):
             rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"),
                                                    newline="")))
+            titles = {row["id"]: row["title"] for row in rows}
+            self.assertEqual(len([r for r in rows if r["parent_id"]]), 3)
             out = []
             for row in rows:
+                row["parent_id"] = titles[row["parent_id"]] \
+                    if row["parent_id"] else ""
                 row = {k: v for k, v in row.items()
                        if k not in CSV_SERVER_COLUMNS}
                 if row["recurrence"]:  # the series is the new todo

@@ -803,6 +803,88 @@ class LiveTest(ActodoTestCase):
               201)
         check(srv.get("/healthz"), "/healthz", "get", 200)
 
+    def test_json_export_is_a_documented_json_import(self):
+        """Every todo `GET /api/v1/export?format=json` writes is a valid
+        element of the `application/json` body of `POST /api/v1/imports`,
+        in the document the server serves and in web/openapi.json; the
+        export answer matches its documented response (`project` too) and
+        the server accepts the file back."""
+        srv = self.server()
+        check = self.check
+        home = srv.request("POST", "/api/v1/projects", {"name": "Home"},
+                           {"Prefer": WAIT})
+        self.assertEqual(home.status, 201, home.body)
+        pid = home.body["id"]
+        parent = srv.create(
+            "in a project", project_id=pid, notes="2 l, organic",
+            tags=["home", "b,c"], priority="high",
+            due="2026-12-24T09:00:00+01:00", time_zone="Europe/Berlin",
+            reminders=[{"offset": "-PT15M"},
+                       {"at": "2026-12-24T07:00:00Z", "misfire": "skip"}])
+        srv.create("subtask", parent_id=parent["id"], project_id=pid)
+        series = srv.create(
+            "weekly", due="2026-12-07T08:30:00-05:00",
+            time_zone="America/New_York",
+            recurrence={"rrule": "FREQ=WEEKLY;BYDAY=MO",
+                        "exdates": ["2026-12-14T08:30:00"],
+                        "mode": "from_due"})
+        srv.patch(series["id"], {"completed": True})  # the next occurrence
+        once = srv.create("once", due="2026-12-01",
+                          recurrence={"rrule": "FREQ=DAILY;COUNT=1"})
+        srv.patch(once["id"], {"completed": True})  # the series ends
+        done = srv.create("done", tags=["x"])
+        srv.patch(done["id"], {"completed": True})
+        srv.create("archived", archived=True, order=-2.5)
+        srv.create("plain")
+
+        resp = srv.get("/api/v1/export?format=json")
+        exported = check(resp, "/api/v1/export", "get", 200)
+        self.assertEqual(len(exported), 8, exported)
+        # The shapes this test is about are all there.
+        self.assertEqual({t["project"] for t in exported}, {"Home", "Inbox"})
+        self.assertTrue(any(t["parent_id"] for t in exported))
+        self.assertTrue(any(t["completed_at"] for t in exported))
+        self.assertTrue(any(t["reminders"] for t in exported))
+        self.assertTrue(any(t["archived"] for t in exported))
+        self.assertTrue(any(t["recurrence"] and t["recurrence"]["next_id"]
+                            for t in exported))
+        self.assertTrue(any(t["recurrence"] and t["recurrence"]["ended"]
+                            for t in exported), exported)
+
+        import_schema = ("/paths/~1api~1v1~1imports/post/requestBody/"
+                         "content/application~1json/schema")
+        served = srv.get(OPENAPI_ROUTE)
+        self.assertEqual(served.status, 200)
+        for where, doc in (("served " + OPENAPI_ROUTE, served.body),
+                           ("web/openapi.json", self.doc)):
+            with self.subTest(document=where):
+                schemas = Schemas(doc)
+                errors = schemas.errors(import_schema, exported)
+                self.assertEqual(errors, [], f"{where}: the JSON export "
+                                 "is not a valid import body")
+                # Typed, not `{}`: a wrong type or an unknown member is
+                # still refused.
+                for extra in ({"bogus": 1}, {"version": "2"},
+                              {"project": 5}, {"parent_id": 7},
+                              {"created_at": "yesterday"}):
+                    bad = [dict(exported[0], **extra)]
+                    self.assertNotEqual(schemas.errors(import_schema, bad),
+                                        [], f"{where}: {extra}")
+
+        # And the server takes the file back.
+        accepted = check(srv.request("POST", "/api/v1/imports", exported),
+                         "/api/v1/imports", "post", 202)
+        deadline = time.monotonic() + 20
+        while True:
+            job = check(srv.get(f"/api/v1/jobs/{accepted['job_id']}"),
+                        "/api/v1/jobs/{id}", "get", 200)
+            if job["state"] not in ("queued", "running") \
+                    or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual((job["state"], job["done"], job["failed"]),
+                         ("done", len(exported), 0), job)
+
     def test_served_document(self):
         """GET /api/v1/openapi.json (a route of the table, open to anyone)
         serves this very document."""
