@@ -72,7 +72,7 @@ struct list_options {
   /// Upper bound for any internal request (web -> actors -> journal).
   caf::timespan request_timeout = std::chrono::seconds(30);
   /// Most todos one user may have.
-  size_t max_todos = 10000;
+  size_t max_todos = 100000;
   /// Most projects one user may have (the Inbox counts).
   size_t max_projects = 300;
   /// Most notifications kept per user (the oldest go).

@@ -385,6 +385,24 @@ class ImportTest(ActodoTestCase):
         self.assertEqual(sorted(t["title"] for t in srv.list_all()),
                          ["held"])
 
+    def test_the_default_limits_take_an_import_of_100000_items(self):
+        # --imports.max-items and --max-todos at their defaults: a file of
+        # the largest allowed size lands whole.
+        srv = self.server()
+        n = 100000
+        items = json.dumps([{"title": f"item {i}"} for i in range(n)])
+        view = self.wait_job(srv, self.start_import(srv, items,
+                                                    "application/json"),
+                             timeout=300)
+        self.assertEqual((view["total"], view["done"], view["failed"]),
+                         (n, n, 0), view["errors"][:3])
+        titles = {t["title"] for t in srv_list(srv, {})}
+        self.assertEqual(len(titles), n)
+        # One more is beyond --max-todos.
+        r = srv.request("POST", "/api/v1/todos", {"title": "one more"},
+                        {"Prefer": "wait=10"})
+        self.assertProblem(r, 409, "todos")
+
     def test_jobs_beyond_max_running_wait_queued(self):
         srv = self.server(extra_args=["--imports.max-running=1"])
         first = self.start_import(srv, json.dumps(
@@ -436,7 +454,7 @@ class ImportTest(ActodoTestCase):
 
     def test_a_killed_server_resumes_the_job_without_duplicates(self):
         srv = self.server()
-        n = 8000  # under the 10,000 todos a user may have
+        n = 8000
         # Every 100th item has the next 99 as subtasks: links that cross
         # batches (256 items) and the restart.
         items = json.dumps([
