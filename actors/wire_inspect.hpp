@@ -121,7 +121,7 @@ typename Inspector::result_type inspect(Inspector& f, todo& x) {
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recurrence_input& x) {
   return f(caf::meta::type_name("recurrence_input"), x.rrule, x.preset,
-           x.exdates, x.from_completion);
+           x.exdates, x.from_completion, x.index, x.ended, x.end_reason);
 }
 
 template<class Inspector>

@@ -189,7 +189,7 @@ void set_recurrence(const recurrence_input& in, todo& t) {
   recurrence rec = t.recur ? *t.recur : recurrence{};
   if (!t.recur) {
     rec.series_id = t.id;
-    rec.index = 1;
+    rec.index = in.index;
   }
   rec.rrule = in.rrule;
   if (!in.preset.empty()) {
@@ -199,8 +199,8 @@ void set_recurrence(const recurrence_input& in, todo& t) {
   }
   rec.exdates = in.exdates;
   rec.from_completion = in.from_completion;
-  rec.ended = false;
-  rec.end_reason.clear();
+  rec.ended = in.ended;
+  rec.end_reason = in.end_reason;
   t.recur = std::move(rec);
 }
 

@@ -52,6 +52,12 @@ struct recurrence_input {
   std::string preset;
   std::vector<std::string> exdates;
   bool from_completion = false;
+  /// Internal (an import item's series state, as the export wrote it): the
+  /// position a new series starts at and whether it ended. No client body
+  /// sets them; an update keeps the series' own.
+  int64_t index = 1;
+  bool ended = false;
+  std::string end_reason;
 };
 
 /// The fields a client may set; absent members were not given.

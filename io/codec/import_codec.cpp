@@ -3,6 +3,7 @@
 // ics_import.cpp) and the checks every item's body goes through.
 #include "io/codec/import_codec.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "actors/domain/project.hpp"
@@ -127,7 +128,7 @@ void strip_read_only(json& body) {
         for (auto key : {"state", "next", "fired_at", "snoozed_until"})
           x.erase(key);
   if (auto r = body.find("recurrence"); r != body.end() && r->is_object())
-    for (auto key : {"series_id", "index", "next_id", "ended", "end_reason"})
+    for (auto key : {"series_id", "next_id"})
       r->erase(key);
 }
 
@@ -139,6 +140,49 @@ using import_detail::bad_utf8;
 using import_detail::cleaned;
 using import_detail::fail;
 using import_detail::valid_utf8;
+
+/// Highest series position an import takes.
+constexpr int64_t max_series_index = 1000000000;
+
+/// Moves a series' state (the export's `index`, `ended`, `end_reason`) from
+/// an item's recurrence into `out`: the new series goes on from there.
+std::optional<field_error> take_series_state(json& rec, import_item& out) {
+  if (auto i = rec.find("index"); i != rec.end()) {
+    if (!i->is_number_integer() || i->get<int64_t>() < 1
+        || i->get<int64_t>() > max_series_index)
+      return fail("recurrence/index", "must be an integer from 1 to "
+                                        + std::to_string(max_series_index));
+    out.series_index = i->get<int64_t>();
+    rec.erase(i);
+  }
+  if (auto i = rec.find("ended"); i != rec.end()) {
+    if (!i->is_boolean())
+      return fail("recurrence/ended", "must be true or false");
+    out.series_ended = i->get<bool>();
+    rec.erase(i);
+  }
+  if (auto i = rec.find("end_reason"); i != rec.end()) {
+    if (i->is_string()) {
+      out.series_end_reason = i->get<std::string>();
+      static constexpr std::string_view reasons[] = {"count", "until", "budget",
+                                                     "max_todos"};
+      if (std::find(std::begin(reasons), std::end(reasons),
+                    out.series_end_reason)
+          == std::end(reasons))
+        return fail("recurrence/end_reason",
+                    "must be count, until, budget, max_todos or null");
+    } else if (!i->is_null()) {
+      return fail("recurrence/end_reason",
+                  "must be count, until, budget, max_todos or null");
+    }
+    rec.erase(i);
+  }
+  if (out.series_ended != !out.series_end_reason.empty())
+    return fail("recurrence/end_reason",
+                out.series_ended ? "an ended series names why it ended"
+                                 : "must be null while the series goes on");
+  return std::nullopt;
+}
 
 // -- Errors ----------------------------------------------------------------
 
@@ -194,6 +238,13 @@ decode(import_format format, std::string_view payload,
     auto src = source_of(format, *path);
     return fail(*path, (src.empty() ? "" : src + ": ") + "not valid UTF-8");
   }
+  if (auto r = body.find("recurrence"); r != body.end() && r->is_object())
+    if (auto err = take_series_state(*r, out)) {
+      auto src = source_of(format, err->field);
+      if (!src.empty())
+        err->detail = src + ": " + err->detail;
+      return err;
+    }
   std::string project;
   if (auto i = body.find("project"); i != body.end()) {
     actors::domain::project_patch named;

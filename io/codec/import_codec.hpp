@@ -67,6 +67,11 @@ struct import_item {
   /// The name of the project the todo goes in (a JSON item's `project`);
   /// empty: the Inbox.
   std::string project;
+  /// Where a recurring item's series stood (JSON and CSV: the recurrence's
+  /// `index`, `ended`, `end_reason`); the new series goes on from there.
+  int64_t series_index = 1;
+  bool series_ended = false;
+  std::string series_end_reason;
 };
 
 /// Reads item `span` of `payload` into `out`. Fails with the API field it

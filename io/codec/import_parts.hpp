@@ -42,8 +42,10 @@ std::optional<std::string> bad_utf8(const nlohmann::json& x,
 size_t skip_bom(std::string_view payload);
 
 /// What a JSON or CSV body keeps of the read-only members the API renders
-/// inside reminders and the recurrence: nothing (`parse_patch` ignores
-/// them; dropping them keeps the body, and its fingerprint, to what counts).
+/// inside reminders and the recurrence: only the series' state (`index`,
+/// `ended`, `end_reason`, which `decode_item` takes); the rest is dropped
+/// (`parse_patch` ignores them; dropping them keeps the body, and its
+/// fingerprint, to what counts).
 void strip_read_only(nlohmann::json& body);
 
 } // namespace import_detail

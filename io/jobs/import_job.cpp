@@ -194,6 +194,15 @@ void import_job_state::submit(slot& s) {
     s.state = slot_state::done;
     return;
   }
+  if (create && cmd.patch.recurrence && *cmd.patch.recurrence) {
+    // The series goes on where the exported one stood.
+    auto& rec = **cmd.patch.recurrence;
+    rec.index = s.item.series_index;
+    rec.ended = s.item.series_ended;
+    rec.end_reason = s.item.series_end_reason;
+    cmd.canonical_body += "\n" + std::to_string(rec.index) + ' '
+                          + rec.end_reason;
+  }
   if (!s.item.project.empty()) {
     cmd.patch.project_name = s.item.project;
     // The key's fingerprint covers the project as well.

@@ -221,12 +221,18 @@ class ImportTest(ActodoTestCase):
         items = [{"title": "json ok"}, {"title": 5},
                  {"title": "tags wrong", "tags": "notalist"}, "not an object",
                  {"title": "unknown", "colour": "red"},
-                 {"title": "json ok 2", "priority": "low"}]
+                 {"title": "json ok 2", "priority": "low"},
+                 {"title": "index 0", "due": "2026-12-01",
+                  "recurrence": {"rrule": "FREQ=DAILY", "index": 0}},
+                 {"title": "ended why", "due": "2026-12-01",
+                  "recurrence": {"rrule": "FREQ=DAILY", "ended": True}}]
         view = self.wait_job(srv, self.start_import(srv, json.dumps(items),
                                                     "application/json"))
-        self.assertEqual((view["total"], view["failed"]), (6, 4), view)
+        self.assertEqual((view["total"], view["failed"]), (8, 6), view)
         fields = {e["index"]: e["field"] for e in view["errors"]}
-        self.assertEqual(fields, {1: "title", 2: "tags", 3: "", 4: "colour"})
+        self.assertEqual(fields, {1: "title", 2: "tags", 3: "", 4: "colour",
+                                  6: "recurrence/index",
+                                  7: "recurrence/end_reason"})
 
         broken = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
                   b"BEGIN:VTODO\r\nUID:a\r\nSUMMARY:fine\r\nEND:VTODO\r\n"
@@ -519,7 +525,14 @@ class ImportTest(ActodoTestCase):
                         {"parent_id": late["id"]},
                         dict(auth, Prefer="wait=10"))
         self.assertEqual(r.status, 200, r.body)
-        return 10
+        # Series part way through and ended: the copies go on from there.
+        for title, rule in (("twice", "FREQ=DAILY;COUNT=2"),
+                            ("once", "FREQ=DAILY;COUNT=1")):
+            t = make(title, due="2026-12-01", recurrence={"rrule": rule})
+            r = srv.request("PATCH", f"/api/v1/todos/{t['id']}",
+                            {"completed": True}, dict(auth, Prefer="wait=10"))
+            self.assertEqual(r.status, 200, r.body)
+        return 13
 
     def round_trip(self, fmt, media_type):
         srv = self.server(extra_args=["--auth=token"])
@@ -536,6 +549,13 @@ class ImportTest(ActodoTestCase):
 
     def test_json_round_trip_is_exact(self):
         first, second = self.round_trip("json", "application/json")
+        states = sorted((t["title"], t["recurrence"]["index"],
+                         t["recurrence"]["ended"], t["completed"])
+                        for t in json.loads(second)
+                        if t["title"] in ("twice", "once"))
+        self.assertEqual(states, [("once", 1, True, True),
+                                  ("twice", 1, False, True),
+                                  ("twice", 2, False, False)])
         def strip(raw):
             out = []
             todos = json.loads(raw)
@@ -547,8 +567,9 @@ class ImportTest(ActodoTestCase):
                     else None
                 t = {k: v for k, v in t.items()
                      if k not in SERVER_FIELDS + ("project_id",)}
-                if t["recurrence"]:  # the series is the new todo
+                if t["recurrence"]:  # series links are the account's own
                     t["recurrence"].pop("series_id")
+                    t["recurrence"].pop("next_id")
                 out.append(json.dumps(t, sort_keys=True))
             return sorted(out)
         self.assertEqual(strip(second), strip(first))
@@ -567,9 +588,10 @@ class ImportTest(ActodoTestCase):
                     if row["parent_id"] else ""
                 row = {k: v for k, v in row.items()
                        if k not in CSV_SERVER_COLUMNS}
-                if row["recurrence"]:  # the series is the new todo
+                if row["recurrence"]:  # series links are the account's own
                     rec = json.loads(row["recurrence"])
                     rec.pop("series_id")
+                    rec.pop("next_id")
                     row["recurrence"] = json.dumps(rec, sort_keys=True)
                 out.append(json.dumps(row, sort_keys=True))
             return sorted(out)
