@@ -140,8 +140,9 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return do_close();
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
-    return send(problem(413, "the body exceeds " + std::to_string(body_limit_)
-                               + " bytes"));
+    return send(
+      problem(413, "the body exceeds " + std::to_string(body_limit_) + " bytes",
+              "body"));
   }
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     // Also a chunk header, its extensions or the trailer section that

@@ -1,5 +1,6 @@
 #include "io/webhooks/http_poster.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <openssl/ssl.h>
 #include <thread>
@@ -7,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -64,11 +66,27 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
         if (!ec)
           self->expire();
       });
+    // An address needs no lookup: it never waits behind another host's
+    // in the resolver's one thread (a name server that does not answer).
+    beast::error_code not_ip;
+    auto addr = net::ip::make_address(target_.host, not_ip);
+    auto port = std::strtoul(target_.port.c_str(), nullptr, 10);
+    if (!not_ip && port > 0 && port < 65536) {
+      net::post(deadline_.get_executor(),
+                [self = this->shared_from_this(),
+                 ep = tcp::endpoint{addr, static_cast<uint16_t>(port)}] {
+                  self->on_resolve({}, {ep});
+                });
+      return;
+    }
     resolver_.async_resolve(
       target_.host, target_.port,
       [self = this->shared_from_this()](beast::error_code ec,
                                         tcp::resolver::results_type rs) {
-        self->on_resolve(ec, std::move(rs));
+        std::vector<tcp::endpoint> eps;
+        for (auto& r : rs)
+          eps.push_back(r.endpoint());
+        self->on_resolve(ec, std::move(eps));
       });
   }
 
@@ -80,18 +98,18 @@ class exchange : public std::enable_shared_from_this<exchange<Stream>> {
     beast::get_lowest_layer(stream_).socket().close(ignored);
   }
 
-  void on_resolve(beast::error_code ec, tcp::resolver::results_type rs) {
+  void on_resolve(beast::error_code ec, std::vector<tcp::endpoint> eps) {
     // The deadline may have passed while this result was queued.
     if (ec || timed_out_)
       return fail(ec, "resolve " + target_.host);
     std::vector<tcp::endpoint> vetted;
     std::string refused;
-    for (auto& r : rs) {
-      auto addr = r.endpoint().address().to_string();
+    for (auto& ep : eps) {
+      auto addr = ep.address().to_string();
       if (!cfg_.allow_private && forbidden_address(addr))
         refused = addr;
       else
-        vetted.push_back(r.endpoint());
+        vetted.push_back(ep);
     }
     if (vetted.empty()) {
       auto why = refused.empty() ? target_.host + " resolves to no address"

@@ -79,7 +79,7 @@ class BadInputTest(ActodoTestCase):
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
                 ).encode()
         r = raw_http(self.srv.port, head, body)
-        self.assertProblem(r, 413)
+        self.assertProblem(r, 413, "body")
         # exactly at the limit (1 MiB) is not rejected as too large
         pad = (1 << 20) - len(json.dumps({"title": "at limit",
                                           "notes": ""}).encode())

@@ -311,7 +311,7 @@ class ImportTest(ActodoTestCase):
         r = self.post_import(srv, json.dumps([{"title": "one",
                                                "notes": "n" * 5000}]),
                              "application/json")
-        self.assertEqual(r.status, 413, r.body)
+        self.assertProblem(r, 413, "body")
         self.assertIn("4096", r.body["detail"])
         self.assertEqual(srv.list_all(), [])
 
@@ -322,7 +322,7 @@ class ImportTest(ActodoTestCase):
         self.assertGreater(len(body), 1024)
         # Anonymous: the ordinary limit applies, before any auth answer.
         r = self.post_import(srv, body, "application/json")
-        self.assertEqual(r.status, 413, r.body)
+        self.assertProblem(r, 413, "body")
         self.assertIn("1024", r.body["detail"])
         token = self.login(srv, "uploader")
         auth = {"Authorization": f"Bearer {token}"}
