@@ -183,6 +183,34 @@ void add_alarm(icalcomponent* vtodo, const actors::domain::reminder& r,
   icalcomponent_add_component(vtodo, alarm);
 }
 
+/// UNTIL in the value type RFC 5545 3.3.10 requires: a date when DTSTART
+/// is one, else UTC. The series reads UNTIL as a wall-clock time in the
+/// todo's zone (a date: its last second), so that is what is converted.
+icaltimetype normalized_until(icaltimetype until, const todo& t) {
+  until.zone = nullptr;
+  if (t.due.size() == 10) {
+    until.hour = until.minute = until.second = 0;
+    until.is_date = 1;
+    return until;
+  }
+  if (until.is_date) {
+    until.hour = 23;
+    until.minute = until.second = 59;
+    until.is_date = 0;
+  }
+  cal::local_time local;
+  local.year = until.year;
+  local.month = until.month;
+  local.day = until.day;
+  local.hour = until.hour;
+  local.minute = until.minute;
+  local.second = until.second;
+  auto zone = t.time_zone.empty() || !cal::valid_zone(t.time_zone)
+                ? std::string{"UTC"}
+                : t.time_zone;
+  return utc_time(cal::to_instant(local, zone));
+}
+
 std::string vtodo(const todo& t) {
   auto zone = ical_zone(t.time_zone);
   component c{icalcomponent_new_vtodo()};
@@ -214,6 +242,8 @@ std::string vtodo(const todo& t) {
       v, icalproperty_new_completed(utc_time(*t.completed_ms)));
   if (t.recur) {
     auto rule = icalrecurrencetype_from_string(t.recur->rrule.c_str());
+    if (!icaltime_is_null_time(rule.until) && !t.due.empty())
+      rule.until = normalized_until(rule.until, t);
     icalcomponent_add_property(v, icalproperty_new_rrule(rule));
     for (auto& x : t.recur->exdates)
       add_exdate(v, x, zone);

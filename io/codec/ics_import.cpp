@@ -338,6 +338,20 @@ read_recurrence(icalcomponent* c, const std::string& zone, json& body) {
   if (rules.size() > 1)
     return fail("recurrence", "RRULE: more than one RRULE");
   auto rule = icalproperty_get_rrule(rules.front());
+  if (!icaltime_is_null_time(rule.until) && !rule.until.is_date
+      && icaltime_is_utc(rule.until) && !zone.empty()) {
+    // The series reads UNTIL as a wall-clock time of the todo's zone; a
+    // UTC UNTIL (as RFC 5545 wants with a TZID) is converted to it.
+    auto local = cal::to_local(
+      static_cast<int64_t>(icaltime_as_timet(rule.until)) * 1000, zone);
+    rule.until = icaltime_null_time();
+    rule.until.year = local.year;
+    rule.until.month = local.month;
+    rule.until.day = local.day;
+    rule.until.hour = local.hour;
+    rule.until.minute = local.minute;
+    rule.until.second = local.second;
+  }
   std::unique_ptr<char, void (*)(void*)> text{
     icalrecurrencetype_as_string_r(&rule), icalmemory_free_buffer};
   auto exdates = json::array();

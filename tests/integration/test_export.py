@@ -5,6 +5,7 @@ wrote it."""
 
 import csv
 import datetime
+import time
 import http.client
 import io
 import json
@@ -122,6 +123,72 @@ class ExportTest(ActodoTestCase):
         self.assertEqual(by_id[todos["tricky"]["id"]]["tags"],
                          '["home","b,c"]')
         self.assertEqual(by_id[todos["dated"]["id"]]["tags"], "x")
+
+    def test_ics_until_has_the_value_type_of_dtstart(self):
+        # RFC 5545 3.3.10: UNTIL is a date when DTSTART is one, else UTC.
+        # The series reads UNTIL as wall-clock time in the todo's zone (a
+        # date: its last second), and the export keeps that meaning.
+        srv = self.server()
+        cases = {
+            "date due, UTC until": (
+                {"due": "2027-01-01"}, "FREQ=DAILY;UNTIL=20270110T090000Z",
+                datetime.date(2027, 1, 10)),
+            "zoned due, date until": (
+                {"due": "2027-01-01T09:00:00+01:00",
+                 "time_zone": "Europe/Berlin"}, "FREQ=DAILY;UNTIL=20270110",
+                datetime.datetime(2027, 1, 10, 22, 59, 59,
+                                  tzinfo=datetime.timezone.utc)),
+            "zoned due, floating until": (
+                {"due": "2027-07-01T09:00:00+02:00",
+                 "time_zone": "Europe/Berlin"},
+                "FREQ=DAILY;UNTIL=20270710T090000",
+                datetime.datetime(2027, 7, 10, 7, 0, 0,
+                                  tzinfo=datetime.timezone.utc)),
+            "utc due, date until": (
+                {"due": "2027-01-01T09:00:00Z"}, "FREQ=DAILY;UNTIL=20270110",
+                datetime.datetime(2027, 1, 10, 23, 59, 59,
+                                  tzinfo=datetime.timezone.utc)),
+        }
+        ids = {}
+        for title, (fields, rule, _) in cases.items():
+            r = srv.request("POST", "/api/v1/todos",
+                            dict(fields, title=title,
+                                 recurrence={"rrule": rule}),
+                            {"Prefer": "wait=10"})
+            self.assertEqual(r.status, 201, r.body)
+            ids[r.body["id"]] = title
+        status, _, body = raw_get(srv.port, "/api/v1/export?format=ics")
+        self.assertEqual(status, 200)
+        cal = icalendar.Calendar.from_ical(body)
+        seen = {}
+        for c in cal.walk("VTODO"):
+            title = ids[str(c["uid"])]
+            until = c["rrule"]["UNTIL"][0]
+            start = c["dtstart"].dt
+            self.assertEqual(isinstance(until, datetime.datetime),
+                             isinstance(start, datetime.datetime), title)
+            seen[title] = until
+        self.assertEqual(seen, {k: v[2] for k, v in cases.items()})
+        # Imported again (the UIDs are the todos' ids: updates), each
+        # series ends where it ended: a UTC UNTIL is read back in the zone.
+        r = srv.request("POST", "/api/v1/imports", body,
+                        {"Content-Type": "text/calendar"})
+        self.assertEqual(r.status, 202, r.body)
+        path = "/api/v1/jobs/" + r.body["job_id"]
+        for _ in range(600):
+            job = srv.get(path).body
+            if job["state"] not in ("queued", "running"):
+                break
+            time.sleep(0.05)
+        self.assertEqual((job["state"], job["failed"]), ("done", 0), job)
+        rules = {ids[t["id"]]: t["recurrence"]["rrule"]
+                 for t in srv.list_all()}
+        self.assertEqual(rules, {
+            "date due, UTC until": "FREQ=DAILY;UNTIL=20270110",
+            "zoned due, date until": "FREQ=DAILY;UNTIL=20270110T235959",
+            "zoned due, floating until": "FREQ=DAILY;UNTIL=20270710T090000",
+            "utc due, date until": "FREQ=DAILY;UNTIL=20270110T235959Z",
+        })
 
     def test_ics_reads_back_with_another_library(self):
         srv = self.server()
