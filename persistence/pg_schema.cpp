@@ -142,6 +142,13 @@ ALTER TABLE jobs ADD COLUMN notify smallint NOT NULL DEFAULT 0;
 CREATE INDEX jobs_owing ON jobs (updated_ms) WHERE notify = 1;
 )sql";
 
+/// A webhook the service disabled owes its user a notification until the
+/// user's log has it (1).
+constexpr const char* webhook_notices = R"sql(
+ALTER TABLE webhooks ADD COLUMN notice_owed smallint NOT NULL DEFAULT 0;
+CREATE INDEX webhooks_owing ON webhooks (updated_ms) WHERE notice_owed <> 0;
+)sql";
+
 /// Any constant: the lock that serializes migrations of one database.
 constexpr const char* lock_key = "7346512093";
 
@@ -157,6 +164,7 @@ const std::vector<migration>& pg_migrations() {
     {6, "job leases", job_leases, {}},
     {7, "job idempotency keys", job_keys, {}},
     {8, "job notifications owed", job_notifications, {}},
+    {9, "webhook notices owed", webhook_notices, {}},
   };
   return steps;
 }

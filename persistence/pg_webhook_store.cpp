@@ -16,7 +16,7 @@ constexpr const char* unique_violation = "23505";
 
 constexpr const char* hook_columns
   = "id, user_id, url, events, description, secret, enabled, "
-    "disabled_reason, cursor, created_ms, updated_ms";
+    "disabled_reason, cursor, created_ms, updated_ms, notice_owed";
 
 std::string select_hooks(const char* where) {
   return std::string{"SELECT "} + hook_columns + " FROM webhooks " + where;
@@ -29,7 +29,7 @@ std::string insert_hook() {
          + ") SELECT $1::text, $2::text, $3::text, $4::text, $5::text, "
            "$6::text, $7::integer, $8::text, "
            "(SELECT coalesce(max(seq), 0) FROM events WHERE user_id = $2), "
-           "$9::bigint, $10::bigint "
+           "$9::bigint, $10::bigint, 0 "
            "WHERE (SELECT count(*) FROM webhooks WHERE user_id = $2) "
            "< $11::bigint RETURNING cursor";
 }
@@ -48,8 +48,13 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"find_hook", select_hooks("WHERE user_id = $1 AND id = $2")},
     {"update_hook", "UPDATE webhooks SET url = $3, events = $4, "
                     "description = $5, enabled = $6, disabled_reason = $7, "
-                    "cursor = $8, updated_ms = $9 "
+                    "cursor = $8, updated_ms = $9, notice_owed = $10 "
                     "WHERE user_id = $1 AND id = $2"},
+    {"owed_notices",
+     select_hooks("WHERE notice_owed <> 0 AND updated_ms < $1::bigint "
+                  "ORDER BY updated_ms LIMIT $2::bigint")},
+    {"notice_given", "UPDATE webhooks SET notice_owed = 0 "
+                     "WHERE id = $1 AND updated_ms = $2::bigint"},
     // One statement: both deletes take effect, or neither.
     {"delete_hook", "WITH gone AS (DELETE FROM webhooks WHERE user_id = $1 "
                     "AND id = $2 RETURNING id), "
@@ -149,6 +154,7 @@ pg_webhook_store::read_hooks(const char* statement, const pg_params& args) {
     hook.cursor = rows->integer(r, 8);
     hook.created_ms = rows->integer(r, 9);
     hook.updated_ms = rows->integer(r, 10);
+    hook.notice_owed = rows->integer(r, 11) != 0;
     result.push_back(std::move(hook));
   }
   return result;
@@ -180,7 +186,8 @@ caf::error pg_webhook_store::update_webhook(const webhook_record& hook) {
     "update_hook",
     {hook.user_id, hook.id, hook.url, encode_webhook_events(hook.events),
      hook.description, flag(hook.enabled), hook.disabled_reason,
-     std::to_string(hook.cursor), std::to_string(hook.updated_ms)});
+     std::to_string(hook.cursor), std::to_string(hook.updated_ms),
+     flag(hook.notice_owed)});
   if (!n)
     return std::move(n.error());
   if (*n == 0)
@@ -250,6 +257,20 @@ pg_webhook_store::deliveries(const std::string& webhook_id, int64_t limit) {
                       rows->integer(r, 4), rows->text(r, 5), rows->text(r, 6),
                       rows->integer(r, 7)});
   return result;
+}
+
+caf::expected<std::vector<webhook_record>>
+pg_webhook_store::owed_notices(int64_t changed_before_ms, int64_t limit) {
+  return read_hooks("owed_notices",
+                    {std::to_string(changed_before_ms), std::to_string(limit)});
+}
+
+caf::error pg_webhook_store::notice_given(const std::string& id,
+                                          int64_t updated_ms) {
+  auto rows = db_.query("notice_given", {id, std::to_string(updated_ms)});
+  if (!rows)
+    return std::move(rows.error());
+  return caf::none;
 }
 
 } // namespace actodo::persistence

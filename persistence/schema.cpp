@@ -162,6 +162,13 @@ ALTER TABLE jobs ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_owing ON jobs (updated_ms) WHERE notify = 1;
 )sql";
 
+/// A webhook the service disabled owes its user a notification until the
+/// user's log has it (1).
+constexpr const char* webhook_notices = R"sql(
+ALTER TABLE webhooks ADD COLUMN notice_owed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX webhooks_owing ON webhooks (updated_ms) WHERE notice_owed <> 0;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -184,6 +191,7 @@ const std::vector<migration>& actodo_migrations() {
     {13, "job leases", job_leases, {"jobs", "lease_until_ms"}},
     {14, "job idempotency keys", job_keys, {"jobs", "idempotency_key"}},
     {15, "job notifications owed", job_notifications, {"jobs", "notify"}},
+    {16, "webhook notices owed", webhook_notices, {"webhooks", "notice_owed"}},
   };
   return steps;
 }

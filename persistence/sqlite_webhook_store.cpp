@@ -34,7 +34,7 @@ namespace {
 
 constexpr const char* hook_columns
   = "id, user_id, url, events, description, secret, enabled, "
-    "disabled_reason, cursor, created_ms, updated_ms";
+    "disabled_reason, cursor, created_ms, updated_ms, notice_owed";
 
 std::string select_hooks(const char* where) {
   return std::string{"SELECT "} + hook_columns + " FROM webhooks " + where;
@@ -49,13 +49,13 @@ struct sqlite_webhook_store::statements {
                    "WHERE user_id = ?1"),
       insert(db, std::string{"INSERT INTO webhooks ("} + hook_columns
                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                     "?11)"),
+                     "?11, ?12)"),
       by_user(db, select_hooks("WHERE user_id = ?1 ORDER BY created_ms, id")),
       enabled(db, select_hooks("WHERE enabled <> 0 ORDER BY created_ms, id")),
       find(db, select_hooks("WHERE user_id = ?1 AND id = ?2")),
       update(db, "UPDATE webhooks SET url = ?3, events = ?4, "
                  "description = ?5, enabled = ?6, disabled_reason = ?7, "
-                 "cursor = ?8, updated_ms = ?9 "
+                 "cursor = ?8, updated_ms = ?9, notice_owed = ?10 "
                  "WHERE user_id = ?1 AND id = ?2"),
       remove(db, "DELETE FROM webhooks WHERE user_id = ?1 AND id = ?2"),
       remove_deliveries(db, "DELETE FROM webhook_deliveries "
@@ -73,10 +73,15 @@ struct sqlite_webhook_store::statements {
       deliveries(db, "SELECT webhook_id, sequence, attempt, status, "
                      "latency_ms, error, response, at_ms "
                      "FROM webhook_deliveries WHERE webhook_id = ?1 "
-                     "ORDER BY id DESC LIMIT ?2") {}
+                     "ORDER BY id DESC LIMIT ?2"),
+      owed(db, select_hooks("WHERE notice_owed <> 0 AND updated_ms < ?1 "
+                            "ORDER BY updated_ms LIMIT ?2")),
+      noticed(db, "UPDATE webhooks SET notice_owed = 0 "
+                  "WHERE id = ?1 AND updated_ms = ?2") {}
 
   sqlite_statement count, last_seq, insert, by_user, enabled, find, update,
-    remove, remove_deliveries, set_cursor, insert_delivery, trim, deliveries;
+    remove, remove_deliveries, set_cursor, insert_delivery, trim, deliveries,
+    owed, noticed;
 };
 
 sqlite_webhook_store::sqlite_webhook_store(connection db)
@@ -95,9 +100,10 @@ sqlite_webhook_store::open(const std::string& path) {
     new sqlite_webhook_store(std::move(*db))};
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   auto& s = *result->stmts_;
-  for (auto stmt : {&s.count, &s.last_seq, &s.insert, &s.by_user, &s.enabled,
-                    &s.find, &s.update, &s.remove, &s.remove_deliveries,
-                    &s.set_cursor, &s.insert_delivery, &s.trim, &s.deliveries})
+  for (auto stmt :
+       {&s.count, &s.last_seq, &s.insert, &s.by_user, &s.enabled, &s.find,
+        &s.update, &s.remove, &s.remove_deliveries, &s.set_cursor,
+        &s.insert_delivery, &s.trim, &s.deliveries, &s.owed, &s.noticed})
     if (!stmt->ok())
       return sqlite_failure(stmt->error());
   return result;
@@ -124,7 +130,8 @@ sqlite_webhook_store::create_webhook(const webhook_record& hook,
   stmt.bind(4, encode_webhook_events(hook.events)).bind(5, hook.description);
   stmt.bind(6, hook.secret).bind(7, int64_t{hook.enabled ? 1 : 0});
   stmt.bind(8, hook.disabled_reason).bind(9, *cursor);
-  stmt.bind(10, hook.created_ms).bind(11, hook.updated_ms).step();
+  stmt.bind(10, hook.created_ms).bind(11, hook.updated_ms);
+  stmt.bind(12, int64_t{hook.notice_owed ? 1 : 0}).step();
   if (!stmt.ok()) {
     auto code = sqlite3_extended_errcode(db_.get());
     auto err = stmt.fail();
@@ -162,6 +169,7 @@ caf::expected<std::vector<webhook_record>> read_hooks(sqlite_statement& stmt) {
     hook.cursor = stmt.column_int(8);
     hook.created_ms = stmt.column_int(9);
     hook.updated_ms = stmt.column_int(10);
+    hook.notice_owed = stmt.column_int(11) != 0;
     result.push_back(std::move(hook));
   }
   if (!stmt.ok())
@@ -199,6 +207,7 @@ caf::error sqlite_webhook_store::update_webhook(const webhook_record& hook) {
   stmt.bind(4, encode_webhook_events(hook.events)).bind(5, hook.description);
   stmt.bind(6, int64_t{hook.enabled ? 1 : 0}).bind(7, hook.disabled_reason);
   stmt.bind(8, hook.cursor).bind(9, hook.updated_ms);
+  stmt.bind(10, int64_t{hook.notice_owed ? 1 : 0});
   if (auto err = stmt.run())
     return err;
   if (sqlite3_changes(db_.get()) == 0)
@@ -280,6 +289,16 @@ sqlite_webhook_store::deliveries(const std::string& webhook_id, int64_t limit) {
     return stmt.fail();
   stmt.reset();
   return result;
+}
+
+caf::expected<std::vector<webhook_record>>
+sqlite_webhook_store::owed_notices(int64_t changed_before_ms, int64_t limit) {
+  return read_hooks(stmts_->owed.bind(1, changed_before_ms).bind(2, limit));
+}
+
+caf::error sqlite_webhook_store::notice_given(const std::string& id,
+                                              int64_t updated_ms) {
+  return stmts_->noticed.bind(1, id).bind(2, updated_ms).run();
 }
 
 } // namespace actodo::persistence

@@ -41,6 +41,9 @@ class sqlite_webhook_store : public webhook_store {
                              int64_t keep) override;
   caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) override;
+  caf::expected<std::vector<webhook_record>>
+  owed_notices(int64_t changed_before_ms, int64_t limit) override;
+  caf::error notice_given(const std::string& id, int64_t updated_ms) override;
 
  private:
   struct statements;

@@ -31,6 +31,9 @@ struct webhook_record {
   int64_t cursor = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  /// Disabled by the service and the user's log does not have the
+  /// `webhook.disabled` notification yet (see `owed_notices`).
+  bool notice_owed = false;
 };
 
 /// One delivery attempt, for `GET /api/v1/webhooks/{id}/deliveries`.
@@ -81,9 +84,9 @@ class webhook_store {
   virtual caf::expected<std::optional<webhook_record>>
   find_webhook(const std::string& user_id, const std::string& id) = 0;
 
-  /// Writes url, events, description, enabled, disabled_reason, cursor and
-  /// updated_ms of `hook` (found by user and id); `ec::not_found` when it
-  /// is not there.
+  /// Writes url, events, description, enabled, disabled_reason, cursor,
+  /// updated_ms and notice_owed of `hook` (found by user and id);
+  /// `ec::not_found` when it is not there.
   virtual caf::error update_webhook(const webhook_record& hook) = 0;
 
   /// Deletes a webhook and its deliveries; `ec::not_found` when it is not
@@ -116,13 +119,23 @@ class webhook_store {
   /// The latest attempts of a webhook, newest first, at most `limit`.
   virtual caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) = 0;
+
+  /// Webhooks whose `notice_owed` is set and that changed before
+  /// `changed_before_ms`, oldest change first, at most `limit`.
+  virtual caf::expected<std::vector<webhook_record>>
+  owed_notices(int64_t changed_before_ms, int64_t limit) = 0;
+
+  /// Clears `notice_owed` while the webhook's `updated_ms` is still
+  /// `updated_ms` (no-op otherwise).
+  virtual caf::error notice_given(const std::string& id, int64_t updated_ms)
+    = 0;
 };
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, webhook_record& x) {
   return f(caf::meta::type_name("webhook_record"), x.id, x.user_id, x.url,
            x.events, x.description, x.secret, x.enabled, x.disabled_reason,
-           x.cursor, x.created_ms, x.updated_ms);
+           x.cursor, x.created_ms, x.updated_ms, x.notice_owed);
 }
 
 template<class Inspector>

@@ -216,6 +216,13 @@ std::string vtodo(const todo& t) {
   component c{icalcomponent_new_vtodo()};
   auto* v = c.ptr;
   icalcomponent_add_property(v, icalproperty_new_uid(t.id.c_str()));
+  if (!t.parent_id.empty()) {
+    // A subtask: its parent's UID (RFC 5545 3.8.4.5).
+    auto* related = icalproperty_new_relatedto(t.parent_id.c_str());
+    icalproperty_add_parameter(related,
+                               icalparameter_new_reltype(ICAL_RELTYPE_PARENT));
+    icalcomponent_add_property(v, related);
+  }
   icalcomponent_add_property(
     v, icalproperty_new_dtstamp(utc_time(actors::domain::now_ms())));
   icalcomponent_add_property(v, icalproperty_new_summary(t.title.c_str()));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <libical/ical.h>
 #include <memory>
+#include <string_view>
+#include <unordered_set>
 
 #include "actors/calendar/calendar.hpp"
 #include "io/codec/import_codec.hpp"
@@ -436,6 +438,7 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
   size_t todo_begin = 0;
   bool uid_seen = false;
   std::string uid;
+  std::string parent_uid;
   for (; pos < n;) {
     auto line = line_at(payload, pos);
     auto at_line = [&] {
@@ -458,6 +461,7 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
         todo_begin = line.begin;
         uid_seen = false;
         uid.clear();
+        parent_uid.clear();
       }
       if (open.size() >= max_nesting)
         return fail("body", at_line() + "components nested deeper than "
@@ -477,9 +481,10 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
         if (out.items.size() >= max_items)
           return fail("items", "more than " + std::to_string(max_items)
                                  + " items in one import");
-        out.items.push_back(
-          import_span{todo_begin, line.end - todo_begin, std::move(uid)});
+        out.items.push_back(import_span{todo_begin, line.end - todo_begin,
+                                        std::move(uid), std::move(parent_uid)});
         uid.clear();
+        parent_uid.clear();
       }
     } else if (open.empty()) {
       return calendar_seen
@@ -489,6 +494,14 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
                && head.substr(0, head.find_first_of(";:")) == "UID") {
       uid = unescape(value_of(unfold(payload, line, std::string::npos)));
       uid_seen = true;
+    } else if (open.size() == 2 && open[1] == "VTODO" && parent_uid.empty()
+               && head.substr(0, head.find_first_of(";:")) == "RELATED-TO") {
+      // RFC 5545 3.8.4.5: RELTYPE defaults to PARENT.
+      auto whole = unfold(payload, line, std::string::npos);
+      auto params = upper(whole.substr(0, whole.find(':')));
+      if (params.find(";RELTYPE=") == std::string::npos
+          || params.find(";RELTYPE=PARENT") != std::string::npos)
+        parent_uid = unescape(value_of(whole));
     }
     pos = line.next;
   }
@@ -566,6 +579,26 @@ std::optional<field_error> read(std::string_view vtodo, json& body) {
   if (!reminders.empty())
     body["reminders"] = std::move(reminders);
   return std::nullopt;
+}
+
+void links(const import_index& index, std::vector<import_link>& out) {
+  out.clear();
+  std::unordered_set<std::string_view> uids;
+  for (auto& span : index.items)
+    if (!span.uid.empty())
+      uids.insert(span.uid);
+  bool any = false;
+  for (auto& span : index.items)
+    any = any || uids.count(span.parent_uid) > 0;
+  if (!any)
+    return;
+  out.resize(index.items.size());
+  for (size_t i = 0; i < index.items.size(); ++i) {
+    auto& span = index.items[i];
+    out[i].id = span.uid;
+    if (uids.count(span.parent_uid) > 0)
+      out[i].parent = span.parent_uid;
+  }
 }
 
 } // namespace actodo::io::codec::ics

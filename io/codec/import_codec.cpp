@@ -335,6 +335,8 @@ std::vector<import_link> import_links(import_format format,
     json_items::links(payload, index, result);
   else if (format == import_format::csv)
     csv_items::links(payload, index, result);
+  else
+    ics::links(index, result);
   return result;
 }
 

@@ -40,6 +40,9 @@ struct import_span {
   /// The item's iCalendar `UID` (unfolded, unescaped); empty otherwise or
   /// when the VTODO has none.
   std::string uid;
+  /// The UID the VTODO's first `RELATED-TO` with `RELTYPE=PARENT` (the
+  /// default) names; empty otherwise.
+  std::string parent_uid;
 };
 
 /// A payload's items in file order.
@@ -83,17 +86,19 @@ decode_item(import_format format, std::string_view payload,
             const import_index& index, const import_span& span,
             import_item& out);
 
-/// How an item of a JSON or CSV file names itself and its parent: the `id`
-/// and `parent_id` the exporting account gave them (members or columns;
-/// empty when absent). They only link items of the same file: the import
-/// assigns new ids.
+/// How an item names itself and its parent: JSON and CSV the `id` and
+/// `parent_id` the exporting account gave them (members or columns; empty
+/// when absent), iCalendar the `UID` and `RELATED-TO`. They only link items of
+/// the same file: the import assigns new ids.
 struct import_link {
   std::string id;
   std::string parent;
 };
 
 /// The links of every item of `index` (by item index), or an empty vector
-/// when no item names a parent (always for iCalendar). An item
+/// when no item names a parent. iCalendar: the UID and the parent a
+/// `RELATED-TO` names, when that is a UID of the file (other tools relate
+/// to todos the file does not hold: those items stay root todos). An item
 /// that cannot be read has no links (`decode_item` reports it).
 std::vector<import_link> import_links(import_format format,
                                       std::string_view payload,

@@ -92,6 +92,10 @@ void links(std::string_view payload, const import_index& index,
 /// iCalendar (defined in ics_import.cpp).
 namespace ics {
 
+/// `import_links` for iCalendar: UIDs and the parents their `RELATED-TO`
+/// name, when those are in the file.
+void links(const import_index& index, std::vector<import_link>& out);
+
 /// `index_import` for iCalendar.
 std::optional<field_error> index(std::string_view payload, size_t max_items,
                                  import_index& out);

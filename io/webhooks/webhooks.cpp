@@ -243,27 +243,68 @@ void webhooks_state::disable(const std::string& id, const std::string& reason,
   settings.stats->disabled.add();
   hook.enabled = false;
   hook.disabled_reason = reason;
-  if (auto err = rewrite(hook))
+  // Owed with the disabling itself: the notice follows even if this node
+  // dies before the user's log has it.
+  hook.notice_owed = true;
+  if (auto err = rewrite(hook)) {
     std::cerr << "actodo: webhooks: cannot disable " << id << ": "
               << describe(err) << '\n';
+    return;
+  }
   std::cerr << "actodo: webhooks: disabled " << id << " of user "
             << hook.user_id << ": " << reason << '\n';
+  notice(hook);
+}
+
+void webhooks_state::notice(const persistence::webhook_record& hook) {
+  if (!noticing.insert(hook.id).second)
+    return; // Asked already; its answer settles it.
   actors::command cmd;
   cmd.user_id = hook.user_id;
   cmd.request_id = actors::new_id("r_");
   cmd.op = actors::command_op::webhook_disabled;
   cmd.todo_id = hook.id;
-  cmd.canonical_body = nlohmann::json{
-    {"id", hook.id},
-    {"url", hook.url},
-    {"reason",
-     reason}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Once per disabling (asked again after a crash or a timeout).
+  cmd.idempotency_key = "webhook:" + hook.id
+                        + ":disabled:" + std::to_string(hook.updated_ms);
+  cmd.canonical_body = nlohmann::json{{"id", hook.id},
+                                      {"url", hook.url},
+                                      {"reason", hook.disabled_reason}}
+                         .dump(-1, ' ', false,
+                               nlohmann::json::error_handler_t::replace);
   self->request(settings.directory, settings.request_timeout, std::move(cmd))
-    .then([](actors::command_outcome&) {},
-          [id](caf::error& err) {
-            std::cerr << "actodo: webhooks: the webhook.disabled event of "
-                      << id << " was not recorded: " << describe(err) << '\n';
-          });
+    .then(
+      [this, id = hook.id, at = hook.updated_ms](actors::command_outcome&) {
+        noticing.erase(id);
+        if (auto err = store->notice_given(id, at))
+          std::cerr << "actodo: webhooks: the notice of " << id
+                    << " stays owed: " << describe(err) << '\n';
+      },
+      [this, id = hook.id](caf::error& err) {
+        noticing.erase(id);
+        std::cerr << "actodo: webhooks: the webhook.disabled event of " << id
+                  << " was not recorded (asked again later): " << describe(err)
+                  << '\n';
+        if (!settings.clustered) // Clustered nodes tick anyway.
+          self->delayed_send(self, settings.reconcile_interval,
+                             atom::tick::value);
+      });
+}
+
+bool webhooks_state::pay_owed_notices() {
+  // A disabling of the last moments has its first request still in flight.
+  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   settings.request_timeout)
+                   .count();
+  auto owed = store->owed_notices(actors::domain::now_ms() - timeout, 100);
+  if (!owed) {
+    std::cerr << "actodo: webhooks: owed notices not read: "
+              << describe(owed.error()) << '\n';
+    return true;
+  }
+  for (auto& hook : *owed)
+    notice(hook);
+  return !owed->empty();
 }
 
 actors::webhooks_actor::behavior_type
@@ -276,7 +317,10 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
   st.settings = std::move(settings);
   // Ticks compare with the store: always in a cluster, else until the
   // first comparison succeeded (the store was unreachable at start).
-  if (!st.reconcile() || st.settings.clustered)
+  // Also while notices are owed (a crash between a disabling and its
+  // notification).
+  auto owing = st.pay_owed_notices();
+  if (!st.reconcile() || st.settings.clustered || owing)
     self->delayed_send(self, st.settings.reconcile_interval, atom::tick::value);
   return {
     [self](atom::create, const std::string& user, actors::webhook_spec& spec) {
@@ -364,7 +408,8 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::tick) {
       auto& st = self->state;
-      if (!st.reconcile() || st.settings.clustered)
+      auto owing = st.pay_owed_notices();
+      if (!st.reconcile() || st.settings.clustered || owing)
         self->delayed_send(self, st.settings.reconcile_interval,
                            atom::tick::value);
     },

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "caf/typed_event_based_actor.hpp"
@@ -82,6 +83,8 @@ struct webhooks_state {
   std::vector<persistence::delivery_record> unsaved;
   std::map<std::string, persistence::cursor_update> unsaved_cursors;
   bool flush_armed = false;
+  /// Webhooks whose notice is being logged (asked, not answered).
+  std::unordered_set<std::string> noticing;
 
   /// Queues an attempt (and the cursor it moved, -1: none).
   void record(const persistence::delivery_record& x, int64_t cursor,
@@ -121,6 +124,12 @@ struct webhooks_state {
   /// A deliverer of generation `gen` gave up: disables the webhook unless
   /// it was replaced or changed meanwhile.
   void disable(const std::string& id, const std::string& reason, uint64_t gen);
+  /// Asks the user's list to log the `webhook.disabled` event of a webhook
+  /// the service disabled (keyed by the disabling, so once), and settles
+  /// `notice_owed` when the log has it.
+  void notice(const persistence::webhook_record& hook);
+  /// Asks again for the notices the store still owes; true while any is.
+  bool pay_owed_notices();
 };
 
 actors::webhooks_actor::behavior_type

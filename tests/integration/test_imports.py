@@ -602,13 +602,21 @@ class ImportTest(ActodoTestCase):
 
         def strip(raw):
             cal = icalendar.Calendar.from_ical(raw)
+            todos = list(cal.walk("VTODO"))
+            titles = {str(c["UID"]): str(c["SUMMARY"]) for c in todos}
+            # Subtasks name their parent's UID; by title here.
+            self.assertEqual(len([c for c in todos if "RELATED-TO" in c]), 3)
             out = []
-            for c in cal.walk("VTODO"):
+            for c in todos:
                 keys = sorted(k for k in c.keys()
                               if k not in ("UID", "DTSTAMP", "CREATED",
                                            "LAST-MODIFIED", "COMPLETED"))
-                out.append(json.dumps({k: prop_text(c[k]) for k in keys},
-                                      sort_keys=True))
+                props = {k: prop_text(c[k]) for k in keys}
+                if "RELATED-TO" in c:
+                    self.assertEqual(c["RELATED-TO"].params["RELTYPE"],
+                                     "PARENT")
+                    props["RELATED-TO"] = titles[str(c["RELATED-TO"])]
+                out.append(json.dumps(props, sort_keys=True))
             return sorted(out)
         self.assertEqual(strip(second), strip(first))
 

@@ -194,6 +194,43 @@ CAF_TEST(an update writes every field it names) {
                   ec::not_found);
 }
 
+CAF_TEST(a disabled webhook owes its notice until it is given) {
+  create(hook("wh_1", "alice", 1000));
+  create(hook("wh_2", "bob", 1000));
+  CAF_CHECK(ids(webhooks->owed_notices(100000, 10)).empty());
+  auto x = find("alice", "wh_1");
+  x.enabled = false;
+  x.disabled_reason = "HTTP 500";
+  x.notice_owed = true;
+  x.updated_ms = 3000;
+  CAF_REQUIRE(!webhooks->update_webhook(x));
+  auto y = find("bob", "wh_2");
+  y.enabled = false;
+  y.notice_owed = true;
+  y.updated_ms = 2000;
+  CAF_REQUIRE(!webhooks->update_webhook(y));
+  reopen();
+  CAF_CHECK(find("alice", "wh_1").notice_owed);
+  // Oldest change first; only those changed before the bound.
+  CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 10)),
+                  std::vector<std::string>({"wh_2", "wh_1"}));
+  CAF_CHECK_EQUAL(ids(webhooks->owed_notices(3000, 10)),
+                  std::vector<std::string>({"wh_2"}));
+  CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 1)),
+                  std::vector<std::string>({"wh_2"}));
+  // A notice for an older state of the webhook settles nothing.
+  CAF_REQUIRE(!webhooks->notice_given("wh_1", 1000));
+  CAF_CHECK(find("alice", "wh_1").notice_owed);
+  CAF_REQUIRE(!webhooks->notice_given("wh_1", 3000));
+  CAF_CHECK(!find("alice", "wh_1").notice_owed);
+  CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 10)),
+                  std::vector<std::string>({"wh_2"}));
+  // A new webhook owes nothing.
+  auto z = hook("wh_3", "carol", 500);
+  create(z);
+  CAF_CHECK(!find("carol", "wh_3").notice_owed);
+}
+
 CAF_TEST(start up finds the enabled webhooks of every user) {
   create(hook("wh_3", "carol", 3000));
   create(hook("wh_1", "alice", 1000));
