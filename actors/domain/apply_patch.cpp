@@ -82,7 +82,8 @@ std::optional<change_kind> apply_patch(const todo_patch& p, patch_mode mode,
   if (mode == patch_mode::replace)
     reset_writable(next);
   assign(p, next);
-  if (next.due != t.due)
+  // (A new todo's reminders are as given: an import keeps their state.)
+  if (mode != patch_mode::create && next.due != t.due)
     for (auto& r : next.reminders)
       if (r.at.empty() && r.state != reminder_state::dismissed)
         rearm(r); // Relative reminders follow a moved due date.

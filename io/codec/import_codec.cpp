@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "actors/domain/project.hpp"
+#include "actors/domain/time.hpp"
 #include "io/codec/command_body.hpp"
 #include "io/codec/import_parts.hpp"
 
@@ -125,7 +126,7 @@ void strip_read_only(json& body) {
   if (auto r = body.find("reminders"); r != body.end() && r->is_array())
     for (auto& x : *r)
       if (x.is_object())
-        for (auto key : {"state", "next", "fired_at", "snoozed_until"})
+        for (auto key : {"next", "snoozed_until"})
           x.erase(key);
   if (auto r = body.find("recurrence"); r != body.end() && r->is_object())
     for (auto key : {"series_id", "next_id"})
@@ -184,6 +185,49 @@ std::optional<field_error> take_series_state(json& rec, import_item& out) {
   return std::nullopt;
 }
 
+/// Moves each reminder's `state` and `fired_at` (as the export wrote them)
+/// from an item into `out`: what fired in the exporting account does not
+/// fire again.
+std::optional<field_error> take_reminder_states(json& reminders,
+                                                import_item& out) {
+  using actors::domain::reminder_state;
+  for (size_t i = 0; i < reminders.size(); ++i) {
+    auto& r = reminders[i];
+    if (!r.is_object())
+      continue; // `decode_todo_body` names it.
+    auto field = "reminders/" + std::to_string(i);
+    import_item::reminder_status status;
+    if (auto s = r.find("state"); s != r.end()) {
+      auto known = false;
+      for (auto x : {reminder_state::pending, reminder_state::fired,
+                     reminder_state::dismissed, reminder_state::skipped})
+        if (s->is_string()
+            && s->get_ref<const std::string&>() == to_string(x)) {
+          status.state = x;
+          known = true;
+        }
+      if (!known)
+        return fail(field + "/state",
+                    "must be pending, fired, dismissed or skipped");
+      r.erase(s);
+    }
+    if (auto at = r.find("fired_at"); at != r.end()) {
+      if (at->is_string()) {
+        auto ms = actors::domain::parse_rfc3339(
+          at->get_ref<const std::string&>(), false);
+        if (!ms)
+          return fail(field + "/fired_at", "must be an RFC 3339 date-time");
+        status.fired_at = actors::domain::format_rfc3339_ms(*ms);
+      } else if (!at->is_null()) {
+        return fail(field + "/fired_at", "must be an RFC 3339 date-time");
+      }
+      r.erase(at);
+    }
+    out.reminders.push_back(std::move(status));
+  }
+  return std::nullopt;
+}
+
 // -- Errors ----------------------------------------------------------------
 
 /// Where the value of API field `field` came from: the iCalendar property
@@ -238,6 +282,13 @@ decode(import_format format, std::string_view payload,
     auto src = source_of(format, *path);
     return fail(*path, (src.empty() ? "" : src + ": ") + "not valid UTF-8");
   }
+  if (auto r = body.find("reminders"); r != body.end() && r->is_array())
+    if (auto err = take_reminder_states(*r, out)) {
+      auto src = source_of(format, err->field);
+      if (!src.empty())
+        err->detail = src + ": " + err->detail;
+      return err;
+    }
   if (auto r = body.find("recurrence"); r != body.end() && r->is_object())
     if (auto err = take_series_state(*r, out)) {
       auto src = source_of(format, err->field);

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/todo.hpp"
 #include "actors/domain/validation.hpp"
 
 namespace actodo::io::codec {
@@ -75,6 +76,14 @@ struct import_item {
   int64_t series_index = 1;
   bool series_ended = false;
   std::string series_end_reason;
+  /// Where each reminder stood (JSON and CSV: its `state` and `fired_at`,
+  /// by position); the new todo's reminders start there.
+  struct reminder_status {
+    actors::domain::reminder_state state = actors::domain::reminder_state::
+      pending;
+    std::string fired_at;
+  };
+  std::vector<reminder_status> reminders;
 };
 
 /// Reads item `span` of `payload` into `out`. Fails with the API field it

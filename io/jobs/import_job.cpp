@@ -194,6 +194,17 @@ void import_job_state::submit(slot& s) {
     s.state = slot_state::done;
     return;
   }
+  if (create && cmd.patch.reminders) {
+    // What fired in the exporting account does not fire again.
+    auto& rs = *cmd.patch.reminders;
+    for (size_t i = 0; i < rs.size() && i < s.item.reminders.size(); ++i) {
+      rs[i].state = s.item.reminders[i].state;
+      rs[i].fired_at = s.item.reminders[i].fired_at;
+      cmd.canonical_body += "\n" + std::to_string(i) + ' '
+                            + std::string{to_string(rs[i].state)} + ' '
+                            + rs[i].fired_at;
+    }
+  }
   if (create && cmd.patch.recurrence && *cmd.patch.recurrence) {
     // The series goes on where the exported one stood.
     auto& rec = **cmd.patch.recurrence;

@@ -225,14 +225,21 @@ class ImportTest(ActodoTestCase):
                  {"title": "index 0", "due": "2026-12-01",
                   "recurrence": {"rrule": "FREQ=DAILY", "index": 0}},
                  {"title": "ended why", "due": "2026-12-01",
-                  "recurrence": {"rrule": "FREQ=DAILY", "ended": True}}]
+                  "recurrence": {"rrule": "FREQ=DAILY", "ended": True}},
+                 {"title": "state", "reminders": [
+                     {"at": "2027-01-01T00:00:00Z", "state": "gone"}]},
+                 {"title": "fired when", "reminders": [
+                     {"at": "2027-01-01T00:00:00Z", "state": "fired",
+                      "fired_at": "yesterday"}]}]
         view = self.wait_job(srv, self.start_import(srv, json.dumps(items),
                                                     "application/json"))
-        self.assertEqual((view["total"], view["failed"]), (8, 6), view)
+        self.assertEqual((view["total"], view["failed"]), (10, 8), view)
         fields = {e["index"]: e["field"] for e in view["errors"]}
         self.assertEqual(fields, {1: "title", 2: "tags", 3: "", 4: "colour",
                                   6: "recurrence/index",
-                                  7: "recurrence/end_reason"})
+                                  7: "recurrence/end_reason",
+                                  8: "reminders/0/state",
+                                  9: "reminders/0/fired_at"})
 
         broken = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
                   b"BEGIN:VTODO\r\nUID:a\r\nSUMMARY:fine\r\nEND:VTODO\r\n"
@@ -532,7 +539,21 @@ class ImportTest(ActodoTestCase):
             r = srv.request("PATCH", f"/api/v1/todos/{t['id']}",
                             {"completed": True}, dict(auth, Prefer="wait=10"))
             self.assertEqual(r.status, 200, r.body)
-        return 13
+        # A reminder that fired here (a missed one fires at once) does not
+        # fire again in the other account: its state and firing go along.
+        fired = make("fired", due="2026-06-01T10:00:00Z",
+                     reminders=[{"at": "2026-06-01T09:00:00Z"},
+                                {"offset": "-PT2H"}])
+        deadline = time.monotonic() + 15
+        while True:
+            r = srv.request("GET", f"/api/v1/todos/{fired['id']}",
+                            headers=auth)
+            states = [x["state"] for x in r.body["reminders"]]
+            if states == ["fired", "fired"]:
+                break
+            self.assertLess(time.monotonic(), deadline, r.body)
+            time.sleep(0.05)
+        return 14
 
     def round_trip(self, fmt, media_type):
         srv = self.server(extra_args=["--auth=token"])
@@ -553,6 +574,9 @@ class ImportTest(ActodoTestCase):
                          t["recurrence"]["ended"], t["completed"])
                         for t in json.loads(second)
                         if t["title"] in ("twice", "once"))
+        fired = [t for t in json.loads(second) if t["title"] == "fired"]
+        self.assertEqual([x["state"] for x in fired[0]["reminders"]],
+                         ["fired", "fired"])
         self.assertEqual(states, [("once", 1, True, True),
                                   ("twice", 1, False, True),
                                   ("twice", 2, False, False)])
