@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from './lib/server.mjs';
 import { Api, eventually } from './lib/api.mjs';
-import { launch, openPage, row } from './lib/browser.mjs';
+import { launch, openPage, queuedWrites, row, switchedContext } from './lib/browser.mjs';
 
 let server;
 let browser;
@@ -26,62 +26,13 @@ after(async () => {
 });
 
 /** The number of the page's queued writes in IndexedDB. */
-const queued = (page) => page.evaluate(() => new Promise((resolve, reject) => {
-  const req = indexedDB.open('actodo');
-  req.onsuccess = () => {
-    const db = req.result;
-    if (!db.objectStoreNames.contains('queue')) { resolve(0); return; }
-    const count = db.transaction('queue').objectStore('queue').count();
-    count.onsuccess = () => resolve(count.result);
-    count.onerror = () => reject(count.error);
-  };
-  req.onerror = () => reject(req.error);
-}));
-
-/** A context whose network the test switches: offline closes every socket and refuses new
- *  ones, and aborts every REST call (/api/v1/**). */
-async function switchedContext() {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
-  let offline = false;
-  const open = new Set();
-  await context.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
-    if (offline) {
-      ws.close({ code: 4999, reason: 'offline (test)' });
-      return;
-    }
-    open.add({ ws, upstream: ws.connectToServer() });
-  });
-  const abortRest = (route) => route.abort('internetdisconnected').catch(() => {});
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
-  return {
-    context,
-    page,
-    async offline() {
-      offline = true;
-      await context.route('**/api/v1/**', abortRest);
-      for (const s of open) {
-        s.upstream.close();
-        s.ws.close({ code: 4999, reason: 'offline (test)' });
-      }
-      open.clear();
-      await page.locator('#conn[data-state="offline"]').waitFor({ timeout: 15_000 });
-    },
-    async online() {
-      await context.unroute('**/api/v1/**', abortRest);
-      offline = false;
-      if (await page.locator('#conn-retry').isVisible()) await page.locator('#conn-retry').click();
-      await page.locator('#conn[data-state="online"]').waitFor({ timeout: 30_000 });
-    },
-  };
-}
+const queued = async (page) => (await queuedWrites(page)).length;
 
 const TEXT = 'pay rent every month on the 1st at 9am #home !high';
 
 test('writes to a project and todos made offline wait for their creates and land once', { timeout: 120_000 }, async () => {
   const bob = await api.create({ title: 'call Bob' });
-  const net = await switchedContext();
+  const net = await switchedContext(browser);
   const { page } = net;
   await page.goto(`${server.url}/`);
   await page.locator('#conn[data-state="online"]').waitFor({ timeout: 10_000 });
@@ -192,7 +143,7 @@ test('writes to a project and todos made offline wait for their creates and land
 test('a restored write the server refuses is shown, with the writes that depend on it', { timeout: 90_000 }, async () => {
   const target = await api.create({ title: 'stale edit' });
   await api.ok('POST', '/projects', { name: 'Taken' }, { Prefer: 'wait=5' });
-  const net = await switchedContext();
+  const net = await switchedContext(browser);
   const { page } = net;
   await page.goto(`${server.url}/`);
   await page.locator('#conn[data-state="online"]').waitFor({ timeout: 10_000 });

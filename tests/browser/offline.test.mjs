@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from './lib/server.mjs';
 import { Api, eventually } from './lib/api.mjs';
-import { launch, openPage, row, screenshot } from './lib/browser.mjs';
+import { launch, openPage, queuedWrites, row, screenshot, switchedContext } from './lib/browser.mjs';
 
 let server;
 let browser;
@@ -23,59 +23,16 @@ after(async () => {
   await server?.dispose();
 });
 
-/** The page's queued writes in IndexedDB. */
-const queued = (page) => page.evaluate(() => new Promise((resolve, reject) => {
-  const req = indexedDB.open('actodo');
-  req.onsuccess = () => {
-    const db = req.result;
-    if (!db.objectStoreNames.contains('queue')) { resolve([]); return; }
-    const get = db.transaction('queue').objectStore('queue').getAll();
-    get.onsuccess = () => resolve(get.result.map((e) => ({ key: e.key, kind: e.kind })));
-    get.onerror = () => reject(get.error);
-  };
-  req.onerror = () => reject(req.error);
-}));
+const queued = queuedWrites;
 
 test('writes made offline survive a reload and land exactly once', { timeout: 120_000 }, async () => {
   const target = await api.create({ title: 'edit me' });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
-
-  // The network switch: every socket goes through this route; "offline" closes them and
-  // refuses new ones, and every REST call (/api/v1/**) is aborted.
-  let offline = false;
-  const open = new Set();
-  await context.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
-    if (offline) {
-      ws.close({ code: 4999, reason: 'offline (test)' });
-      return;
-    }
-    const upstream = ws.connectToServer();
-    open.add({ ws, upstream });
-  });
-  const abortRest = (route) => route.abort('internetdisconnected').catch(() => {});
-  const goOffline = async () => {
-    offline = true;
-    await context.route('**/api/v1/**', abortRest);
-    for (const s of open) {
-      s.upstream.close();
-      s.ws.close({ code: 4999, reason: 'offline (test)' });
-    }
-    open.clear();
-  };
-  const goOnline = async () => {
-    await context.unroute('**/api/v1/**', abortRest);
-    offline = false;
-  };
-
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  const { context, page, offline: goOffline, online: goOnline } = await switchedContext(browser);
   await page.goto(`${server.url}/`);
   await page.locator('#conn[data-state="online"]').waitFor({ timeout: 10_000 });
   await row(page, 'edit me').waitFor();
 
   await goOffline();
-  await page.locator('#conn[data-state="offline"]').waitFor({ timeout: 15_000 });
   // REST really fails too
   assert.equal(await page.evaluate(() => fetch('/api/v1/todos').then(() => 'ok', () => 'failed')), 'failed');
 
@@ -112,8 +69,6 @@ test('writes made offline survive a reload and land exactly once', { timeout: 12
   assert.equal((await api.ok('GET', `/todos/${target.id}`)).title, 'edit me');
 
   await goOnline();
-  if (await page.locator('#conn-retry').isVisible()) await page.locator('#conn-retry').click();
-  await page.locator('#conn[data-state="online"]').waitFor({ timeout: 30_000 });
 
   await eventually(async () => (await api.ok('GET', `/todos/${target.id}`)).title === 'edited offline', { message: 'the edit in REST' });
   await eventually(() => api.todoByTitle('added offline'), { message: 'the offline todo in REST' });

@@ -1,5 +1,8 @@
 """Webhooks (issue #17): signed deliveries in order with retries, replay,
-restart mid-backlog, the SSRF guard and endpoints that never answer.
+restart mid-backlog, the SSRF guard and endpoints that never answer; the
+limits of an attempt (`DeliveryLimitsTest`): --webhooks.timeout,
+--webhooks.keep-deliveries, redirects not followed, https verified
+against the system CA store, the SSRF guard again at delivery time.
 
 A `Receiver` is a real HTTP server on 127.0.0.1 in this process; the
 server under test runs with --webhooks.allow-private (except where the
@@ -11,10 +14,17 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
+import shutil
 import socket
+import ssl
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 
 from actodo_fixture import ActodoTestCase
 
@@ -53,11 +63,19 @@ def metric_values(srv):
 class Receiver:
     """Records every POST; `mode` decides the answer: "ok" (200), "fail"
     (500), "hang" (never answers while the receiver runs) or a callable
-    taking the parsed event and returning a status."""
+    taking the parsed event and returning a status or (status, headers).
+    Requests with other methods go to `others`, accepted TCP connections
+    are counted in `connections`. With `tls` (an ssl.SSLContext) it speaks
+    HTTPS; what fails on a connection (a refused handshake) goes to
+    `errors`."""
 
-    def __init__(self, port=0, mode="ok"):
+    def __init__(self, port=0, mode="ok", tls=None):
         self.mode = mode
+        self.tls = tls
         self.posts = []  # (headers dict, raw body, parsed body)
+        self.others = []  # (method, path) of anything but POST
+        self.connections = 0
+        self.errors = []
         self.lock = threading.Lock()
         self.hanging = 0
         self.release = threading.Event()
@@ -65,9 +83,24 @@ class Receiver:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            timeout = 30
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                super().setup()
+                if isinstance(self.connection, ssl.SSLSocket):
+                    self.connection.do_handshake()
+
+            def _other(self):
+                with receiver.lock:
+                    receiver.others.append((self.command, self.path))
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_HEAD = do_PUT = do_PATCH = do_DELETE = _other
 
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
@@ -84,12 +117,17 @@ class Receiver:
                     return
                 status = mode(doc) if callable(mode) else (
                     200 if mode == "ok" else 500)
+                extra = {}
+                if isinstance(status, tuple):
+                    status, extra = status
                 # A failure answers 1,201 bytes: 600 two-byte characters
                 # and an invalid byte (kept: the first 1,024 bytes as
                 # valid UTF-8).
                 body = (b'{"ok":true}' if status < 300
                         else "é".encode() * 600 + b"\xff")
                 self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -97,6 +135,20 @@ class Receiver:
         class Server(http.server.ThreadingHTTPServer):
             allow_reuse_address = True
             daemon_threads = True
+
+            def get_request(self):
+                sock, addr = self.socket.accept()
+                with receiver.lock:
+                    receiver.connections += 1
+                if receiver.tls is not None:
+                    # The handshake runs in the handler's thread (setup).
+                    sock = receiver.tls.wrap_socket(
+                        sock, server_side=True, do_handshake_on_connect=False)
+                return sock, addr
+
+            def handle_error(self, request, client_address):
+                with receiver.lock:
+                    receiver.errors.append(repr(sys.exc_info()[1]))
 
         self.httpd = Server(("127.0.0.1", port), Handler)
         self.port = self.httpd.server_address[1]
@@ -106,7 +158,8 @@ class Receiver:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}/hook"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/hook"
 
     def sequences(self):
         with self.lock:
@@ -119,8 +172,8 @@ class Receiver:
 
 
 class WebhookTestCase(ActodoTestCase):
-    def receiver(self, port=0, mode="ok"):
-        r = Receiver(port, mode)
+    def receiver(self, port=0, mode="ok", tls=None):
+        r = Receiver(port, mode, tls)
         self.addCleanup(r.close)
         return r
 
@@ -350,6 +403,201 @@ class IsolationOfEndpointsTest(WebhookTestCase):
         with stuck.lock:
             self.assertEqual(stuck.hanging, 1)
             self.assertEqual([d["sequence"] for _, _, d in stuck.posts], [1])
+
+
+def self_signed_tls(test):
+    """A server context with a fresh self-signed certificate for 127.0.0.1
+    (made by the openssl CLI in a temporary directory) and the path of
+    that certificate."""
+    tmp = tempfile.mkdtemp(prefix="actodo-wh-tls-")
+    test.addCleanup(shutil.rmtree, tmp, True)
+    key, cert = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1", "-days", "1",
+                    "-keyout", key, "-out", cert],
+                   check=True, timeout=60, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx, cert
+
+
+class DeliveryLimitsTest(WebhookTestCase):
+    """Each limit of a delivery attempt: the timeout, the kept history,
+    redirects, certificate verification and the SSRF guard at delivery."""
+
+    def hook_cursor(self, srv, hook_id):
+        r = srv.get(f"/api/v1/webhooks/{hook_id}")
+        self.assertEqual(r.status, 200, r.body)
+        return r.body["cursor"]
+
+    def attempts_at_least(self, srv, hook_id, n, timeout=30.0):
+        """Polls the delivery log until it holds n attempts; returns it
+        (newest first)."""
+        return self.wait_for(f"{n} recorded attempts", lambda: (
+            lambda log: len(log) >= n and log)(
+                self.deliveries(srv, hook_id)), timeout)
+
+    def test_timeout_ends_an_attempt_that_gets_no_answer_and_it_is_retried(
+            self):
+        srv = self.server(extra_args=FAST_RETRY + ["--webhooks.timeout=1s"])
+        rec = self.receiver(mode="hang")
+        hook = self.register(srv, rec.url)
+        self.assertEqual(hook["cursor"], 0)
+        srv.create("never answered")
+        log = self.attempts_at_least(srv, hook["id"], 2)
+        # Newest first: the retry after the first timeout.
+        self.assertEqual([(d["sequence"], d["attempt"]) for d in log[-2:]],
+                         [(1, 2), (1, 1)], log)
+        for d in log:
+            self.assertEqual(d["webhook_id"], hook["id"], d)
+            self.assertEqual(d["sequence"], 1, d)
+            self.assertIsNone(d["status"], d)
+            self.assertEqual(d["error"], "timeout after 1000 ms", d)
+            self.assertGreaterEqual(d["latency_ms"], 900, d)
+            self.assertLessEqual(d["latency_ms"], 5000, d)
+        # Every attempt reached the receiver, which held it unanswered.
+        with rec.lock:
+            self.assertGreaterEqual(rec.hanging, 2)
+            self.assertEqual(set(d["sequence"] for _, _, d in rec.posts), {1})
+        self.assertEqual(self.hook_cursor(srv, hook["id"]), 0)
+        # Answered again, the event is acknowledged.
+        with rec.lock:
+            rec.mode = "ok"
+        self.wait_for("cursor 1",
+                      lambda: self.hook_cursor(srv, hook["id"]) == 1)
+        ok = [d for d in self.deliveries(srv, hook["id"]) if d["status"]]
+        self.assertEqual([(d["status"], d["error"]) for d in ok],
+                         [(200, None)], ok)
+
+    def test_keep_deliveries_lists_only_the_latest(self):
+        srv = self.server(extra_args=FAST_RETRY
+                          + ["--webhooks.keep-deliveries=3"])
+        failures = {}
+
+        def flaky(doc):
+            # Event 1 fails twice: 5 attempts for 3 events.
+            if doc["sequence"] == 1 and failures.get(1, 0) < 2:
+                failures[1] = failures.get(1, 0) + 1
+                return 500
+            return 200
+
+        rec = self.receiver(mode=flaky)
+        hook = self.register(srv, rec.url)
+        for i in range(3):
+            srv.create(f"k{i}")
+        self.wait_for("3 acknowledged events",
+                      lambda: self.hook_cursor(srv, hook["id"]) == 3)
+        self.assertEqual(rec.sequences(), [1, 1, 1, 2, 3])
+        log = self.deliveries(srv, hook["id"])
+        self.assertEqual([(d["sequence"], d["attempt"], d["status"])
+                          for d in log],
+                         [(3, 1, 200), (2, 1, 200), (1, 3, 200)], log)
+        self.assertEqual(
+            metric_values(srv)["actodo_webhook_attempts_total"], 5)
+        # Two more: still the latest three.
+        srv.create("k3")
+        srv.create("k4")
+        self.wait_for("cursor 5",
+                      lambda: self.hook_cursor(srv, hook["id"]) == 5)
+        log = self.deliveries(srv, hook["id"])
+        self.assertEqual([(d["sequence"], d["attempt"]) for d in log],
+                         [(5, 1), (4, 1), (3, 1)], log)
+
+    def test_redirect_is_not_followed(self):
+        srv = self.server(extra_args=FAST_RETRY)
+        target = self.receiver()
+        redirector = self.receiver(
+            mode=lambda doc: (302, {"Location": target.url}))
+        hook = self.register(srv, redirector.url)
+        srv.create("redirected")
+        log = self.attempts_at_least(srv, hook["id"], 2)
+        self.assertEqual([(d["sequence"], d["attempt"]) for d in log[-2:]],
+                         [(1, 2), (1, 1)], log)
+        for d in log:
+            self.assertEqual(d["sequence"], 1, d)
+            self.assertEqual(d["status"], 302, d)
+            self.assertEqual(d["error"],
+                             "HTTP 302 (redirects are not followed)", d)
+            self.assertEqual(d["response"], "é" * 512, d)
+        self.assertEqual(set(redirector.sequences()), {1})
+        self.assertGreaterEqual(len(redirector.sequences()), 2)
+        self.assertEqual(self.hook_cursor(srv, hook["id"]), 0)
+        with target.lock:
+            self.assertEqual(target.connections, 0)
+            self.assertEqual(target.posts, [])
+            self.assertEqual(target.others, [])
+
+    def test_https_with_an_untrusted_certificate_is_refused(self):
+        ctx, cert = self_signed_tls(self)
+        rec = self.receiver(tls=ctx)
+        # The receiver itself works for a client that trusts the
+        # certificate, with the host checked.
+        client = ssl.create_default_context(cafile=cert)
+        req = urllib.request.Request(
+            rec.url, data=b'{"sequence":0}', method="POST",
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=client, timeout=10) as r:
+            self.assertEqual(r.status, 200)
+        with rec.lock:
+            self.assertEqual([d for _, _, d in rec.posts], [{"sequence": 0}])
+            rec.posts.clear()
+            rec.connections = 0
+        srv = self.server(extra_args=FAST_RETRY)
+        hook = self.register(srv, rec.url)
+        self.assertTrue(hook["url"].startswith("https://127.0.0.1:"), hook)
+        srv.create("over https")
+        log = self.attempts_at_least(srv, hook["id"], 2)
+        for d in log:
+            self.assertEqual(d["sequence"], 1, d)
+            self.assertIsNone(d["status"], d)
+            # (OpenSSL's wording of the reason may vary across versions)
+            self.assertTrue(d["error"].startswith(
+                "TLS handshake with 127.0.0.1: "), d)
+            self.assertIn("certificate verify failed", d["error"], d)
+        # The server dialled and refused the handshake: nothing delivered.
+        self.wait_for("the refused handshakes at the receiver",
+                      lambda: len(rec.errors) >= 1)
+        with rec.lock:
+            self.assertGreaterEqual(rec.connections, 2)
+            self.assertEqual(rec.posts, [])
+            self.assertEqual(rec.others, [])
+        self.assertEqual(self.hook_cursor(srv, hook["id"]), 0)
+
+    def test_ssrf_guard_at_delivery_after_restart_without_allow_private(self):
+        srv = self.server(extra_args=FAST_RETRY)
+        rec = self.receiver()
+        hook = self.register(srv, rec.url)
+        srv.create("delivered while allowed")
+        self.wait_for("the first", lambda: rec.sequences() == [1])
+        self.wait_for("cursor 1",
+                      lambda: self.hook_cursor(srv, hook["id"]) == 1)
+        srv.extra_args = [a for a in srv.extra_args
+                          if a != "--webhooks.allow-private"]
+        self.assertNotIn("--webhooks.allow-private", srv.extra_args)
+        srv.restart()
+        with rec.lock:
+            connections = rec.connections
+        srv.create("refused at delivery")
+        log = self.wait_for("2 refused attempts at event 2", lambda: (
+            lambda xs: len(xs) >= 2 and xs)([
+                d for d in self.deliveries(srv, hook["id"])
+                if d["sequence"] == 2]), 30.0)
+        self.assertEqual([d["attempt"] for d in log[-2:]], [2, 1], log)
+        for d in log:
+            self.assertIsNone(d["status"], d)
+            self.assertEqual(
+                d["error"], "127.0.0.1 resolves to 127.0.0.1, a loopback, "
+                "private, link-local or multicast address", d)
+        # Never dialled: the receiver got no connection and nothing else.
+        self.assertEqual(rec.sequences(), [1])
+        with rec.lock:
+            self.assertEqual(rec.connections, connections)
+            self.assertEqual(rec.others, [])
+        body = srv.get(f"/api/v1/webhooks/{hook['id']}").body
+        self.assertEqual(body["cursor"], 1, body)
+        self.assertTrue(body["enabled"], body)
 
 
 class RegistrationTest(WebhookTestCase):

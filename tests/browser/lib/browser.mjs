@@ -45,3 +45,57 @@ export function row(page, title) {
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return page.locator('li.todo', { has: page.locator('.todo-title', { hasText: exact }) });
 }
+
+/** The page's queued writes in IndexedDB (`{key, kind}` each). */
+export function queuedWrites(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('actodo');
+    req.onsuccess = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('queue')) { resolve([]); return; }
+      const get = db.transaction('queue').objectStore('queue').getAll();
+      get.onsuccess = () => resolve(get.result.map((e) => ({ key: e.key, kind: e.kind })));
+      get.onerror = () => reject(get.error);
+    };
+    req.onerror = () => reject(req.error);
+  }));
+}
+
+/** A context whose network the test switches: offline() closes every socket and refuses new
+ *  ones, and aborts every REST call (/api/v1/**); online() lets them through again. */
+export async function switchedContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+  let offline = false;
+  const open = new Set();
+  await context.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
+    if (offline) {
+      ws.close({ code: 4999, reason: 'offline (test)' });
+      return;
+    }
+    open.add({ ws, upstream: ws.connectToServer() });
+  });
+  const abortRest = (route) => route.abort('internetdisconnected').catch(() => {});
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  return {
+    context,
+    page,
+    async offline() {
+      offline = true;
+      await context.route('**/api/v1/**', abortRest);
+      for (const s of open) {
+        s.upstream.close();
+        s.ws.close({ code: 4999, reason: 'offline (test)' });
+      }
+      open.clear();
+      await page.locator('#conn[data-state="offline"]').waitFor({ timeout: 15_000 });
+    },
+    async online() {
+      await context.unroute('**/api/v1/**', abortRest);
+      offline = false;
+      if (await page.locator('#conn-retry').isVisible()) await page.locator('#conn-retry').click();
+      await page.locator('#conn[data-state="online"]').waitFor({ timeout: 30_000 });
+    },
+  };
+}
