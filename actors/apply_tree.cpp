@@ -127,6 +127,10 @@ std::optional<command_outcome> place(context& ctx, const domain::todo* before,
     return invalid(ctx, "the parent is archived: unarchive it first",
                    "archived");
   next.project_id = parent->second.project_id;
+  // A new subtask of an archived todo is archived with it (it would
+  // otherwise stand alone in the default list).
+  if (before == nullptr && parent->second.archived)
+    next.archived = true;
   return std::nullopt;
 }
 

@@ -143,10 +143,10 @@ CREATE INDEX jobs_owing ON jobs (updated_ms) WHERE notify = 1;
 )sql";
 
 /// A webhook the service disabled owes its user a notification until the
-/// user's log has it (1).
+/// user's log has it (the instant of the disabling; 0: nothing owed).
 constexpr const char* webhook_notices = R"sql(
-ALTER TABLE webhooks ADD COLUMN notice_owed smallint NOT NULL DEFAULT 0;
-CREATE INDEX webhooks_owing ON webhooks (updated_ms) WHERE notice_owed <> 0;
+ALTER TABLE webhooks ADD COLUMN notice_owed bigint NOT NULL DEFAULT 0;
+CREATE INDEX webhooks_owing ON webhooks (notice_owed) WHERE notice_owed <> 0;
 )sql";
 
 /// Any constant: the lock that serializes migrations of one database.

@@ -48,13 +48,13 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"find_hook", select_hooks("WHERE user_id = $1 AND id = $2")},
     {"update_hook", "UPDATE webhooks SET url = $3, events = $4, "
                     "description = $5, enabled = $6, disabled_reason = $7, "
-                    "cursor = $8, updated_ms = $9, notice_owed = $10 "
+                    "cursor = $8, updated_ms = $9, notice_owed = $10::bigint "
                     "WHERE user_id = $1 AND id = $2"},
     {"owed_notices",
-     select_hooks("WHERE notice_owed <> 0 AND updated_ms < $1::bigint "
-                  "ORDER BY updated_ms LIMIT $2::bigint")},
+     select_hooks("WHERE notice_owed <> 0 AND notice_owed < $1::bigint "
+                  "ORDER BY notice_owed LIMIT $2::bigint")},
     {"notice_given", "UPDATE webhooks SET notice_owed = 0 "
-                     "WHERE id = $1 AND updated_ms = $2::bigint"},
+                     "WHERE id = $1 AND notice_owed = $2::bigint"},
     // One statement: both deletes take effect, or neither.
     {"delete_hook", "WITH gone AS (DELETE FROM webhooks WHERE user_id = $1 "
                     "AND id = $2 RETURNING id), "
@@ -154,7 +154,7 @@ pg_webhook_store::read_hooks(const char* statement, const pg_params& args) {
     hook.cursor = rows->integer(r, 8);
     hook.created_ms = rows->integer(r, 9);
     hook.updated_ms = rows->integer(r, 10);
-    hook.notice_owed = rows->integer(r, 11) != 0;
+    hook.notice_owed = rows->integer(r, 11);
     result.push_back(std::move(hook));
   }
   return result;
@@ -187,7 +187,7 @@ caf::error pg_webhook_store::update_webhook(const webhook_record& hook) {
     {hook.user_id, hook.id, hook.url, encode_webhook_events(hook.events),
      hook.description, flag(hook.enabled), hook.disabled_reason,
      std::to_string(hook.cursor), std::to_string(hook.updated_ms),
-     flag(hook.notice_owed)});
+     std::to_string(hook.notice_owed)});
   if (!n)
     return std::move(n.error());
   if (*n == 0)
@@ -260,14 +260,13 @@ pg_webhook_store::deliveries(const std::string& webhook_id, int64_t limit) {
 }
 
 caf::expected<std::vector<webhook_record>>
-pg_webhook_store::owed_notices(int64_t changed_before_ms, int64_t limit) {
-  return read_hooks("owed_notices",
-                    {std::to_string(changed_before_ms), std::to_string(limit)});
+pg_webhook_store::owed_notices(int64_t disabled_before_ms, int64_t limit) {
+  return read_hooks("owed_notices", {std::to_string(disabled_before_ms),
+                                     std::to_string(limit)});
 }
 
-caf::error pg_webhook_store::notice_given(const std::string& id,
-                                          int64_t updated_ms) {
-  auto rows = db_.query("notice_given", {id, std::to_string(updated_ms)});
+caf::error pg_webhook_store::notice_given(const std::string& id, int64_t owed) {
+  auto rows = db_.query("notice_given", {id, std::to_string(owed)});
   if (!rows)
     return std::move(rows.error());
   return caf::none;

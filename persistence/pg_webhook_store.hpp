@@ -38,8 +38,8 @@ class pg_webhook_store : public webhook_store {
   caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) override;
   caf::expected<std::vector<webhook_record>>
-  owed_notices(int64_t changed_before_ms, int64_t limit) override;
-  caf::error notice_given(const std::string& id, int64_t updated_ms) override;
+  owed_notices(int64_t disabled_before_ms, int64_t limit) override;
+  caf::error notice_given(const std::string& id, int64_t owed) override;
 
  private:
   explicit pg_webhook_store(pg_connection db) : db_(std::move(db)) {}

@@ -74,10 +74,10 @@ struct sqlite_webhook_store::statements {
                      "latency_ms, error, response, at_ms "
                      "FROM webhook_deliveries WHERE webhook_id = ?1 "
                      "ORDER BY id DESC LIMIT ?2"),
-      owed(db, select_hooks("WHERE notice_owed <> 0 AND updated_ms < ?1 "
-                            "ORDER BY updated_ms LIMIT ?2")),
+      owed(db, select_hooks("WHERE notice_owed <> 0 AND notice_owed < ?1 "
+                            "ORDER BY notice_owed LIMIT ?2")),
       noticed(db, "UPDATE webhooks SET notice_owed = 0 "
-                  "WHERE id = ?1 AND updated_ms = ?2") {}
+                  "WHERE id = ?1 AND notice_owed = ?2") {}
 
   sqlite_statement count, last_seq, insert, by_user, enabled, find, update,
     remove, remove_deliveries, set_cursor, insert_delivery, trim, deliveries,
@@ -131,7 +131,7 @@ sqlite_webhook_store::create_webhook(const webhook_record& hook,
   stmt.bind(6, hook.secret).bind(7, int64_t{hook.enabled ? 1 : 0});
   stmt.bind(8, hook.disabled_reason).bind(9, *cursor);
   stmt.bind(10, hook.created_ms).bind(11, hook.updated_ms);
-  stmt.bind(12, int64_t{hook.notice_owed ? 1 : 0}).step();
+  stmt.bind(12, hook.notice_owed).step();
   if (!stmt.ok()) {
     auto code = sqlite3_extended_errcode(db_.get());
     auto err = stmt.fail();
@@ -169,7 +169,7 @@ caf::expected<std::vector<webhook_record>> read_hooks(sqlite_statement& stmt) {
     hook.cursor = stmt.column_int(8);
     hook.created_ms = stmt.column_int(9);
     hook.updated_ms = stmt.column_int(10);
-    hook.notice_owed = stmt.column_int(11) != 0;
+    hook.notice_owed = stmt.column_int(11);
     result.push_back(std::move(hook));
   }
   if (!stmt.ok())
@@ -207,7 +207,7 @@ caf::error sqlite_webhook_store::update_webhook(const webhook_record& hook) {
   stmt.bind(4, encode_webhook_events(hook.events)).bind(5, hook.description);
   stmt.bind(6, int64_t{hook.enabled ? 1 : 0}).bind(7, hook.disabled_reason);
   stmt.bind(8, hook.cursor).bind(9, hook.updated_ms);
-  stmt.bind(10, int64_t{hook.notice_owed ? 1 : 0});
+  stmt.bind(10, hook.notice_owed);
   if (auto err = stmt.run())
     return err;
   if (sqlite3_changes(db_.get()) == 0)
@@ -292,13 +292,13 @@ sqlite_webhook_store::deliveries(const std::string& webhook_id, int64_t limit) {
 }
 
 caf::expected<std::vector<webhook_record>>
-sqlite_webhook_store::owed_notices(int64_t changed_before_ms, int64_t limit) {
-  return read_hooks(stmts_->owed.bind(1, changed_before_ms).bind(2, limit));
+sqlite_webhook_store::owed_notices(int64_t disabled_before_ms, int64_t limit) {
+  return read_hooks(stmts_->owed.bind(1, disabled_before_ms).bind(2, limit));
 }
 
 caf::error sqlite_webhook_store::notice_given(const std::string& id,
-                                              int64_t updated_ms) {
-  return stmts_->noticed.bind(1, id).bind(2, updated_ms).run();
+                                              int64_t owed) {
+  return stmts_->noticed.bind(1, id).bind(2, owed).run();
 }
 
 } // namespace actodo::persistence

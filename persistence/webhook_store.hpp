@@ -31,9 +31,10 @@ struct webhook_record {
   int64_t cursor = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
-  /// Disabled by the service and the user's log does not have the
-  /// `webhook.disabled` notification yet (see `owed_notices`).
-  bool notice_owed = false;
+  /// 0, or the instant (ms) the service disabled the webhook while the
+  /// user's log does not have that disabling's `webhook.disabled`
+  /// notification yet (see `owed_notices`). Later changes keep it.
+  int64_t notice_owed = 0;
 };
 
 /// One delivery attempt, for `GET /api/v1/webhooks/{id}/deliveries`.
@@ -120,15 +121,14 @@ class webhook_store {
   virtual caf::expected<std::vector<delivery_record>>
   deliveries(const std::string& webhook_id, int64_t limit) = 0;
 
-  /// Webhooks whose `notice_owed` is set and that changed before
-  /// `changed_before_ms`, oldest change first, at most `limit`.
+  /// Webhooks that owe a notice (`notice_owed`) for a disabling before
+  /// `disabled_before_ms`, oldest first, at most `limit`.
   virtual caf::expected<std::vector<webhook_record>>
-  owed_notices(int64_t changed_before_ms, int64_t limit) = 0;
+  owed_notices(int64_t disabled_before_ms, int64_t limit) = 0;
 
-  /// Clears `notice_owed` while the webhook's `updated_ms` is still
-  /// `updated_ms` (no-op otherwise).
-  virtual caf::error notice_given(const std::string& id, int64_t updated_ms)
-    = 0;
+  /// Clears `notice_owed` while it is still `owed` (a later disabling
+  /// owes its own notice).
+  virtual caf::error notice_given(const std::string& id, int64_t owed) = 0;
 };
 
 template<class Inspector>

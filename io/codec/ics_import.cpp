@@ -498,10 +498,12 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
                && head.substr(0, head.find_first_of(";:")) == "RELATED-TO") {
       // RFC 5545 3.8.4.5: RELTYPE defaults to PARENT.
       auto whole = unfold(payload, line, std::string::npos);
-      auto params = upper(whole.substr(0, whole.find(':')));
+      auto value = value_of(whole);
+      auto params = upper(std::string{
+        std::string_view{whole}.substr(0, whole.size() - value.size())});
       if (params.find(";RELTYPE=") == std::string::npos
           || params.find(";RELTYPE=PARENT") != std::string::npos)
-        parent_uid = unescape(value_of(whole));
+        parent_uid = unescape(value);
     }
     pos = line.next;
   }
@@ -588,15 +590,17 @@ void links(const import_index& index, std::vector<import_link>& out) {
     if (!span.uid.empty())
       uids.insert(span.uid);
   bool any = false;
+  // (A VTODO related to itself stays a root todo.)
   for (auto& span : index.items)
-    any = any || uids.count(span.parent_uid) > 0;
+    any = any
+          || (span.parent_uid != span.uid && uids.count(span.parent_uid) > 0);
   if (!any)
     return;
   out.resize(index.items.size());
   for (size_t i = 0; i < index.items.size(); ++i) {
     auto& span = index.items[i];
     out[i].id = span.uid;
-    if (uids.count(span.parent_uid) > 0)
+    if (span.parent_uid != span.uid && uids.count(span.parent_uid) > 0)
       out[i].parent = span.parent_uid;
   }
 }

@@ -245,7 +245,7 @@ void webhooks_state::disable(const std::string& id, const std::string& reason,
   hook.disabled_reason = reason;
   // Owed with the disabling itself: the notice follows even if this node
   // dies before the user's log has it.
-  hook.notice_owed = true;
+  hook.notice_owed = std::max(actors::domain::now_ms(), int64_t{1});
   if (auto err = rewrite(hook)) {
     std::cerr << "actodo: webhooks: cannot disable " << id << ": "
               << describe(err) << '\n';
@@ -257,8 +257,17 @@ void webhooks_state::disable(const std::string& id, const std::string& reason,
 }
 
 void webhooks_state::notice(const persistence::webhook_record& hook) {
-  if (!noticing.insert(hook.id).second)
+  if (hook.notice_owed == 0 || !noticing.insert(hook.id).second)
     return; // Asked already; its answer settles it.
+  if (hook.enabled) {
+    // Enabled again before its log had the notice: the disabling it
+    // would report is undone (and its reason gone).
+    noticing.erase(hook.id);
+    if (auto err = store->notice_given(hook.id, hook.notice_owed))
+      std::cerr << "actodo: webhooks: the notice of " << hook.id
+                << " stays owed: " << describe(err) << '\n';
+    return;
+  }
   actors::command cmd;
   cmd.user_id = hook.user_id;
   cmd.request_id = actors::new_id("r_");
@@ -266,7 +275,7 @@ void webhooks_state::notice(const persistence::webhook_record& hook) {
   cmd.todo_id = hook.id;
   // Once per disabling (asked again after a crash or a timeout).
   cmd.idempotency_key = "webhook:" + hook.id
-                        + ":disabled:" + std::to_string(hook.updated_ms);
+                        + ":disabled:" + std::to_string(hook.notice_owed);
   cmd.canonical_body = nlohmann::json{{"id", hook.id},
                                       {"url", hook.url},
                                       {"reason", hook.disabled_reason}}
@@ -274,7 +283,7 @@ void webhooks_state::notice(const persistence::webhook_record& hook) {
                                nlohmann::json::error_handler_t::replace);
   self->request(settings.directory, settings.request_timeout, std::move(cmd))
     .then(
-      [this, id = hook.id, at = hook.updated_ms](actors::command_outcome&) {
+      [this, id = hook.id, at = hook.notice_owed](actors::command_outcome&) {
         noticing.erase(id);
         if (auto err = store->notice_given(id, at))
           std::cerr << "actodo: webhooks: the notice of " << id
@@ -285,10 +294,15 @@ void webhooks_state::notice(const persistence::webhook_record& hook) {
         std::cerr << "actodo: webhooks: the webhook.disabled event of " << id
                   << " was not recorded (asked again later): " << describe(err)
                   << '\n';
-        if (!settings.clustered) // Clustered nodes tick anyway.
-          self->delayed_send(self, settings.reconcile_interval,
-                             atom::tick::value);
+        arm_tick();
       });
+}
+
+void webhooks_state::arm_tick() {
+  if (tick_armed)
+    return;
+  tick_armed = true;
+  self->delayed_send(self, settings.reconcile_interval, atom::tick::value);
 }
 
 bool webhooks_state::pay_owed_notices() {
@@ -321,7 +335,7 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
   // notification).
   auto owing = st.pay_owed_notices();
   if (!st.reconcile() || st.settings.clustered || owing)
-    self->delayed_send(self, st.settings.reconcile_interval, atom::tick::value);
+    st.arm_tick();
   return {
     [self](atom::create, const std::string& user, actors::webhook_spec& spec) {
       return self->state.create(user, std::move(spec));
@@ -408,10 +422,10 @@ webhooks(actors::webhooks_actor::stateful_pointer<webhooks_state> self,
     },
     [self](atom::tick) {
       auto& st = self->state;
+      st.tick_armed = false;
       auto owing = st.pay_owed_notices();
       if (!st.reconcile() || st.settings.clustered || owing)
-        self->delayed_send(self, st.settings.reconcile_interval,
-                           atom::tick::value);
+        st.arm_tick();
     },
   };
 }

@@ -85,6 +85,8 @@ struct webhooks_state {
   bool flush_armed = false;
   /// Webhooks whose notice is being logged (asked, not answered).
   std::unordered_set<std::string> noticing;
+  /// A `tick` is on its way (one chain of them at most).
+  bool tick_armed = false;
 
   /// Queues an attempt (and the cursor it moved, -1: none).
   void record(const persistence::delivery_record& x, int64_t cursor,
@@ -130,6 +132,8 @@ struct webhooks_state {
   void notice(const persistence::webhook_record& hook);
   /// Asks again for the notices the store still owes; true while any is.
   bool pay_owed_notices();
+  /// Sends the next `tick` unless one is on its way.
+  void arm_tick();
 };
 
 actors::webhooks_actor::behavior_type

@@ -105,6 +105,16 @@ CAF_TEST(depth counts the root and a moved subtree counts its height) {
   CAF_CHECK_EQUAL(xs, want);
 }
 
+CAF_TEST(a new subtask of an archived todo is archived) {
+  auto parent = create(R"({"title":"old"})");
+  auto out = run(command_op::update, R"({"archived":true})", parent);
+  CAF_REQUIRE_EQUAL(out.result.code, outcome_code::updated);
+  auto child = create(R"({"title":"late","parent_id":")" + parent + "\"}");
+  CAF_CHECK(todos.by_id.at(child).archived);
+  auto root = create(R"({"title":"root"})");
+  CAF_CHECK(!todos.by_id.at(root).archived);
+}
+
 CAF_TEST(completing a parent completes its open subtasks in one batch) {
   auto parent = create(R"({"title":"parent"})");
   auto a = create(child_of(parent, "a"));

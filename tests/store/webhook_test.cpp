@@ -201,34 +201,39 @@ CAF_TEST(a disabled webhook owes its notice until it is given) {
   auto x = find("alice", "wh_1");
   x.enabled = false;
   x.disabled_reason = "HTTP 500";
-  x.notice_owed = true;
+  x.notice_owed = 3000;
   x.updated_ms = 3000;
   CAF_REQUIRE(!webhooks->update_webhook(x));
   auto y = find("bob", "wh_2");
   y.enabled = false;
-  y.notice_owed = true;
+  y.notice_owed = 2000;
   y.updated_ms = 2000;
   CAF_REQUIRE(!webhooks->update_webhook(y));
   reopen();
-  CAF_CHECK(find("alice", "wh_1").notice_owed);
-  // Oldest change first; only those changed before the bound.
+  CAF_CHECK_EQUAL(find("alice", "wh_1").notice_owed, 3000);
+  // Oldest disabling first; only those before the bound.
   CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 10)),
                   std::vector<std::string>({"wh_2", "wh_1"}));
   CAF_CHECK_EQUAL(ids(webhooks->owed_notices(3000, 10)),
                   std::vector<std::string>({"wh_2"}));
   CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 1)),
                   std::vector<std::string>({"wh_2"}));
-  // A notice for an older state of the webhook settles nothing.
+  // A later change (the user's) keeps the debt of the disabling.
+  x = find("alice", "wh_1");
+  x.description = "renamed";
+  x.updated_ms = 4000;
+  CAF_REQUIRE(!webhooks->update_webhook(x));
+  CAF_CHECK_EQUAL(find("alice", "wh_1").notice_owed, 3000);
+  // The notice of another disabling settles nothing.
   CAF_REQUIRE(!webhooks->notice_given("wh_1", 1000));
-  CAF_CHECK(find("alice", "wh_1").notice_owed);
+  CAF_CHECK_EQUAL(find("alice", "wh_1").notice_owed, 3000);
   CAF_REQUIRE(!webhooks->notice_given("wh_1", 3000));
-  CAF_CHECK(!find("alice", "wh_1").notice_owed);
+  CAF_CHECK_EQUAL(find("alice", "wh_1").notice_owed, 0);
   CAF_CHECK_EQUAL(ids(webhooks->owed_notices(100000, 10)),
                   std::vector<std::string>({"wh_2"}));
   // A new webhook owes nothing.
-  auto z = hook("wh_3", "carol", 500);
-  create(z);
-  CAF_CHECK(!find("carol", "wh_3").notice_owed);
+  create(hook("wh_3", "carol", 500));
+  CAF_CHECK_EQUAL(find("carol", "wh_3").notice_owed, 0);
 }
 
 CAF_TEST(start up finds the enabled webhooks of every user) {

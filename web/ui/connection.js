@@ -83,6 +83,18 @@ export async function replayRest() {
   }
 }
 
+/** The body of an accepted request once it is done (undefined while it is still pending after
+ *  a few seconds); an ApiError when it failed. */
+async function outcomeOf(requestId) {
+  for (let i = 0; i < 20; i += 1) {
+    const r = await api.request('GET', `/requests/${encodeURIComponent(requestId)}`);
+    if (r?.state === 'done') return r.body;
+    if (r?.state === 'failed') throw new api.ApiError(r.status || 409, r.body || { detail: 'failed' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
+}
+
 /** One pass over the queued REST writes; false when the network failed. */
 async function replayOnce() {
   for (const e of store.restWrites()) {
@@ -95,7 +107,13 @@ async function replayOnce() {
       continue;
     }
     try {
-      const body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
+      let body = await api.idempotentWrite(e.method, e.path, e.body, e.key);
+      if (body && typeof body.id !== 'string' && typeof body.request_id === 'string') {
+        // accepted, not yet applied (202: the wait ran out, or a node that answers every
+        // write asynchronously): what it created comes with its outcome
+        body = await outcomeOf(body.request_id);
+        if (body === undefined) continue; // still pending: asked again on the next pass
+      }
       if (body && typeof body.id === 'string' && 'name' in body) store.projects.set(body.id, body);
       if (body && typeof body.id === 'string' && 'title' in body && 'version' in body) store.upsert(body);
       store.settleRest(e.key, true, body);
