@@ -439,11 +439,30 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
   bool uid_seen = false;
   std::string uid;
   std::string parent_uid;
+  std::string broken;
+  // A VTODO whose structure is broken ends as an item of its own that
+  // reports why; the file's other VTODOs are read as usual.
+  auto add_item = [&](size_t end) -> std::optional<field_error> {
+    if (out.items.size() >= max_items)
+      return fail("items", "more than " + std::to_string(max_items)
+                             + " items in one import");
+    if (!broken.empty())
+      uid.clear(); // Never applied: its UID names nothing.
+    out.items.push_back(import_span{todo_begin, end - todo_begin,
+                                    std::move(uid), std::move(parent_uid),
+                                    std::move(broken)});
+    uid.clear();
+    parent_uid.clear();
+    broken.clear();
+    open.resize(1);
+    return std::nullopt;
+  };
   for (; pos < n;) {
     auto line = line_at(payload, pos);
     auto at_line = [&] {
       return "line " + std::to_string(line_of(payload, line.begin)) + ": ";
     };
+    auto in_todo = open.size() >= 2 && open[1] == "VTODO";
     auto head = upper(unfold(payload, line, 80));
     if (head.find_first_not_of(" \t\r") == std::string::npos) {
       pos = line.next;
@@ -451,6 +470,12 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
     }
     if (head.rfind("BEGIN:", 0) == 0) {
       auto name = component_name(head, 6);
+      if (in_todo && name == "VTODO") {
+        // The open VTODO never ended.
+        broken = at_line() + "BEGIN:VTODO before END:" + open.back();
+        if (auto err = add_item(line.begin))
+          return err;
+      }
       if (open.empty()) {
         if (name != "VCALENDAR")
           return calendar_seen ? fail("body", at_line() + "BEGIN:" + name
@@ -473,19 +498,31 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
         return calendar_seen ? fail("body", at_line() + "END:" + name
                                               + " without BEGIN:" + name)
                              : not_ical;
+      if (open.back() != name && in_todo) {
+        auto why = at_line() + "END:" + name + " where END:" + open.back()
+                   + " is missing";
+        if (broken.empty())
+          broken = why;
+        if (name == "VCALENDAR") {
+          if (auto err = add_item(line.begin)) // Before the calendar's end.
+            return err;
+        } else if (name == "VTODO") {
+          open.resize(2); // Closes what it holds.
+        } else {
+          pos = line.next; // A stray END inside the VTODO.
+          continue;
+        }
+      }
       if (open.back() != name)
         return fail("body", at_line() + "END:" + name
                               + " where END:" + open.back() + " is missing");
-      open.pop_back();
-      if (open.size() == 1 && name == "VTODO") {
-        if (out.items.size() >= max_items)
-          return fail("items", "more than " + std::to_string(max_items)
-                                 + " items in one import");
-        out.items.push_back(import_span{todo_begin, line.end - todo_begin,
-                                        std::move(uid), std::move(parent_uid)});
-        uid.clear();
-        parent_uid.clear();
+      if (open.size() == 2 && name == "VTODO") {
+        if (auto err = add_item(line.end))
+          return err;
+        pos = line.next;
+        continue;
       }
+      open.pop_back();
     } else if (open.empty()) {
       return calendar_seen
                ? fail("body", at_line() + "content outside VCALENDAR")

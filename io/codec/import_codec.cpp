@@ -271,6 +271,8 @@ decode(import_format format, std::string_view payload,
       err = csv_items::read(text, index.columns, body);
       break;
     case import_format::ics:
+      if (!span.broken.empty())
+        return fail("", "the VTODO is not well formed: " + span.broken);
       if (!valid_utf8(span.uid))
         return fail("", "UID is not valid UTF-8");
       err = ics::read(text, body);

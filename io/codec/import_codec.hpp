@@ -44,6 +44,10 @@ struct import_span {
   /// The UID the VTODO's first `RELATED-TO` with `RELTYPE=PARENT` (the
   /// default) names; empty otherwise.
   std::string parent_uid;
+  /// Why the VTODO is not well formed (an END missing or out of place);
+  /// empty when it is. Such an item is an error of its own; the file's
+  /// other items are read.
+  std::string broken;
 };
 
 /// A payload's items in file order.

@@ -176,7 +176,7 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
     if (out.items.size() >= max_items)
       return fail("items", "more than " + std::to_string(max_items)
                              + " items in one import");
-    out.items.push_back(import_span{offset, length, {}, {}});
+    out.items.push_back(import_span{offset, length, {}, {}, {}});
     return std::nullopt;
   };
   // Blank lines are (empty) records unless nothing else follows them: the

@@ -77,7 +77,7 @@ std::optional<field_error> index(std::string_view payload, size_t max_items,
       if (out.items.size() >= max_items)
         return fail("items", "more than " + std::to_string(max_items)
                                + " items in one import");
-      out.items.push_back(import_span{start, end - start, {}, {}});
+      out.items.push_back(import_span{start, end - start, {}, {}, {}});
       if (payload[pos++] == ']')
         break;
     }

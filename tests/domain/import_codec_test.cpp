@@ -483,9 +483,13 @@ TEST(import_codec, ics_index_refuses_broken_files) {
             "body: END:VTODO is missing");
   EXPECT_EQ(index_error(f, "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nEND:VTODO\r\n"),
             "body: END:VCALENDAR is missing");
-  EXPECT_EQ(index_error(f, "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nEND:VEVENT\r\n"
-                           "END:VCALENDAR\r\n"),
-            "body: line 3: END:VEVENT where END:VTODO is missing");
+  // A VTODO broken inside is an item that reports it (the others are read).
+  auto torn = index_ok(f, "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:a\r\n"
+                          "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  ASSERT_EQ(torn.items.size(), 1u);
+  EXPECT_EQ(torn.items[0].broken,
+            "line 4: END:VEVENT where END:VTODO is missing");
+  EXPECT_EQ(torn.items[0].uid, "");
   EXPECT_EQ(index_error(f, vcalendar("") + "SUMMARY:stray\r\n"),
             "body: line 5: content outside VCALENDAR");
   std::string deep = "BEGIN:VCALENDAR\n";

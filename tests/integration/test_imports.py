@@ -253,9 +253,42 @@ class ImportTest(ActodoTestCase):
         self.assertEqual((view["total"], view["failed"]), (3, 2), view)
         fields = {e["index"]: e["field"] for e in view["errors"]}
         self.assertEqual(fields, {1: "title", 2: "time_zone"})
+
         titles = sorted(t["title"] for t in srv.list_all())
         self.assertEqual(titles, ["fine", "json ok", "json ok 2", "ok one",
                                   "ok, two"])
+
+        # Broken structure: each broken VTODO is an error of its own (the
+        # line that shows it), the well-formed ones are applied.
+        torn = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+                b"BEGIN:VTODO\r\nUID:t1\r\nSUMMARY:whole one\r\n"
+                b"END:VTODO\r\n"
+                b"BEGIN:VTODO\r\nUID:t2\r\nSUMMARY:never ends\r\n"
+                b"BEGIN:VTODO\r\nUID:t3\r\nSUMMARY:whole two\r\n"
+                b"END:VTODO\r\n"
+                b"BEGIN:VTODO\r\nUID:t4\r\nSUMMARY:stray end\r\n"
+                b"END:VALARM\r\nEND:VTODO\r\n"
+                b"BEGIN:VTODO\r\nUID:t5\r\nSUMMARY:open alarm\r\n"
+                b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VTODO\r\n"
+                b"BEGIN:VTODO\r\nUID:t6\r\nSUMMARY:cut off\r\n"
+                b"END:VCALENDAR\r\n")
+        view = self.wait_job(srv, self.start_import(srv, torn,
+                                                    "text/calendar"))
+        self.assertEqual((view["total"], view["failed"]), (6, 4), view)
+        details = {e["index"]: (e["field"], e["detail"])
+                   for e in view["errors"]}
+        prefix = "the VTODO is not well formed: line "
+        self.assertEqual(details, {
+            1: ("", prefix + "11: BEGIN:VTODO before END:VTODO"),
+            3: ("", prefix + "18: END:VALARM where END:VTODO is missing"),
+            4: ("", prefix + "25: END:VTODO where END:VALARM is missing"),
+            5: ("", prefix + "29: END:VCALENDAR where END:VTODO is missing"),
+        })
+        titles = sorted(t["title"] for t in srv.list_all())
+        self.assertIn("whole one", titles)
+        self.assertIn("whole two", titles)
+        for gone in ("never ends", "stray end", "open alarm", "cut off"):
+            self.assertNotIn(gone, titles)
 
     def test_parent_links_of_a_file_become_subtasks(self):
         srv = self.server()
