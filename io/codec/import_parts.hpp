@@ -48,6 +48,16 @@ size_t skip_bom(std::string_view payload);
 /// fingerprint, to what counts).
 void strip_read_only(nlohmann::json& body);
 
+/// Moves a series' state (the export's `index`, `ended`, `end_reason`)
+/// from an item's recurrence into `out` (import_state.cpp).
+std::optional<field_error> take_series_state(nlohmann::json& rec,
+                                             import_item& out);
+
+/// Moves each reminder's `state` and `fired_at` from an item into `out`
+/// (import_state.cpp).
+std::optional<field_error> take_reminder_states(nlohmann::json& reminders,
+                                                import_item& out);
+
 } // namespace import_detail
 
 /// JSON (defined in import_json.cpp).
