@@ -239,9 +239,11 @@ using journal_actor = caf::typed_actor<
   // Wake this listener after each commit that wrote events.
   caf::reacts_to<atom::tail, outbox_listener_actor>,
   // Claims partitions in the store (cluster mode): their new epochs, in
-  // order. Everything appended before is committed first.
-  caf::replies_to<atom::claim,
-                  std::vector<int32_t>>::with<std::vector<int64_t>>,
+  // order, each above the epoch the partition map shows for it (second
+  // vector, see `persistence::partition_epochs`). Everything appended
+  // before is committed first.
+  caf::replies_to<atom::claim, std::vector<int32_t>,
+                  std::vector<int64_t>>::with<std::vector<int64_t>>,
   // Who hears about fenced commits (the cluster agent).
   caf::reacts_to<atom::fenced, fence_listener_actor>,
   // Who hears which users' logs grew after each commit (the webhooks).

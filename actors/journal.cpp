@@ -140,9 +140,10 @@ bool journal_state::drop_fenced(std::vector<waiting>& waiters) {
 }
 
 caf::result<std::vector<int64_t>>
-journal_state::claim(const std::vector<int32_t>& parts) {
+journal_state::claim(const std::vector<int32_t>& parts,
+                     const std::vector<int64_t>& published) {
   flush(); // What was appended under the old epochs goes first.
-  auto epochs = store->claim_partitions(parts);
+  auto epochs = store->claim_partitions(parts, published);
   if (!epochs)
     return std::move(epochs.error());
   return std::move(*epochs);
@@ -286,8 +287,9 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       self->state.listener = std::move(listener);
     },
     [=](atom::prune) { self->state.prune(); },
-    [=](atom::claim, const std::vector<int32_t>& parts) {
-      return self->state.claim(parts);
+    [=](atom::claim, const std::vector<int32_t>& parts,
+        const std::vector<int64_t>& published) {
+      return self->state.claim(parts, published);
     },
     [=](atom::committed, commit_listener_actor& listener) {
       self->state.commit_listener = std::move(listener);

@@ -70,7 +70,9 @@ struct journal_state {
   bool drop_fenced(std::vector<waiting>& waiters);
 
   /// Bumps the partitions' epochs in the store.
-  caf::result<std::vector<int64_t>> claim(const std::vector<int32_t>& parts);
+  caf::result<std::vector<int64_t>>
+  claim(const std::vector<int32_t>& parts,
+        const std::vector<int64_t>& published);
   caf::result<persistence::user_snapshot> load(const std::string& user);
   /// Kafka outbox entries after `after` (-1: the published position).
   caf::result<std::vector<persistence::outbox_record>> outbox(int64_t after,

@@ -158,7 +158,32 @@ void user_directory_state::track(const std::string& user,
   self->monitor(session);
 }
 
+void user_directory_state::watch(const todo_api& owner) {
+  if (watched_owners.insert(owner.address()).second)
+    self->monitor(owner);
+}
+
 void user_directory_state::forget(const caf::actor_addr& list) {
+  if (watched_owners.erase(list) > 0) {
+    auto node = list.node();
+    auto err = make_retry_error(
+      ec::unavailable, "",
+      "the node that owns this user went away while it handled the request "
+      "(it may have been applied: retry it, with the same Idempotency-Key)",
+      1);
+    std::vector<std::function<void(caf::error)>> failed;
+    for (auto i = relayed.begin(); i != relayed.end();) {
+      if (i->second.node != node) {
+        ++i;
+        continue;
+      }
+      failed.push_back(std::move(i->second.fail));
+      i = relayed.erase(i);
+    }
+    for (auto& fail : failed)
+      fail(err);
+    return;
+  }
   if (auto s = session_users.find(list); s != session_users.end()) {
     auto i = present.find(s->second);
     if (i != present.end() && --i->second <= 0)
@@ -212,17 +237,65 @@ struct result_of<caf::delegated<Rs...>> {
 
 /// A handler that forwards `(Atom, user, xs...)` to the user's todo_list
 /// (or its owning node), which answers the original sender.
+/// How long a relayed request may stay unanswered here. Its client gives up
+/// sooner (`--request-timeout`); this only bounds what the directory keeps.
+constexpr caf::timespan relay_timeout = std::chrono::minutes(5);
+
+/// Asks `owner`, the directory of another node, and answers the request
+/// being handled with its reply. A delegation would hand the request over
+/// for good; relayed, it stays known here, so that when the owner's node
+/// goes away meanwhile (`forget`) the client gets a 503 at once rather than
+/// waiting for its timeout.
+template<class Delegated>
+struct relay;
+
+template<class... Rs>
+struct relay<caf::delegated<Rs...>> {
+  template<class... Xs>
+  static caf::result<Rs...>
+  to(directory_ptr self, const todo_api& owner, Xs&&... xs) {
+    auto rp = self->make_response_promise<Rs...>();
+    auto& st = self->state;
+    auto id = ++st.relays;
+    st.watch(owner);
+    st.relayed.emplace(id, user_directory_state::relayed_request{
+                             owner.node(), [rp](caf::error err) mutable {
+                               rp.deliver(std::move(err));
+                             }});
+    // Whichever comes first answers: the reply, or the node going away.
+    auto settle = [self, id] { return self->state.relayed.erase(id) > 0; };
+    self->request(owner, relay_timeout, std::forward<Xs>(xs)...)
+      .then(
+        [settle, rp](Rs&... ys) mutable {
+          if (settle())
+            rp.deliver(std::move(ys)...);
+        },
+        [settle, rp](caf::error& err) mutable {
+          if (settle())
+            rp.deliver(std::move(err));
+        });
+    return rp;
+  }
+};
+
 template<class Atom, class... Ts>
 auto routed(directory_ptr self) {
-  using result = typename result_of<decltype(self->delegate(
+  using delegated = decltype(self->delegate(
     std::declval<todo_api>(), std::declval<Atom>(), std::declval<std::string>(),
-    std::declval<Ts>()...))>::type;
+    std::declval<Ts>()...));
+  using result = typename result_of<delegated>::type;
   return [self](Atom x, std::string& user, Ts&... xs) -> result {
     if constexpr (std::is_same_v<Atom, atom::subscribe>)
       self->state.track(user, xs...);
     auto hdl = self->state.target(user);
     if (!hdl)
       return std::move(hdl.error());
+    // A subscription stays delegated: the session watches whoever answers
+    // it (the list) and subscribes again when that goes away.
+    if constexpr (!std::is_same_v<Atom, atom::subscribe>)
+      if (hdl->node() != self->node())
+        return relay<delegated>::to(self, *hdl, x, std::move(user),
+                                    std::move(xs)...);
     return self->delegate(*hdl, x, std::move(user), std::move(xs)...);
   };
 }
@@ -249,6 +322,9 @@ user_directory(directory_ptr self, journal_actor journal,
       auto hdl = self->state.target(cmd.user_id);
       if (!hdl)
         return std::move(hdl.error());
+      if (hdl->node() != self->node())
+        return relay<caf::delegated<command_outcome>>::to(self, *hdl,
+                                                          std::move(cmd));
       return self->delegate(*hdl, std::move(cmd));
     },
     routed<atom::wake, std::string>(self),

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -47,6 +49,18 @@ struct user_directory_state {
   std::map<caf::actor_addr, std::string> session_users;
   std::map<std::string, int64_t> present;
 
+  /// Cluster mode: requests this node relays to owners on other nodes
+  /// (see `relay` in the source), by relay number; `fail` answers one.
+  struct relayed_request {
+    caf::node_id node;
+    std::function<void(caf::error)> fail;
+  };
+  std::unordered_map<uint64_t, relayed_request> relayed;
+  uint64_t relays = 0;
+  /// The owners' directories on other nodes, monitored: the link to their
+  /// node dropping is their down message.
+  std::set<caf::actor_addr> watched_owners;
+
   /// Cluster mode: counts a session of this node subscribing to `user`.
   void track(const std::string& user, const session_actor& session);
 
@@ -64,7 +78,11 @@ struct user_directory_state {
             const caf::actor_addr& reporter);
   /// Shutdown: takes every todo_list down too.
   void stop(const caf::error& reason);
-  /// A todo_list ended (failed or passivated), or a tracked session.
+  /// Monitors the directory of another node that owns partitions.
+  void watch(const todo_api& owner);
+  /// A todo_list ended (failed or passivated), a tracked session, or a
+  /// watched owner's node went away: its relayed requests fail (503, to
+  /// retry) at once instead of waiting for their client's timeout.
   void forget(const caf::actor_addr& actor);
   /// Schedules a `trim` unless one is due anyway.
   void schedule_trim();

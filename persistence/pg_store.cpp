@@ -75,9 +75,10 @@ std::vector<std::pair<std::string, std::string>> statements() {
     {"count_outbox", "SELECT count(*) FROM outbox"},
     {"check_fence", "SELECT actodo_check_fence($1::integer[], $2::bigint[])"},
     // Sorted: concurrent claims lock the rows in the same order.
-    {"claim", "INSERT INTO partition_epochs (partition, epoch) SELECT p, 1 "
-              "FROM unnest($1::integer[]) AS p ORDER BY p ON CONFLICT "
-              "(partition) DO UPDATE SET epoch = partition_epochs.epoch + 1 "
+    {"claim", "INSERT INTO partition_epochs (partition, epoch) SELECT p, "
+              "f + 1 FROM unnest($1::integer[], $2::bigint[]) AS c(p, f) "
+              "ORDER BY p ON CONFLICT (partition) DO UPDATE SET epoch = "
+              "greatest(partition_epochs.epoch + 1, EXCLUDED.epoch) "
               "RETURNING partition, epoch"},
     {"epochs", "SELECT partition, epoch FROM partition_epochs WHERE "
                "partition = ANY($1::integer[])"},
@@ -177,9 +178,9 @@ caf::error pg_store::commit(const std::vector<user_batch>& batches) {
 }
 
 caf::expected<std::vector<int64_t>>
-pg_store::epochs(const char* statement,
-                 const std::vector<int32_t>& partitions) {
-  auto rows = db_.query(statement, {array(distinct(partitions))});
+pg_store::epochs(const char* statement, const std::vector<int32_t>& partitions,
+                 const pg_params& params) {
+  auto rows = db_.query(statement, params);
   if (!rows)
     return std::move(rows.error());
   std::map<int64_t, int64_t> found;
@@ -192,13 +193,20 @@ pg_store::epochs(const char* statement,
 }
 
 caf::expected<std::vector<int64_t>>
-pg_store::claim_partitions(const std::vector<int32_t>& partitions) {
-  return epochs("claim", partitions);
+pg_store::claim_partitions(const std::vector<int32_t>& partitions,
+                           const std::vector<int64_t>& published) {
+  std::vector<int32_t> parts;
+  std::vector<int64_t> floors;
+  for (auto& [p, floor] : claim_floors(partitions, published)) {
+    parts.push_back(p);
+    floors.push_back(floor);
+  }
+  return epochs("claim", partitions, {array(parts), array(floors)});
 }
 
 caf::expected<std::vector<int64_t>>
 pg_store::current_epochs(const std::vector<int32_t>& partitions) {
-  return epochs("epochs", partitions);
+  return epochs("epochs", partitions, {array(distinct(partitions))});
 }
 
 caf::expected<int64_t> pg_store::single(const char* statement,

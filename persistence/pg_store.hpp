@@ -57,7 +57,8 @@ class pg_store : public store {
   caf::expected<int64_t> outbox_backlog() override;
 
   caf::expected<std::vector<int64_t>>
-  claim_partitions(const std::vector<int32_t>& partitions) override;
+  claim_partitions(const std::vector<int32_t>& partitions,
+                   const std::vector<int64_t>& published) override;
   caf::expected<std::vector<int64_t>>
   current_epochs(const std::vector<int32_t>& partitions) override;
 
@@ -72,10 +73,11 @@ class pg_store : public store {
   caf::expected<std::optional<request_record>>
   read_request(const char* statement, const pg_params& params);
   caf::expected<int64_t> single(const char* statement, const pg_params& params);
-  /// The epochs `statement` returns as (partition, epoch) rows, in the
-  /// order of `partitions`.
+  /// The epochs `statement` (with `params`) returns as (partition, epoch)
+  /// rows, in the order of `partitions` (0 for a partition without a row).
   caf::expected<std::vector<int64_t>>
-  epochs(const char* statement, const std::vector<int32_t>& partitions);
+  epochs(const char* statement, const std::vector<int32_t>& partitions,
+         const pg_params& params);
 
   pg_connection db_;
   bool with_outbox_;

@@ -45,8 +45,8 @@ struct sqlite_store::statements {
                        "VALUES ('events', ?1)"),
       delete_outbox(db, "DELETE FROM outbox WHERE id <= ?1"),
       claim(db, "INSERT INTO partition_epochs (partition, epoch) VALUES "
-                "(?1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = "
-                "epoch + 1 RETURNING epoch"),
+                "(?1, ?2 + 1) ON CONFLICT (partition) DO UPDATE SET epoch = "
+                "max(epoch + 1, excluded.epoch) RETURNING epoch"),
       epoch_of(db, "SELECT epoch FROM partition_epochs WHERE partition = ?1") {}
 
   const sqlite_statement* first_failed() const {
@@ -163,18 +163,17 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
 }
 
 caf::expected<std::vector<int64_t>>
-sqlite_store::claim_partitions(const std::vector<int32_t>& partitions) {
+sqlite_store::claim_partitions(const std::vector<int32_t>& partitions,
+                               const std::vector<int64_t>& published) {
   auto txn = sqlite_transaction::begin(db_.get());
   if (!txn)
     return std::move(txn.error());
-  std::map<int32_t, int64_t> claimed;
-  for (auto p : partitions) {
-    if (claimed.count(p) > 0)
-      continue;
-    auto epoch = stmts_->claim.bind(1, int64_t{p}).run_int();
-    if (!epoch)
-      return std::move(epoch.error());
-    claimed[p] = *epoch;
+  auto claimed = claim_floors(partitions, published);
+  for (auto& [p, epoch] : claimed) {
+    auto bumped = stmts_->claim.bind(1, int64_t{p}).bind(2, epoch).run_int();
+    if (!bumped)
+      return std::move(bumped.error());
+    epoch = *bumped;
   }
   if (auto err = txn->commit())
     return err;

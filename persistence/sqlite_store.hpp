@@ -65,7 +65,8 @@ class sqlite_store : public store {
   caf::expected<int64_t> outbox_backlog() override;
 
   caf::expected<std::vector<int64_t>>
-  claim_partitions(const std::vector<int32_t>& partitions) override;
+  claim_partitions(const std::vector<int32_t>& partitions,
+                   const std::vector<int64_t>& published) override;
   caf::expected<std::vector<int64_t>>
   current_epochs(const std::vector<int32_t>& partitions) override;
 

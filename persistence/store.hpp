@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,14 +116,34 @@ class partition_epochs {
   virtual ~partition_epochs() = default;
 
   /// Bumps the epoch of each partition (the first claim yields 1) and
-  /// returns the new epochs, in the order of `partitions`.
+  /// returns the new epochs, in the order of `partitions`. Each new epoch
+  /// is also above `published[i]` (when given): the epoch a partition map
+  /// outside the store still shows, say one Redis kept from a store that
+  /// was since replaced or restored. An owner published there at a higher
+  /// epoch would otherwise look like a later claim forever.
   virtual caf::expected<std::vector<int64_t>>
-  claim_partitions(const std::vector<int32_t>& partitions) = 0;
+  claim_partitions(const std::vector<int32_t>& partitions,
+                   const std::vector<int64_t>& published)
+    = 0;
 
   /// The current epoch of each partition (0: never claimed).
   virtual caf::expected<std::vector<int64_t>>
   current_epochs(const std::vector<int32_t>& partitions) = 0;
 };
+
+/// The partitions of a claim, each once, with the highest epoch published
+/// for it (`partition_epochs::claim_partitions`; a missing entry is 0).
+inline std::map<int32_t, int64_t>
+claim_floors(const std::vector<int32_t>& partitions,
+             const std::vector<int64_t>& published) {
+  std::map<int32_t, int64_t> result;
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    auto& floor = result[partitions[i]];
+    if (i < published.size() && published[i] > floor)
+      floor = published[i];
+  }
+  return result;
+}
 
 /// The durable home of every user's event log, current todos and request
 /// outcomes: all five interfaces behind one handle (what the journal owns).

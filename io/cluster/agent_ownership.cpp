@@ -33,10 +33,24 @@ void cluster_agent_state::claim_pending() {
       parts.push_back(p);
   if (parts.empty() || !settings.journal)
     return;
+  // The new epochs go above what the map shows: an entry that outlived its
+  // store (a store replaced or restored, Redis kept) would otherwise look
+  // like a later claim and hold the partition with no owner.
+  if (auto all = registry->owners())
+    owners = std::move(*all);
+  else
+    redis_failed(all.error(), "cannot read the partition map");
+  std::vector<int64_t> published;
+  for (auto p : parts) {
+    auto o = owners.find(p);
+    published.push_back(o != owners.end() ? o->second.epoch : 0);
+  }
   claiming.insert(parts.begin(), parts.end());
   // The store bumps the epochs after committing what this node appended
   // before: from here on the previous owner's commits fail.
-  self->request(settings.journal, settings.timeout, atom::claim::value, parts)
+  self
+    ->request(settings.journal, settings.timeout, atom::claim::value, parts,
+              std::move(published))
     .then(
       [this, parts](std::vector<int64_t>& epochs) {
         for (size_t i = 0; i < parts.size() && i < epochs.size(); ++i) {

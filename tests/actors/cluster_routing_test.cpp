@@ -49,7 +49,8 @@ struct fixture : test::node_fixture {
   /// Claims `parts` in the store through the journal (as a cluster agent
   /// does): their new epochs.
   std::vector<int64_t> claim(std::vector<int32_t> parts) {
-    self->send(journal, atom::claim::value, std::move(parts));
+    self->send(journal, atom::claim::value, std::move(parts),
+               std::vector<int64_t>{});
     sched.run();
     std::vector<int64_t> result;
     self->receive([&](std::vector<int64_t>& xs) { result = std::move(xs); },

@@ -72,8 +72,9 @@ class faulty_store : public persistence::store {
     return impl_->count_wakes();
   }
   caf::expected<std::vector<int64_t>>
-  claim_partitions(const std::vector<int32_t>& partitions) override {
-    return impl_->claim_partitions(partitions);
+  claim_partitions(const std::vector<int32_t>& partitions,
+                   const std::vector<int64_t>& published) override {
+    return impl_->claim_partitions(partitions, published);
   }
   caf::expected<std::vector<int64_t>>
   current_epochs(const std::vector<int32_t>& partitions) override {

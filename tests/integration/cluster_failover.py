@@ -2,16 +2,25 @@
 SIGKILL under a steady write load through the other nodes, and Redis
 restarted under load. Nothing acknowledged is lost, sequences stay
 gap-free, a socket on a surviving node sees every event exactly once, and
-the nodes recover by themselves."""
+the nodes recover by themselves: writes succeed again within the session
+timeout plus 5 s."""
 
 import sys
 import time
 import unittest
 
-from cluster_util import ClusterTestCase, SESSION_TIMEOUT, Writer, restart_redis
+from cluster_util import ClusterTestCase, Writer, restart_redis
 
 
 class FailoverTest(ClusterTestCase):
+    # On librdkafka's mock broker, the only Kafka here, a failover takes
+    # about twice the session timeout: the group coordinator waits the
+    # session timeout minus 1 s before it ends the join that follows an
+    # eviction, even when every survivor is back (rdkafka_mock_cgrp.c; a
+    # real broker ends it then). With 3 s the issue's bound of "the session
+    # timeout plus 5 s" holds here; docs/cluster.md has the figures.
+    session_timeout = 3
+
     def test_owner_killed_under_load_loses_nothing(self):
         nodes = self.cluster.nodes
         by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
@@ -25,11 +34,11 @@ class FailoverTest(ClusterTestCase):
         time.sleep(2)
         killed_at = time.monotonic()
         nodes["node-c"].kill9()
-        # Writes through both survivors succeed again (how soon is a
-        # benchmark figure, docs/cluster.md: here only that they do).
-        deadline = killed_at + SESSION_TIMEOUT + 60
+        # Writes through both survivors succeed again.
+        timeout = self.session_timeout
+        deadline = killed_at + timeout + 60
         while time.monotonic() < deadline and not all(
-                sum(t > killed_at + SESSION_TIMEOUT for t in w.acked_at) >= 5
+                sum(t > killed_at + timeout for t in w.acked_at) >= 5
                 for w in writers):
             time.sleep(0.2)
         for w in writers:
@@ -40,13 +49,17 @@ class FailoverTest(ClusterTestCase):
         for w in writers:
             after = [t - killed_at for t in w.acked_at if t > killed_at]
             self.assertGreaterEqual(len(after), 5, (w.tag, self.cluster.logs()))
-            # A figure for docs/cluster.md, not a pass criterion (timing
-            # goals belong in benchmarks).
+            # The longest pause in acknowledged writes: it ends within the
+            # session timeout plus 5 s of the kill (issue #16, test 2). A
+            # request that was with node-c when it died is answered 503 at
+            # once, not left to the client's timeout.
             times = [t - killed_at for t in w.acked_at]
             gap = max(zip(times, times[1:]), key=lambda x: x[1] - x[0])
             sys.stderr.write(f"failover: writes through node-{w.tag} stopped "
                              f"{gap[0]:+.1f} s and resumed {gap[1]:.1f} s "
                              f"after the kill\n")
+            self.assertLessEqual(gap[1], timeout + 5,
+                                 (w.tag, gap, self.cluster.logs()))
         # Every acknowledged write is there, once; the user's sequence is
         # gap-free; the socket on a surviving node saw every event once.
         self.check_user(nodes["node-b"], user, acked, reader)

@@ -1,7 +1,8 @@
 """Cluster membership changes (issue #16, test 3): a node joining under
 load moves partitions without loss, and an owner stalled with SIGSTOP past
 the session timeout is fenced by the store when it resumes (SIGCONT) and
-rejoins cleanly."""
+rejoins cleanly. A partition map that Redis kept from an earlier store
+holds no partition."""
 
 import os
 import signal
@@ -12,8 +13,8 @@ import uuid
 
 import psycopg2
 
-from cluster_util import (PARTITIONS, ClusterTestCase, User, Writer, call,
-                          owner_of, partition_of)
+from cluster_util import (PARTITIONS, Cluster, ClusterTestCase, User, Writer,
+                          call, owner_of, partition_of)
 
 
 class Request(threading.Thread):
@@ -169,3 +170,38 @@ class StallTest(ClusterTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StaleMapTest(ClusterTestCase):
+    def max_epoch(self, cluster):
+        with psycopg2.connect(cluster.store) as db, db.cursor() as cur:
+            cur.execute("SELECT max(epoch) FROM partition_epochs")
+            return cur.fetchone()[0]
+
+    def test_a_map_kept_from_an_earlier_store_holds_no_partition(self):
+        old = self.cluster
+        # Partitions move (node-c leaves): the map shows epochs above 1.
+        old.nodes["node-c"].stop()
+        old.wait_settled()
+        stale = self.max_epoch(old)
+        self.assertGreaterEqual(stale, 2)
+        old.close()
+        # A new store (epochs from 1) with the same Redis database: its
+        # map still names the old nodes at the old epochs.
+        second = os.path.join(self.tmp, "second")
+        os.makedirs(second)
+        new = Cluster(second, redis=old.redis)
+        self.addCleanup(new.close)
+        new.wait_settled()
+        self.assertGreater(self.max_epoch(new), stale)
+        # Every partition serves writes.
+        node = new.nodes["node-a"]
+        users, n = {}, 0
+        while len(users) < PARTITIONS:
+            u = User(node, f"stale{n}-{os.getpid()}")
+            users.setdefault(partition_of(u), u)
+            n += 1
+        for u in users.values():
+            r = call(node, "POST", "/api/v1/todos", {"title": "t"}, u,
+                     {"Prefer": "wait=10"})
+            self.assertEqual(r.status, 201, (r.body, new.logs()))

@@ -88,21 +88,25 @@ class Node(Server):
 
 
 class Cluster:
-    """Broker, one PostgreSQL database, a Redis database and `n` nodes."""
+    """Broker, one PostgreSQL database, a Redis database and `n` nodes.
+    `redis`: the Redis database of an earlier cluster (default: one of its
+    own)."""
 
-    def __init__(self, tmp, n=3, tls=True, extra_args=()):
+    def __init__(self, tmp, n=3, tls=True, extra_args=(), redis=None,
+                 session_timeout=SESSION_TIMEOUT):
         self.broker = Broker(partitions=PARTITIONS)
         self.nodes = {}
+        self.session_timeout = session_timeout
         try:
-            self._start(tmp, n, tls, extra_args)
+            self._start(tmp, n, tls, extra_args, redis)
         except BaseException:
             # Nothing of a failed start outlives the test (a broker left
             # running when the database could not be created, say).
             self.close()
             raise
 
-    def _start(self, tmp, n, tls, extra_args):
-        self.redis = redis_uri()
+    def _start(self, tmp, n, tls, extra_args, redis):
+        self.redis = redis or redis_uri()
         self.store = pg_store_for(os.path.join(tmp, "cluster-store"))
         self.certs = os.path.join(tmp, "certs")
         if tls:
@@ -110,7 +114,7 @@ class Cluster:
         self.args = [f"--store={self.store}",
                      f"--kafka.brokers={self.broker.bootstrap}",
                      f"--cluster.redis={self.redis}", "--cluster.port=0",
-                     f"--cluster.session-timeout={SESSION_TIMEOUT}s",
+                     f"--cluster.session-timeout={self.session_timeout}s",
                      "--auth=token", f"--jwt-secret={JWT_SECRET}",
                      # Every test user registers from 127.0.0.1.
                      "--register-limit=0",
@@ -201,9 +205,8 @@ def call(node, method, path, body=None, user=None, headers=None,
 
 def retried(fn, attempts=5):
     """`fn()` again (1 s apart) after a timeout or a failed console call,
-    as a client would: a request forwarded to a node in the instant it goes
-    away can stay unanswered until the timeout (docs/cluster.md,
-    "Failover")."""
+    as a client would: a console call to a node that is going away, or a
+    request that finds a link being set up, can go unanswered."""
     for i in range(attempts):
         try:
             return fn()
@@ -250,6 +253,7 @@ class ClusterTestCase(unittest.TestCase):
     tls = True
     start_nodes = 3
     extra_args = ()
+    session_timeout = SESSION_TIMEOUT
 
     def setUp(self):
         if not REDIS_DIR or not os.environ.get("ACTODO_TEST_PG_DIR"):
@@ -259,7 +263,8 @@ class ClusterTestCase(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="actodo-cluster-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
         self.cluster = Cluster(self.tmp, n=self.start_nodes, tls=self.tls,
-                               extra_args=self.extra_args)
+                               extra_args=self.extra_args,
+                               session_timeout=self.session_timeout)
         self.addCleanup(self.cluster.close)
         self.cluster.wait_settled()
 
