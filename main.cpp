@@ -79,6 +79,7 @@ node_settings(const actodo::config::app_config& cfg,
   result.journal = cfg.journal;
   static_cast<actodo::config::list_options&>(result.lists) = cfg.lists;
   result.lists.clustered = !cfg.cluster.redis.empty();
+  result.reminders.clustered = result.lists.clustered;
   static_cast<actodo::config::account_options&>(result.tokens) = cfg.accounts;
   stats.messages->enabled = !cfg.no_metrics;
   result.stats = std::move(stats);

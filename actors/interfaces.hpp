@@ -360,6 +360,9 @@ using reminder_scheduler_actor = caf::typed_actor<
   caf::reacts_to<atom::schedule, std::string, std::string, int64_t, int64_t>,
   // The timer.
   caf::reacts_to<atom::tick>,
+  // Cluster mode: the partitions this node owns, as their epochs (one per
+  // partition, 0: not owned), from the directory after each change.
+  caf::reacts_to<atom::owners, std::vector<int64_t>>,
   // A reminder fired: how late it was (ms), for the statistics.
   caf::reacts_to<atom::fired, int64_t>,
   // The next `n` entries of the index, for the console.

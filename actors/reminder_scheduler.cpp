@@ -4,6 +4,7 @@
 #include <iostream>
 #include <limits>
 
+#include "actors/domain/partition.hpp"
 #include "actors/domain/time.hpp"
 #include "config/error.hpp"
 
@@ -28,9 +29,44 @@ void reminder_scheduler_state::start(user_directory_actor dir) {
   load_page();
 }
 
+bool reminder_scheduler_state::mine(const std::string& user) const {
+  if (!settings.clustered)
+    return true;
+  if (owned.empty())
+    return false;
+  auto p = domain::partition_of(user, static_cast<int32_t>(owned.size()));
+  return owned[static_cast<size_t>(p)] > 0;
+}
+
+void reminder_scheduler_state::own(std::vector<int64_t> epochs) {
+  if (!settings.clustered || epochs == owned)
+    return;
+  owned = std::move(epochs);
+  // Start over. What falls due from here on is live; what fell due before
+  // (a partition without owner while a node failed, say) is the backlog.
+  // A wake sent twice costs a message: the todo_list decides what is due.
+  ++generation;
+  queue.clear();
+  index.clear();
+  backlog.clear();
+  buffered.clear();
+  horizon = entry{-1, "", ""};
+  prefetched = entry{-1, "", ""};
+  unbounded = false;
+  loading = false;
+  started_ms = settings.clock();
+  stats->backlog.set(0);
+  load_page();
+  arm();
+}
+
 void reminder_scheduler_state::load_page() {
   if (loading || unbounded || !directory)
     return;
+  if (settings.clustered
+      && std::none_of(owned.begin(), owned.end(),
+                      [](int64_t epoch) { return epoch > 0; }))
+    return; // Nothing to schedule (yet).
   loading = true;
   auto [at, user, todo] = horizon;
   auto limit = static_cast<int64_t>(
@@ -39,11 +75,16 @@ void reminder_scheduler_state::load_page() {
     ->request(journal, settings.request_timeout, atom::wakes::value,
               persistence::wake_entry{at, user, todo}, limit)
     .then(
-      [this, limit](std::vector<persistence::wake_entry>& page) {
+      [this, limit,
+       g = generation](std::vector<persistence::wake_entry>& page) {
+        if (g != generation)
+          return; // Read before the partitions changed.
         loading = false;
         for (auto& x : page) {
           entry e{x.at, x.user_id, x.todo_id};
           horizon = e;
+          if (!mine(x.user_id))
+            continue; // Another node's (cluster mode).
           key k{x.user_id, x.todo_id};
           if (index.count(k) > 0)
             continue;
@@ -61,9 +102,14 @@ void reminder_scheduler_state::load_page() {
         buffered.clear();
         for (auto& [k, at] : replay)
           update(k, at);
+        // Pages of other nodes' entries leave the window short: read on.
+        if (!unbounded && queue.size() < settings.window / 2)
+          load_page();
         arm();
       },
-      [this](caf::error&) {
+      [this, g = generation](caf::error&) {
+        if (g != generation)
+          return;
         // Try again later; the index is durable.
         loading = false;
         self->delayed_send(self, std::chrono::seconds(1), atom::tick::value);
@@ -71,6 +117,8 @@ void reminder_scheduler_state::load_page() {
 }
 
 void reminder_scheduler_state::update(const key& k, int64_t at) {
+  if (!mine(k.first))
+    return; // A list of a partition that just moved away (cluster mode).
   if (loading) {
     buffered.emplace_back(k, at);
     return;
@@ -253,6 +301,9 @@ reminder_scheduler_actor::behavior_type reminder_scheduler(
       count_message(*self->state.messages, actor_kind::reminder_scheduler,
                     self);
       self->state.tick();
+    },
+    [self](atom::owners, std::vector<int64_t>& epochs) {
+      self->state.own(std::move(epochs));
     },
     [self](atom::fired, int64_t late_ms) {
       auto& st = self->state;

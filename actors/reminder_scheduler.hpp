@@ -34,6 +34,9 @@ struct reminder_scheduler_settings {
   /// Loads requested at once.
   size_t max_prefetching = 1000;
   caf::timespan request_timeout = std::chrono::seconds(30);
+  /// Cluster mode: only the entries of users this node owns are scheduled,
+  /// and nothing before the directory says which (`owners`).
+  bool clustered = false;
   /// Milliseconds since the epoch (tests run on virtual time).
   std::function<int64_t()> clock = domain::now_ms;
 };
@@ -46,6 +49,12 @@ struct reminder_scheduler_settings {
 /// when it is due. The `todo_list` decides what is really due, so stale
 /// entries cost one message and nothing else. Entries that fell due before
 /// the start are the catch-up backlog, woken at `catchup_rate`.
+///
+/// In cluster mode only the owner of a user writes its entries, and only
+/// its scheduler hears of them (`schedule`). So each scheduler keeps the
+/// entries of the partitions its node owns, and reads the index again
+/// whenever those change: a partition that moved here brings the entries
+/// its old owner wrote, and those that fell due meanwhile are the backlog.
 struct reminder_scheduler_state {
   static inline const char* name = "reminder-scheduler";
 
@@ -82,8 +91,17 @@ struct reminder_scheduler_state {
   /// Entries up to this one had their `todo_list` loaded ahead of time.
   entry prefetched{-1, "", ""};
   size_t prefetching = 0;
+  /// Cluster mode: the epoch of each partition this node owns (0: not).
+  std::vector<int64_t> owned;
+  /// Bumped when the index is read again: pages of an older read are
+  /// dropped.
+  uint64_t generation = 0;
 
   void start(user_directory_actor dir);
+  /// Whether this node schedules the entries of `user`.
+  bool mine(const std::string& user) const;
+  /// Cluster mode: new partitions; reads the index again from the start.
+  void own(std::vector<int64_t> epochs);
   void load_page();
   void update(const key& k, int64_t at);
   void tick();

@@ -92,6 +92,15 @@ void user_directory_state::reroute(routing_table table) {
     stats->resident.add(-1);
     i = users.erase(i);
   }
+  // The scheduler keeps the reminders of this node's partitions.
+  std::vector<int64_t> mine(routes.owners.size(), 0);
+  for (size_t k = 0; k < mine.size(); ++k)
+    if (routes.owners[k] && routes.owners[k].address() == self->address())
+      mine[k] = routes.epochs[k];
+  if (settings.scheduler && mine != scheduled_epochs) {
+    scheduled_epochs = mine;
+    self->send(settings.scheduler, atom::owners::value, std::move(mine));
+  }
 }
 
 void user_directory_state::idle(const std::string& user, uint64_t handled,

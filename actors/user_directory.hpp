@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "caf/typed_event_based_actor.hpp"
 
@@ -41,8 +42,10 @@ struct user_directory_state {
   /// messages where its lists do (`settings.messages`).
   std::shared_ptr<list_metrics> stats;
 
-  /// Cluster mode: who owns which partition (see `target`).
+  /// Cluster mode: who owns which partition (see `target`), and the epochs
+  /// of this node's partitions as the reminder scheduler last heard them.
   routing_table routes;
+  std::vector<int64_t> scheduled_epochs;
 
   /// Cluster mode: the sessions on this node (monitored) and their users,
   /// and how many sessions each user has here (presence).
@@ -72,7 +75,8 @@ struct user_directory_state {
   /// while the user's partition has no owner, or when another node sent a
   /// message this node does not own (never forwarded twice).
   caf::expected<todo_api> target(const std::string& user);
-  /// A new partition table: stops the lists of partitions this node lost.
+  /// A new partition table: stops the lists of partitions this node lost,
+  /// and tells the reminder scheduler when this node's partitions changed.
   void reroute(routing_table table);
   void idle(const std::string& user, uint64_t handled,
             const caf::actor_addr& reporter);

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/partition.hpp"
+#include "actors/domain/time.hpp"
+#include "actors/reminder_scheduler.hpp"
 #include "actors/user_directory.hpp"
 #include "config/error.hpp"
 
@@ -17,19 +19,66 @@ namespace {
 constexpr int32_t partitions = 4;
 
 /// A directory in cluster mode beside the fixture's, which plays the
-/// directory of another node.
+/// directory of another node (sharing the store, as nodes do), and the
+/// reminder scheduler of this node, on virtual time from `base_ms`.
 struct fixture : test::node_fixture {
   fixture() {
+    t0 = sched.clock().now();
+    auto clock = [this] {
+      return base_ms
+             + std::chrono::duration_cast<std::chrono::milliseconds>(
+                 sched.clock().now() - t0)
+                 .count();
+    };
+    actors::reminder_scheduler_settings rs;
+    rs.clustered = true;
+    rs.clock = clock;
+    rs.request_timeout = std::chrono::hours(1);
+    scheduler = sys.spawn(actors::reminder_scheduler, journal, rs,
+                          stats.reminders, stats.messages);
     auto clustered_settings = settings;
     clustered_settings.clustered = true;
+    clustered_settings.clock = clock;
+    clustered_settings.scheduler = scheduler;
     clustered = sys.spawn(actors::user_directory, journal, clustered_settings,
                           stats.lists);
+    self->send(scheduler, atom::start::value, clustered);
     sched.run();
   }
 
   ~fixture() override {
     caf::anon_send_exit(clustered, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(scheduler, caf::exit_reason::user_shutdown);
     sched.run();
+  }
+
+  void advance(std::chrono::seconds d) {
+    for (int i = 0; i < d.count(); ++i) {
+      sched.advance_time(std::chrono::seconds(1));
+      sched.run();
+    }
+  }
+
+  actors::reminder_scheduler_state& scheduler_state() {
+    return deref<actors::reminder_scheduler_actor::stateful_base<
+      actors::reminder_scheduler_state>>(scheduler)
+      .state;
+  }
+
+  /// The state of the first reminder of `user`'s todo `id`, read through
+  /// `dir`.
+  std::string reminder_state(const actors::user_directory_actor& dir,
+                             const std::string& user, const std::string& id) {
+    self->send(dir, atom::get::value, user, id);
+    sched.run();
+    std::string result;
+    self->receive(
+      [&](actors::domain::todo& x) {
+        CAF_REQUIRE(!x.reminders.empty());
+        result = std::string{to_string(x.reminders[0].state)};
+      },
+      [&](caf::error& err) { CAF_FAIL(describe(err)); });
+    return result;
   }
 
   /// Sends a create for `user` to the clustered directory.
@@ -100,6 +149,9 @@ struct fixture : test::node_fixture {
   }
 
   const int32_t alice = actors::domain::partition_of("alice", partitions);
+  int64_t base_ms = actors::domain::now_ms();
+  caf::actor_clock::time_point t0;
+  actors::reminder_scheduler_actor scheduler;
   actors::user_directory_actor clustered;
   /// The epochs this node claimed.
   std::map<int32_t, int64_t> held;
@@ -249,6 +301,47 @@ CAF_TEST(the directory counts the sessions of this node per user) {
   caf::anon_send_exit(s2, caf::exit_reason::kill);
   sched.run();
   CAF_CHECK(presence().empty());
+}
+
+CAF_TEST(the scheduler keeps the reminders of the partitions this node owns) {
+  // Alice's partition is another node's: a reminder written there (due in
+  // 5 s) is not this node's to fire, and its scheduler never heard of it.
+  route(self_handle(), alice, other_node());
+  command cmd;
+  cmd.user_id = "alice";
+  cmd.request_id = "r-remind";
+  test::set_body(cmd, R"({"title":"t","reminders":[{"at":")"
+                        + actors::domain::format_rfc3339_ms(base_ms + 5000)
+                        + R"("},{"at":")"
+                        + actors::domain::format_rfc3339_ms(base_ms + 60000)
+                        + R"("}]})");
+  self->send(directory, cmd);
+  sched.run();
+  std::string id;
+  self->receive(
+    [&](actors::command_outcome& x) {
+  id = nlohmann::json::parse(test::view(x).body).at("id");
+    },
+    [&](caf::error& err) {
+  CAF_FAIL(describe(err)); });
+  CAF_CHECK(scheduler_state().index.empty());
+  CAF_CHECK(scheduler_state().backlog.empty());
+  advance(std::chrono::seconds(10));
+  CAF_CHECK_EQUAL(reminder_state(directory, "alice", id), "pending");
+  // The partition moves here (its owner died): the scheduler reads the
+  // index again and fires what fell due meanwhile, once.
+  route(self_handle());
+  CAF_CHECK_EQUAL(scheduler_state().backlog.size(), 1u);
+  advance(std::chrono::seconds(2));
+  CAF_CHECK_EQUAL(reminder_state(clustered, "alice", id), "fired");
+  CAF_CHECK_EQUAL(stats.reminders->fired.value(), 1);
+  // The second reminder is this node's to fire now ...
+  using key = actors::reminder_scheduler_state::key;
+  CAF_CHECK_EQUAL(scheduler_state().index.count(key{"alice", id}), 1u);
+  // ... until the partition moves away again: its entries go with it.
+  route(self_handle(), alice, other_node());
+  CAF_CHECK(scheduler_state().backlog.empty());
+  CAF_CHECK(scheduler_state().index.empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

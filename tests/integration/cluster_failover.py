@@ -3,13 +3,20 @@ SIGKILL under a steady write load through the other nodes, and Redis
 restarted under load. Nothing acknowledged is lost, sequences stay
 gap-free, a socket on a surviving node sees every event exactly once, and
 the nodes recover by themselves: writes succeed again within the session
-timeout plus 5 s."""
+timeout plus 5 s. The reminders of the dead owner's users fire on the new
+owner, once."""
 
+import datetime
 import sys
 import time
 import unittest
 
-from cluster_util import ClusterTestCase, Writer, restart_redis
+from cluster_util import ClusterTestCase, Writer, call, restart_redis
+
+
+def rfc3339(epoch):
+    t = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
 class FailoverTest(ClusterTestCase):
@@ -63,6 +70,38 @@ class FailoverTest(ClusterTestCase):
         # Every acknowledged write is there, once; the user's sequence is
         # gap-free; the socket on a surviving node saw every event once.
         self.check_user(nodes["node-b"], user, acked, reader)
+
+    def test_reminders_of_a_dead_owner_fire_on_the_new_owner(self):
+        nodes = self.cluster.nodes
+        by_owner = self.users_by_owner(nodes["node-a"], want=("node-c",))
+        self.assertIn("node-c", by_owner, by_owner.keys())
+        user = by_owner["node-c"][0]
+        # Written after every node started (only node-c's scheduler heard
+        # of them): one falls due while the partition has no owner, one
+        # after it moved.
+        now = time.time()
+        ids = {}
+        for title, at in (("during", now + 2), ("after", now + 15)):
+            r = call(nodes["node-a"], "POST", "/api/v1/todos",
+                     {"title": title, "reminders": [{"at": rfc3339(at)}]},
+                     user, {"Prefer": "wait=10"})
+            self.assertEqual(r.status, 201, r.body)
+            ids[title] = r.body["id"]
+        nodes["node-c"].kill9()
+        deadline = time.monotonic() + 60
+        while True:
+            items = self.read(nodes["node-b"], "/api/v1/todos", user).body
+            states = {t["title"]: t["reminders"][0]["state"]
+                      for t in items["items"]}
+            if states == {"during": "fired", "after": "fired"}:
+                break
+            self.assertLess(time.monotonic(), deadline,
+                            (states, self.cluster.logs()))
+            time.sleep(0.5)
+        # Each fired once (the scheduler of every node may have woken it;
+        # the list decides what is due).
+        types = [e["type"] for e in self.events(nodes["node-a"], user)]
+        self.assertEqual(types.count("todo.reminder.due"), 2, types)
 
     def test_redis_restart_under_load(self):
         nodes = self.cluster.nodes
