@@ -244,8 +244,6 @@ struct result_of<caf::delegated<Rs...>> {
   using type = caf::result<Rs...>;
 };
 
-/// A handler that forwards `(Atom, user, xs...)` to the user's todo_list
-/// (or its owning node), which answers the original sender.
 /// How long a relayed request may stay unanswered here. Its client gives up
 /// sooner (`--request-timeout`); this only bounds what the directory keeps.
 constexpr caf::timespan relay_timeout = std::chrono::minutes(5);
@@ -287,6 +285,8 @@ struct relay<caf::delegated<Rs...>> {
   }
 };
 
+/// A handler that forwards `(Atom, user, xs...)` to the user's todo_list,
+/// which answers the original sender, or relays it to the owning node.
 template<class Atom, class... Ts>
 auto routed(directory_ptr self) {
   using delegated = decltype(self->delegate(
