@@ -14,6 +14,10 @@ namespace {
 
 constexpr int64_t retry_ms = 1000;
 
+/// Cluster mode: between two pages of a read that skipped other nodes'
+/// entries, so that the journal commits in between.
+constexpr auto page_pause = std::chrono::milliseconds(20);
+
 } // namespace
 
 void reminder_scheduler_state::start(user_directory_actor dir) {
@@ -102,9 +106,11 @@ void reminder_scheduler_state::load_page() {
         buffered.clear();
         for (auto& [k, at] : replay)
           update(k, at);
-        // Pages of other nodes' entries leave the window short: read on.
-        if (!unbounded && queue.size() < settings.window / 2)
-          load_page();
+        // Cluster mode: pages of other nodes' entries leave the window
+        // short, and no timer may be due to read on (`tick` does).
+        if (settings.clustered && !unbounded
+            && queue.size() < settings.window / 2)
+          self->delayed_send(self, page_pause, atom::tick::value);
         arm();
       },
       [this, g = generation](caf::error&) {

@@ -149,6 +149,11 @@ void release_heap_async() {
 }
 
 void user_directory_state::stop(const caf::error& reason) {
+  fail_relayed(caf::node_id{},
+               make_retry_error(ec::unavailable, "",
+                                "this node is shutting down; retry (with the "
+                                "same Idempotency-Key)",
+                                1));
   for (auto& kvp : users)
     self->send_exit(kvp.second.handle, reason);
   stats->resident.add(-static_cast<int64_t>(users.size()));
@@ -172,25 +177,32 @@ void user_directory_state::watch(const todo_api& owner) {
     self->monitor(owner);
 }
 
+void user_directory_state::fail_relayed(const caf::node_id& node,
+                                        const caf::error& err) {
+  std::vector<std::function<void(caf::error)>> failed;
+  for (auto i = relayed.begin(); i != relayed.end();) {
+    if (node && i->second.node != node) {
+      ++i;
+      continue;
+    }
+    failed.push_back(std::move(i->second.fail));
+    i = relayed.erase(i);
+  }
+  for (auto& fail : failed)
+    fail(err);
+}
+
 void user_directory_state::forget(const caf::actor_addr& list) {
   if (watched_owners.erase(list) > 0) {
-    auto node = list.node();
-    auto err = make_retry_error(
-      ec::unavailable, "",
-      "the node that owns this user went away while it handled the request "
-      "(it may have been applied: retry it, with the same Idempotency-Key)",
-      1);
-    std::vector<std::function<void(caf::error)>> failed;
-    for (auto i = relayed.begin(); i != relayed.end();) {
-      if (i->second.node != node) {
-        ++i;
-        continue;
-      }
-      failed.push_back(std::move(i->second.fail));
-      i = relayed.erase(i);
-    }
-    for (auto& fail : failed)
-      fail(err);
+    // A reconnect that raced this message may get a spurious 503 for a
+    // request the new link carries: clients retry.
+    fail_relayed(
+      list.node(),
+      make_retry_error(ec::unavailable, "",
+                       "the node that owns this user went away while it "
+                       "handled the request (it may have been applied: retry "
+                       "it, with the same Idempotency-Key)",
+                       1));
     return;
   }
   if (auto s = session_users.find(list); s != session_users.end()) {
@@ -244,9 +256,10 @@ struct result_of<caf::delegated<Rs...>> {
   using type = caf::result<Rs...>;
 };
 
-/// How long a relayed request may stay unanswered here. Its client gives up
-/// sooner (`--request-timeout`); this only bounds what the directory keeps.
-constexpr caf::timespan relay_timeout = std::chrono::minutes(5);
+/// How long past `--request-timeout` a relayed request may stay unanswered
+/// here (its client has given up by then; an owner stopped with SIGSTOP
+/// keeps its link up and sends no down message).
+constexpr caf::timespan relay_grace = std::chrono::seconds(5);
 
 /// Asks `owner`, the directory of another node, and answers the request
 /// being handled with its reply. A delegation would hand the request over
@@ -271,7 +284,9 @@ struct relay<caf::delegated<Rs...>> {
                              }});
     // Whichever comes first answers: the reply, or the node going away.
     auto settle = [self, id] { return self->state.relayed.erase(id) > 0; };
-    self->request(owner, relay_timeout, std::forward<Xs>(xs)...)
+    self
+      ->request(owner, st.settings.request_timeout + relay_grace,
+                std::forward<Xs>(xs)...)
       .then(
         [settle, rp](Rs&... ys) mutable {
           if (settle())

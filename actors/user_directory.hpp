@@ -80,10 +80,14 @@ struct user_directory_state {
   void reroute(routing_table table);
   void idle(const std::string& user, uint64_t handled,
             const caf::actor_addr& reporter);
-  /// Shutdown: takes every todo_list down too.
+  /// Shutdown: takes every todo_list down too, and answers the relayed
+  /// requests (503).
   void stop(const caf::error& reason);
   /// Monitors the directory of another node that owns partitions.
   void watch(const todo_api& owner);
+  /// Answers the relayed requests to `node` (all when `node` is none)
+  /// with `err`.
+  void fail_relayed(const caf::node_id& node, const caf::error& err);
   /// A todo_list ended (failed or passivated), a tracked session, or a
   /// watched owner's node went away: its relayed requests fail (503, to
   /// retry) at once instead of waiting for their client's timeout.

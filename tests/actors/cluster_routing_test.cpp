@@ -32,6 +32,8 @@ struct fixture : test::node_fixture {
     };
     actors::reminder_scheduler_settings rs;
     rs.clustered = true;
+    // Two entries in memory at most: reads page through the index.
+    rs.window = 2;
     rs.clock = clock;
     rs.request_timeout = std::chrono::hours(1);
     scheduler = sys.spawn(actors::reminder_scheduler, journal, rs,
@@ -63,6 +65,29 @@ struct fixture : test::node_fixture {
     return deref<actors::reminder_scheduler_actor::stateful_base<
       actors::reminder_scheduler_state>>(scheduler)
       .state;
+  }
+
+  /// Creates a todo of `user` with one reminder per offset (ms from
+  /// `base_ms`) through `dir`; its id.
+  std::string remind(const actors::user_directory_actor& dir,
+                     const std::string& user, std::vector<int64_t> offsets) {
+    std::string reminders;
+    for (auto ms : offsets)
+      reminders += (reminders.empty() ? "" : ",") + std::string{R"({"at":")"}
+                   + actors::domain::format_rfc3339_ms(base_ms + ms) + "\"}";
+    command cmd;
+    cmd.user_id = user;
+    cmd.request_id = "r" + std::to_string(++requests);
+    test::set_body(cmd, R"({"title":"t","reminders":[)" + reminders + "]}");
+    self->send(dir, cmd);
+    sched.run();
+    std::string id;
+    self->receive(
+      [&](actors::command_outcome& x) {
+        id = nlohmann::json::parse(test::view(x).body).at("id");
+      },
+      [&](caf::error& err) { CAF_FAIL(describe(err)); });
+    return id;
   }
 
   /// The state of the first reminder of `user`'s todo `id`, read through
@@ -307,23 +332,7 @@ CAF_TEST(the scheduler keeps the reminders of the partitions this node owns) {
   // Alice's partition is another node's: a reminder written there (due in
   // 5 s) is not this node's to fire, and its scheduler never heard of it.
   route(self_handle(), alice, other_node());
-  command cmd;
-  cmd.user_id = "alice";
-  cmd.request_id = "r-remind";
-  test::set_body(cmd, R"({"title":"t","reminders":[{"at":")"
-                        + actors::domain::format_rfc3339_ms(base_ms + 5000)
-                        + R"("},{"at":")"
-                        + actors::domain::format_rfc3339_ms(base_ms + 60000)
-                        + R"("}]})");
-  self->send(directory, cmd);
-  sched.run();
-  std::string id;
-  self->receive(
-    [&](actors::command_outcome& x) {
-  id = nlohmann::json::parse(test::view(x).body).at("id");
-    },
-    [&](caf::error& err) {
-  CAF_FAIL(describe(err)); });
+  auto id = remind(directory, "alice", {5000, 60000});
   CAF_CHECK(scheduler_state().index.empty());
   CAF_CHECK(scheduler_state().backlog.empty());
   advance(std::chrono::seconds(10));
@@ -342,6 +351,23 @@ CAF_TEST(the scheduler keeps the reminders of the partitions this node owns) {
   route(self_handle(), alice, other_node());
   CAF_CHECK(scheduler_state().backlog.empty());
   CAF_CHECK(scheduler_state().index.empty());
+}
+
+CAF_TEST(the scheduler reads on past pages of users of other nodes) {
+  // The index starts with six entries of alice, another node's user; bob's
+  // one is after them, written before bob's partition came here.
+  std::string bob = "bob";
+  for (int i = 0; actors::domain::partition_of(bob, partitions) == alice;)
+    bob = "bob" + std::to_string(++i);
+  route(other_node());
+  for (int i = 0; i < 3; ++i)
+    remind(directory, "alice", {1000, 2000});
+  auto id = remind(directory, bob, {5000});
+  // With two entries in memory at most, the first pages hold only alice's.
+  route(self_handle(), alice, other_node());
+  advance(std::chrono::seconds(6));
+  CAF_CHECK_EQUAL(reminder_state(clustered, bob, id), "fired");
+  CAF_CHECK_EQUAL(stats.reminders->fired.value(), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

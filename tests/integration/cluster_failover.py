@@ -98,7 +98,7 @@ class FailoverTest(ClusterTestCase):
             self.assertLess(time.monotonic(), deadline,
                             (states, self.cluster.logs()))
             time.sleep(0.5)
-        # Each fired once (the scheduler of every node may have woken it;
+        # Each fired once (a wake sent twice across the move is a no-op:
         # the list decides what is due).
         types = [e["type"] for e in self.events(nodes["node-a"], user)]
         self.assertEqual(types.count("todo.reminder.due"), 2, types)

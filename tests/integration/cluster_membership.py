@@ -6,6 +6,7 @@ holds no partition."""
 
 import os
 import signal
+import subprocess
 import threading
 import time
 import unittest
@@ -168,9 +169,6 @@ class StallTest(ClusterTestCase):
         self.assertNotIn("stalled-fenced", titles)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class StaleMapTest(ClusterTestCase):
     def max_epoch(self, cluster):
@@ -178,24 +176,41 @@ class StaleMapTest(ClusterTestCase):
             cur.execute("SELECT max(epoch) FROM partition_epochs")
             return cur.fetchone()[0]
 
+    def owners_map(self, redis):
+        """The partition map in Redis: {partition: (epoch, node)}."""
+        out = subprocess.run(["redis-cli", "-u", redis, "--raw", "HGETALL",
+                              "actodo:owners"], capture_output=True,
+                             text=True, check=True, timeout=30).stdout.split()
+        return {int(p): (int(epoch), node)
+                for p, epoch, node in zip(out[::3], out[1::3], out[2::3])}
+
     def test_a_map_kept_from_an_earlier_store_holds_no_partition(self):
         old = self.cluster
-        # Partitions move (node-c leaves): the map shows epochs above 1.
+        # Partitions move (node-c leaves), then the nodes die without
+        # clearing anything: the map names them at epochs above 1.
         old.nodes["node-c"].stop()
         old.wait_settled()
-        stale = self.max_epoch(old)
-        self.assertGreaterEqual(stale, 2)
+        for node in old.nodes.values():
+            if node.running():
+                node.kill9()
+        stale = self.owners_map(old.redis)
+        self.assertEqual(len(stale), PARTITIONS, stale)
+        self.assertGreaterEqual(max(e for e, _ in stale.values()), 2, stale)
         old.close()
-        # A new store (epochs from 1) with the same Redis database: its
-        # map still names the old nodes at the old epochs.
+        # A new store (epochs from 1) and other node ids with the same Redis
+        # database: every stale entry names another node.
         second = os.path.join(self.tmp, "second")
         os.makedirs(second)
-        new = Cluster(second, redis=old.redis)
+        new = Cluster(second, redis=old.redis,
+                      names=["node-x", "node-y", "node-z"])
         self.addCleanup(new.close)
         new.wait_settled()
-        self.assertGreater(self.max_epoch(new), stale)
+        fresh = self.owners_map(old.redis)
+        for p, (epoch, node) in fresh.items():
+            self.assertIn(node, new.nodes, fresh)
+            self.assertGreater(epoch, stale[p][0], (stale, fresh))
         # Every partition serves writes.
-        node = new.nodes["node-a"]
+        node = new.nodes["node-x"]
         users, n = {}, 0
         while len(users) < PARTITIONS:
             u = User(node, f"stale{n}-{os.getpid()}")
@@ -205,3 +220,7 @@ class StaleMapTest(ClusterTestCase):
             r = call(node, "POST", "/api/v1/todos", {"title": "t"}, u,
                      {"Prefer": "wait=10"})
             self.assertEqual(r.status, 201, (r.body, new.logs()))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -90,10 +90,11 @@ class Node(Server):
 class Cluster:
     """Broker, one PostgreSQL database, a Redis database and `n` nodes.
     `redis`: the Redis database of an earlier cluster (default: one of its
-    own)."""
+    own); `names`: the node ids (default node-a, node-b, ...)."""
 
     def __init__(self, tmp, n=3, tls=True, extra_args=(), redis=None,
-                 session_timeout=SESSION_TIMEOUT):
+                 session_timeout=SESSION_TIMEOUT, names=None):
+        self.names = names or [f"node-{chr(ord('a') + i)}" for i in range(n)]
         self.broker = Broker(partitions=PARTITIONS)
         self.nodes = {}
         self.session_timeout = session_timeout
@@ -121,8 +122,8 @@ class Cluster:
                      "--admin-insecure", *extra_args]
         self.args.append(f"--cluster.tls-dir={self.certs}" if tls
                          else "--cluster.insecure")
-        for i in range(n):
-            self.add(f"node-{chr(ord('a') + i)}")
+        for name in self.names[:n]:
+            self.add(name)
 
     def add(self, node_id):
         self.nodes[node_id] = Node(node_id, self.args)
