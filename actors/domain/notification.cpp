@@ -1,5 +1,7 @@
 #include "actors/domain/notification.hpp"
 
+#include "actors/domain/json_fields.hpp"
+
 namespace actodo::actors::domain {
 
 bool operator==(const notification& x, const notification& y) {
@@ -18,7 +20,7 @@ nlohmann::json to_json(const notification& x) {
 
 notification notification_from_json(const nlohmann::json& obj) {
   notification x;
-  x.id = obj.at("id").get<int64_t>();
+  x.id = integer_at(obj, "id");
   x.kind = obj.at("kind").get<std::string>();
   x.created_at = obj.at("created_at").get<std::string>();
   x.subject = obj.at("subject").get<std::string>();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "actors/domain/json_fields.hpp"
 #include "actors/domain/text.hpp"
 
 namespace actodo::actors::domain {
@@ -122,7 +123,7 @@ project project_from_json(const json& obj) {
   x.archived = obj.value("archived", false);
   x.created_at = text("created_at");
   x.updated_at = text("updated_at");
-  x.version = obj.at("version").get<int64_t>();
+  x.version = integer_at(obj, "version");
   return x;
 }
 

@@ -1,6 +1,7 @@
 #include "actors/domain/todo.hpp"
 
 #include "actors/calendar/calendar.hpp"
+#include "actors/domain/json_fields.hpp"
 #include "actors/domain/schedule.hpp"
 #include "actors/domain/time.hpp"
 
@@ -105,7 +106,7 @@ recurrence recurrence_from_json(const nlohmann::json& obj) {
   r.exdates = obj.value("exdates", std::vector<std::string>{});
   r.from_completion = obj.value("mode", "from_due") == "from_completion";
   r.series_id = obj.value("series_id", "");
-  r.index = obj.value("index", int64_t{1});
+  r.index = integer_or(obj, "index", 1);
   r.next_id = nullable_string(obj, "next_id");
   r.ended = obj.value("ended", false);
   r.end_reason = nullable_string(obj, "end_reason");
@@ -321,7 +322,7 @@ todo todo_from_json(const nlohmann::json& obj) {
     result.order = i->get<double>();
   result.created_ms = instant_of(obj, "created_at");
   result.updated_ms = instant_of(obj, "updated_at");
-  result.version = obj.at("version").get<int64_t>();
+  result.version = integer_at(obj, "version");
   result.time_zone = nullable_string(obj, "time_zone");
   if (auto i = obj.find("reminders"); i != obj.end())
     for (auto& r : *i)
