@@ -13,7 +13,7 @@
 
 namespace actodo::actors::steps {
 
-void add_event(context& ctx, std::string_view type, const std::string& todo_id,
+void add_event(context& ctx, std::string_view type, std::string_view todo_id,
                std::string_view data_json) {
   records::envelope env{ctx.todos.user_id, ctx.cmd.request_id, ctx.now};
   auto seq = ++ctx.todos.last_seq;
@@ -96,7 +96,7 @@ std::optional<domain::todo> link_successor(context& ctx, domain::todo& t,
 void insert_successor(context& ctx, domain::todo t) {
   auto text = records::encode_todo(t);
   add_event(ctx, "todo.created", t.id, text);
-  ctx.out.batch.todos.push_back({t.id, std::move(text)});
+  ctx.out.batch.todos.push_back({t.id.str(), std::move(text)});
   ctx.todos.put(std::move(t));
 }
 
@@ -130,7 +130,7 @@ command_outcome apply_write(context& ctx) {
   if (!kind)
     return r; // Nothing changed: no event.
   add_event(ctx, domain::event_type(*kind), next.id, ctx.todo_json);
-  ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
+  ctx.out.batch.todos.push_back({next.id.str(), ctx.todo_json});
   notify_if_ended(ctx, target, next);
   // An update keeps the todo as it was for what its subtasks follow; a
   // create hands the new todo over without a copy.

@@ -57,13 +57,13 @@ struct user_todos {
   /// Inserts or replaces a todo, keeping `children` in step.
   void put(domain::todo t);
   /// Removes one todo (not its subtasks), keeping `children` in step.
-  void erase(const std::string& id);
+  void erase(std::string_view id);
   /// The subtasks of `id`, their subtasks and so on, parents first.
-  std::vector<std::string> descendants(const std::string& id) const;
+  std::vector<std::string> descendants(std::string_view id) const;
   /// Levels from the root down to `id` (a root todo: 1).
-  size_t depth(const std::string& id) const;
+  size_t depth(std::string_view id) const;
   /// Levels from `id` down to its deepest subtask (no subtasks: 1).
-  size_t height(const std::string& id) const;
+  size_t height(std::string_view id) const;
   /// The notifications with an id above `read_up_to`.
   int64_t unread() const;
 };

@@ -35,7 +35,7 @@ void notify_reminder(context& ctx, const domain::todo& t, size_t index,
                       {"scheduled", scheduled},
                       {"due", t.due.empty() ? nlohmann::json{}
                                             : nlohmann::json(t.due)}};
-  notify(ctx, "reminder", t.id, t.title, data.dump());
+  notify(ctx, "reminder", t.id.str(), t.title.str(), data.dump());
 }
 
 void notify_if_ended(context& ctx, const domain::todo* before,
@@ -46,7 +46,7 @@ void notify_if_ended(context& ctx, const domain::todo* before,
   nlohmann::json data{{"todo_id", t.id},
                       {"series_id", t.recur->series_id},
                       {"end_reason", t.recur->end_reason}};
-  notify(ctx, "series.ended", t.id, t.title, data.dump());
+  notify(ctx, "series.ended", t.id.str(), t.title.str(), data.dump());
 }
 
 command_outcome apply_read(context& ctx) {

@@ -67,7 +67,7 @@ command_outcome apply_wake(context& ctx) {
   if (firings.empty())
     add_event(ctx, "todo.updated", next.id, ctx.todo_json);
   notify_if_ended(ctx, &before, next);
-  ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
+  ctx.out.batch.todos.push_back({next.id.str(), ctx.todo_json});
   if (successor)
     insert_successor(ctx, std::move(*successor));
   return r;
@@ -104,7 +104,7 @@ command_outcome apply_reminder(context& ctx) {
             snooze
               ? records::reminder_data(ctx.todo_json, index, "until", until)
               : records::reminder_data(ctx.todo_json, index));
-  ctx.out.batch.todos.push_back({next.id, ctx.todo_json});
+  ctx.out.batch.todos.push_back({next.id.str(), ctx.todo_json});
   return res;
 }
 

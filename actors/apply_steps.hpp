@@ -28,7 +28,7 @@ struct context {
 };
 
 /// Appends an event with the next sequence number to the batch.
-void add_event(context& ctx, std::string_view type, const std::string& todo_id,
+void add_event(context& ctx, std::string_view type, std::string_view todo_id,
                std::string_view data_json);
 
 /// A refusal of `ctx.cmd`.

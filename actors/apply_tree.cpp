@@ -11,8 +11,8 @@ namespace actodo::actors::steps {
 namespace {
 
 /// Whether `id` is `ancestor` or below it.
-bool within(const user_todos& todos, const std::string& ancestor,
-            const std::string& id) {
+bool within(const user_todos& todos, std::string_view ancestor,
+            std::string_view id) {
   size_t steps = 0;
   for (auto i = todos.by_id.find(id);
        i != todos.by_id.end() && steps <= todos.by_id.size();
@@ -50,7 +50,7 @@ std::string project_named(context& ctx, const std::string& name,
 /// Applies `fn` to every subtask of `root` (below it, parents first) and
 /// records each one it changes.
 template<class F>
-void for_subtasks(context& ctx, const std::string& root, F fn) {
+void for_subtasks(context& ctx, std::string_view root, F fn) {
   for (auto& id : ctx.todos.descendants(root)) {
     auto i = ctx.todos.by_id.find(id);
     if (i == ctx.todos.by_id.end())
@@ -73,7 +73,7 @@ void for_subtasks(context& ctx, const std::string& root, F fn) {
     }
     auto text = records::encode_todo(t);
     add_event(ctx, domain::event_type(*kind), t.id, text);
-    ctx.out.batch.todos.push_back({t.id, std::move(text)});
+    ctx.out.batch.todos.push_back({t.id.str(), std::move(text)});
     notify_if_ended(ctx, &before, t);
     ctx.todos.put(std::move(t));
     if (successor)
@@ -94,7 +94,7 @@ std::optional<command_outcome> place(context& ctx, const domain::todo* before,
       return why;
   }
   if (next.parent_id.empty()) {
-    if (todos.projects.count(next.project_id) == 0)
+    if (todos.projects.count(next.project_id.str()) == 0)
       return invalid(ctx, "no project with id " + next.project_id,
                      "project_id");
     return std::nullopt;

@@ -146,7 +146,7 @@ caf::expected<stored_row> decode_row(std::string_view text) {
 
 persistence::event_record
 make_event(const envelope& env, int64_t seq, std::string_view type,
-           const std::string& todo_id, std::string_view data_json) {
+           std::string_view todo_id, std::string_view data_json) {
   // Keys in the order nlohmann::json sorts them: the stored form is
   // identical to a dump of the same object, without a second encoding of
   // the (already encoded) data.
@@ -168,10 +168,10 @@ make_event(const envelope& env, int64_t seq, std::string_view type,
   ev += R"(,"type":)";
   ev += json_string(type);
   ev += '}';
-  return {seq, std::string{type}, todo_id, std::move(ev)};
+  return {seq, std::string{type}, std::string{todo_id}, std::move(ev)};
 }
 
-std::string deleted_data(const std::string& todo_id) {
+std::string deleted_data(std::string_view todo_id) {
   return R"({"id":)" + json_string(todo_id) + "}";
 }
 

@@ -81,10 +81,10 @@ struct envelope {
 /// is `data_json` (already encoded, embedded as is).
 persistence::event_record
 make_event(const envelope& env, int64_t seq, std::string_view type,
-           const std::string& todo_id, std::string_view data_json);
+           std::string_view todo_id, std::string_view data_json);
 
 /// `{"id":"..."}`: the data of a `todo.deleted` event.
-std::string deleted_data(const std::string& todo_id);
+std::string deleted_data(std::string_view todo_id);
 
 /// `{"todo":{...},"reminder":n}` plus `"scheduled"` or `"until"` when not
 /// empty: the data of the `todo.reminder.*` events.

@@ -49,7 +49,7 @@ caf::expected<occurrence_list> preview_of(const domain::preview_request& req,
   out.dues = domain::upcoming(req.sample, req.limit - 1, budget, &exhausted);
   if (exhausted)
     return over_budget(budget, req.field);
-  out.dues.insert(out.dues.begin(), req.sample.due);
+  out.dues.insert(out.dues.begin(), req.sample.due.str());
   return out;
 }
 

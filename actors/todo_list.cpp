@@ -16,7 +16,7 @@ namespace actodo::actors {
 
 void todo_list_state::on_routed() {
   ++routed;
-  count_message(*settings.messages, actor_kind::todo_list, self);
+  count_message(*settings->messages, actor_kind::todo_list, self);
 }
 
 void todo_list_state::touch() {
@@ -83,7 +83,7 @@ caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
   // Awaiting keeps later commands of this user behind this one.
   ++lookups;
   self
-    ->request(journal, settings.request_timeout, atom::idempotent::value,
+    ->request(journal, settings->request_timeout, atom::idempotent::value,
               todos.user_id, cmd.idempotency_key)
     .await(
       [this, cmd, fp, rp,
@@ -104,23 +104,23 @@ caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
 }
 
 void todo_list_state::execute(command& cmd, promise rp) {
-  auto now = settings.clock();
+  auto now = settings->clock();
   // The next occurrence goes into the same batch as the completion: exactly
   // one per completion, also across retries and crashes. Computed here, so
   // the expansion is charged to this user; at the cap it is not needed.
   auto before = successor_needed(todos, cmd, now);
   successor_plan plan;
-  if (!before || todos.by_id.size() >= settings.max_todos
+  if (!before || todos.by_id.size() >= settings->max_todos
       || !expander.may_start(false)) {
     // Not needed, at the cap, or this user's own expansions are still
     // running (only pathological rules take that long): no next one.
     plan.computed = before.has_value();
-    if (before && todos.by_id.size() < settings.max_todos)
+    if (before && todos.by_id.size() < settings->max_todos)
       plan.end_reason = "budget";
     return run(cmd, rp, now, plan);
   }
   auto out = std::make_shared<successor_plan>();
-  auto budget = settings.recurrence_budget;
+  auto budget = settings->recurrence_budget;
   expand([t = std::move(*before), now, budget,
           out] { *out = plan_successor(t, now, budget); },
          true,
@@ -131,14 +131,14 @@ void todo_list_state::execute(command& cmd, promise rp) {
              out->end_reason = "budget";
            }
            if (out->next)
-             settings.recurrences->occurrences_generated.add();
+             settings->recurrences->occurrences_generated.add();
            run(cmd, rp, now, *out);
          });
 }
 
 void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
                           const successor_plan& plan) {
-  auto out = apply_command(todos, cmd, now_ms, settings.max_todos, plan);
+  auto out = apply_command(todos, cmd, now_ms, settings->max_todos, plan);
   if (indexed)
     reindex(out.batch.todos);
   auto id = cmd.request_id;
@@ -146,10 +146,10 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
   if (batch.events.empty() && batch.todos.empty()
       && batch.request.request_id.empty()) {
     // A wake that found nothing due: tell the scheduler where things are.
-    if (settings.scheduler)
+    if (settings->scheduler)
       if (auto i = todos.by_id.find(cmd.todo_id); i != todos.by_id.end()) {
         auto at = domain::wake_at(i->second);
-        self->send(settings.scheduler, atom::schedule::value, todos.user_id,
+        self->send(settings->scheduler, atom::schedule::value, todos.user_id,
                    cmd.todo_id, at, at);
       }
     rp.deliver(std::move(out.result));
@@ -177,9 +177,9 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
     f.fingerprint = batch.request.fingerprint;
     pending_keys.emplace(cmd.idempotency_key, id);
   }
-  batch.fence = settings.fence;
+  batch.fence = fence;
   self
-    ->request(journal, 2 * settings.request_timeout, atom::append::value,
+    ->request(journal, 2 * settings->request_timeout, atom::append::value,
               std::move(batch))
     .then([this, id](int64_t last_seq) { committed(id, last_seq); },
           [this](caf::error& err) { failed(err); });
@@ -205,13 +205,13 @@ void todo_list_state::committed(const std::string& request_id,
     broadcast(frame);
   for (auto& rp : f.waiters)
     rp.deliver(f.result);
-  if (settings.scheduler) {
+  if (settings->scheduler) {
     for (auto& w : f.wakes)
-      self->send(settings.scheduler, atom::schedule::value, todos.user_id,
+      self->send(settings->scheduler, atom::schedule::value, todos.user_id,
                  w.todo_id, w.before, w.at);
-    auto now = settings.clock();
+    auto now = settings->clock();
     for (auto scheduled : f.fired)
-      self->send(settings.scheduler, atom::fired::value, now - scheduled);
+      self->send(settings->scheduler, atom::fired::value, now - scheduled);
   }
   if (!f.idempotency_key.empty())
     pending_keys.erase(f.idempotency_key);
@@ -239,9 +239,9 @@ void todo_list_state::failed(const caf::error& err) {
 
 caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
   touch();
-  if (sessions.size() >= settings.max_sessions)
+  if (sessions.size() >= settings->max_sessions)
     return caf::make_error(ec::limit_exceeded,
-                           "more than " + std::to_string(settings.max_sessions)
+                           "more than " + std::to_string(settings->max_sessions)
                              + " sessions");
   self->monitor(session);
   // After the welcome (the session handles frames only once subscribed):
@@ -254,10 +254,10 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
 }
 
 void todo_list_state::tick() {
-  auto idle = self->clock().now() - last_active >= settings.idle_timeout;
+  auto idle = self->clock().now() - last_active >= settings->idle_timeout;
   if (idle && sessions.empty() && pending.empty() && lookups == 0)
     self->send(directory, atom::idle::value, todos.user_id, routed);
-  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+  self->delayed_send(self, settings->idle_timeout, atom::tick::value);
 }
 
 void todo_list_state::reindex(
@@ -272,9 +272,9 @@ void todo_list_state::reindex(
 }
 
 void todo_list_state::load(persistence::user_snapshot& snap) {
-  todos.max_projects = settings.max_projects;
-  todos.recurrence_budget = settings.recurrence_budget;
-  todos.max_notifications = settings.max_notifications;
+  todos.max_projects = settings->max_projects;
+  todos.recurrence_budget = settings->recurrence_budget;
+  todos.max_notifications = settings->max_notifications;
   for (auto& text : snap.todos) {
     auto row = records::decode_row(text);
     if (!row) {
@@ -313,28 +313,32 @@ void todo_list_state::drop_session(const caf::actor_addr& addr) {
 
 void todo_list_state::start(todo_list_actor::pointer ptr,
                             user_directory_actor dir, journal_actor jnl,
-                            todo_list_settings cfg) {
+                            std::shared_ptr<const todo_list_settings> cfg,
+                            persistence::partition_fence partition) {
   self = ptr;
   directory = std::move(dir);
   journal = std::move(jnl);
   settings = std::move(cfg);
+  fence = partition;
   touch();
   // Until the snapshot arrives, every other message waits in the mailbox.
   self
-    ->request(journal, settings.request_timeout, atom::load::value,
+    ->request(journal, settings->request_timeout, atom::load::value,
               todos.user_id)
     .await([this](persistence::user_snapshot& snap) { load(snap); },
            [this](caf::error& err) { self->quit(err); });
-  self->delayed_send(self, settings.idle_timeout, atom::tick::value);
+  self->delayed_send(self, settings->idle_timeout, atom::tick::value);
 }
 
 todo_list_actor::behavior_type
 todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
           std::string user_id, user_directory_actor directory,
-          journal_actor journal, todo_list_settings settings) {
+          journal_actor journal,
+          std::shared_ptr<const todo_list_settings> settings,
+          persistence::partition_fence fence) {
   self->state.todos.user_id = std::move(user_id);
   self->state.start(self, std::move(directory), std::move(journal),
-                    std::move(settings));
+                    std::move(settings), fence);
   // Killed (shutdown or failure elsewhere): nobody waits forever.
   self->set_exit_handler(
     [self](caf::exit_msg& msg) { self->state.failed(msg.reason); });

@@ -52,9 +52,6 @@ struct todo_list_settings : config::list_options {
   /// Cluster mode: the directory routes each user by the partition table
   /// of the cluster agent; until the first one arrives it routes nothing.
   bool clustered = false;
-  /// Cluster mode: the partition and epoch every commit of this list is
-  /// fenced with (set by the directory per list).
-  persistence::partition_fence fence;
 };
 
 /// The todos of one user. Applies commands in arrival order, hands the
@@ -83,7 +80,11 @@ struct todo_list_state {
   todo_list_actor::pointer self = nullptr;
   user_directory_actor directory;
   journal_actor journal;
-  todo_list_settings settings;
+  /// Shared by every list of the node (one copy, not ~200 bytes a list).
+  std::shared_ptr<const todo_list_settings> settings;
+  /// Cluster mode: the partition and epoch every commit of this list is
+  /// fenced with (set by the directory per list).
+  persistence::partition_fence fence;
   user_todos todos;
   /// `todos` sorted in the orders queries asked for, once a list has
   /// `indexed_threshold` todos (smaller lists scan: an index costs ~500
@@ -114,7 +115,8 @@ struct todo_list_state {
 
   /// Takes its handles and settings, then loads the user's todos.
   void start(todo_list_actor::pointer ptr, user_directory_actor dir,
-             journal_actor jnl, todo_list_settings cfg);
+             journal_actor jnl, std::shared_ptr<const todo_list_settings> cfg,
+             persistence::partition_fence fence);
   /// The snapshot from the journal (stops the actor on a bad row).
   void load(persistence::user_snapshot& snap);
   /// Tells `indexes` about the todos a command changed or removed.
@@ -172,6 +174,8 @@ struct todo_list_state {
 todo_list_actor::behavior_type
 todo_list(todo_list_actor::stateful_pointer<todo_list_state> self,
           std::string user_id, user_directory_actor directory,
-          journal_actor journal, todo_list_settings settings);
+          journal_actor journal,
+          std::shared_ptr<const todo_list_settings> settings,
+          persistence::partition_fence fence);
 
 } // namespace actodo::actors

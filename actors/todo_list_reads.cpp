@@ -14,7 +14,7 @@ namespace actodo::actors {
 
 void todo_list_state::expand(std::function<void()> job, bool await,
                              std::function<void(bool)> done) {
-  if (settings.inline_expansions) {
+  if (settings->inline_expansions) {
     job();
     return done(true);
   }
@@ -22,7 +22,7 @@ void todo_list_state::expand(std::function<void()> job, bool await,
   auto worker = expander.start(self, std::move(job), state);
   if (!worker)
     return done(false);
-  auto handle = self->request(worker, settings.recurrence_time_limit,
+  auto handle = self->request(worker, settings->recurrence_time_limit,
                               atom::expand_v);
   auto on_done = [done](atom::expand) { done(true); };
   auto on_timeout = [done, state](caf::error&) {
@@ -46,7 +46,7 @@ todo_list_state::bounded(std::function<caf::expected<occurrence_list>()> fn,
   using result = caf::expected<occurrence_list>;
   auto out = std::make_shared<std::optional<result>>();
   auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 settings.recurrence_time_limit)
+                 settings->recurrence_time_limit)
                  .count();
   expand([fn = std::move(fn), out] { out->emplace(fn()); }, false,
          [rp, out, limit, field](bool finished) mutable {
@@ -68,7 +68,7 @@ caf::result<occurrence_list> todo_list_state::occurrences(const std::string& id,
   auto i = todos.by_id.find(id);
   if (i == todos.by_id.end())
     return make_field_error(ec::not_found, "id", "no todo with id " + id);
-  auto budget = settings.recurrence_budget;
+  auto budget = settings->recurrence_budget;
   return bounded([t = i->second, limit,
                   budget] { return occurrences_of(t, limit, budget); },
                  "recurrence/rrule");
@@ -77,7 +77,7 @@ caf::result<occurrence_list> todo_list_state::occurrences(const std::string& id,
 caf::result<occurrence_list>
 todo_list_state::preview(const domain::preview_request& req) {
   touch();
-  auto budget = settings.recurrence_budget;
+  auto budget = settings->recurrence_budget;
   return bounded([req, budget] { return preview_of(req, budget); }, req.field);
 }
 
@@ -163,7 +163,7 @@ todo_list_state::status(const std::string& request_id) {
   auto rp = self->make_response_promise<persistence::request_record>();
   ++lookups;
   self
-    ->request(journal, settings.request_timeout, atom::find::value,
+    ->request(journal, settings->request_timeout, atom::find::value,
               todos.user_id, request_id)
     .then(
       [this, rp,
@@ -192,7 +192,7 @@ list_summary todo_list_state::summary() const {
     out.open += t.completed ? 0 : 1;
     for (size_t n = 0; n < t.reminders.size() && !t.completed; ++n)
       if (auto at = domain::reminder_instant(t, t.reminders[n]))
-        out.pending_reminders.push_back({t.id, n, *at});
+        out.pending_reminders.push_back({t.id.str(), n, *at});
   }
   std::sort(out.pending_reminders.begin(), out.pending_reminders.end(),
             [](auto& x, auto& y) { return x.at_ms < y.at_ms; });

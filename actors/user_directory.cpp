@@ -18,21 +18,20 @@ todo_list_actor user_directory_state::route(const std::string& user) {
   count_message(*settings.messages, actor_kind::user_directory, self);
   auto i = users.find(user);
   if (i == users.end()) {
-    auto cfg = settings;
+    persistence::partition_fence fence;
     if (settings.clustered) {
       // Every commit of the list is fenced with this node's epoch.
       auto p = domain::partition_of(user, routes.partitions);
-      cfg.fence = {p, routes.epochs[static_cast<size_t>(p)]};
+      fence = {p, routes.epochs[static_cast<size_t>(p)]};
     }
-    auto epoch = cfg.fence.epoch;
     auto hdl = self->spawn(todo_list, user,
                            caf::actor_cast<user_directory_actor>(self), journal,
-                           std::move(cfg));
+                           list_settings, fence);
     self->monitor(hdl);
     ++spawned;
     stats->spawned.add();
     stats->resident.add();
-    i = users.emplace(user, entry{std::move(hdl), 0, epoch}).first;
+    i = users.emplace(user, entry{std::move(hdl), 0, fence.epoch}).first;
   }
   ++i->second.routed;
   return i->second.handle;
@@ -334,6 +333,7 @@ user_directory(directory_ptr self, journal_actor journal,
   st.self = self;
   st.journal = std::move(journal);
   st.settings = std::move(settings);
+  st.list_settings = std::make_shared<const todo_list_settings>(st.settings);
   st.stats = std::move(stats);
   // todo_lists are monitored, not linked: one failing todo_list never
   // takes the directory down.

@@ -32,6 +32,8 @@ struct user_directory_state {
   user_directory_actor::pointer self = nullptr;
   journal_actor journal;
   todo_list_settings settings;
+  /// The same, shared by every `todo_list` this directory spawns.
+  std::shared_ptr<const todo_list_settings> list_settings;
   std::unordered_map<std::string, entry> users;
   uint64_t spawned = 0;
   uint64_t passivated = 0;

@@ -27,7 +27,7 @@ void user_todos::put(domain::todo t) {
   if (i != by_id.end())
     erase(t.id);
   if (!t.parent_id.empty())
-    children[t.parent_id].push_back(t.id);
+    children[t.parent_id.str()].push_back(t.id.str());
   // The node is made in a map of its own: its key can point at the todo's
   // id only once the todo is in the node, and a stand-in key in `by_id`
   // could meet a stored todo with that id (a bad row with an empty id).
@@ -36,12 +36,12 @@ void user_todos::put(domain::todo t) {
   insert_keyed(by_id, staging.extract(added));
 }
 
-void user_todos::erase(const std::string& id) {
+void user_todos::erase(std::string_view id) {
   auto i = by_id.find(id);
   if (i == by_id.end())
     return;
   if (auto& parent = i->second.parent_id; !parent.empty()) {
-    auto j = children.find(parent);
+    auto j = children.find(parent.str());
     if (j != children.end()) {
       auto& xs = j->second;
       xs.erase(std::remove(xs.begin(), xs.end(), id), xs.end());
@@ -52,10 +52,10 @@ void user_todos::erase(const std::string& id) {
   by_id.erase(i);
 }
 
-std::vector<std::string> user_todos::descendants(const std::string& id) const {
+std::vector<std::string> user_todos::descendants(std::string_view id) const {
   std::vector<std::string> result;
-  auto add = [&](const std::string& parent) {
-    if (auto i = children.find(parent); i != children.end())
+  auto add = [&](std::string_view parent) {
+    if (auto i = children.find(std::string{parent}); i != children.end())
       result.insert(result.end(), i->second.begin(), i->second.end());
   };
   add(id);
@@ -65,7 +65,7 @@ std::vector<std::string> user_todos::descendants(const std::string& id) const {
   return result;
 }
 
-size_t user_todos::depth(const std::string& id) const {
+size_t user_todos::depth(std::string_view id) const {
   size_t result = 0;
   for (auto i = by_id.find(id); i != by_id.end() && result <= by_id.size();
        i = by_id.find(i->second.parent_id))
@@ -73,9 +73,9 @@ size_t user_todos::depth(const std::string& id) const {
   return result;
 }
 
-size_t user_todos::height(const std::string& id) const {
+size_t user_todos::height(std::string_view id) const {
   size_t result = 1;
-  auto i = children.find(id);
+  auto i = children.find(std::string{id});
   if (i == children.end())
     return result;
   for (auto& child : i->second)

@@ -11,6 +11,7 @@
 #include "caf/detail/scope_guard.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "actors/domain/compact_string.hpp"
 #include "actors/domain/heap_optional.hpp"
 #include "actors/domain/notification.hpp"
 #include "actors/domain/preview.hpp"
@@ -95,6 +96,19 @@ inspect(Inspector& f, optional_ref<T, Holder>& x) {
 } // namespace actodo::actors
 
 namespace actodo::actors::domain {
+
+/// A `compact_string` travels as a `std::string`.
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, compact_string& x) {
+  if constexpr (Inspector::reads_state) {
+    auto text = x.str();
+    return f(text);
+  } else {
+    std::string text;
+    auto guard = caf::detail::make_scope_guard([&] { x = text; });
+    return f(text);
+  }
+}
 
 template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reminder& x) {

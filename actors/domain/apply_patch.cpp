@@ -18,7 +18,7 @@ void assign(const todo_patch& p, todo& t) {
   if (p.prio)
     t.prio = *p.prio;
   if (p.tags)
-    t.tags = *p.tags;
+    t.tags.assign(p.tags->begin(), p.tags->end());
   if (p.due)
     t.due = *p.due;
   if (p.order)

@@ -101,7 +101,7 @@ bool matches(const query& q, const todo& x, const sort_values& vals) {
            == q.priorities.end())
     return false;
   for (auto& tag : q.tags) {
-    auto has_tag = [&tag](const std::string& y) { return iequals(tag, y); };
+    auto has_tag = [&tag](std::string_view y) { return iequals(tag, y); };
     if (std::none_of(x.tags.begin(), x.tags.end(), has_tag))
       return false;
   }

@@ -22,7 +22,7 @@ bool sort_indexes::order_less::operator()(const sort_values& x,
 }
 
 void sort_indexes::put(const todo& x) {
-  auto [i, added] = entries_.try_emplace(x.id);
+  auto [i, added] = entries_.try_emplace(x.id.str());
   auto* e = &i->second;
   // Out of every order while its values change (the sets' invariant).
   if (!added)

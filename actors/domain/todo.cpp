@@ -17,7 +17,7 @@ std::string nullable_string(const nlohmann::json& obj, const char* key) {
   return i->get<std::string>();
 }
 
-nlohmann::json nullable_json(const std::string& str) {
+nlohmann::json nullable_json(std::string_view str) {
   if (str.empty())
     return nullptr;
   return str;
@@ -145,7 +145,7 @@ void append_string(std::string& out, std::string_view str) {
   out += '"';
 }
 
-void append_nullable(std::string& out, const std::string& str) {
+void append_nullable(std::string& out, std::string_view str) {
   if (str.empty())
     out += "null";
   else
@@ -316,7 +316,7 @@ todo todo_from_json(const nlohmann::json& obj) {
                                                 &obj);
   }
   if (auto i = obj.find("tags"); i != obj.end())
-    result.tags = i->get<std::vector<std::string>>();
+    result.tags = i->get<std::vector<compact_string>>();
   result.due = nullable_string(obj, "due");
   if (auto i = obj.find("order"); i != obj.end())
     result.order = i->get<double>();

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/compact_string.hpp"
 #include "actors/domain/heap_optional.hpp"
 
 namespace actodo::actors::domain {
@@ -82,21 +83,32 @@ inline constexpr std::string_view inbox_id = "p_inbox";
 /// At most this many levels of subtasks, counting the root.
 inline constexpr size_t max_todo_depth = 4;
 
-/// A single todo item of one user.
+/// A single todo item of one user. Every resident todo is one of these,
+/// so its layout is kept tight (168 bytes, 352 before): the text members are
+/// `compact_string`s (8 bytes each, most of them empty or short) and the
+/// small members come last.
 struct todo {
   /// Opaque, stable identifier.
-  std::string id;
-  std::string title;
-  std::string notes;
-  bool completed = false;
+  compact_string id;
+  compact_string title;
+  compact_string notes;
+  /// Empty means null; otherwise exactly as the client gave it (validated
+  /// RFC 3339 date or date-time with offset).
+  compact_string due;
+  /// IANA zone for `due` dates, reminders and recurrence; empty means UTC.
+  compact_string time_zone;
+  /// The project the todo is in (`inbox_id` unless it names another).
+  compact_string project_id{inbox_id};
+  /// The todo this one is a subtask of; empty for a root todo.
+  compact_string parent_id;
+  /// Compact too: a tag is usually a short word (8 bytes, no heap).
+  std::vector<compact_string> tags;
+  std::vector<reminder> reminders;
+  /// On the heap: most todos do not recur.
+  heap_optional<recurrence> recur;
   /// The last completion, ms since the epoch (`completed_at`, RFC 3339 ms
   /// UTC on the wire); none means null.
   std::optional<int64_t> completed_ms;
-  priority prio = priority::none;
-  std::vector<std::string> tags;
-  /// Empty means null; otherwise exactly as the client gave it (validated
-  /// RFC 3339 date or date-time with offset).
-  std::string due;
   /// Client-defined position for manual ordering.
   double order = 0;
   /// Ms since the epoch (`created_at` and `updated_at` on the wire, RFC 3339
@@ -106,15 +118,8 @@ struct todo {
   int64_t updated_ms = 0;
   /// Incremented on every change; a new todo has version 1.
   int64_t version = 1;
-  /// IANA zone for `due` dates, reminders and recurrence; empty means UTC.
-  std::string time_zone;
-  std::vector<reminder> reminders;
-  /// On the heap: most todos do not recur.
-  heap_optional<recurrence> recur;
-  /// The project the todo is in (`inbox_id` unless it names another).
-  std::string project_id{inbox_id};
-  /// The todo this one is a subtask of; empty for a root todo.
-  std::string parent_id;
+  priority prio = priority::none;
+  bool completed = false;
   /// Archived: out of the default list, fires nothing.
   bool archived = false;
 };

@@ -33,7 +33,7 @@ class json_exporter : public todo_exporter {
       // The todo as the API renders it plus `project`, its project's name.
       out.pop_back();
       out += R"(,"project":)";
-      auto i = names_.find(t.project_id);
+      auto i = names_.find(t.project_id.str());
       out += i == names_.end() ? "null" : dump(i->second);
       out += '}';
     }
@@ -84,7 +84,7 @@ class csv_exporter : public todo_exporter {
       // or starts like one (the import reads both).
       std::string tags;
       for (auto& tag : t.tags) {
-        if (tag.find(',') != std::string::npos || tag.front() == '[') {
+        if (tag.view().find(',') != std::string::npos || tag.front() == '[') {
           tags = dump(j["tags"]);
           break;
         }
@@ -92,15 +92,15 @@ class csv_exporter : public todo_exporter {
       }
       std::string order = dump(j["order"]);
       std::vector<std::string> row{
-        t.id,
-        t.title,
-        t.notes,
+        t.id.str(),
+        t.title.str(),
+        t.notes.str(),
         t.completed ? "true" : "false",
         t.completed_ms ? format_rfc3339_ms(*t.completed_ms) : std::string{},
         std::string{actors::domain::to_string(t.prio)},
         tags,
-        t.due,
-        t.time_zone,
+        t.due.str(),
+        t.time_zone.str(),
         order,
         format_rfc3339_ms(t.created_ms),
         format_rfc3339_ms(t.updated_ms),
@@ -108,7 +108,7 @@ class csv_exporter : public todo_exporter {
         t.recur ? dump(j["recurrence"]) : std::string{},
         t.archived ? "true" : "false",
         project_name(t.project_id),
-        t.parent_id,
+        t.parent_id.str(),
       };
       for (size_t i = 0; i < row.size(); ++i) {
         if (i > 0)
@@ -133,8 +133,8 @@ class csv_exporter : public todo_exporter {
   }
 
  private:
-  std::string project_name(const std::string& id) const {
-    auto i = names_.find(id);
+  std::string project_name(std::string_view id) const {
+    auto i = names_.find(std::string{id});
     return i == names_.end() ? std::string{} : i->second;
   }
 

@@ -57,7 +57,8 @@ icaltimetype wall_time(const cal::local_time& x) {
 
 /// The zone a todo's times are written in: its own when libical has a
 /// VTIMEZONE for it, else empty (UTC).
-std::string ical_zone(const std::string& zone) {
+std::string ical_zone(std::string_view name) {
+  std::string zone{name};
   if (zone.empty() || zone == "UTC" || !cal::valid_zone(zone)
       || icaltimezone_get_builtin_timezone(zone.c_str()) == nullptr)
     return {};
@@ -207,7 +208,7 @@ icaltimetype normalized_until(icaltimetype until, const todo& t) {
   local.second = until.second;
   auto zone = t.time_zone.empty() || !cal::valid_zone(t.time_zone)
                 ? std::string{"UTC"}
-                : t.time_zone;
+                : t.time_zone.str();
   return utc_time(cal::to_instant(local, zone));
 }
 
@@ -215,29 +216,30 @@ std::string vtodo(const todo& t) {
   auto zone = ical_zone(t.time_zone);
   component c{icalcomponent_new_vtodo()};
   auto* v = c.ptr;
-  icalcomponent_add_property(v, icalproperty_new_uid(t.id.c_str()));
+  icalcomponent_add_property(v, icalproperty_new_uid(t.id.str().c_str()));
   if (!t.parent_id.empty()) {
     // A subtask: its parent's UID (RFC 5545 3.8.4.5).
-    auto* related = icalproperty_new_relatedto(t.parent_id.c_str());
+    auto* related = icalproperty_new_relatedto(t.parent_id.str().c_str());
     icalproperty_add_parameter(related,
                                icalparameter_new_reltype(ICAL_RELTYPE_PARENT));
     icalcomponent_add_property(v, related);
   }
   icalcomponent_add_property(
     v, icalproperty_new_dtstamp(utc_time(actors::domain::now_ms())));
-  icalcomponent_add_property(v, icalproperty_new_summary(t.title.c_str()));
+  icalcomponent_add_property(v,
+                             icalproperty_new_summary(t.title.str().c_str()));
   if (!t.notes.empty())
-    icalcomponent_add_property(v,
-                               icalproperty_new_description(t.notes.c_str()));
+    icalcomponent_add_property(
+      v, icalproperty_new_description(t.notes.str().c_str()));
   icalcomponent_add_property(v,
                              icalproperty_new_created(utc_time(t.created_ms)));
   icalcomponent_add_property(
     v, icalproperty_new_lastmodified(utc_time(t.updated_ms)));
   if (!t.due.empty()) {
-    add_time(v, icalproperty_new_due, t.due, zone);
+    add_time(v, icalproperty_new_due, t.due.str(), zone);
     // A recurring component needs DTSTART (RFC 5545 3.8.5.3).
     if (t.recur)
-      add_time(v, icalproperty_new_dtstart, t.due, zone);
+      add_time(v, icalproperty_new_dtstart, t.due.str(), zone);
   }
   if (auto p = ical_priority(t.prio); p > 0)
     icalcomponent_add_property(v, icalproperty_new_priority(p));
@@ -256,13 +258,13 @@ std::string vtodo(const todo& t) {
       add_exdate(v, x, zone);
   }
   for (auto& r : t.reminders)
-    add_alarm(v, r, t.title);
+    add_alarm(v, r, t.title.str());
   auto text = c.text();
   // One CATEGORIES per tag, written here: libical writes a comma inside a
   // CATEGORIES value unescaped, which readers take as two categories.
   std::string cats;
   for (auto& tag : t.tags)
-    cats += folded("CATEGORIES:" + escape_text(tag));
+    cats += folded("CATEGORIES:" + escape_text(tag.str()));
   if (!cats.empty()) {
     // Before the first alarm (a line of its own), else before the end.
     auto at = text.find("\r\nBEGIN:VALARM\r\n");

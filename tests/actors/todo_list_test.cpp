@@ -223,7 +223,7 @@ CAF_TEST(large lists answer from indexes that follow every change) {
     std::vector<std::string> result;
     self->receive([&](actors::todo_page& page) {
       for (auto& t : page.items)
-        result.push_back(t.title);
+        result.push_back(t.title.str());
     });
     return result;
   };

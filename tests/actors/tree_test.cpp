@@ -185,7 +185,7 @@ CAF_TEST(an import names its project and creates it once) {
   auto second = actors::apply_command(todos, cmd, now, 100);
   CAF_CHECK_EQUAL(event_types(second),
                   (std::vector<std::string>{"todo.created"}));
-  auto p1 = first.result.todo->project_id;
+  auto p1 = first.result.todo->project_id.str();
   auto p2 = second.result.todo->project_id;
   CAF_CHECK_EQUAL(p1, p2);
   CAF_CHECK_EQUAL(todos.projects.at(p1).name, "Garden");

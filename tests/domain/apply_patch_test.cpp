@@ -66,7 +66,7 @@ TEST(apply_patch, create) {
   EXPECT_EQ(x.title, "T");
   EXPECT_EQ(x.notes, "N");
   EXPECT_TRUE(x.prio == priority::low);
-  EXPECT_EQ(x.tags, std::vector<std::string>{"a"});
+  EXPECT_EQ(x.tags, std::vector<compact_string>{"a"});
   EXPECT_EQ(x.due, "2026-05-01");
   EXPECT_EQ(x.order, 4.0);
   EXPECT_EQ(x.completed, false);
@@ -100,7 +100,7 @@ TEST_F(apply_patch_tests, update_changes_only_given_fields) {
   EXPECT_EQ(kind_of(res), "todo.updated");
   EXPECT_EQ(t.title, "Buy oat milk");
   EXPECT_EQ(t.notes, "keep");
-  EXPECT_EQ(t.tags, std::vector<std::string>{"x"});
+  EXPECT_EQ(t.tags, std::vector<compact_string>{"x"});
   EXPECT_EQ(t.version, 2);
   EXPECT_EQ(t.updated_ms, t1);
   EXPECT_EQ(t.created_ms, t0);

@@ -83,7 +83,7 @@ struct run_query_tests : ::testing::Test {
       ++pages;
       EXPECT_LE(pg.items.size(), limit);
       for (auto ptr : pg.items)
-        result.push_back(ptr->id);
+        result.push_back(ptr->id.str());
       if (!pg.next)
         break;
       EXPECT_EQ(pg.items.size(), limit);

@@ -180,7 +180,7 @@ TEST_F(run_query_tests, pagination_visits_every_item_exactly_once_in_order) {
     ASSERT_FALSE(full.next.has_value());
     std::vector<std::string> expected;
     for (auto ptr : full.items)
-      expected.push_back(ptr->id);
+      expected.push_back(ptr->id.str());
     for (size_t limit : {1u, 2u, 5u, 7u, 100u}) {
       size_t pages = 0;
       auto got = walk(xs, limit, pages);

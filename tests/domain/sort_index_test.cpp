@@ -35,8 +35,8 @@ struct sort_index_tests : ::testing::Test {
     x.completed = pick(3) == 0;
     x.order = pick(4) / 2.0;
     x.due = pick(4) == 0 ? "" : "2026-03-0" + std::to_string(1 + pick(3));
-    x.tags = pick(2) ? std::vector<std::string>{"home"}
-                     : std::vector<std::string>{};
+    x.tags = pick(2) ? std::vector<compact_string>{"home"}
+                     : std::vector<compact_string>{};
     x.updated_ms = feb1 + static_cast<int64_t>(pick(5)) * day;
     x.version += 1;
   }
@@ -146,7 +146,7 @@ TEST_F(sort_index_tests, a_cursor_past_a_removed_todo_still_continues) {
   auto first = indexes.run(q);
   ASSERT_TRUE(first.next);
   // The page's last todo goes away; the keyset position still orders.
-  auto last = first.items.back()->id;
+  auto last = first.items.back()->id.str();
   indexes.erase(last);
   todos.erase(last);
   q.after = first.next;

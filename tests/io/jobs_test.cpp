@@ -134,7 +134,7 @@ CAF_TEST(an import applies the valid items and records the others) {
   CAF_CHECK_EQUAL(v.errors[1].field, "title");
   std::vector<std::string> titles;
   for (auto& t : todos())
-    titles.push_back(t.title);
+    titles.push_back(t.title.str());
   std::sort(titles.begin(), titles.end());
   CAF_CHECK_EQUAL(titles, (std::vector<std::string>{"five", "four", "one"}));
   // Queued, then one frame per batch of two: 2, 4, 5 done.
