@@ -137,20 +137,8 @@ class compact_string {
     return data() + size();
   }
 
-  char operator[](size_t i) const noexcept {
-    return data()[i];
-  }
-
   char front() const noexcept {
     return data()[0];
-  }
-
-  char back() const noexcept {
-    return data()[size() - 1];
-  }
-
-  bool starts_with(std::string_view prefix) const noexcept {
-    return view().substr(0, prefix.size()) == prefix;
   }
 
   friend bool operator==(const compact_string& x, const compact_string& y) {
