@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,20 @@
 #include "persistence/records.hpp"
 
 namespace actodo::actors {
+
+/// Hashes a todo's id for `user_todos::by_id`. Not `std::hash` itself:
+/// libstdc++ keeps the hash of every node of a map hashed by
+/// `std::hash<std::string_view>` (8 bytes a resident todo) and recomputes
+/// it for any other hasher that cannot throw.
+struct todo_id_hash {
+  size_t operator()(std::string_view id) const noexcept {
+    return std::hash<std::string_view>{}(id);
+  }
+};
+
+/// The todos of one user by id (see `user_todos::by_id`).
+using todo_map = std::unordered_map<std::string_view, domain::todo,
+                                    todo_id_hash>;
 
 /// The todos and projects of one user as a `todo_list` holds them, plus
 /// its sequence counter (the last sequence number handed out).
@@ -30,7 +45,7 @@ struct user_todos {
   /// once (its text twice, key and member, cost 64 bytes a todo): todos
   /// come and go only through `put` and `erase`, and a todo changed in
   /// place keeps its `id`.
-  std::unordered_map<std::string_view, domain::todo> by_id;
+  todo_map by_id;
   int64_t last_seq = 0;
   /// By id; the Inbox is always one of them.
   std::map<std::string, domain::project> projects{

@@ -10,8 +10,8 @@ namespace actodo::actors::steps {
 namespace {
 
 /// Whether another project than `id` is called `name` (ASCII case ignored).
-bool name_taken(const user_todos& todos, const std::string& name,
-                const std::string& id) {
+bool name_taken(const user_todos& todos, std::string_view name,
+                std::string_view id) {
   return std::any_of(
     todos.projects.begin(), todos.projects.end(), [&](auto& kvp) {
       return kvp.first != id && domain::iequals(kvp.second.name, name);
@@ -76,7 +76,7 @@ command_outcome delete_project(context& ctx) {
   auto* target = project_of(ctx, why);
   if (target == nullptr)
     return why;
-  auto id = target->id;
+  auto id = target->id.str();
   if (id == domain::inbox_id)
     return invalid(ctx, "the Inbox cannot be deleted", "id");
   auto& move_to = ctx.cmd.move_to;
@@ -128,8 +128,8 @@ command_outcome done(context& ctx, outcome_code code,
 void put_project(context& ctx, std::string_view type, domain::project p) {
   auto text = records::encode_project(p);
   add_event(ctx, type, p.id, text);
-  ctx.out.batch.todos.push_back({p.id, std::move(text)});
-  auto id = p.id;
+  ctx.out.batch.todos.push_back({p.id.str(), std::move(text)});
+  auto id = p.id.str();
   ctx.todos.projects.insert_or_assign(std::move(id), std::move(p));
 }
 

@@ -42,7 +42,7 @@ std::string project_named(context& ctx, const std::string& name,
   domain::project_patch patch;
   patch.name = name;
   domain::apply_project_patch(patch, ctx.now, p);
-  auto id = p.id;
+  auto id = p.id.str();
   put_project(ctx, "project.created", std::move(p));
   return id;
 }

@@ -139,7 +139,7 @@ void todo_list_state::execute(command& cmd, promise rp) {
 void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
                           const successor_plan& plan) {
   auto out = apply_command(todos, cmd, now_ms, settings->max_todos, plan);
-  if (indexed)
+  if (indexes)
     reindex(out.batch.todos);
   auto id = cmd.request_id;
   auto& batch = out.batch;
@@ -265,9 +265,9 @@ void todo_list_state::reindex(
   for (auto& rec : changed) {
     auto i = todos.by_id.find(rec.id);
     if (i == todos.by_id.end())
-      indexes.erase(rec.id);
+      indexes->erase(rec.id);
     else
-      indexes.put(i->second);
+      indexes->put(i->second);
   }
 }
 
@@ -287,7 +287,7 @@ void todo_list_state::load(persistence::user_snapshot& snap) {
       return;
     }
     if (auto* p = std::get_if<domain::project>(&*row)) {
-      auto id = p->id;
+      auto id = p->id.str();
       todos.projects.insert_or_assign(std::move(id), std::move(*p));
     } else if (auto* s = std::get_if<records::user_settings>(&*row)) {
       todos.time_zone = s->time_zone;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -88,9 +89,9 @@ struct todo_list_state {
   user_todos todos;
   /// `todos` sorted in the orders queries asked for, once a list has
   /// `indexed_threshold` todos (smaller lists scan: an index costs ~500
-  /// bytes a todo). Mutable: a query may build an order.
-  mutable domain::sort_indexes indexes;
-  mutable bool indexed = false;
+  /// bytes a todo); null until then, so that a small list does not carry
+  /// an empty one. Mutable: a query may build an order.
+  mutable std::unique_ptr<domain::sort_indexes> indexes;
   static constexpr size_t indexed_threshold = 256;
   /// Highest sequence number known to be durable.
   int64_t committed_seq = 0;

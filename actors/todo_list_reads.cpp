@@ -83,17 +83,15 @@ todo_list_state::preview(const domain::preview_request& req) {
 
 std::variant<domain::page, domain::field_error>
 todo_list_state::run_query(const domain::query& q) const {
-  if (todos.by_id.size() < indexed_threshold / 2 && indexed) {
-    indexes.clear();
-    indexed = false;
-  }
-  if (!indexed && todos.by_id.size() >= indexed_threshold) {
+  if (indexes && todos.by_id.size() < indexed_threshold / 2)
+    indexes.reset();
+  if (!indexes && todos.by_id.size() >= indexed_threshold) {
+    indexes = std::make_unique<domain::sort_indexes>();
     for (auto& kvp : todos.by_id)
-      indexes.put(kvp.second);
-    indexed = true;
+      indexes->put(kvp.second);
   }
-  if (indexed)
-    return indexes.run(q);
+  if (indexes)
+    return indexes->run(q);
   // Small lists compute their sort values per query (cheap).
   std::vector<const domain::todo*> all;
   all.reserve(todos.by_id.size());

@@ -6,8 +6,6 @@ namespace actodo::actors {
 
 namespace {
 
-using todo_map = std::unordered_map<std::string_view, domain::todo>;
-
 /// Points the key of `node` at the id of its own todo and puts it back.
 void insert_keyed(todo_map& xs, todo_map::node_type node) {
   node.key() = node.mapped().id;

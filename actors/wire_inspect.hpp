@@ -12,8 +12,10 @@
 #include "caf/meta/type_name.hpp"
 
 #include "actors/domain/compact_string.hpp"
+#include "actors/domain/compact_vector.hpp"
 #include "actors/domain/heap_optional.hpp"
 #include "actors/domain/notification.hpp"
+#include "actors/domain/optional_instant.hpp"
 #include "actors/domain/preview.hpp"
 #include "actors/domain/project.hpp"
 #include "actors/domain/query.hpp"
@@ -39,6 +41,11 @@ optional_ref<T> optional_field(std::optional<T>& x) {
 template<class T>
 optional_ref<T, domain::heap_optional<T>>
 optional_field(domain::heap_optional<T>& x) {
+  return {x};
+}
+
+inline optional_ref<int64_t, domain::optional_instant>
+optional_field(domain::optional_instant& x) {
   return {x};
 }
 
@@ -107,6 +114,19 @@ typename Inspector::result_type inspect(Inspector& f, compact_string& x) {
     std::string text;
     auto guard = caf::detail::make_scope_guard([&] { x = text; });
     return f(text);
+  }
+}
+
+/// A `compact_vector` travels as a `std::vector`.
+template<class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, compact_vector<T>& x) {
+  if constexpr (Inspector::reads_state) {
+    auto xs = x.to_vector();
+    return f(xs);
+  } else {
+    std::vector<T> xs;
+    auto guard = caf::detail::make_scope_guard([&] { x = std::move(xs); });
+    return f(xs);
   }
 }
 

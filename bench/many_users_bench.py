@@ -10,8 +10,12 @@ with a short `--idle-timeout`, then:
 1. loads every user once (`GET /api/v1/todos?limit=1` with the user's
    access token, `--threads` keep-alive connections): cold-load latency
    p50/p99/max and loads/s. Bytes per resident `todo_list` with its todos =
-   RSS growth over the first `--sample` users (20,000: they load within the
-   idle timeout, so all of them are resident) / resident lists;
+   RSS growth (from the RSS once start-up has settled) over the first
+   `--sample` users (20,000: they load within the idle timeout, so all of
+   them are resident) / resident lists; and the marginal bytes per list,
+   the RSS slope from the sample to all users (both resident), which
+   leaves out what the first loads warm up once (SQLite's page cache,
+   thread arenas);
 2. reads them again while resident: warm latency;
 3. waits for passivation (`actodo_actors{kind="todo_list"}` back to 0):
    how long it took and the RSS afterwards (what passivation gives back);
@@ -93,6 +97,27 @@ def load_all(port, users, threads):
     return lat, errors, time.perf_counter() - start
 
 
+def settled_rss_kib(pid, port):
+    """The server's RSS once its start-up is over: it prints its port before
+    the store and the worker threads have touched all their memory, so RSS
+    read at once varied by several MB between runs. Waits until a
+    /healthz has been answered and RSS has not changed for one second
+    (at most 15 s)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/healthz")
+    conn.getresponse().read()
+    conn.close()
+    last, stable_since, deadline = rss_kib(pid), time.time(), time.time() + 15
+    while time.time() < deadline:
+        time.sleep(0.2)
+        now = rss_kib(pid)
+        if now != last:
+            last, stable_since = now, time.time()
+        elif time.time() - stable_since >= 1.0:
+            break
+    return last
+
+
 def pct(xs):
     return {"p50": round(percentile(xs, 50), 2),
             "p99": round(percentile(xs, 99), 2), "max": round(max(xs), 2)}
@@ -132,7 +157,7 @@ def main():
         line = proc.stdout.readline()
         port = int(line.split("127.0.0.1:")[1].split()[0].rstrip(")"))
         users = [f"u{u:06d}" for u in range(args.users)]
-        rss0 = rss_kib(proc.pid)
+        rss0 = settled_rss_kib(proc.pid, port)
         # RSS per resident list from a first slice that loads faster than
         # the idle timeout, so that none of it is passivated yet.
         first = users[:args.sample]
@@ -142,6 +167,8 @@ def main():
         passivated = metric(port, "actodo_todo_lists_passivated_total")
         more, more_errors, more_secs = load_all(port, users[args.sample:],
                                                 args.threads)
+        rss2 = rss_kib(proc.pid)
+        resident2 = metric(port, "actodo_actors", 'kind="todo_list"')
         lat += more
         errors += more_errors
         secs += more_secs
@@ -151,7 +178,15 @@ def main():
             "sample_passivated": passivated,
             "bytes_per_resident_todo_list":
                 round((rss1 - rss0) * 1024 / max(resident or 1, 1)),
-            "rss_after_all_loads_kib": rss_kib(proc.pid),
+            "rss_after_all_loads_kib": rss2,
+            "resident_todo_lists_after_all_loads": resident2,
+            # What one more resident list costs: the slope between the
+            # sample and all users, without what the first loads warm up
+            # once (SQLite's page cache, thread arenas). Needs --users >
+            # --sample and all loads within the idle timeout.
+            "marginal_bytes_per_resident_todo_list":
+                round((rss2 - rss1) * 1024 / (resident2 - resident))
+                if resident2 > resident else None,
             "cold_load_ms": pct(lat), "cold_loads_per_s":
                 round(len(lat) / secs), "errors": len(errors)})
         lat, errors, secs = load_all(port, users[:args.reload], args.threads)

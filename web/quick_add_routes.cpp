@@ -94,7 +94,7 @@ void router::quick_add(const http_request& req, const path_params&,
       return done(response_of(profile.error()));
     std::vector<actors::domain::project_ref> refs;
     for (auto& p : profile->projects)
-      refs.push_back({p.id, p.name});
+      refs.push_back({p.id.str(), p.name.str()});
     auto parsed = actors::domain::parse_quick_add(
       text, zone.value_or(profile->time_zone), actors::domain::now_ms(), refs);
     if (auto* err = std::get_if<actors::domain::field_error>(&parsed))

@@ -87,14 +87,14 @@ bool operator==(const project& x, const project& y) {
 
 project default_inbox() {
   project x;
-  x.id = std::string{inbox_id};
+  x.id = inbox_id;
   x.name = "Inbox";
   x.version = 0;
   return x;
 }
 
 json to_json(const project& x) {
-  auto nullable = [](const std::string& str) {
+  auto nullable = [](std::string_view str) {
     return str.empty() ? json{} : json(str);
   };
   return json{
@@ -175,8 +175,8 @@ bool apply_project_patch(const project_patch& p, std::string_view now,
   if (next == x && x.version > 0)
     return false;
   if (next.created_at.empty())
-    next.created_at = std::string{now};
-  next.updated_at = std::string{now};
+    next.created_at = now;
+  next.updated_at = now;
   ++next.version;
   x = std::move(next);
   return true;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/compact_string.hpp"
 #include "actors/domain/todo.hpp"
 #include "actors/domain/validation.hpp"
 
@@ -19,18 +20,20 @@ inline constexpr size_t max_project_name_length = 120;
 /// (`inbox_id`): it exists before anything is stored, cannot be deleted
 /// nor archived, and holds every todo that names no other project.
 struct project {
-  std::string id;
-  std::string name;
+  /// Text members are `compact_string`s (8 bytes each; the Inbox's all fit
+  /// inline): every resident list holds at least the Inbox.
+  compact_string id;
+  compact_string name;
   /// `#rrggbb` (lower case) or empty (null: no colour).
-  std::string color;
+  compact_string color;
   /// Client-defined position in the sidebar.
   double order = 0;
+  /// RFC 3339 ms UTC; empty for the Inbox until it is first changed.
+  compact_string created_at;
+  compact_string updated_at;
+  int64_t version = 1;
   /// Archived projects stay (their todos too) but leave the default list.
   bool archived = false;
-  /// RFC 3339 ms UTC; empty for the Inbox until it is first changed.
-  std::string created_at;
-  std::string updated_at;
-  int64_t version = 1;
 };
 
 bool operator==(const project& x, const project& y);

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/compact_string.hpp"
+#include "actors/domain/compact_vector.hpp"
 #include "actors/domain/heap_optional.hpp"
+#include "actors/domain/optional_instant.hpp"
 
 namespace actodo::actors::domain {
 
@@ -84,9 +86,9 @@ inline constexpr std::string_view inbox_id = "p_inbox";
 inline constexpr size_t max_todo_depth = 4;
 
 /// A single todo item of one user. Every resident todo is one of these,
-/// so its layout is kept tight (168 bytes, 352 before): the text members are
-/// `compact_string`s (8 bytes each, most of them empty or short) and the
-/// small members come last.
+/// so its layout is kept tight (128 bytes, 352 before): the text members are
+/// `compact_string`s and the lists `compact_vector`s (8 bytes each, most of
+/// them empty or short), and the small members come last.
 struct todo {
   /// Opaque, stable identifier.
   compact_string id;
@@ -101,14 +103,14 @@ struct todo {
   compact_string project_id{inbox_id};
   /// The todo this one is a subtask of; empty for a root todo.
   compact_string parent_id;
-  /// Compact too: a tag is usually a short word (8 bytes, no heap).
-  std::vector<compact_string> tags;
-  std::vector<reminder> reminders;
+  /// A tag is usually a short word (8 bytes, no heap of its own).
+  compact_vector<compact_string> tags;
+  compact_vector<reminder> reminders;
   /// On the heap: most todos do not recur.
   heap_optional<recurrence> recur;
   /// The last completion, ms since the epoch (`completed_at`, RFC 3339 ms
   /// UTC on the wire); none means null.
-  std::optional<int64_t> completed_ms;
+  optional_instant completed_ms;
   /// Client-defined position for manual ordering.
   double order = 0;
   /// Ms since the epoch (`created_at` and `updated_at` on the wire, RFC 3339

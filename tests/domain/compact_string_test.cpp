@@ -7,10 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/domain/compact_string.hpp"
-#include "actors/domain/todo.hpp"
 
 using actodo::actors::domain::compact_string;
-using actodo::actors::domain::todo;
 
 namespace {
 
@@ -124,10 +122,4 @@ TEST(compact_string, converts_to_and_from_json) {
   }
   EXPECT_THROW(nlohmann::json(3).get<compact_string>(),
                nlohmann::json::type_error);
-}
-
-TEST(compact_string, makes_a_todo_small) {
-  // Seven text members, two vectors, the recurrence pointer, the optional
-  // completion, four 8-byte numbers and three one-byte members.
-  EXPECT_EQ(sizeof(todo), 168u);
 }
