@@ -159,8 +159,9 @@ using todo_list_actor = todo_api::extend<
 using user_directory_actor = todo_api::extend<
   // The summary of a user's todo_list (if resident): user id.
   caf::replies_to<atom::summary, std::string>::with<list_summary>,
-  // A `todo_list` reports being idle after handling `n` routed messages.
-  caf::reacts_to<atom::idle, std::string, uint64_t>,
+  // A `todo_list` reports being idle after handling `n` routed messages;
+  // true: it is passivated (a `passivate` is on its way), false: it stays.
+  caf::replies_to<atom::idle, std::string, uint64_t>::with<bool>,
   // Gives the heap freed by passivated lists back to the OS (self-sent).
   caf::reacts_to<atom::trim>,
   // Cluster mode: who owns which partition now (from the cluster agent).

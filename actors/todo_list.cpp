@@ -255,8 +255,25 @@ caf::result<int64_t> todo_list_state::subscribe(session_actor session) {
 
 void todo_list_state::tick() {
   auto idle = self->clock().now() - last_active >= settings->idle_timeout;
-  if (idle && sessions.empty() && pending.empty() && lookups == 0)
-    self->send(directory, atom::idle::value, todos.user_id, routed);
+  if (!idle || !sessions.empty() || !pending.empty() || lookups != 0) {
+    arm_tick();
+    return;
+  }
+  // No tick is armed while the directory decides: a delayed message holds a
+  // strong reference to its receiver, so a tick armed now would keep this
+  // actor's memory for one more idle period after it quit.
+  self
+    ->request(directory, settings->request_timeout, atom::idle::value,
+              todos.user_id, routed)
+    .then(
+      [this](bool passivating) {
+        if (!passivating)
+          arm_tick();
+      },
+      [this](caf::error&) { arm_tick(); });
+}
+
+void todo_list_state::arm_tick() {
   self->delayed_send(self, settings->idle_timeout, atom::tick::value);
 }
 
@@ -327,7 +344,7 @@ void todo_list_state::start(todo_list_actor::pointer ptr,
               todos.user_id)
     .await([this](persistence::user_snapshot& snap) { load(snap); },
            [this](caf::error& err) { self->quit(err); });
-  self->delayed_send(self, settings->idle_timeout, atom::tick::value);
+  arm_tick();
 }
 
 todo_list_actor::behavior_type

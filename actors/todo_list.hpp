@@ -164,7 +164,10 @@ struct todo_list_state {
   caf::result<persistence::request_record>
   status(const std::string& request_id);
   caf::result<int64_t> subscribe(session_actor session);
+  /// The idle check: asks the directory to passivate this list when it has
+  /// been idle for `idle_timeout`, else arms the next check.
   void tick();
+  void arm_tick();
   list_summary summary() const;
   void touch();
   /// A message the directory routed here.

@@ -102,15 +102,15 @@ void user_directory_state::reroute(routing_table table) {
   }
 }
 
-void user_directory_state::idle(const std::string& user, uint64_t handled,
+bool user_directory_state::idle(const std::string& user, uint64_t handled,
                                 const caf::actor_addr& reporter) {
   auto i = users.find(user);
   if (i == users.end() || i->second.handle.address() != reporter)
-    return;
+    return false;
   // Only when the todo_list has handled everything routed to it: nothing
   // is in its mailbox, and after `erase` nothing new can reach it.
   if (i->second.routed != handled)
-    return;
+    return false;
   self->send(i->second.handle, atom::passivate::value);
   self->demonitor(i->second.handle.address());
   users.erase(i);
@@ -118,6 +118,7 @@ void user_directory_state::idle(const std::string& user, uint64_t handled,
   stats->passivated.add();
   stats->resident.add(-1);
   schedule_trim();
+  return true;
 }
 
 void user_directory_state::schedule_trim() {
@@ -372,8 +373,8 @@ user_directory(directory_ptr self, journal_actor journal,
     },
     [self](atom::idle, const std::string& user, uint64_t handled) {
       auto sender = self->current_sender();
-      self->state.idle(user, handled,
-                       sender ? sender->address() : caf::actor_addr{});
+      return self->state.idle(user, handled,
+                              sender ? sender->address() : caf::actor_addr{});
     },
     [self](atom::trim) { self->state.trim(); },
     [self](atom::owners, routing_table& table) {

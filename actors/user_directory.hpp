@@ -80,7 +80,9 @@ struct user_directory_state {
   /// A new partition table: stops the lists of partitions this node lost,
   /// and tells the reminder scheduler when this node's partitions changed.
   void reroute(routing_table table);
-  void idle(const std::string& user, uint64_t handled,
+  /// A list reports being idle: passivates it (true) when it has handled
+  /// everything routed to it, else it stays (false).
+  bool idle(const std::string& user, uint64_t handled,
             const caf::actor_addr& reporter);
   /// Shutdown: takes every todo_list down too, and answers the relayed
   /// requests (503).

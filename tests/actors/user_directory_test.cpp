@@ -71,6 +71,19 @@ CAF_TEST(idle todo_lists are passivated and reloaded from the store) {
   CAF_CHECK_EQUAL(st.committed_seq, 3);
 }
 
+CAF_TEST(a passivated todo_list leaves nothing that keeps it alive) {
+  create("alice", "a1");
+  auto addr = state().users.at("alice").handle.address();
+  CAF_REQUIRE(caf::actor_cast<caf::strong_actor_ptr>(addr) != nullptr);
+  for (int i = 0; i < 3 && state().passivated == 0; ++i)
+    idle_period();
+  CAF_REQUIRE_EQUAL(state().passivated, 1u);
+  // No armed tick (a delayed message holds its receiver) and no request
+  // timeout holds the actor: its memory is freed as it quits, not one
+  // idle period later.
+  CAF_CHECK(caf::actor_cast<caf::strong_actor_ptr>(addr) == nullptr);
+}
+
 CAF_TEST(passivations give the freed heap back once per trim period) {
   // What the directory calls (a trim on a thread of its own in production).
   auto released = std::make_shared<int>(0);
