@@ -169,6 +169,7 @@ def main():
                                                 args.threads)
         rss2 = rss_kib(proc.pid)
         resident2 = metric(port, "actodo_actors", 'kind="todo_list"')
+        passivated2 = metric(port, "actodo_todo_lists_passivated_total")
         lat += more
         errors += more_errors
         secs += more_secs
@@ -183,10 +184,11 @@ def main():
             # What one more resident list costs: the slope between the
             # sample and all users, without what the first loads warm up
             # once (SQLite's page cache, thread arenas). Needs --users >
-            # --sample and all loads within the idle timeout.
+            # --sample and all loads within the idle timeout (none when a
+            # list was passivated meanwhile).
             "marginal_bytes_per_resident_todo_list":
                 round((rss2 - rss1) * 1024 / (resident2 - resident))
-                if resident2 > resident else None,
+                if resident2 > resident and not passivated2 else None,
             "cold_load_ms": pct(lat), "cold_loads_per_s":
                 round(len(lat) / secs), "errors": len(errors)})
         lat, errors, secs = load_all(port, users[:args.reload], args.threads)
