@@ -14,6 +14,7 @@
 #include "config/cluster_command.hpp"
 #include "config/config.hpp"
 #include "config/error.hpp"
+#include "config/heap.hpp"
 #include "config/process_metrics.hpp"
 #include "config/tls.hpp"
 #include "io/bridge.hpp"
@@ -314,6 +315,7 @@ int serve(int argc, char** argv) {
               << admin_port << (tls ? " (TLS)" : " (plain, insecure)")
               << std::endl;
   std::cout << "actodo: store " << uri->display << std::endl;
+  std::cout << "actodo: heap " << actodo::config::heap_allocator() << std::endl;
   if (cluster) {
     cluster->announce(host + ':' + std::to_string(server.port()));
     std::cout << "actodo: cluster node " << cfg.cluster.node_id << " on "

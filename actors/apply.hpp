@@ -40,7 +40,7 @@ struct user_todos {
   user_todos(const user_todos&) = delete;
   user_todos& operator=(const user_todos&) = delete;
 
-  std::string user_id;
+  domain::compact_string user_id;
   /// By id. Each key is a view of its todo's own `id`, so an id is stored
   /// once (its text twice, key and member, cost 64 bytes a todo): todos
   /// come and go only through `put` and `erase`, and a todo changed in
@@ -54,7 +54,7 @@ struct user_todos {
   /// `erase`).
   std::unordered_map<std::string, std::vector<std::string>> children;
   /// The user's time zone (`PATCH /api/v1/me`); empty: UTC.
-  std::string time_zone;
+  domain::compact_string time_zone;
   /// The latest notifications, oldest first (at most `max_notifications`).
   /// A vector, not a deque: an empty `std::deque` allocates about 600 bytes
   /// (libstdc++), for every resident list.
@@ -62,12 +62,12 @@ struct user_todos {
   /// Notifications up to this id are read.
   int64_t read_up_to = 0;
   /// The cap on kept notifications (`--max-notifications`).
-  size_t max_notifications = 200;
+  uint32_t max_notifications = 200;
   /// The cap on projects (`--max-projects`).
-  size_t max_projects = 300;
+  uint32_t max_projects = 300;
   /// The budget of an expansion made inline (the next occurrence of a
   /// recurring subtask that a completed parent completes).
-  size_t recurrence_budget = 10000;
+  uint32_t recurrence_budget = 10000;
 
   /// Inserts or replaces a todo, keeping `children` in step.
   void put(domain::todo t);

@@ -63,7 +63,7 @@ command_outcome apply_read(context& ctx) {
             R"({"up_to":)" + std::to_string(up_to) + "}");
   ctx.out.batch.todos.push_back(
     {std::string{records::settings_id},
-     records::encode_settings({todos.time_zone, todos.read_up_to})});
+     records::encode_settings({todos.time_zone.str(), todos.read_up_to})});
   ctx.out.unread_changed = true;
   return done(ctx, outcome_code::updated);
 }

@@ -135,7 +135,7 @@ void put_project(context& ctx, std::string_view type, domain::project p) {
 
 command_outcome apply_settings(context& ctx) {
   auto zone = ctx.cmd.patch.time_zone.value_or(std::string{});
-  if (zone == ctx.todos.time_zone)
+  if (ctx.todos.time_zone == zone)
     return done(ctx, outcome_code::updated);
   ctx.todos.time_zone = zone;
   auto text = records::encode_settings({zone, ctx.todos.read_up_to});

@@ -154,13 +154,13 @@ make_event(const envelope& env, int64_t seq, std::string_view type,
   std::string ev = R"({"data":)";
   ev += data_json;
   ev += R"(,"datacontenttype":"application/json","id":)";
-  ev += json_string(env.user_id + "-" + seq_text);
+  ev += json_string(std::string{env.user_id} + "-" + seq_text);
   ev += R"(,"requestid":)";
   ev += json_string(env.request_id);
   ev += R"(,"sequence":)";
   ev += seq_text;
   ev += R"(,"source":)";
-  ev += json_string("/actodo/users/" + env.user_id);
+  ev += json_string("/actodo/users/" + std::string{env.user_id});
   ev += R"(,"specversion":"1.0","subject":)";
   ev += json_string(todo_id);
   ev += R"(,"time":)";

@@ -71,7 +71,7 @@ caf::expected<stored_row> decode_row(std::string_view text);
 
 /// What every event of one command shares.
 struct envelope {
-  const std::string& user_id;
+  std::string_view user_id;
   const std::string& request_id;
   /// RFC 3339 ms UTC.
   const std::string& time;

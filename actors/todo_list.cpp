@@ -73,7 +73,7 @@ caf::result<command_outcome> todo_list_state::keyed(command& cmd) {
   ++lookups;
   self
     ->request(journal, settings->request_timeout, atom::idempotent::value,
-              todos.user_id, cmd.idempotency_key)
+              todos.user_id.str(), cmd.idempotency_key)
     .await(
       [this, cmd, fp, rp,
        reused](std::vector<persistence::request_record>& found) mutable {
@@ -138,8 +138,8 @@ void todo_list_state::run(command& cmd, promise rp, int64_t now_ms,
     if (settings->scheduler)
       if (auto i = todos.by_id.find(cmd.todo_id); i != todos.by_id.end()) {
         auto at = domain::wake_at(i->second);
-        self->send(settings->scheduler, atom::schedule::value, todos.user_id,
-                   cmd.todo_id, at, at);
+        self->send(settings->scheduler, atom::schedule::value,
+                   todos.user_id.str(), cmd.todo_id, at, at);
       }
     rp.deliver(std::move(out.result));
     return;
@@ -196,8 +196,8 @@ void todo_list_state::committed(const std::string& request_id,
     rp.deliver(f.result);
   if (settings->scheduler) {
     for (auto& w : f.wakes)
-      self->send(settings->scheduler, atom::schedule::value, todos.user_id,
-                 w.todo_id, w.before, w.at);
+      self->send(settings->scheduler, atom::schedule::value,
+                 todos.user_id.str(), w.todo_id, w.before, w.at);
     auto now = settings->clock();
     for (auto scheduled : f.fired)
       self->send(settings->scheduler, atom::fired::value, now - scheduled);

@@ -18,15 +18,13 @@
 #include "actors/expansion_runner.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/reminder_metrics.hpp"
+#include "config/heap.hpp"
 #include "config/settings.hpp"
 
 namespace actodo::actors {
 
 /// A `todo_list`'s options (config/settings.hpp, declared and defaulted
 /// there once) plus what the node wires in.
-/// Runs `malloc_trim(0)` on a thread of its own, unless one still runs.
-void release_heap_async();
-
 struct todo_list_settings : config::list_options {
   /// Hears about every changed wake time; may be null (tests).
   reminder_scheduler_actor scheduler;
@@ -47,9 +45,9 @@ struct todo_list_settings : config::list_options {
   /// most once per period. Zero: never.
   caf::timespan trim_delay = std::chrono::seconds(1);
   /// Returns the freed heap to the OS without blocking the caller (by
-  /// default `malloc_trim` on a thread of its own: it can take hundreds of
-  /// milliseconds on a fragmented heap).
-  std::function<void()> release_memory = release_heap_async;
+  /// default on a thread of its own, config/heap.hpp: it can take hundreds
+  /// of milliseconds on a fragmented heap).
+  std::function<void()> release_memory = config::release_heap_async;
   /// Cluster mode: the directory routes each user by the partition table
   /// of the cluster agent; until the first one arrives it routes nothing.
   bool clustered = false;
@@ -98,14 +96,14 @@ struct todo_list_state {
   /// Messages handled that the directory routed here (passivation check).
   uint64_t routed = 0;
   bool loaded = false;
+  /// Outstanding requests to the journal other than appends.
+  uint32_t lookups = 0;
   caf::actor_clock::time_point last_active;
   std::vector<session_actor> sessions;
   /// By request id, in submission order.
   std::unordered_map<std::string, in_flight> pending;
   /// Idempotency key -> request id of a pending command.
   std::unordered_map<std::string, std::string> pending_keys;
-  /// Outstanding requests to the journal other than appends.
-  size_t lookups = 0;
   /// Admits and tracks this user's RRULE expansions (worker threads).
   expansion_runner expander;
 

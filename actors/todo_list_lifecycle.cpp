@@ -46,7 +46,7 @@ void todo_list_state::tick() {
   // actor's memory for one more idle period after it quit.
   self
     ->request(directory, settings->request_timeout, atom::idle::value,
-              todos.user_id, routed)
+              todos.user_id.str(), routed)
     .then(
       [this](bool passivating) {
         if (!passivating)
@@ -112,7 +112,7 @@ void todo_list_state::start(todo_list_actor::pointer ptr,
   // Until the snapshot arrives, every other message waits in the mailbox.
   self
     ->request(journal, settings->request_timeout, atom::load::value,
-              todos.user_id)
+              todos.user_id.str())
     .await([this](persistence::user_snapshot& snap) { load(snap); },
            [this](caf::error& err) { self->quit(err); });
   arm_tick();

@@ -122,7 +122,7 @@ caf::result<domain::todo> todo_list_state::get(const std::string& id) const {
 
 user_profile todo_list_state::profile() const {
   user_profile out;
-  out.time_zone = todos.time_zone;
+  out.time_zone = todos.time_zone.str();
   auto& result = out.projects;
   result.reserve(todos.projects.size());
   for (auto& kvp : todos.projects)
@@ -162,7 +162,7 @@ todo_list_state::status(const std::string& request_id) {
   ++lookups;
   self
     ->request(journal, settings->request_timeout, atom::find::value,
-              todos.user_id, request_id)
+              todos.user_id.str(), request_id)
     .then(
       [this, rp,
        request_id](std::vector<persistence::request_record>& found) mutable {
@@ -182,7 +182,7 @@ todo_list_state::status(const std::string& request_id) {
 
 list_summary todo_list_state::summary() const {
   list_summary out;
-  out.user = todos.user_id;
+  out.user = todos.user_id.str();
   out.resident = true;
   out.todos = todos.by_id.size();
   for (auto& kvp : todos.by_id) {

@@ -1,8 +1,5 @@
 #include "actors/user_directory.hpp"
 
-#include <atomic>
-#include <malloc.h>
-#include <thread>
 #include <type_traits>
 
 #include "caf/actor_system.hpp"
@@ -133,19 +130,6 @@ void user_directory_state::trim() {
   ++trims;
   if (settings.release_memory)
     settings.release_memory();
-}
-
-void release_heap_async() {
-  static std::atomic<bool> running{false};
-  if (running.exchange(true))
-    return;
-  // glibc keeps freed chunks in its arenas; without this, the memory of
-  // passivated lists never goes back (bench/RESULTS.md, many-users). Off
-  // the actor's thread: a trim of a fragmented heap of 400 MB took 540 ms.
-  std::thread{[] {
-    ::malloc_trim(0);
-    running = false;
-  }}.detach();
 }
 
 void user_directory_state::stop(const caf::error& reason) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
-#include <malloc.h>
 #include <mutex>
 #include <optional>
 
@@ -12,6 +11,7 @@
 
 #include "actors/record_codec.hpp"
 #include "config/error.hpp"
+#include "config/heap.hpp"
 #include "web/close_codes.hpp"
 #include "web/command_frame.hpp"
 #include "web/outcome_codec.hpp"
@@ -118,7 +118,7 @@ void websocket_session::schedule_trim(const net::any_io_executor& exec) {
                                                    std::chrono::seconds(1));
   timer->async_wait([timer](beast::error_code) {
     scheduled = false;
-    malloc_trim(0);
+    config::release_heap_async();
   });
 }
 

@@ -1,5 +1,7 @@
 #define CAF_SUITE actors.todo_list
 
+#include "caf/actor_storage.hpp"
+#include "caf/stateful_actor.hpp"
 #include <nlohmann/json.hpp>
 
 #include "actors/todo_list.hpp"
@@ -50,6 +52,15 @@ struct fixture : test::node_fixture {
 };
 
 } // namespace
+
+// A resident list's actor (control block, CAF's actor, the state) is one
+// heap block. At most 1,536 bytes it is one jemalloc size class; at 1,592
+// it took a 1,792-byte block (bench/RESULTS.md, #14 memory).
+CAF_TEST(a todo_list actor fits a 1536 byte block) {
+  using impl = caf::stateful_actor<actors::todo_list_state,
+                                   actors::todo_list_actor::base>;
+  CAF_CHECK_LESS_OR_EQUAL(sizeof(caf::actor_storage<impl>), 1536u);
+}
 
 CAF_TEST_FIXTURE_SCOPE(todo_list_tests, fixture)
 

@@ -1,6 +1,7 @@
 """Health endpoints, routing errors (404/405) and clean shutdown."""
 
 import socket
+import time
 import unittest
 
 from actodo_fixture import ActodoTestCase, Server, recv_json
@@ -20,6 +21,16 @@ class HealthAndRoutingTest(ActodoTestCase):
         for path in ("/healthz", "/readyz"):
             with self.subTest(path=path):
                 self.assertEqual(self.srv.get(path).status, 200)
+
+    def test_the_server_allocates_with_jemalloc(self):
+        # The release build links Debian's jemalloc (CMakeLists.txt,
+        # ACTODO_JEMALLOC): the server says which allocator it runs on.
+        deadline = time.monotonic() + 10
+        while not any(l.startswith("actodo: heap ")
+                      for l in self.srv.stdout_lines):
+            self.assertLess(time.monotonic(), deadline, self.srv.stdout_lines)
+            time.sleep(0.05)
+        self.assertIn("actodo: heap jemalloc", self.srv.stdout_lines)
 
     def test_unknown_routes_are_404_problem(self):
         for method, path in [("GET", "/nope"), ("GET", "/api/v1/nope"),
