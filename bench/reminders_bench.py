@@ -66,6 +66,13 @@ def histogram(port, name):
             for line in metrics(port) if line.startswith(name + "_bucket{le=")]
 
 
+def journal_totals(port):
+    """(commits, seconds in commits, commands committed) so far."""
+    return (metric(port, "actodo_journal_commit_seconds_count") or 0,
+            metric(port, "actodo_journal_commit_seconds_sum") or 0,
+            metric(port, "actodo_journal_batch_size_sum") or 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -124,6 +131,7 @@ def main():
             socks.append(ws)
         if time.time() * 1000 > burst_ms:
             raise SystemExit("seeding and start-up took longer than the lead")
+        journal_before = journal_totals(port)
         lateness = []
         deadline = burst_ms / 1000 + 60
         by_fd = {ws.sock.fileno(): ws for ws in socks}
@@ -156,6 +164,15 @@ def main():
             time.time() * 1000 - burst_ms - 1000, 1)
         result["lateness_histogram_all"] = histogram(
             port, "actodo_reminder_lateness_seconds")
+        # The journal's share: commits from the sockets' set-up to the end
+        # of the burst (the wakes, and whatever else committed meanwhile).
+        after = journal_totals(port)
+        commits, seconds, commands = (a - b for a, b in
+                                      zip(after, journal_before))
+        result["journal_during_burst"] = {
+            "commits": int(commits), "commit_seconds": round(seconds, 3),
+            "commands": int(commands),
+            "us_per_command": round(seconds * 1e6 / max(commands, 1), 1)}
         proc.terminate()
         proc.wait(30)
         print(json.dumps(result, indent=2))
