@@ -17,17 +17,17 @@ namespace {
 /// jemalloc's MALLCTL_ARENAS_ALL: the purge applies to every arena.
 constexpr const char* purge_all_arenas = "arena.4096.purge";
 
-} // namespace
-
-const char* heap_allocator() {
-  return mallctl != nullptr ? "jemalloc" : "glibc";
-}
-
 void release_heap() {
   if (mallctl != nullptr)
     mallctl(purge_all_arenas, nullptr, nullptr, nullptr, 0);
   else
     ::malloc_trim(0);
+}
+
+} // namespace
+
+const char* heap_allocator() {
+  return mallctl != nullptr ? "jemalloc" : "glibc";
 }
 
 void release_heap_async() {
