@@ -27,6 +27,7 @@ options:
   --sessions=100           fanout sessions
   --idle=10000             idle-sessions sockets
   --preload=2000           reads: todos created first
+  --query=TARGET           reads: only this target (default: the mix of six)
   --connect-parallelism=128  WebSocket opens in flight
   --users=N                async-create: N users round-robin (token mode,
                            one WebSocket each; default 1, the local user)
@@ -111,6 +112,8 @@ options parse_options(int argc, char** argv) {
         opts.idle = to_int(key, value);
       else if (key == "preload")
         opts.preload = to_int(key, value);
+      else if (key == "query")
+        opts.query = value;
       else if (key == "users")
         opts.user_count = to_int(key, value);
       else if (key == "connect-parallelism")
@@ -136,6 +139,8 @@ options parse_options(int argc, char** argv) {
     throw std::invalid_argument("--connections must be >= 1");
   if (opts.rate < 0)
     throw std::invalid_argument("--rate must be >= 0");
+  if (!opts.query.empty() && opts.query.front() != '/')
+    throw std::invalid_argument("--query must be a target starting with /");
   if (opts.scenario != "self-check" && opts.server.empty())
     throw std::invalid_argument("--server=PATH is required");
   if (opts.user_count < 1 || opts.user_count > 100000)

@@ -28,6 +28,9 @@ struct options {
   int sessions = 100; ///< fanout: WebSocket sessions
   int idle = 10000; ///< idle-sessions: WebSockets to open
   int preload = 2000; ///< reads: todos created before measuring
+  /// reads: one request target instead of the mix (e.g. the issue's
+  /// `/api/v1/todos?limit=50&sort=due,-priority`); empty = the mix.
+  std::string query;
   /// async-create: users written to round-robin; above 1 the server runs
   /// `--auth=token` with a key of the bench's and the rate limits off.
   int user_count = 1;

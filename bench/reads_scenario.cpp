@@ -50,7 +50,9 @@ class reads_run : public scenario_base, public http_listener {
                     [this](size_t slot, time_point intended) {
                       auto& conn = *conns_[slot];
                       conn.intended = intended;
-                      auto target = queries[counter_++ % queries.size()];
+                      auto target = opts_.query.empty()
+                                      ? queries[counter_++ % queries.size()]
+                                      : std::string_view{opts_.query};
                       conn.send(http::verb::get, target, {}, false);
                     });
     driver_->start();

@@ -1,5 +1,6 @@
 #include "bench/server_process.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -163,10 +164,14 @@ int server_process::stop(std::chrono::seconds timeout) {
 
 server_process::~server_process() {
   stop();
-  if (!keep_data_ && !data_dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(data_dir_, ec);
+  if (data_dir_.empty())
+    return;
+  if (keep_data_) {
+    std::fprintf(stderr, "data kept in %s/data\n", data_dir_.c_str());
+    return;
   }
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir_, ec);
 }
 
 } // namespace actodo::bench
