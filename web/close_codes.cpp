@@ -7,8 +7,11 @@ bool is_allowed_close_code(uint16_t code) {
          || (code >= 3000 && code <= 4999);
 }
 
-void answer_bad_close_codes(websocket::stream<beast::tcp_stream>& ws,
-                            std::function<bool()> write_in_flight) {
+namespace {
+
+template<class Stream>
+void answer_bad_codes(websocket::stream<Stream>& ws,
+                      std::function<bool()> write_in_flight) {
   ws.control_callback([&ws, write_in_flight = std::move(write_in_flight)](
                         websocket::frame_type kind, beast::string_view) {
     if (kind != websocket::frame_type::close)
@@ -32,6 +35,19 @@ void answer_bad_close_codes(websocket::stream<beast::tcp_stream>& ws,
     // Beast's own answer (echoing the bad code) now fails to write.
     socket.shutdown(tcp::socket::shutdown_both, ec);
   });
+}
+
+} // namespace
+
+void answer_bad_close_codes(websocket::stream<beast::tcp_stream>& ws,
+                            std::function<bool()> write_in_flight) {
+  answer_bad_codes(ws, std::move(write_in_flight));
+}
+
+void answer_bad_close_codes(
+  websocket::stream<coalescing_stream<beast::tcp_stream>>& ws,
+  std::function<bool()> write_in_flight) {
+  answer_bad_codes(ws, std::move(write_in_flight));
 }
 
 } // namespace actodo::web

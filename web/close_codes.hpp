@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "web/beast.hpp"
+#include "web/coalescing_stream.hpp"
 
 namespace actodo::web {
 
@@ -18,5 +19,8 @@ bool is_allowed_close_code(uint16_t code);
 /// than interleaving one into it).
 void answer_bad_close_codes(websocket::stream<beast::tcp_stream>& ws,
                             std::function<bool()> write_in_flight);
+void answer_bad_close_codes(
+  websocket::stream<coalescing_stream<beast::tcp_stream>>& ws,
+  std::function<bool()> write_in_flight);
 
 } // namespace actodo::web

@@ -178,8 +178,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   http_request in;
   if (auto err = convert(req, in))
     return send(std::move(*err));
-  beast::error_code ignored;
-  in.remote = stream_.socket().remote_endpoint(ignored).address().to_string();
+  in.remote = remote();
   // The router answers from a CAF thread: hop back onto our strand.
   auto respond = [self = shared_from_this()](http_response res) {
     net::post(self->stream_.get_executor(),
@@ -197,14 +196,21 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   }
 }
 
+const std::string& http_session::remote() {
+  if (remote_.empty()) {
+    beast::error_code ignored;
+    remote_ = stream_.socket().remote_endpoint(ignored).address().to_string();
+  }
+  return remote_;
+}
+
 void http_session::upgrade(http::request<http::string_body> req) {
   http_request in;
   if (auto err = convert(req, in))
     return send(std::move(*err));
   if (auto err = router_.admit(in))
     return send(std::move(*err));
-  beast::error_code ignored;
-  in.remote = stream_.socket().remote_endpoint(ignored).address().to_string();
+  in.remote = remote();
   if (auto err = router::throttle(router_.ip_limiter(), in.remote))
     return send(std::move(*err));
   auto echo = in.path == "/diag/ws-echo" && cfg_.ws_echo;

@@ -48,6 +48,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   /// sends (bounded in time and bytes) so it reads the status, not a reset.
   void do_drain();
   void on_drain(beast::error_code ec, std::size_t bytes);
+  /// The client's address, asked of the socket once per connection (a
+  /// system call per request was a measurable share of a small POST).
+  const std::string& remote();
 
   using chunk_header_cb = std::function<void(std::uint64_t, beast::string_view,
                                              beast::error_code&)>;
@@ -72,6 +75,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   router& router_;
   actors::gateway& gate_;
   session_registry& registry_;
+  std::string remote_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool head_ = false;

@@ -147,7 +147,9 @@ void websocket_session::run(http::request<http::string_body> req,
     ws_.set_option(pmd);
   }
   ws_.read_message_max(cfg_.ws_max_message);
-  answer_bad_close_codes(ws_, [this] { return !queue_.empty(); });
+  answer_bad_close_codes(ws_, [this] {
+    return !queue_.empty() || !ws_.next_layer().idle();
+  });
   ws_.set_option(
     websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "actodo");
@@ -248,6 +250,9 @@ void websocket_session::send(std::shared_ptr<const std::string> frame) {
 }
 
 void websocket_session::do_write() {
+  // Gather the queue's frames into one socket write; `on_write` uncorks
+  // when the queue is empty.
+  ws_.next_layer().cork(true);
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
                   beast::bind_front_handler(&websocket_session::on_write,
@@ -261,8 +266,9 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   queue_.pop_front();
   cfg_.sessions->frames_sent.add();
   if (!queue_.empty())
-    do_write();
-  else if (closing_)
+    return do_write();
+  ws_.next_layer().cork(false);
+  if (closing_)
     do_close();
 }
 

@@ -6,6 +6,7 @@
 
 #include "actors/gateway.hpp"
 #include "web/beast.hpp"
+#include "web/coalescing_stream.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/settings.hpp"
 
@@ -16,9 +17,10 @@ class socket_sink;
 
 /// One WebSocket connection (Beast side). Frames from the session actor are
 /// posted onto this connection's strand and written one at a time from a
-/// bounded queue; a client that falls behind by more than the caps (frames,
-/// bytes per socket, bytes for all sockets of the user) is closed with 1008
-/// (policy violation) instead of growing memory.
+/// bounded queue (the frames of a burst leave in one socket write, see
+/// `coalescing_stream`); a client that falls behind by more than the caps
+/// (frames, bytes per socket, bytes for all sockets of the user) is closed with
+/// 1008 (policy violation) instead of growing memory.
 class websocket_session
   : public std::enable_shared_from_this<websocket_session> {
  public:
@@ -66,7 +68,8 @@ class websocket_session
   /// Returns freed memory to the OS a second from now (coalesced).
   static void schedule_trim(const net::any_io_executor& exec);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  /// Frames queued while a socket write is in flight go out together.
+  websocket::stream<coalescing_stream<beast::tcp_stream>> ws_;
   std::shared_ptr<void> slot_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
