@@ -251,7 +251,7 @@ void websocket_session::send(std::shared_ptr<const std::string> frame) {
 
 void websocket_session::do_write() {
   // Gather the queue's frames into one socket write; `on_write` uncorks
-  // when the queue is empty.
+  // when the queue is empty, `do_close` for the close frame.
   ws_.next_layer().cork(true);
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
@@ -297,6 +297,8 @@ void websocket_session::drop(uint16_t code, std::string reason) {
 }
 
 void websocket_session::do_close() {
+  // The close frame waits for the peer's answer: it must not stay gathered.
+  ws_.next_layer().cork(false);
   ws_.async_close(close_reason_,
                   [self = shared_from_this()](beast::error_code) {});
 }

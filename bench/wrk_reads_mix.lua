@@ -1,5 +1,5 @@
 -- wrk script: actodo_bench's reads mix (bench/reads_scenario.cpp), the six
--- list queries round-robin. Used by bench/reads_wrk.sh.
+-- list queries round-robin. Used by bench/wrk_bench.sh reads.
 local queries = {
   "/api/v1/todos?limit=50",
   "/api/v1/todos?limit=50&priority=high",
