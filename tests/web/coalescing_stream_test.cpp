@@ -140,6 +140,61 @@ CAF_TEST(a client that does not read holds writes back) {
   CAF_CHECK_EQUAL(w.completed, parts.size());
 }
 
+CAF_TEST(a teardown sends what waits even if the writer corks again) {
+  fixture f;
+  stream_type stream{std::move(f.server)};
+  stream.limit(64 * 1024 * 1024);
+  std::vector<std::string> parts{std::string(4 * 1024 * 1024, 'a'),
+                                 std::string(1000, 'b')};
+  writer w{stream, parts};
+  w.start();
+  // The first part is on its way (the client does not read yet), the
+  // second waits behind it.
+  f.ioc.run_for(std::chrono::milliseconds{100});
+  CAF_REQUIRE_EQUAL(w.completed, parts.size());
+  CAF_REQUIRE(!stream.idle());
+  bool torn = false;
+  bool idle_then = false;
+  stream.after_flush([&] {
+    torn = true;
+    idle_then = stream.idle();
+  });
+  // A frame of the session arriving now must not hold the rest back.
+  stream.cork(true);
+  std::thread reader{[&] {
+    auto all = f.read_client(parts[0].size() + parts[1].size());
+    CAF_CHECK_EQUAL(all, parts[0] + parts[1]);
+  }};
+  f.ioc.restart();
+  f.ioc.run();
+  reader.join();
+  CAF_CHECK(torn);
+  CAF_CHECK(idle_then);
+}
+
+CAF_TEST(the stream may go while its socket write is in flight) {
+  fixture f;
+  std::vector<std::string> parts{std::string(8 * 1024 * 1024, 'x')};
+  {
+    stream_type stream{std::move(f.server)};
+    writer w{stream, parts};
+    w.start();
+    f.ioc.run_for(std::chrono::milliseconds{100});
+    CAF_REQUIRE(!stream.idle());
+  }
+  // The write ends (aborted: the socket was closed) without touching the
+  // destroyed stream; under ASan a use after free fails here.
+  f.ioc.restart();
+  f.ioc.run();
+  std::string some(4096, '\0');
+  beast::error_code ec;
+  size_t got = 0;
+  while (!ec)
+    got += f.client.read_some(net::buffer(some), ec);
+  CAF_CHECK(ec == net::error::eof || ec == net::error::connection_reset);
+  CAF_CHECK_LESS(got, parts[0].size());
+}
+
 CAF_TEST(a websocket close sends the gathered frames first) {
   fixture f;
   websocket::stream<stream_type> ws{std::move(f.server)};
