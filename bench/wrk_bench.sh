@@ -12,7 +12,8 @@
 #   one user (actodo_bench reads --keep-data), then restarted on that data
 #   directory. Each round, 64 connections: ceiling (GET /healthz), sorted
 #   (the issue's `limit=50&sort=due,-priority`) and mix (actodo_bench's six
-#   queries round-robin, bench/wrk_reads_mix.lua).
+#   queries, read from bench/reads_scenario.cpp, round-robin through
+#   bench/wrk_reads_mix.lua).
 # writes: each round a ceiling at 64 connections, then POST /api/v1/todos
 #   (bench/wrk_create.lua; 202 = durable, --sync=full) at 16, 64 and 256
 #   connections, each case on a fresh server and data directory.
@@ -90,11 +91,19 @@ reads)
   rm -rf "$(dirname "$kept")"
   start_server "$work/data"
   sorted="/api/v1/todos?limit=50&sort=due,-priority"
+  # The one list of the mix is actodo_bench's.
+  mapfile -t mix < <(sed -n '/queries{/,/};/p' "$here/reads_scenario.cpp" |
+    sed -n 's/^ *"\(\/api[^"]*\)",*$/\1/p')
+  [ "${#mix[@]}" -gt 0 ] || {
+    echo "wrk_bench: no queries found in reads_scenario.cpp" >&2
+    exit 1
+  }
   wrk -t1 -c64 -d2s "$base$sorted" > /dev/null # warm the sort index
   for round in $(seq 1 "$rounds"); do
     wrk_case ceiling "$round" 64 "$base/healthz"
     wrk_case sorted "$round" 64 "$base$sorted"
-    wrk_case mix "$round" 64 -s "$here/wrk_reads_mix.lua" "$base"
+    wrk_case mix "$round" 64 -s "$here/wrk_reads_mix.lua" "$base" \
+      -- "${mix[@]}"
     echo "round $round done"
   done
   ;;

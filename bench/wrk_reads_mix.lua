@@ -1,14 +1,16 @@
--- wrk script: actodo_bench's reads mix (bench/reads_scenario.cpp), the six
--- list queries round-robin. Used by bench/wrk_bench.sh reads.
-local queries = {
-  "/api/v1/todos?limit=50",
-  "/api/v1/todos?limit=50&priority=high",
-  "/api/v1/todos?limit=50&q=abc",
-  "/api/v1/todos?limit=50&sort=-priority",
-  "/api/v1/todos?limit=50&tag=home&sort=due,-priority",
-  "/api/v1/todos?limit=50&completed=false&priority=urgent&sort=due",
-}
+-- wrk script: GET the targets given after `--`, round-robin. bench/
+-- wrk_bench.sh passes actodo_bench's reads mix (bench/reads_scenario.cpp).
+local queries = {}
 local next = 0
+
+function init(args)
+  for i, target in ipairs(args) do
+    queries[i] = target
+  end
+  if #queries == 0 then
+    error("wrk_reads_mix.lua: give the targets after --")
+  end
+end
 
 request = function()
   next = next % #queries + 1
