@@ -92,6 +92,9 @@ run_pg async-create-postgresql-1000-users async-create --users=1000 \
 [ -d "$pg_dir" ] && bash "$pg_server" stop "$pg_dir"
 run fanout fanout --sessions=100 --connections=1 --rate=0 --duration=15s
 run fanout-c4 fanout --sessions=100 --connections=4 --rate=0 --duration=15s
+# Eight writers: four closed-loop writers wait on their 202s and leave the
+# fan-out short of work (issue #14's 250,000 frames/s line).
+run fanout-c8 fanout --sessions=100 --connections=8 --rate=0 --duration=15s
 run fanout-open200 fanout --sessions=100 --connections=4 --rate=200 \
   --duration=15s
 run idle-sessions idle-sessions --idle=10000
