@@ -1,6 +1,7 @@
 #include "persistence/sqlite_checkpointer.hpp"
 
 #include <iostream>
+#include <pthread.h>
 
 #include <sqlite3.h>
 
@@ -63,6 +64,7 @@ int sqlite_checkpointer::on_commit(void* ptr, sqlite3* db, const char* name,
 }
 
 void sqlite_checkpointer::run() {
+  ::pthread_setname_np(::pthread_self(), "actodo.ckpt"); // For top and perf.
   std::unique_lock<std::mutex> lock{mtx_};
   for (;;) {
     cv_.wait(lock, [this] { return wanted_ || stopping_; });

@@ -1,5 +1,6 @@
 #include "web/server.hpp"
 
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -62,7 +63,10 @@ bool server::start(std::string& error) {
   d.port = d.acceptor->local_endpoint().port();
   d.acceptor->run();
   for (size_t i = 0; i < d.cfg.io_threads; ++i)
-    d.threads.emplace_back([&d] { d.ioc.run(); });
+    d.threads.emplace_back([&d] {
+      ::pthread_setname_np(::pthread_self(), "actodo.io"); // For top and perf.
+      d.ioc.run();
+    });
   return true;
 }
 

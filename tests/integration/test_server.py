@@ -1,5 +1,6 @@
 """Health endpoints, routing errors (404/405) and clean shutdown."""
 
+import os
 import socket
 import time
 import unittest
@@ -31,6 +32,19 @@ class HealthAndRoutingTest(ActodoTestCase):
             self.assertLess(time.monotonic(), deadline, self.srv.stdout_lines)
             time.sleep(0.05)
         self.assertIn("actodo: heap jemalloc", self.srv.stdout_lines)
+
+    def test_the_busiest_threads_carry_names(self):
+        # docs/operations.md ("Threads of a node") and
+        # bench/journal_profile.sh rely on these names.
+        tasks = f"/proc/{self.srv.proc.pid}/task"
+        names = []
+        for tid in os.listdir(tasks):
+            with open(f"{tasks}/{tid}/comm") as f:
+                names.append(f.read().strip())
+        self.assertEqual(names.count("actodo.journal"), 1, names)
+        self.assertEqual(names.count("actodo.ckpt"), 1, names)
+        # One Beast thread per --io-threads (default: one per core).
+        self.assertGreaterEqual(names.count("actodo.io"), 1, names)
 
     def test_unknown_routes_are_404_problem(self):
         for method, path in [("GET", "/nope"), ("GET", "/api/v1/nope"),
