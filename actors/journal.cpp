@@ -15,18 +15,19 @@ namespace actodo::actors {
 
 caf::result<int64_t> journal_state::append(persistence::user_batch batch) {
   if (!batch.events.empty()) {
-    auto i = last_seq.find(batch.user_id);
-    if (i == last_seq.end()) {
+    auto last = last_seq.find(batch.user_id);
+    if (!last) {
       auto stored = store->last_seq(batch.user_id);
       if (!stored)
         return std::move(stored.error());
-      i = last_seq.emplace(batch.user_id, *stored).first;
+      last_seq.set(batch.user_id, *stored);
+      last = last_seq.find(batch.user_id);
     }
-    if (batch.events.front().seq != i->second + 1)
-      return caf::make_error(ec::sequence_gap,
-                             "user " + batch.user_id + " expects sequence "
-                               + std::to_string(i->second + 1));
-    i->second = batch.events.back().seq;
+    if (batch.events.front().seq != *last + 1)
+      return caf::make_error(ec::sequence_gap, "user " + batch.user_id
+                                                 + " expects sequence "
+                                                 + std::to_string(*last + 1));
+    *last = batch.events.back().seq;
   }
   auto promise = self->make_response_promise<int64_t>();
   pending.push_back(waiting{std::move(batch), promise});
@@ -81,6 +82,9 @@ void journal_state::commit(std::vector<waiting> waiters) {
       w.promise.deliver(err);
     return;
   }
+  // Nothing is pending now (`flush` took it all): every cached sequence is
+  // the stored one, and any of them may be forgotten.
+  last_seq.age();
   ++commits;
   committed_batches += batches.size();
   stats->commits.add();
@@ -158,7 +162,7 @@ journal_state::load(const std::string& user) {
     return std::move(snapshot.error());
   // Another node may have written since this one last did (cluster mode:
   // the partition came back).
-  last_seq[user] = snapshot->last_seq;
+  last_seq.set(user, snapshot->last_seq);
   return std::move(*snapshot);
 }
 

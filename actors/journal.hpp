@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "caf/response_promise.hpp"
@@ -12,6 +11,7 @@
 #include "actors/actor_metrics.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/journal_metrics.hpp"
+#include "actors/seq_cache.hpp"
 #include "config/settings.hpp"
 #include "persistence/store.hpp"
 
@@ -37,8 +37,9 @@ struct journal_state {
   std::vector<waiting> pending;
   bool flush_scheduled = false;
   /// Last sequence number per user, including pending appends; loaded from
-  /// the store on first use and forgotten when a commit fails.
-  std::unordered_map<std::string, int64_t> last_seq;
+  /// the store on first use, forgotten when a commit fails, and bounded to
+  /// the users that wrote recently (`seq_cache`).
+  seq_cache last_seq;
 
   /// Woken after commits that wrote events (the Kafka egress); may be null.
   outbox_listener_actor listener;

@@ -38,6 +38,7 @@ class faulty_store : public persistence::store {
 
   bool fail_commits = false;
   size_t commit_calls = 0;
+  size_t last_seq_calls = 0;
 
   caf::error commit(const std::vector<persistence::user_batch>& xs) override {
     ++commit_calls;
@@ -46,6 +47,7 @@ class faulty_store : public persistence::store {
     return impl_->commit(xs);
   }
   caf::expected<int64_t> last_seq(const std::string& user) override {
+    ++last_seq_calls;
     return impl_->last_seq(user);
   }
   caf::expected<persistence::user_snapshot>

@@ -120,6 +120,41 @@ CAF_TEST(an append that skips a sequence number is refused) {
   CAF_CHECK_EQUAL(*last, 1);
 }
 
+CAF_TEST(the journal forgets the sequences of users that stopped writing) {
+  state().last_seq = actors::seq_cache{4};
+  for (int i = 0; i < 10; ++i) {
+    auto user = "u" + std::to_string(i);
+    self->send(journal, atom::append::value,
+               test::batch_for(user, 1, 1, "r" + user));
+    sched.run();
+    self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
+    // At most its capacity plus what one commit added.
+    CAF_CHECK_LESS_OR_EQUAL(state().last_seq.size(), 5u);
+  }
+  CAF_CHECK_EQUAL(store->last_seq_calls, 10u);
+  CAF_CHECK(state().last_seq.find("u0") == nullptr);
+  CAF_REQUIRE(state().last_seq.find("u9") != nullptr);
+  // A forgotten user is read from the store again: its next sequence is
+  // accepted, a gap is still refused.
+  self->send(journal, atom::append::value,
+             test::batch_for("u0", 2, 1, "again"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 2); });
+  CAF_CHECK_EQUAL(store->last_seq_calls, 11u);
+  self->send(journal, atom::append::value, test::batch_for("u1", 3, 1, "gap"));
+  sched.run();
+  self->receive([](int64_t) { CAF_FAIL("accepted a gap"); },
+                [](caf::error& err) {
+                  CAF_CHECK_EQUAL(err, ec::sequence_gap);
+                });
+  CAF_CHECK_EQUAL(store->last_seq_calls, 12u);
+  // A user that keeps writing is never read again.
+  self->send(journal, atom::append::value, test::batch_for("u9", 2, 1, "more"));
+  sched.run();
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 2); });
+  CAF_CHECK_EQUAL(store->last_seq_calls, 12u);
+}
+
 CAF_TEST(reads see every acknowledged write) {
   self->send(journal, atom::append::value,
              test::batch_for("alice", 1, 3, "r1"));
