@@ -71,7 +71,7 @@ threads=$(for t in /proc/"$pid"/task/*; do
   id=${t##*/}
   d=$((${mid[$id]:-0} - ${before[$id]:-0}))
   if [ "$d" -gt 0 ]; then
-    printf '%s %s %s\n' "$id" "$(cat "$t/comm")" "$(echo "scale=2; $d / 100" | bc)"
+    printf '%s %s %s\n' "$id" "$(cat "$t/comm")" "$(awk -v d="$d" 'BEGIN {printf "%.2f", d / 100}')"
   fi
 done | sort -k3 -n -r)
 journal=$(grep -l '^actodo.journal$' /proc/"$pid"/task/*/comm | cut -d/ -f5)
@@ -89,7 +89,7 @@ switch_pid=$!
 wait "$sched_pid" "$switch_pid" || true
 timeout -s INT "$window" perf trace -s -t "$journal" -o "$work/trace.txt" \
   > /dev/null 2>&1 || true
-elapsed=$(echo "$t1 - $t0" | bc)
+elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 wait "$bench_pid" || true
 bench_pid=
 
