@@ -157,6 +157,7 @@ journal_state::claim(const std::vector<int32_t>& parts,
 caf::result<persistence::user_snapshot>
 journal_state::load(const std::string& user) {
   flush(); // Reads see every acknowledged and pending write.
+  last_seq.age(); // Nothing is pending after `flush`.
   auto snapshot = store->load_user(user);
   if (!snapshot)
     return std::move(snapshot.error());
@@ -247,8 +248,10 @@ journal(journal_actor::stateful_pointer<journal_state> self,
         std::shared_ptr<persistence::store> store, config::journal_options opts,
         std::shared_ptr<journal_metrics> stats,
         std::shared_ptr<actor_metrics> messages) {
-  // Detached: this runs on the journal's own thread. Named for top and perf.
-  ::pthread_setname_np(::pthread_self(), "actodo.journal");
+  // Detached (as the node spawns it), this runs on the journal's own
+  // thread: named for top and perf.
+  if (self->getf(caf::abstract_actor::is_detached_flag))
+    ::pthread_setname_np(::pthread_self(), "actodo.journal");
   auto& st = self->state;
   st.self = self;
   st.store = std::move(store);

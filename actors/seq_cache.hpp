@@ -8,16 +8,18 @@
 namespace actodo::actors {
 
 /// The journal's last sequence number per user, bounded by the users that
-/// wrote recently rather than by every user that ever wrote: two
-/// generations. `find` moves a user into the young one; `age` drops the old
-/// generation and makes the young one old once the young one holds
-/// `capacity / 2` users. A user dropped here costs one indexed read of the
-/// store on its next append.
+/// wrote (or were loaded) recently rather than by every user that ever did:
+/// two generations. `find` moves a user into the young one; `age` drops the
+/// old generation and makes the young one old once the young one holds
+/// `capacity / 2` users. So the `capacity / 2` users used most recently are
+/// always kept. A user dropped here costs one indexed read of the store on
+/// its next append.
 ///
 /// Entries must never run ahead of the store when they are dropped, so the
-/// journal calls `age` only between commits, when nothing is pending. The
-/// young generation may then exceed its half by what one group commit
-/// adds: at most `capacity + max_batch` users in all.
+/// journal calls `age` only when nothing is pending: after a commit, and
+/// when it loads a user (after its flush). Each generation may then exceed
+/// its half by what one group commit adds: at most about
+/// `capacity + 2 * max_batch` users in all.
 class seq_cache {
  public:
   explicit seq_cache(size_t capacity = 65536)
@@ -51,6 +53,11 @@ class seq_cache {
       return;
     old_ = std::move(young_);
     young_.clear();
+  }
+
+  /// Whether `user` is cached (unlike `find`, changes nothing).
+  bool contains(const std::string& user) const {
+    return young_.count(user) > 0 || old_.count(user) > 0;
   }
 
   size_t size() const {

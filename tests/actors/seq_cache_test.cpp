@@ -43,6 +43,20 @@ CAF_TEST(a value changed through find stays changed after ageing) {
   CAF_CHECK_EQUAL(cache.size(), 1u);
 }
 
+CAF_TEST(set replaces an old entry rather than adding one) {
+  seq_cache cache{4};
+  cache.set("a", 1);
+  cache.set("b", 2);
+  cache.age(); // a and b are old.
+  cache.set("a", 5);
+  CAF_CHECK_EQUAL(cache.size(), 2u);
+  cache.set("c", 3);
+  cache.age(); // a and c are old, b is gone.
+  CAF_CHECK(!cache.contains("b"));
+  CAF_REQUIRE(cache.contains("a"));
+  CAF_CHECK_EQUAL(*cache.find("a"), 5);
+}
+
 CAF_TEST(erase forgets a user in either generation) {
   seq_cache cache{4};
   cache.set("a", 1);
