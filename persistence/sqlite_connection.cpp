@@ -15,10 +15,11 @@ namespace {
 
 constexpr int busy_timeout_ms = 5000;
 
-caf::expected<connection> open_with(const std::string& path, int flags) {
+caf::expected<connection> open_with(const std::string& path, int flags,
+                                    const char* vfs = nullptr) {
   sqlite3* db = nullptr;
   auto rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
-                            nullptr);
+                            vfs);
   connection result{db};
   if (rc != SQLITE_OK)
     return sqlite_failure("cannot open " + path + ": "
@@ -38,7 +39,8 @@ std::string database_path(const std::string& data_dir) {
 }
 
 caf::expected<connection> open_database(const std::string& path,
-                                        const std::string& setup_sql) {
+                                        const std::string& setup_sql,
+                                        const char* vfs) {
   // SQLite gives the WAL and shared-memory files the database file's mode:
   // create it private, and make existing files private too.
   if (auto fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -48,7 +50,7 @@ caf::expected<connection> open_database(const std::string& path,
   }
   for (auto suffix : {"-wal", "-shm"})
     ::chmod((path + suffix).c_str(), 0600);
-  auto db = open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  auto db = open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
   if (!db)
     return db;
   if (auto err = execute(db->get(), "PRAGMA journal_mode=WAL;" + setup_sql))

@@ -25,9 +25,10 @@ std::string database_path(const std::string& data_dir);
 
 /// Opens the database file at `path` for writing (created when missing,
 /// private to the owner; WAL, 5 s busy timeout) and runs `setup_sql`
-/// (pragmas).
+/// (pragmas), through the VFS named `vfs` (null: SQLite's default).
 caf::expected<connection> open_database(const std::string& path,
-                                        const std::string& setup_sql);
+                                        const std::string& setup_sql,
+                                        const char* vfs = nullptr);
 
 /// Opens the same database read-only (5 s busy timeout), for reads that
 /// never take the write lock. The database must exist and be in WAL mode.

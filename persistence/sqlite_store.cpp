@@ -12,6 +12,7 @@
 #include "config/error.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/sqlite_checkpointer.hpp"
+#include "persistence/sqlite_gather_vfs.hpp"
 #include "persistence/sqlite_reader.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_transaction.hpp"
@@ -79,7 +80,10 @@ sqlite_store::open(const std::string& path, const std::string& sync,
                  // Negative: KiB rather than pages.
                  + "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024)
                  + ";";
-  auto db = open_database(path, pragmas);
+  // With `synchronous=FULL` the writer's WAL writes go out together
+  // (sqlite_gather_vfs.hpp); with NORMAL that would not be safe.
+  auto db = open_database(path, pragmas,
+                          sync == "normal" ? nullptr : gather_vfs_name());
   if (!db)
     return std::move(db.error());
   if (auto err = migrate(db->get(), actodo_migrations()))

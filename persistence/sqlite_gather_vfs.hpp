@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+
+namespace actodo::persistence {
+
+/// The name of an SQLite VFS, registered on the first call (not as the
+/// default), that sends a WAL file's writes to the kernel together: SQLite
+/// writes each WAL frame as two `pwrite`s (its 24-byte header, then the
+/// page), some 330 per commit under load, and on a VM each system call is
+/// dear (bench/RESULTS.md). This VFS keeps contiguous writes to a WAL file
+/// in memory and writes them together (in `pwrite`s of up to 128 KiB, the
+/// most the default VFS writes at once)
+///
+/// - before the file is synced, read, truncated, sized or closed,
+/// - when a write does not continue or overwrite what is held,
+/// - when 1 MiB is held.
+///
+/// Every other file, and every other call, goes straight to the default
+/// VFS. Only for a connection with `synchronous=FULL`: SQLite then syncs the
+/// WAL before a commit becomes visible to other connections (before it
+/// updates the WAL index), so no other connection can look for frames that
+/// are still held here. With `NORMAL` it does not: such a connection must
+/// use the default VFS.
+const char* gather_vfs_name();
+
+/// Writes this VFS passed on to WAL files so far, in all connections (for
+/// tests).
+uint64_t gathered_wal_writes();
+
+} // namespace actodo::persistence
