@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -43,20 +44,27 @@ sqlite3_file* real(sqlite3_file* file) {
 /// (`SQLITE_FULL`).
 constexpr size_t largest_write = 0x1ffff;
 
-/// Writes what is held, in `pwrite`s of up to `largest_write` bytes.
+/// Writes what is held, in `pwrite`s of up to `largest_write` bytes. On a
+/// failure what was not written stays held (a later sync tries again), so
+/// no byte SQLite wrote is ever dropped.
 int flush(gather_file* f) {
   if (f->held == nullptr || f->held->empty())
     return SQLITE_OK;
+  auto& held = *f->held;
+  size_t done = 0;
   auto rc = SQLITE_OK;
-  for (size_t done = 0; done < f->held->size() && rc == SQLITE_OK;) {
-    auto n = std::min(largest_write, f->held->size() - done);
+  while (done < held.size()) {
+    auto n = std::min(largest_write, held.size() - done);
     wal_writes.fetch_add(1, std::memory_order_relaxed);
     rc = f->real->pMethods->xWrite(
-      f->real, f->held->data() + done, static_cast<int>(n),
+      f->real, held.data() + done, static_cast<int>(n),
       f->held_at + static_cast<sqlite3_int64>(done));
+    if (rc != SQLITE_OK)
+      break;
     done += n;
   }
-  f->held->clear();
+  held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(done));
+  f->held_at += static_cast<sqlite3_int64>(done);
   return rc;
 }
 
@@ -78,9 +86,12 @@ int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 at) {
   }
   if (auto rc = flush(f); rc != SQLITE_OK)
     return rc;
-  held.assign(bytes, bytes + n); // SQLite writes at most a page at once.
+  if (static_cast<size_t>(n) >= gather_limit) // Not from SQLite's WAL code.
+    return f->real->pMethods->xWrite(f->real, data, n, at);
+  // Within the capacity reserved at open: no allocation, nothing throws.
+  held.assign(bytes, bytes + n);
   f->held_at = at;
-  return held.size() >= gather_limit ? flush(f) : SQLITE_OK;
+  return SQLITE_OK;
 }
 
 int x_close(sqlite3_file* file) {
@@ -182,8 +193,12 @@ int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags,
     return SQLITE_CANTOPEN;
   }
   if ((flags & SQLITE_OPEN_WAL) != 0) {
-    f->held = new (std::nothrow) std::vector<char>;
-    if (f->held == nullptr) {
+    try {
+      f->held = new std::vector<char>;
+      f->held->reserve(gather_limit);
+    } catch (const std::bad_alloc&) {
+      delete f->held;
+      f->held = nullptr;
       f->real->pMethods->xClose(f->real);
       return SQLITE_NOMEM;
     }
@@ -285,6 +300,22 @@ void register_vfs() {
 }
 
 } // namespace
+
+bool gathering_is_safe(sqlite3* db) {
+  int psow = -1; // Query.
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_POWERSAFE_OVERWRITE, &psow)
+        != SQLITE_OK
+      || psow != 1)
+    return false;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &stmt, nullptr)
+      != SQLITE_OK)
+    return false;
+  auto level = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0)
+                                                : 0;
+  sqlite3_finalize(stmt);
+  return level >= 2; // FULL or EXTRA
+}
 
 uint64_t gathered_wal_writes() {
   return wal_writes.load(std::memory_order_relaxed);

@@ -80,10 +80,12 @@ sqlite_store::open(const std::string& path, const std::string& sync,
                  // Negative: KiB rather than pages.
                  + "PRAGMA cache_size=-" + std::to_string(cache_mib * 1024)
                  + ";";
-  // With `synchronous=FULL` the writer's WAL writes go out together
-  // (sqlite_gather_vfs.hpp); with NORMAL that would not be safe.
+  // The writer's WAL writes go out together (sqlite_gather_vfs.hpp) where
+  // that is safe: with `synchronous=FULL` and power-safe overwrite.
   auto db = open_database(path, pragmas,
                           sync == "normal" ? nullptr : gather_vfs_name());
+  if (db && sync != "normal" && !gathering_is_safe(db->get()))
+    db = open_database(path, pragmas);
   if (!db)
     return std::move(db.error());
   if (auto err = migrate(db->get(), actodo_migrations()))
