@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 
+#include "persistence/sqlite_statement.hpp"
+
 namespace actodo::persistence {
 
 namespace {
@@ -307,14 +309,8 @@ bool gathering_is_safe(sqlite3* db) {
         != SQLITE_OK
       || psow != 1)
     return false;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &stmt, nullptr)
-      != SQLITE_OK)
-    return false;
-  auto level = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0)
-                                                : 0;
-  sqlite3_finalize(stmt);
-  return level >= 2; // FULL or EXTRA
+  auto level = sqlite_statement{db, "PRAGMA synchronous"}.run_int();
+  return level && *level >= 2; // FULL or EXTRA
 }
 
 uint64_t gathered_wal_writes() {

@@ -5,6 +5,7 @@
 
 #include "persistence/sqlite_connection.hpp"
 #include "persistence/sqlite_gather_vfs.hpp"
+#include "persistence/sqlite_statement.hpp"
 
 #include "tests/temp_dir.hpp"
 
@@ -30,24 +31,15 @@ struct fixture {
   }
 
   int64_t scalar(sqlite3* db, const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr),
-                      SQLITE_OK);
-    CAF_REQUIRE_EQUAL(sqlite3_step(stmt), SQLITE_ROW);
-    auto result = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return result;
+    sqlite_statement stmt{db, sql};
+    CAF_REQUIRE(stmt.step()); // A row, not run_int's 0 for none.
+    return stmt.column_int(0);
   }
 
   std::string text(sqlite3* db, const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr),
-                      SQLITE_OK);
-    CAF_REQUIRE_EQUAL(sqlite3_step(stmt), SQLITE_ROW);
-    std::string result{
-      reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))};
-    sqlite3_finalize(stmt);
-    return result;
+    sqlite_statement stmt{db, sql};
+    CAF_REQUIRE(stmt.step());
+    return stmt.column_text(0);
   }
 
   /// Rows first .. first + n - 1 of `bytes` each, in one transaction.
