@@ -19,17 +19,24 @@ namespace actodo::persistence {
 /// in front of every command queued behind that commit.
 ///
 /// `watch` replaces the automatic checkpoint of a writer connection with a
-/// wake-up of this thread once the WAL holds `threshold_pages` pages. The
-/// thread runs PASSIVE checkpoints on a connection of its own: they never
-/// wait for readers or writers, and the next write restarts the WAL once
-/// every frame is in the database file. A writer whose WAL grows beyond
-/// `limit_pages` (the checkpoints fall behind) checkpoints itself, as
-/// before: the WAL stays bounded.
+/// wake-up of this thread each time the WAL has grown by `threshold_pages`
+/// frames since the last round. A round is one PASSIVE checkpoint on a
+/// connection of its own: it never waits for readers or writers, copies
+/// the newest copy of each page once, and syncs the database file.
+///
+/// The WAL starts over only when a write transaction begins with every
+/// frame already in the database file, which a round on another thread
+/// rarely achieves while commits keep coming. So once the WAL holds
+/// `limit_pages` frames, the writer checkpoints what the rounds left (at
+/// most about `threshold_pages` frames plus the commits since) right after
+/// its commit, and its next transaction restarts the WAL: the WAL stays
+/// near `limit_pages` frames, and that catch-up costs one commit a copy of
+/// a few hundred pages and one sync of the database file.
 class sqlite_checkpointer {
  public:
   static caf::expected<std::unique_ptr<sqlite_checkpointer>>
   open(const std::string& path, const std::string& sync,
-       int64_t threshold_pages = 1000, int64_t limit_pages = 65536);
+       int64_t threshold_pages = 1000, int64_t limit_pages = 4000);
 
   ~sqlite_checkpointer();
 
@@ -40,8 +47,11 @@ class sqlite_checkpointer {
   /// of it: the hook only runs inside the writer's own commits).
   void watch(sqlite3* writer);
 
-  /// Checkpoints done on the thread so far (for tests and metrics).
+  /// Rounds done on the thread so far (for tests and metrics).
   int64_t checkpoints() const;
+
+  /// Checkpoints the writer did itself past `limit_pages` (for tests).
+  int64_t writer_checkpoints() const;
 
  private:
   sqlite_checkpointer(connection db, int64_t threshold, int64_t limit);
@@ -56,8 +66,11 @@ class sqlite_checkpointer {
   mutable std::mutex mtx_;
   std::condition_variable cv_;
   bool wanted_ = false;
+  int mark_ = 0; // WAL frames when the last round ended.
+  int backfilled_ = 0; // Of them in the database file.
   bool stopping_ = false;
   int64_t done_ = 0;
+  int64_t inline_ = 0;
   std::thread thread_;
 };
 
