@@ -1,6 +1,5 @@
 #include "persistence/sqlite_checkpointer.hpp"
 
-#include <algorithm>
 #include <iostream>
 #include <pthread.h>
 
@@ -50,40 +49,60 @@ int64_t sqlite_checkpointer::writer_checkpoints() const {
   return inline_;
 }
 
+bool sqlite_checkpointer::idle() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return !wanted_;
+}
+
+void sqlite_checkpointer::ask(bool at_limit) {
+  wanted_ = true;
+  limit_round_ = at_limit;
+  cv_.notify_one();
+}
+
 int sqlite_checkpointer::on_commit(void* ptr, sqlite3* db, const char* name,
                                    int pages) {
   auto* self = static_cast<sqlite_checkpointer*>(ptr);
-  if (pages >= self->limit_) {
-    // The rounds keep the WAL mostly in the database file, but under a
-    // steady stream of commits none of them ends between two commits, and
-    // the WAL starts over only when one does. So past the limit: ask for a
-    // round, and after it copy here what it left (the commits since it
-    // began), between this commit and the next, which then restarts the
-    // WAL. Twice the limit (rounds that cannot keep up): copy here anyway.
-    std::unique_lock<std::mutex> guard{self->mtx_};
-    if (self->wanted_)
-      return SQLITE_OK; // A round runs; the next commit looks again.
-    auto left = pages - (self->backfilled_ > pages ? 0 : self->backfilled_);
-    if (left > self->threshold_ / 4 && pages < 2 * self->limit_) {
-      self->wanted_ = true;
-      self->cv_.notify_one();
-      return SQLITE_OK;
-    }
-    guard.unlock();
-    auto rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
-                                        nullptr, nullptr);
-    guard.lock();
-    if (rc == SQLITE_OK)
-      ++self->inline_;
+  std::unique_lock<std::mutex> guard{self->mtx_};
+  if (pages < self->last_pages_) {
+    // The WAL started over: what the rounds saw was the old one's.
+    ++self->generation_;
+    self->mark_ = 0;
+    self->catch_up_ = false;
+    self->retry_at_ = 0;
+  }
+  self->last_pages_ = pages;
+  if (self->wanted_)
+    return SQLITE_OK; // A round is asked for or runs: look again next commit.
+  if (pages < self->limit_) {
+    if (pages - self->mark_ >= self->threshold_)
+      self->ask(false);
     return SQLITE_OK;
   }
-  std::lock_guard<std::mutex> guard{self->mtx_};
-  // Frames since the last round (all of them once the WAL restarted).
-  auto mark = pages < self->mark_ ? 0 : self->mark_;
-  if (pages - mark >= self->threshold_ && !self->wanted_) {
-    self->wanted_ = true;
-    self->cv_.notify_one();
+  // The rounds keep the WAL mostly in the database file, but under a steady
+  // stream of commits none of them ends between two commits, and the WAL
+  // starts over only when one does. So past the limit: ask for a round,
+  // and at the first commit after it copy here what it left (the commits
+  // since it began), between this commit and the next, which then restarts
+  // the WAL. Past twice the limit (rounds that cannot keep up): copy here
+  // without waiting for a round.
+  if (pages < self->retry_at_)
+    return SQLITE_OK; // The last try could not copy all (a reader's snapshot).
+  if (!self->catch_up_ && pages < 2 * self->limit_) {
+    self->ask(true);
+    return SQLITE_OK;
   }
+  self->catch_up_ = false;
+  guard.unlock();
+  int log = -1;
+  int copied = -1;
+  auto rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                      &copied);
+  guard.lock();
+  if (rc == SQLITE_OK && log >= 0 && copied >= log)
+    ++self->inline_; // All in the file: the next transaction restarts it.
+  else
+    self->retry_at_ = pages + static_cast<int>(self->threshold_);
   return SQLITE_OK;
 }
 
@@ -94,17 +113,23 @@ void sqlite_checkpointer::run() {
     cv_.wait(lock, [this] { return wanted_ || stopping_; });
     if (stopping_)
       return;
+    auto generation = generation_;
     lock.unlock();
-    int log = 0;
-    int copied = 0;
+    int log = -1;
+    int copied = -1;
     auto rc = sqlite3_wal_checkpoint_v2(
       db_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       std::cerr << "actodo: sqlite checkpoint failed: "
                 << sqlite3_errmsg(db_.get()) << '\n';
     lock.lock();
-    mark_ = std::max(log, 0);
-    backfilled_ = std::max(copied, 0);
+    // A round that saw a WAL that has since started over tells nothing. One
+    // that could not run (another connection's checkpoint held the lock:
+    // SQLITE_BUSY, -1) waits for `threshold_` more frames, as if it had.
+    if (generation == generation_) {
+      mark_ = log >= 0 ? log : last_pages_;
+      catch_up_ = log >= 0 && limit_round_;
+    }
     wanted_ = false;
     ++done_;
   }

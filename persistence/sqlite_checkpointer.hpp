@@ -20,18 +20,21 @@ namespace actodo::persistence {
 ///
 /// `watch` replaces the automatic checkpoint of a writer connection with a
 /// wake-up of this thread each time the WAL has grown by `threshold_pages`
-/// frames since the last round. A round is one PASSIVE checkpoint on a
-/// connection of its own: it never waits for readers or writers, copies
+/// frames since the last round began. A round is one PASSIVE checkpoint on
+/// a connection of its own: it never waits for readers or writers, copies
 /// the newest copy of each page once, and syncs the database file.
 ///
 /// The WAL starts over only when a write transaction begins with every
-/// frame already in the database file, which a round on another thread
-/// rarely achieves while commits keep coming. So once the WAL holds
-/// `limit_pages` frames, the writer checkpoints what the rounds left (at
-/// most about `threshold_pages` frames plus the commits since) right after
-/// its commit, and its next transaction restarts the WAL: the WAL stays
-/// near `limit_pages` frames, and that catch-up costs one commit a copy of
-/// a few hundred pages and one sync of the database file.
+/// frame already in the database file (and no reader on an older
+/// snapshot), which a round on another thread rarely achieves while
+/// commits keep coming. So once the WAL holds `limit_pages` frames, the
+/// writer asks for a round and, at its first commit after that round,
+/// checkpoints what the round left (the commits made meanwhile) itself;
+/// its next transaction restarts the WAL. That costs one commit a copy of
+/// those commits' pages and one sync of the database file. Past twice
+/// `limit_pages` (rounds that cannot keep up) the writer does so without
+/// waiting for a round; a try that copies nothing new (a reader's old
+/// snapshot) is repeated only after `threshold_pages` more frames.
 class sqlite_checkpointer {
  public:
   static caf::expected<std::unique_ptr<sqlite_checkpointer>>
@@ -50,13 +53,20 @@ class sqlite_checkpointer {
   /// Rounds done on the thread so far (for tests and metrics).
   int64_t checkpoints() const;
 
-  /// Checkpoints the writer did itself past `limit_pages` (for tests).
+  /// Checkpoints the writer did itself past `limit_pages` that left the
+  /// whole WAL in the database file (for tests).
   int64_t writer_checkpoints() const;
+
+  /// True when no round is asked for or running (for tests).
+  bool idle() const;
 
  private:
   sqlite_checkpointer(connection db, int64_t threshold, int64_t limit);
 
   static int on_commit(void* self, sqlite3* db, const char* name, int pages);
+
+  /// Wakes the thread for a round (the caller holds `mtx_`).
+  void ask(bool at_limit);
 
   void run();
 
@@ -66,8 +76,12 @@ class sqlite_checkpointer {
   mutable std::mutex mtx_;
   std::condition_variable cv_;
   bool wanted_ = false;
-  int mark_ = 0; // WAL frames when the last round ended.
-  int backfilled_ = 0; // Of them in the database file.
+  bool limit_round_ = false; // The round asked for is the limit's.
+  bool catch_up_ = false; // It ran: the next commit copies the rest.
+  int mark_ = 0; // WAL frames when the last round began.
+  int last_pages_ = 0; // WAL frames after the last commit.
+  int retry_at_ = 0; // No catch-up before the WAL holds this many.
+  int64_t generation_ = 0; // WAL restarts seen.
   bool stopping_ = false;
   int64_t done_ = 0;
   int64_t inline_ = 0;

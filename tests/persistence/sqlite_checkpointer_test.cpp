@@ -45,6 +45,14 @@ struct fixture {
     CAF_REQUIRE(!execute(writer.get(), sql + "COMMIT;"));
   }
 
+  /// Until no round is asked for or running (at most 10 s).
+  static void wait_idle(const sqlite_checkpointer& cp) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!cp.idle() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CAF_REQUIRE(cp.idle());
+  }
+
   uintmax_t file_size() const {
     return std::filesystem::file_size(path);
   }
@@ -61,16 +69,16 @@ CAF_TEST_FIXTURE_SCOPE(sqlite_checkpointer_tests, fixture)
 CAF_TEST(the WAL reaches the database file on the checkpointer thread) {
   auto cp = checkpointer(50, 1'000'000);
   auto before = file_size();
-  for (int i = 0; i < 10; ++i)
+  // About 21 frames a commit: a round after every third (each time the WAL
+  // has grown by 50 frames), which copies the commits into the database
+  // file; the commits themselves checkpoint nothing.
+  for (int i = 0; i < 10; ++i) {
     commit_rows(i * 20, 20);
-  // 200 pages in the WAL: the commits left them there (no checkpoint of
-  // their own), the thread copies them into the database file.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while ((cp->checkpoints() == 0 || file_size() < before + 150 * 4096)
-         && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CAF_CHECK_GREATER_OR_EQUAL(cp->checkpoints(), 1);
-  CAF_CHECK_GREATER_OR_EQUAL(file_size(), before + 150 * 4096);
+    wait_idle(*cp);
+  }
+  CAF_CHECK_EQUAL(cp->checkpoints(), 3);
+  CAF_CHECK_EQUAL(cp->writer_checkpoints(), 0);
+  CAF_CHECK_GREATER_OR_EQUAL(file_size(), before + 180 * 4096);
 }
 
 CAF_TEST(below the threshold nothing is checkpointed) {
@@ -97,7 +105,7 @@ CAF_TEST(checkpoints are paced by the frames since the last round) {
   auto cp = checkpointer(50, 1'000'000);
   for (int i = 0; i < 10; ++i) {
     commit_rows(i * 20, 20);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wait_idle(*cp);
   }
   CAF_CHECK_GREATER_OR_EQUAL(cp->checkpoints(), 2);
   CAF_CHECK_LESS_OR_EQUAL(cp->checkpoints(), 4);
@@ -105,30 +113,44 @@ CAF_TEST(checkpoints are paced by the frames since the last round) {
   CAF_REQUIRE(!execute(reader->get(), "COMMIT;"));
 }
 
-CAF_TEST(under commits without pause the WAL stays near the limit) {
-  // About 21 frames a commit and no pause between commits, so a round
-  // rarely ends between two of them: without the writer's own catch-up
-  // past the limit the WAL file would hold all 60 commits (about 5.2 MB).
-  // With it the WAL restarts by twice the limit at the latest.
-  auto cp = checkpointer(50, 100);
-  for (int i = 0; i < 60; ++i)
-    commit_rows(i * 20, 20);
+CAF_TEST(past the limit the writer copies what a round left) {
+  // About 3 frames a commit, back to back: a round every 200 frames, and
+  // past 400 a round and then the writer's own catch-up, after which the
+  // WAL starts over. Without the catch-up a round would rarely end between
+  // two commits and the WAL would hold all 600 commits (about 1,800
+  // frames); one round per commit past the threshold would be hundreds.
+  auto cp = checkpointer(200, 400);
+  for (int i = 0; i < 600; ++i)
+    commit_rows(i * 2, 2);
+  CAF_CHECK_GREATER_OR_EQUAL(cp->writer_checkpoints(), 1);
+  CAF_CHECK_LESS_OR_EQUAL(cp->checkpoints(), 30);
+  // The WAL's header, then at most twice the limit and the commits made
+  // during one round.
   auto wal = std::filesystem::file_size(path + "-wal");
-  // The WAL header, then at most twice the limit plus a few commits (those
-  // during a round: each commit and each round syncs).
-  CAF_CHECK_LESS_OR_EQUAL(wal, uintmax_t{32 + (200 + 5 * 22) * (4096 + 24)});
-  CAF_CHECK_GREATER_OR_EQUAL(cp->checkpoints() + cp->writer_checkpoints(), 1);
+  CAF_CHECK_LESS_OR_EQUAL(wal, uintmax_t{32 + 1200 * (4096 + 24)});
 }
 
-CAF_TEST(a WAL beyond the limit is checkpointed by the committing writer) {
-  // The thread is never asked (threshold above the limit): the WAL is still
-  // bounded, by the writer itself.
+CAF_TEST(a WAL beyond twice the limit is checkpointed by the writer) {
+  // One commit of about 71 frames, past twice the limit of 30: the writer
+  // copies the WAL itself, in that commit, without waiting for a round.
+  auto cp = checkpointer(1'000'000, 30);
+  auto before = file_size();
+  commit_rows(0, 70);
+  CAF_CHECK_GREATER_OR_EQUAL(file_size(), before + 60 * 4096);
+  CAF_CHECK_EQUAL(cp->checkpoints(), 0);
+  CAF_CHECK_EQUAL(cp->writer_checkpoints(), 1);
+}
+
+CAF_TEST(past the limit the writer first asks for a round) {
+  // About 41 frames, past the limit of 30 but not twice it: a round copies
+  // them, and the writer copies nothing itself.
   auto cp = checkpointer(1'000'000, 30);
   auto before = file_size();
   commit_rows(0, 40);
+  wait_idle(*cp);
+  CAF_CHECK_EQUAL(cp->checkpoints(), 1);
+  CAF_CHECK_EQUAL(cp->writer_checkpoints(), 0);
   CAF_CHECK_GREATER_OR_EQUAL(file_size(), before + 30 * 4096);
-  CAF_CHECK_EQUAL(cp->checkpoints(), 0);
-  CAF_CHECK_EQUAL(cp->writer_checkpoints(), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
