@@ -70,7 +70,12 @@ int sqlite_checkpointer::on_commit(void* ptr, sqlite3* db, const char* name,
     self->mark_ = 0;
     self->catch_up_ = false;
     self->retry_at_ = 0;
+  } else if (self->restart_due_) {
+    // The catch-up left the whole WAL in the file, yet this commit did not
+    // start it over: a reader still on the old snapshot. Wait for more.
+    self->retry_at_ = pages + static_cast<int>(self->threshold_);
   }
+  self->restart_due_ = false;
   self->last_pages_ = pages;
   if (self->wanted_)
     return SQLITE_OK; // A round is asked for or runs: look again next commit.
@@ -85,9 +90,10 @@ int sqlite_checkpointer::on_commit(void* ptr, sqlite3* db, const char* name,
   // and at the first commit after it copy here what it left (the commits
   // since it began), between this commit and the next, which then restarts
   // the WAL. Past twice the limit (rounds that cannot keep up): copy here
-  // without waiting for a round.
+  // without asking for a new round (after the one that runs, if any).
   if (pages < self->retry_at_)
-    return SQLITE_OK; // The last try could not copy all (a reader's snapshot).
+    return SQLITE_OK; // The last try could not copy all, or a round could not
+                      // run (a reader's snapshot, another checkpoint).
   if (!self->catch_up_ && pages < 2 * self->limit_) {
     self->ask(true);
     return SQLITE_OK;
@@ -99,10 +105,12 @@ int sqlite_checkpointer::on_commit(void* ptr, sqlite3* db, const char* name,
   auto rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
                                       &copied);
   guard.lock();
-  if (rc == SQLITE_OK && log >= 0 && copied >= log)
+  if (rc == SQLITE_OK && log >= 0 && copied >= log) {
     ++self->inline_; // All in the file: the next transaction restarts it.
-  else
+    self->restart_due_ = true;
+  } else {
     self->retry_at_ = pages + static_cast<int>(self->threshold_);
+  }
   return SQLITE_OK;
 }
 
@@ -129,6 +137,8 @@ void sqlite_checkpointer::run() {
     if (generation == generation_) {
       mark_ = log >= 0 ? log : last_pages_;
       catch_up_ = log >= 0 && limit_round_;
+      if (log < 0 && limit_round_)
+        retry_at_ = last_pages_ + static_cast<int>(threshold_);
     }
     wanted_ = false;
     ++done_;

@@ -33,8 +33,10 @@ namespace actodo::persistence {
 /// its next transaction restarts the WAL. That costs one commit a copy of
 /// those commits' pages and one sync of the database file. Past twice
 /// `limit_pages` (rounds that cannot keep up) the writer does so without
-/// waiting for a round; a try that copies nothing new (a reader's old
-/// snapshot) is repeated only after `threshold_pages` more frames.
+/// asking for a new round (after the one running, if any). A catch-up that
+/// cannot copy everything or is not followed by a restart (a reader's old
+/// snapshot), and a limit round that finds the checkpoint lock taken, are
+/// tried again only after `threshold_pages` more frames.
 class sqlite_checkpointer {
  public:
   static caf::expected<std::unique_ptr<sqlite_checkpointer>>
@@ -81,6 +83,7 @@ class sqlite_checkpointer {
   int mark_ = 0; // WAL frames when the last round began.
   int last_pages_ = 0; // WAL frames after the last commit.
   int retry_at_ = 0; // No catch-up before the WAL holds this many.
+  bool restart_due_ = false; // The last commit's catch-up copied it all.
   int64_t generation_ = 0; // WAL restarts seen.
   bool stopping_ = false;
   int64_t done_ = 0;
