@@ -124,9 +124,8 @@ void sqlite_checkpointer::run() {
     auto generation = generation_;
     lock.unlock();
     int log = -1;
-    int copied = -1;
     auto rc = sqlite3_wal_checkpoint_v2(
-      db_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      db_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, &log, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       std::cerr << "actodo: sqlite checkpoint failed: "
                 << sqlite3_errmsg(db_.get()) << '\n';

@@ -18,6 +18,24 @@ using namespace actodo::persistence;
 
 namespace {
 
+/// A reader whose read transaction keeps the WAL's snapshot of the moment
+/// it was made, so no checkpoint can copy a later frame, until it ends.
+struct old_snapshot {
+  explicit old_snapshot(connection reader)
+    : db(std::move(reader)), read(db.get(), "SELECT count(*) FROM t") {
+    CAF_REQUIRE(!execute(db.get(), "BEGIN;"));
+    CAF_REQUIRE(read.step());
+  }
+
+  ~old_snapshot() {
+    read.reset();
+    CAF_CHECK(!execute(db.get(), "COMMIT;"));
+  }
+
+  connection db;
+  sqlite_statement read;
+};
+
 struct fixture {
   fixture() : path(tmp.path + "/cp.db") {
     auto db = open_database(path, "PRAGMA synchronous=FULL;");
@@ -35,6 +53,13 @@ struct fixture {
       CAF_FAIL("cannot open: " << caf::to_string(result.error()));
     (*result)->watch(writer.get());
     return std::move(*result);
+  }
+
+  std::unique_ptr<old_snapshot> hold_snapshot() {
+    auto reader = open_database(path, "");
+    if (!reader)
+      CAF_FAIL("cannot open: " << caf::to_string(reader.error()));
+    return std::make_unique<old_snapshot>(std::move(*reader));
   }
 
   /// One commit of about one 4 KiB page per row.
@@ -97,11 +122,7 @@ CAF_TEST(checkpoints are paced by the frames since the last round) {
   // holds `threshold` frames more than when the last round ended (at 60,
   // 120 and 180 of 200 pages here), not after every commit past the
   // threshold (8 rounds).
-  auto reader = open_database(path, "");
-  CAF_REQUIRE(reader);
-  sqlite_statement snapshot{reader->get(), "SELECT count(*) FROM t"};
-  CAF_REQUIRE(!execute(reader->get(), "BEGIN;"));
-  CAF_REQUIRE(snapshot.step()); // The read transaction holds a snapshot.
+  auto reader = hold_snapshot();
   auto cp = checkpointer(50, 1'000'000);
   for (int i = 0; i < 10; ++i) {
     commit_rows(i * 20, 20);
@@ -109,8 +130,6 @@ CAF_TEST(checkpoints are paced by the frames since the last round) {
   }
   CAF_CHECK_GREATER_OR_EQUAL(cp->checkpoints(), 2);
   CAF_CHECK_LESS_OR_EQUAL(cp->checkpoints(), 4);
-  snapshot.reset();
-  CAF_REQUIRE(!execute(reader->get(), "COMMIT;"));
 }
 
 CAF_TEST(past the limit the writer copies what a round left) {
@@ -135,11 +154,7 @@ CAF_TEST(a reader on an old snapshot does not make every commit try) {
   // 60: one round, then the writer's catch-up, which cannot copy all and
   // is tried again only after 50 more frames (at about 149 and 212 of
   // about 212 frames), never a round or a try per commit.
-  auto reader = open_database(path, "");
-  CAF_REQUIRE(reader);
-  sqlite_statement snapshot{reader->get(), "SELECT count(*) FROM t"};
-  CAF_REQUIRE(!execute(reader->get(), "BEGIN;"));
-  CAF_REQUIRE(snapshot.step());
+  auto reader = hold_snapshot();
   auto cp = checkpointer(50, 60);
   for (int i = 0; i < 10; ++i) {
     commit_rows(i * 20, 20);
@@ -147,8 +162,6 @@ CAF_TEST(a reader on an old snapshot does not make every commit try) {
   }
   CAF_CHECK_EQUAL(cp->checkpoints(), 1);
   CAF_CHECK_EQUAL(cp->writer_checkpoints(), 0);
-  snapshot.reset();
-  CAF_REQUIRE(!execute(reader->get(), "COMMIT;"));
 }
 
 CAF_TEST(a WAL beyond twice the limit is checkpointed by the writer) {
