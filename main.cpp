@@ -139,6 +139,8 @@ int serve(int argc, char** argv) {
   // With Kafka, every committed event also enters the outbox (egress).
   store_opts.with_outbox = kafka;
   store_opts.sqlite_cache_mib = cfg.sqlite_cache_mib;
+  store_opts.sqlite_deferred_rows = static_cast<size_t>(
+    cfg.sqlite_deferred_rows);
   auto stores = actodo::persistence::open_stores(*uri, store_opts);
   if (!stores) {
     std::cerr << "actodo: " << actodo::describe(stores.error()) << '\n';

@@ -144,6 +144,9 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<atom::append, persistence::user_batch>::with<int64_t>,
   // Commits what is pending (sent to itself).
   caf::reacts_to<atom::flush>,
+  // Writes rows the store deferred in place while no command commits (sent
+  // to itself).
+  caf::reacts_to<atom::idle>,
   // Loads a user's todos and last sequence number.
   caf::replies_to<atom::load, std::string>::with<persistence::user_snapshot>,
   // Reads events: user id, after, limit.

@@ -1,5 +1,6 @@
 #include "actors/journal.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <pthread.h>
@@ -94,6 +95,8 @@ void journal_state::commit(std::vector<waiting> waiters) {
     wrote_events = wrote_events || !evs.empty();
     waiters[i].promise.deliver(evs.empty() ? int64_t{0} : evs.back().seq);
   }
+  last_commit = self->clock().now();
+  fold_excess();
   if (wrote_events && listener)
     self->send(listener, atom::wake::value);
   if (wrote_events && commit_listener) {
@@ -103,6 +106,56 @@ void journal_state::commit(std::vector<waiting> waiters) {
         grown[b.user_id] = b.events.back().seq;
     self->send(commit_listener, atom::committed::value, std::move(grown));
   }
+}
+
+void journal_state::fold_excess() {
+  auto d = store->deferred();
+  if (d.waiting > d.limit)
+    fold(d.waiting - d.limit);
+  stats->deferred_rows.set(static_cast<int64_t>(store->deferred().waiting));
+  if (d.waiting > 0 && !fold_armed) {
+    fold_armed = true;
+    self->delayed_send(self, fold_quiet, atom::idle::value);
+  }
+}
+
+void journal_state::fold_idle() {
+  fold_armed = false;
+  auto waiting = store->deferred().waiting;
+  if (waiting == 0)
+    return;
+  auto quiet = std::chrono::duration_cast<caf::timespan>(self->clock().now()
+                                                         - last_commit);
+  fold_armed = true;
+  if (!pending.empty() || quiet < fold_quiet) {
+    self->delayed_send(self, std::max(fold_quiet - quiet, caf::timespan{1}),
+                       atom::idle::value);
+    return;
+  }
+  if (!fold(std::min(fold_step, waiting))) {
+    self->delayed_send(self, std::chrono::seconds(1), atom::idle::value);
+    return;
+  }
+  if (store->deferred().waiting > 0)
+    self->send(self, atom::idle::value); // Behind what the mailbox holds.
+  else
+    fold_armed = false;
+}
+
+bool journal_state::fold(size_t rows) {
+  auto start = std::chrono::steady_clock::now();
+  auto err = store->fold(rows);
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  stats->fold_seconds.observe(took.count());
+  if (err) {
+    std::cerr << "actodo: journal: cannot write deferred todo rows in place "
+                 "(they stay in the row log, and reads see them): "
+              << describe(err) << '\n';
+    return false;
+  }
+  stats->folded_rows.add(static_cast<int64_t>(rows));
+  stats->deferred_rows.set(static_cast<int64_t>(store->deferred().waiting));
+  return true;
 }
 
 bool journal_state::drop_fenced(std::vector<waiting>& waiters) {
@@ -268,6 +321,7 @@ journal(journal_actor::stateful_pointer<journal_state> self,
       return self->state.append(std::move(batch));
     },
     [=](atom::flush) { self->state.flush(); },
+    [=](atom::idle) { self->state.fold_idle(); },
     [=](atom::load, const std::string& user) {
       count_message(*self->state.messages, actor_kind::journal, self);
       return self->state.load(user);

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "caf/actor_clock.hpp"
 #include "caf/response_promise.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
@@ -58,8 +60,27 @@ struct journal_state {
   /// Where it counts its messages (kind `journal`).
   std::shared_ptr<actor_metrics> messages;
 
+  /// Rows the store deferred (`persistence::event_log::deferred`) are
+  /// written in place at once beyond the store's limit, after the waiters
+  /// of the commit heard back; otherwise `fold_step` at a time once no
+  /// command committed for `fold_quiet`, each step behind what the mailbox
+  /// holds then.
+  caf::timespan fold_quiet = std::chrono::milliseconds(100);
+  size_t fold_step = 256;
+  bool fold_armed = false;
+  /// On the actor's clock (virtual in the tests).
+  caf::actor_clock::time_point last_commit;
+
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
+
+  /// After a commit: folds what exceeds the store's limit, arms the idle
+  /// folding.
+  void fold_excess();
+  /// The idle folding's timer or next step (`atom::idle`).
+  void fold_idle();
+  /// Writes up to `rows` deferred rows in place; false on an error.
+  bool fold(size_t rows);
 
   /// Commits `waiters`; a commit that the store fenced is retried without
   /// the batches of stale epochs, whose waiters get `ec::fenced` (503 with

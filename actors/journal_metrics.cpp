@@ -19,6 +19,16 @@ journal_metrics::journal_metrics(std::shared_ptr<config::registry> reg)
     commit_seconds(registry->add_histogram(
       "actodo_journal_commit_seconds",
       "Duration of one journal transaction, fsync included.",
+      config::latency_bounds())),
+    deferred_rows(registry->add_gauge(
+      "actodo_journal_deferred_rows",
+      "Todo rows committed to the store's row log and not yet written in "
+      "place (SQLite: --sqlite-deferred-rows).")),
+    folded_rows(registry->add_counter("actodo_journal_folded_rows_total",
+                                      "Deferred todo rows written in place.")),
+    fold_seconds(registry->add_histogram(
+      "actodo_journal_fold_seconds",
+      "Duration of one transaction that writes deferred rows in place.",
       config::latency_bounds())) {}
 
 journal_metrics::journal_metrics()

@@ -25,6 +25,11 @@ struct journal_metrics {
   config::histogram& batch_size;
   /// Duration of one transaction, fsync included.
   config::histogram& commit_seconds;
+  /// Todo rows committed but not yet written in place (`store::deferred`).
+  config::gauge& deferred_rows;
+  /// Rows written in place, and the duration of those transactions.
+  config::gauge& folded_rows;
+  config::histogram& fold_seconds;
 };
 
 } // namespace actodo::actors

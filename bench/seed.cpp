@@ -124,8 +124,9 @@ int main(int argc, char** argv) {
                  "[--rows-per-commit=N] < user TAB id TAB wake_at TAB json\n";
     return 2;
   }
+  // Rows in place (no `todo_log`): the server starts with nothing waiting.
   auto store = actodo::persistence::sqlite_store::open(
-    actodo::persistence::database_path(opts.data_dir), opts.sync);
+    actodo::persistence::database_path(opts.data_dir), opts.sync, false, 2, 0);
   if (!store) {
     std::cerr << "actodo_seed: " << actodo::describe(store.error()) << '\n';
     return 1;

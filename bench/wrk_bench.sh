@@ -5,7 +5,7 @@
 # is the first thing to saturate on 18 KB pages (about one core at 7,000
 # pages/s); wrk only counts bytes.
 #
-# usage: [SERVER=path] [DURATION=8s] [PRELOAD=10000] \
+# usage: [SERVER=path] [SERVER_ARGS="--x=y ..."] [DURATION=8s] [PRELOAD=10000] \
 #        bench/wrk_bench.sh reads|writes BUILD_DIR OUT_DIR [ROUNDS]
 #
 # reads: one server for all rounds, preloaded once with PRELOAD todos of
@@ -27,6 +27,8 @@ build=${2:?build dir, e.g. build/release}
 out=${3:?output dir}
 rounds=${4:-3}
 server=${SERVER:-$build/actodo}
+# Further server options, split on spaces (e.g. --sqlite-deferred-rows=0).
+read -r -a server_args <<< "${SERVER_ARGS:-}"
 duration=${DURATION:-8s}
 here=$(cd "$(dirname "$0")" && pwd)
 command -v wrk > /dev/null || {
@@ -51,7 +53,7 @@ start_server() {
   rm -f "$fifo"
   mkfifo "$fifo"
   "$server" serve --port=0 --admin-port=0 --max-todos=1000000 \
-    --data-dir="$data" > "$fifo" 2>> "$work/server.log" &
+    --data-dir="$data" "${server_args[@]}" > "$fifo" 2>> "$work/server.log" &
   pid=$!
   exec 3< "$fifo"
   read -r -t 30 line <&3 || true

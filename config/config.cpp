@@ -26,6 +26,9 @@ app_config::app_config() {
     .add(sync, "sync", "SQLite durability: full (fsync per commit) or normal")
     .add(sqlite_cache_mib, "sqlite-cache-mib",
          "page cache of the journal's SQLite connection in MiB")
+    .add(sqlite_deferred_rows, "sqlite-deferred-rows",
+         "todo rows that may wait in SQLite's todo_log before they are "
+         "written in place (0: in place at each commit)")
     .add(lists.idle_timeout, "idle-timeout",
          "passivate a todo list without sessions after this idle time")
     .add(lists.request_timeout, "request-timeout",
@@ -316,6 +319,8 @@ caf::error app_config::validate() const {
     return invalid("sync", "must be 'full' or 'normal'");
   if (sqlite_cache_mib < 1 || sqlite_cache_mib > 65536)
     return invalid("sqlite-cache-mib", "must be between 1 and 65536");
+  if (sqlite_deferred_rows < 0 || sqlite_deferred_rows > 4000000)
+    return invalid("sqlite-deferred-rows", "must be between 0 and 4000000");
   if (lists.idle_timeout < 1s)
     return invalid("idle-timeout", "must be at least 1s");
   if (lists.request_timeout < 1s || lists.request_timeout > 10min)

@@ -53,6 +53,11 @@ class app_config : public caf::actor_system_config {
   /// costs resident memory).
   int64_t sqlite_cache_mib = 2;
 
+  /// Todo rows of recent commits that may wait in the SQLite journal's
+  /// `todo_log` before they must be written in place (0: every commit
+  /// writes them in place). About 250 bytes of memory each while waiting.
+  int64_t sqlite_deferred_rows = 65536;
+
   /// Where the inspector answers `actodo console` (CAF networking); port 0
   /// picks a free one, -1 disables it.
   std::string admin_host = "127.0.0.1";

@@ -87,7 +87,8 @@ caf::expected<opened_stores> open_stores(const store_uri& uri,
     result.locks.push_back(std::move(*own));
   }
   auto events = sqlite_store::open(uri.path, opts.sync, opts.with_outbox,
-                                   opts.sqlite_cache_mib);
+                                   opts.sqlite_cache_mib,
+                                   opts.sqlite_deferred_rows);
   if (!events)
     return std::move(events.error());
   result.events = std::move(*events);

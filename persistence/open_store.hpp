@@ -26,6 +26,8 @@ struct store_options {
   bool with_outbox = false;
   /// The SQLite journal connection's page cache.
   int64_t sqlite_cache_mib = 2;
+  /// Todo rows that may wait in `todo_log` (`sqlite_store::open`).
+  size_t sqlite_deferred_rows = 65536;
 };
 
 /// A node's open stores, and the locks that keep a second process off

@@ -236,6 +236,14 @@ caf::expected<user_snapshot> pg_store::load_user(const std::string& user) {
   return result;
 }
 
+persistence::deferred_rows pg_store::deferred() {
+  return {};
+}
+
+caf::error pg_store::fold(size_t) {
+  return caf::none;
+}
+
 caf::expected<std::vector<event_record>>
 pg_store::read_events(const std::string& user, int64_t after, int64_t limit) {
   // Events the retention removed: say so rather than skip them.

@@ -31,6 +31,9 @@ class pg_store : public store {
   caf::expected<user_snapshot> load_user(const std::string& user) override;
   caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) override;
+  /// Nothing waits: a commit writes its rows in place.
+  persistence::deferred_rows deferred() override;
+  caf::error fold(size_t max_rows) override;
 
   // -- request_log ------------------------------------------------------------
 

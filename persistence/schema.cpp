@@ -169,6 +169,15 @@ ALTER TABLE webhooks ADD COLUMN notice_owed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX webhooks_owing ON webhooks (notice_owed) WHERE notice_owed <> 0;
 )sql";
 
+/// The `todos` rows of recent commits, appended here and written in place
+/// later (`sqlite_row_log`): a commit touches the log's last pages instead
+/// of one leaf of `todos` per changed row. An empty `json` deletes.
+constexpr const char* todo_log = R"sql(
+CREATE TABLE todo_log (
+  pos INTEGER PRIMARY KEY, user_id TEXT NOT NULL, id TEXT NOT NULL,
+  json TEXT NOT NULL, wake_at INTEGER NOT NULL);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& actodo_migrations() {
@@ -192,6 +201,7 @@ const std::vector<migration>& actodo_migrations() {
     {14, "job idempotency keys", job_keys, {"jobs", "idempotency_key"}},
     {15, "job notifications owed", job_notifications, {"jobs", "notify"}},
     {16, "webhook notices owed", webhook_notices, {"webhooks", "notice_owed"}},
+    {17, "todo row log", todo_log, {"todo_log"}},
   };
   return steps;
 }

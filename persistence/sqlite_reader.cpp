@@ -27,7 +27,7 @@ struct sqlite_reader::statements {
                    "WHERE user_id = ?1"),
       first_seq(db, "SELECT coalesce(min(seq), 0) FROM events "
                     "WHERE user_id = ?1"),
-      load_todos(db, "SELECT json FROM todos WHERE user_id = ?1"),
+      load_todos(db, "SELECT id, json, wake_at FROM todos WHERE user_id = ?1"),
       read_events(db, "SELECT seq, type, todo_id, json FROM events "
                       "WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
       find_request(db, request_query("r.request_id = ?2")),
@@ -123,17 +123,12 @@ caf::expected<int64_t> sqlite_reader::last_seq(const std::string& user) {
   return stmts_->last_seq.bind(1, user).run_int();
 }
 
-caf::expected<user_snapshot> sqlite_reader::load_user(const std::string& user) {
-  auto todos = collect<std::string>(stmts_->load_todos.bind(1, user),
-                                    [](sqlite_statement& s) {
-                                      return s.column_text(0);
-                                    });
-  if (!todos)
-    return std::move(todos.error());
-  auto seq = last_seq(user);
-  if (!seq)
-    return std::move(seq.error());
-  return user_snapshot{std::move(*todos), *seq};
+caf::expected<std::vector<todo_record>>
+sqlite_reader::todo_rows(const std::string& user) {
+  return collect<todo_record>(
+    stmts_->load_todos.bind(1, user), [](sqlite_statement& s) {
+      return todo_record{s.column_text(0), s.column_text(1), s.column_int(2)};
+    });
 }
 
 caf::expected<std::vector<event_record>>

@@ -26,7 +26,9 @@ class sqlite_reader {
   ~sqlite_reader();
 
   caf::expected<int64_t> last_seq(const std::string& user);
-  caf::expected<user_snapshot> load_user(const std::string& user);
+  /// The rows of `user` in `todos` (todos, notifications, settings), as
+  /// written in place (`sqlite_row_log` has the newer ones).
+  caf::expected<std::vector<todo_record>> todo_rows(const std::string& user);
   caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit);
   caf::expected<std::optional<request_record>>

@@ -14,6 +14,7 @@
 #include "persistence/sqlite_checkpointer.hpp"
 #include "persistence/sqlite_gather_vfs.hpp"
 #include "persistence/sqlite_reader.hpp"
+#include "persistence/sqlite_row_log.hpp"
 #include "persistence/sqlite_statement.hpp"
 #include "persistence/sqlite_transaction.hpp"
 
@@ -64,14 +65,17 @@ struct sqlite_store::statements {
   sqlite_statement delete_outbox, claim, epoch_of;
 };
 
-sqlite_store::sqlite_store(connection db, bool with_outbox)
-  : db_(std::move(db)), with_outbox_(with_outbox) {}
+sqlite_store::sqlite_store(connection db, bool with_outbox,
+                           size_t deferred_limit)
+  : db_(std::move(db)),
+    with_outbox_(with_outbox),
+    deferred_limit_(deferred_limit) {}
 
 sqlite_store::~sqlite_store() = default;
 
 caf::expected<std::unique_ptr<sqlite_store>>
 sqlite_store::open(const std::string& path, const std::string& sync,
-                   bool with_outbox, int64_t cache_mib) {
+                   bool with_outbox, int64_t cache_mib, size_t max_deferred) {
   auto dir = std::filesystem::path{path}.parent_path().string();
   if (!dir.empty() && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return sqlite_failure("cannot create directory " + dir + ": "
@@ -91,10 +95,19 @@ sqlite_store::open(const std::string& path, const std::string& sync,
   if (auto err = migrate(db->get(), actodo_migrations()))
     return err;
   std::unique_ptr<sqlite_store> result{
-    new sqlite_store(std::move(*db), with_outbox)};
+    new sqlite_store(std::move(*db), with_outbox, max_deferred)};
   result->stmts_ = std::make_unique<statements>(result->db_.get());
   if (auto bad = result->stmts_->first_failed())
     return sqlite_failure(bad->error());
+  auto row_log = sqlite_row_log::open(result->db_.get());
+  if (!row_log)
+    return std::move(row_log.error());
+  result->row_log_ = std::move(*row_log);
+  // Rows an earlier run left waiting beyond this run's limit go in place.
+  if (result->row_log_->size() > max_deferred)
+    if (auto err = result->row_log_->fold(result->row_log_->size()
+                                          - max_deferred))
+      return err;
   auto checkpointer = sqlite_checkpointer::open(path, sync);
   if (!checkpointer)
     return std::move(checkpointer.error());
@@ -126,6 +139,11 @@ caf::error sqlite_store::write(const user_batch& b, int64_t now_ms) {
     return err;
   auto& s = *stmts_;
   for (auto& t : b.todos) {
+    if (deferred_limit_ > 0) {
+      if (auto err = row_log_->append(b.user_id, t))
+        return err;
+      continue;
+    }
     auto& stmt = t.json.empty() ? s.delete_todo : s.upsert_todo;
     stmt.bind(1, b.user_id).bind(2, t.id);
     if (!t.json.empty())
@@ -146,6 +164,7 @@ caf::error sqlite_store::write(const user_batch& b, int64_t now_ms) {
 }
 
 caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
+  row_log_->rolled_back(); // Whatever an earlier failed commit appended.
   auto txn = sqlite_transaction::begin(db_.get());
   if (!txn)
     return std::move(txn.error());
@@ -165,7 +184,10 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
     if (auto err = write(b, now_ms))
       return err; // Rolled back by `txn`.
   }
-  return txn->commit();
+  if (auto err = txn->commit())
+    return err;
+  row_log_->committed();
+  return caf::none;
 }
 
 caf::expected<std::vector<int64_t>>
@@ -206,7 +228,19 @@ caf::expected<int64_t> sqlite_store::last_seq(const std::string& user) {
 }
 
 caf::expected<user_snapshot> sqlite_store::load_user(const std::string& user) {
-  return reader_->load_user(user);
+  auto rows = reader_->todo_rows(user);
+  if (!rows)
+    return std::move(rows.error());
+  if (auto err = row_log_->overlay(user, *rows))
+    return err;
+  auto seq = reader_->last_seq(user);
+  if (!seq)
+    return std::move(seq.error());
+  user_snapshot result{{}, *seq};
+  result.todos.reserve(rows->size());
+  for (auto& row : *rows)
+    result.todos.push_back(std::move(row.json));
+  return result;
 }
 
 caf::expected<std::vector<event_record>>
@@ -236,13 +270,30 @@ caf::expected<int64_t> sqlite_store::prune_events(int64_t cutoff_ms,
   return int64_t{sqlite3_changes(db_.get())};
 }
 
+persistence::deferred_rows sqlite_store::deferred() {
+  return {row_log_->size(), deferred_limit_};
+}
+
+caf::error sqlite_store::fold(size_t max_rows) {
+  return row_log_->fold(max_rows);
+}
+
 caf::expected<std::vector<wake_entry>>
 sqlite_store::wakes_after(const wake_entry& after, int64_t limit) {
-  return reader_->wakes_after(after, limit);
+  return row_log_->wakes_after(after, limit,
+                               [this](const wake_entry& from, int64_t n) {
+                                 return reader_->wakes_after(from, n);
+                               });
 }
 
 caf::expected<int64_t> sqlite_store::count_wakes() {
-  return reader_->count_wakes();
+  auto stored = reader_->count_wakes();
+  if (!stored)
+    return stored;
+  auto change = row_log_->wake_count_change();
+  if (!change)
+    return change;
+  return *stored + *change;
 }
 
 caf::expected<std::vector<outbox_record>>

@@ -10,6 +10,7 @@ namespace actodo::persistence {
 
 class sqlite_checkpointer;
 class sqlite_reader;
+class sqlite_row_log;
 
 /// The embedded store: one SQLite database in WAL mode under the data
 /// directory, on two connections: commits on a read-write connection,
@@ -25,10 +26,19 @@ class sqlite_store : public store {
   /// `full` or `normal`. With `with_outbox`, every committed event is also
   /// recorded in the `outbox` table in the same transaction (for the Kafka
   /// egress); without, the outbox methods answer from a table that nothing
-  /// fills. `cache_mib` bounds the writer's page cache.
+  /// fills. `cache_mib` bounds the writer's page cache. Up to
+  /// `max_deferred` todo rows of recent commits wait in `todo_log` before
+  /// they must be folded in place (`sqlite_row_log`); with 0, commits write
+  /// them in place and rows left waiting by an earlier run are folded now.
   static caf::expected<std::unique_ptr<sqlite_store>>
   open(const std::string& path, const std::string& sync,
-       bool with_outbox = false, int64_t cache_mib = 2);
+       bool with_outbox = false, int64_t cache_mib = 2,
+       size_t max_deferred = default_deferred_rows);
+
+  /// Todo rows that may wait in `todo_log` by default: about 16 MiB of
+  /// memory for their index, and room for a burst of 10,000 reminders
+  /// (two or three rows each).
+  static constexpr size_t default_deferred_rows = 65536;
 
   ~sqlite_store() override;
 
@@ -39,6 +49,8 @@ class sqlite_store : public store {
   caf::expected<user_snapshot> load_user(const std::string& user) override;
   caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) override;
+  persistence::deferred_rows deferred() override;
+  caf::error fold(size_t max_rows) override;
 
   // -- request_log ------------------------------------------------------------
 
@@ -76,7 +88,7 @@ class sqlite_store : public store {
  private:
   struct statements;
 
-  sqlite_store(connection db, bool with_outbox);
+  sqlite_store(connection db, bool with_outbox, size_t deferred_limit);
 
   caf::error write(const user_batch& batch, int64_t now_ms);
   caf::error write_events(const user_batch& batch, int64_t now_ms);
@@ -85,9 +97,11 @@ class sqlite_store : public store {
   /// close before the writer's, which checkpoints the WAL.
   connection db_;
   std::unique_ptr<statements> stmts_;
+  std::unique_ptr<sqlite_row_log> row_log_;
   std::unique_ptr<sqlite_checkpointer> checkpointer_;
   std::unique_ptr<sqlite_reader> reader_;
   bool with_outbox_;
+  size_t deferred_limit_;
 };
 
 } // namespace actodo::persistence

@@ -22,6 +22,12 @@ inline constexpr size_t max_event_page_bytes = 1024 * 1024;
 // (the journal actor) calls an implementation. Every method is pure: an
 // implementation answers each of them, there are no silent defaults.
 
+/// See `event_log::deferred`.
+struct deferred_rows {
+  size_t waiting = 0;
+  size_t limit = 0;
+};
+
 /// Every user's event log and current todos.
 class event_log {
  public:
@@ -44,6 +50,16 @@ class event_log {
   /// stopping early once `max_event_page_bytes` of event JSON are read.
   virtual caf::expected<std::vector<event_record>>
   read_events(const std::string& user, int64_t after, int64_t limit) = 0;
+
+  /// Todo rows that commits left to be written in place later (durable and
+  /// seen by every read either way; `sqlite_row_log`), and how many may
+  /// wait before the owner should `fold` at once (0: every commit writes
+  /// its rows in place; then nothing ever waits).
+  virtual deferred_rows deferred() = 0;
+
+  /// Writes up to `max_rows` of the oldest waiting rows in place, in one
+  /// transaction of their own.
+  virtual caf::error fold(size_t max_rows) = 0;
 };
 
 /// Command outcomes and idempotency keys (written by `event_log::commit`).

@@ -329,8 +329,9 @@ open_table_rows(const store_uri& uri) {
   auto lock = file_lock::acquire(sqlite_lock_path(uri.path));
   if (!lock)
     return std::move(lock.error());
-  // Opening the store creates or migrates the file.
-  if (auto store = sqlite_store::open(uri.path, "full"); !store)
+  // Opening the store creates or migrates the file, and (with no rows
+  // allowed to wait) writes the rows waiting in `todo_log` in place.
+  if (auto store = sqlite_store::open(uri.path, "full", false, 2, 0); !store)
     return std::move(store.error());
   auto db = open_database(uri.path, "PRAGMA synchronous=FULL;");
   if (!db)

@@ -58,6 +58,12 @@ class faulty_store : public persistence::store {
   read_events(const std::string& user, int64_t after, int64_t limit) override {
     return impl_->read_events(user, after, limit);
   }
+  persistence::deferred_rows deferred() override {
+    return impl_->deferred();
+  }
+  caf::error fold(size_t max_rows) override {
+    return impl_->fold(max_rows);
+  }
   caf::expected<std::optional<persistence::request_record>>
   find_request(const std::string& user, const std::string& id) override {
     return impl_->find_request(user, id);
@@ -119,9 +125,11 @@ inline config::journal_options unpruned_journal() {
   return opts;
 }
 
-inline std::shared_ptr<faulty_store> open_store(const std::string& dir) {
-  auto store = persistence::sqlite_store::open(persistence::database_path(dir),
-                                               "normal");
+inline std::shared_ptr<faulty_store> open_store(
+  const std::string& dir,
+  size_t max_deferred = persistence::sqlite_store::default_deferred_rows) {
+  auto store = persistence::sqlite_store::open(
+    persistence::database_path(dir), "normal", false, 2, max_deferred);
   if (!store)
     CAF_FAIL("cannot open store: " << caf::to_string(store.error()));
   return std::make_shared<faulty_store>(std::move(*store));

@@ -234,4 +234,64 @@ CAF_TEST(the prune removes events older than the event retention) {
   });
 }
 
+/// `b` with `n` todo rows.
+user_batch with_rows(user_batch b, int n) {
+  for (int i = 0; i < n; ++i)
+    b.todos.push_back(
+      {"t" + std::to_string(i), R"({"id":"t)" + std::to_string(i) + "\"}"});
+  return b;
+}
+
+CAF_TEST(rows beyond the store limit are written in place after the commit) {
+  test::temp_dir other;
+  auto small = test::open_store(other.path, 2);
+  actors::node_metrics own;
+  auto j = sys.spawn(actors::journal, small, test::unpruned_journal(),
+                     own.journal, own.messages);
+  sched.run();
+  self->send(j, atom::append::value,
+             with_rows(test::batch_for("alice", 1, 1, "r1"), 5));
+  expect((atom::append, user_batch), from(self).to(j));
+  expect((atom::flush), from(j).to(j));
+  // The waiter heard back; three of the five rows are in place, two wait.
+  self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
+  CAF_CHECK_EQUAL(small->deferred().waiting, 2u);
+  CAF_CHECK_EQUAL(own.journal->folded_rows.value(), 3);
+  CAF_CHECK_EQUAL(own.journal->deferred_rows.value(), 2);
+  auto snap = small->load_user("alice");
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->todos.size(), 5u);
+  caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+CAF_TEST(waiting rows are written in place once no command committed) {
+  using std::chrono::milliseconds;
+  self->send(journal, atom::append::value,
+             with_rows(test::batch_for("alice", 1, 1, "r1"), 3));
+  sched.run();
+  self->receive([](int64_t) {});
+  CAF_CHECK_EQUAL(store->deferred().waiting, 3u);
+  // Another commit 60 ms later: the timer armed by the first finds the
+  // journal busy 40 ms after it and looks again 60 ms later.
+  sched.advance_time(milliseconds(60));
+  self->send(journal, atom::append::value,
+             with_rows(test::batch_for("alice", 2, 1, "r2"), 1));
+  sched.run();
+  self->receive([](int64_t) {});
+  sched.advance_time(milliseconds(40));
+  expect((atom::idle), from(journal).to(journal));
+  CAF_CHECK_EQUAL(store->deferred().waiting, 3u); // t0 twice: one row
+  sched.advance_time(milliseconds(59));
+  CAF_CHECK(!received<atom::idle>(journal));
+  sched.advance_time(milliseconds(1));
+  expect((atom::idle), from(journal).to(journal));
+  CAF_CHECK_EQUAL(store->deferred().waiting, 0u);
+  CAF_CHECK_EQUAL(stats.journal->folded_rows.value(), 3);
+  CAF_CHECK(!sched.has_pending_timeout());
+  auto snap = store->load_user("alice");
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->todos.size(), 3u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
