@@ -110,13 +110,19 @@ void journal_state::commit(std::vector<waiting> waiters) {
 
 void journal_state::fold_excess() {
   auto d = store->deferred();
+  // Down to a step below the limit, so that a steady load beyond it folds
+  // every few commits rather than after each one.
   if (d.waiting > d.limit)
-    fold(d.waiting - d.limit);
+    fold(d.waiting - (d.limit > fold_step ? d.limit - fold_step : 0));
   stats->deferred_rows.set(static_cast<int64_t>(store->deferred().waiting));
-  if (d.waiting > 0 && !fold_armed) {
-    fold_armed = true;
-    self->delayed_send(self, fold_quiet, atom::idle::value);
-  }
+  arm_fold();
+}
+
+void journal_state::arm_fold() {
+  if (fold_armed || store->deferred().waiting == 0)
+    return;
+  fold_armed = true;
+  self->delayed_send(self, fold_quiet, atom::idle::value);
 }
 
 void journal_state::fold_idle() {
@@ -143,6 +149,7 @@ void journal_state::fold_idle() {
 }
 
 bool journal_state::fold(size_t rows) {
+  auto before = store->deferred().waiting;
   auto start = std::chrono::steady_clock::now();
   auto err = store->fold(rows);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
@@ -153,8 +160,9 @@ bool journal_state::fold(size_t rows) {
               << describe(err) << '\n';
     return false;
   }
-  stats->folded_rows.add(static_cast<int64_t>(rows));
-  stats->deferred_rows.set(static_cast<int64_t>(store->deferred().waiting));
+  auto after = store->deferred().waiting;
+  stats->folded_rows.add(static_cast<int64_t>(before - after));
+  stats->deferred_rows.set(static_cast<int64_t>(after));
   return true;
 }
 
@@ -315,6 +323,11 @@ journal(journal_actor::stateful_pointer<journal_state> self,
   st.messages = std::move(messages);
   if (st.retention.count() > 0 || st.event_retention.count() > 0)
     self->send(self, atom::prune::value);
+  // Rows an earlier run left waiting are folded once nothing commits.
+  st.last_commit = self->clock().now();
+  st.stats->deferred_rows.set(
+    static_cast<int64_t>(st.store->deferred().waiting));
+  st.arm_fold();
   return {
     [=](atom::append, persistence::user_batch& batch) {
       count_message(*self->state.messages, actor_kind::journal, self);

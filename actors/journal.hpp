@@ -61,10 +61,10 @@ struct journal_state {
   std::shared_ptr<actor_metrics> messages;
 
   /// Rows the store deferred (`persistence::event_log::deferred`) are
-  /// written in place at once beyond the store's limit, after the waiters
-  /// of the commit heard back; otherwise `fold_step` at a time once no
-  /// command committed for `fold_quiet`, each step behind what the mailbox
-  /// holds then.
+  /// written in place beyond the store's limit (down to `fold_step` below
+  /// it) after the waiters of the commit heard back; otherwise `fold_step`
+  /// at a time once no command committed for `fold_quiet` (also after the
+  /// start), each step behind what the mailbox holds then.
   caf::timespan fold_quiet = std::chrono::milliseconds(100);
   size_t fold_step = 256;
   bool fold_armed = false;
@@ -74,12 +74,15 @@ struct journal_state {
   caf::result<int64_t> append(persistence::user_batch batch);
   void flush();
 
-  /// After a commit: folds what exceeds the store's limit, arms the idle
-  /// folding.
+  /// After a commit: folds what exceeds the store's limit (down to a step
+  /// below it), arms the idle folding.
   void fold_excess();
+  /// Arms the idle folding unless armed or nothing waits.
+  void arm_fold();
   /// The idle folding's timer or next step (`atom::idle`).
   void fold_idle();
-  /// Writes up to `rows` deferred rows in place; false on an error.
+  /// Writes up to `rows` deferred rows in place; false on an error (they
+  /// stay in the log, and reads see them).
   bool fold(size_t rows);
 
   /// Commits `waiters`; a commit that the store fenced is retried without

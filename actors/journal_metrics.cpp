@@ -22,10 +22,12 @@ journal_metrics::journal_metrics(std::shared_ptr<config::registry> reg)
       config::latency_bounds())),
     deferred_rows(registry->add_gauge(
       "actodo_journal_deferred_rows",
-      "Todo rows committed to the store's row log and not yet written in "
-      "place (SQLite: --sqlite-deferred-rows).")),
-    folded_rows(registry->add_counter("actodo_journal_folded_rows_total",
-                                      "Deferred todo rows written in place.")),
+      "Entries (todo row versions) committed to the store's row log and not "
+      "yet written in place (SQLite: --sqlite-deferred-rows).")),
+    folded_rows(registry->add_counter(
+      "actodo_journal_folded_rows_total",
+      "Row log entries written in place or dropped as older "
+      "versions.")),
     fold_seconds(registry->add_histogram(
       "actodo_journal_fold_seconds",
       "Duration of one transaction that writes deferred rows in place.",

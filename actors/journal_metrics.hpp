@@ -25,9 +25,11 @@ struct journal_metrics {
   config::histogram& batch_size;
   /// Duration of one transaction, fsync included.
   config::histogram& commit_seconds;
-  /// Todo rows committed but not yet written in place (`store::deferred`).
+  /// Row log entries committed but not yet written in place
+  /// (`store::deferred`).
   config::gauge& deferred_rows;
-  /// Rows written in place, and the duration of those transactions.
+  /// Entries written in place (or dropped as older versions), and the
+  /// duration of those transactions.
   config::gauge& folded_rows;
   config::histogram& fold_seconds;
 };

@@ -5,7 +5,8 @@
 # it, checkpoints the WAL and prints the bytes of every table and index
 # (SQLite's dbstat: pages and payload) and their share per command. Zero
 # todos remain at the end, so everything beyond `events` is what a command
-# leaves behind besides its event.
+# leaves behind besides its event. Todo rows the journal had not yet
+# written in place when the server stopped show as `todo_log`.
 # usage: bench/storage_bytes.sh ACTODO_BINARY [CYCLES, default 2000]
 set -euo pipefail
 bin="$1"

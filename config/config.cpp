@@ -27,8 +27,8 @@ app_config::app_config() {
     .add(sqlite_cache_mib, "sqlite-cache-mib",
          "page cache of the journal's SQLite connection in MiB")
     .add(sqlite_deferred_rows, "sqlite-deferred-rows",
-         "todo rows that may wait in SQLite's todo_log before they are "
-         "written in place (0: in place at each commit)")
+         "entries of SQLite's todo_log (todo row versions) that may wait "
+         "before they are written in place (0: in place at each commit)")
     .add(lists.idle_timeout, "idle-timeout",
          "passivate a todo list without sessions after this idle time")
     .add(lists.request_timeout, "request-timeout",

@@ -53,9 +53,10 @@ class app_config : public caf::actor_system_config {
   /// costs resident memory).
   int64_t sqlite_cache_mib = 2;
 
-  /// Todo rows of recent commits that may wait in the SQLite journal's
-  /// `todo_log` before they must be written in place (0: every commit
-  /// writes them in place). About 250 bytes of memory each while waiting.
+  /// Entries (todo row versions) of recent commits that may wait in the
+  /// SQLite journal's `todo_log` before they must be written in place (0:
+  /// every commit writes them in place). At most about 250 bytes of memory
+  /// each while waiting.
   int64_t sqlite_deferred_rows = 65536;
 
   /// Where the inspector answers `actodo console` (CAF networking); port 0

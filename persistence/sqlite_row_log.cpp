@@ -47,10 +47,12 @@ sqlite_row_log::open(sqlite3* db) {
   auto& s = *result->stmts_;
   if (auto bad = s.first_failed())
     return sqlite_failure(bad->error());
-  while (s.all.step())
+  while (s.all.step()) {
     result->put({s.all.column_text(1), s.all.column_text(2)},
                 {s.all.column_int(0), s.all.column_int(3),
                  s.all.column_int(4) != 0});
+    ++result->log_entries_;
+  }
   if (!s.all.ok())
     return s.all.fail();
   s.all.reset();
@@ -80,6 +82,7 @@ caf::error sqlite_row_log::append(const std::string& user,
 }
 
 void sqlite_row_log::committed() {
+  log_entries_ += staged_.size();
   for (auto& [k, e] : staged_)
     put(std::move(k), e);
   staged_.clear();
@@ -119,8 +122,10 @@ caf::error sqlite_row_log::fold(size_t max_rows) {
   // a newer version after `upto`.
   if (auto err = s.drop.bind(1, upto).run())
     return err;
+  auto dropped = static_cast<size_t>(sqlite3_changes(db_));
   if (auto err = txn->commit())
     return err;
+  log_entries_ -= std::min(dropped, log_entries_);
   for (auto i : chosen) {
     by_pos_.erase(i->second.pos);
     rows_.erase(i);
@@ -170,6 +175,10 @@ caf::error sqlite_row_log::overlay(const std::string& user,
       ++kept;
     }
   rows.resize(kept);
+  // In key order, as `todos` answers (a list relies on it: notifications
+  // oldest first, children in the order of their ids).
+  std::sort(rows.begin(), rows.end(),
+            [](auto& x, auto& y) { return x.id < y.id; });
   return caf::none;
 }
 

@@ -31,13 +31,13 @@ class sqlite_statement;
 /// in key order, in a transaction of its own, and drops them (and every
 /// older version) from the log.
 ///
-/// Every read of `todos` goes through here: `overlay` puts a user's waiting
-/// rows over what `todos` has, `wakes_after` and `wake_count_change` do the
-/// same for the due-time index. What is kept in memory per waiting row is
-/// its key, log position and wake time (no JSON, about 250 bytes); it is
-/// rebuilt from `todo_log` when the store opens, so a crash loses nothing
-/// that committed. Blocking and not thread-safe: the store's owner calls
-/// it, on the writer's connection.
+/// Every read of the store's todos goes through here: `overlay` puts a
+/// user's waiting rows over what `todos` has, `wakes_after` and
+/// `wake_count_change` do the same for the due-time index. What is kept in
+/// memory per waiting row is its key, log position and wake time (no JSON,
+/// about 250 bytes); it is rebuilt from `todo_log` when the store opens, so
+/// a crash loses nothing that committed. Blocking and not thread-safe: the
+/// store's owner calls it, on the writer's connection.
 class sqlite_row_log {
  public:
   /// Reads the waiting rows of `todo_log` (the table exists: migrated).
@@ -59,13 +59,21 @@ class sqlite_row_log {
   /// The commit's transaction rolled back: forgets those appends.
   void rolled_back();
 
-  /// Rows waiting to be written in place.
+  /// Entries in `todo_log`: every version of the waiting rows, so this
+  /// bounds the log's size on disk as well as the memory (at most one
+  /// index entry per log entry).
   size_t size() const noexcept {
+    return log_entries_;
+  }
+
+  /// Rows waiting to be written in place (their newest versions).
+  size_t waiting() const noexcept {
     return by_pos_.size();
   }
 
-  /// Writes the `max_rows` oldest waiting rows in place (in key order) and
-  /// removes them and every older log entry, in one transaction. On an
+  /// Writes the `max_rows` waiting rows whose newest version is oldest in
+  /// place (in key order) and removes every log entry up to the newest of
+  /// them, in one transaction: `size()` drops by at least that many. On an
   /// error nothing changed.
   caf::error fold(size_t max_rows);
 
@@ -112,6 +120,8 @@ class sqlite_row_log {
   std::map<int64_t, std::map<key, entry>::iterator> by_pos_;
   /// Appended by the transaction in progress.
   std::vector<std::pair<key, entry>> staged_;
+  /// Rows in `todo_log` (committed).
+  size_t log_entries_ = 0;
 };
 
 } // namespace actodo::persistence

@@ -164,7 +164,15 @@ caf::error sqlite_store::write(const user_batch& b, int64_t now_ms) {
 }
 
 caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
-  row_log_->rolled_back(); // Whatever an earlier failed commit appended.
+  auto err = write_all(batches);
+  if (err)
+    row_log_->rolled_back();
+  else
+    row_log_->committed();
+  return err;
+}
+
+caf::error sqlite_store::write_all(const std::vector<user_batch>& batches) {
   auto txn = sqlite_transaction::begin(db_.get());
   if (!txn)
     return std::move(txn.error());
@@ -184,10 +192,7 @@ caf::error sqlite_store::commit(const std::vector<user_batch>& batches) {
     if (auto err = write(b, now_ms))
       return err; // Rolled back by `txn`.
   }
-  if (auto err = txn->commit())
-    return err;
-  row_log_->committed();
-  return caf::none;
+  return txn->commit();
 }
 
 caf::expected<std::vector<int64_t>>

@@ -27,16 +27,17 @@ class sqlite_store : public store {
   /// recorded in the `outbox` table in the same transaction (for the Kafka
   /// egress); without, the outbox methods answer from a table that nothing
   /// fills. `cache_mib` bounds the writer's page cache. Up to
-  /// `max_deferred` todo rows of recent commits wait in `todo_log` before
-  /// they must be folded in place (`sqlite_row_log`); with 0, commits write
-  /// them in place and rows left waiting by an earlier run are folded now.
+  /// `max_deferred` entries (todo row versions) of recent commits wait in
+  /// `todo_log` before they must be folded in place (`sqlite_row_log`); a
+  /// log longer than that is folded down to it now, and with 0 commits
+  /// write their rows in place.
   static caf::expected<std::unique_ptr<sqlite_store>>
   open(const std::string& path, const std::string& sync,
        bool with_outbox = false, int64_t cache_mib = 2,
        size_t max_deferred = default_deferred_rows);
 
-  /// Todo rows that may wait in `todo_log` by default: about 16 MiB of
-  /// memory for their index, and room for a burst of 10,000 reminders
+  /// Entries that may wait in `todo_log` by default: at most about 16 MiB
+  /// of memory for their index, and room for a burst of 10,000 reminders
   /// (two or three rows each).
   static constexpr size_t default_deferred_rows = 65536;
 
@@ -90,6 +91,8 @@ class sqlite_store : public store {
 
   sqlite_store(connection db, bool with_outbox, size_t deferred_limit);
 
+  /// `commit`'s transaction; the row log hears how it ended from `commit`.
+  caf::error write_all(const std::vector<user_batch>& batches);
   caf::error write(const user_batch& batch, int64_t now_ms);
   caf::error write_events(const user_batch& batch, int64_t now_ms);
 

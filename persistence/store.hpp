@@ -52,13 +52,14 @@ class event_log {
   read_events(const std::string& user, int64_t after, int64_t limit) = 0;
 
   /// Todo rows that commits left to be written in place later (durable and
-  /// seen by every read either way; `sqlite_row_log`), and how many may
-  /// wait before the owner should `fold` at once (0: every commit writes
-  /// its rows in place; then nothing ever waits).
+  /// seen by every read either way; `sqlite_row_log`): how many entries
+  /// (row versions) wait, and how many may before the owner should `fold`
+  /// at once (0: every commit writes its rows in place; nothing waits).
   virtual deferred_rows deferred() = 0;
 
   /// Writes up to `max_rows` of the oldest waiting rows in place, in one
-  /// transaction of their own.
+  /// transaction of their own; the waiting entries drop by at least as
+  /// many (older versions go with them).
   virtual caf::error fold(size_t max_rows) = 0;
 };
 

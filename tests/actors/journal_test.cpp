@@ -249,15 +249,19 @@ CAF_TEST(rows beyond the store limit are written in place after the commit) {
   auto j = sys.spawn(actors::journal, small, test::unpruned_journal(),
                      own.journal, own.messages);
   sched.run();
+  deref<actors::journal_actor::stateful_base<actors::journal_state>>(j)
+    .state.fold_step
+    = 1;
   self->send(j, atom::append::value,
              with_rows(test::batch_for("alice", 1, 1, "r1"), 5));
   expect((atom::append, user_batch), from(self).to(j));
   expect((atom::flush), from(j).to(j));
-  // The waiter heard back; three of the five rows are in place, two wait.
+  // The waiter heard back; the rows beyond the limit (2) went in place,
+  // down to a step (1) below it.
   self->receive([](int64_t seq) { CAF_CHECK_EQUAL(seq, 1); });
-  CAF_CHECK_EQUAL(small->deferred().waiting, 2u);
-  CAF_CHECK_EQUAL(own.journal->folded_rows.value(), 3);
-  CAF_CHECK_EQUAL(own.journal->deferred_rows.value(), 2);
+  CAF_CHECK_EQUAL(small->deferred().waiting, 1u);
+  CAF_CHECK_EQUAL(own.journal->folded_rows.value(), 4);
+  CAF_CHECK_EQUAL(own.journal->deferred_rows.value(), 1);
   auto snap = small->load_user("alice");
   CAF_REQUIRE(snap);
   CAF_CHECK_EQUAL(snap->todos.size(), 5u);
@@ -281,17 +285,36 @@ CAF_TEST(waiting rows are written in place once no command committed) {
   self->receive([](int64_t) {});
   sched.advance_time(milliseconds(40));
   expect((atom::idle), from(journal).to(journal));
-  CAF_CHECK_EQUAL(store->deferred().waiting, 3u); // t0 twice: one row
+  CAF_CHECK_EQUAL(store->deferred().waiting, 4u); // t0 twice: 3 rows
   sched.advance_time(milliseconds(59));
   CAF_CHECK(!received<atom::idle>(journal));
   sched.advance_time(milliseconds(1));
   expect((atom::idle), from(journal).to(journal));
   CAF_CHECK_EQUAL(store->deferred().waiting, 0u);
-  CAF_CHECK_EQUAL(stats.journal->folded_rows.value(), 3);
+  CAF_CHECK_EQUAL(stats.journal->folded_rows.value(), 4);
   CAF_CHECK(!sched.has_pending_timeout());
   auto snap = store->load_user("alice");
   CAF_REQUIRE(snap);
   CAF_CHECK_EQUAL(snap->todos.size(), 3u);
+}
+
+CAF_TEST(rows an earlier run left waiting are written in place after start) {
+  test::temp_dir other;
+  auto earlier = test::open_store(other.path);
+  CAF_REQUIRE(
+    !earlier->commit({with_rows(test::batch_for("alice", 1, 1, "r1"), 2)}));
+  CAF_REQUIRE_EQUAL(earlier->deferred().waiting, 2u);
+  actors::node_metrics own;
+  auto j = sys.spawn(actors::journal, earlier, test::unpruned_journal(),
+                     own.journal, own.messages);
+  sched.run();
+  CAF_CHECK_EQUAL(own.journal->deferred_rows.value(), 2);
+  sched.advance_time(std::chrono::milliseconds(100));
+  expect((atom::idle), from(j).to(j));
+  CAF_CHECK_EQUAL(earlier->deferred().waiting, 0u);
+  CAF_CHECK_EQUAL(own.journal->folded_rows.value(), 2);
+  caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

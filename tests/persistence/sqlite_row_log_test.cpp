@@ -128,7 +128,7 @@ CAF_TEST(a fold takes the oldest rows and drops every older version) {
   commit("alice", {row("t1", 1)}); // log position 1
   commit("alice", {row("t2", 1)}); // 2
   commit("alice", {row("t1", 2)}); // 3: t1's version at 1 is older now
-  CAF_CHECK_EQUAL(store->deferred().waiting, 2u);
+  CAF_CHECK_EQUAL(store->deferred().waiting, 3u); // entries, not rows
   CAF_REQUIRE(!store->fold(1)); // t2, and t1's first version with it
   CAF_CHECK_EQUAL(store->deferred().waiting, 1u);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 1);
@@ -144,17 +144,54 @@ CAF_TEST(a fold takes the oldest rows and drops every older version) {
 
 CAF_TEST(a commit that fails leaves nothing waiting) {
   commit("alice", {row("t1", 1)});
-  user_batch again; // sequence 1 again: the whole commit fails
+  // Bob's batch appends its rows; Alice's, after it in the same commit,
+  // repeats sequence 1: the whole commit fails.
+  user_batch fine;
+  fine.user_id = "bob";
+  fine.events.push_back({1, "todo.created", "b1", "{}"});
+  fine.todos = {row("b1", 1), row("b2", 1)};
+  user_batch again;
   again.user_id = "alice";
   again.events.push_back({1, "todo.updated", "t1", "{}"});
   again.todos.push_back(row("t1", 9));
-  CAF_CHECK(store->commit({again}));
+  CAF_CHECK(store->commit({fine, again}));
   CAF_CHECK_EQUAL(store->deferred().waiting, 1u);
+  CAF_CHECK(todos("bob").empty());
   CAF_CHECK_EQUAL(todos("alice"),
                   (std::vector<std::string>{row("t1", 1).json}));
-  commit("alice", {row("t2", 1)});
-  CAF_CHECK_EQUAL(store->deferred().waiting, 2u);
-  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 2);
+  // The next commit takes the log positions the failed one had.
+  commit("carol", {row("c1", 1), row("c2", 1)});
+  CAF_CHECK_EQUAL(store->deferred().waiting, 3u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 3);
+  CAF_CHECK(todos("bob").empty());
+  CAF_CHECK_EQUAL(todos("carol"), (std::vector<std::string>{
+                                    row("c1", 1).json, row("c2", 1).json}));
+  store = open();
+  CAF_CHECK(todos("bob").empty());
+  CAF_CHECK_EQUAL(todos("carol").size(), 2u);
+}
+
+CAF_TEST(every version in the log counts against the limit) {
+  for (int v = 1; v <= 5; ++v)
+    commit("alice", {row("t1", v)});
+  CAF_CHECK_EQUAL(store->deferred().waiting, 5u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 5);
+  store = open(2); // one row: folding it drops all five versions
+  CAF_CHECK_EQUAL(store->deferred().waiting, 0u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 0);
+  CAF_CHECK_EQUAL(todos("alice"),
+                  (std::vector<std::string>{row("t1", 5).json}));
+}
+
+CAF_TEST(the rows of a user load in key order wherever they are) {
+  commit("alice", {row("b", 1), row("d", 1)});
+  CAF_REQUIRE(!store->fold(100));
+  commit("alice", {row("c", 1), row("a", 1), row("d", 2)});
+  auto snap = store->load_user("alice");
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->todos, (std::vector<std::string>{
+                                 row("a", 1).json, row("b", 1).json,
+                                 row("c", 1).json, row("d", 2).json}));
 }
 
 CAF_TEST(the due time index sees the waiting rows wake times) {
@@ -198,6 +235,7 @@ CAF_TEST(a store opened with a lower limit folds down to it) {
   commit("alice", {row("t1", 1), row("t2", 1), row("t3", 1)});
   store = open(1);
   CAF_CHECK_EQUAL(store->deferred().waiting, 1u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 1);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos"), 2);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't3'"), 0);
   CAF_CHECK_EQUAL(todos("alice").size(), 3u);
