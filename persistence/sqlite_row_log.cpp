@@ -68,6 +68,14 @@ void sqlite_row_log::put(key k, entry e) {
   by_pos_.emplace(e.pos, i);
 }
 
+bool sqlite_row_log::defer(const std::string& user, const std::string& id) {
+  current_.insert(user);
+  if (recent_.count(user) == 0)
+    return true; // Cold.
+  key k{user, id};
+  return rows_.count(k) > 0 || staged_keys_.count(k) > 0;
+}
+
 caf::error sqlite_row_log::append(const std::string& user,
                                   const todo_record& row) {
   auto gone = row.json.empty();
@@ -78,6 +86,7 @@ caf::error sqlite_row_log::append(const std::string& user,
     return err;
   staged_.emplace_back(key{user, row.id},
                        entry{sqlite3_last_insert_rowid(db_), wake_at, gone});
+  staged_keys_.insert(staged_.back().first);
   return caf::none;
 }
 
@@ -86,10 +95,15 @@ void sqlite_row_log::committed() {
   for (auto& [k, e] : staged_)
     put(std::move(k), e);
   staged_.clear();
+  staged_keys_.clear();
+  recent_ = std::move(current_);
+  current_.clear();
 }
 
 void sqlite_row_log::rolled_back() {
   staged_.clear();
+  staged_keys_.clear();
+  current_.clear();
 }
 
 caf::error sqlite_row_log::fold(size_t max_rows) {

@@ -139,7 +139,7 @@ caf::error sqlite_store::write(const user_batch& b, int64_t now_ms) {
     return err;
   auto& s = *stmts_;
   for (auto& t : b.todos) {
-    if (deferred_limit_ > 0) {
+    if (deferred_limit_ > 0 && row_log_->defer(b.user_id, t.id)) {
       if (auto err = row_log_->append(b.user_id, t))
         return err;
       continue;

@@ -31,8 +31,17 @@ struct fixture {
     return std::move(*result);
   }
 
-  /// Commits the next event of `user` with `rows` (id, json, wake_at).
-  void commit(const std::string& user, std::vector<todo_record> rows) {
+  /// Commits the next event of `user` with `rows` (id, json, wake_at),
+  /// after a commit without rows unless `hot`: so `user` wrote no rows in
+  /// the commit before, and its rows go to the log.
+  void commit(const std::string& user, std::vector<todo_record> rows,
+              bool hot = false) {
+    if (!hot) {
+      user_batch pause;
+      pause.user_id = "~pause";
+      pause.events.push_back({++seq["~pause"], "todo.updated", "x", "{}"});
+      CAF_REQUIRE(!store->commit({pause}));
+    }
     user_batch b;
     b.user_id = user;
     b.events.push_back({++seq[user], "todo.updated", rows.front().id, "{}"});
@@ -181,6 +190,42 @@ CAF_TEST(every version in the log counts against the limit) {
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 0);
   CAF_CHECK_EQUAL(todos("alice"),
                   (std::vector<std::string>{row("t1", 5).json}));
+}
+
+CAF_TEST(a user that wrote in the commit before writes in place) {
+  commit("alice", {row("t1", 1)});
+  CAF_CHECK_EQUAL(store->deferred().waiting, 1u);
+  // Right after: new rows go in place, a row that waits goes to the log.
+  commit("alice", {row("t2", 1), row("t1", 2)}, true);
+  CAF_CHECK_EQUAL(store->deferred().waiting, 2u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't2'"), 1);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't1'"), 0);
+  // Bob wrote nothing before: his rows wait, Alice's new ones do not.
+  user_batch bob;
+  bob.user_id = "bob";
+  bob.events.push_back({1, "todo.created", "b1", "{}"});
+  bob.todos.push_back(row("b1", 1));
+  user_batch alice;
+  alice.user_id = "alice";
+  alice.events.push_back({++seq["alice"], "todo.created", "t3", "{}"});
+  alice.todos.push_back(row("t3", 1));
+  CAF_REQUIRE(!store->commit({bob, alice}));
+  CAF_CHECK_EQUAL(store->deferred().waiting, 3u);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't3'"), 1);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log WHERE id = 'b1'"), 1);
+  CAF_CHECK_EQUAL(todos("alice"),
+                  (std::vector<std::string>{
+                    row("t1", 2).json, row("t2", 1).json, row("t3", 1).json}));
+  // A failed commit does not count as the commit before.
+  user_batch carol;
+  carol.user_id = "carol";
+  carol.events.push_back({1, "todo.created", "c0", "{}"});
+  carol.todos.push_back(row("c0", 1));
+  CAF_CHECK(store->commit({carol, carol})); // sequence 1 twice
+  commit("carol", {row("c1", 1)}, true);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log WHERE id = 'c1'"), 1);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE user_id = 'carol'"),
+                  0);
 }
 
 CAF_TEST(the rows of a user load in key order wherever they are) {
