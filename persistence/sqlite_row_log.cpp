@@ -72,8 +72,7 @@ bool sqlite_row_log::defer(const std::string& user, const std::string& id) {
   current_.insert(user);
   if (recent_.count(user) == 0)
     return true; // Cold.
-  key k{user, id};
-  return rows_.count(k) > 0 || staged_keys_.count(k) > 0;
+  return rows_.count(key{user, id}) > 0;
 }
 
 caf::error sqlite_row_log::append(const std::string& user,
@@ -86,7 +85,6 @@ caf::error sqlite_row_log::append(const std::string& user,
     return err;
   staged_.emplace_back(key{user, row.id},
                        entry{sqlite3_last_insert_rowid(db_), wake_at, gone});
-  staged_keys_.insert(staged_.back().first);
   return caf::none;
 }
 
@@ -95,14 +93,12 @@ void sqlite_row_log::committed() {
   for (auto& [k, e] : staged_)
     put(std::move(k), e);
   staged_.clear();
-  staged_keys_.clear();
   recent_ = std::move(current_);
   current_.clear();
 }
 
 void sqlite_row_log::rolled_back() {
   staged_.clear();
-  staged_keys_.clear();
   current_.clear();
 }
 

@@ -49,14 +49,17 @@ class sqlite_row_log {
   sqlite_row_log(const sqlite_row_log&) = delete;
   sqlite_row_log& operator=(const sqlite_row_log&) = delete;
 
-  /// Inside a commit's transaction: whether `row` of `user` goes to the log
-  /// (`append`) rather than in place. It does when its key waits here
-  /// already (a version in place would be shadowed by the older one that
-  /// waits), and when the user wrote no rows in the commit before this one:
+  /// Inside a commit's transaction: whether the row `id` of `user` goes to
+  /// the log (`append`) rather than in place. It does when its key waits
+  /// here already (a version in place would be shadowed by the older one
+  /// that waits), and when the user wrote no rows in the last successful
+  /// commit:
   /// that user's leaves of `todos` are likely cold, as in a burst of
   /// reminders of many users. A user that writes in every
   /// commit (one busy list) appends to leaves of `todos` that stay in the
-  /// page cache, and the log would only add work.
+  /// page cache, and the log would only add work. A key appended earlier
+  /// in the same transaction goes to the log again: its user is still cold,
+  /// or the key still waits.
   bool defer(const std::string& user, const std::string& id);
 
   /// Inside a commit's transaction: appends `row` of `user` (an empty
@@ -129,10 +132,10 @@ class sqlite_row_log {
   std::map<key, entry> rows_;
   /// The same rows by the log position of that newest version.
   std::map<int64_t, std::map<key, entry>::iterator> by_pos_;
-  /// Appended by the transaction in progress, and their keys.
+  /// Appended by the transaction in progress.
   std::vector<std::pair<key, entry>> staged_;
-  std::set<key> staged_keys_;
-  /// Users that wrote rows in the last commit, and in the one in progress.
+  /// Users that wrote rows in the last successful commit, and in the one in
+  /// progress.
   std::set<std::string> recent_;
   std::set<std::string> current_;
   /// Rows in `todo_log` (committed).

@@ -228,6 +228,41 @@ CAF_TEST(a user that wrote in the commit before writes in place) {
                   0);
 }
 
+CAF_TEST(rows in place and rows in the log never shadow newer versions) {
+  commit("alice", {row("t1", 1)}); // cold: to the log
+  // Hot: the delete of t1 (waiting) to the log, t2 in place.
+  commit("alice", {{"t1", "", -1}, row("t2", 1)}, true);
+  CAF_CHECK_EQUAL(todos("alice"),
+                  (std::vector<std::string>{row("t2", 1).json}));
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't2'"), 1);
+  // Hot, two batches of one commit: both in place, the second wins.
+  user_batch a1;
+  a1.user_id = "alice";
+  a1.events.push_back({++seq["alice"], "todo.updated", "t2", "{}"});
+  a1.todos.push_back(row("t2", 2));
+  auto a2 = a1;
+  a2.events.front().seq = ++seq["alice"];
+  a2.todos.front() = row("t2", 3);
+  CAF_REQUIRE(!store->commit({a1, a2}));
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log WHERE id = 't2'"), 0);
+  CAF_REQUIRE(!store->fold(100));
+  CAF_CHECK_EQUAL(todos("alice"),
+                  (std::vector<std::string>{row("t2", 3).json}));
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE id = 't1'"), 0);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log"), 0);
+  // Everyone is cold after a reopen; a waiting key stays in the log.
+  store = open();
+  commit("alice", {row("t2", 4)}, true);
+  commit("alice", {row("t2", 5)}, true);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todo_log WHERE id = 't2'"), 2);
+  CAF_REQUIRE(!store->fold(1));
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM todos WHERE json LIKE "
+                        "'%\"v\":5}'"),
+                  1);
+  CAF_CHECK_EQUAL(todos("alice"),
+                  (std::vector<std::string>{row("t2", 5).json}));
+}
+
 CAF_TEST(the rows of a user load in key order wherever they are) {
   commit("alice", {row("b", 1), row("d", 1)});
   CAF_REQUIRE(!store->fold(100));
