@@ -80,11 +80,6 @@ class sqlite_row_log {
     return log_entries_;
   }
 
-  /// Rows waiting to be written in place (their newest versions).
-  size_t waiting() const noexcept {
-    return by_pos_.size();
-  }
-
   /// Writes the `max_rows` waiting rows whose newest version is oldest in
   /// place (in key order) and removes every log entry up to the newest of
   /// them, in one transaction: `size()` drops by at least that many. On an
